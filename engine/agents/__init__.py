@@ -1,0 +1,1 @@
+"""People: profiles, vectorised state, and the rule brain that runs ordinary life."""

@@ -1,0 +1,92 @@
+"""Chance meetings: people in the same place strike up small talk.
+
+Each tick, everyone who is somewhere (not walking, not asleep, not just out of a
+chat) is grouped by building in one sort; each group with two or more people
+talks with a probability that depends on the kind of place. Friends are
+likelier partners, and how the talk goes moves the relationship.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from engine.agents.person import Person
+from engine.agents.population import SOCIAL, Population
+from engine.agents.smalltalk import small_talk
+from engine.contracts.enums import Activity, BuildingType
+from engine.contracts.events import ConversationHeld, Event, RelationshipChanged
+from engine.sim.clock import Clock
+from engine.society.relationships import Relationships
+from engine.world.city import City
+
+CHATTY = np.zeros(len(Activity), dtype=bool)
+CHATTY[[Activity.HOME, Activity.WORK, Activity.EAT, Activity.SHOP, Activity.LEISURE,
+        Activity.SOCIAL, Activity.STUDY]] = True
+PLACE_RATE = {  # chance per tick that a group of two or more starts a chat
+    BuildingType.CAFE: 0.25, BuildingType.PARK: 0.2, BuildingType.SHOP: 0.1,
+    BuildingType.HOME: 0.04, BuildingType.APARTMENT: 0.05, BuildingType.OFFICE: 0.06,
+    BuildingType.WORKSHOP: 0.06, BuildingType.SCHOOL: 0.08, BuildingType.TOWN_HALL: 0.06,
+}
+COOLDOWN_MINUTES = (40, 120)
+
+
+class Encounters:
+    def __init__(self, city: City, people: list[Person], clock: Clock, ties: Relationships):
+        self.city = city
+        self.people = people
+        self.clock = clock
+        self.ties = ties
+        rates = [PLACE_RATE.get(b.type, 0.05) for b in city.buildings]
+        self._rate = np.array(rates, dtype=np.float64)
+        cafes = [b.name for b in city.buildings if b.type == BuildingType.CAFE]
+        self._cafe = cafes[0] if cafes else "the cafe"
+
+    def step(self, tick: int, pop: Population, rng: random.Random, nprng: np.random.Generator) -> list[Event]:
+        ready = CHATTY[pop.activity] & (pop.location >= 0) & (pop.chat_cooldown <= tick)
+        who = np.flatnonzero(ready)
+        if who.size < 2:
+            return []
+        where = pop.location[who]
+        order = np.argsort(where, kind="stable")
+        who, where = who[order], where[order]
+        places, starts, counts = np.unique(where, return_index=True, return_counts=True)
+        crowded = counts >= 2
+        places, starts, counts = places[crowded], starts[crowded], counts[crowded]
+        if places.size == 0:
+            return []
+        talking = nprng.random(places.size) < self._rate[places]
+        events: list[Event] = []
+        for place, start, count in zip(places[talking], starts[talking], counts[talking], strict=True):
+            group = who[start : start + count]
+            a = int(group[rng.randrange(count)])
+            b = self._partner(a, group, rng)
+            events.extend(self._talk(a, b, int(place), tick, pop, rng))
+        return events
+
+    def _partner(self, a: int, group: np.ndarray, rng: random.Random) -> int:
+        known = self.ties.known_by(a)
+        others = [int(p) for p in group if p != a]
+        friends = [p for p in others if p in known]
+        if friends and rng.random() < 0.7:
+            return max(friends, key=lambda p: (self.ties.get(a, p).affinity, -p))  # type: ignore[union-attr]
+        return others[rng.randrange(len(others))]
+
+    def _talk(self, a: int, b: int, place: int, tick: int, pop: Population, rng: random.Random) -> list[Event]:
+        pa, pb = self.people[a], self.people[b]
+        before = self.ties.get(a, b)
+        affinity = before.affinity if before else 0.0
+        kindness = (pa.traits[3] + pb.traits[3]) / 2  # agreeableness
+        warmth = max(-1.0, min(1.0, 0.6 * (kindness - 0.35) + 0.4 * affinity + rng.uniform(-0.35, 0.35)))
+        building = self.city.buildings[place]
+        street = building.name.split()[-2] if building.name.endswith("Street") else "Main"
+        lines = small_talk(rng, pa.first_name, pb.first_name, building.name, self._cafe, street, warmth)
+        tie = self.ties.meet(a, b, tick, warmth)
+        for person in (a, b):
+            pop.needs[person, SOCIAL] = min(1.0, pop.needs[person, SOCIAL] + 0.12)
+            pop.chat_cooldown[person] = tick + self.clock.ticks_for(rng.randint(*COOLDOWN_MINUTES))
+        return [
+            ConversationHeld(tick, a, b, place, lines),
+            RelationshipChanged(tick, a, b, round(tie.affinity, 4), round(tie.familiarity, 4), tie.label),
+        ]

@@ -1,0 +1,33 @@
+"""How each activity drains or refills the four needs, per sim minute.
+
+Tuned so an ordinary day balances: ~16 waking hours drain energy that ~8 hours of
+sleep restore; hunger asks for three meals; social and fun want a little company
+and leisure most days. Rows follow ``Activity`` order; columns follow NEEDS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.contracts.enums import Activity
+
+_PER_MINUTE: dict[Activity, tuple[float, float, float, float]] = {
+    #                    energy    hunger    social    fun
+    Activity.SLEEP:    (+0.00200, -0.00045, -0.00010, +0.00000),
+    Activity.HOME:     (-0.00030, -0.00110, -0.00030, +0.00080),
+    Activity.TRAVEL:   (-0.00090, -0.00130, -0.00045, -0.00020),
+    Activity.WORK:     (-0.00100, -0.00130, +0.00020, -0.00060),
+    Activity.EAT:      (-0.00020, +0.02800, +0.00150, +0.00100),
+    Activity.SHOP:     (-0.00080, -0.00120, +0.00080, +0.00350),
+    Activity.LEISURE:  (-0.00060, -0.00120, +0.00080, +0.00700),
+    Activity.SOCIAL:   (-0.00060, -0.00120, +0.00900, +0.00450),
+    Activity.STUDY:    (-0.00090, -0.00130, +0.00150, -0.00030),
+}
+
+RATES = np.array([_PER_MINUTE[a] for a in Activity], dtype=np.float32)
+
+
+def update_needs(needs: np.ndarray, activity: np.ndarray, minutes: float) -> None:
+    """In place: apply each person's activity for ``minutes`` and keep needs in [0, 1]."""
+    needs += RATES[activity] * np.float32(minutes)
+    np.clip(needs, 0.0, 1.0, out=needs)

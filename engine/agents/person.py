@@ -1,0 +1,30 @@
+"""A person's profile: who they are, as opposed to what they are doing right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TRAIT_NAMES = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+    age: int
+    occupation: str
+    bio: str
+    traits: tuple[float, float, float, float, float]  # Big Five in [0, 1]
+    home: int
+    workplace: int = -1  # building id; pupils' workplace is their school
+    money: int = 0  # cents
+    hangout: int = -1  # favourite cafe or park, where friends find them
+    extra: dict[str, str] = field(default_factory=dict)  # imported fields (lifestyle, ...)
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.occupation == "pupil"

@@ -1,0 +1,170 @@
+"""The rule brain: deterministic, seedable ordinary life with no LLM.
+
+Asked only at decision points (an activity ended, or someone arrived), it picks
+the next activity from the time of day, the person's schedule, their needs,
+traits and purse. Sleep at home, commute, work in opening hours, eat, shop, walk
+in the park, meet friends at the usual hangout.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import NamedTuple
+
+import numpy as np
+
+from engine.agents.person import Person
+from engine.agents.population import Population
+from engine.contracts.enums import Activity, BuildingType
+from engine.sim.clock import Clock
+from engine.society.relationships import Relationships
+from engine.world.city import Building, City
+
+WEEKDAY_ONLY = {BuildingType.OFFICE, BuildingType.WORKSHOP, BuildingType.SCHOOL, BuildingType.TOWN_HALL}
+MEAL_PRICE = (700, 1600)  # cents
+SHOP_SPEND = (800, 6000)
+LUNCH_START, LUNCH_END = 11 * 60 + 30, 14 * 60
+
+
+class Intent(NamedTuple):
+    activity: Activity
+    building: int
+    until: int  # tick of the next decision
+
+
+class Schedule(NamedTuple):
+    wake: int  # minute of day
+    bedtime: int
+    work_start: int
+    work_end: int
+    day_off: int  # weekday off for six-day jobs
+
+
+class RuleBrain:
+    def __init__(self, city: City, people: list[Person], clock: Clock, ties: Relationships):
+        self.city = city
+        self.people = people
+        self.clock = clock
+        self.ties = ties
+        self.schedules = [self._schedule(p) for p in people]
+        self._nearby: dict[tuple[int, BuildingType], list[int]] = {}
+        self._entrances = np.array([b.entrance for b in city.buildings], dtype=np.int32).reshape(-1, 2)
+        self._types = np.array([b.type for b in city.buildings], dtype=np.int8)
+
+    def _schedule(self, p: Person) -> Schedule:
+        o, c, e, a, n = p.traits
+        jitter = (p.id * 37) % 41 - 20
+        if p.age < 14:
+            wake, bed = 7 * 60 + jitter // 2, 20 * 60 + 30 + jitter
+        else:
+            wake = 6 * 60 + int((1.0 - c) * 90) + jitter
+            bed = min(23 * 60 + 50, 21 * 60 + 30 + int(e * 100) + jitter)
+        start, end = 0, 0
+        if p.workplace >= 0:
+            place = self.city.buildings[p.workplace]
+            opens, closes = place.opens, place.closes if place.closes > place.opens else 24 * 60
+            if place.type == BuildingType.PARK:
+                opens, closes = 8 * 60, 17 * 60
+            if p.is_pupil:
+                start, end = opens, closes
+            elif closes - opens > 9 * 60 and p.id % 2:  # late shift at long-hours places
+                start, end = closes - 8 * 60, closes
+            else:
+                start, end = max(0, opens - 15), min(24 * 60 - 1, opens + 8 * 60)
+            wake = min(wake, start - 50)
+        return Schedule(wake, bed, start, end, p.id % 7)
+
+    # -- the decision --------------------------------------------------------------------
+
+    def decide(self, i: int, tick: int, pop: Population, rng: random.Random, occupancy: np.ndarray) -> Intent:
+        person = self.people[i]
+        s = self.schedules[i]
+        m = self.clock.minute_of_day(tick)
+        here = int(pop.location[i])
+        energy, hunger, social, fun = (float(v) for v in pop.needs[i])
+        home = person.home
+
+        if m >= s.bedtime or m < s.wake:
+            return Intent(Activity.SLEEP, home, self.clock.tick_at_minute(tick, s.wake))
+        if hunger < 0.15:
+            return self._meal(i, tick, here, pop, rng, occupancy)
+        if self._works_now(person, s, tick, m):
+            if hunger < 0.45 and LUNCH_START <= m < LUNCH_END and not person.is_pupil:
+                cafe = self._open_nearby(person.workplace, BuildingType.CAFE, m, occupancy)
+                if cafe >= 0 and pop.money[i] >= MEAL_PRICE[1]:
+                    return Intent(Activity.EAT, cafe, self._after(tick, rng.randint(25, 40), s))
+            stop = LUNCH_START if m < LUNCH_START and not person.is_pupil else s.work_end
+            activity = Activity.STUDY if person.is_pupil else Activity.WORK
+            return Intent(activity, person.workplace, self.clock.tick_at_minute(tick, stop))
+        if hunger < 0.4:
+            return self._meal(i, tick, here, pop, rng, occupancy)
+        if energy < 0.2:
+            return Intent(Activity.HOME, home, self._after(tick, 60, s))
+        if social < 0.5 and rng.random() < 0.4 + 0.5 * person.traits[2]:
+            spot = self._meeting_place(person, m, rng, occupancy)
+            if spot >= 0:
+                return Intent(Activity.SOCIAL, spot, self._after(tick, rng.randint(50, 120), s))
+        if fun < 0.5 or rng.random() < 0.12 * person.traits[0]:
+            if pop.money[i] > 5000 and rng.random() < 0.3:
+                shop = self._open_nearby(here if here >= 0 else home, BuildingType.SHOP, m, occupancy)
+                if shop >= 0:
+                    return Intent(Activity.SHOP, shop, self._after(tick, rng.randint(20, 40), s))
+            park = self._open_nearby(here if here >= 0 else home, BuildingType.PARK, m, occupancy)
+            if park >= 0:
+                return Intent(Activity.LEISURE, park, self._after(tick, rng.randint(40, 90), s))
+        return Intent(Activity.HOME, home, self._after(tick, rng.randint(30, 90), s))
+
+    def _works_now(self, person: Person, s: Schedule, tick: int, m: int) -> bool:
+        if person.workplace < 0 or not s.work_start <= m < s.work_end:
+            return False
+        weekday = self.clock.weekday(tick)
+        if self.city.buildings[person.workplace].type in WEEKDAY_ONLY or person.is_pupil:
+            return weekday < 5
+        return weekday != s.day_off
+
+    def _after(self, tick: int, minutes: int, s: Schedule) -> int:
+        """``minutes`` from now, but never past bedtime."""
+        end = tick + self.clock.ticks_for(minutes)
+        bed = self.clock.tick_at_minute(tick, s.bedtime)
+        return min(end, max(bed, tick + 1))
+
+    def _meal(self, i: int, tick: int, here: int, pop: Population, rng: random.Random, occupancy: np.ndarray) -> Intent:
+        person = self.people[i]
+        s = self.schedules[i]
+        m = self.clock.minute_of_day(tick)
+        eat_out = rng.random() < 0.2 + 0.45 * person.traits[2]
+        if eat_out and pop.money[i] >= MEAL_PRICE[1]:
+            cafe = self._open_nearby(here if here >= 0 else person.home, BuildingType.CAFE, m, occupancy)
+            if cafe >= 0:
+                return Intent(Activity.EAT, cafe, self._after(tick, rng.randint(25, 45), s))
+        return Intent(Activity.EAT, person.home, self._after(tick, rng.randint(20, 35), s))
+
+    def _meeting_place(self, person: Person, m: int, rng: random.Random, occupancy: np.ndarray) -> int:
+        """The hangout of a close friend (or one's own), if it is open and has room."""
+        friends = self.ties.closest(person.id, 3)
+        choices = [self.people[f].hangout for f in friends if self.people[f].hangout >= 0]
+        choices.append(person.hangout)
+        spot = choices[rng.randrange(len(choices))]
+        if spot >= 0 and self._has_room(self.city.buildings[spot], m, occupancy):
+            return spot
+        return self._open_nearby(person.home, BuildingType.PARK, m, occupancy)
+
+    def _has_room(self, b: Building, m: int, occupancy: np.ndarray) -> bool:
+        return b.is_open(m) and occupancy[b.id] < b.capacity
+
+    def _open_nearby(self, near: int, kind: BuildingType, m: int, occupancy: np.ndarray) -> int:
+        for candidate in self.nearby(near, kind):
+            if self._has_room(self.city.buildings[candidate], m, occupancy):
+                return candidate
+        return -1
+
+    def nearby(self, near: int, kind: BuildingType, count: int = 4) -> list[int]:
+        """The ``count`` buildings of ``kind`` closest to building ``near`` (cached)."""
+        key = (near, kind)
+        found = self._nearby.get(key)
+        if found is None:
+            candidates = np.flatnonzero(self._types == kind)
+            distance = np.abs(self._entrances[candidates] - self._entrances[near]).sum(1)
+            found = [int(c) for c in candidates[np.argsort(distance, kind="stable")[:count]]]
+            self._nearby[key] = found
+        return found

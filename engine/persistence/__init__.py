@@ -1,0 +1,1 @@
+"""World files: one SQLite file per world, written through SQLModel, saved atomically."""

@@ -1,0 +1,29 @@
+"""Events <-> (tick, kind, JSON) rows for the world file's history."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from engine.contracts import events as ev
+
+_KINDS: dict[str, type[ev.Event]] = {
+    cls.__name__: cls
+    for cls in vars(ev).values()
+    if isinstance(cls, type) and issubclass(cls, ev.Event) and cls is not ev.Event
+}
+
+
+def to_row(event: ev.Event) -> tuple[int, str, str]:
+    fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name != "tick"}
+    return event.tick, type(event).__name__, json.dumps(fields, separators=(",", ":"))
+
+
+def from_row(tick: int, kind: str, payload: str) -> ev.Event:
+    cls = _KINDS.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown event kind {kind!r}")
+    fields = json.loads(payload)
+    if "lines" in fields:
+        fields["lines"] = tuple((int(s), str(t)) for s, t in fields["lines"])
+    return cls(tick=tick, **fields)

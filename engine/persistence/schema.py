@@ -1,0 +1,113 @@
+"""The world file's tables. Bump SCHEMA_VERSION on any change and add a migration.
+
+Rows hold what a person may read or edit (names, bios, buildings); the engine's
+exact running state (positions, paths, RNGs) is one compressed blob beside them.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x546F776E  # "Town", in SQLite's header, so `file` can tell a .town apart
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class BlobRow(SQLModel, table=True):
+    __tablename__ = "blob"
+    name: str = Field(primary_key=True)
+    data: bytes
+
+
+class DistrictRow(SQLModel, table=True):
+    __tablename__ = "district"
+    id: int = Field(primary_key=True)
+    name: str
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+class NeighbourhoodRow(SQLModel, table=True):
+    __tablename__ = "neighbourhood"
+    id: int = Field(primary_key=True)
+    district: int
+    name: str
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+class LotRow(SQLModel, table=True):
+    __tablename__ = "lot"
+    id: int = Field(primary_key=True)
+    neighbourhood: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+class BuildingRow(SQLModel, table=True):
+    __tablename__ = "building"
+    id: int = Field(primary_key=True)
+    name: str
+    type: str
+    lot: int
+    x: int
+    y: int
+    width: int
+    height: int
+    entrance_x: int
+    entrance_y: int
+    capacity: int
+    opens: int
+    closes: int
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    id: int = Field(primary_key=True)
+    name: str
+    age: int
+    occupation: str
+    bio: str
+    openness: float
+    conscientiousness: float
+    extraversion: float
+    agreeableness: float
+    neuroticism: float
+    home: int
+    workplace: int
+    money: int
+    hangout: int
+    extra: str = "{}"  # JSON
+
+
+class TieRow(SQLModel, table=True):
+    __tablename__ = "tie"
+    a: int = Field(primary_key=True)
+    b: int = Field(primary_key=True)
+    affinity: float
+    familiarity: float
+    meetings: int
+    last_tick: int
+    family: bool
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "event"
+    seq: int = Field(primary_key=True)
+    tick: int = Field(index=True)
+    kind: str
+    payload: str  # JSON of the event's fields
+
+
+REQUIRED_TABLES = ("meta", "blob", "district", "neighbourhood", "lot", "building", "person", "tie", "event")

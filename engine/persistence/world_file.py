@@ -1,0 +1,280 @@
+"""Open and save ``.town`` world files.
+
+Saving writes a complete new file beside the target and renames it over the old
+one only once it is fsynced, so a crash or a full disk mid-save leaves the old
+file exactly as it was. Opening checks, in order, that the file is SQLite, whole,
+uncorrupted, a Townsfolk world, and not from a newer version, and says which.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import zstandard
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel, create_engine
+
+from engine import __version__
+from engine.agents.person import Person
+from engine.contracts.enums import BuildingType
+from engine.persistence import event_codec
+from engine.persistence.errors import WorldFileError
+from engine.persistence.schema import (
+    APPLICATION_ID,
+    REQUIRED_TABLES,
+    SCHEMA_VERSION,
+    BlobRow,
+    BuildingRow,
+    DistrictRow,
+    EventRow,
+    LotRow,
+    MetaRow,
+    NeighbourhoodRow,
+    PersonRow,
+    TieRow,
+)
+from engine.society.relationships import Relationships, Tie
+from engine.world.city import Building, City, District, Lot, Neighbourhood, Rect
+from engine.world.model import World
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _engine(path: Path) -> Engine:
+    return create_engine(f"sqlite:///{path}")
+
+
+# -- saving ------------------------------------------------------------------------------
+
+
+def save_world(world: World, path: str | Path) -> None:
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise WorldFileError(target, f"folder {folder} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _write(world, tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(folder)
+    except (OSError, SQLAlchemyError) as exc:
+        tmp.unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or getattr(exc, "orig", None) or exc
+        raise WorldFileError(target, f"could not save ({reason}); the previous file is untouched") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not every platform lets us open a directory; the rename is still atomic
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write(world: World, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    engine = _engine(path)
+    try:
+        SQLModel.metadata.create_all(engine)
+        city = world.city
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "app_version": __version__,
+            "name": city.name,
+            "seed": world.seed,
+            "tick": world.tick,
+            "tick_seconds": world.tick_seconds,
+            "start_minute": world.start_minute,
+            "template": world.template,
+            "width": city.width,
+            "height": city.height,
+            "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        blobs = {"terrain": zstandard.compress(np.ascontiguousarray(city.terrain, dtype=np.uint8).tobytes())}
+        if world.sim_state:
+            blobs["sim_state"] = world.sim_state
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _insert(conn, MetaRow, [{"key": k, "value": str(v)} for k, v in meta.items()])
+            _insert(conn, BlobRow, [{"name": k, "data": v} for k, v in blobs.items()])
+            _insert(conn, DistrictRow, [{"id": d.id, "name": d.name, **_rect(d.area)} for d in city.districts])
+            _insert(conn, NeighbourhoodRow, [
+                {"id": n.id, "district": n.district, "name": n.name, **_rect(n.area)} for n in city.neighbourhoods
+            ])
+            _insert(conn, LotRow, [{"id": lot.id, "neighbourhood": lot.neighbourhood, **_rect(lot.area)} for lot in city.lots])
+            _insert(conn, BuildingRow, [_building_row(b) for b in city.buildings])
+            _insert(conn, PersonRow, [_person_row(p) for p in world.people])
+            _insert(conn, TieRow, [
+                {"a": a, "b": b, "affinity": t.affinity, "familiarity": t.familiarity, "meetings": t.meetings,
+                 "last_tick": t.last_tick, "family": t.family}
+                for (a, b), t in world.relationships.items()
+            ])
+            rows = (event_codec.to_row(e) for e in world.history)
+            _insert(conn, EventRow, [
+                {"seq": i, "tick": tick, "kind": kind, "payload": payload}
+                for i, (tick, kind, payload) in enumerate(rows)
+            ])
+    finally:
+        engine.dispose()
+
+
+def _insert(conn, model: type[SQLModel], rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    if rows:
+        conn.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+
+
+def _rect(r: Rect) -> dict[str, int]:
+    return {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
+
+
+def _building_row(b: Building) -> dict[str, object]:
+    return {
+        "id": b.id, "name": b.name, "type": b.type.name, "lot": b.lot, **_rect(b.footprint),
+        "entrance_x": b.entrance[0], "entrance_y": b.entrance[1], "capacity": b.capacity,
+        "opens": b.opens, "closes": b.closes,
+    }
+
+
+def _person_row(p: Person) -> dict[str, object]:
+    o, c, e, a, n = p.traits
+    return {
+        "id": p.id, "name": p.name, "age": p.age, "occupation": p.occupation, "bio": p.bio,
+        "openness": o, "conscientiousness": c, "extraversion": e, "agreeableness": a, "neuroticism": n,
+        "home": p.home, "workplace": p.workplace, "money": p.money, "hangout": p.hangout,
+        "extra": json.dumps(p.extra),
+    }
+
+
+# -- opening -----------------------------------------------------------------------------
+
+
+def check_file(path: str | Path) -> None:
+    """Raise WorldFileError unless ``path`` is a whole, readable world this version understands."""
+    p = Path(path)
+    if not p.exists():
+        raise WorldFileError(p, "no such file")
+    if p.is_dir():
+        raise WorldFileError(p, "is a folder, not a world file")
+    size = p.stat().st_size
+    if size == 0:
+        raise WorldFileError(p, "the file is empty")
+    with open(p, "rb") as f:
+        header = f.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise WorldFileError(p, "not a Townsfolk world (it is not an SQLite database)")
+    if len(header) == 100:
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        if pages and page_size and size < pages * page_size:
+            raise WorldFileError(p, f"the file is truncated ({size} of {pages * page_size} bytes)")
+    else:
+        raise WorldFileError(p, "the file is truncated (shorter than an SQLite header)")
+    try:
+        with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if verdict != "ok":
+                raise WorldFileError(p, f"the file is corrupt ({verdict})")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            missing = [t for t in REQUIRED_TABLES if t not in tables]
+            if missing:
+                raise WorldFileError(p, f"not a Townsfolk world (missing table {missing[0]!r})")
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise WorldFileError(p, f"the file is corrupt ({exc})") from exc
+    if row is None:
+        raise WorldFileError(p, "not a Townsfolk world (no schema version)")
+    try:
+        version = int(row[0])
+    except ValueError:
+        raise WorldFileError(p, f"the schema version {row[0]!r} is not a number") from None
+    if version > SCHEMA_VERSION:
+        raise WorldFileError(
+            p, f"made by a newer Townsfolk (world schema {version}; this version reads up to {SCHEMA_VERSION}). "
+            "Update Townsfolk to open it."
+        )
+    if version < 1:
+        raise WorldFileError(p, f"unknown world schema version {version}")
+
+
+def load_world(path: str | Path, with_history: bool = True) -> World:
+    check_file(path)
+    p = Path(path)
+    engine = _engine(p)
+    try:
+        with engine.connect() as conn:
+            return _read(conn, with_history)
+    except WorldFileError:
+        raise
+    except Exception as exc:  # a damaged row: say so, never a traceback
+        raise WorldFileError(p, f"the world is damaged ({type(exc).__name__}: {exc})") from exc
+    finally:
+        engine.dispose()
+
+
+def read_meta(path: str | Path) -> dict[str, str]:
+    check_file(path)
+    engine = _engine(Path(path))
+    try:
+        with engine.connect() as conn:
+            return {r.key: r.value for r in conn.execute(select(MetaRow.__table__))}  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+
+
+def _rows(conn, model: type[SQLModel]):  # type: ignore[no-untyped-def]
+    table = model.__table__  # type: ignore[attr-defined]
+    return conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+
+
+def _read(conn, with_history: bool) -> World:  # type: ignore[no-untyped-def]
+    meta = {r.key: r.value for r in _rows(conn, MetaRow)}
+    blobs = {r.name: r.data for r in _rows(conn, BlobRow)}
+    width, height = int(meta["width"]), int(meta["height"])
+    terrain = np.frombuffer(zstandard.decompress(blobs["terrain"]), dtype=np.uint8).reshape(height, width).copy()
+    city = City(name=meta["name"], terrain=terrain)
+    city.districts = [District(r.id, r.name, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, DistrictRow)]
+    city.neighbourhoods = [
+        Neighbourhood(r.id, r.district, r.name, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, NeighbourhoodRow)
+    ]
+    city.lots = [Lot(r.id, r.neighbourhood, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, LotRow)]
+    city.buildings = [
+        Building(r.id, r.name, BuildingType[r.type], r.lot, Rect(r.x, r.y, r.width, r.height),
+                 (r.entrance_x, r.entrance_y), r.capacity, r.opens, r.closes)
+        for r in _rows(conn, BuildingRow)
+    ]
+    people = [
+        Person(r.id, r.name, r.age, r.occupation, r.bio,
+               (r.openness, r.conscientiousness, r.extraversion, r.agreeableness, r.neuroticism),
+               r.home, r.workplace, r.money, r.hangout, json.loads(r.extra or "{}"))
+        for r in _rows(conn, PersonRow)
+    ]
+    ties = Relationships()
+    for r in _rows(conn, TieRow):
+        ties.set(r.a, r.b, Tie(r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family)))
+    history = []
+    if with_history:
+        history = [event_codec.from_row(r.tick, r.kind, r.payload) for r in _rows(conn, EventRow)]
+    return World(
+        city=city, people=people, relationships=ties, seed=int(meta.get("seed", 0)), tick=int(meta.get("tick", 0)),
+        tick_seconds=int(meta.get("tick_seconds", 60)), start_minute=int(meta.get("start_minute", 360)),
+        history=history, sim_state=blobs.get("sim_state"), template=meta.get("template", "custom"),
+    )

@@ -1,0 +1,87 @@
+"""Play / pause / step / speed, gated by one Condition.
+
+A pause lands at the end of the current tick; ``step(n)`` runs exactly n ticks
+and pauses again. The engine loop waits here, so a paused engine costs nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class StepController:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._running = False
+        self._steps = 0
+        self._stopped = False
+        self._wake = False
+        self.ticks_per_second = 1.0  # 0 means as fast as possible
+        self._next_due = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def play(self) -> None:
+        with self._cond:
+            self._running = True
+            self._next_due = time.perf_counter()
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        with self._cond:
+            self._running = False
+            self._steps = 0
+            self._cond.notify_all()
+
+    def step(self, ticks: int = 1) -> None:
+        with self._cond:
+            self._running = False
+            self._steps += max(0, ticks)
+            self._cond.notify_all()
+
+    def set_speed(self, ticks_per_second: float) -> None:
+        with self._cond:
+            self.ticks_per_second = max(0.0, ticks_per_second)
+            self._next_due = time.perf_counter()
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    def poke(self) -> None:
+        """Wake the loop (a command arrived) without changing what it should do."""
+        with self._cond:
+            self._wake = True
+            self._cond.notify_all()
+
+    def wait_for_work(self) -> bool:
+        """Block until a tick is due, a command arrives, or stop. True = run a tick now."""
+        with self._cond:
+            while not self._stopped:
+                if self._wake:
+                    self._wake = False
+                    return False
+                if self._steps > 0:
+                    self._steps -= 1
+                    return True
+                if self._running:
+                    if self.ticks_per_second <= 0:
+                        return True
+                    delay = self._next_due - time.perf_counter()
+                    if delay <= 0:
+                        # Don't try to catch up a backlog after a stall: run late, once.
+                        self._next_due = max(self._next_due, time.perf_counter() - 0.25) + 1.0 / self.ticks_per_second
+                        return True
+                    self._cond.wait(delay)
+                else:
+                    self._cond.wait()
+            return False

@@ -1,0 +1,62 @@
+"""The two boxes between threads: commands in, the newest snapshot and events out.
+
+Snapshots sit in a latest-value slot: an old one is replaced, never queued, so
+the GUI always draws the newest world. Events queue up to a bound; past it the
+oldest are dropped and counted (the world file's history keeps them all).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+
+from engine.contracts.commands import Command
+from engine.contracts.events import Event
+from engine.contracts.snapshots import WorldSnapshot
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Command] = queue.SimpleQueue()
+
+    def put(self, command: Command) -> None:
+        self._queue.put(command)
+
+    def drain(self) -> list[Command]:
+        commands = []
+        while True:
+            try:
+                commands.append(self._queue.get_nowait())
+            except queue.Empty:
+                return commands
+
+
+class Outbox:
+    def __init__(self, max_events: int = 50_000) -> None:
+        self._lock = threading.Lock()
+        self._snapshot: WorldSnapshot | None = None
+        self._events: deque[Event] = deque(maxlen=max_events)
+        self.dropped = 0
+
+    def publish(self, snapshot: WorldSnapshot | None, events: list[Event]) -> None:
+        with self._lock:
+            if snapshot is not None:
+                self._snapshot = snapshot
+            overflow = len(self._events) + len(events) - (self._events.maxlen or 0)
+            if overflow > 0:
+                self.dropped += overflow
+            self._events.extend(events)
+
+    def latest(self) -> WorldSnapshot | None:
+        with self._lock:
+            return self._snapshot
+
+    def drain(self, limit: int | None = None) -> list[Event]:
+        with self._lock:
+            if limit is None or limit >= len(self._events):
+                events = list(self._events)
+                self._events.clear()
+            else:
+                events = [self._events.popleft() for _ in range(limit)]
+            return events

@@ -1,0 +1,1 @@
+"""The tick: clock, the simulation step, metrics and state hashing."""

@@ -1,0 +1,39 @@
+"""City-wide numbers over time: the curves the timeline draws and the CLI reports."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.agents.population import NEEDS, Population
+from engine.contracts.enums import Activity
+
+SAMPLE_EVERY = 10  # ticks between stored samples; the latest values are always current
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.conversations = 0
+        self.latest: dict[str, float] = {}
+        self.samples: list[list[float]] = []  # [tick, *mean needs, walking, asleep, money]
+
+    def record(self, tick: int, pop: Population, conversations: int) -> None:
+        self.conversations += conversations
+        if tick % SAMPLE_EVERY and self.latest:
+            self.latest["conversations"] = float(self.conversations)
+            return
+        means = pop.needs.mean(axis=0) if pop.count else np.zeros(4)
+        walking = float(pop.moving.sum())
+        asleep = float((pop.activity == Activity.SLEEP).sum())
+        money = float(pop.money.mean() / 100) if pop.count else 0.0
+        self.latest = {f"mean_{n}": round(float(v), 4) for n, v in zip(NEEDS, means, strict=True)}
+        self.latest.update(walking=walking, asleep=asleep, mean_money=round(money, 2),
+                           conversations=float(self.conversations))
+        self.samples.append([float(tick), *(round(float(v), 4) for v in means), walking, asleep, round(money, 2)])
+
+    def get_state(self) -> dict[str, object]:
+        return {"conversations": self.conversations, "latest": dict(self.latest), "samples": [list(s) for s in self.samples]}
+
+    def set_state(self, state: dict[str, object]) -> None:
+        self.conversations = int(state["conversations"])  # type: ignore[arg-type]
+        self.latest = dict(state["latest"])  # type: ignore[arg-type]
+        self.samples = [list(s) for s in state["samples"]]  # type: ignore[union-attr]

@@ -1,0 +1,191 @@
+"""One simulated world and its tick.
+
+A tick: needs change, walkers walk, arrivals settle in, whoever is due decides
+(in ascending id order, one RNG, so the same seed gives the same day), then
+chance meetings. Only this object writes world state.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from engine.agents.encounters import Encounters
+from engine.agents.needs import update_needs
+from engine.agents.population import Population
+from engine.agents.rule_brain import Intent, RuleBrain
+from engine.contracts.enums import Activity, BuildingType
+from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
+from engine.sim import state_codec
+from engine.sim.clock import Clock
+from engine.sim.metrics import Metrics
+from engine.world.city import Building
+from engine.world.model import World
+from engine.world.pathfinding import NoPathError, PathFinder
+
+HOURLY_WAGE = {  # cents, paid when a shift ends
+    BuildingType.CAFE: 1400, BuildingType.SHOP: 1500, BuildingType.OFFICE: 2600,
+    BuildingType.WORKSHOP: 1900, BuildingType.SCHOOL: 2300, BuildingType.TOWN_HALL: 2200,
+    BuildingType.PARK: 1500,
+}
+RETRY_MINUTES = 30
+
+
+class Simulation:
+    def __init__(self, world: World, seed: int | None = None):
+        self.world = world
+        self.city = world.city
+        self.people = world.people
+        self.ties = world.relationships
+        self.clock = Clock(world.tick_seconds, world.start_minute)
+        self.tick = world.tick
+        self.paths = PathFinder(self.city.walkable_mask())
+        self.pop = Population(len(self.people), self.city.width)
+        self.brain = RuleBrain(self.city, self.people, self.clock, self.ties)
+        self.encounters = Encounters(self.city, self.people, self.clock, self.ties)
+        self.metrics = Metrics()
+        self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
+        self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
+        self.rng = random.Random()
+        self.nprng = np.random.Generator(np.random.PCG64())
+        if world.sim_state:
+            self.set_state(state_codec.decode(world.sim_state))
+        else:
+            self._move_everyone_home()
+        if seed is not None or not world.sim_state:
+            self.reseed(world.seed if seed is None else seed)
+
+    def reseed(self, seed: int) -> None:
+        self.rng.seed(seed)
+        self.nprng = np.random.Generator(np.random.PCG64(seed))
+
+    # -- the tick ----------------------------------------------------------------------
+
+    def step(self) -> list[Event]:
+        self.tick += 1
+        tick, pop = self.tick, self.pop
+        minutes = self.clock.minutes_per_tick
+        update_needs(pop.needs, pop.activity, minutes)
+        events: list[Event] = []
+        for person in pop.walk(minutes).tolist():
+            events.extend(self._arrive(person, tick))
+        due = np.flatnonzero((pop.until <= tick) & ~pop.moving)
+        for person in due.tolist():
+            self._leave_activity(person, tick)
+            intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
+            events.extend(self._apply(person, intent, tick))
+        events.extend(self.encounters.step(tick, pop, self.rng, self.nprng))
+        self.metrics.record(tick, pop, sum(1 for e in events if isinstance(e, ConversationHeld)))
+        self.world.tick = tick
+        return events
+
+    def _apply(self, person: int, intent: Intent, tick: int) -> list[Event]:
+        """The single resolver: turns an intent into state, serially, so no locks."""
+        pop = self.pop
+        until = max(intent.until, tick + 1)
+        here = int(pop.location[person])
+        if intent.building == here:
+            return [self._begin(person, intent.activity, here, until, tick)]
+        start = self._entrance_cell[here] if here >= 0 else self._cell_at(person)
+        try:
+            cells = self.paths.path(start, self._entrance_cell[intent.building])
+        except NoPathError:
+            pop.until[person] = tick + self.clock.ticks_for(RETRY_MINUTES)
+            return []
+        if here >= 0:
+            self.occupancy[here] -= 1
+        pop.start_path(person, cells)
+        pop.destination[person] = intent.building
+        pop.next_activity[person] = intent.activity
+        pop.next_until[person] = until
+        pop.activity[person] = Activity.TRAVEL
+        pop.until[person] = np.iinfo(np.int64).max  # arrival decides, not the clock
+        return [ActivityStarted(tick, person, int(Activity.TRAVEL), -1, -1)]
+
+    def _arrive(self, person: int, tick: int) -> list[Event]:
+        pop = self.pop
+        building = int(pop.destination[person])
+        pop.location[person] = building
+        pop.destination[person] = -1
+        self.occupancy[building] += 1
+        self._place_inside(person, self.city.buildings[building])
+        activity = Activity(int(pop.next_activity[person]))
+        until = max(int(pop.next_until[person]), tick + 1)
+        return [Arrived(tick, person, building), self._begin(person, activity, building, until, tick)]
+
+    def _begin(self, person: int, activity: Activity, building: int, until: int, tick: int) -> Event:
+        pop = self.pop
+        pop.activity[person] = activity
+        pop.until[person] = until
+        pop.since[person] = tick
+        if activity == Activity.EAT and building != self.people[person].home:
+            pop.money[person] -= self.rng.randint(700, 1600)
+        elif activity == Activity.SHOP:
+            pop.money[person] -= min(int(pop.money[person]), self.rng.randint(800, 6000))
+        return ActivityStarted(tick, person, int(activity), building, until)
+
+    def _leave_activity(self, person: int, tick: int) -> None:
+        """Pay for a finished shift; wages are the only income for now."""
+        pop = self.pop
+        if pop.activity[person] == Activity.WORK:
+            place = self.city.buildings[self.people[person].workplace]
+            hours = (tick - int(pop.since[person])) * self.clock.tick_seconds / 3600
+            pop.money[person] += int(hours * HOURLY_WAGE.get(place.type, 1500))
+
+    # -- placement ---------------------------------------------------------------------
+
+    def _place_inside(self, person: int, b: Building) -> None:
+        f = b.footprint
+        k = (person * 2654435761) % (f.width * f.height)
+        jitter = ((person * 40503) % 97) / 97 * 0.5 - 0.25
+        self.pop.xy[person] = (f.x + k % f.width + 0.5 + jitter, f.y + k // f.width + 0.5 - jitter)
+
+    def _cell_at(self, person: int) -> int:
+        x, y = (int(v) for v in self.pop.xy[person])
+        return self.paths.cell(x, y)
+
+    def _move_everyone_home(self) -> None:
+        pop = self.pop
+        asleep = Activity.SLEEP if self.clock.minute_of_day(self.tick) < 6 * 60 else Activity.HOME
+        for p in self.people:
+            pop.location[p.id] = p.home
+            pop.activity[p.id] = asleep
+            pop.money[p.id] = p.money
+            pop.speed[p.id] = 11.0 if p.age >= 70 or p.age < 8 else 15.0
+            self.occupancy[p.home] += 1
+            self._place_inside(p.id, self.city.buildings[p.home])
+        pop.until[:] = self.tick + 1
+
+    # -- state -------------------------------------------------------------------------
+
+    def get_state(self) -> dict[str, object]:
+        return {
+            "tick": self.tick,
+            "population": self.pop.get_state(),
+            "relationships": self.ties.get_state(),
+            "rng": self.rng.getstate(),
+            "nprng": self.nprng.bit_generator.state,
+            "occupancy": self.occupancy.copy(),
+            "metrics": self.metrics.get_state(),
+        }
+
+    def set_state(self, state: dict[str, object]) -> None:
+        self.tick = int(state["tick"])  # type: ignore[arg-type]
+        self.world.tick = self.tick
+        self.pop.set_state(state["population"])  # type: ignore[arg-type]
+        self.ties.set_state(state["relationships"])  # type: ignore[arg-type]
+        version, internal, gauss = state["rng"]  # type: ignore[misc]
+        self.rng.setstate((version, tuple(internal), gauss))
+        self.nprng.bit_generator.state = state["nprng"]
+        self.occupancy = np.asarray(state["occupancy"], dtype=np.int32).copy()
+        self.metrics.set_state(state["metrics"])  # type: ignore[arg-type]
+
+    def state_hash(self) -> str:
+        return state_codec.digest(self.get_state())
+
+    def freeze(self) -> None:
+        """Store the exact state in the world, so a saved file resumes bit for bit."""
+        self.world.sim_state = state_codec.encode(self.get_state())
+        for p in self.people:
+            p.money = int(self.pop.money[p.id])

@@ -1,0 +1,57 @@
+"""Build the immutable views the GUI reads (see ``engine.contracts.snapshots``)."""
+
+from __future__ import annotations
+
+from engine.contracts.snapshots import BuildingInfo, DistrictInfo, PersonInfo, StaticWorld, WorldSnapshot
+from engine.sim.simulation import Simulation
+from engine.world.model import World
+
+
+def build_static(world: World, version: int) -> StaticWorld:
+    city = world.city
+    districts = tuple(
+        DistrictInfo(
+            d.id,
+            d.name,
+            tuple((n.id, n.name) for n in city.neighbourhoods if n.district == d.id),
+            (d.area.x, d.area.y, d.area.width, d.area.height),
+        )
+        for d in city.districts
+    )
+    buildings = tuple(
+        BuildingInfo(
+            b.id, b.name, int(b.type), b.footprint.x, b.footprint.y, b.footprint.width,
+            b.footprint.height, b.entrance, b.capacity, b.opens, b.closes,
+            city.lots[b.lot].neighbourhood if 0 <= b.lot < len(city.lots) else -1,
+        )
+        for b in city.buildings
+    )
+    people = tuple(
+        PersonInfo(p.id, p.name, p.age, p.occupation, p.bio, p.traits, p.home, p.workplace)
+        for p in world.people
+    )
+    terrain = city.terrain.copy()
+    terrain.flags.writeable = False
+    dmap = city.district_map()
+    dmap.flags.writeable = False
+    return StaticWorld(version, city.name, terrain, dmap, districts, buildings, people)
+
+
+def build_snapshot(sim: Simulation, static: StaticWorld, running: bool = False, tps: float = 0.0) -> WorldSnapshot:
+    pop = sim.pop
+    return WorldSnapshot(
+        tick=sim.tick,
+        day=sim.clock.day(sim.tick),
+        minute_of_day=sim.clock.minute_of_day(sim.tick),
+        tick_seconds=sim.clock.tick_seconds,
+        static=static,
+        positions=pop.xy.copy(),
+        activity=pop.activity.copy(),
+        location=pop.location.copy(),
+        destination=pop.destination.copy(),
+        needs=pop.needs.copy(),
+        money=pop.money.copy(),
+        metrics=dict(sim.metrics.latest),
+        running=running,
+        ticks_per_second=tps,
+    )

@@ -1,0 +1,69 @@
+"""Engine state <-> bytes: msgpack with numpy arrays, zstd-compressed.
+
+The same state always encodes to the same bytes, so a digest of the encoding is
+the world's ``state_hash``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import msgpack
+import numpy as np
+import zstandard
+
+_ARRAY = 1  # msgpack ext type code
+_BIGINT = 2  # ints beyond 64 bits (numpy's PCG64 state)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        header = msgpack.packb([array.dtype.str, list(array.shape)])
+        return msgpack.ExtType(_ARRAY, header + array.tobytes())
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, int):
+        return msgpack.ExtType(_BIGINT, str(value).encode())
+    raise TypeError(f"cannot encode {type(value).__name__} in engine state")
+
+
+def _ext_hook(code: int, data: bytes) -> Any:
+    if code == _ARRAY:
+        unpacker = msgpack.Unpacker(raw=False)
+        unpacker.feed(data)
+        dtype, shape = unpacker.unpack()
+        offset = unpacker.tell()
+        return np.frombuffer(data, dtype=np.dtype(dtype), offset=offset).reshape(shape).copy()
+    if code == _BIGINT:
+        return int(data.decode())
+    return msgpack.ExtType(code, data)
+
+
+def _big_ints(value: Any) -> Any:
+    """msgpack refuses ints over 64 bits before calling ``default``; wrap them first."""
+    if isinstance(value, dict):
+        return {k: _big_ints(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_big_ints(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return msgpack.ExtType(_BIGINT, str(value).encode())
+    return value
+
+
+def pack(state: dict[str, Any]) -> bytes:
+    return msgpack.packb(_big_ints(state), default=_default, use_bin_type=True)
+
+
+def encode(state: dict[str, Any]) -> bytes:
+    return zstandard.ZstdCompressor(level=3).compress(pack(state))
+
+
+def decode(blob: bytes) -> dict[str, Any]:
+    raw = zstandard.ZstdDecompressor().decompress(blob)
+    return msgpack.unpackb(raw, ext_hook=_ext_hook, raw=False, strict_map_key=False)
+
+
+def digest(state: dict[str, Any]) -> str:
+    return hashlib.blake2b(pack(state), digest_size=16).hexdigest()

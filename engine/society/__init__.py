@@ -1,0 +1,1 @@
+"""Society: relationships now; the economy and governance hang here later."""

@@ -1,0 +1,107 @@
+"""Who knows whom, and how they feel about it.
+
+Ties are sparse (most of a city are strangers to each other), so they live in a
+dict keyed by the ordered pair. Labels are derived, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass
+class Tie:
+    affinity: float = 0.0  # -1 (loathing) .. 1 (love)
+    familiarity: float = 0.0  # 0 (never met) .. 1 (know each other inside out)
+    meetings: int = 0
+    last_tick: int = -1
+    family: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.family:
+            return "family"
+        if self.affinity <= -0.3 and self.familiarity >= 0.2:
+            return "rival"
+        if self.affinity >= 0.65 and self.familiarity >= 0.6:
+            return "close friend"
+        if self.affinity >= 0.35 and self.familiarity >= 0.35:
+            return "friend"
+        if self.familiarity >= 0.1:
+            return "acquaintance"
+        return "stranger"
+
+
+def _key(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+class Relationships:
+    def __init__(self) -> None:
+        self._ties: dict[tuple[int, int], Tie] = {}
+        self._friends: dict[int, set[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ties)
+
+    def get(self, a: int, b: int) -> Tie | None:
+        return self._ties.get(_key(a, b))
+
+    def tie(self, a: int, b: int) -> Tie:
+        key = _key(a, b)
+        tie = self._ties.get(key)
+        if tie is None:
+            tie = self._ties[key] = Tie()
+            self._friends.setdefault(a, set()).add(b)
+            self._friends.setdefault(b, set()).add(a)
+        return tie
+
+    def set(self, a: int, b: int, tie: Tie) -> None:
+        self.tie(a, b)
+        self._ties[_key(a, b)] = tie
+
+    def known_by(self, person: int) -> set[int]:
+        return self._friends.get(person, set())
+
+    def closest(self, person: int, count: int) -> list[int]:
+        """The people ``person`` likes most, best first, ties broken by id."""
+        others = self._friends.get(person, ())
+        ranked = sorted(others, key=lambda o: (-self._ties[_key(person, o)].affinity, o))
+        return ranked[:count]
+
+    def items(self) -> Iterator[tuple[tuple[int, int], Tie]]:
+        return iter(sorted(self._ties.items()))
+
+    def meet(self, a: int, b: int, tick: int, warmth: float) -> Tie:
+        """A conversation happened; ``warmth`` in [-1, 1] says how it went."""
+        tie = self.tie(a, b)
+        tie.familiarity = min(1.0, tie.familiarity + 0.08 * (1.0 - tie.familiarity) + 0.02)
+        tie.affinity = max(-1.0, min(1.0, tie.affinity + 0.12 * warmth))
+        tie.meetings += 1
+        tie.last_tick = tick
+        return tie
+
+    def remove_person(self, person: int) -> None:
+        for other in self._friends.pop(person, set()):
+            self._ties.pop(_key(person, other), None)
+            self._friends.get(other, set()).discard(person)
+
+    def get_state(self) -> list[list[float | int | bool]]:
+        return [
+            [a, b, t.affinity, t.familiarity, t.meetings, t.last_tick, t.family]
+            for (a, b), t in self.items()
+        ]
+
+    def set_state(self, rows: list[list[float | int | bool]]) -> None:
+        self._ties.clear()
+        self._friends.clear()
+        for a, b, affinity, familiarity, meetings, last_tick, family in rows:
+            self.set(int(a), int(b), Tie(float(affinity), float(familiarity), int(meetings), int(last_tick), bool(family)))
+
+    def density(self, population: int, min_familiarity: float = 0.1) -> float:
+        """Share of all possible pairs who at least know each other."""
+        if population < 2:
+            return 0.0
+        known = sum(1 for t in self._ties.values() if t.familiarity >= min_familiarity)
+        return known / (population * (population - 1) / 2)

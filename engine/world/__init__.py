@@ -1,0 +1,1 @@
+"""The city: terrain, districts, neighbourhoods, lots, buildings and paths."""

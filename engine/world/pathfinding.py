@@ -1,0 +1,103 @@
+"""Shortest walking paths over the tile grid, cached.
+
+A breadth-first tree rooted at a destination gives every tile's next step
+towards it, so one search answers all trips *to* that place. Paths are
+symmetric, so a trip *from* a place we hold a tree for is answered by walking
+the tree backwards. Trees come from scipy's C breadth-first search (~1 ms on a
+200x200 grid) and live in an LRU; finished paths live in a second LRU keyed by
+(from, to), because people repeat their commutes every day.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+
+NO_PATH = -9999  # scipy's marker for "unreached" in predecessor arrays
+
+
+class NoPathError(ValueError):
+    pass
+
+
+def grid_graph(walkable: np.ndarray) -> csr_matrix:
+    """4-neighbour adjacency of walkable tiles, as a sparse matrix over cell ids."""
+    height, width = walkable.shape
+    ids = np.arange(height * width, dtype=np.int32).reshape(height, width)
+    horizontal = walkable[:, :-1] & walkable[:, 1:]
+    vertical = walkable[:-1, :] & walkable[1:, :]
+    src = np.concatenate([ids[:, :-1][horizontal], ids[:-1, :][vertical]])
+    dst = np.concatenate([ids[:, 1:][horizontal], ids[1:, :][vertical]])
+    data = np.ones(len(src), dtype=np.int8)
+    n = height * width
+    return csr_matrix((data, (src, dst)), shape=(n, n))
+
+
+class PathFinder:
+    def __init__(self, walkable: np.ndarray, tree_cache: int = 384, path_cache: int = 60_000):
+        self.walkable = walkable
+        self.width = int(walkable.shape[1])
+        self._graph = grid_graph(walkable)
+        self._trees: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._paths: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
+        self._tree_cache = tree_cache
+        self._path_cache = path_cache
+        self.tree_searches = 0
+
+    def cell(self, x: int, y: int) -> int:
+        return y * self.width + x
+
+    def path(self, start: int, goal: int) -> np.ndarray:
+        """Cells from ``start`` to ``goal`` inclusive (int32). Raises NoPathError."""
+        key = (start, goal)
+        cached = self._paths.get(key)
+        if cached is not None:
+            self._paths.move_to_end(key)
+            return cached
+        if start == goal:
+            result = np.array([start], dtype=np.int32)
+        elif goal in self._trees or start not in self._trees:
+            result = self._walk(self._tree(goal), start, goal)
+        else:
+            result = self._walk(self._trees[start], goal, start)[::-1].copy()
+        self._paths[key] = result
+        if len(self._paths) > self._path_cache:
+            self._paths.popitem(last=False)
+        return result
+
+    def reachable(self, start: int, goal: int) -> bool:
+        try:
+            self.path(start, goal)
+        except NoPathError:
+            return False
+        return True
+
+    def component_labels(self) -> np.ndarray:
+        """A label per cell; two cells share a label when one can walk to the other."""
+        return connected_components(self._graph, directed=False)[1]
+
+    def _tree(self, root: int) -> np.ndarray:
+        tree = self._trees.get(root)
+        if tree is not None:
+            self._trees.move_to_end(root)
+            return tree
+        _, tree = breadth_first_order(self._graph, root, directed=False, return_predecessors=True)
+        self.tree_searches += 1
+        self._trees[root] = tree
+        if len(self._trees) > self._tree_cache:
+            self._trees.popitem(last=False)
+        return tree
+
+    @staticmethod
+    def _walk(tree: np.ndarray, start: int, root: int) -> np.ndarray:
+        steps = [start]
+        cell = start
+        while cell != root:
+            cell = int(tree[cell])
+            if cell == NO_PATH:
+                raise NoPathError(f"no walkable path from cell {start} to cell {root}")
+            steps.append(cell)
+        return np.array(steps, dtype=np.int32)

@@ -1,0 +1,111 @@
+"""Find every problem in a world, so `townsfolk check` can list them all at once."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.contracts.enums import Terrain
+from engine.world.model import World
+from engine.world.pathfinding import PathFinder
+
+
+def find_problems(world: World) -> list[str]:
+    city = world.city
+    problems: list[str] = []
+    n_buildings = len(city.buildings)
+    if len({p.name for p in world.people}) != len(world.people):
+        problems.append("two or more people share a name")
+    for i, b in enumerate(city.buildings):
+        f = b.footprint
+        label = f"building {b.id} '{b.name}'"
+        if b.id != i:
+            problems.append(f"{label} has id {b.id} but is number {i} in the list")
+        if f.width < 1 or f.height < 1:
+            problems.append(f"{label} has an empty footprint")
+        if not (city.in_bounds(f.x, f.y) and city.in_bounds(f.x + f.width - 1, f.y + f.height - 1)):
+            problems.append(f"{label} is off the map")
+            continue
+        if (city.terrain[f.y : f.y + f.height, f.x : f.x + f.width] == Terrain.WATER).any():
+            problems.append(f"{label} stands in water")
+        if b.capacity < 1:
+            problems.append(f"{label} has no capacity")
+        if not (0 <= b.opens < 1440 and 0 < b.closes <= 1440):
+            problems.append(f"{label} has impossible opening hours {b.opens}-{b.closes}")
+        if not 0 <= b.lot < len(city.lots):
+            problems.append(f"{label} stands on lot {b.lot}, which does not exist")
+        ex, ey = b.entrance
+        if not city.in_bounds(ex, ey):
+            problems.append(f"{label} has its entrance off the map")
+        elif city.terrain[ey, ex] not in (Terrain.ROAD, Terrain.PLAZA):
+            problems.append(f"{label} has its entrance at ({ex}, {ey}), which is not on a road")
+        elif not _touches(b.footprint, ex, ey):
+            problems.append(f"{label} has its entrance at ({ex}, {ey}), away from the building")
+    problems += _overlaps(world)
+    problems += _unreachable(world)
+    for lot in city.lots:
+        if not 0 <= lot.neighbourhood < len(city.neighbourhoods):
+            problems.append(f"lot {lot.id} belongs to neighbourhood {lot.neighbourhood}, which does not exist")
+    for n in city.neighbourhoods:
+        if not 0 <= n.district < len(city.districts):
+            problems.append(f"neighbourhood '{n.name}' belongs to district {n.district}, which does not exist")
+    for p in world.people:
+        label = f"{p.name} (person {p.id})"
+        if not 0 <= p.home < n_buildings:
+            problems.append(f"{label} lives in building {p.home}, which does not exist")
+        elif not city.buildings[p.home].type.is_residential:
+            problems.append(f"{label} lives in '{city.buildings[p.home].name}', which is not a home")
+        if p.workplace >= n_buildings or p.workplace < -1:
+            problems.append(f"{label} works at building {p.workplace}, which does not exist")
+        if not all(0.0 <= t <= 1.0 for t in p.traits):
+            problems.append(f"{label} has traits outside 0..1")
+        if p.age < 0 or p.age > 120:
+            problems.append(f"{label} is {p.age} years old")
+    residents = np.bincount([p.home for p in world.people if 0 <= p.home < n_buildings], minlength=n_buildings)
+    for b in city.buildings:
+        if b.type.is_residential and residents[b.id] > b.capacity:
+            problems.append(f"'{b.name}' houses {residents[b.id]} people but has room for {b.capacity}")
+    for (a, b), _tie in world.relationships.items():
+        if not (0 <= a < len(world.people) and 0 <= b < len(world.people)):
+            problems.append(f"a relationship names person {max(a, b)}, who does not exist")
+    return problems
+
+
+def _touches(f, x: int, y: int) -> bool:  # type: ignore[no-untyped-def]
+    inside_x = f.x <= x < f.x + f.width
+    inside_y = f.y <= y < f.y + f.height
+    return (inside_x and y in (f.y - 1, f.y + f.height)) or (inside_y and x in (f.x - 1, f.x + f.width))
+
+
+def _overlaps(world: World) -> list[str]:
+    owner = np.full(world.city.terrain.shape, -1, dtype=np.int32)
+    problems = []
+    for b in world.city.buildings:
+        f = b.footprint
+        if not world.city.in_bounds(f.x, f.y):
+            continue
+        area = owner[f.y : f.y + f.height, f.x : f.x + f.width]
+        clash = area[area >= 0]
+        if clash.size:
+            other = world.city.buildings[int(clash[0])]
+            problems.append(f"building {b.id} '{b.name}' overlaps '{other.name}'")
+        area[area < 0] = b.id
+    return problems
+
+
+def _unreachable(world: World) -> list[str]:
+    """Every entrance must be reachable from the largest walkable area (the town)."""
+    city = world.city
+    entrances = [b for b in city.buildings if city.in_bounds(*b.entrance)]
+    if not entrances:
+        return []
+    walkable = city.walkable_mask()
+    finder = PathFinder(walkable)
+    labels = finder.component_labels()
+    cells = np.array([finder.cell(*b.entrance) for b in entrances])
+    entrance_labels = labels[cells]
+    town = np.bincount(entrance_labels).argmax()
+    return [
+        f"building {b.id} '{b.name}' has an entrance no road reaches"
+        for b, label, cell in zip(entrances, entrance_labels, cells, strict=True)
+        if label != town or not walkable.flat[cell]
+    ]
