@@ -154,15 +154,12 @@ def run_headless(world: World, ticks: int, seed: int | None = None, keep_history
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced."""
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
-    sim = Simulation(world, seed)
+    sim = Simulation(world, seed, record_history=keep_history)
     events = 0
     conversations_before = sim.metrics.conversations
     started = time.perf_counter()
     for _ in range(ticks):
-        tick_events = sim.step()
-        events += len(tick_events)
-        if keep_history:
-            world.history.extend(tick_events)
+        events += len(sim.step())
     elapsed = time.perf_counter() - started
     sim.freeze()
     return RunSummary(

@@ -52,7 +52,7 @@ class RuleBrain:
         self._types = np.array([b.type for b in city.buildings], dtype=np.int8)
 
     def _schedule(self, p: Person) -> Schedule:
-        o, c, e, a, n = p.traits
+        _o, c, e, _a, _n = p.traits
         jitter = (p.id * 37) % 41 - 20
         if p.age < 14:
             wake, bed = 7 * 60 + jitter // 2, 20 * 60 + 30 + jitter

@@ -23,6 +23,7 @@ from engine.contracts.snapshots import (
     BuildingInfo,
     DistrictInfo,
     PersonInfo,
+    RelationshipTable,
     StaticWorld,
     WorldSnapshot,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "PersonInfo",
     "Play",
     "RelationshipChanged",
+    "RelationshipTable",
     "SaveWorld",
     "SetSpeed",
     "StaticWorld",

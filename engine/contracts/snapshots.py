@@ -60,6 +60,22 @@ class StaticWorld:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationshipTable:
+    """Every tie as parallel arrays; rebuilt only when ties changed (see ``version``)."""
+
+    version: int
+    a: np.ndarray  # (m,) int32, a < b
+    b: np.ndarray  # (m,) int32
+    affinity: np.ndarray  # (m,) float32 in [-1, 1]
+    familiarity: np.ndarray  # (m,) float32 in [0, 1]
+    meetings: np.ndarray  # (m,) int32
+    family: np.ndarray  # (m,) bool
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+@dataclass(frozen=True, slots=True)
 class WorldSnapshot:
     tick: int
     day: int  # 1-based sim day
@@ -72,9 +88,17 @@ class WorldSnapshot:
     destination: np.ndarray  # (n,) int32 building heading for, -1 none
     needs: np.ndarray  # (n, 4) float32 energy, hunger, social, fun in [0, 1]
     money: np.ndarray  # (n,) int64 cents
-    metrics: dict[str, float] = field(default_factory=dict)
+    until: np.ndarray  # (n,) int64 tick the current activity ends (huge while walking)
+    relationships: RelationshipTable
+    metrics: dict[str, float] = field(default_factory=dict)  # the latest value of each curve
+    metric_columns: tuple[str, ...] = ()
+    metric_samples: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     running: bool = False
     ticks_per_second: float = 0.0
+
+    def minute_at(self, tick: int) -> int:
+        """Minute of day at ``tick`` (for turning ``until`` into a clock time)."""
+        return (self.minute_of_day + (tick - self.tick) * self.tick_seconds // 60) % (24 * 60)
 
     @property
     def clock_text(self) -> str:

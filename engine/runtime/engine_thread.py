@@ -19,9 +19,10 @@ from engine.persistence.world_file import save_world
 from engine.runtime.controller import StepController
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.sim.simulation import Simulation
-from engine.sim.snapshot import build_snapshot, build_static
+from engine.sim.snapshot import build_relationships, build_snapshot, build_static
 
 log = logging.getLogger(__name__)
+TIES_REFRESH_TICKS = 30
 
 
 class EngineThread:
@@ -32,6 +33,8 @@ class EngineThread:
         self.controller = controller
         self._static_version = 1
         self._static = build_static(sim.world, self._static_version)
+        self._ties = build_relationships(sim.ties)
+        self._ties_built_at = sim.tick
         self._tick_times: deque[float] = deque(maxlen=60)
         self._thread = threading.Thread(target=self._run, name="townsfolk-engine", daemon=True)
         self._handlers: dict[type, Callable[[Command], str]] = {
@@ -73,8 +76,16 @@ class EngineThread:
         if len(self._tick_times) >= 2:
             span = self._tick_times[-1] - self._tick_times[0]
             tps = (len(self._tick_times) - 1) / span if span > 0 else 0.0
-        snapshot = build_snapshot(self.sim, self._static, self.controller.running, tps)
+        snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps)
         self.outbox.publish(snapshot, events)
+
+    def _current_ties(self):  # type: ignore[no-untyped-def]
+        """Rebuilding 50k ties costs ~30 ms: at most every 30 ticks while running."""
+        stale = self._ties.version != self.sim.ties.version
+        if stale and (not self.controller.running or self.sim.tick - self._ties_built_at >= TIES_REFRESH_TICKS):
+            self._ties = build_relationships(self.sim.ties)
+            self._ties_built_at = self.sim.tick
+        return self._ties
 
     def _apply_commands(self) -> list[Event]:
         events: list[Event] = []

@@ -8,13 +8,15 @@ from engine.agents.population import NEEDS, Population
 from engine.contracts.enums import Activity
 
 SAMPLE_EVERY = 10  # ticks between stored samples; the latest values are always current
+COLUMNS = ("tick", *(f"mean_{n}" for n in NEEDS), "walking", "asleep", "mean_money", "conversations")
 
 
 class Metrics:
     def __init__(self) -> None:
         self.conversations = 0
         self.latest: dict[str, float] = {}
-        self.samples: list[list[float]] = []  # [tick, *mean needs, walking, asleep, money]
+        self.samples: list[list[float]] = []  # one row of COLUMNS every SAMPLE_EVERY ticks
+        self._frozen: np.ndarray | None = None
 
     def record(self, tick: int, pop: Population, conversations: int) -> None:
         self.conversations += conversations
@@ -28,7 +30,17 @@ class Metrics:
         self.latest = {f"mean_{n}": round(float(v), 4) for n, v in zip(NEEDS, means, strict=True)}
         self.latest.update(walking=walking, asleep=asleep, mean_money=round(money, 2),
                            conversations=float(self.conversations))
-        self.samples.append([float(tick), *(round(float(v), 4) for v in means), walking, asleep, round(money, 2)])
+        self.samples.append([float(tick), *(round(float(v), 4) for v in means), walking, asleep, round(money, 2),
+                             float(self.conversations)])
+        self._frozen = None
+
+    def sample_array(self) -> np.ndarray:
+        """All samples as a read-only (k, len(COLUMNS)) array, rebuilt only after a new sample."""
+        if self._frozen is None:
+            array = np.array(self.samples, dtype=np.float32).reshape(-1, len(COLUMNS))
+            array.flags.writeable = False
+            self._frozen = array
+        return self._frozen
 
     def get_state(self) -> dict[str, object]:
         return {"conversations": self.conversations, "latest": dict(self.latest), "samples": [list(s) for s in self.samples]}
@@ -37,3 +49,4 @@ class Metrics:
         self.conversations = int(state["conversations"])  # type: ignore[arg-type]
         self.latest = dict(state["latest"])  # type: ignore[arg-type]
         self.samples = [list(s) for s in state["samples"]]  # type: ignore[union-attr]
+        self._frozen = None

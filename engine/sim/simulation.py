@@ -33,8 +33,9 @@ RETRY_MINUTES = 30
 
 
 class Simulation:
-    def __init__(self, world: World, seed: int | None = None):
+    def __init__(self, world: World, seed: int | None = None, record_history: bool = True):
         self.world = world
+        self.record_history = record_history
         self.city = world.city
         self.people = world.people
         self.ties = world.relationships
@@ -78,6 +79,8 @@ class Simulation:
         events.extend(self.encounters.step(tick, pop, self.rng, self.nprng))
         self.metrics.record(tick, pop, sum(1 for e in events if isinstance(e, ConversationHeld)))
         self.world.tick = tick
+        if self.record_history:
+            self.world.history.extend(events)
         return events
 
     def _apply(self, person: int, intent: Intent, tick: int) -> list[Event]:

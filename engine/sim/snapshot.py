@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from engine.contracts.snapshots import BuildingInfo, DistrictInfo, PersonInfo, StaticWorld, WorldSnapshot
+import numpy as np
+
+from engine.contracts.snapshots import (
+    BuildingInfo,
+    DistrictInfo,
+    PersonInfo,
+    RelationshipTable,
+    StaticWorld,
+    WorldSnapshot,
+)
+from engine.sim.metrics import COLUMNS
 from engine.sim.simulation import Simulation
+from engine.society.relationships import Relationships
 from engine.world.model import World
 
 
@@ -37,7 +48,21 @@ def build_static(world: World, version: int) -> StaticWorld:
     return StaticWorld(version, city.name, terrain, dmap, districts, buildings, people)
 
 
-def build_snapshot(sim: Simulation, static: StaticWorld, running: bool = False, tps: float = 0.0) -> WorldSnapshot:
+def build_relationships(ties: Relationships) -> RelationshipTable:
+    rows = [(a, b, t.affinity, t.familiarity, t.meetings, t.family) for (a, b), t in ties.items()]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 6
+    arrays = [
+        np.array(col, dtype=dtype)
+        for col, dtype in zip(columns, (np.int32, np.int32, np.float32, np.float32, np.int32, bool), strict=True)
+    ]
+    for array in arrays:
+        array.flags.writeable = False
+    return RelationshipTable(ties.version, *arrays)
+
+
+def build_snapshot(
+    sim: Simulation, static: StaticWorld, ties: RelationshipTable, running: bool = False, tps: float = 0.0
+) -> WorldSnapshot:
     pop = sim.pop
     return WorldSnapshot(
         tick=sim.tick,
@@ -51,7 +76,11 @@ def build_snapshot(sim: Simulation, static: StaticWorld, running: bool = False, 
         destination=pop.destination.copy(),
         needs=pop.needs.copy(),
         money=pop.money.copy(),
+        until=pop.until.copy(),
+        relationships=ties,
         metrics=dict(sim.metrics.latest),
+        metric_columns=COLUMNS,
+        metric_samples=sim.metrics.sample_array(),
         running=running,
         ticks_per_second=tps,
     )

@@ -41,6 +41,7 @@ class Relationships:
     def __init__(self) -> None:
         self._ties: dict[tuple[int, int], Tie] = {}
         self._friends: dict[int, set[int]] = {}
+        self.version = 0  # bumped on every change, so readers know when to rebuild views
 
     def __len__(self) -> int:
         return len(self._ties)
@@ -52,6 +53,7 @@ class Relationships:
         key = _key(a, b)
         tie = self._ties.get(key)
         if tie is None:
+            self.version += 1
             tie = self._ties[key] = Tie()
             self._friends.setdefault(a, set()).add(b)
             self._friends.setdefault(b, set()).add(a)
@@ -60,6 +62,7 @@ class Relationships:
     def set(self, a: int, b: int, tie: Tie) -> None:
         self.tie(a, b)
         self._ties[_key(a, b)] = tie
+        self.version += 1
 
     def known_by(self, person: int) -> set[int]:
         return self._friends.get(person, set())
@@ -80,9 +83,11 @@ class Relationships:
         tie.affinity = max(-1.0, min(1.0, tie.affinity + 0.12 * warmth))
         tie.meetings += 1
         tie.last_tick = tick
+        self.version += 1
         return tie
 
     def remove_person(self, person: int) -> None:
+        self.version += 1
         for other in self._friends.pop(person, set()):
             self._ties.pop(_key(person, other), None)
             self._friends.get(other, set()).discard(person)
