@@ -30,6 +30,7 @@ PLACE_RATE = {  # chance per tick that a group of two or more starts a chat
     BuildingType.WORKSHOP: 0.06, BuildingType.SCHOOL: 0.08, BuildingType.TOWN_HALL: 0.06,
 }
 COOLDOWN_MINUTES = (40, 120)
+CHAT_LIFT = 0.05  # a chat helps, but a lonely day still sends people out to their friends
 
 
 class Encounters:
@@ -84,7 +85,7 @@ class Encounters:
         lines = small_talk(rng, pa.first_name, pb.first_name, building.name, self._cafe, street, warmth)
         tie = self.ties.meet(a, b, tick, warmth)
         for person in (a, b):
-            pop.needs[person, SOCIAL] = min(1.0, pop.needs[person, SOCIAL] + 0.12)
+            pop.needs[person, SOCIAL] = min(1.0, pop.needs[person, SOCIAL] + CHAT_LIFT)
             pop.chat_cooldown[person] = tick + self.clock.ticks_for(rng.randint(*COOLDOWN_MINUTES))
         return [
             ConversationHeld(tick, a, b, place, lines),

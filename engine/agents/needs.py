@@ -14,14 +14,14 @@ from engine.contracts.enums import Activity
 _PER_MINUTE: dict[Activity, tuple[float, float, float, float]] = {
     #                    energy    hunger    social    fun
     Activity.SLEEP:    (+0.00200, -0.00045, -0.00010, +0.00000),
-    Activity.HOME:     (-0.00030, -0.00110, -0.00030, +0.00080),
-    Activity.TRAVEL:   (-0.00090, -0.00130, -0.00045, -0.00020),
-    Activity.WORK:     (-0.00100, -0.00130, +0.00020, -0.00060),
+    Activity.HOME:     (-0.00030, -0.00110, -0.00070, +0.00010),
+    Activity.TRAVEL:   (-0.00090, -0.00130, -0.00060, -0.00030),
+    Activity.WORK:     (-0.00100, -0.00130, -0.00030, -0.00080),
     Activity.EAT:      (-0.00020, +0.02800, +0.00150, +0.00100),
     Activity.SHOP:     (-0.00080, -0.00120, +0.00080, +0.00350),
     Activity.LEISURE:  (-0.00060, -0.00120, +0.00080, +0.00700),
     Activity.SOCIAL:   (-0.00060, -0.00120, +0.00900, +0.00450),
-    Activity.STUDY:    (-0.00090, -0.00130, +0.00150, -0.00030),
+    Activity.STUDY:    (-0.00090, -0.00130, -0.00010, -0.00050),
 }
 
 RATES = np.array([_PER_MINUTE[a] for a in Activity], dtype=np.float32)

@@ -51,6 +51,8 @@ class Population:
         self.pool_end += length
         self.moving[person] = True
         self.location[person] = -1
+        first = int(cells[0])
+        self.xy[person] = (first % self.grid_width + 0.5, first // self.grid_width + 0.5)
 
     def _compact(self, extra: int) -> None:
         """Drop finished paths from the pool (or grow it) so a new one fits."""

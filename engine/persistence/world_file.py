@@ -142,7 +142,8 @@ def _insert(conn, model: type[SQLModel], rows: list[dict]) -> None:  # type: ign
 
 
 def _rect(r: Rect) -> dict[str, int]:
-    return {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
+    # int(): a numpy integer would be stored as a BLOB by sqlite3.
+    return {"x": int(r.x), "y": int(r.y), "width": int(r.width), "height": int(r.height)}
 
 
 def _building_row(b: Building) -> dict[str, object]:

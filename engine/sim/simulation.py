@@ -30,6 +30,8 @@ HOURLY_WAGE = {  # cents, paid when a shift ends
     BuildingType.PARK: 1500,
 }
 RETRY_MINUTES = 30
+TRAVEL, WORK, EAT, SHOP = int(Activity.TRAVEL), int(Activity.WORK), int(Activity.EAT), int(Activity.SHOP)
+NEVER = np.iinfo(np.int64).max
 
 
 class Simulation:
@@ -48,6 +50,7 @@ class Simulation:
         self.metrics = Metrics()
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
+        self._wage = [HOURLY_WAGE.get(b.type, 1500) for b in self.city.buildings]
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
         if world.sim_state:
@@ -102,9 +105,9 @@ class Simulation:
         pop.destination[person] = intent.building
         pop.next_activity[person] = intent.activity
         pop.next_until[person] = until
-        pop.activity[person] = Activity.TRAVEL
-        pop.until[person] = np.iinfo(np.int64).max  # arrival decides, not the clock
-        return [ActivityStarted(tick, person, int(Activity.TRAVEL), -1, -1)]
+        pop.activity[person] = TRAVEL
+        pop.until[person] = NEVER  # arrival decides, not the clock
+        return [ActivityStarted(tick, person, TRAVEL, -1, -1)]
 
     def _arrive(self, person: int, tick: int) -> list[Event]:
         pop = self.pop
@@ -113,28 +116,28 @@ class Simulation:
         pop.destination[person] = -1
         self.occupancy[building] += 1
         self._place_inside(person, self.city.buildings[building])
-        activity = Activity(int(pop.next_activity[person]))
+        activity = int(pop.next_activity[person])
         until = max(int(pop.next_until[person]), tick + 1)
         return [Arrived(tick, person, building), self._begin(person, activity, building, until, tick)]
 
-    def _begin(self, person: int, activity: Activity, building: int, until: int, tick: int) -> Event:
+    def _begin(self, person: int, activity: int, building: int, until: int, tick: int) -> Event:
         pop = self.pop
         pop.activity[person] = activity
         pop.until[person] = until
         pop.since[person] = tick
-        if activity == Activity.EAT and building != self.people[person].home:
+        if activity == EAT and building != self.people[person].home:
             pop.money[person] -= self.rng.randint(700, 1600)
-        elif activity == Activity.SHOP:
+        elif activity == SHOP:
             pop.money[person] -= min(int(pop.money[person]), self.rng.randint(800, 6000))
-        return ActivityStarted(tick, person, int(activity), building, until)
+        return ActivityStarted(tick, person, activity, building, until)
 
     def _leave_activity(self, person: int, tick: int) -> None:
         """Pay for a finished shift; wages are the only income for now."""
         pop = self.pop
-        if pop.activity[person] == Activity.WORK:
+        if pop.activity[person] == WORK:
             place = self.city.buildings[self.people[person].workplace]
             hours = (tick - int(pop.since[person])) * self.clock.tick_seconds / 3600
-            pop.money[person] += int(hours * HOURLY_WAGE.get(place.type, 1500))
+            pop.money[person] += int(hours * self._wage[place.id])
 
     # -- placement ---------------------------------------------------------------------
 

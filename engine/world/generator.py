@@ -58,8 +58,13 @@ NAME_POOLS = {
     BuildingType.APARTMENT: APARTMENT_NAMES,
 }
 VISITORS = {BuildingType.CAFE: 24, BuildingType.SHOP: 16, BuildingType.PARK: 300,
-            BuildingType.SCHOOL: 0, BuildingType.TOWN_HALL: 40, BuildingType.OFFICE: 0,
+            BuildingType.SCHOOL: 350, BuildingType.TOWN_HALL: 40, BuildingType.OFFICE: 0,
             BuildingType.WORKSHOP: 4}
+
+
+def default_capacity(kind: BuildingType) -> int:
+    """Room for a service building's staff and its visitors (pupils, for a school)."""
+    return STAFF[kind] + VISITORS[kind]
 
 
 @dataclass
@@ -85,7 +90,7 @@ def generate(agents: int, seed: int, template: str = "city", name: str | None = 
     home_ids = building_ids[: len(plan.home_orders)]
     people = _settle(city, plan, home_ids, rng)
     relationships = _first_ties(city, people, plan, rng)
-    _choose_hangouts(city, people, relationships, rng)
+    choose_hangouts(city, people, relationships, rng)
     return World(city=city, people=people, relationships=relationships, seed=seed, template=template)
 
 
@@ -127,7 +132,7 @@ def _plan(agents: int, template: str, rng: random.Random) -> _Plan:
     counts[BuildingType.OFFICE] = math.ceil(rest * 0.55 / STAFF[BuildingType.OFFICE])
     counts[BuildingType.WORKSHOP] = math.ceil(rest * 0.45 / STAFF[BuildingType.WORKSHOP])
     service_orders = [
-        BuildingOrder(t, STAFF[t] + VISITORS[t] + (350 if t == BuildingType.SCHOOL else 0))
+        BuildingOrder(t, default_capacity(t))
         for t, n in counts.items()
         for _ in range(n)
     ]
@@ -248,7 +253,7 @@ def _first_ties(city: City, people: list[Person], plan: _Plan, rng: random.Rando
     return ties
 
 
-def _choose_hangouts(city: City, people: list[Person], ties: Relationships, rng: random.Random) -> None:
+def choose_hangouts(city: City, people: list[Person], ties: Relationships, rng: random.Random) -> None:
     """Everyone has a favourite cafe or park near home; friends often share one."""
     spots = city.buildings_of(BuildingType.CAFE, BuildingType.PARK)
     xy = _entrances(spots)

@@ -52,13 +52,14 @@ class _Block:
 
 
 def lay_out(
-    name: str, orders: list[BuildingOrder], districts: int, lot_size: int, rng: random.Random
+    name: str, orders: list[BuildingOrder], districts: int, lot_size: int, rng: random.Random,
+    district_names: tuple[str, ...] = DISTRICTS,
 ) -> tuple[City, list[int]]:
     """Place every order; returns the city and, per order, its building id."""
     parks = [o for o in orders if o.type == BuildingType.PARK]
     lot_orders = [o for o in orders if o.type != BuildingType.PARK]
     blocks_needed = math.ceil((len(lot_orders) + 1) / 4 * 1.08) + len(parks) + 1
-    cols = max(2, math.ceil(math.sqrt(blocks_needed * 1.25)))
+    cols = max(2, round(math.sqrt(blocks_needed * 1.25)))
     rows = max(2, math.ceil(blocks_needed / cols))
     pitch = 2 * lot_size + 1
     grid_w, grid_h = cols * pitch + 1, rows * pitch + 1
@@ -77,7 +78,7 @@ def lay_out(
         for c in range(cols)
     ]
     city = City(name=name, terrain=terrain)
-    _make_districts(city, blocks, cols, rows, pitch, districts)
+    _make_districts(city, blocks, cols, rows, pitch, districts, district_names)
     plaza = min(blocks, key=lambda b: (b.col - (cols - 1) / 2) ** 2 + (b.row - (rows - 1) / 2) ** 2)
     plaza.kind = "plaza"
     a = plaza.area
@@ -128,19 +129,20 @@ def _paint_nature(terrain: np.ndarray, grid_w: int, grid_h: int, rng: random.Ran
         for dy in range(-1, 2):
             for dx in range(-1, 2):
                 x, y = cx + dx, cy + dy
-                if 0 <= x < width and 0 <= y < height and terrain[y, x] == Terrain.GRASS:
-                    if (x < MARGIN - 1 or y < MARGIN - 1 or y > height - MARGIN) and rng.random() < 0.75:
-                        terrain[y, x] = Terrain.FOREST
+                on_edge = x < MARGIN - 1 or y < MARGIN - 1 or y > height - MARGIN
+                inside = 0 <= x < width and 0 <= y < height
+                if inside and on_edge and terrain[y, x] == Terrain.GRASS and rng.random() < 0.75:
+                    terrain[y, x] = Terrain.FOREST
 
 
 def _make_districts(
-    city: City, blocks: list[_Block], cols: int, rows: int, pitch: int, count: int
+    city: City, blocks: list[_Block], cols: int, rows: int, pitch: int, count: int, names: tuple[str, ...]
 ) -> None:
     count = max(1, min(count, cols * rows // 2 or 1))
     dcols = max(1, round(math.sqrt(count * cols / rows)))
     drows = max(1, math.ceil(count / dcols))
-    col_edges = np.linspace(0, cols, dcols + 1).round().astype(int)
-    row_edges = np.linspace(0, rows, drows + 1).round().astype(int)
+    col_edges = [int(v) for v in np.linspace(0, cols, dcols + 1).round()]
+    row_edges = [int(v) for v in np.linspace(0, rows, drows + 1).round()]
     for dr in range(drows):
         for dc in range(dcols):
             c0, c1 = col_edges[dc], col_edges[dc + 1]
@@ -149,7 +151,7 @@ def _make_districts(
                 continue
             did = len(city.districts)
             area = Rect(MARGIN + c0 * pitch, MARGIN + r0 * pitch, (c1 - c0) * pitch + 1, (r1 - r0) * pitch + 1)
-            city.districts.append(District(did, DISTRICTS[did % len(DISTRICTS)], area))
+            city.districts.append(District(did, names[did % len(names)], area))
             for b in blocks:
                 if c0 <= b.col < c1 and r0 <= b.row < r1:
                     b.district = did
@@ -160,8 +162,8 @@ def _split_neighbourhoods(city: City, district: int, area: Rect, cols: int, rows
     name = city.districts[district].name
     halves_x = 2 if cols >= 2 else 1
     halves_y = 2 if rows >= 2 and cols * rows >= 6 else 1
-    xs = np.linspace(0, cols, halves_x + 1).round().astype(int)
-    ys = np.linspace(0, rows, halves_y + 1).round().astype(int)
+    xs = [int(v) for v in np.linspace(0, cols, halves_x + 1).round()]
+    ys = [int(v) for v in np.linspace(0, rows, halves_y + 1).round()]
     suffixes = iter(("North West", "North East", "South West", "South East") if halves_y == 2
                     else ("West", "East") if halves_x == 2 else ("Centre",))
     for j in range(halves_y):

@@ -1,0 +1,90 @@
+"""Engine speed and memory: ticks per second, ms per tick, peak RSS.
+
+    python benchmarks/engine.py --agents 10000 --ticks 1440 --json
+    python benchmarks/engine.py --json            # 1,000 and 10,000, plus the scaling ratio
+
+Runs the rule brain on a generated city (generation is not timed), recording
+history as the app does. Each size runs in its own process so peak RSS is that
+size's own. Targets (2 cores): 10,000 people >= 60 ticks/s, peak RSS <= 400 MB,
+cost per tick growing no worse than linearly from 1,000 to 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def measure(agents: int, ticks: int, seed: int) -> dict[str, float]:
+    from engine import api
+    from engine.sim.simulation import Simulation
+
+    world = api.new_world(agents, seed=seed, template="village" if agents <= 60 else "city")
+    sim = Simulation(world)
+    durations = []
+    started = time.perf_counter()
+    for _ in range(ticks):
+        t0 = time.perf_counter()
+        sim.step()
+        durations.append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    durations.sort()
+    return {
+        "agents": agents,
+        "ticks": ticks,
+        "ticks_per_sec": round(ticks / elapsed, 1),
+        "ms_per_tick_p50": round(statistics.median(durations) * 1000, 3),
+        "ms_per_tick_p95": round(durations[int(len(durations) * 0.95) - 1] * 1000, 3),
+        "ms_per_tick_mean": round(elapsed / ticks * 1000, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "events": len(world.history),
+        "conversations": sim.metrics.conversations,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", type=int, action="append", help="population (repeatable)")
+    parser.add_argument("--ticks", type=int, default=1440, help="ticks per run (default: one sim day)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--inline", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inline:
+        print(json.dumps(measure(args.agents[0], args.ticks, args.seed)))
+        return 0
+    sizes = args.agents or [1000, 10000]
+    runs = []
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--inline", "--agents", str(n), "--ticks", str(args.ticks), "--seed", str(args.seed)],
+            capture_output=True, text=True, check=True,
+        )
+        runs.append(json.loads(out.stdout))
+    result: dict[str, object] = {"runs": runs}
+    if len(runs) == 1:
+        result = runs[0]
+    else:
+        small, big = runs[0], runs[-1]
+        growth = big["ms_per_tick_mean"] / small["ms_per_tick_mean"]
+        result["cost_growth"] = round(growth, 2)
+        result["population_growth"] = round(big["agents"] / small["agents"], 2)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for r in runs:
+            print(f"{r['agents']:>6} people: {r['ticks_per_sec']:>7} ticks/s, p50 {r['ms_per_tick_p50']} ms, "
+                  f"p95 {r['ms_per_tick_p95']} ms, peak RSS {r['peak_rss_mb']} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

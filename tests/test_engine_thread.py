@@ -1,0 +1,112 @@
+"""The engine thread through its public handle: commands in, snapshots and events out."""
+
+import time
+
+import pytest
+
+from engine import api
+from engine.contracts import CommandApplied, CommandRejected, Pause, Play, SaveWorld, SetSpeed, Step, WorldSaved
+from engine.contracts.commands import Command
+
+
+def wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def handle(village):
+    engine = api.EngineHandle(village)
+    engine.start()
+    yield engine
+    engine.stop()
+    assert not engine.alive
+
+
+def events_for(handle, command_id, seen):
+    seen.extend(handle.drain_events())
+    return [e for e in seen if getattr(e, "command_id", None) == command_id]
+
+
+def test_starts_paused_and_steps_exactly(handle):
+    first = wait_for(handle.latest_snapshot)
+    assert first.tick == 0 and not first.running
+    handle.submit(Step(ticks=7))
+    wait_for(lambda: handle.latest_snapshot().tick == 7)
+    time.sleep(0.2)
+    assert handle.latest_snapshot().tick == 7
+
+
+def test_play_pause_and_speed(handle):
+    handle.submit(SetSpeed(ticks_per_second=0))
+    handle.submit(Play())
+    wait_for(lambda: handle.latest_snapshot().tick > 200)
+    handle.pause_and_wait()
+    paused_at = handle.latest_snapshot().tick
+    time.sleep(0.2)
+    assert handle.latest_snapshot().tick == paused_at
+    handle.submit(SetSpeed(ticks_per_second=20))
+    handle.submit(Play())
+    time.sleep(1.0)
+    handle.pause_and_wait()
+    ran = handle.latest_snapshot().tick - paused_at
+    assert 8 <= ran <= 40  # paced, not flat out
+
+
+def test_every_command_is_answered(handle):
+    seen: list = []
+    ok = handle.submit(Step(ticks=1))
+    bad = handle.submit(Step(ticks=0))
+    assert isinstance(wait_for(lambda: events_for(handle, ok, seen))[0], CommandApplied)
+    rejected = wait_for(lambda: events_for(handle, bad, seen))[0]
+    assert isinstance(rejected, CommandRejected) and "at least one tick" in rejected.reason
+
+
+def test_unknown_commands_are_rejected(handle):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, slots=True)
+    class Teleport(Command):
+        pass
+
+    seen: list = []
+    cid = handle.submit(Teleport())
+    assert isinstance(wait_for(lambda: events_for(handle, cid, seen))[0], CommandRejected)
+
+
+def test_save_from_the_engine_thread(handle, tmp_path):
+    handle.submit(Step(ticks=30))
+    wait_for(lambda: handle.latest_snapshot().tick == 30)
+    seen: list = []
+    cid = handle.submit(SaveWorld(path=str(tmp_path / "saved.town")))
+    wait_for(lambda: events_for(handle, cid, seen))
+    assert any(isinstance(e, WorldSaved) for e in seen)
+    assert api.open_world(tmp_path / "saved.town").tick == 30
+
+
+def test_failed_save_is_rejected_not_fatal(handle, tmp_path):
+    seen: list = []
+    cid = handle.submit(SaveWorld(path=str(tmp_path / "missing" / "x.town")))
+    answer = wait_for(lambda: events_for(handle, cid, seen))[0]
+    assert isinstance(answer, CommandRejected) and "does not exist" in answer.reason
+    assert handle.alive
+
+
+def test_snapshots_are_immutable_copies(handle):
+    before = wait_for(handle.latest_snapshot)
+    positions = before.positions.copy()
+    handle.submit(Step(ticks=60))
+    wait_for(lambda: handle.latest_snapshot().tick == 60)
+    assert (before.positions == positions).all()
+    assert before.tick == 0 and handle.latest_snapshot() is not before
+
+
+def test_pause_command_is_acknowledged(handle):
+    seen: list = []
+    cid = handle.submit(Pause())
+    assert isinstance(wait_for(lambda: events_for(handle, cid, seen))[0], CommandApplied)
