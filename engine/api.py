@@ -7,20 +7,31 @@ headless work (new, open, save, check, info, run) on the caller's thread.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.agents.personas import PersonaError, find_personas
+from engine.agents.personas import import_personas as _import_personas
+from engine.cognition.setup import DEFAULT_MAX_MINDS, attach_cognition
 from engine.contracts.commands import Command, Pause
 from engine.contracts.events import Event
 from engine.contracts.snapshots import WorldSnapshot
+from engine.llm.backend import Health, LLMConfig
+from engine.llm.factory import make_backend
+from engine.memory.types import MemoryStore
+from engine.persistence import memory_files
 from engine.persistence.errors import WorldFileError
 from engine.persistence.schema import SCHEMA_VERSION
-from engine.persistence.world_file import load_world, read_meta, save_world
+from engine.persistence.world_file import load_world, read_meta
+from engine.persistence.world_file import save_world as _save_world
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
+from engine.sim import state_codec
 from engine.sim.clock import Clock
 from engine.sim.simulation import Simulation
+from engine.timeline.machine import DEFAULT_EVERY_MINUTES, SeekResult, TimeMachine
 from engine.world.generator import TEMPLATES, generate
 from engine.world.model import World
 from engine.world.validation import find_problems
@@ -29,15 +40,22 @@ __all__ = [
     "SCHEMA_VERSION",
     "TEMPLATES",
     "EngineHandle",
+    "Health",
+    "LLMConfig",
+    "PersonaError",
     "RunSummary",
     "World",
     "WorldFileError",
     "check_world",
+    "import_personas",
     "new_world",
     "open_world",
+    "probe_llm",
     "read_meta",
+    "replay",
     "run_headless",
     "save_world",
+    "timeline_info",
     "world_info",
 ]
 
@@ -45,17 +63,28 @@ __all__ = [
 class EngineHandle:
     """A world running on its own thread. Talk to it only through these methods."""
 
-    def __init__(self, world: World, seed: int | None = None, path: str | Path | None = None):
+    def __init__(
+        self, world: World, seed: int | None = None, path: str | Path | None = None, llm: LLMConfig | None = None,
+        minds: bool = True, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
+    ):
+        """``minds``: people perceive, remember and (with ``llm``) think; off, it is the bare rule brain.
+
+        Like the rest of the world, memories are written beside the world file only on save:
+        until then they live in a private copy (or RAM), so an unsaved session changes nothing.
+        """
         self.path = Path(path) if path else None
         self._sim = Simulation(world, seed)
+        memory = None
+        if minds:
+            memory, _ = memory_files.open_scratch(world, self.path, embedder)
         self._inbox = Inbox()
         self._outbox = Outbox()
         self._controller = StepController()
-        self._thread = EngineThread(self._sim, self._outbox, self._inbox, self._controller)
+        self._thread = EngineThread(self._sim, self._outbox, self._inbox, self._controller, llm, memory, max_minds)
 
     @classmethod
-    def open(cls, path: str | Path, seed: int | None = None) -> EngineHandle:
-        return cls(load_world(path), seed, path)
+    def open(cls, path: str | Path, seed: int | None = None, **options: object) -> EngineHandle:
+        return cls(load_world(path), seed, path, **options)  # type: ignore[arg-type]
 
     def start(self) -> None:
         self._thread.start()
@@ -95,12 +124,86 @@ class EngineHandle:
             time.sleep(0.01)
 
 
+def import_personas(world: World, folder: str | Path) -> list[str]:
+    """Add the Generative Agents personas found under ``folder``; returns their names."""
+    personas = find_personas(folder)
+    ids = _import_personas(world, personas)
+    if world.sim_state:  # keep the saved running state in step with the new ties
+        state = state_codec.decode(world.sim_state)
+        state["relationships"] = world.relationships.get_state()
+        world.sim_state = state_codec.encode(state)
+    return [world.people[i].name for i in ids]
+
+
+def probe_llm(config: LLMConfig) -> Health:
+    """Ask the configured server(s) how they are and which models they have (blocks: call off the GUI thread).
+
+    For the settings dialog and Help > LLM status: ``Health.state`` is ready, no_server, no_model or
+    degraded; ``message`` says what to do; ``models`` lists what ``/api/tags`` (or ``/v1/models``) offers.
+    """
+    backend = make_backend(config)
+    if backend is None:
+        return Health("off", "Thinking is off: people live on the built-in rule brain.")
+    try:
+        return backend.health()
+    finally:
+        backend.close()
+
+
+def save_world(world: World, path: str | Path, memory: MemoryStore | None = None) -> None:
+    """Save atomically; with ``memory``, its folder goes beside the file first (the file names its tag)."""
+    if memory is not None:
+        memory_files.save_alongside(world, memory, path)
+    _save_world(world, path)
+
+
+def timeline_info(world: World) -> dict[str, object]:
+    """Branches and checkpoints, for `townsfolk checkpoints` and scripts."""
+    clock = Clock(world.tick_seconds, world.start_minute)
+    info = world.timeline.describe()
+    for checkpoint in info["checkpoints"]:  # type: ignore[union-attr]
+        checkpoint["sim_time"] = clock.text(checkpoint["tick"])
+    info["tick"] = world.tick
+    return info
+
+
+def replay(world: World, to_tick: int, world_path: str | Path | None = None) -> dict[str, object]:
+    """Go to ``to_tick`` of the current branch by restoring a checkpoint and replaying the record.
+
+    No model is called: recorded answers are used. Returns the state hash reached and,
+    when a checkpoint was taken at that very tick live, the hash recorded then.
+    """
+    sim = Simulation(world, record_history=False)
+    memory = None
+    if sim.pending_cognition_state is not None:
+        memory, _ = memory_files.open_scratch(world, world_path)
+        attach_cognition(sim, LLMConfig(), memory, mode="lockstep")
+    machine = TimeMachine(sim, memory, first_checkpoint=False)  # only looking: no new checkpoint
+    result: SeekResult = machine.seek(to_tick)
+    recorded = [c.state_hash for c in world.timeline.line_checkpoints() if c.tick == to_tick]
+    if sim.cognition is not None:
+        sim.cognition.close()
+    return {
+        "tick": sim.tick,
+        "sim_time": sim.clock.text(sim.tick),
+        "state_hash": sim.state_hash(),
+        "recorded_hash": recorded[-1] if recorded else None,
+        "branch": world.timeline.current,
+        "from_checkpoint": result.checkpoint_tick,
+        "replayed_ticks": result.replayed,
+        "seconds": round(result.seconds, 4),
+    }
+
+
 def new_world(agents: int, seed: int = 0, template: str = "city", name: str | None = None) -> World:
     return generate(agents, seed, template, name)
 
 
-def open_world(path: str | Path, with_history: bool = True) -> World:
-    return load_world(path, with_history)
+def open_world(
+    path: str | Path, with_history: bool = True, progress: Callable[[float, str], None] | None = None
+) -> World:
+    """Open a world file; ``progress(fraction, what)`` reports how far loading got (on the calling thread)."""
+    return load_world(path, with_history, progress)
 
 
 def check_world(world: World) -> list[str]:
@@ -145,23 +248,62 @@ class RunSummary:
     state_hash: str
     ticks_per_sec: float
     metrics: dict[str, float]
+    llm: dict[str, object] | None = None
+    memory: MemoryStore | None = field(default=None, repr=False)  # the run's memories, for save_world
 
     def as_dict(self) -> dict[str, object]:
-        return dict(vars(self))
+        data = {k: v for k, v in vars(self).items() if k != "memory"}
+        if self.llm is None:
+            data.pop("llm")
+        return data
 
 
-def run_headless(world: World, ticks: int, seed: int | None = None, keep_history: bool = True) -> RunSummary:
-    """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced."""
+def run_headless(
+    world: World, ticks: int, seed: int | None = None, keep_history: bool = True, llm: LLMConfig | None = None,
+    world_path: str | Path | None = None, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
+    checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
+) -> RunSummary:
+    """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
+
+    With a language model (``llm.brain`` other than "rule") people think in lockstep, so
+    the run is reproducible given the same answers; their memories live in a private copy
+    (``RunSummary.memory``) that ``save_world(..., memory=...)`` writes beside the file.
+    Checkpoints are taken every ``checkpoint_minutes`` sim minutes (0: none). ``from_tick``
+    first goes back to that tick of the current branch and continues on a new branch.
+    """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
     sim = Simulation(world, seed, record_history=keep_history)
+    cognition = None
+    memory = None
+    if (llm is not None and llm.brain != "rule") or sim.pending_cognition_state is not None:
+        memory, _scratch = memory_files.open_scratch(world, world_path, embedder)
+        cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode="lockstep", max_minds=max_minds)
+    machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
+    if machine is not None and from_tick is not None:
+        machine.seek(from_tick)
+        machine.before_change()
     events = 0
     conversations_before = sim.metrics.conversations
+    llm_before = cognition.status().stats if cognition is not None else {}
     started = time.perf_counter()
-    for _ in range(ticks):
-        events += len(sim.step())
+    try:
+        for _ in range(ticks):
+            events += len(sim.step())
+            if machine is not None:
+                machine.after_step()
+        if machine is not None and ticks:
+            machine.checkpoint("end")  # so a later replay can prove it reaches this exact state
+    finally:
+        if cognition is not None:
+            cognition.close()
     elapsed = time.perf_counter() - started
     sim.freeze()
+    llm_report = None
+    if cognition is not None:
+        status = cognition.status()
+        this_run = {key: value - llm_before.get(key, 0) for key, value in status.stats.items()}
+        llm_report = {**this_run, "state": status.state, "message": status.message}
     return RunSummary(
         ticks=ticks,
         sim_time=sim.clock.text(sim.tick),
@@ -171,4 +313,6 @@ def run_headless(world: World, ticks: int, seed: int | None = None, keep_history
         state_hash=sim.state_hash(),
         ticks_per_sec=round(ticks / elapsed, 1) if elapsed > 0 else 0.0,
         metrics=dict(sim.metrics.latest),
+        llm=llm_report,
+        memory=memory,
     )

@@ -83,7 +83,7 @@ def describe(person: Person, home_name: str, work_name: str | None, household: s
     if n > 0.65:
         temper.append("anxious")
     character = " and ".join(temper[:2]) or "easy-going"
-    if person.is_pupil:
+    if person.is_pupil and work_name:
         role = f"a {person.age}-year-old pupil at {work_name}"
     elif work_name:
         role = f"a {person.age}-year-old {person.occupation} at {work_name}"

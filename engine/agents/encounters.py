@@ -9,6 +9,7 @@ likelier partners, and how the talk goes moves the relationship.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import numpy as np
 
@@ -44,7 +45,11 @@ class Encounters:
         cafes = [b.name for b in city.buildings if b.type == BuildingType.CAFE]
         self._cafe = cafes[0] if cafes else "the cafe"
 
-    def step(self, tick: int, pop: Population, rng: random.Random, nprng: np.random.Generator) -> list[Event]:
+    def step(
+        self, tick: int, pop: Population, rng: random.Random, nprng: np.random.Generator,
+        converse: Callable[[int, int, int, int], bool] | None = None,
+    ) -> list[Event]:
+        """Chance meetings this tick; ``converse`` may take a pair over (a talk on the model)."""
         ready = CHATTY[pop.activity] & (pop.location >= 0) & (pop.chat_cooldown <= tick)
         who = np.flatnonzero(ready)
         if who.size < 2:
@@ -63,6 +68,8 @@ class Encounters:
             group = who[start : start + count]
             a = int(group[rng.randrange(count)])
             b = self._partner(a, group, rng)
+            if converse is not None and converse(a, b, int(place), tick):
+                continue
             events.extend(self._talk(a, b, int(place), tick, pop, rng))
         return events
 

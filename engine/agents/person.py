@@ -27,4 +27,5 @@ class Person:
 
     @property
     def is_pupil(self) -> bool:
-        return self.occupation == "pupil"
+        """Pupils and students study rather than work (and keep school days)."""
+        return self.occupation == "pupil" or "student" in self.occupation

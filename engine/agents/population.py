@@ -113,11 +113,18 @@ class Population:
         state["pool"] = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
         return state
 
-    def set_state(self, state: dict[str, object]) -> None:
+    def set_state(self, state: dict[str, object]) -> int:
+        """Restore; returns how many people the state knew (newcomers after them keep defaults)."""
+        known = self.count
         for name in self.ARRAYS:
             value = np.asarray(state[name])
-            setattr(self, name, value.astype(getattr(self, name).dtype, copy=True))
+            current = getattr(self, name)
+            known = min(known, len(value))
+            merged = current.copy()
+            merged[: len(value)] = value[: self.count]
+            setattr(self, name, merged)
         pool = np.asarray(state["pool"], dtype=np.int32)
         self.pool = np.zeros(max(len(self.pool), len(pool) * 2, 1024), dtype=np.int32)
         self.pool[: len(pool)] = pool
         self.pool_end = len(pool)
+        return known

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from engine.agents.person import Person
-from engine.agents.population import Population
+from engine.agents.population import ENERGY, HUNGER, Population
 from engine.contracts.enums import Activity, BuildingType
 from engine.sim.clock import Clock
 from engine.society.relationships import Relationships
@@ -65,6 +65,11 @@ class RuleBrain:
         else:
             wake = 6 * 60 + int((1.0 - c) * 90) + jitter
             bed = min(23 * 60 + 50, 21 * 60 + 30 + int(e * 100) + jitter)
+        # Imported personas say when they sleep ("goes to bed around 11pm, awakes up around 6am").
+        wake = int(p.extra.get("wake_minute", wake))
+        bed = int(p.extra.get("bed_minute", bed))
+        if bed < 12 * 60:  # after midnight: the schedule's day ends at 23:59
+            bed = 23 * 60 + 59
         start, end = 0, 0
         if p.workplace >= 0:
             place = self.city.buildings[p.workplace]
@@ -120,6 +125,12 @@ class RuleBrain:
             if park >= 0:
                 return Intent(LEISURE, park, self._after(tick, rng.randint(40, 90), s))
         return Intent(HOME, home, self._after(tick, rng.randint(30, 90), s))
+
+    def is_urgent(self, i: int, tick: int, pop: Population) -> bool:
+        """Bedtime, or a need so low that no plan should stand in the way."""
+        s = self.schedules[i]
+        m = self.clock.minute_of_day(tick)
+        return m >= s.bedtime or m < s.wake or pop.needs[i, HUNGER] < 0.15 or pop.needs[i, ENERGY] < 0.1
 
     def _works_now(self, person: Person, s: Schedule, tick: int, m: int) -> bool:
         if person.workplace < 0 or not s.work_start <= m < s.work_end:

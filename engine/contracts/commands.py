@@ -50,3 +50,86 @@ class SaveWorld(Command):
     """Write the world (history included) atomically to ``path``."""
 
     path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Watch(Command):
+    """The user is watching this person: they think first (and get a mind if they had none)."""
+
+    agent: int = -1
+    watched: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class QueryMind(Command):
+    """Answered by a ``MindReport``: today's plan at each grain and what they are doing."""
+
+    agent: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class QueryMemories(Command):
+    """Answered by ``MemoriesResult``. ``text`` empty: newest first; ``semantic``: ranked by retrieval."""
+
+    agent: int = -1
+    text: str = ""
+    semantic: bool = False
+    limit: int = 50
+    offset: int = 0
+    kind: str = ""  # only this kind (e.g. "reflection"); empty: all
+
+
+@dataclass(frozen=True, slots=True)
+class QueryThoughts(Command):
+    """Answered by ``ThoughtsResult``: the raw prompts and answers, newest first."""
+
+    agent: int = -1
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigureLLM(Command):
+    """Switch thinking backend or settings while running (the settings dialog)."""
+
+    brain: str = "rule"  # rule | ollama | fake
+    hosts: tuple[str, ...] = ()
+    model: str = "llama3.2"
+    temperature: float = 0.7
+    budget_per_hour: int = 600
+    timeout_s: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class MakeCheckpoint(Command):
+    """Checkpoint now, under a name the user chose."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Seek(Command):
+    """Show the world at ``tick`` of the current branch.
+
+    ``exact=False`` restores the nearest checkpoint at or before it at once (for scrubbing);
+    ``exact=True`` then replays the record to the very tick. Playing or editing afterwards
+    starts a new branch; the old future stays as it was.
+    """
+
+    tick: int = 0
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchBranch(Command):
+    branch: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RenameBranch(Command):
+    branch: int = 0
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteBranch(Command):
+    branch: int = 0

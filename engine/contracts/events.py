@@ -64,3 +64,99 @@ class CommandRejected(Event):
 @dataclass(frozen=True, slots=True)
 class WorldSaved(Event):
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMade(Event):
+    agent: int
+    grain: str  # day | hours | actions
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReflectionMade(Event):
+    agent: int
+    memory_id: int
+    text: str
+    evidence: tuple[int, ...]  # ids of the memories it rests on
+
+
+@dataclass(frozen=True, slots=True)
+class LLMStatusChanged(Event):
+    state: str  # ready | no_server | no_model | degraded | off
+    message: str  # what happened and how to fix it, in plain words
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStepView:
+    when: int  # hour of day (day and hours grains) or minutes long (actions)
+    activity: int  # an Activity value
+    place: int  # building id
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class MindReport(Event):
+    command_id: int
+    agent: int
+    has_mind: bool
+    doing: str
+    strokes: tuple[PlanStepView, ...]
+    hours: tuple[PlanStepView, ...]
+    actions: tuple[PlanStepView, ...]
+    actions_hour: int
+    reflections: int
+    importance_since_reflection: float
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryView:
+    id: int
+    tick: int
+    kind: str
+    text: str
+    importance: float
+    last_access: int
+    evidence: tuple[int, ...]
+    pinned: bool
+    score: float = 0.0  # semantic searches: the retrieval score
+
+
+@dataclass(frozen=True, slots=True)
+class MemoriesResult(Event):
+    command_id: int
+    agent: int
+    query: str
+    semantic: bool
+    total: int  # memories this person has in all
+    memories: tuple[MemoryView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThoughtView:
+    tick: int
+    kind: str
+    prompt: str
+    response: str
+    status: str
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    backend: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThoughtsResult(Event):
+    command_id: int
+    agent: int
+    thoughts: tuple[ThoughtView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeJumped(Event):
+    """The world was moved in time (a seek, a branch switch) or a new branch began."""
+
+    branch: int
+    from_tick: int
+    reason: str  # seek | switch | fork

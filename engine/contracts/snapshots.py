@@ -76,12 +76,54 @@ class RelationshipTable:
 
 
 @dataclass(frozen=True, slots=True)
+class BranchView:
+    id: int
+    name: str
+    parent: int  # -1 for the main branch
+    fork_tick: int
+    head_tick: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointView:
+    id: int
+    branch: int
+    tick: int
+    kind: str  # auto | edit | user | save | fork | end
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    version: int
+    current: int  # the branch being shown
+    head: int  # the furthest tick of the current branch (tick < head: looking at the past)
+    branches: tuple[BranchView, ...]
+    checkpoints: tuple[CheckpointView, ...]  # those on the current line
+
+
+@dataclass(frozen=True, slots=True)
+class LLMStatusView:
+    brain: str  # rule | ollama | fake
+    state: str  # ready | no_server | no_model | degraded | off
+    message: str  # plain words, with how to fix a problem
+    queued: int = 0
+    calls: int = 0
+    tokens: int = 0
+    failures: int = 0
+    fallbacks: int = 0
+    cache_hits: int = 0
+    minds: int = 0  # how many people can think
+
+
+@dataclass(frozen=True, slots=True)
 class WorldSnapshot:
     tick: int
     day: int  # 1-based sim day
     minute_of_day: int
     tick_seconds: int
     static: StaticWorld
+    sim_minute: int  # minutes since day 1 00:00 (a monotonic sim-time axis for plots)
     positions: np.ndarray  # (n, 2) float32, tile units, centre of tile = +0.5
     activity: np.ndarray  # (n,) int8 ``Activity``
     location: np.ndarray  # (n,) int32 building the person is in, -1 outdoors
@@ -95,6 +137,8 @@ class WorldSnapshot:
     metric_samples: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     running: bool = False
     ticks_per_second: float = 0.0
+    llm: LLMStatusView = field(default_factory=lambda: LLMStatusView("rule", "off", "rule brain"))
+    timeline: TimelineView | None = None
 
     def minute_at(self, tick: int) -> int:
         """Minute of day at ``tick`` (for turning ``until`` into a clock time)."""

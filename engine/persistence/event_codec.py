@@ -26,4 +26,6 @@ def from_row(tick: int, kind: str, payload: str) -> ev.Event:
     fields = json.loads(payload)
     if "lines" in fields:
         fields["lines"] = tuple((int(s), str(t)) for s, t in fields["lines"])
+    if "evidence" in fields:
+        fields["evidence"] = tuple(int(e) for e in fields["evidence"])
     return cls(tick=tick, **fields)

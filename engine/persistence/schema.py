@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: thought table; 3: branches and checkpoints
 APPLICATION_ID = 0x546F776E  # "Town", in SQLite's header, so `file` can tell a .town apart
 
 
@@ -108,6 +108,48 @@ class EventRow(SQLModel, table=True):
     tick: int = Field(index=True)
     kind: str
     payload: str  # JSON of the event's fields
+    branch: int = Field(default=0, index=True)  # the branch it happened on (schema 3)
+
+
+class ThoughtRow(SQLModel, table=True):
+    __tablename__ = "thought"
+    seq: int = Field(primary_key=True)
+    tick: int = Field(index=True)
+    agent: int = Field(index=True)
+    kind: str
+    prompt_hash: str
+    prompt: str
+    response: str
+    status: str
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    backend: str
+    error: str
+    branch: int = Field(default=0, index=True)  # schema 3
+    asked: int = -1  # schema 3: the tick it was asked at
+
+
+class BranchRow(SQLModel, table=True):
+    __tablename__ = "branch"
+    id: int = Field(primary_key=True)
+    name: str
+    parent: int
+    fork_tick: int
+    head_tick: int
+
+
+class CheckpointRow(SQLModel, table=True):
+    __tablename__ = "checkpoint"
+    id: int = Field(primary_key=True)
+    branch: int = Field(index=True)
+    tick: int
+    kind: str
+    name: str
+    state: bytes
+    memory_tag: str
+    state_hash: str
 
 
 REQUIRED_TABLES = ("meta", "blob", "district", "neighbourhood", "lot", "building", "person", "tie", "event")
+ADDED_IN = {"thought": 2, "branch": 3, "checkpoint": 3}  # tables newer schemas added; older files simply lack them

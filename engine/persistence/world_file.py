@@ -13,6 +13,7 @@ import os
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,24 +24,30 @@ from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
 from engine.agents.person import Person
+from engine.cognition.thinker import ThoughtRecord
 from engine.contracts.enums import BuildingType
 from engine.persistence import event_codec
 from engine.persistence.errors import WorldFileError
 from engine.persistence.schema import (
+    ADDED_IN,
     APPLICATION_ID,
     REQUIRED_TABLES,
     SCHEMA_VERSION,
     BlobRow,
+    BranchRow,
     BuildingRow,
+    CheckpointRow,
     DistrictRow,
     EventRow,
     LotRow,
     MetaRow,
     NeighbourhoodRow,
     PersonRow,
+    ThoughtRow,
     TieRow,
 )
 from engine.society.relationships import Relationships, Tie
+from engine.timeline.model import Branch, Checkpoint, Timeline
 from engine.world.city import Building, City, District, Lot, Neighbourhood, Rect
 from engine.world.model import World
 
@@ -106,6 +113,9 @@ def _write(world: World, path: Path) -> None:
             "width": city.width,
             "height": city.height,
             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "branch": world.timeline.current,
+            "next_checkpoint_id": world.timeline.next_checkpoint_id,
+            **{f"x.{k}": v for k, v in world.meta.items()},
         }
         blobs = {"terrain": zstandard.compress(np.ascontiguousarray(city.terrain, dtype=np.uint8).tobytes())}
         if world.sim_state:
@@ -127,13 +137,24 @@ def _write(world: World, path: Path) -> None:
                  "last_tick": t.last_tick, "family": t.family}
                 for (a, b), t in world.relationships.items()
             ])
-            rows = (event_codec.to_row(e) for e in world.history)
-            _insert(conn, EventRow, [
-                {"seq": i, "tick": tick, "kind": kind, "payload": payload}
-                for i, (tick, kind, payload) in enumerate(rows)
-            ])
+            _write_timeline(conn, world.timeline)
     finally:
         engine.dispose()
+
+
+def _write_timeline(conn, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
+    """Every branch's own events and thoughts, the branches, the checkpoints."""
+    event_rows, thought_rows = [], []
+    for branch in sorted(timeline.branches):
+        for event in timeline.own_events.get(branch, []):
+            tick, kind, payload = event_codec.to_row(event)
+            event_rows.append({"seq": len(event_rows), "tick": tick, "kind": kind, "payload": payload, "branch": branch})
+        for thought in timeline.own_thoughts.get(branch, []):
+            thought_rows.append({"seq": len(thought_rows), **vars(thought), "branch": branch})
+    _insert(conn, EventRow, event_rows)
+    _insert(conn, ThoughtRow, thought_rows)
+    _insert(conn, BranchRow, [vars(b).copy() for b in timeline.branches.values()])
+    _insert(conn, CheckpointRow, [vars(c).copy() for c in timeline.checkpoints])
 
 
 def _insert(conn, model: type[SQLModel], rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
@@ -214,15 +235,26 @@ def check_file(path: str | Path) -> None:
         )
     if version < 1:
         raise WorldFileError(p, f"unknown world schema version {version}")
+    for table, since in ADDED_IN.items():
+        if version >= since and table not in tables:
+            raise WorldFileError(p, f"the world is damaged (missing table {table!r})")
 
 
-def load_world(path: str | Path, with_history: bool = True) -> World:
+Progress = Callable[[float, str], None]
+
+
+def load_world(path: str | Path, with_history: bool = True, progress: Progress | None = None) -> World:
+    """Open a world; ``progress(fraction, what)`` is called as it goes (from this thread)."""
+    report = progress or (lambda fraction, what: None)
+    report(0.0, "checking the file")
     check_file(path)
     p = Path(path)
     engine = _engine(p)
     try:
         with engine.connect() as conn:
-            return _read(conn, with_history)
+            world = _read(conn, with_history, report)
+        report(1.0, "done")
+        return world
     except WorldFileError:
         raise
     except Exception as exc:  # a damaged row: say so, never a traceback
@@ -246,7 +278,8 @@ def _rows(conn, model: type[SQLModel]):  # type: ignore[no-untyped-def]
     return conn.execute(select(table).order_by(*table.primary_key.columns)).all()
 
 
-def _read(conn, with_history: bool) -> World:  # type: ignore[no-untyped-def]
+def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[no-untyped-def]
+    report(0.05, "reading the map")
     meta = {r.key: r.value for r in _rows(conn, MetaRow)}
     blobs = {r.name: r.data for r in _rows(conn, BlobRow)}
     width, height = int(meta["width"]), int(meta["height"])
@@ -262,20 +295,62 @@ def _read(conn, with_history: bool) -> World:  # type: ignore[no-untyped-def]
                  (r.entrance_x, r.entrance_y), r.capacity, r.opens, r.closes)
         for r in _rows(conn, BuildingRow)
     ]
+    report(0.2, "meeting the people")
     people = [
         Person(r.id, r.name, r.age, r.occupation, r.bio,
                (r.openness, r.conscientiousness, r.extraversion, r.agreeableness, r.neuroticism),
                r.home, r.workplace, r.money, r.hangout, json.loads(r.extra or "{}"))
         for r in _rows(conn, PersonRow)
     ]
+    report(0.4, "remembering who knows whom")
     ties = Relationships()
     for r in _rows(conn, TieRow):
         ties.set(r.a, r.b, Tie(r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family)))
-    history = []
+    timeline = Timeline()
     if with_history:
-        history = [event_codec.from_row(r.tick, r.kind, r.payload) for r in _rows(conn, EventRow)]
+        report(0.6, "reading the history")
+        timeline = _read_timeline(conn, meta)
     return World(
         city=city, people=people, relationships=ties, seed=int(meta.get("seed", 0)), tick=int(meta.get("tick", 0)),
         tick_seconds=int(meta.get("tick_seconds", 60)), start_minute=int(meta.get("start_minute", 360)),
-        history=history, sim_state=blobs.get("sim_state"), template=meta.get("template", "custom"),
+        history=timeline.line_events(), sim_state=blobs.get("sim_state"), template=meta.get("template", "custom"),
+        thoughts=timeline.line_thoughts(), meta={k[2:]: v for k, v in meta.items() if k.startswith("x.")},
+        timeline=timeline,
     )
+
+
+def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-untyped-def]
+    version = int(meta["schema_version"])
+    timeline = Timeline()
+    timeline.own_events = {0: []}
+    timeline.own_thoughts = {0: []}
+    columns = lambda model: set(model.__table__.columns.keys())  # noqa: E731
+    for r in _rows(conn, EventRow) if version >= 3 else conn.execute(_select_old(EventRow, columns(EventRow) - {"branch"})):
+        branch = getattr(r, "branch", 0)
+        timeline.own_events.setdefault(branch, []).append(event_codec.from_row(r.tick, r.kind, r.payload))
+    if version >= 2:
+        old = columns(ThoughtRow) - ({"branch", "asked"} if version < 3 else set())
+        for r in conn.execute(_select_old(ThoughtRow, old)):
+            record = ThoughtRecord(r.tick, r.agent, r.kind, r.prompt_hash, r.prompt, r.response, r.status,
+                                   r.prompt_tokens, r.completion_tokens, r.latency_ms, r.backend, r.error,
+                                   getattr(r, "asked", -1))
+            timeline.own_thoughts.setdefault(getattr(r, "branch", 0), []).append(record)
+    if version >= 3:
+        branches = {r.id: Branch(r.id, r.name, r.parent, r.fork_tick, r.head_tick) for r in _rows(conn, BranchRow)}
+        if branches:
+            timeline.branches = branches
+        timeline.checkpoints = [
+            Checkpoint(r.id, r.branch, r.tick, r.kind, r.name, r.state, r.memory_tag, r.state_hash)
+            for r in _rows(conn, CheckpointRow)
+        ]
+        timeline.current = int(meta.get("branch", 0))
+        timeline.next_checkpoint_id = int(meta.get("next_checkpoint_id", 1))
+    else:  # older files had one line of history, up to where they were saved
+        timeline.branches[0].head_tick = int(meta.get("tick", 0))
+    return timeline
+
+
+def _select_old(model: type[SQLModel], names: set[str]):  # type: ignore[no-untyped-def]
+    table = model.__table__  # type: ignore[attr-defined]
+    wanted = [column for column in table.columns if column.name in names]
+    return select(*wanted).order_by(*table.primary_key.columns)

@@ -63,10 +63,13 @@ class StepController:
             self._wake = True
             self._cond.notify_all()
 
-    def wait_for_work(self) -> bool:
-        """Block until a tick is due, a command arrives, or stop. True = run a tick now."""
+    def wait_for_work(self, idle_timeout: float | None = None) -> bool:
+        """Block until a tick is due, a command arrives, stop, or ``idle_timeout`` passes. True = run a tick now."""
+        deadline = None if idle_timeout is None else time.perf_counter() + idle_timeout
         with self._cond:
             while not self._stopped:
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return False
                 if self._wake:
                     self._wake = False
                     return False
@@ -81,7 +84,7 @@ class StepController:
                         # Don't try to catch up a backlog after a stall: run late, once.
                         self._next_due = max(self._next_due, time.perf_counter() - 0.25) + 1.0 / self.ticks_per_second
                         return True
-                    self._cond.wait(delay)
+                    self._cond.wait(delay if deadline is None else min(delay, deadline - time.perf_counter()))
                 else:
-                    self._cond.wait()
+                    self._cond.wait(None if deadline is None else max(0.0, deadline - time.perf_counter()))
             return False

@@ -12,22 +12,55 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from engine.contracts.commands import Command, Pause, Play, SaveWorld, SetSpeed, Step
-from engine.contracts.events import CommandApplied, CommandRejected, Event, WorldSaved
+from engine.cognition.setup import attach_cognition
+from engine.contracts.commands import (
+    Command,
+    ConfigureLLM,
+    DeleteBranch,
+    MakeCheckpoint,
+    Pause,
+    Play,
+    QueryMemories,
+    QueryMind,
+    QueryThoughts,
+    RenameBranch,
+    SaveWorld,
+    Seek,
+    SetSpeed,
+    Step,
+    SwitchBranch,
+    Watch,
+)
+from engine.contracts.events import CommandApplied, CommandRejected, Event, TimeJumped, WorldSaved
+from engine.llm.backend import LLMConfig
+from engine.memory.types import MemoryStore
+from engine.persistence import memory_files
 from engine.persistence.errors import WorldFileError
 from engine.persistence.world_file import save_world
+from engine.runtime import queries
 from engine.runtime.controller import StepController
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.sim.simulation import Simulation
 from engine.sim.snapshot import build_relationships, build_snapshot, build_static
+from engine.timeline.machine import TimeMachine
 
 log = logging.getLogger(__name__)
 TIES_REFRESH_TICKS = 30
+IDLE_REFRESH_S = 0.5  # while paused, how often to check whether the LLM status changed
+
+
+Handled = str | tuple[str, list[Event]]  # a summary, plus any answer events
 
 
 class EngineThread:
-    def __init__(self, sim: Simulation, outbox: Outbox, inbox: Inbox, controller: StepController):
+    def __init__(
+        self, sim: Simulation, outbox: Outbox, inbox: Inbox, controller: StepController,
+        llm: LLMConfig | None = None, memory: MemoryStore | None = None, max_minds: int = 100,
+    ):
         self.sim = sim
+        self.llm = llm or LLMConfig()
+        self.memory = memory
+        self.max_minds = max_minds
         self.outbox = outbox
         self.inbox = inbox
         self.controller = controller
@@ -37,13 +70,27 @@ class EngineThread:
         self._ties_built_at = sim.tick
         self._tick_times: deque[float] = deque(maxlen=60)
         self._thread = threading.Thread(target=self._run, name="townsfolk-engine", daemon=True)
-        self._handlers: dict[type, Callable[[Command], str]] = {
+        self._handlers: dict[type, Callable[[Command], Handled]] = {
             Play: lambda c: (self.controller.play(), "playing")[1],
             Pause: lambda c: (self.controller.pause(), "paused")[1],
             Step: self._on_step,
             SetSpeed: self._on_speed,
             SaveWorld: self._on_save,
+            Watch: self._on_watch,
+            QueryMind: lambda c: ("mind", [queries.mind_report(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryMemories: lambda c: ("memories", [queries.memories(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryThoughts: lambda c: ("thoughts", [queries.thoughts(self.sim.world, c, self.sim.tick)]),  # type: ignore[arg-type]
+            ConfigureLLM: self._on_configure,
+            MakeCheckpoint: self._on_checkpoint,
+            Seek: self._on_seek,
+            SwitchBranch: self._on_switch,
+            RenameBranch: self._on_rename,
+            DeleteBranch: self._on_delete,
         }
+        if memory is not None:
+            attach_cognition(sim, self.llm, memory, mode="live", max_minds=max_minds)
+        self.machine = TimeMachine(sim, memory)
+        self._timeline_view = queries.timeline_view(sim.world.timeline)
         self.error: BaseException | None = None
 
     def start(self) -> None:
@@ -60,23 +107,47 @@ class EngineThread:
     def _run(self) -> None:
         try:
             while not self.controller.stopped:
-                due = self.controller.wait_for_work()
+                due = self.controller.wait_for_work(idle_timeout=IDLE_REFRESH_S)
                 events = self._apply_commands()
                 if due and not self.controller.stopped:
-                    events.extend(self.sim.step())
-                    self._tick_times.append(time.perf_counter())
+                    events.extend(self._tick())
+                elif not events and self._llm_status_unchanged():
+                    continue  # idle and nothing new to show
                 self.publish(events)
         except BaseException as exc:  # the GUI must hear about it, not a silent dead thread
             log.exception("engine thread failed")
             self.error = exc
             self.publish([CommandRejected(self.sim.tick, -1, f"engine stopped: {exc}")])
+        finally:
+            if self.sim.cognition is not None:
+                self.sim.cognition.close()
+
+    def _tick(self) -> list[Event]:
+        events: list[Event] = []
+        from_tick = self.sim.tick
+        if self.machine.before_change():  # playing from the past: the old future stays on its branch
+            events.append(TimeJumped(from_tick, self.sim.world.timeline.current, from_tick, "fork"))
+        events.extend(self.sim.step())
+        self.machine.after_step()
+        self._tick_times.append(time.perf_counter())
+        return events
+
+    def _llm_status_unchanged(self) -> bool:
+        latest = self.outbox.latest()
+        current = queries.llm_status(self.sim.cognition, self.llm.brain)
+        return latest is not None and (latest.llm.state, latest.llm.message) == (current.state, current.message)
 
     def publish(self, events: list[Event]) -> None:
         tps = 0.0
         if len(self._tick_times) >= 2:
             span = self._tick_times[-1] - self._tick_times[0]
             tps = (len(self._tick_times) - 1) / span if span > 0 else 0.0
-        snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps)
+        llm = queries.llm_status(self.sim.cognition, self.llm.brain)
+        timeline = self.sim.world.timeline
+        if (self._timeline_view.version, self._timeline_view.head) != (timeline.version, timeline.head):
+            self._timeline_view = queries.timeline_view(timeline)
+        snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps, llm,
+                                  self._timeline_view)
         self.outbox.publish(snapshot, events)
 
     def _current_ties(self):  # type: ignore[no-untyped-def]
@@ -95,10 +166,12 @@ class EngineThread:
                 events.append(CommandRejected(self.sim.tick, command.id, f"unknown command {type(command).__name__}"))
                 continue
             try:
-                summary = handler(command)
+                handled = handler(command)
             except (ValueError, WorldFileError, OSError) as exc:
                 events.append(CommandRejected(self.sim.tick, command.id, str(exc)))
                 continue
+            summary, answers = handled if isinstance(handled, tuple) else (handled, [])
+            events.extend(answers)
             events.append(CommandApplied(self.sim.tick, command.id, summary))
             if isinstance(command, SaveWorld):
                 events.append(WorldSaved(self.sim.tick, command.path))
@@ -121,5 +194,68 @@ class EngineThread:
     def _on_save(self, command: Command) -> str:
         assert isinstance(command, SaveWorld)
         self.sim.freeze()
+        if self.memory is not None:
+            self.memory.flush()
+            memory_files.save_alongside(self.sim.world, self.memory, command.path)
         save_world(self.sim.world, command.path)
         return f"saved {command.path}"
+
+    def _on_checkpoint(self, command: Command) -> str:
+        assert isinstance(command, MakeCheckpoint)
+        checkpoint = self.machine.checkpoint("user", command.name.strip())
+        return f"checkpoint {checkpoint.name or checkpoint.id} at {self.sim.clock.text(checkpoint.tick)}"
+
+    def _on_seek(self, command: Command) -> Handled:
+        assert isinstance(command, Seek)
+        self.controller.pause()
+        from_tick = self.sim.tick
+        result = self.machine.seek(command.tick, command.exact)
+        jumped = TimeJumped(self.sim.tick, self.sim.world.timeline.current, from_tick, "seek")
+        summary = f"at {self.sim.clock.text(result.tick)} ({result.replayed} ticks replayed in {result.seconds * 1000:.0f} ms)"
+        return summary, [jumped]
+
+    def _on_switch(self, command: Command) -> Handled:
+        assert isinstance(command, SwitchBranch)
+        self.controller.pause()
+        from_tick = self.sim.tick
+        self.machine.switch(command.branch)
+        branch = self.sim.world.timeline.branches[command.branch]
+        return f"on branch '{branch.name}'", [TimeJumped(self.sim.tick, branch.id, from_tick, "switch")]
+
+    def _on_rename(self, command: Command) -> str:
+        assert isinstance(command, RenameBranch)
+        self.sim.world.timeline.rename(command.branch, command.name)
+        return f"renamed branch {command.branch} to '{command.name.strip()}'"
+
+    def _on_delete(self, command: Command) -> str:
+        assert isinstance(command, DeleteBranch)
+        self.sim.world.timeline.delete(command.branch)
+        return f"deleted branch {command.branch}"
+
+    def _people_check(self, agent: int) -> None:
+        if not 0 <= agent < len(self.sim.people):
+            raise ValueError(f"there is no person {agent}")
+
+    def _on_watch(self, command: Command) -> str:
+        assert isinstance(command, Watch)
+        self._people_check(command.agent)
+        if self.sim.cognition is not None:
+            self.sim.cognition.watch(command.agent, command.watched)
+        return f"{'watching' if command.watched else 'not watching'} {self.sim.people[command.agent].name}"
+
+    def _on_configure(self, command: Command) -> str:
+        assert isinstance(command, ConfigureLLM)
+        if command.brain not in ("rule", "ollama", "fake"):
+            raise ValueError(f"unknown brain {command.brain!r}")
+        if self.memory is None:
+            raise ValueError("this world runs without minds")
+        old = self.sim.cognition
+        state = old.get_state() if old is not None else None
+        if old is not None:
+            old.close()
+        self.llm = LLMConfig(brain=command.brain, hosts=command.hosts, model=command.model,
+                             temperature=command.temperature, budget_per_hour=command.budget_per_hour,
+                             timeout_s=command.timeout_s)
+        self.sim.pending_cognition_state = state
+        attach_cognition(self.sim, self.llm, self.memory, mode="live", max_minds=self.max_minds)
+        return f"thinking with {command.brain}" + (f" ({command.model})" if command.brain == "ollama" else "")

@@ -13,8 +13,10 @@ import numpy as np
 
 from engine.agents.encounters import Encounters
 from engine.agents.needs import update_needs
+from engine.agents.person import Person
 from engine.agents.population import Population
 from engine.agents.rule_brain import Intent, RuleBrain
+from engine.cognition.cognition import Cognition
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
 from engine.sim import state_codec
@@ -48,9 +50,11 @@ class Simulation:
         self.brain = RuleBrain(self.city, self.people, self.clock, self.ties)
         self.encounters = Encounters(self.city, self.people, self.clock, self.ties)
         self.metrics = Metrics()
+        self.pending_cognition_state: object = None  # restored once cognition is attached
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
         self._wage = [HOURLY_WAGE.get(b.type, 1500) for b in self.city.buildings]
+        self.cognition: Cognition | None = None  # attached by engine.cognition.setup when people think
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
         if world.sim_state:
@@ -71,19 +75,28 @@ class Simulation:
         tick, pop = self.tick, self.pop
         minutes = self.clock.minutes_per_tick
         update_needs(pop.needs, pop.activity, minutes)
-        events: list[Event] = []
+        mind = self.cognition
+        events: list[Event] = mind.begin_tick(tick) if mind else []
         for person in pop.walk(minutes).tolist():
             events.extend(self._arrive(person, tick))
+            if mind:
+                mind.arrived(person, int(pop.location[person]), tick)
         due = np.flatnonzero((pop.until <= tick) & ~pop.moving)
         for person in due.tolist():
             self._leave_activity(person, tick)
-            intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
+            intent = mind.decide(person, tick) if mind else None
+            if intent is None:
+                intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
             events.extend(self._apply(person, intent, tick))
-        events.extend(self.encounters.step(tick, pop, self.rng, self.nprng))
+        events.extend(self.encounters.step(tick, pop, self.rng, self.nprng, mind.encounter if mind else None))
+        thoughts = []
+        if mind:
+            mind.end_tick(tick, events)
+            thoughts = mind.ctx.thinker.drain_records()
         self.metrics.record(tick, pop, sum(1 for e in events if isinstance(e, ConversationHeld)))
         self.world.tick = tick
-        if self.record_history:
-            self.world.history.extend(events)
+        if self.record_history:  # off while replaying a recorded line: it is already in the history
+            self.world.record(events, thoughts, tick)
         return events
 
     def _apply(self, person: int, intent: Intent, tick: int) -> list[Event]:
@@ -152,16 +165,18 @@ class Simulation:
         return self.paths.cell(x, y)
 
     def _move_everyone_home(self) -> None:
-        pop = self.pop
-        asleep = Activity.SLEEP if self.clock.minute_of_day(self.tick) < 6 * 60 else Activity.HOME
         for p in self.people:
-            pop.location[p.id] = p.home
-            pop.activity[p.id] = asleep
-            pop.money[p.id] = p.money
-            pop.speed[p.id] = 11.0 if p.age >= 70 or p.age < 8 else 15.0
-            self.occupancy[p.home] += 1
-            self._place_inside(p.id, self.city.buildings[p.home])
-        pop.until[:] = self.tick + 1
+            self._move_home(p)
+
+    def _move_home(self, p: Person) -> None:
+        pop = self.pop
+        pop.location[p.id] = p.home
+        pop.activity[p.id] = Activity.SLEEP if self.clock.minute_of_day(self.tick) < 6 * 60 else Activity.HOME
+        pop.money[p.id] = p.money
+        pop.speed[p.id] = 11.0 if p.age >= 70 or p.age < 8 else 15.0
+        pop.until[p.id] = self.tick + 1
+        self.occupancy[p.home] += 1
+        self._place_inside(p.id, self.city.buildings[p.home])
 
     # -- state -------------------------------------------------------------------------
 
@@ -174,18 +189,24 @@ class Simulation:
             "nprng": self.nprng.bit_generator.state,
             "occupancy": self.occupancy.copy(),
             "metrics": self.metrics.get_state(),
+            "cognition": self.cognition.get_state() if self.cognition else None,
         }
 
     def set_state(self, state: dict[str, object]) -> None:
         self.tick = int(state["tick"])  # type: ignore[arg-type]
         self.world.tick = self.tick
-        self.pop.set_state(state["population"])  # type: ignore[arg-type]
+        known = self.pop.set_state(state["population"])  # type: ignore[arg-type]
         self.ties.set_state(state["relationships"])  # type: ignore[arg-type]
         version, internal, gauss = state["rng"]  # type: ignore[misc]
         self.rng.setstate((version, tuple(internal), gauss))
         self.nprng.bit_generator.state = state["nprng"]
         self.occupancy = np.asarray(state["occupancy"], dtype=np.int32).copy()
+        for person in self.people[known:]:  # imported after this state was saved
+            self._move_home(person)
         self.metrics.set_state(state["metrics"])  # type: ignore[arg-type]
+        self.pending_cognition_state = state.get("cognition")
+        if self.cognition is not None and self.pending_cognition_state is not None:
+            self.cognition.set_state(self.pending_cognition_state)  # type: ignore[arg-type]
 
     def state_hash(self) -> str:
         return state_codec.digest(self.get_state())

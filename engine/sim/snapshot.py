@@ -7,9 +7,11 @@ import numpy as np
 from engine.contracts.snapshots import (
     BuildingInfo,
     DistrictInfo,
+    LLMStatusView,
     PersonInfo,
     RelationshipTable,
     StaticWorld,
+    TimelineView,
     WorldSnapshot,
 )
 from engine.sim.metrics import COLUMNS
@@ -61,7 +63,8 @@ def build_relationships(ties: Relationships) -> RelationshipTable:
 
 
 def build_snapshot(
-    sim: Simulation, static: StaticWorld, ties: RelationshipTable, running: bool = False, tps: float = 0.0
+    sim: Simulation, static: StaticWorld, ties: RelationshipTable, running: bool = False, tps: float = 0.0,
+    llm: LLMStatusView | None = None, timeline: TimelineView | None = None,
 ) -> WorldSnapshot:
     pop = sim.pop
     return WorldSnapshot(
@@ -70,6 +73,7 @@ def build_snapshot(
         minute_of_day=sim.clock.minute_of_day(sim.tick),
         tick_seconds=sim.clock.tick_seconds,
         static=static,
+        sim_minute=sim.clock.total_minutes(sim.tick),
         positions=pop.xy.copy(),
         activity=pop.activity.copy(),
         location=pop.location.copy(),
@@ -83,4 +87,6 @@ def build_snapshot(
         metric_samples=sim.metrics.sample_array(),
         running=running,
         ticks_per_second=tps,
+        llm=llm or LLMStatusView("rule", "off", "rule brain"),
+        timeline=timeline,
     )

@@ -56,8 +56,12 @@ def pack(state: dict[str, Any]) -> bytes:
     return msgpack.packb(_big_ints(state), default=_default, use_bin_type=True)
 
 
+def compress(packed: bytes) -> bytes:
+    return zstandard.ZstdCompressor(level=3).compress(packed)
+
+
 def encode(state: dict[str, Any]) -> bytes:
-    return zstandard.ZstdCompressor(level=3).compress(pack(state))
+    return compress(pack(state))
 
 
 def decode(blob: bytes) -> dict[str, Any]:
@@ -66,4 +70,8 @@ def decode(blob: bytes) -> dict[str, Any]:
 
 
 def digest(state: dict[str, Any]) -> str:
-    return hashlib.blake2b(pack(state), digest_size=16).hexdigest()
+    return digest_packed(pack(state))
+
+
+def digest_packed(packed: bytes) -> str:
+    return hashlib.blake2b(packed, digest_size=16).hexdigest()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.agents.person import Person
+from engine.cognition.thinker import ThoughtRecord
 from engine.contracts.events import Event
 from engine.society.relationships import Relationships
+from engine.timeline.model import Timeline
 from engine.world.city import City
 
 DEFAULT_TICK_SECONDS = 60
@@ -24,6 +26,15 @@ class World:
     start_minute: int = DEFAULT_START_MINUTE  # minute of day at tick 0
     history: list[Event] = field(default_factory=list)
     sim_state: bytes | None = None  # exact engine state, so a reopened world resumes bit for bit
+    thoughts: list[ThoughtRecord] = field(default_factory=list)  # every prompt and answer, for the inspector
+    meta: dict[str, str] = field(default_factory=dict)  # embedder, memory tag, ... (strings, saved as they are)
+    timeline: Timeline = field(default_factory=Timeline)  # branches, checkpoints, every branch's own records
+
+    def record(self, events: list[Event], thoughts: list[ThoughtRecord], tick: int) -> None:
+        """What just happened on the current branch (its line is ``history`` and ``thoughts``)."""
+        self.history.extend(events)
+        self.thoughts.extend(thoughts)
+        self.timeline.record(events, thoughts, tick)
     template: str = "custom"
 
     @property

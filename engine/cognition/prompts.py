@@ -1,0 +1,239 @@
+"""Every prompt and answer schema the townsfolk think with, in one readable place.
+
+Schemas keep small models honest: enums for places and small integer scales,
+``maxLength`` on strings (RECIPES: small models loop otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACTIVITIES = ("sleep", "home", "work", "study", "eat", "shop", "leisure", "social")
+
+SYSTEM = (
+    "You are the inner voice of {name}, a person living in the town of {town}. "
+    "Stay in character. Answer only with JSON matching the schema you are given."
+)
+
+
+def persona(p: dict[str, Any]) -> str:
+    """The standing description of a person every prompt starts from."""
+    lines = [
+        f"Name: {p['name']} (age {p['age']})",
+        f"Occupation: {p['occupation']}",
+        f"Personality: {p['temperament']}",
+        f"About: {p['bio']}",
+    ]
+    for key in ("currently", "lifestyle", "daily_plan_req"):
+        if p.get(key):
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {p[key]}")
+    return "\n".join(lines)
+
+
+def memories_block(memories: list[str]) -> str:
+    if not memories:
+        return "You remember nothing in particular."
+    return "\n".join(f"[{i}] {m}" for i, m in enumerate(memories))
+
+
+def _string(max_length: int) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "maxLength": max_length}
+
+
+def _step(places: list[str], time_key: str, time_schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            time_key: time_schema,
+            "activity": {"type": "string", "enum": list(ACTIVITIES)},
+            "place": {"type": "string", "enum": places},
+            "note": _string(80),
+        },
+        "required": [time_key, "activity", "place", "note"],
+    }
+
+
+# -- planning: the day in broad strokes -> hours -> 5-15 minute actions -----------------------
+
+DAY_PLAN = """{persona}
+
+It is {weekday}, day {day}, {clock}. {name} has just woken up at home.
+Things {name} remembers that matter today:
+{memories}
+
+Write {name}'s plan for today in 5 to 8 broad strokes, from now until bedtime,
+each starting at a whole hour. Only use these places: {places}."""
+
+
+def day_plan_schema(places: list[str]) -> dict[str, Any]:
+    hour = {"type": "integer", "minimum": 0, "maximum": 23}
+    return {
+        "type": "object",
+        "properties": {"strokes": {"type": "array", "minItems": 5, "maxItems": 8, "items": _step(places, "hour", hour)}},
+        "required": ["strokes"],
+    }
+
+
+HOURLY_PLAN = """{persona}
+
+It is {weekday}, {clock}. {name}'s plan for today in broad strokes:
+{strokes}
+
+Break the rest of today into an hour-by-hour schedule, from {from_hour}:00 until
+bedtime (at most 18 hours). Only use these places: {places}."""
+
+
+def hourly_plan_schema(places: list[str]) -> dict[str, Any]:
+    hour = {"type": "integer", "minimum": 0, "maximum": 23}
+    return {
+        "type": "object",
+        "properties": {"hours": {"type": "array", "minItems": 1, "maxItems": 18, "items": _step(places, "hour", hour)}},
+        "required": ["hours"],
+    }
+
+
+ACTIONS = """{persona}
+
+It is {clock}. This hour {name} planned to: {hour_item}.
+Recent memories:
+{memories}
+
+Break this hour into concrete actions of 5, 10 or 15 minutes, in order, that
+together fill about an hour. Only use these places: {places}."""
+
+
+def actions_schema(places: list[str]) -> dict[str, Any]:
+    minutes = {"type": "integer", "enum": [5, 10, 15]}
+    return {
+        "type": "object",
+        "properties": {"actions": {"type": "array", "minItems": 1, "maxItems": 12, "items": _step(places, "minutes", minutes)}},
+        "required": ["actions"],
+    }
+
+
+# -- reacting to what one perceives ---------------------------------------------------------
+
+REACT = """{persona}
+
+It is {clock}. {name} is at {place}, about to {doing}.
+{name} notices: {observation}
+What {name} remembers about this:
+{memories}
+
+Should {name} carry on with the plan, change the plan, or go and talk to {other}?"""
+
+REACT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "reaction": {"type": "string", "enum": ["carry_on", "replan", "talk"]},
+        "reason": _string(100),
+    },
+    "required": ["reaction", "reason"],
+}
+
+
+# -- conversation, one turn at a time ----------------------------------------------------------
+
+CONVERSE = """{persona}
+
+It is {clock} at {place}. {name} is talking with {other} ({relationship}).
+What {name} remembers about {other}:
+{memories}
+
+The conversation so far:
+{transcript}
+
+Write {name}'s next line (short and natural). Say whether the conversation should
+end after it, and how warm {name} feels towards {other} right now (-2 cold .. 2 warm)."""
+
+CONVERSE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "line": _string(200),
+        "end": {"type": "boolean"},
+        "warmth": {"type": "integer", "enum": [-2, -1, 0, 1, 2]},
+    },
+    "required": ["line", "end", "warmth"],
+}
+
+
+# -- importance --------------------------------------------------------------------------------
+
+IMPORTANCE = """On a scale of 1 to 10, where 1 is purely mundane (e.g., brushing teeth,
+making bed) and 10 is extremely poignant (e.g., a break up, college acceptance),
+rate the likely poignancy of the following memory for {name}.
+Memory: {memory}"""
+
+IMPORTANCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"rating": {"type": "integer", "enum": list(range(1, 11))}},
+    "required": ["rating"],
+}
+
+
+# -- reflection: questions, then insights that cite their evidence -------------------------------
+
+REFLECT_QUESTIONS = """{persona}
+
+{name}'s recent memories:
+{memories}
+
+Given only the memories above, what are the 3 most salient high-level questions
+we can answer about {name}?"""
+
+REFLECT_QUESTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"questions": {"type": "array", "minItems": 1, "maxItems": 3, "items": _string(140)}},
+    "required": ["questions"],
+}
+
+REFLECT_INSIGHTS = """{persona}
+
+Questions {name} is thinking about:
+{questions}
+
+Statements about {name}:
+{memories}
+
+What 5 high-level insights can you infer from the statements above? For each,
+give the numbers of the statements that are its evidence."""
+
+REFLECT_INSIGHTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "insights": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 5,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "text": _string(180),
+                    "evidence": {"type": "array", "maxItems": 8, "items": {"type": "integer", "minimum": 0, "maximum": 99}},
+                },
+                "required": ["text", "evidence"],
+            },
+        }
+    },
+    "required": ["insights"],
+}
+
+
+# -- talking to the player (god mode uses this too) --------------------------------------------
+
+CHAT = """{persona}
+
+It is {clock}. Someone is talking to {name}.
+What {name} remembers that may matter:
+{memories}
+
+Conversation so far:
+{transcript}
+
+Reply as {name}, in character, in one to three sentences."""
+
+CHAT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"reply": _string(400)},
+    "required": ["reply"],
+}

@@ -1,0 +1,401 @@
+"""The thinking queue: budget, priorities, cache, worker threads, health, records.
+
+The engine thread offers thoughts; a thought is accepted only if the budget for
+this sim hour and the queue's share for its priority allow, otherwise the caller
+falls back to the rule brain at once. Accepted thoughts run on worker threads.
+
+Two pacing modes:
+- ``live`` (the app): an answer is applied at the first tick after it arrives;
+  the engine never waits.
+- ``lockstep`` (headless runs, tests): an answer is applied exactly
+  ``latency_ticks`` after it was asked for, waiting if needed, so a run is
+  reproducible given the same answers.
+Every applied thought becomes a ``ThoughtRecord`` (prompt, answer, tokens,
+latency, backend), which the world file keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.llm.backend import (
+    MODEL_MISSING,
+    NO_SERVER,
+    OFF,
+    READY,
+    UNAVAILABLE,
+    ChatRequest,
+    ChatResult,
+    Health,
+    LLMBackend,
+    LLMError,
+)
+
+# Priorities: lower runs first and may use more of the queue.
+WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
+QUEUE_SHARE = {WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
+PROBE_EVERY_S = 10.0  # while the backend is down, how often to check whether it is back
+
+
+def prompt_hash(request: ChatRequest, model: str) -> str:
+    blob = json.dumps([model, request.messages, request.schema, request.temperature, request.seed], sort_keys=True)
+    return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
+
+
+@dataclass
+class Thought:
+    id: int
+    agent: int
+    kind: str
+    priority: int
+    request: ChatRequest
+    context: dict[str, Any]
+    asked_tick: int
+    key: str = ""
+    future: Future[ChatResult] | None = None
+    cached: ChatResult | None = None
+    recorded: ThoughtRecord | None = None  # replaying: the answer it got the first time
+
+
+@dataclass
+class ThoughtRecord:
+    tick: int
+    agent: int
+    kind: str
+    prompt_hash: str
+    prompt: str
+    response: str
+    status: str  # ok | cached | failed
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float = 0.0
+    backend: str = ""
+    error: str = ""
+    asked: int = -1  # the tick it was asked at (with ``tick``, when it was applied: what replay needs)
+
+
+@dataclass
+class ThinkStats:
+    calls: int = 0
+    tokens: int = 0
+    failures: int = 0
+    fallbacks: int = 0
+    cache_hits: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+@dataclass
+class LLMStatus:
+    state: str
+    message: str
+    queued: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+class Thinker:
+    def __init__(
+        self, backend: LLMBackend | None, model: str, budget_per_hour: int, workers: int = 2,
+        mode: str = "live", latency_ticks: int = 1, max_queue: int = 32, probe_every_s: float = PROBE_EVERY_S,
+    ):
+        if mode not in ("live", "lockstep"):
+            raise ValueError(f"unknown pacing mode {mode!r}")
+        self.backend = backend
+        self.model = model
+        self.budget_per_hour = budget_per_hour
+        self.mode = mode
+        self.latency_ticks = max(1, latency_ticks)
+        self.max_queue = max_queue
+        self.probe_every_s = probe_every_s
+        self.stats = ThinkStats()
+        self.records: list[ThoughtRecord] = []
+        self._cache: dict[str, ChatResult] = {}
+        self._pending: list[Thought] = []
+        self._next_id = 1
+        self._hour = -1
+        self._spent_this_hour = 0
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="townsfolk-think") if backend else None
+        self._health = Health(READY, "thinking on the language model") if backend else Health(OFF, "rule brain")
+        self._down_since: float | None = None
+        self._probe: Future[Health] | None = None
+        self._lock = threading.Lock()
+        # Decisions within a tick see one availability, fixed at the tick's start, so a
+        # failure arriving mid-tick cannot make a run depend on thread timing.
+        self._tick_available = backend is not None
+        self._reported: tuple[str, str] = (self._health.state, self._health.message)
+        self._replay: dict[tuple[int, int, str, str], ThoughtRecord] | None = None
+        self._replay_status: dict[int, tuple[str, str]] = {}
+
+    # -- asking --------------------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """Worth building a prompt at all? False when off or the backend was down as this tick began."""
+        return self._tick_available
+
+    def begin_tick(self, tick: int) -> tuple[str, str] | None:
+        """Fix this tick's availability; returns (state, message) when it changed (to be logged as an event)."""
+        if self._replay is not None:
+            change = self._replay_status.get(tick)
+            if change is not None:
+                self._reported = change
+                self._tick_available = change[0] in (READY, "degraded")
+            return change
+        if self.backend is None:
+            self._tick_available = False
+            return None
+        self._check_probe()
+        with self._lock:
+            health, down = self._health, self._down_since is not None
+        self._tick_available = not down
+        current = (health.state, health.message)
+        if current != self._reported:
+            self._reported = current
+            return current
+        return None
+
+    # -- replay ------------------------------------------------------------------------------
+
+    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[str, str]]) -> None:
+        """Answer from ``records`` instead of the backend (seeking into the past): no model is called."""
+        self._replay = {(r.asked, r.agent, r.kind, r.prompt_hash): r for r in records}
+        self._replay_status = dict(status_changes)
+
+    def end_replay(self) -> None:
+        """Back to live answers; availability stays as replayed until the next tick looks again."""
+        self._replay = None
+        self._replay_status = {}
+
+    @property
+    def replaying(self) -> bool:
+        return self._replay is not None
+
+    def can_accept(self, priority: int, hour: int) -> bool:
+        if not self.available:
+            return False
+        if hour != self._hour:
+            self._hour, self._spent_this_hour = hour, 0
+        if self._spent_this_hour >= self.budget_per_hour and priority > WATCHED:
+            return False
+        return len(self._pending) < self.max_queue * QUEUE_SHARE.get(priority, 0.5)
+
+    def refuse(self) -> None:
+        """The caller decided with the rule brain instead (only a fallback if a model is configured)."""
+        if self.backend is not None:
+            self.stats.fallbacks += 1
+
+    def offer(
+        self, agent: int, kind: str, priority: int, request: ChatRequest, context: dict[str, Any], tick: int, hour: int
+    ) -> bool:
+        if not self.can_accept(priority, hour) or (self._replay is None and self.backend is None):
+            self.refuse()
+            return False
+        thought = Thought(self._next_id, agent, kind, priority, request, context, tick)
+        self._next_id += 1
+        thought.key = prompt_hash(request, self.model)
+        if self._replay is not None:
+            thought.recorded = self._replay.get((tick, agent, kind, thought.key))
+            if thought.recorded is None or thought.recorded.status != "cached":
+                self._spent_this_hour += 1
+            self._pending.append(thought)
+            return True
+        cached = self._cache.get(thought.key)
+        if cached is not None:
+            thought.cached = cached
+        else:
+            assert self._pool is not None and self.backend is not None
+            self._spent_this_hour += 1
+            thought.future = self._submit(request)
+        self._pending.append(thought)
+        return True
+
+    def _submit(self, request: ChatRequest) -> Future[ChatResult]:
+        assert self._pool is not None and self.backend is not None
+        future = self._pool.submit(self.backend.chat, request)
+        future.add_done_callback(self._on_done)
+        return future
+
+    def _on_done(self, future: Future[ChatResult]) -> None:
+        """On the worker thread: update health as soon as an answer (or failure) is in, not when applied."""
+        if future.cancelled():
+            return
+        error = future.exception()
+        if isinstance(error, LLMError):
+            self._note_failure(error)
+        elif error is None:
+            self._note_success()
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def ready(self, tick: int) -> list[tuple[Thought, ChatResult | LLMError]]:
+        """Answers to apply this tick, in the order they were asked."""
+        done: list[tuple[Thought, ChatResult | LLMError]] = []
+        keep: list[Thought] = []
+        for thought in self._pending:
+            due = thought.asked_tick + self.latency_ticks <= tick
+            # Replaying, or asked in the recorded past and still in flight at the fork: the record answers.
+            if self._replay is not None or thought.recorded is not None:
+                recorded_tick = thought.recorded.tick if thought.recorded else thought.asked_tick + self.latency_ticks
+                if recorded_tick > tick:
+                    keep.append(thought)
+                else:
+                    done.append((thought, self._replayed(thought, tick)))
+                continue
+            if thought.cached is not None:
+                ready = due if self.mode == "lockstep" else True
+            else:
+                assert thought.future is not None
+                ready = due if self.mode == "lockstep" else thought.future.done()
+            if not ready:
+                keep.append(thought)
+                continue
+            done.append((thought, self._outcome(thought, tick)))
+        self._pending = keep
+        return done
+
+    def _replayed(self, thought: Thought, tick: int) -> ChatResult | LLMError:
+        r = thought.recorded
+        if r is None or r.status == "failed":
+            self.stats.failures += 1
+            reason = r.error if r else "no recorded answer for this thought"
+            return LLMError("replay", reason)
+        if r.status == "cached":
+            self.stats.cache_hits += 1
+        else:
+            self.stats.calls += 1
+            self.stats.tokens += r.prompt_tokens + r.completion_tokens
+        return ChatResult(json.loads(r.response), r.response, r.prompt_tokens, r.completion_tokens,
+                          r.latency_ms / 1000, r.backend)
+
+    def _outcome(self, thought: Thought, tick: int) -> ChatResult | LLMError:
+        prompt = "\n\n".join(f"[{role}] {text}" for role, text in thought.request.messages)
+        if thought.cached is not None:
+            self.stats.cache_hits += 1
+            result = thought.cached
+            self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, result.text,
+                                              "cached", backend=result.backend, asked=thought.asked_tick))
+            return result
+        assert thought.future is not None
+        try:
+            result = thought.future.result()  # lockstep may wait here; live only reads finished futures
+        except LLMError as error:
+            self.stats.failures += 1
+            self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
+                                              backend=error.backend, error=f"{error.kind}: {error}",
+                                              asked=thought.asked_tick))
+            return error
+        except Exception as error:  # a bug in a backend must not kill the engine thread
+            self.stats.failures += 1
+            wrapped = LLMError("server_error", f"{type(error).__name__}: {error}")
+            self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
+                                              error=str(wrapped), asked=thought.asked_tick))
+            return wrapped
+        self.stats.calls += 1
+        self.stats.tokens += result.prompt_tokens + result.completion_tokens
+        self._cache[thought.key] = result
+        self.records.append(ThoughtRecord(
+            tick, thought.agent, thought.kind, thought.key, prompt, result.text, "ok",
+            result.prompt_tokens, result.completion_tokens, round(result.latency_s * 1000, 1), result.backend,
+            asked=thought.asked_tick,
+        ))
+        return result
+
+    def drain_records(self) -> list[ThoughtRecord]:
+        records, self.records = self.records, []
+        return records
+
+    def pending_for(self, agent: int, kind: str | None = None) -> bool:
+        return any(t.agent == agent and (kind is None or t.kind == kind) for t in self._pending)
+
+    # -- health ----------------------------------------------------------------------------
+
+    def _note_failure(self, error: LLMError) -> None:
+        if error.kind in (UNAVAILABLE, MODEL_MISSING):
+            with self._lock:
+                if self._down_since is None:
+                    self._down_since = time.monotonic()
+                state = NO_SERVER if error.kind == UNAVAILABLE else "no_model"
+                self._health = Health(state, error.advice or str(error))
+
+    def _note_success(self) -> None:
+        with self._lock:
+            if self._health.state != READY:
+                self._health = Health(READY, "thinking on the language model")
+            self._down_since = None
+
+    def _check_probe(self) -> None:
+        """While down, ask the backend's health now and then, off the engine thread."""
+        if self._down_since is None or self.backend is None or self._pool is None:
+            return
+        if self._probe is None:
+            if time.monotonic() - self._down_since >= self.probe_every_s:
+                self._probe = self._pool.submit(self.backend.health)
+            return
+        if not self._probe.done():
+            return
+        try:
+            health = self._probe.result()
+        except Exception as error:
+            health = Health(NO_SERVER, str(error))
+        self._probe = None
+        with self._lock:
+            if health.state == READY:
+                self._health, self._down_since = health, None
+            else:
+                self._health, self._down_since = health, time.monotonic()
+
+    def status(self) -> LLMStatus:
+        self._check_probe()  # so a paused app still notices the server coming back
+        with self._lock:
+            health = self._health
+        return LLMStatus(health.state, health.message, len(self._pending), self.stats.as_dict())
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        if self.backend is not None:
+            self.backend.close()
+
+    # -- state (what a checkpoint must hold) ---------------------------------------------------
+
+    def get_state(self) -> dict[str, Any]:
+        return {
+            "next_id": self._next_id, "hour": self._hour, "spent": self._spent_this_hour,
+            "tick_available": self._tick_available, "reported": list(self._reported),
+            "stats": self.stats.as_dict(),
+            "pending": [
+                {"id": t.id, "agent": t.agent, "kind": t.kind, "priority": t.priority, "asked": t.asked_tick,
+                 "messages": [list(m) for m in t.request.messages], "schema": t.request.schema,
+                 "temperature": t.request.temperature, "max_tokens": t.request.max_tokens, "seed": t.request.seed,
+                 "context": t.context}
+                for t in self._pending
+            ],
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self._next_id, self._hour, self._spent_this_hour = state["next_id"], state["hour"], state["spent"]
+        self._tick_available = bool(state.get("tick_available", self.backend is not None))
+        self._reported = tuple(state.get("reported", self._reported))  # type: ignore[assignment]
+        self.stats = ThinkStats(**state["stats"])
+        self._pending = []
+        for p in state["pending"]:  # thoughts in flight are asked again (the cache usually answers)
+            request = ChatRequest(tuple((r, c) for r, c in p["messages"]), p["schema"], p["temperature"],
+                                  p["max_tokens"], p["seed"])
+            thought = Thought(p["id"], p["agent"], p["kind"], p["priority"], request, p["context"], p["asked"])
+            thought.key = prompt_hash(request, self.model)
+            if self._replay is not None:
+                thought.recorded = self._replay.get((thought.asked_tick, thought.agent, thought.kind, thought.key))
+                self._pending.append(thought)
+                continue
+            thought.cached = self._cache.get(thought.key)
+            if thought.cached is None and self._pool is not None and self.backend is not None:
+                thought.future = self._submit(request)
+            if thought.cached is not None or thought.future is not None:
+                self._pending.append(thought)

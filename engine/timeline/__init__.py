@@ -1,0 +1,1 @@
+"""Time travel: checkpoints, branches, and exact replay from recorded answers."""

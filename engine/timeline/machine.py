@@ -1,0 +1,156 @@
+"""The time machine: take checkpoints, seek to any tick, fork a branch when the past is changed.
+
+Seeking restores the nearest checkpoint at or before the tick (with the memory
+stream's tag of that moment) and replays the recorded line from there: every
+LLM answer comes from the record, so no model is called and the state is the
+same, bit for bit, as it was live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+
+from engine.contracts.events import Event, LLMStatusChanged
+from engine.memory.types import MemoryStore
+from engine.sim import state_codec
+from engine.sim.simulation import Simulation
+from engine.timeline.model import Checkpoint
+from engine.timeline.thinning import thin
+
+DEFAULT_EVERY_MINUTES = 30
+DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class SeekResult:
+    tick: int
+    checkpoint_tick: int
+    replayed: int
+    seconds: float
+
+
+class TimeMachine:
+    def __init__(
+        self, sim: Simulation, memory: MemoryStore | None = None, every_minutes: float = DEFAULT_EVERY_MINUTES,
+        budget_bytes: int = DEFAULT_BUDGET_BYTES, first_checkpoint: bool = True,
+    ):
+        self.sim = sim
+        self.memory = memory
+        self.timeline = sim.world.timeline
+        self.every_ticks = max(1, sim.clock.ticks_for(every_minutes))
+        self.budget_bytes = budget_bytes
+        if first_checkpoint and not self.timeline.line_checkpoints():
+            self.checkpoint("auto")  # somewhere to come back to
+
+    # -- checkpoints -------------------------------------------------------------------------
+
+    def after_step(self) -> Checkpoint | None:
+        """Call after every live tick: takes the periodic checkpoint when one is due."""
+        if self.sim.tick % self.every_ticks == 0:
+            return self.checkpoint("auto")
+        return None
+
+    def checkpoint(self, kind: str = "user", name: str = "") -> Checkpoint:
+        state = self.sim.get_state()
+        packed = state_codec.pack(state)
+        tag = ""
+        checkpoint_id = self.timeline.next_checkpoint_id
+        if self.memory is not None:
+            self.memory.flush()
+            tag = f"cp-{checkpoint_id}"
+            self.memory.tag(tag, replace=True)
+        checkpoint = self.timeline.add_checkpoint(
+            self.sim.tick, kind, name, state_codec.compress(packed), tag, state_codec.digest_packed(packed)
+        )
+        kept = thin(self.timeline.checkpoints, self.sim.clock.minutes_per_tick, self.budget_bytes)
+        if len(kept) != len(self.timeline.checkpoints):
+            dropped = {c.id for c in self.timeline.checkpoints} - {c.id for c in kept}
+            self._forget_tags([c for c in self.timeline.checkpoints if c.id in dropped])
+            self.timeline.checkpoints = kept
+            self.timeline.version += 1
+        return checkpoint
+
+    def _forget_tags(self, checkpoints: list[Checkpoint]) -> None:
+        untag = getattr(self.memory, "untag", None)
+        if untag is None:
+            return
+        for c in checkpoints:
+            if c.memory_tag:
+                with contextlib.suppress(KeyError, ValueError):
+                    untag(c.memory_tag)
+
+    # -- seeking -----------------------------------------------------------------------------
+
+    @property
+    def in_the_past(self) -> bool:
+        return self.sim.tick < self.timeline.head
+
+    def seek(self, tick: int, exact: bool = True) -> SeekResult:
+        """Show the world at ``tick`` on the current line (exact: replay from the checkpoint to it)."""
+        started = time.perf_counter()
+        if tick < 0 or tick > self.timeline.head:
+            raise ValueError(f"tick {tick} is not on this branch (it runs from 0 to {self.timeline.head})")
+        checkpoint = self.timeline.best_checkpoint(tick)
+        if checkpoint is None:
+            raise ValueError(f"no checkpoint at or before tick {tick}")
+        thinker = self.sim.cognition.ctx.thinker if self.sim.cognition else None
+        if thinker is not None:  # before restoring, so thoughts in flight at the checkpoint find their answers
+            thinker.replay(self.timeline.line_thoughts(), _status_changes(self.timeline.line_events()))
+        try:
+            self.restore(checkpoint)
+            replayed = self.replay_to(tick) if exact and tick > checkpoint.tick else 0
+        finally:
+            if thinker is not None:
+                thinker.end_replay()
+        return SeekResult(self.sim.tick, checkpoint.tick, replayed, time.perf_counter() - started)
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        if self.memory is not None and checkpoint.memory_tag:
+            try:
+                self.memory.restore(checkpoint.memory_tag)
+            except KeyError:
+                raise ValueError(
+                    f"the memories of tick {checkpoint.tick} are missing from the memory folder "
+                    f"(tag {checkpoint.memory_tag!r}); was the world's .memory folder replaced?"
+                ) from None
+        self.sim.set_state(state_codec.decode(checkpoint.state))
+
+    def replay_to(self, tick: int) -> int:
+        """Step forward along the recorded line (the thinker in replay): no new history, no model calls."""
+        sim = self.sim
+        sim.record_history = False
+        steps = 0
+        try:
+            while sim.tick < tick:
+                sim.step()
+                steps += 1
+        finally:
+            sim.record_history = True
+        return steps
+
+    # -- changing the past -------------------------------------------------------------------
+
+    def before_change(self) -> bool:
+        """Call before running a tick or applying an edit: from the past, that starts a branch."""
+        if not self.in_the_past:
+            return False
+        self.timeline.fork(self.sim.tick)
+        self._materialise_line()
+        self.checkpoint("fork")
+        return True
+
+    def switch(self, branch: int) -> SeekResult:
+        self.timeline.switch(branch)
+        self._materialise_line()
+        return self.seek(self.timeline.head)
+
+    def _materialise_line(self) -> None:
+        world = self.sim.world
+        world.history = self.timeline.line_events()
+        world.thoughts = self.timeline.line_thoughts()
+
+
+def _status_changes(events: list[Event]) -> dict[int, tuple[str, str]]:
+    return {e.tick: (e.state, e.message) for e in events if isinstance(e, LLMStatusChanged)}
