@@ -53,15 +53,53 @@ def _build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, help="reseed the world's random numbers")
     sim.add_argument("--save", metavar="OUT", help="write the world as it ends, history included")
     sim.add_argument("--json", action="store_true", help="print one JSON object")
+    sim.add_argument("--from-tick", type=int, metavar="T",
+                     help="first go back to tick T of the current branch, then run on a new branch")
+    sim.add_argument("--checkpoint-every", type=float, default=30.0, metavar="MIN",
+                     help="sim minutes between checkpoints (default 30; 0 = none)")
+    _llm_arguments(sim)
+
+    checkpoints = sub.add_parser("checkpoints", help="list a world's branches and checkpoints")
+    checkpoints.add_argument("world")
+    checkpoints.add_argument("--json", action="store_true")
+
+    replay = sub.add_parser("replay", help="replay the recorded history to a tick and print its state hash")
+    replay.add_argument("world")
+    replay.add_argument("--to-tick", type=int, required=True, metavar="T")
+    replay.add_argument("--json", action="store_true")
 
     info = sub.add_parser("info", help="describe a world file")
     info.add_argument("world")
     info.add_argument("--json", action="store_true")
 
+    personas = sub.add_parser("import-personas", help="add Generative Agents personas (scratch.json) to a world")
+    personas.add_argument("folder", help="a folder with one sub-folder (or file) per persona")
+    personas.add_argument("--into", required=True, metavar="WORLD", help="the world file to add them to")
+
     check = sub.add_parser("check", help="list every problem in a world file")
     check.add_argument("world")
     check.add_argument("--json", action="store_true")
     return root
+
+
+def _llm_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("thinking")
+    group.add_argument("--brain", choices=("rule", "ollama", "fake"), default="rule",
+                       help="rule: built-in, no LLM (default); ollama: a local Ollama or OpenAI-compatible server; "
+                            "fake: a deterministic stand-in for tests")
+    group.add_argument("--ollama-host", action="append", default=[], metavar="URL",
+                       help="a model server (repeatable; load is shared). Default: $OLLAMA_HOST or "
+                            "http://127.0.0.1:11434. A URL ending in /v1 is an OpenAI-compatible server.")
+    group.add_argument("--model", default="llama3.2", help="the chat model (default llama3.2)")
+    group.add_argument("--llm-budget", type=int, default=600, metavar="N", help="LLM calls per sim hour, town-wide")
+    group.add_argument("--llm-timeout", type=float, default=60.0, metavar="S", help="seconds before a call gives up")
+    group.add_argument("--embedder", choices=("wordllama", "hashing"), help="memory embeddings (default wordllama)")
+    group.add_argument("--minds", type=int, default=100, metavar="N", help="at most N people think on the LLM")
+
+
+def _llm_config(args: argparse.Namespace) -> api.LLMConfig:
+    return api.LLMConfig(brain=args.brain, hosts=tuple(args.ollama_host), model=args.model,
+                         budget_per_hour=args.llm_budget, timeout_s=args.llm_timeout)
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -84,9 +122,15 @@ def _sim(args: argparse.Namespace) -> int:
         ticks = args.ticks
     if ticks < 0:
         raise CliError("--ticks cannot be negative")
-    summary = api.run_headless(world, ticks, args.seed, keep_history=True)
+    if args.checkpoint_every < 0:
+        raise CliError("--checkpoint-every cannot be negative")
+    summary = api.run_headless(world, ticks, args.seed, keep_history=True, llm=_llm_config(args),
+                               world_path=args.world, embedder=args.embedder, max_minds=args.minds,
+                               checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick)
+    if summary.llm and summary.llm["state"] not in ("ready", "off"):
+        print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
     if args.save:
-        api.save_world(world, args.save)
+        api.save_world(world, args.save, memory=summary.memory)
     if args.json:
         print(json.dumps(summary.as_dict()))
     else:
@@ -120,11 +164,48 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else 0
 
 
+def _checkpoints(args: argparse.Namespace) -> int:
+    info = api.timeline_info(api.open_world(args.world))
+    if args.json:
+        print(json.dumps(info))
+        return 0
+    for branch in info["branches"]:  # type: ignore[union-attr]
+        mark = "*" if branch["id"] == info["current"] else " "
+        print(f"{mark} branch {branch['id']} '{branch['name']}': from tick {max(branch['fork_tick'], 0)} "
+              f"to {branch['head_tick']}")
+        for c in info["checkpoints"]:  # type: ignore[union-attr]
+            if c["branch"] == branch["id"]:
+                label = f" '{c['name']}'" if c["name"] else ""
+                print(f"    tick {c['tick']:>7}  {c['sim_time']}  {c['kind']}{label}  {c['bytes'] / 1024:.0f} KiB")
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    result = api.replay(api.open_world(args.world), args.to_tick, args.world)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"tick {result['tick']} ({result['sim_time']}): state {result['state_hash']} "
+              f"(from the checkpoint at tick {result['from_checkpoint']}, {result['replayed_ticks']} ticks replayed)")
+    return 0
+
+
+def _import_personas(args: argparse.Namespace) -> int:
+    world = api.open_world(args.into)
+    names = api.import_personas(world, args.folder)
+    api.save_world(world, args.into)
+    print(f"imported {len(names)} persona(s) into {args.into}: {', '.join(names)}")
+    return 0
+
+
 SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": _new,
     "sim": _sim,
     "info": _info,
     "check": _check,
+    "import-personas": _import_personas,
+    "checkpoints": _checkpoints,
+    "replay": _replay,
 }
 
 
