@@ -66,6 +66,7 @@ def save_world(world: World, path: str | Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise WorldFileError(target, f"folder {folder} does not exist")
+    _sweep_stale_temps(folder, target.name)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -82,6 +83,17 @@ def save_world(world: World, path: str | Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _sweep_stale_temps(folder: Path, name: str, older_than_s: float = 600.0) -> None:
+    """Half-written files of saves that were killed: old enough that no save is still writing them."""
+    now = time.time()
+    for stale in folder.glob(f".{name}.*.saving"):
+        try:
+            if now - stale.stat().st_mtime > older_than_s:
+                stale.unlink()
+        except OSError:
+            pass
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -95,16 +95,20 @@ class TimeMachine:
         checkpoint = self.timeline.best_checkpoint(tick)
         if checkpoint is None:
             raise ValueError(f"no checkpoint at or before tick {tick}")
+        replayed = self.replay_from(checkpoint, tick if exact else checkpoint.tick)
+        return SeekResult(self.sim.tick, checkpoint.tick, replayed, time.perf_counter() - started)
+
+    def replay_from(self, checkpoint: Checkpoint, tick: int) -> int:
+        """Restore ``checkpoint``, then replay the recorded line to ``tick``; returns ticks replayed."""
         thinker = self.sim.cognition.ctx.thinker if self.sim.cognition else None
         if thinker is not None:  # before restoring, so thoughts in flight at the checkpoint find their answers
             thinker.replay(self.timeline.line_thoughts(), _status_changes(self.timeline.line_events()))
         try:
             self.restore(checkpoint)
-            replayed = self.replay_to(tick) if exact and tick > checkpoint.tick else 0
+            return self.replay_to(tick) if tick > checkpoint.tick else 0
         finally:
             if thinker is not None:
                 thinker.end_replay()
-        return SeekResult(self.sim.tick, checkpoint.tick, replayed, time.perf_counter() - started)
 
     def restore(self, checkpoint: Checkpoint) -> None:
         if self.memory is not None and checkpoint.memory_tag:
