@@ -4,4 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/bootstrap.sh
-exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest -q "$@"
+if [ $# -gt 0 ]; then
+  exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest -q "$@"
+fi
+# The GUI tests once more without any display server: the offscreen map path must work too.
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/gui
+xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest -q

@@ -59,6 +59,18 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="sim minutes between checkpoints (default 30; 0 = none)")
     _llm_arguments(sim)
 
+    tiled = sub.add_parser("import-tiled", help="make a world from a Tiled map (.tmj/.json/.tmx)")
+    tiled.add_argument("map")
+    tiled.add_argument("out", help="the .town file to create")
+    tiled.add_argument("--agents", type=int, help="how many people move in (default: as many as the homes hold)")
+    tiled.add_argument("--seed", type=int, default=0)
+    tiled.add_argument("--name", help="the town's name")
+    tiled.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    export = sub.add_parser("export-tiled", help="write a world's map as a Tiled map (.tmj)")
+    export.add_argument("world")
+    export.add_argument("out")
+
     checkpoints = sub.add_parser("checkpoints", help="list a world's branches and checkpoints")
     checkpoints.add_argument("world")
     checkpoints.add_argument("--json", action="store_true")
@@ -164,6 +176,27 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else 0
 
 
+def _import_tiled(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CliError(f"{out} already exists (use --force to overwrite)")
+    if args.agents is not None and args.agents < 0:
+        raise CliError("--agents cannot be negative")
+    world = api.import_tiled(args.map, args.agents, args.seed, args.name)
+    problems = api.check_world(world)
+    api.save_world(world, out)
+    print(f"created {out}: {world.name}, {len(world.people)} people, {len(world.city.buildings)} buildings")
+    for problem in problems:
+        print(f"  warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def _export_tiled(args: argparse.Namespace) -> int:
+    api.export_tiled(api.open_world(args.world, with_history=False), args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _checkpoints(args: argparse.Namespace) -> int:
     info = api.timeline_info(api.open_world(args.world))
     if args.json:
@@ -205,6 +238,8 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "import-personas": _import_personas,
     "checkpoints": _checkpoints,
+    "import-tiled": _import_tiled,
+    "export-tiled": _export_tiled,
     "replay": _replay,
 }
 

@@ -15,8 +15,10 @@ from engine.agents.personas import PersonaError, find_personas
 from engine.agents.personas import import_personas as _import_personas
 from engine.cognition.setup import DEFAULT_MAX_MINDS, attach_cognition
 from engine.contracts.commands import Command, Pause
+from engine.contracts.edits import Edit
 from engine.contracts.events import Event
 from engine.contracts.snapshots import WorldSnapshot
+from engine.edits import codec as edit_codec
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
 from engine.memory.types import MemoryStore
@@ -34,6 +36,9 @@ from engine.sim.simulation import Simulation
 from engine.timeline.machine import DEFAULT_EVERY_MINUTES, SeekResult, TimeMachine
 from engine.world.generator import TEMPLATES, generate
 from engine.world.model import World
+from engine.world.tiled import TiledError
+from engine.world.tiled import export_tiled as _export_tiled
+from engine.world.tiled import import_tiled as _import_tiled
 from engine.world.validation import find_problems
 
 __all__ = [
@@ -44,10 +49,15 @@ __all__ = [
     "LLMConfig",
     "PersonaError",
     "RunSummary",
+    "TiledError",
     "World",
     "WorldFileError",
     "check_world",
+    "edit_from_json",
+    "edit_to_json",
+    "export_tiled",
     "import_personas",
+    "import_tiled",
     "new_world",
     "open_world",
     "probe_llm",
@@ -157,6 +167,25 @@ def save_world(world: World, path: str | Path, memory: MemoryStore | None = None
     _save_world(world, path)
 
 
+def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, name: str | None = None) -> World:
+    """A new world from a Tiled map (layer conventions in ``engine.world.tiled``)."""
+    return _import_tiled(path, agents, seed, name)
+
+
+def export_tiled(world: World, path: str | Path) -> None:
+    """The world's terrain, buildings and districts as a Tiled map (.tmj) with its tileset image beside it."""
+    _export_tiled(world, path)
+
+
+def edit_from_json(text: str) -> Edit:
+    """The edit an ``EditApplied.inverse`` (or a console line) describes, ready to submit."""
+    return edit_codec.from_json(text)
+
+
+def edit_to_json(edit: Edit) -> str:
+    return edit_codec.to_json(edit)
+
+
 def timeline_info(world: World) -> dict[str, object]:
     """Branches and checkpoints, for `townsfolk checkpoints` and scripts."""
     clock = Clock(world.tick_seconds, world.start_minute)
@@ -215,10 +244,10 @@ def world_info(world: World) -> dict[str, object]:
     city = world.city
     return {
         "name": city.name,
-        "agents": len(world.people),
-        "people": [p.name for p in world.people],
-        "buildings": len(city.buildings),
-        "building_types": _count(b.type.label for b in city.buildings),
+        "agents": sum(1 for p in world.people if not p.removed),
+        "people": [p.name for p in world.people if not p.removed],
+        "buildings": len(city.standing),
+        "building_types": _count(b.type.label for b in city.standing),
         "districts": [d.name for d in city.districts],
         "neighbourhoods": len(city.neighbourhoods),
         "map": {"width": city.width, "height": city.height},

@@ -40,10 +40,12 @@ class Encounters:
         self.people = people
         self.clock = clock
         self.ties = ties
-        rates = [PLACE_RATE.get(b.type, 0.05) for b in city.buildings]
-        self._rate = np.array(rates, dtype=np.float64)
+        self.city_changed()
         cafes = [b.name for b in city.buildings if b.type == BuildingType.CAFE]
         self._cafe = cafes[0] if cafes else "the cafe"
+
+    def city_changed(self) -> None:
+        self._rate = np.array([PLACE_RATE.get(b.type, 0.05) for b in self.city.buildings], dtype=np.float64)
 
     def step(
         self, tick: int, pop: Population, rng: random.Random, nprng: np.random.Generator,

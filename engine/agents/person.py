@@ -20,6 +20,7 @@ class Person:
     money: int = 0  # cents
     hangout: int = -1  # favourite cafe or park, where friends find them
     extra: dict[str, str] = field(default_factory=dict)  # imported fields (lifestyle, ...)
+    removed: bool = False  # taken out of the world: kept as a tombstone so person ids stay stable
 
     @property
     def first_name(self) -> str:

@@ -138,8 +138,8 @@ def import_personas(world: World, personas: list[Persona]) -> list[int]:
     for persona in personas:
         area = str(persona.fields["living_area"]).split(":")
         households.setdefault(area[1].strip() if len(area) > 1 else persona.name, []).append(persona)
-    residents = np.bincount([p.home for p in world.people], minlength=len(city.buildings))
-    homes = [b for b in city.buildings if b.type.is_residential]
+    residents = np.bincount([p.home for p in world.people if not p.removed], minlength=len(city.buildings))
+    homes = [b for b in city.standing if b.type.is_residential]
     cx, cy = city.width / 2, city.height / 2
     homes.sort(key=lambda b: (abs(b.entrance[0] - cx) + abs(b.entrance[1] - cy), b.id))
     ids: list[int] = []

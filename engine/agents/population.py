@@ -38,6 +38,13 @@ class Population:
         self.pool = np.zeros(max(1024, count * 64), dtype=np.int32)
         self.pool_end = 0
 
+    def grow(self, extra: int) -> None:
+        """Room for ``extra`` newcomers at the end (a spawned person); they start with defaults."""
+        fresh = Population(extra, self.grid_width)
+        for name in self.ARRAYS:
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(fresh, name)]))
+        self.count += extra
+
     # -- paths -------------------------------------------------------------------------
 
     def start_path(self, person: int, cells: np.ndarray) -> None:

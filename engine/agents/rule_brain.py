@@ -53,9 +53,15 @@ class RuleBrain:
         self.clock = clock
         self.ties = ties
         self.schedules = [self._schedule(p) for p in people]
-        self._nearby: dict[tuple[int, BuildingType], list[int]] = {}
-        self._entrances = np.array([b.entrance for b in city.buildings], dtype=np.int32).reshape(-1, 2)
-        self._types = np.array([b.type for b in city.buildings], dtype=np.int8)
+        self.city_changed()
+
+    def city_changed(self) -> None:
+        self._nearby: dict[tuple[int, int], list[int]] = {}
+        self._entrances = np.array([b.entrance for b in self.city.buildings], dtype=np.int32).reshape(-1, 2)
+        self._types = np.array([-1 if b.removed else b.type for b in self.city.buildings], dtype=np.int8)
+
+    def schedule_for(self, person: Person) -> Schedule:
+        return self._schedule(person)
 
     def _schedule(self, p: Person) -> Schedule:
         _o, c, e, _a, _n = p.traits

@@ -13,12 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from engine.agents.rule_brain import Intent
-from engine.cognition import conversation, perception, planning, reflection
+from engine.cognition import chat, conversation, perception, planning, reflection
 from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
-from engine.cognition.thinker import LLMStatus
-from engine.contracts.events import ConversationHeld, Event, LLMStatusChanged, PlanMade
-from engine.llm.backend import ChatResult
+from engine.cognition.thinker import WATCHED, LLMStatus
+from engine.contracts.events import ConsoleParsed, ConversationHeld, Event, LLMStatusChanged, PlanMade
+from engine.edits import codec
+from engine.edits import console as console_words
+from engine.llm.backend import ChatRequest, ChatResult
+from engine.world.model import World
 
 FLUSH_EVERY = 10  # ticks between memory commits (each LanceDB commit is a new version)
 
@@ -29,6 +32,7 @@ class Cognition:
         for agent in minds:
             ctx.minds[agent] = Mind(agent)
         self.talks: dict[int, conversation.Talk] = {}
+        self._world: World | None = None
         self.next_talk_id = 1
         self._appliers = {
             "plan_day": lambda mind, data, context, tick: planning.apply_day(self.ctx, mind, data, context, tick),
@@ -52,6 +56,12 @@ class Cognition:
             data = outcome.data if isinstance(outcome, ChatResult) else None
             if thought.kind == "converse":
                 conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick)
+                continue
+            if thought.kind == "chat":
+                chat.apply_answer(ctx, thought.agent, data, thought.context, tick)
+                continue
+            if thought.kind == "console":
+                self._console_answer(data, thought.context, tick)
                 continue
             mind = ctx.minds.get(thought.agent)
             if mind is None or data is None:
@@ -134,6 +144,43 @@ class Cognition:
             self.ctx.minds.setdefault(agent, Mind(agent))
         else:
             self.ctx.watched.discard(agent)
+
+    def chat(self, agent: int, text: str, history: tuple[tuple[str, str], ...], command_id: int, tick: int) -> None:
+        """Someone talks to ``agent``: the answer comes as a ``ChatReply`` event (now, or when thought)."""
+        chat.ask(self.ctx, agent, text, history, command_id, tick)
+
+    def console(self, world: World, text: str, command_id: int, tick: int) -> None:
+        """Words the syntax did not cover: ask the model to restate them as command lines."""
+        self._world = world
+        prompt = console_words.prompt_for(world, text)
+        request = ChatRequest((("user", prompt),), console_words.CONSOLE_SCHEMA, 0.2)
+        hour = self.ctx.clock.total_minutes(tick) // 60
+        context = {"command": command_id, "text": text}
+        if not self.ctx.thinker.offer(-1, "console", WATCHED, request, context, tick, hour):
+            reason = "thinking is off or busy: use the command syntax (see Help)"
+            self.ctx.events.append(ConsoleParsed(tick, command_id, text, (), "", reason))
+
+    def _console_answer(self, data: dict[str, Any] | None, context: dict[str, Any], tick: int) -> None:
+        command_id, text = context["command"], context["text"]
+        if data is None:
+            self.ctx.events.append(ConsoleParsed(tick, command_id, text, (), "", "the model did not answer"))
+            return
+        lines = "\n".join(data["lines"])
+        edits, error = console_words.understood(self._world, lines)
+        explanation = "understood as:\n" + lines
+        self.ctx.events.append(ConsoleParsed(tick, command_id, text, tuple(codec.to_json(x) for x in edits),
+                                             explanation, error))
+
+    def drain_events(self) -> list[Event]:
+        events, self.ctx.events = self.ctx.events, []
+        return events
+
+    def forget(self, agent: int, tick: int) -> None:
+        """The person left the world: no mind, no talks."""
+        self.ctx.minds.pop(agent, None)
+        self.ctx.watched.discard(agent)
+        for talk in [t for t in self.talks.values() if agent in (t.a, t.b)]:
+            conversation.finish(self.ctx, self.talks, talk, tick)
 
     def status(self) -> LLMStatus:
         return self.ctx.thinker.status()

@@ -133,3 +133,10 @@ class RenameBranch(Command):
 @dataclass(frozen=True, slots=True)
 class DeleteBranch(Command):
     branch: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParseConsole(Command):
+    """God console: understand ``text`` (syntax, else the model); answered by ``ConsoleParsed``."""
+
+    text: str = ""

@@ -160,3 +160,49 @@ class TimeJumped(Event):
     branch: int
     from_tick: int
     reason: str  # seek | switch | fork
+
+
+@dataclass(frozen=True, slots=True)
+class EditApplied(Event):
+    """An edit took effect; ``inverse`` (JSON, see ``engine.api.edit_from_json``) undoes it."""
+
+    command_id: int
+    summary: str
+    inverse: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditMade(Event):
+    """The log's copy of an applied edit (JSON, ids filled in), so replays make it again at the same moment."""
+
+    edit: str
+    inverse: str  # what undoes it ("" when nothing can), so time travel can take it back
+
+
+@dataclass(frozen=True, slots=True)
+class WorldEventHappened(Event):
+    text: str
+    x: int
+    y: int
+    radius: float
+    witnesses: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatReply(Event):
+    command_id: int
+    agent: int
+    text: str  # what the user said
+    reply: str
+    thinking: str  # "llm" or "rule brain"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleParsed(Event):
+    """God console: what the words were understood as, to show for confirmation."""
+
+    command_id: int
+    text: str
+    edits: tuple[str, ...]  # JSON edits, ready to send
+    explanation: str
+    error: str = ""

@@ -34,6 +34,7 @@ class BuildingInfo:
     opens: int  # minute of day
     closes: int  # minute of day; closes <= opens means open across midnight
     neighbourhood: int
+    removed: bool = False  # demolished (ids stay stable; draw nothing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class PersonInfo:
     traits: tuple[float, float, float, float, float]  # Big Five, O C E A N in [0, 1]
     home: int
     workplace: int  # -1 when not employed
+    removed: bool = False  # taken out of the world (ids stay stable; draw nothing)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3  # 2: thought table; 3: branches and checkpoints
+SCHEMA_VERSION = 4  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people
 APPLICATION_ID = 0x546F776E  # "Town", in SQLite's header, so `file` can tell a .town apart
 
 
@@ -70,6 +70,7 @@ class BuildingRow(SQLModel, table=True):
     capacity: int
     opens: int
     closes: int
+    removed: bool = False  # schema 4
 
 
 class PersonRow(SQLModel, table=True):
@@ -89,6 +90,7 @@ class PersonRow(SQLModel, table=True):
     money: int
     hangout: int
     extra: str = "{}"  # JSON
+    removed: bool = False  # schema 4
 
 
 class TieRow(SQLModel, table=True):
@@ -149,6 +151,7 @@ class CheckpointRow(SQLModel, table=True):
     state: bytes
     memory_tag: str
     state_hash: str
+    edits_done: int = 0  # schema 4
 
 
 REQUIRED_TABLES = ("meta", "blob", "district", "neighbourhood", "lot", "building", "person", "tie", "event")

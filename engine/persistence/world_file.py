@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import zstandard
@@ -183,7 +184,7 @@ def _building_row(b: Building) -> dict[str, object]:
     return {
         "id": b.id, "name": b.name, "type": b.type.name, "lot": b.lot, **_rect(b.footprint),
         "entrance_x": b.entrance[0], "entrance_y": b.entrance[1], "capacity": b.capacity,
-        "opens": b.opens, "closes": b.closes,
+        "opens": b.opens, "closes": b.closes, "removed": b.removed,
     }
 
 
@@ -193,7 +194,7 @@ def _person_row(p: Person) -> dict[str, object]:
         "id": p.id, "name": p.name, "age": p.age, "occupation": p.occupation, "bio": p.bio,
         "openness": o, "conscientiousness": c, "extraversion": e, "agreeableness": a, "neuroticism": n,
         "home": p.home, "workplace": p.workplace, "money": p.money, "hangout": p.hangout,
-        "extra": json.dumps(p.extra),
+        "extra": json.dumps(p.extra), "removed": p.removed,
     }
 
 
@@ -286,8 +287,15 @@ def read_meta(path: str | Path) -> dict[str, str]:
 
 
 def _rows(conn, model: type[SQLModel]):  # type: ignore[no-untyped-def]
+    """Every row, oldest schema first: columns a newer schema added get their defaults."""
     table = model.__table__  # type: ignore[attr-defined]
-    return conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+    present = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+    columns = [c for c in table.columns if c.name in present]
+    missing = {c.name: c.default.arg if c.default is not None else None for c in table.columns if c.name not in present}
+    rows = conn.execute(select(*columns).order_by(*table.primary_key.columns)).all()
+    if not missing:
+        return rows
+    return [SimpleNamespace(**missing, **row._mapping) for row in rows]
 
 
 def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[no-untyped-def]
@@ -304,14 +312,14 @@ def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[
     city.lots = [Lot(r.id, r.neighbourhood, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, LotRow)]
     city.buildings = [
         Building(r.id, r.name, BuildingType[r.type], r.lot, Rect(r.x, r.y, r.width, r.height),
-                 (r.entrance_x, r.entrance_y), r.capacity, r.opens, r.closes)
+                 (r.entrance_x, r.entrance_y), r.capacity, r.opens, r.closes, bool(r.removed))
         for r in _rows(conn, BuildingRow)
     ]
     report(0.2, "meeting the people")
     people = [
         Person(r.id, r.name, r.age, r.occupation, r.bio,
                (r.openness, r.conscientiousness, r.extraversion, r.agreeableness, r.neuroticism),
-               r.home, r.workplace, r.money, r.hangout, json.loads(r.extra or "{}"))
+               r.home, r.workplace, r.money, r.hangout, json.loads(r.extra or "{}"), bool(r.removed))
         for r in _rows(conn, PersonRow)
     ]
     report(0.4, "remembering who knows whom")
@@ -336,23 +344,20 @@ def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-u
     timeline = Timeline()
     timeline.own_events = {0: []}
     timeline.own_thoughts = {0: []}
-    columns = lambda model: set(model.__table__.columns.keys())  # noqa: E731
-    for r in _rows(conn, EventRow) if version >= 3 else conn.execute(_select_old(EventRow, columns(EventRow) - {"branch"})):
-        branch = getattr(r, "branch", 0)
-        timeline.own_events.setdefault(branch, []).append(event_codec.from_row(r.tick, r.kind, r.payload))
+    for r in _rows(conn, EventRow):
+        timeline.own_events.setdefault(r.branch or 0, []).append(event_codec.from_row(r.tick, r.kind, r.payload))
     if version >= 2:
-        old = columns(ThoughtRow) - ({"branch", "asked"} if version < 3 else set())
-        for r in conn.execute(_select_old(ThoughtRow, old)):
+        for r in _rows(conn, ThoughtRow):
             record = ThoughtRecord(r.tick, r.agent, r.kind, r.prompt_hash, r.prompt, r.response, r.status,
                                    r.prompt_tokens, r.completion_tokens, r.latency_ms, r.backend, r.error,
-                                   getattr(r, "asked", -1))
-            timeline.own_thoughts.setdefault(getattr(r, "branch", 0), []).append(record)
+                                   -1 if r.asked is None else r.asked)
+            timeline.own_thoughts.setdefault(r.branch or 0, []).append(record)
     if version >= 3:
         branches = {r.id: Branch(r.id, r.name, r.parent, r.fork_tick, r.head_tick) for r in _rows(conn, BranchRow)}
         if branches:
             timeline.branches = branches
         timeline.checkpoints = [
-            Checkpoint(r.id, r.branch, r.tick, r.kind, r.name, r.state, r.memory_tag, r.state_hash)
+            Checkpoint(r.id, r.branch, r.tick, r.kind, r.name, r.state, r.memory_tag, r.state_hash, r.edits_done or 0)
             for r in _rows(conn, CheckpointRow)
         ]
         timeline.current = int(meta.get("branch", 0))
@@ -360,9 +365,3 @@ def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-u
     else:  # older files had one line of history, up to where they were saved
         timeline.branches[0].head_tick = int(meta.get("tick", 0))
     return timeline
-
-
-def _select_old(model: type[SQLModel], names: set[str]):  # type: ignore[no-untyped-def]
-    table = model.__table__  # type: ignore[attr-defined]
-    wanted = [column for column in table.columns if column.name in names]
-    return select(*wanted).order_by(*table.primary_key.columns)

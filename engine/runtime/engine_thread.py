@@ -18,6 +18,7 @@ from engine.contracts.commands import (
     ConfigureLLM,
     DeleteBranch,
     MakeCheckpoint,
+    ParseConsole,
     Pause,
     Play,
     QueryMemories,
@@ -31,7 +32,20 @@ from engine.contracts.commands import (
     SwitchBranch,
     Watch,
 )
-from engine.contracts.events import CommandApplied, CommandRejected, Event, TimeJumped, WorldSaved
+from engine.contracts.edits import Edit
+from engine.contracts.events import (
+    CommandApplied,
+    CommandRejected,
+    ConsoleParsed,
+    EditApplied,
+    EditMade,
+    Event,
+    TimeJumped,
+    WorldSaved,
+)
+from engine.edits import codec as edit_codec
+from engine.edits import console as console_words
+from engine.edits.apply import apply as apply_edit
 from engine.llm.backend import LLMConfig
 from engine.memory.types import MemoryStore
 from engine.persistence import memory_files
@@ -66,6 +80,7 @@ class EngineThread:
         self.controller = controller
         self._static_version = 1
         self._static = build_static(sim.world, self._static_version)
+        self._static_revision = sim.world.revision
         self._ties = build_relationships(sim.ties)
         self._ties_built_at = sim.tick
         self._tick_times: deque[float] = deque(maxlen=60)
@@ -86,6 +101,7 @@ class EngineThread:
             SwitchBranch: self._on_switch,
             RenameBranch: self._on_rename,
             DeleteBranch: self._on_delete,
+            ParseConsole: self._on_console,
         }
         if memory is not None:
             attach_cognition(sim, self.llm, memory, mode="live", max_minds=max_minds)
@@ -146,6 +162,10 @@ class EngineThread:
         timeline = self.sim.world.timeline
         if (self._timeline_view.version, self._timeline_view.head) != (timeline.version, timeline.head):
             self._timeline_view = queries.timeline_view(timeline)
+        if self._static_revision != self.sim.world.revision:
+            self._static_version += 1
+            self._static = build_static(self.sim.world, self._static_version)
+            self._static_revision = self.sim.world.revision
         snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps, llm,
                                   self._timeline_view)
         self.outbox.publish(snapshot, events)
@@ -161,7 +181,7 @@ class EngineThread:
     def _apply_commands(self) -> list[Event]:
         events: list[Event] = []
         for command in self.inbox.drain():
-            handler = self._handlers.get(type(command))
+            handler = self._on_edit if isinstance(command, Edit) else self._handlers.get(type(command))
             if handler is None:
                 events.append(CommandRejected(self.sim.tick, command.id, f"unknown command {type(command).__name__}"))
                 continue
@@ -199,6 +219,31 @@ class EngineThread:
             memory_files.save_alongside(self.sim.world, self.memory, command.path)
         save_world(self.sim.world, command.path)
         return f"saved {command.path}"
+
+    def _on_edit(self, command: Command) -> Handled:
+        """God mode: from the past this starts a branch; a checkpoint first, so it can be undone in time too."""
+        assert isinstance(command, Edit)
+        from_tick = self.sim.tick
+        events: list[Event] = []
+        if self.machine.before_change():
+            events.append(TimeJumped(from_tick, self.sim.world.timeline.current, from_tick, "fork"))
+        self.machine.checkpoint("edit")
+        (summary, inverse, applied), extra = apply_edit(self.sim, command)
+        inverse_json = edit_codec.to_json(inverse) if inverse is not None else ""
+        made = EditMade(self.sim.tick, edit_codec.to_json(applied), inverse_json)
+        self.sim.world.record([made, *extra], [], self.sim.tick)
+        self.machine.note_edit(made)
+        events += [made, *extra, EditApplied(self.sim.tick, command.id, summary, inverse_json)]
+        return summary, events
+
+    def _on_console(self, command: Command) -> Handled:
+        assert isinstance(command, ParseConsole)
+        edits, error = console_words.understood(self.sim.world, command.text)
+        if edits or self.sim.cognition is None or not self.sim.cognition.ctx.thinker.available:
+            lines = tuple(edit_codec.to_json(x) for x in edits)
+            return "parsed", [ConsoleParsed(self.sim.tick, command.id, command.text, lines, "", error)]
+        self.sim.cognition.console(self.sim.world, command.text, command.id, self.sim.tick)
+        return "asking the model", self.sim.cognition.drain_events()
 
     def _on_checkpoint(self, command: Command) -> str:
         assert isinstance(command, MakeCheckpoint)

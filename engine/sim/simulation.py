@@ -64,6 +64,96 @@ class Simulation:
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
 
+    def city_changed(self) -> None:
+        """The map was edited: rebuild what was derived from it (paths, per-building tables)."""
+        self.paths = PathFinder(self.city.walkable_mask())
+        self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
+        self._wage = [HOURLY_WAGE.get(b.type, 1500) for b in self.city.buildings]
+        grown = len(self.city.buildings) - len(self.occupancy)
+        if grown > 0:
+            self.occupancy = np.concatenate([self.occupancy, np.zeros(grown, dtype=np.int32)])
+        self.brain.city_changed()
+        self.encounters.city_changed()
+
+    def building_moved(self, building: int) -> None:
+        """Occupants move with it; whoever is walking there gets a new path."""
+        pop = self.pop
+        b = self.city.buildings[building]
+        for person in np.flatnonzero(pop.location == building).tolist():
+            self._place_inside(person, b)
+        for person in np.flatnonzero(pop.moving & (pop.destination == building)).tolist():
+            self._reroute(person, building)
+
+    def building_removed(self, building: int) -> None:
+        """Everyone inside steps out of the door; whoever was heading there thinks again."""
+        pop = self.pop
+        b = self.city.buildings[building]
+        door = (b.entrance[0] + 0.5, b.entrance[1] + 0.5)
+        for person in np.flatnonzero(pop.location == building).tolist():
+            pop.location[person] = -1
+            pop.xy[person] = door
+            pop.until[person] = self.tick + 1
+        self.occupancy[building] = 0
+        for person in np.flatnonzero(pop.moving & (pop.destination == building)).tolist():
+            pop.moving[person] = False
+            pop.destination[person] = -1
+            pop.until[person] = self.tick + 1
+
+    def _reroute(self, person: int, building: int) -> None:
+        try:
+            cells = self.paths.path(self._cell_at(person), self._entrance_cell[building])
+        except NoPathError:
+            self.pop.moving[person] = False
+            self.pop.until[person] = self.tick + 1
+            return
+        activity, until = int(self.pop.next_activity[person]), int(self.pop.next_until[person])
+        self.pop.start_path(person, cells)
+        self.pop.destination[person] = building
+        self.pop.next_activity[person], self.pop.next_until[person] = activity, until
+
+    def person_added(self, person: Person) -> None:
+        """A newcomer (god mode): room in the arrays, a schedule, and a place to start."""
+        self.pop.grow(1)
+        self.brain.schedules.append(self.brain.schedule_for(person))
+        self._move_home(person)
+
+    def person_returned(self, person: Person) -> None:
+        """Back from removal (undo, or a replay): at home, deciding again."""
+        self.pop.chat_cooldown[person.id] = self.tick
+        self.pop.moving[person.id] = False
+        self._move_home(person)
+
+    def teleport(self, person: int, building: int, xy: tuple[float, float]) -> None:
+        """Into ``building`` (-1: outdoors at ``xy``); they think again next tick."""
+        pop = self.pop
+        here = int(pop.location[person])
+        if here >= 0:
+            self.occupancy[here] -= 1
+        pop.moving[person] = False
+        pop.destination[person] = -1
+        if building >= 0:
+            pop.location[person] = building
+            self.occupancy[building] += 1
+            self._place_inside(person, self.city.buildings[building])
+        else:
+            pop.location[person] = -1
+            pop.xy[person] = xy
+        pop.until[person] = self.tick + 1
+
+    def person_removed(self, person: Person) -> None:
+        pop = self.pop
+        here = int(pop.location[person.id])
+        if here >= 0:
+            self.occupancy[here] -= 1
+        pop.location[person.id] = -1
+        pop.destination[person.id] = -1
+        pop.moving[person.id] = False
+        pop.until[person.id] = NEVER  # never decides again
+        pop.chat_cooldown[person.id] = NEVER
+        pop.xy[person.id] = (-10.0, -10.0)  # off the map
+        if self.cognition is not None:
+            self.cognition.forget(person.id, self.tick)
+
     def reseed(self, seed: int) -> None:
         self.rng.seed(seed)
         self.nprng = np.random.Generator(np.random.PCG64(seed))
@@ -201,8 +291,11 @@ class Simulation:
         self.rng.setstate((version, tuple(internal), gauss))
         self.nprng.bit_generator.state = state["nprng"]
         self.occupancy = np.asarray(state["occupancy"], dtype=np.int32).copy()
-        for person in self.people[known:]:  # imported after this state was saved
-            self._move_home(person)
+        for person in self.people[known:]:  # imported or spawned after this state was saved
+            if person.removed:
+                self.person_removed(person)
+            else:
+                self._move_home(person)
         self.metrics.set_state(state["metrics"])  # type: ignore[arg-type]
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:

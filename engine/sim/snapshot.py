@@ -35,12 +35,12 @@ def build_static(world: World, version: int) -> StaticWorld:
         BuildingInfo(
             b.id, b.name, int(b.type), b.footprint.x, b.footprint.y, b.footprint.width,
             b.footprint.height, b.entrance, b.capacity, b.opens, b.closes,
-            city.lots[b.lot].neighbourhood if 0 <= b.lot < len(city.lots) else -1,
+            city.lots[b.lot].neighbourhood if 0 <= b.lot < len(city.lots) else -1, b.removed,
         )
         for b in city.buildings
     )
     people = tuple(
-        PersonInfo(p.id, p.name, p.age, p.occupation, p.bio, p.traits, p.home, p.workplace)
+        PersonInfo(p.id, p.name, p.age, p.occupation, p.bio, p.traits, p.home, p.workplace, p.removed)
         for p in world.people
     )
     terrain = city.terrain.copy()

@@ -9,10 +9,13 @@ same, bit for bit, as it was live.
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from dataclasses import dataclass
 
-from engine.contracts.events import Event, LLMStatusChanged
+from engine.contracts.events import EditMade, Event, LLMStatusChanged
+from engine.edits import codec
+from engine.edits.apply import WORLD_EDITS, apply
 from engine.memory.types import MemoryStore
 from engine.sim import state_codec
 from engine.sim.simulation import Simulation
@@ -41,6 +44,10 @@ class TimeMachine:
         self.timeline = sim.world.timeline
         self.every_ticks = max(1, sim.clock.ticks_for(every_minutes))
         self.budget_bytes = budget_bytes
+        # The map and cast edits the world currently reflects, oldest first (see _move_world).
+        self.applied: list[EditMade] = [
+            ev for ev in _edits(self.timeline.line_events()) if ev.tick <= sim.tick and _is_world_edit(ev)
+        ]
         if first_checkpoint and not self.timeline.line_checkpoints():
             self.checkpoint("auto")  # somewhere to come back to
 
@@ -61,8 +68,9 @@ class TimeMachine:
             self.memory.flush()
             tag = f"cp-{checkpoint_id}"
             self.memory.tag(tag, replace=True)
+        done = sum(1 for ev in _edits(self.timeline.line_events()) if ev.tick == self.sim.tick)
         checkpoint = self.timeline.add_checkpoint(
-            self.sim.tick, kind, name, state_codec.compress(packed), tag, state_codec.digest_packed(packed)
+            self.sim.tick, kind, name, state_codec.compress(packed), tag, state_codec.digest_packed(packed), done
         )
         kept = thin(self.timeline.checkpoints, self.sim.clock.minutes_per_tick, self.budget_bytes)
         if len(kept) != len(self.timeline.checkpoints):
@@ -105,12 +113,13 @@ class TimeMachine:
             thinker.replay(self.timeline.line_thoughts(), _status_changes(self.timeline.line_events()))
         try:
             self.restore(checkpoint)
-            return self.replay_to(tick) if tick > checkpoint.tick else 0
+            return self.replay_to(tick, skip_at_start=checkpoint.edits_done)
         finally:
             if thinker is not None:
                 thinker.end_replay()
 
     def restore(self, checkpoint: Checkpoint) -> None:
+        self._move_world(checkpoint.tick, checkpoint.edits_done)
         if self.memory is not None and checkpoint.memory_tag:
             try:
                 self.memory.restore(checkpoint.memory_tag)
@@ -121,18 +130,64 @@ class TimeMachine:
                 ) from None
         self.sim.set_state(state_codec.decode(checkpoint.state))
 
-    def replay_to(self, tick: int) -> int:
-        """Step forward along the recorded line (the thinker in replay): no new history, no model calls."""
+    def replay_to(self, tick: int, skip_at_start: int = 0) -> int:
+        """Step forward along the recorded line (the thinker in replay): no new history, no model calls.
+
+        At each tick boundary the edits recorded there are made again, in order, before the tick
+        runs; at the starting tick the first ``skip_at_start`` are already in the restored state.
+        """
         sim = self.sim
+        by_tick: dict[int, list[EditMade]] = {}
+        for ev in _edits(self.timeline.line_events()):
+            if sim.tick <= ev.tick <= tick:
+                by_tick.setdefault(ev.tick, []).append(ev)
         sim.record_history = False
         steps = 0
         try:
-            while sim.tick < tick:
+            while True:
+                todo = by_tick.get(sim.tick, [])
+                for ev in todo[skip_at_start if steps == 0 else 0 :]:
+                    self._redo(ev)
+                if sim.tick >= tick:
+                    break
                 sim.step()
                 steps += 1
         finally:
             sim.record_history = True
         return steps
+
+    # -- edits through time ------------------------------------------------------------------
+
+    def note_edit(self, made: EditMade) -> None:
+        """The engine made ``made`` live (it is in the history already)."""
+        if _is_world_edit(made):
+            self.applied.append(made)
+
+    def _redo(self, made: EditMade) -> None:
+        apply(self.sim, codec.from_json(made.edit))
+        self.note_edit(made)
+
+    def _move_world(self, tick: int, edits_done: int) -> None:
+        """Make the map and cast what they were at ``tick`` (after its first ``edits_done`` edits)."""
+        desired: list[EditMade] = []
+        seen_at_tick = 0
+        for ev in _edits(self.timeline.line_events()):
+            if ev.tick == tick:
+                seen_at_tick += 1
+            if (ev.tick < tick or (ev.tick == tick and seen_at_tick <= edits_done)) and _is_world_edit(ev):
+                desired.append(ev)
+        common = 0
+        while common < min(len(desired), len(self.applied)) and desired[common] is self.applied[common]:
+            common += 1
+        if common == len(desired) == len(self.applied):
+            return
+        for ev in reversed(self.applied[common:]):
+            apply(self.sim, codec.from_json(ev.inverse))
+        for ev in desired[common:]:
+            apply(self.sim, codec.from_json(ev.edit))
+        self.applied = desired
+        for person in self.sim.people:  # schedules follow homes and jobs
+            self.sim.brain.schedules[person.id] = self.sim.brain.schedule_for(person)
 
     # -- changing the past -------------------------------------------------------------------
 
@@ -154,6 +209,17 @@ class TimeMachine:
         world = self.sim.world
         world.history = self.timeline.line_events()
         world.thoughts = self.timeline.line_thoughts()
+
+
+def _edits(events: list[Event]) -> list[EditMade]:
+    return [ev for ev in events if isinstance(ev, EditMade)]
+
+
+_WORLD_EDIT_NAMES = frozenset(cls.__name__ for cls in WORLD_EDITS)
+
+
+def _is_world_edit(made: EditMade) -> bool:
+    return json.loads(made.edit)["edit"] in _WORLD_EDIT_NAMES
 
 
 def _status_changes(events: list[Event]) -> dict[int, tuple[str, str]]:

@@ -37,6 +37,7 @@ class Checkpoint:
     state: bytes  # the engine state, encoded (msgpack + zstd)
     memory_tag: str
     state_hash: str
+    edits_done: int = 0  # edits already made at this tick when it was taken (replay makes the rest)
 
     @property
     def size(self) -> int:
@@ -107,8 +108,11 @@ class Timeline:
         if tick > branch.head_tick:
             branch.head_tick = tick
 
-    def add_checkpoint(self, tick: int, kind: str, name: str, state: bytes, memory_tag: str, state_hash: str) -> Checkpoint:
-        checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, state, memory_tag, state_hash)
+    def add_checkpoint(
+        self, tick: int, kind: str, name: str, state: bytes, memory_tag: str, state_hash: str, edits_done: int = 0
+    ) -> Checkpoint:
+        checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, state, memory_tag, state_hash,
+                                edits_done)
         self.next_checkpoint_id += 1
         self.checkpoints.append(checkpoint)
         self.version += 1

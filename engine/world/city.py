@@ -71,6 +71,7 @@ class Building:
     capacity: int
     opens: int = 0  # minute of day
     closes: int = MINUTES_PER_DAY  # opens == 0 and closes == 1440: always open
+    removed: bool = False  # demolished: kept as a tombstone so building ids stay stable
 
     def is_open(self, minute_of_day: int) -> bool:
         if self.closes > self.opens:
@@ -108,6 +109,8 @@ class City:
         """Tiles covered by any building (people walk around, not through, them)."""
         mask = np.zeros(self.terrain.shape, dtype=bool)
         for b in self.buildings:
+            if b.removed:
+                continue
             f = b.footprint
             mask[max(f.y, 0) : f.y + f.height, max(f.x, 0) : f.x + f.width] = True
         return mask
@@ -130,4 +133,15 @@ class City:
         return self.neighbourhoods[lot.neighbourhood].district
 
     def buildings_of(self, *types: BuildingType) -> list[Building]:
-        return [b for b in self.buildings if b.type in types]
+        return [b for b in self.buildings if b.type in types and not b.removed]
+
+    @property
+    def standing(self) -> list[Building]:
+        """Buildings that have not been demolished."""
+        return [b for b in self.buildings if not b.removed]
+
+    def building_at(self, x: int, y: int) -> Building | None:
+        for b in self.buildings:
+            if not b.removed and b.footprint.contains(x, y):
+                return b
+        return None

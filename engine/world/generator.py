@@ -157,9 +157,9 @@ def _entrances(buildings: list[Building]) -> np.ndarray:
     return np.array([b.entrance for b in buildings], dtype=np.int32).reshape(-1, 2)
 
 
-def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random) -> list[Person]:
+def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random, rename_homes: bool = True) -> list[Person]:
     """Move households into their homes and give every adult a job near home."""
-    for b in city.buildings:
+    for b in city.buildings if rename_homes else ():
         if b.type == BuildingType.SCHOOL:
             b.name = f"{city.districts[max(city.district_of_building(b), 0)].name} School"
         elif b.type == BuildingType.TOWN_HALL:
@@ -173,7 +173,7 @@ def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random) ->
     taken: set[str] = set()
     for (order, members), home_id in zip(plan.home_orders, home_ids, strict=True):
         home = city.buildings[home_id]
-        if order.type == BuildingType.HOME:
+        if order.type == BuildingType.HOME and rename_homes:
             home.name = f"{plan.households[members[0]].surname} House, {home.name}"
         hx, hy = home.entrance
         for index in members:
@@ -182,8 +182,8 @@ def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random) ->
                 traits = traits_for(rng)
                 person = Person(len(people), pick_name(rng, household.surname, taken), age, "", "", traits, home_id)
                 person.money = rng.randint(5, 30) * 100 if age < 18 else rng.randint(200, 3000) * 100
-                near_school = schools[int(np.argmin(np.abs(school_xy - (hx, hy)).sum(1)))]
-                if 6 <= age < 18:
+                near_school = schools[int(np.argmin(np.abs(school_xy - (hx, hy)).sum(1)))] if schools else None
+                if 6 <= age < 18 and near_school is not None:
                     person.occupation, person.workplace = "pupil", near_school.id
                 elif 18 <= age < 67 and rng.random() < 0.9:
                     _give_job(person, near_school, teachers, workplaces, work_xy, free, (hx, hy), rng)
@@ -198,10 +198,10 @@ def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random) ->
 
 
 def _give_job(
-    person: Person, school: Building, teachers: dict[int, int], workplaces: list[Building],
+    person: Person, school: Building | None, teachers: dict[int, int], workplaces: list[Building],
     work_xy: np.ndarray, free: np.ndarray, home_xy: tuple[int, int], rng: random.Random,
 ) -> None:
-    if teachers.get(school.id, 0) > 0 and rng.random() < 0.08:
+    if school is not None and teachers.get(school.id, 0) > 0 and rng.random() < 0.08:
         teachers[school.id] -= 1
         person.workplace = school.id
         person.occupation = rng.choice(OCCUPATIONS["SCHOOL"])
@@ -265,3 +265,35 @@ def choose_hangouts(city: City, people: list[Person], ties: Relationships, rng: 
         best = ties.closest(p.id, 1)
         if best and rng.random() < 0.5:
             people[best[0]].hangout = p.hangout
+
+
+def populate(world: World, agents: int, rng: random.Random) -> None:
+    """Move ``agents`` people into an existing town's homes (an imported map), with jobs and ties."""
+    city = world.city
+    if agents <= 0:
+        return
+    households = invent_households(agents, rng)
+    homes = [b for b in city.standing if b.type.is_residential]
+    room = {b.id: b.capacity for b in homes}
+    members: dict[int, list[int]] = {}
+    kept: list[Household] = []
+    for household in households:  # first fit; a family too big for any home splits up, one bed at a time
+        home = next((b for b in homes if room[b.id] >= household.size), None)
+        parts = [household] if home is not None else [Household(household.surname, [age]) for age in household.ages]
+        for part in parts:
+            home = next((b for b in homes if room[b.id] >= part.size), None)
+            if home is None:
+                continue  # the town is full
+            room[home.id] -= part.size
+            members.setdefault(home.id, []).append(len(kept))
+            kept.append(part)
+    home_ids = [b.id for b in homes if b.id in members]
+    home_orders = [(BuildingOrder(city.buildings[h].type, city.buildings[h].capacity), members[h]) for h in home_ids]
+    plan = _Plan(kept, home_orders, [], len(city.districts), 4)
+    if not city.buildings_of(BuildingType.SCHOOL):  # _settle sends pupils to the nearest school
+        for household in plan.households:
+            household.ages = [max(a, 18) for a in household.ages]
+    world.people = _settle(city, plan, home_ids, rng, rename_homes=False)
+    world.relationships = _first_ties(city, world.people, plan, rng)
+    if city.buildings_of(BuildingType.CAFE, BuildingType.PARK):
+        choose_hangouts(city, world.people, world.relationships, rng)

@@ -36,6 +36,7 @@ class World:
         self.thoughts.extend(thoughts)
         self.timeline.record(events, thoughts, tick)
     template: str = "custom"
+    revision: int = 0  # bumped by every edit of the map or the cast, so views know to rebuild
 
     @property
     def name(self) -> str:

@@ -13,9 +13,12 @@ def find_problems(world: World) -> list[str]:
     city = world.city
     problems: list[str] = []
     n_buildings = len(city.buildings)
-    if len({p.name for p in world.people}) != len(world.people):
+    living = [p for p in world.people if not p.removed]
+    if len({p.name for p in living}) != len(living):
         problems.append("two or more people share a name")
     for i, b in enumerate(city.buildings):
+        if b.removed:
+            continue
         f = b.footprint
         label = f"building {b.id} '{b.name}'"
         if b.id != i:
@@ -49,18 +52,21 @@ def find_problems(world: World) -> list[str]:
         if not 0 <= n.district < len(city.districts):
             problems.append(f"neighbourhood '{n.name}' belongs to district {n.district}, which does not exist")
     for p in world.people:
+        if p.removed:
+            continue
         label = f"{p.name} (person {p.id})"
-        if not 0 <= p.home < n_buildings:
+        if not 0 <= p.home < n_buildings or city.buildings[p.home].removed:
             problems.append(f"{label} lives in building {p.home}, which does not exist")
         elif not city.buildings[p.home].type.is_residential:
             problems.append(f"{label} lives in '{city.buildings[p.home].name}', which is not a home")
-        if p.workplace >= n_buildings or p.workplace < -1:
+        if p.workplace >= n_buildings or p.workplace < -1 or (p.workplace >= 0 and city.buildings[p.workplace].removed):
             problems.append(f"{label} works at building {p.workplace}, which does not exist")
         if not all(0.0 <= t <= 1.0 for t in p.traits):
             problems.append(f"{label} has traits outside 0..1")
         if p.age < 0 or p.age > 120:
             problems.append(f"{label} is {p.age} years old")
-    residents = np.bincount([p.home for p in world.people if 0 <= p.home < n_buildings], minlength=n_buildings)
+    residents = np.bincount([p.home for p in world.people if 0 <= p.home < n_buildings and not p.removed],
+                            minlength=n_buildings)
     for b in city.buildings:
         if b.type.is_residential and residents[b.id] > b.capacity:
             problems.append(f"'{b.name}' houses {residents[b.id]} people but has room for {b.capacity}")
@@ -79,7 +85,7 @@ def _touches(f, x: int, y: int) -> bool:  # type: ignore[no-untyped-def]
 def _overlaps(world: World) -> list[str]:
     owner = np.full(world.city.terrain.shape, -1, dtype=np.int32)
     problems = []
-    for b in world.city.buildings:
+    for b in world.city.standing:
         f = b.footprint
         if not world.city.in_bounds(f.x, f.y):
             continue
@@ -95,7 +101,7 @@ def _overlaps(world: World) -> list[str]:
 def _unreachable(world: World) -> list[str]:
     """Every entrance must be reachable from the largest walkable area (the town)."""
     city = world.city
-    entrances = [b for b in city.buildings if city.in_bounds(*b.entrance)]
+    entrances = [b for b in city.standing if city.in_bounds(*b.entrance)]
     if not entrances:
         return []
     walkable = city.walkable_mask()

@@ -1,0 +1,1 @@
+"""The dock widgets around the map: inspector, timeline, social graph, event log, ..."""

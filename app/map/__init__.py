@@ -1,0 +1,1 @@
+"""The Arcade-rendered city map: the only place that imports arcade."""

@@ -1,0 +1,201 @@
+"""God-mode edits: commands that change the world, each answered with its inverse.
+
+The engine validates an edit, applies it at a tick boundary, logs it (so replays
+apply it again at the same moment) and answers ``EditApplied`` with the edit that
+undoes it; the GUI's undo stack simply sends that. A refused edit is answered by
+``CommandRejected`` with the reason in plain words.
+
+Fields are plain data (ints, strings, tuples) so edits serialise to JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.contracts.commands import Command
+
+
+@dataclass(frozen=True, slots=True)
+class Edit(Command):
+    pass
+
+
+# -- the map ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceBuilding(Edit):
+    """A new building; its entrance goes on the nearest road tile along its edge."""
+
+    type: str = "home"  # a BuildingType name, lower case (home, cafe, town_hall, ...)
+    x: int = 0
+    y: int = 0
+    width: int = 3
+    height: int = 3
+    name: str = ""
+    capacity: int = 0  # 0: the usual for its type
+    building_id: int = -1  # filled in by the engine when logged, so a replay rebuilds the same id
+
+
+@dataclass(frozen=True, slots=True)
+class MoveBuilding(Edit):
+    """Move and/or resize; occupants and the paths to it follow."""
+
+    building: int = -1
+    x: int = 0
+    y: int = 0
+    width: int = 0  # 0: keep
+    height: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveBuilding(Edit):
+    """Demolish. Residents move to another home with room; workers lose the job."""
+
+    building: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreBuilding(Edit):
+    """Undo a demolition: the building stands again and people move back."""
+
+    building: int = -1
+    homes: tuple[tuple[int, int], ...] = ()  # (person, home) to give back
+    jobs: tuple[tuple[int, int], ...] = ()  # (person, workplace) to give back
+
+
+@dataclass(frozen=True, slots=True)
+class PaintTerrain(Edit):
+    """Set tiles: (x, y, terrain) each, terrain a Terrain value."""
+
+    cells: tuple[tuple[int, int, int], ...] = ()
+
+
+# -- people ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SpawnPerson(Edit):
+    name: str = ""
+    age: int = 30
+    occupation: str = "newcomer"
+    bio: str = ""
+    traits: tuple[float, float, float, float, float] = (0.5, 0.5, 0.5, 0.5, 0.5)
+    home: int = -1  # -1: a home with room near (x, y)
+    workplace: int = -1
+    x: int = -1  # where they turn up; -1: at home
+    y: int = -1
+    money: int = 50_000  # cents
+    person_id: int = -1  # filled in by the engine when logged, so a replay brings back the same id
+
+
+@dataclass(frozen=True, slots=True)
+class RemovePerson(Edit):
+    agent: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class RestorePerson(Edit):
+    agent: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class TeleportPerson(Edit):
+    """Put someone at tile (x, y): inside the building there, or outdoors. They notice."""
+
+    agent: int = -1
+    x: int = 0
+    y: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EditPerson(Edit):
+    """Change any of these (None: leave as it is)."""
+
+    agent: int = -1
+    name: str | None = None
+    age: int | None = None
+    occupation: str | None = None
+    bio: str | None = None
+    traits: tuple[float, float, float, float, float] | None = None
+    home: int | None = None
+    workplace: int | None = None
+    money: int | None = None  # cents
+    goals: str | None = None
+
+
+# -- minds -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AddMemory(Edit):
+    agent: int = -1
+    text: str = ""
+    kind: str = "observation"
+    importance: float = 5.0
+    pinned: bool = False  # a core memory: recency never fades it
+    memory_id: int = -1  # -1: a new id (undo passes the old one back)
+    tick: int = -1  # -1: now
+
+
+@dataclass(frozen=True, slots=True)
+class EditMemory(Edit):
+    memory_id: int = -1
+    text: str | None = None  # re-embedded when it changes
+    importance: float | None = None
+    pinned: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteMemories(Edit):
+    memory_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Whisper(Edit):
+    """An inner thought, as if their own: a vivid memory."""
+
+    agent: int = -1
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InjectEvent(Edit):
+    """Something happens at tile (x, y); everyone within ``radius`` tiles notices."""
+
+    text: str = ""
+    x: int = 0
+    y: int = 0
+    radius: float = 8.0
+    importance: float = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast(Edit):
+    """Tell everyone (or everyone in one district) something: "the mayor resigned"."""
+
+    text: str = ""
+    district: int = -1  # -1: the whole town
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreMemories(Edit):
+    """Undo a deletion: (id, agent, tick, kind, text, importance, pinned, evidence) each."""
+
+    memories: tuple[tuple[int, int, int, str, str, float, bool, tuple[int, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Chat(Edit):
+    """Talk to someone; they answer in character (``ChatReply``) and remember the talk."""
+
+    agent: int = -1
+    text: str = ""
+    history: tuple[tuple[str, str], ...] = ()  # earlier (speaker, words) of this talk
+
+
+EDIT_TYPES: tuple[type[Edit], ...] = (
+    PlaceBuilding, MoveBuilding, RemoveBuilding, RestoreBuilding, PaintTerrain, SpawnPerson, RemovePerson,
+    RestorePerson, TeleportPerson, EditPerson, AddMemory, EditMemory, DeleteMemories, RestoreMemories, Whisper,
+    InjectEvent, Broadcast,
+)
