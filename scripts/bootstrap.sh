@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-randr0
   libxcb-xfixes0 libxcb-sync1 libxcb-xkb1 libxcb-shm0 libxcb-glx0 libx11-xcb1 libdbus-1-3
   libfontconfig1 libfreetype6 libglib2.0-0 fonts-dejavu-core
-  xvfb xauth
+  xvfb xauth x11-utils binutils
 )
 
 missing=()
