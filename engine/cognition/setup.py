@@ -6,21 +6,15 @@ so the inspector's memories are never empty; only the language model is off.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from engine.cognition.cognition import Cognition
 from engine.cognition.context import MindContext
 from engine.cognition.thinker import PROBE_EVERY_S, Thinker
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
-from engine.memory.embedders import make_embedder
-from engine.memory.lance_store import LanceMemoryStore
-from engine.memory.mem_store import InMemoryStore
 from engine.memory.types import MemoryStore
 from engine.sim.simulation import Simulation
 
 DEFAULT_MAX_MINDS = 100
-DEFAULT_EMBEDDER = "wordllama"
 
 
 def choose_minds(population: int, max_minds: int) -> list[int]:
@@ -28,19 +22,6 @@ def choose_minds(population: int, max_minds: int) -> list[int]:
     if population <= max_minds:
         return list(range(population))
     return sorted({round(i * population / max_minds) for i in range(max_minds)})
-
-
-def memory_folder(world_path: str | Path) -> Path:
-    """A world's memory lives in a folder beside its file: ``town.town`` -> ``town.memory/``."""
-    path = Path(world_path)
-    return path.with_name(path.stem + ".memory")
-
-
-def open_memory(folder: Path | None, embedder: str, tick_seconds: int) -> MemoryStore:
-    chosen = make_embedder(embedder)
-    if folder is None:
-        return InMemoryStore(chosen, tick_seconds)
-    return LanceMemoryStore(folder, chosen, tick_seconds)
 
 
 def attach_cognition(

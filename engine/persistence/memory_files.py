@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 from engine.memory.embedders import make_embedder
-from engine.memory.lance_store import LanceMemoryStore
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
 from engine.world.model import World
@@ -31,6 +30,13 @@ def embedder_of(world: World, default: str = DEFAULT_EMBEDDER) -> str:
     return world.meta.get("embedder", default)
 
 
+def _lance():  # type: ignore[no-untyped-def]
+    """LanceDB takes over a second to import: only when a memory store is really opened."""
+    from engine.memory.lance_store import LanceMemoryStore
+
+    return LanceMemoryStore
+
+
 def open_scratch(world: World, world_path: str | Path | None, embedder: str | None = None) -> tuple[MemoryStore, Path]:
     """A session's store: a private LanceDB copy of the world's memories (empty if it has none yet).
 
@@ -43,7 +49,7 @@ def open_scratch(world: World, world_path: str | Path | None, embedder: str | No
     scratch = Path(tempfile.mkdtemp(prefix="townsfolk-memory-"))
     if source is not None and source.is_dir():
         shutil.copytree(source, scratch / "memory")
-    store = LanceMemoryStore(scratch / "memory", chosen, world.tick_seconds)
+    store = _lance()(scratch / "memory", chosen, world.tick_seconds)
     tag = world.meta.get("memory_tag")
     if tag and tag in store.tags():
         store.restore(tag)
@@ -64,18 +70,19 @@ def save_alongside(world: World, store: MemoryStore, world_path: str | Path) -> 
 
 def _write_alongside(world: World, store: MemoryStore, target: Path) -> None:
     tag = f"tick-{world.tick}"
-    if isinstance(store, LanceMemoryStore) and store.folder.resolve() == target.resolve():
+    lance = _lance()
+    if isinstance(store, lance) and store.folder.resolve() == target.resolve():
         store.flush()
         store.tag(tag, replace=True)
     else:
         staging = Path(tempfile.mkdtemp(prefix=".memory-", dir=target.parent))
         try:
-            if isinstance(store, LanceMemoryStore):  # a copy of the folder keeps every field exactly
+            if isinstance(store, lance):  # a copy of the folder keeps every field exactly
                 store.flush()
                 store.tag(tag, replace=True)
                 shutil.copytree(store.folder, staging / "memory")
             else:
-                copy = LanceMemoryStore(staging / "memory", store.embedder, world.tick_seconds)  # type: ignore[attr-defined]
+                copy = lance(staging / "memory", store.embedder, world.tick_seconds)  # type: ignore[attr-defined]
                 copy_memories(store, copy, len(world.people))
                 copy.tag(tag, replace=True)
                 copy.close()
