@@ -89,7 +89,7 @@ def save_world(world: World, path: str | Path) -> None:
 def _sweep_stale_temps(folder: Path, name: str, older_than_s: float = 600.0) -> None:
     """Half-written files of saves that were killed: old enough that no save is still writing them."""
     now = time.time()
-    for stale in folder.glob(f".{name}.*.saving"):
+    for stale in folder.glob(f".{name}.*.saving*"):  # with SQLite's -journal beside it
         try:
             if now - stale.stat().st_mtime > older_than_s:
                 stale.unlink()

@@ -75,4 +75,4 @@ def test_a_process_killed_while_saving_leaves_a_consistent_file(tmp_path: Path):
         assert api.check_world(world) == []
         assert all(c.tick <= world.timeline.head for c in world.timeline.checkpoints)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "busy.town"]
-    assert all(name.endswith(".saving") for name in leftovers)
+    assert all(".saving" in name for name in leftovers)  # half-written temp files (swept by a later save)

@@ -1,0 +1,331 @@
+"""Inspector dock: the selected person (overview and mind tabs) or building.
+
+Refreshed from each snapshot, but only the numbers change: widgets are built
+once and updated in place, so it stays cheap at 30 Hz. The person's mind —
+plan, memories, reflections, thoughts — lives in :mod:`app.docks.mind_tabs`,
+which asks the engine for it only while a tab is shown.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import formatting as fmt
+from app.art import load_art, person_variant
+from app.docks.mind_feed import Send
+from app.docks.mind_tabs import MindTabs
+from app.event_store import EventStore
+from app.selection import BUILDING, PERSON, Selection
+from engine.contracts import BuildingType, Event, WorldSnapshot
+
+NEED_COLOURS = ("#3f9e94", "#ec9a4c", "#e89aae", "#f6cf57")  # energy, hunger, social, fun
+TRAIT_COLOUR = "#7d5ba6"
+PORTRAIT_SCALE = 5
+
+
+def _bar(colour: str, maximum: int = 100) -> QProgressBar:
+    bar = QProgressBar()
+    bar.setRange(0, maximum)
+    bar.setTextVisible(True)
+    bar.setFixedHeight(14)
+    bar.setStyleSheet(
+        "QProgressBar{border:1px solid #55536b;border-radius:4px;background:#efe6d2;color:#241b2f;"
+        "font-size:10px;text-align:center}"
+        f"QProgressBar::chunk{{background:{colour};border-radius:3px}}")
+    return bar
+
+
+def portrait(person_id: int) -> QPixmap:
+    """The person's map sprite, scaled up by whole pixels."""
+    art = load_art()
+    image = art.people[person_variant(person_id, len(art.people))]
+    data = image.tobytes("raw", "RGBA")
+    qimage = QImage(data, image.width, image.height, image.width * 4, QImage.Format.Format_RGBA8888).copy()
+    return QPixmap.fromImage(qimage).scaled(image.width * PORTRAIT_SCALE, image.height * PORTRAIT_SCALE,
+                                            Qt.AspectRatioMode.KeepAspectRatio,
+                                            Qt.TransformationMode.FastTransformation)
+
+
+class PersonPage(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.picture = QLabel()
+        self.picture.setFixedSize(16 * PORTRAIT_SCALE + 8, 16 * PORTRAIT_SCALE + 8)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setStyleSheet("background:#97c45f;border:2px solid #241b2f;border-radius:8px")
+        top.addWidget(self.picture)
+        heading = QVBoxLayout()
+        self.name = QLabel()
+        self.name.setObjectName("inspectorName")
+        self.name.setStyleSheet("font-size:16px;font-weight:bold")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.role = QLabel()
+        self.doing = QLabel()
+        self.doing.setWordWrap(True)
+        self.doing.setStyleSheet("font-style:italic")
+        for w in (self.name, self.role, self.doing):
+            heading.addWidget(w)
+        heading.addStretch(1)
+        top.addLayout(heading, 1)
+        layout.addLayout(top)
+        self.bio = QLabel()
+        self.bio.setWordWrap(True)
+        self.bio.setStyleSheet("color:#55536b")
+        layout.addWidget(self.bio)
+        form = QFormLayout()
+        self.money = QLabel()
+        self.home = QLabel()
+        self.work = QLabel()
+        self.plan = QLabel()
+        self.plan.setWordWrap(True)
+        form.addRow("Money", self.money)
+        form.addRow("Home", self.home)
+        form.addRow("Work", self.work)
+        form.addRow("Plan", self.plan)
+        layout.addLayout(form)
+        layout.addWidget(self._heading("Needs"))
+        grid = QGridLayout()
+        self.needs = []
+        for row, (label, colour) in enumerate(zip(fmt.NEEDS, NEED_COLOURS, strict=True)):
+            grid.addWidget(QLabel(label), row, 0)
+            bar = _bar(colour)
+            grid.addWidget(bar, row, 1)
+            self.needs.append(bar)
+        layout.addLayout(grid)
+        layout.addWidget(self._heading("Personality"))
+        traits = QGridLayout()
+        self.traits = []
+        for row, label in enumerate(fmt.TRAITS):
+            traits.addWidget(QLabel(label), row, 0)
+            bar = _bar(TRAIT_COLOUR)
+            traits.addWidget(bar, row, 1)
+            self.traits.append(bar)
+        layout.addLayout(traits)
+        layout.addWidget(self._heading("Recent events"))
+        self.history = QListWidget()
+        self.history.setMinimumHeight(90)
+        self.history.setWordWrap(True)
+        layout.addWidget(self.history, 1)
+
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet("font-weight:bold;margin-top:6px")
+        return label
+
+
+class BuildingPage(QWidget):
+    occupant_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.name = QLabel()
+        self.name.setObjectName("inspectorBuildingName")
+        self.name.setStyleSheet("font-size:16px;font-weight:bold")
+        self.name.setWordWrap(True)
+        layout.addWidget(self.name)
+        form = QFormLayout()
+        self.kind, self.hours, self.capacity, self.owner = QLabel(), QLabel(), QLabel(), QLabel()
+        self.owner.setWordWrap(True)
+        form.addRow("Type", self.kind)
+        form.addRow("Hours", self.hours)
+        form.addRow("Capacity", self.capacity)
+        form.addRow("People", self.owner)
+        layout.addLayout(form)
+        self.inside_label = QLabel("Inside now")
+        self.inside_label.setStyleSheet("font-weight:bold;margin-top:6px")
+        layout.addWidget(self.inside_label)
+        self.occupants = QListWidget()
+        self.occupants.itemActivated.connect(self._on_item)
+        self.occupants.itemClicked.connect(self._on_item)
+        layout.addWidget(self.occupants, 1)
+        self._shown: list[int] = []
+
+    def _on_item(self, item: QListWidgetItem) -> None:
+        self.occupant_clicked.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll
+
+
+class InspectorDock(QWidget):
+    """The widget inside the Inspector dock."""
+
+    def __init__(self, selection: Selection, events: EventStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.selection = selection
+        self.events = events
+        self.snapshot: WorldSnapshot | None = None
+        self.stack = QStackedWidget()
+        self.empty = QLabel("Click someone on the map to see who they are and what they are up to.")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty.setStyleSheet("color:#55536b;padding:16px")
+        self.person = PersonPage()
+        self.person_tabs = MindTabs(self.person)
+        # On the mind tabs the overview's big name is hidden: a slim line says whose mind this is.
+        self.mind_header = QLabel()
+        self.mind_header.setObjectName("mindHeader")
+        self.mind_header.setStyleSheet("font-weight:bold;padding:4px 6px 0 6px")
+        self.mind_header.setVisible(False)
+        self.mind_header.setWordWrap(True)
+        self.person_view = QWidget()
+        person_layout = QVBoxLayout(self.person_view)
+        person_layout.setContentsMargins(0, 0, 0, 0)
+        person_layout.setSpacing(0)
+        person_layout.addWidget(self.mind_header)
+        person_layout.addWidget(self.person_tabs, 1)
+        self.person_tabs.currentChanged.connect(self._on_tab)
+        self.building = BuildingPage()
+        self.building.occupant_clicked.connect(lambda i: self.selection.focus(PERSON, i))
+        self.building_page = _scrolled(self.building)
+        for page in (self.empty, self.person_view, self.building_page):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self._history_key: tuple[int, int] = (-1, -1)
+        self._people_cache: tuple[object, tuple[list[str], list[str]]] = (None, ([], []))
+        selection.changed.connect(self._on_selection)
+
+    def _on_selection(self, kind: str, index: int) -> None:
+        self._history_key = (-1, -1)
+        if kind == PERSON:
+            self.person.picture.setPixmap(portrait(index))
+        self.person_tabs.set_agent(index if kind == PERSON else -1)  # first: showing the tabs may ask at once
+        self.refresh(force=True)
+
+    def _on_tab(self, index: int) -> None:
+        self.mind_header.setVisible(self.person_tabs.widget(index) is not self.person_tabs.overview)
+
+    def set_sender(self, send: Send) -> None:
+        """How the mind tabs ask the engine (the bridge's quiet ``query``)."""
+        self.person_tabs.set_sender(send)
+
+    def reset_world(self) -> None:
+        self.snapshot = None
+        self.person_tabs.reset()
+
+    def set_snapshot(self, snapshot: WorldSnapshot) -> None:
+        self.snapshot = snapshot
+        self.person_tabs.set_snapshot(snapshot)
+        if self.isVisible():
+            self.refresh()
+
+    def add_events(self, events: list[Event]) -> None:
+        self.person_tabs.add_events(events)
+
+    def add_answers(self, answers: list[Event]) -> None:
+        self.person_tabs.add_answers(answers)
+
+    def refresh(self, force: bool = False) -> None:
+        """Show the selection; the overview's numbers update only while it is the tab shown (or ``force``)."""
+        snap, sel = self.snapshot, self.selection
+        if snap is None or sel.index < 0:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        if sel.kind == PERSON and sel.index < len(snap.static.people):
+            if force or self.person_tabs.currentWidget() is self.person_tabs.overview:
+                self._show_person(snap, sel.index)
+            self.stack.setCurrentWidget(self.person_view)
+        elif sel.kind == BUILDING and sel.index < len(snap.static.buildings):
+            self._show_building(snap, sel.index)
+            self.stack.setCurrentWidget(self.building_page)
+        else:
+            self.stack.setCurrentWidget(self.empty)
+
+    def _place(self, snap: WorldSnapshot, index: int) -> str:
+        return snap.static.buildings[index].name if 0 <= index < len(snap.static.buildings) else "—"
+
+    def _show_person(self, snap: WorldSnapshot, i: int) -> None:
+        page, info = self.person, snap.static.people[i]
+        page.name.setText(info.name)
+        self.mind_header.setText(f"{info.name} — {info.occupation}")
+        page.role.setText(f"{info.occupation.capitalize()}, {info.age}")
+        page.bio.setText(info.bio)
+        first = info.name.split(" ")[0]
+        where = int(snap.location[i])
+        doing = fmt.activity_verb(int(snap.activity[i]))
+        place = f" at {self._place(snap, where)}" if where >= 0 else ""
+        page.doing.setText(f"{first} is {doing}{place}.")
+        page.money.setText(fmt.money(int(snap.money[i])))
+        page.home.setText(self._place(snap, info.home))
+        page.work.setText(self._place(snap, info.workplace) if info.workplace >= 0 else "—")
+        dest = int(snap.destination[i])
+        until = int(snap.until[i])
+        plan = []
+        if dest >= 0:
+            plan.append(f"heading to {self._place(snap, dest)}")
+        if until - snap.tick < 7 * 24 * 3600 // max(1, snap.tick_seconds):
+            plan.append(f"until {fmt.clock(snap.minute_at(until))}")
+        page.plan.setText(", ".join(plan).capitalize() if plan else "—")
+        for bar, value in zip(page.needs, snap.needs[i], strict=True):
+            bar.setValue(round(float(value) * 100))
+        for bar, value in zip(page.traits, info.traits, strict=True):
+            bar.setValue(round(float(value) * 100))
+        history = self.events.by_person.get(i)
+        key = (i, history[-1].tick if history else -1, len(history) if history else 0)
+        if key != self._history_key:
+            self._history_key = key  # type: ignore[assignment]
+            page.history.clear()
+            for event in reversed(self.events.for_person(i)):
+                text = fmt.describe_event(event, snap.static)
+                minute = snap.minute_at(event.tick)
+                page.history.addItem(f"{fmt.clock(minute)}  {text}")
+
+    def _people_of(self, snap: WorldSnapshot, b: int) -> tuple[list[str], list[str]]:
+        """Residents and staff of a building (cached: the cast changes rarely, snapshots 30 times a second)."""
+        key = (id(snap.static), b)
+        if self._people_cache[0] != key:
+            people = snap.static.people
+            self._people_cache = (key, ([p.name for p in people if p.home == b],
+                                        [p.name for p in people if p.workplace == b]))
+        return self._people_cache[1]
+
+    def _show_building(self, snap: WorldSnapshot, b: int) -> None:
+        page, info = self.building, snap.static.buildings[b]
+        page.name.setText(info.name)
+        page.kind.setText(fmt.building_kind(info.type).capitalize())
+        page.hours.setText(fmt.hours_text(info.opens, info.closes))
+        page.capacity.setText(str(info.capacity))
+        residents, staff = self._people_of(snap, b)
+        lines = []
+        if BuildingType(info.type).is_residential or residents:
+            lines.append(f"Home of {len(residents)}: " + ", ".join(residents[:6]) + ("…" if len(residents) > 6 else ""))
+        if staff:
+            lines.append(f"{len(staff)} work here: " + ", ".join(staff[:6]) + ("…" if len(staff) > 6 else ""))
+        page.owner.setText("\n".join(lines) or "—")
+        inside = [int(i) for i in (snap.location == b).nonzero()[0]]
+        page.inside_label.setText(f"Inside now ({len(inside)})")
+        if inside != page._shown:
+            page._shown = inside
+            page.occupants.clear()
+            for i in inside[:300]:
+                person = snap.static.people[i]
+                item = QListWidgetItem(f"{person.name} — {fmt.activity_verb(int(snap.activity[i]))}")
+                item.setData(Qt.ItemDataRole.UserRole, i)
+                item.setForeground(QColor("#241b2f"))
+                page.occupants.addItem(item)

@@ -1,0 +1,233 @@
+"""Memories tab: everything a person remembers — browse newest first, or search by words or meaning.
+
+Browsing pages through the memory stream (``QueryMemories`` with an offset);
+typing searches the words; with *Semantic* on, the same text ranks memories the
+way the person would recall them (relevance, importance, recency) and the score
+column appears. While browsing the newest page, the list keeps itself current.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.docks.memory_model import COLUMNS, LAST, MEMORY_ROLE, SCORE, SORT_ROLE, TEXT, MemoryTableModel
+from app.docks.mind_feed import KIND_COLOURS, MUTED, MindFeed, QueryTab
+from engine.contracts import Command, Event, MemoriesResult, MemoryView, QueryMemories
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 100  # word searches: the first hundred matches
+SEMANTIC_LIMIT = 30  # ranked searches: the best thirty (the engine pre-selects fifty by meaning)
+
+
+class MemoriesTab(QueryTab):
+    title = "Memories"
+    auto_refresh = True
+
+    def __init__(self, feed: MindFeed, parent: QWidget | None = None):
+        super().__init__(feed, parent)
+        self.page = 0
+        self.page_size = PAGE_SIZE
+        self.total = 0
+        self.result: MemoriesResult | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        search_row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("memorySearch")
+        self.search.setPlaceholderText("Search their memories…")
+        self.search.setClearButtonEnabled(True)
+        self.semantic = QCheckBox("Semantic")
+        self.semantic.setToolTip("Rank by meaning, importance and recency — the way they would recall it — "
+                                 "instead of matching words")
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.semantic)
+        layout.addLayout(search_row)
+        pager = QHBoxLayout()
+        self.count = QLabel("—")
+        self.count.setObjectName("memoryCount")
+        self.count.setStyleSheet(f"color:{MUTED}")
+        self.count.setWordWrap(True)  # a long line must not widen the dock
+        self.newer = QToolButton()
+        self.newer.setText("‹ Newer")
+        self.newer.setToolTip("The previous, more recent page")
+        self.older = QToolButton()
+        self.older.setText("Older ›")
+        self.older.setToolTip("The next page, further back in time")
+        pager.addWidget(self.count, 1)
+        pager.addWidget(self.newer)
+        pager.addWidget(self.older)
+        layout.addLayout(pager)
+
+        self.model = MemoryTableModel(lambda tick: self.feed.when(tick, short=True), self.feed.ago, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("memoryTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the engine's order until a header is clicked
+        self.table.setSortingEnabled(True)
+        header.setStretchLastSection(False)
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(SCORE, True)
+        self.table.setStyleSheet("QTableView{background:#fbf8f0;alternate-background-color:#f4eddd;"
+                                 "gridline-color:#e4dac4;selection-background-color:#cdb9e6;"
+                                 "selection-color:#241b2f}")
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("memoryDetail")
+        self.detail.setOpenLinks(False)
+        self.detail.setStyleSheet("QTextBrowser{background:#efe6d2;border:none;border-radius:4px}")
+        self.detail.setMinimumHeight(56)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self._new_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._new_search)
+        self.semantic.toggled.connect(lambda _on: self._new_search() if self.text else None)
+        self.newer.clicked.connect(lambda: self.go_to_page(self.page - 1))
+        self.older.clicked.connect(lambda: self.go_to_page(self.page + 1))
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_detail())
+        self._update_pager()
+
+    # -- asking ------------------------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return self.search.text().strip()
+
+    def make_query(self) -> Command:
+        if self.text and self.semantic.isChecked():
+            return QueryMemories(agent=self.agent, text=self.text, semantic=True, limit=SEMANTIC_LIMIT)
+        if self.text:
+            return QueryMemories(agent=self.agent, text=self.text, limit=SEARCH_LIMIT)
+        return QueryMemories(agent=self.agent, limit=self.page_size, offset=self.page * self.page_size)
+
+    def wants_refresh(self) -> bool:
+        # Only the newest page refreshes itself, and only while the user is not scrolled down reading.
+        return not self.text and self.page == 0 and self.table.verticalScrollBar().value() == 0
+
+    def _new_search(self) -> None:
+        self._debounce.stop()
+        self.page = 0
+        self.poke()
+
+    def go_to_page(self, page: int) -> None:
+        if page < 0 or (page > 0 and page * self.page_size >= self.total):
+            return
+        self.page = page
+        self.poke()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.result = None
+        self.total = 0
+        self.page = 0
+        self.model.set_rows([], False)
+        self.count.setText("Asking…")
+        self.detail.clear()
+        self._update_pager()
+
+    def show_refusal(self, reason: str) -> None:
+        self.count.setText(f"Could not look: {reason}")
+
+    def show_answer(self, event: Event) -> None:
+        assert isinstance(event, MemoriesResult)
+        self.feed.remember(event)
+        selected = self.selected_memory()
+        self.result = event
+        self.total = event.total
+        self.model.set_rows(event.memories, event.semantic)
+        self.table.setColumnHidden(SCORE, not event.semantic)
+        self.table.setColumnHidden(LAST, event.semantic)  # ranked: the score matters, "recalled" is in the detail
+        self.count.setText(self._count_text(event))
+        self._update_pager()
+        if selected is not None:
+            self.select_memory(selected.id)
+        self._show_detail()
+
+    def _count_text(self, r: MemoriesResult) -> str:
+        total = f"{r.total:,} memor{'y' if r.total == 1 else 'ies'}"
+        shown = len(r.memories)
+        if r.semantic and r.query:
+            return f"Best {shown} for “{r.query}” by relevance, importance and recency · {total}"
+        if r.query:
+            more = "+" if shown >= SEARCH_LIMIT else ""
+            return f"{shown}{more} found for “{r.query}” · {total}"
+        if not shown:
+            return f"{total} — nothing remembered yet" if not r.total else total
+        first = self.page * self.page_size + 1
+        return f"{total} · {first}–{first + shown - 1}, newest first"
+
+    def _update_pager(self) -> None:
+        browsing = not self.text
+        self.newer.setEnabled(browsing and self.page > 0)
+        self.older.setEnabled(browsing and (self.page + 1) * self.page_size < self.total)
+
+    def selected_memory(self) -> MemoryView | None:
+        index = self.table.currentIndex()
+        return self.proxy.data(index, MEMORY_ROLE) if index.isValid() else None
+
+    def select_memory(self, memory_id: int) -> bool:
+        row = self.model.row_of(memory_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, TEXT))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def visible_texts(self) -> list[str]:
+        """The memory texts in the order shown (for tests and screenshots)."""
+        return [self.proxy.index(r, TEXT).data(MEMORY_ROLE).text for r in range(self.proxy.rowCount())]
+
+    def _show_detail(self) -> None:
+        m = self.selected_memory()
+        if m is None:
+            self.detail.setHtml(f"<span style='color:{MUTED}'>Select a memory to read it in full.</span>")
+            return
+        colour = KIND_COLOURS.get(m.kind, MUTED)
+        pinned = " · <b>★ pinned</b> (never fades)" if m.pinned else ""
+        score = f" · score {m.score:.2f}" if self.model.show_score else ""
+        cites = f" · rests on {len(m.evidence)} memories" if m.evidence else ""
+        self.detail.setHtml(
+            f"<span style='color:{colour};font-weight:bold'>{m.kind}</span>"
+            f"<span style='color:{MUTED}'> · {self.feed.when(m.tick)} · importance {m.importance:g}"
+            f" · last recalled {self.feed.when(m.last_access)}{score}{cites}{pinned}</span><br>{html.escape(m.text)}")
+

@@ -1,0 +1,363 @@
+"""Timeline dock: city-wide curves over sim time, and a strip of notable events.
+
+Curves come from the snapshot's ``metric_samples`` (one row every few ticks)
+and are redrawn only when a new row arrives. The event strip marks
+conversations and changed relationships; click a mark to see who it was.
+
+Time travel lives here too, as in a video editor: a playhead to drag (it scrubs
+with cheap ``Seek(exact=False)`` while moving, at most ~10 a second, and sends
+one exact seek on release), checkpoint and fork markers on the strip, the head
+of the line marked, and the line's future dimmed while looking at the past.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app import formatting as fmt
+from app.selection import PERSON, Selection
+from engine.contracts import (
+    BranchView,
+    ConversationHeld,
+    Event,
+    RelationshipChanged,
+    TimeJumped,
+    TimelineView,
+    WorldSnapshot,
+)
+
+NEED_PENS = (("mean_energy", "Energy", "#3f9e94"), ("mean_hunger", "Hunger", "#ec9a4c"),
+             ("mean_social", "Social", "#e89aae"), ("mean_fun", "Fun", "#c9a46a"))
+STRIP_LIMIT = 3000
+STRIP_REDRAW_SECONDS = 1.0  # thousands of marks: redraw the strip at most once a second
+LANES = {"ConversationHeld": (1.0, "#f6cf57"), "RelationshipChanged": (0.0, "#d35a4a")}
+TIME_LANE = 2.0  # checkpoints and forks, above the events
+SCRUB_MS = 100  # while dragging, at most one cheap seek every 100 ms
+# kind -> (symbol, size, colour); user checkpoints are big flags with their name as tooltip.
+CHECKPOINT_LOOK = {"auto": ("o", 4, "#9a93a6"), "save": ("s", 7, "#4c8a45"), "user": ("star", 13, "#e0a81c"),
+                   "edit": ("d", 8, "#3f7fbf"), "fork": ("t1", 10, "#7d5ba6")}
+PAST_TEXT = "viewing the past — playing will start a new branch"
+
+
+class SimTimeAxis(pg.AxisItem):
+    """Ticks on the x axis, written as sim time ("D2 14:00")."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.tick_seconds = 60
+        self.start_minute = 6 * 60
+        self.on_click: Any = None  # called with the clicked tick (the dock seeks there)
+
+    def mouseClickEvent(self, event: Any) -> None:
+        """Clicking on the time axis moves the playhead there, as in an editor's ruler."""
+        view = self.linkedView()
+        if self.on_click is None or view is None or event.button() != pg.QtCore.Qt.MouseButton.LeftButton:
+            return super().mouseClickEvent(event)
+        event.accept()
+        self.on_click(round(view.mapSceneToView(event.scenePos()).x()))
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for value in values:
+            total = self.start_minute + int(value) * self.tick_seconds // 60
+            out.append(f"D{total // 1440 + 1} {fmt.clock(total % 1440)}")
+        return out
+
+
+def start_minute_of(snapshot: WorldSnapshot) -> int:
+    """The minute (since day 1 00:00) at tick 0: the axes count from there."""
+    return snapshot.sim_minute - snapshot.tick * snapshot.tick_seconds // 60
+
+
+def line_of(branches: tuple[BranchView, ...], branch: int) -> list[tuple[int, int]]:
+    """The segments (branch, up to tick) a branch's line is made of, oldest first."""
+    by_id = {b.id: b for b in branches}
+    segments: list[tuple[int, int]] = []
+    upto = by_id[branch].head_tick if branch in by_id else 0
+    while branch in by_id:
+        segments.append((branch, upto))
+        upto, branch = by_id[branch].fork_tick, by_id[branch].parent
+    return segments[::-1]
+
+
+def shared_until(branches: tuple[BranchView, ...], a: int, b: int) -> int:
+    """The last tick two branches have in common (their lines agree up to there)."""
+    tick = 0
+    for (branch_a, end_a), (branch_b, end_b) in zip(line_of(branches, a), line_of(branches, b), strict=False):
+        if branch_a != branch_b:
+            break
+        tick = min(end_a, end_b)
+        if end_a != end_b:
+            break
+    return tick
+
+
+class TimelineDock(QWidget):
+    seek_requested = Signal(int, bool)  # tick, exact
+
+    def __init__(self, selection: Selection, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.selection = selection
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self.header = QLabel("")
+        self.header.setObjectName("timelineHeader")
+        self.header.setStyleSheet("color:#7d5ba6;font-weight:bold;padding:0 4px")
+        self.header.setVisible(False)
+        layout.addWidget(self.header)
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget.setBackground("#fbf8f0")
+        layout.addWidget(self.layout_widget)
+        self.axes = [SimTimeAxis(orientation="bottom") for _ in range(3)]
+        self.needs = self.layout_widget.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
+        self.needs.setLabel("left", "Needs")
+        self.needs.setYRange(0, 1, padding=0.02)
+        self.needs.addLegend(offset=(6, 2), labelTextColor="#241b2f", brush=pg.mkBrush(251, 248, 240, 210),
+                             colCount=4, verSpacing=-6)
+        self.curves = {key: self.needs.plot([], [], name=label, pen=pg.mkPen(colour, width=2))
+                       for key, label, colour in NEED_PENS}
+        self.activity = self.layout_widget.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
+        self.activity.setLabel("left", "Talks/h")
+        self.activity.addLegend(offset=(6, 2), labelTextColor="#241b2f", brush=pg.mkBrush(251, 248, 240, 210),
+                                colCount=2, verSpacing=-6)
+        self.talk_curve = self.activity.plot([], [], name="Conversations per hour", pen=pg.mkPen("#7d5ba6", width=2),
+                                             fillLevel=0, brush=pg.mkBrush(125, 91, 166, 50))
+        # Money has its own scale: a second view box sharing the x axis, axis on the right.
+        self.money_view = pg.ViewBox()
+        self.activity.showAxis("right")
+        self.activity.scene().addItem(self.money_view)
+        self.activity.getAxis("right").linkToView(self.money_view)
+        self.activity.getAxis("right").setLabel("$")
+        self.money_view.setXLink(self.activity)
+        self.money_curve = pg.PlotCurveItem(pen=pg.mkPen("#4c8a45", width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.money_view.addItem(self.money_curve)
+        self.activity.legend.addItem(self.money_curve, "Mean money")
+        self.activity.vb.sigResized.connect(lambda: self.money_view.setGeometry(self.activity.vb.sceneBoundingRect()))
+        self.strip = self.layout_widget.addPlot(row=2, col=0, axisItems={"bottom": self.axes[2]})
+        self.strip.setMaximumHeight(70)
+        self.strip.setYRange(-0.6, 2.6, padding=0)
+        self.strip.getAxis("left").setTicks([[(2.0, "time"), (1.0, "talks"), (0.0, "ties")]])
+        self.strip.setMouseEnabled(y=False)
+        self.marks = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#241b2f", width=0.5), hoverable=True)
+        self.marks.sigClicked.connect(self._on_mark_clicked)
+        self.strip.addItem(self.marks)
+        for plot in (self.needs, self.activity, self.strip):
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.getAxis("left").setWidth(46)
+        for plot in (self.needs, self.activity):  # one time axis, under the strip, is enough
+            plot.getAxis("bottom").setStyle(showValues=False)
+            plot.getAxis("bottom").setHeight(4)
+        self.layout_widget.ci.layout.setSpacing(0)
+        self.setMinimumHeight(200)
+        self.activity.setXLink(self.needs)
+        self.strip.setXLink(self.needs)
+        self._build_time_items()
+        self._samples_seen = -1
+        self._events: list[Event] = []
+        self._strip_dirty = False
+        self._strip_drawn_at = 0.0
+        self._strip_timer = QTimer(self)  # marks that arrived after the last snapshot still get drawn
+        self._strip_timer.timeout.connect(lambda: self._strip_dirty and self._draw_strip())
+        self._strip_timer.start(int(STRIP_REDRAW_SECONDS * 1000))
+
+    # ------------------------------------------------------------------ time travel items
+
+    def _build_time_items(self) -> None:
+        plots = (self.needs, self.activity, self.strip)
+        self.future = [pg.LinearRegionItem(movable=False, brush=pg.mkBrush(36, 27, 47, 28),
+                                           pen=pg.mkPen(None)) for _ in plots]
+        self.head_lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#7d5ba6", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+                           for _ in plots]
+        self.head_lines[2].label = pg.InfLineLabel(self.head_lines[2], "head", position=0.75, color="#7d5ba6")
+        self.playhead = [pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#241b2f", width=2),
+                                         hoverPen=pg.mkPen("#d35a4a", width=3)) for _ in plots]
+        for plot, region, head, line in zip(plots, self.future, self.head_lines, self.playhead, strict=True):
+            for item in (region, head):
+                item.setVisible(False)
+                item.setZValue(-5)
+                plot.addItem(item, ignoreBounds=True)
+            line.setZValue(20)
+            line.setToolTip("Playhead: drag to scrub through time, release to see the exact tick")
+            line.sigDragged.connect(self._on_playhead_dragged)
+            line.sigPositionChangeFinished.connect(self._on_playhead_released)
+            plot.addItem(line, ignoreBounds=True)
+        self.checkpoint_marks = pg.ScatterPlotItem(pen=pg.mkPen("#241b2f", width=0.5), hoverable=True,
+                                                   tip=lambda x, y, data: data)
+        self.strip.addItem(self.checkpoint_marks)
+        self.axes[2].on_click = lambda tick: self.seek_requested.emit(self._clamp(tick), True)
+        self.timeline: TimelineView | None = None
+        self.tick = 0
+        self._drawn_key: tuple[int, int, int] | None = None
+        self._dragging = False
+        self._scrub_pending: int | None = None
+        self._scrub_timer = QTimer(self)
+        self._scrub_timer.setSingleShot(True)
+        self._scrub_timer.setInterval(SCRUB_MS)
+        self._scrub_timer.timeout.connect(self._flush_scrub)
+
+    def _clamp(self, tick: int) -> int:
+        head = self.timeline.head if self.timeline is not None else self.tick
+        return max(0, min(int(tick), head))
+
+    def _on_playhead_dragged(self, line: pg.InfiniteLine) -> None:
+        self._dragging = True
+        tick = self._clamp(round(line.value()))
+        for other in self.playhead:
+            if other is not line:
+                other.setValue(tick)
+        if self._scrub_timer.isActive():
+            self._scrub_pending = tick  # sent when the throttle window ends
+        else:
+            self.seek_requested.emit(tick, False)
+            self._scrub_timer.start()
+
+    def _flush_scrub(self) -> None:
+        if self._scrub_pending is not None and self._dragging:
+            self.seek_requested.emit(self._scrub_pending, False)
+            self._scrub_pending = None
+            self._scrub_timer.start()
+
+    def _on_playhead_released(self, line: pg.InfiniteLine) -> None:
+        """Sharpen: one exact seek to where the playhead was let go."""
+        self._dragging = False
+        self._scrub_timer.stop()
+        self._scrub_pending = None
+        tick = self._clamp(round(line.value()))
+        for each in self.playhead:
+            each.setValue(tick)
+        self.seek_requested.emit(tick, True)
+
+    def _draw_time(self, snapshot: WorldSnapshot) -> None:
+        """Playhead, head, dimmed future and markers; markers only when the timeline changed."""
+        self.tick = snapshot.tick
+        timeline = self.timeline = snapshot.timeline
+        if not self._dragging:
+            for line in self.playhead:
+                line.setValue(snapshot.tick)
+        if timeline is None:
+            return
+        past = snapshot.tick < timeline.head
+        for region, head in zip(self.future, self.head_lines, strict=True):
+            region.setVisible(past)
+            if past:
+                region.setRegion((snapshot.tick, timeline.head))
+            head.setVisible(True)
+            head.setValue(timeline.head)
+        self.header.setText(PAST_TEXT if past else "")
+        self.header.setVisible(past)
+        key = (timeline.version, timeline.head, timeline.current)
+        if key == self._drawn_key:
+            return
+        if self._drawn_key is None or key[1] != self._drawn_key[1]:
+            self.needs.setXRange(0, max(timeline.head, 1), padding=0.01)
+            for line in self.playhead:
+                line.setBounds((0, timeline.head))
+        self._drawn_key = key
+        self._draw_markers(timeline, snapshot)
+
+    def _draw_markers(self, timeline: TimelineView, snapshot: WorldSnapshot) -> None:
+        spots = []
+        for checkpoint in timeline.checkpoints:
+            symbol, size, colour = CHECKPOINT_LOOK.get(checkpoint.kind, CHECKPOINT_LOOK["auto"])
+            label = checkpoint.name or checkpoint.kind
+            tip = f"{label} checkpoint at {fmt.tick_time(snapshot, checkpoint.tick)}"
+            spots.append({"pos": (checkpoint.tick, TIME_LANE), "symbol": symbol, "size": size, "brush": colour,
+                          "data": tip})
+        for branch in timeline.branches:
+            if branch.id != timeline.current and branch.parent >= 0:
+                tip = f"branch '{branch.name}' forks here ({fmt.tick_time(snapshot, branch.fork_tick)})"
+                spots.append({"pos": (branch.fork_tick, TIME_LANE - 0.45), "symbol": "arrow_up", "size": 11,
+                              "brush": "#7d5ba6", "data": tip})
+        self.checkpoint_marks.setData(spots)
+
+    def time_jumped(self, event: TimeJumped) -> None:
+        """After a switch or a fork, marks of the old line's future no longer belong on screen."""
+        if event.reason not in ("switch", "fork"):
+            return
+        keep = event.tick
+        if self.timeline is not None and event.reason == "switch":
+            keep = min(keep, shared_until(self.timeline.branches, self.timeline.current, event.branch))
+        if any(e.tick > keep for e in self._events):
+            self._events = [e for e in self._events if e.tick <= keep]
+            self._strip_dirty = True
+        self._samples_seen = -1  # the next snapshot's samples are the new line's: redraw them
+        self._drawn_key = None
+
+    def reset(self, snapshot: WorldSnapshot) -> None:
+        start = start_minute_of(snapshot)
+        for axis in self.axes:
+            axis.tick_seconds, axis.start_minute = snapshot.tick_seconds, start
+        self._samples_seen = -1
+        self._events.clear()
+        self.marks.clear()
+        self._drawn_key = None
+        self.set_snapshot(snapshot)
+
+    def set_snapshot(self, snapshot: WorldSnapshot) -> None:
+        self._draw_time(snapshot)
+        samples = snapshot.metric_samples
+        if len(samples) != self._samples_seen and samples.ndim == 2 and samples.shape[1] == len(snapshot.metric_columns):
+            self._samples_seen = len(samples)
+            self._draw_curves(snapshot.metric_columns, samples, snapshot.tick_seconds)
+        if self._strip_dirty and time.monotonic() - self._strip_drawn_at > STRIP_REDRAW_SECONDS:
+            self._draw_strip()
+
+    def _draw_curves(self, columns: tuple[str, ...], samples: np.ndarray, tick_seconds: int) -> None:
+        col = {name: i for i, name in enumerate(columns)}
+        if "tick" not in col or len(samples) == 0:
+            return
+        ticks = samples[:, col["tick"]]
+        for key, curve in self.curves.items():
+            if key in col:
+                curve.setData(ticks, samples[:, col[key]])
+        if "conversations" in col and len(samples) > 1:
+            talks = samples[:, col["conversations"]]
+            hours = np.diff(ticks) * tick_seconds / 3600.0
+            rate = np.diff(talks) / np.where(hours > 0, hours, 1)
+            self.talk_curve.setData(ticks[1:], np.maximum(rate, 0))
+        if "mean_money" in col:
+            self.money_curve.setData(ticks, samples[:, col["mean_money"]])
+            self.money_view.enableAutoRange(axis=pg.ViewBox.YAxis)
+
+    def add_events(self, events: list[Event]) -> None:
+        """In order: marks from before a time jump may be dropped by it, those after it stay."""
+        chunk: list[Event] = []
+        for event in events:
+            if isinstance(event, TimeJumped):
+                self._add_notable(chunk)
+                chunk = []
+                self.time_jumped(event)
+            elif isinstance(event, ConversationHeld | RelationshipChanged):
+                chunk.append(event)
+        self._add_notable(chunk)
+
+    def _add_notable(self, notable: list[Event]) -> None:
+        if notable:
+            self._events.extend(notable)
+            del self._events[:-STRIP_LIMIT]
+            self._strip_dirty = True
+
+    def _draw_strip(self) -> None:
+        self._strip_dirty = False
+        self._strip_drawn_at = time.monotonic()
+        if not self._events:
+            self.marks.clear()
+            return
+        spots = []
+        for event in self._events:
+            lane, colour = LANES[event.kind]
+            spots.append({"pos": (event.tick, lane), "brush": colour, "data": event})
+        self.marks.setData(spots)
+
+    def _on_mark_clicked(self, _item: Any, points: list[Any], *_args: Any) -> None:
+        if len(points):
+            event = points[0].data()
+            people = fmt.event_people(event)
+            if people:
+                self.selection.focus(PERSON, people[0])

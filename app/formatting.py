@@ -1,0 +1,145 @@
+"""Words for numbers and events: one place for how the app talks about the world.
+
+Pure functions over ``engine.contracts`` data (no Qt), shared by the map's
+tooltips, the inspector, the event log and the timeline.
+"""
+
+from __future__ import annotations
+
+from engine.contracts import (
+    Activity,
+    ActivityStarted,
+    Arrived,
+    BuildingType,
+    CommandApplied,
+    CommandRejected,
+    ConversationHeld,
+    Event,
+    LLMStatusChanged,
+    PlanMade,
+    ReflectionMade,
+    RelationshipChanged,
+    StaticWorld,
+    WorldSaved,
+    WorldSnapshot,
+)
+
+MINUTES_PER_DAY = 24 * 60
+TRAITS = ("Openness", "Conscientiousness", "Extraversion", "Agreeableness", "Neuroticism")
+NEEDS = ("Energy", "Hunger", "Social", "Fun")
+
+
+def clock(minute_of_day: int) -> str:
+    minute_of_day %= MINUTES_PER_DAY
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+def sim_time(tick: int, tick_seconds: int, start_minute: int = 6 * 60) -> str:
+    """'Day 2 14:05' for a tick, given the clock the world runs on."""
+    total = start_minute + tick * tick_seconds // 60
+    return f"Day {total // MINUTES_PER_DAY + 1} {clock(total % MINUTES_PER_DAY)}"
+
+
+def tick_time(snapshot: WorldSnapshot, tick: int, short: bool = False) -> str:
+    """'Day 2 14:05' (or 'D2 14:05') for any tick, measured from the snapshot's own clock."""
+    total = snapshot.sim_minute + (tick - snapshot.tick) * snapshot.tick_seconds // 60
+    return f"{'D' if short else 'Day '}{total // MINUTES_PER_DAY + 1} {clock(total % MINUTES_PER_DAY)}"
+
+
+def first_name(static: StaticWorld | None, index: int) -> str:
+    return _person(static, index).split(" ")[0]
+
+
+def place_name(static: StaticWorld | None, index: int) -> str:
+    return _place(static, index)
+
+
+def money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(int(cents))
+    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
+
+
+def building_kind(kind: int) -> str:
+    try:
+        return BuildingType(kind).label
+    except ValueError:
+        return "building"
+
+
+def hours_text(opens: int, closes: int) -> str:
+    if closes - opens >= MINUTES_PER_DAY or (opens == 0 and closes in (0, MINUTES_PER_DAY)):
+        return "open all day"
+    return f"open {clock(opens)}–{clock(closes)}"
+
+
+def activity_verb(value: int) -> str:
+    try:
+        return Activity(value).verb
+    except ValueError:
+        return "busy"
+
+
+def _person(static: StaticWorld | None, index: int) -> str:
+    if static is not None and 0 <= index < len(static.people):
+        return static.people[index].name
+    return f"person {index}"
+
+
+def _place(static: StaticWorld | None, index: int) -> str:
+    if static is not None and 0 <= index < len(static.buildings):
+        return static.buildings[index].name
+    return "outdoors" if index < 0 else f"building {index}"
+
+
+def describe_event(event: Event, static: StaticWorld | None) -> str:
+    """One line for the event log."""
+    if isinstance(event, ConversationHeld):
+        first = event.lines[0][1] if event.lines else ""
+        return f"{_person(static, event.a)} and {_person(static, event.b)} talked at {_place(static, event.building)}: “{first}”"
+    if isinstance(event, Arrived):
+        return f"{_person(static, event.agent)} arrived at {_place(static, event.building)}"
+    if isinstance(event, ActivityStarted):
+        where = "" if event.building < 0 else f" at {_place(static, event.building)}"
+        return f"{_person(static, event.agent)} is {activity_verb(event.activity)}{where}"
+    if isinstance(event, RelationshipChanged):
+        return (f"{_person(static, event.a)} and {_person(static, event.b)} are now {event.label} "
+                f"(affinity {event.affinity:+.2f})")
+    if isinstance(event, CommandApplied):
+        return f"Done: {event.summary}" if event.summary else "Done"
+    if isinstance(event, CommandRejected):
+        return f"Refused: {event.reason}"
+    if isinstance(event, WorldSaved):
+        return f"Saved to {event.path}"
+    if isinstance(event, PlanMade):
+        what = {"day": "planned the day", "hours": "planned the hours ahead", "actions": "planned the next hour"}
+        first = event.summary.split(";")[0].strip()
+        return f"{_person(static, event.agent)} {what.get(event.grain, 'made a plan')}" + (f": {first}" if first else "")
+    if isinstance(event, ReflectionMade):
+        return f"{_person(static, event.agent)} reflected: “{event.text}”"
+    if isinstance(event, LLMStatusChanged):
+        return f"Thinking: {event.message}" if event.message else f"Thinking is now {event.state}"
+    return event.kind
+
+
+def event_people(event: Event) -> tuple[int, ...]:
+    """The people an event is about (for jumping to them and per-person history)."""
+    if isinstance(event, ConversationHeld | RelationshipChanged):
+        return (event.a, event.b)
+    if isinstance(event, Arrived | ActivityStarted | PlanMade | ReflectionMade):
+        return (event.agent,)
+    return ()
+
+
+def event_building(event: Event) -> int:
+    building = getattr(event, "building", -1)
+    return int(building) if isinstance(building, int) else -1
+
+
+EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
+               "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged")
+EVENT_LABELS = {
+    "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
+    "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",
+    "WorldSaved": "Saves", "PlanMade": "Plans", "ReflectionMade": "Reflections", "LLMStatusChanged": "Thinking status",
+}

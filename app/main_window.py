@@ -1,0 +1,113 @@
+"""The main window: the map in the middle, docks around it, menus, toolbar, status bar.
+
+Layout only — no logic. :class:`app.controller.Controller` connects what the
+actions do and feeds the widgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
+
+from app.actions import build_actions, build_menus, build_toolbar
+from app.docks.event_log import EventLogDock
+from app.docks.inspector import InspectorDock
+from app.docks.social_graph import SocialGraphDock
+from app.docks.timeline import TimelineDock
+from app.event_store import EventStore
+from app.map.view import MapView
+from app.selection import Selection
+
+LLM_OFF = "LLM: off — rule brain"
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+
+    def __init__(self, selection: Selection, events: EventStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Townsfolk")
+        self.setObjectName("townsfolkMainWindow")
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
+        self.map_view = MapView(self)
+        self.setCentralWidget(self.map_view)
+        self.actions = build_actions(self)
+        build_menus(self, self.actions)
+        self.toolbar, self.clock = build_toolbar(self, self.actions)
+
+        self.inspector = InspectorDock(selection, events)
+        self.graph = SocialGraphDock(selection)
+        self.timeline = TimelineDock(selection)
+        self.event_log = EventLogDock(selection, events)
+        self.docks: dict[str, QDockWidget] = {}
+        right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        for key, title, widget, area in (
+            ("inspector", "Inspector", self.inspector, right),
+            ("graph", "Social graph", self.graph, right),
+            ("timeline", "Timeline", self.timeline, bottom),
+            ("events", "Event log", self.event_log, bottom),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+            toggle = dock.toggleViewAction()
+            toggle.setStatusTip(f"Show or hide the {title.lower()}")
+            self.actions.docks_menu.addAction(toggle)  # type: ignore[union-attr]
+        self.splitDockWidget(self.docks["inspector"], self.docks["graph"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["timeline"], self.docks["events"])
+        self.docks["timeline"].raise_()
+        self.resizeDocks([self.docks["inspector"]], [480], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["timeline"]], [250], Qt.Orientation.Vertical)
+        # The inspector's tables and the prompts need room to read; the graph is fine smaller.
+        self.resizeDocks([self.docks["inspector"], self.docks["graph"]], [640, 260], Qt.Orientation.Vertical)
+
+        self._busy_label = ""
+        status = self.statusBar()
+        self.rate_label = QLabel("paused")
+        self.rate_label.setToolTip("Ticks per second the engine is running at")
+        self.population_label = QLabel("no world")
+        self.llm_label = QLabel(LLM_OFF)
+        self.llm_label.setObjectName("llmStatusLabel")
+        self.llm_label.setToolTip("No language model is connected: everyone thinks with the built-in rule brain")
+        self.save_label = QLabel("")
+        # Loading gets its own permanent widgets: a status-bar message would hide an ordinary one.
+        self.busy_label = QLabel("")
+        self.busy_label.setObjectName("busyLabel")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy until the loader says how far it got
+        self.progress.setMaximumWidth(160)
+        self.progress.setFormat("%p%")
+        for widget in (self.busy_label, self.progress):
+            widget.setVisible(False)
+        for widget in (self.busy_label, self.progress, self.rate_label, self.population_label, self.llm_label,
+                       self.save_label):
+            widget.setContentsMargins(8, 0, 8, 0)
+            status.addPermanentWidget(widget)
+
+    @property
+    def loading(self) -> bool:
+        return bool(self._busy_label)
+
+    def set_busy(self, message: str | None) -> None:
+        """Show (or clear) the loading indicator in the status bar (busy until progress says how far)."""
+        self._busy_label = message or ""
+        self.progress.setRange(0, 0)
+        self.busy_label.setText(self._busy_label)
+        for widget in (self.busy_label, self.progress):
+            widget.setVisible(bool(message))
+
+    def set_progress(self, fraction: float, what: str) -> None:
+        """How far loading got: a real percentage, and what it is doing now."""
+        if not self.loading:
+            return  # loading already finished (a late report)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(round(fraction * 100))
+        self.busy_label.setText(f"{self._busy_label.rstrip('…')} — {what}…")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

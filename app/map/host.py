@@ -1,0 +1,321 @@
+"""GL hosts for the arcade map: arcade inside a ``QOpenGLWidget``, or offscreen.
+
+Both hosts draw the same :class:`MapPainter` and expose the same small
+interface (``request_frame``, ``grab_map``, ``frame_stats``, ``gl_error``), so
+the map view does not care which one it got (see :mod:`app.map.boot`).
+
+The ``gl`` host follows RECIPES.md, "Arcade inside Qt": Qt owns the context, a
+pyglet context with no native handle only tells pyglet which context is
+current, and a small stand-in for ``arcade.Window`` carries what arcade's
+context, projectors and sprite lists read from "the window". The stand-in uses a
+few private arcade attributes, which is why ``pyproject.toml`` pins arcade 3.3.x
+and the GUI tests read pixels back.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtOpenGLWidgets import QOpenGLWidget
+from PySide6.QtWidgets import QWidget
+
+from app.map.boot import arcade_module, choose_backend, default_surface_format
+
+log = logging.getLogger(__name__)
+__all__ = ["GLMapWidget", "MapPainter", "OffscreenMapWidget", "create_map_widget", "default_surface_format"]
+arcade = arcade_module()
+import pyglet  # noqa: E402  (after arcade_module(): pyglet options must be set first)
+from pyglet import gl  # noqa: E402
+from pyglet.math import Mat4  # noqa: E402
+
+
+class MapPainter(Protocol):
+    """What a host draws: the scene. ``paint`` draws into the active framebuffer."""
+
+    def gl_ready(self, ctx: Any) -> None: ...
+
+    def paint(self, ctx: Any, width: float, height: float) -> None: ...
+
+
+@dataclass
+class FrameStats:
+    """Timings of the last frame in milliseconds (the benchmark reads these)."""
+
+    draw_ms: float = 0.0
+    present_ms: float = 0.0
+    frames: int = 0
+
+
+def force_opaque_alpha() -> None:
+    """Write alpha = 1 everywhere: blended sprites leave alpha < 1, and Qt would show through."""
+    gl.glColorMask(gl.GL_FALSE, gl.GL_FALSE, gl.GL_FALSE, gl.GL_TRUE)
+    gl.glClearColor(0.0, 0.0, 0.0, 1.0)
+    gl.glClear(gl.GL_COLOR_BUFFER_BIT)
+    gl.glColorMask(gl.GL_TRUE, gl.GL_TRUE, gl.GL_TRUE, gl.GL_TRUE)
+
+
+# --------------------------------------------------------------------------- gl host
+
+
+class _NoConfig:
+    """pyglet's Context wants a DisplayConfig; Qt made the real one."""
+
+    def compatible(self, canvas: object) -> bool:
+        return True
+
+
+class _QtOwnedContext(pyglet.gl.base.Context):
+    """A pyglet context with no native handle: Qt does the real ``makeCurrent``."""
+
+    def __init__(self) -> None:
+        super().__init__(_NoConfig(), None)  # type: ignore[arg-type]
+        self.canvas = object()  # set_current() refuses a context without a canvas
+
+
+class _HostWindow:
+    """Stands in for ``arcade.Window``: what ArcadeContext, projectors and sprite lists read."""
+
+    projection = pyglet.window.BaseWindow.projection
+    view = pyglet.window.BaseWindow.view
+    headless = False
+
+    def __init__(self, widget: QWidget):
+        self._widget = widget
+        self._projection_matrix = Mat4()
+        self._view_matrix = Mat4()
+        # The WindowBlock UBO every arcade/pyglet shader reads projection and view from.
+        program = pyglet.graphics.shader.ShaderProgram(
+            pyglet.graphics.shader.Shader(pyglet.window.BaseWindow._default_vertex_source, "vertex"),
+            pyglet.graphics.shader.Shader(pyglet.window.BaseWindow._default_fragment_source, "fragment"),
+        )
+        self._default_program = program
+        self.ubo = program.uniform_blocks["WindowBlock"].create_ubo()
+        self.view = Mat4()
+        self.projection = Mat4.orthogonal_projection(0, self.width, 0, self.height, -100, 100)
+        self.ctx: Any = None
+
+    @property
+    def width(self) -> int:
+        return max(1, self._widget.width())
+
+    @property
+    def height(self) -> int:
+        return max(1, self._widget.height())
+
+    def get_size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+    def get_pixel_ratio(self) -> float:
+        return float(self._widget.devicePixelRatioF())
+
+    def get_framebuffer_size(self) -> tuple[int, int]:
+        ratio = self.get_pixel_ratio()
+        return round(self.width * ratio), round(self.height * ratio)
+
+    @property
+    def current_camera(self) -> Any:
+        return self.ctx.current_camera
+
+    @current_camera.setter
+    def current_camera(self, camera: Any) -> None:
+        self.ctx.current_camera = camera
+
+
+class GLMapWidget(QOpenGLWidget):
+    """The map drawn by arcade straight into Qt's GL widget."""
+
+    frame_painted = Signal()
+    backend = "gl"
+
+    def __init__(self, painter: MapPainter, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._painter = painter
+        self._pyglet_ctx: _QtOwnedContext | None = None
+        self._host: _HostWindow | None = None
+        self.ctx: Any = None
+        self.gl_error: str | None = None
+        self.stats = FrameStats()
+        self.setUpdateBehavior(QOpenGLWidget.UpdateBehavior.NoPartialUpdate)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def initializeGL(self) -> None:
+        # PySide6 swallows exceptions raised here: keep them for the log and the tests.
+        try:
+            self._initialize()
+        except Exception:
+            self.gl_error = traceback.format_exc()
+            log.error("map GL initialisation failed:\n%s", self.gl_error)
+
+    def _initialize(self) -> None:
+        self._pyglet_ctx = _QtOwnedContext()
+        self._pyglet_ctx.set_current()
+        # On EGL the scissor box is 0x0 here, and arcade derives the screen size from it.
+        ratio = self.devicePixelRatioF()
+        fb_w, fb_h = max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
+        gl.glViewport(0, 0, fb_w, fb_h)
+        gl.glScissor(0, 0, fb_w, fb_h)
+        self._host = _HostWindow(self)
+        self.ctx = arcade.gl.provider.get_arcade_context(self._host, gl_api="opengl")
+        self._host.ctx = self.ctx
+        arcade.set_window(self._host)  # type: ignore[arg-type]
+        self._painter.gl_ready(self.ctx)
+
+    def paintGL(self) -> None:
+        if self.ctx is None or self.gl_error:
+            return
+        started = time.perf_counter()
+        try:
+            self._pyglet_ctx.set_current()  # type: ignore[union-attr]
+            arcade.set_window(self._host)  # type: ignore[arg-type]
+            self._bind_screen()
+            self._painter.paint(self.ctx, float(self.width()), float(self.height()))
+            force_opaque_alpha()
+        except Exception:
+            self.gl_error = traceback.format_exc()
+            log.error("map paint failed:\n%s", self.gl_error)
+        self.stats.draw_ms = (time.perf_counter() - started) * 1000
+        self.stats.frames += 1
+        self.frame_painted.emit()
+
+    def _bind_screen(self) -> None:
+        """Point arcade's screen at Qt's framebuffer: its id changes on every resize."""
+        ctx = self.ctx
+        screen = ctx.screen
+        ratio = self.devicePixelRatioF()
+        fb_w, fb_h = max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
+        screen._glo = gl.GLuint(self.defaultFramebufferObject())
+        screen._width, screen._height = fb_w, fb_h
+        screen._viewport = (0, 0, fb_w, fb_h)
+        screen._scissor = None
+        ctx.active_program = None  # Qt may have used its own programs on this context
+        screen.use(force=True)
+        gl.glViewport(0, 0, fb_w, fb_h)
+        gl.glScissor(0, 0, fb_w, fb_h)
+        ctx.bind_window_block()
+        ctx.enable_only(ctx.BLEND)
+        ctx.blend_func = ctx.BLEND_DEFAULT
+        ctx.current_camera = ctx._default_camera
+
+    def request_frame(self) -> None:
+        self.update()
+
+    def grab_map(self) -> QImage:
+        return self.grabFramebuffer()
+
+
+# --------------------------------------------------------------------------- offscreen host
+
+
+class OffscreenMapWidget(QWidget):
+    """The map rendered by a headless arcade context and painted as an image."""
+
+    frame_painted = Signal()
+    backend = "offscreen"
+    _window: Any = None  # one headless arcade window per process
+
+    def __init__(self, painter: MapPainter, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._painter = painter
+        self.gl_error: str | None = None
+        self.stats = FrameStats()
+        self.ctx: Any = None
+        self._fbo: Any = None
+        self._fbo_size = (0, 0)
+        self._pixels = np.zeros((1, 1, 4), dtype=np.uint8)
+        self._image = QImage()
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        try:
+            self._initialize()
+        except Exception:
+            self.gl_error = traceback.format_exc()
+            log.error("offscreen map initialisation failed:\n%s", self.gl_error)
+
+    def _initialize(self) -> None:
+        cls = type(self)
+        if cls._window is None:
+            cls._window = arcade.Window(64, 64, visible=False)
+        cls._window.switch_to()
+        arcade.set_window(cls._window)
+        self.ctx = cls._window.ctx
+        self._painter.gl_ready(self.ctx)
+
+    def _ensure_fbo(self, width: int, height: int) -> None:
+        if self._fbo_size == (width, height):
+            return
+        texture = self.ctx.texture((width, height), components=4)
+        self._fbo = self.ctx.framebuffer(color_attachments=[texture])
+        self._fbo_size = (width, height)
+        self._pixels = np.zeros((height, width, 4), dtype=np.uint8)
+        # Wraps the numpy buffer without a copy; RGB32 ignores the alpha channel.
+        self._image = QImage(self._pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
+
+    def render(self) -> None:
+        """Render one frame into the pixel buffer (the paint event shows it)."""
+        if self.ctx is None or self.gl_error:
+            return
+        started = time.perf_counter()
+        ratio = self.devicePixelRatioF()
+        width, height = max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
+        try:
+            type(self)._window.switch_to()
+            arcade.set_window(type(self)._window)
+            self._ensure_fbo(width, height)
+            ctx = self.ctx
+            ctx.active_program = None
+            self._fbo.use()
+            self._fbo.viewport = (0, 0, width, height)
+            ctx.bind_window_block()
+            ctx.enable_only(ctx.BLEND)
+            ctx.blend_func = ctx.BLEND_DEFAULT
+            self._painter.paint(ctx, float(self.width()), float(self.height()))
+            force_opaque_alpha()
+            drawn = time.perf_counter()
+            gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 4)
+            gl.glReadPixels(0, 0, width, height, gl.GL_BGRA, gl.GL_UNSIGNED_BYTE,
+                            self._pixels.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte)))
+            ctx.screen.use()
+        except Exception:
+            self.gl_error = traceback.format_exc()
+            log.error("offscreen map paint failed:\n%s", self.gl_error)
+            return
+        done = time.perf_counter()
+        self.stats.draw_ms = (drawn - started) * 1000
+        self.stats.present_ms = (done - drawn) * 1000
+        self.stats.frames += 1
+
+    def paintEvent(self, event: Any) -> None:
+        self.render()
+        painter = QPainter(self)
+        if not self._image.isNull():
+            # GL rows run bottom-up: paint the image flipped instead of copying it.
+            painter.translate(0, self.height())
+            painter.scale(1, -1)
+            self._image.setDevicePixelRatio(self.devicePixelRatioF())
+            painter.drawImage(0, 0, self._image)
+        painter.end()
+        self.frame_painted.emit()
+
+    def request_frame(self) -> None:
+        self.update()
+
+    def grab_map(self) -> QImage:
+        self.render()
+        return self._image.flipped(Qt.Orientation.Vertical)
+
+
+def create_map_widget(painter: MapPainter, parent: QWidget | None = None) -> GLMapWidget | OffscreenMapWidget:
+    """The host for this process's backend (see :func:`app.map.boot.choose_backend`)."""
+    if choose_backend() == "offscreen":
+        return OffscreenMapWidget(painter, parent)
+    return GLMapWidget(painter, parent)

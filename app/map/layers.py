@@ -1,0 +1,223 @@
+"""Sprite lists whose GPU buffers are written straight from numpy.
+
+Setting 10,000 ``Sprite.position`` attributes one by one costs ~12 ms a frame;
+writing the SpriteList's position buffer from a numpy array costs ~0.1 ms
+(RECIPES.md). ``NumpySprites`` builds a list of a fixed size once and exposes
+its buffers as numpy views; nothing may be appended afterwards (the views pin
+the underlying arrays). Hit tests use numpy, never ``Sprite.position``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from app.map.boot import arcade_module
+
+arcade = arcade_module()
+_BOX = arcade.hitbox.algo_bounding_box
+
+
+def make_texture(image: Image.Image, name: str) -> Any:
+    """An arcade texture with a cheap hit box (we never use arcade's collision)."""
+    return arcade.Texture(image, hash=name, hit_box_algorithm=_BOX)
+
+
+class NumpySprites:
+    """``count`` sprites that exist only as rows of the SpriteList's buffers.
+
+    Making 10,000 ``Sprite`` objects costs ~0.1-2 s (more on a busy machine) and
+    nothing here needs them: one real sprite anchors the list (arcade draws
+    nothing for an empty list) and the other rows are claimed directly, their
+    position, size, colour and texture written through numpy views.
+    """
+
+    def __init__(self, count: int, texture: Any, atlas: Any = None):
+        self.count = count
+        sl = self.list = arcade.SpriteList(capacity=max(1, count), atlas=atlas)
+        sl.append(arcade.BasicSprite(texture))
+        sl.initialize()  # needs the GL context: build inside paint / gl_ready
+        # Claim rows 1..count-1 (the private fields arcade's own append() would set).
+        sl._sprite_buffer_slots = sl._sprite_index_slots = count
+        index = np.frombuffer(sl._sprite_index_data, dtype=np.int32)
+        index[:count] = np.arange(count, dtype=np.int32)
+        self.pos = np.frombuffer(sl._sprite_pos_angle_data, dtype=np.float32).reshape(-1, 4)[:count]
+        self.size = np.frombuffer(sl._sprite_size_data, dtype=np.float32).reshape(-1, 2)[:count]
+        self.color = np.frombuffer(sl._sprite_color_data, dtype=np.uint8).reshape(-1, 4)[:count]
+        self.tex = np.frombuffer(sl._sprite_texture_data, dtype=np.float32)[:count]
+        self.size[:] = (texture.width, texture.height)
+        self.color[:] = 255
+        self.tex[:] = self.texture_id(texture)
+        sl._sprite_index_changed = True
+        self.touch(size=True, color=True, tex=True)
+        sl._sprite_pos_angle_changed = True
+
+    def texture_id(self, texture: Any) -> int:
+        """The atlas slot of ``texture`` (added to the atlas if needed)."""
+        return int(self.list.atlas.add(texture)[0])
+
+    def set_positions(self, xy: np.ndarray, dx: float = 0.0, dy: float = 0.0) -> None:
+        self.pos[:, 0] = xy[:, 0]
+        self.pos[:, 1] = xy[:, 1]
+        if dx:
+            self.pos[:, 0] += dx
+        if dy:
+            self.pos[:, 1] += dy
+        self.list._sprite_pos_angle_changed = True
+
+    def touch(self, size: bool = False, color: bool = False, tex: bool = False) -> None:
+        """Tell the list which buffers were written through the views."""
+        if size:
+            self.list._sprite_size_changed = True
+        if color:
+            self.list._sprite_color_changed = True
+        if tex:
+            self.list._sprite_texture_changed = True
+
+    def draw(self, pixelated: bool = True) -> None:
+        if self.count:
+            self.list.draw(pixelated=pixelated)
+
+
+class LabelPool:
+    """A fixed number of text sprites handed out each frame to whoever needs a label.
+
+    Labels keep a constant size on screen whatever the zoom: their world size is
+    the image size divided by the zoom, recomputed every frame from numpy.
+    """
+
+    def __init__(self, slots: int, blank: Any, make: Callable[[Hashable], Any], atlas: Any = None):
+        self.sprites = NumpySprites(slots, blank, atlas)
+        self._make = make  # key -> texture
+        self._textures: dict[Hashable, Any] = {}
+        self._assigned: list[Hashable | None] = [None] * slots
+        self._px = np.zeros((slots, 2), dtype=np.float32)  # texture size in screen pixels
+        self.sprites.color[:, 3] = 0  # nothing shows until a slot is handed out
+        self.used = 0
+
+    def screen_size(self, key: Hashable, scale: float = 1.0) -> tuple[float, float]:
+        texture = self.texture_for(key)
+        return texture.width / scale, texture.height / scale
+
+    def texture_for(self, key: Hashable) -> Any:
+        texture = self._textures.get(key)
+        if texture is None:
+            texture = self._textures[key] = self._make(key)
+        return texture
+
+    def forget(self, keys: list[Hashable]) -> None:
+        """Drop cached textures (their atlas space is reclaimed when unused)."""
+        for key in keys:
+            texture = self._textures.pop(key, None)
+            if texture is not None and key not in self._assigned:
+                # Not in the atlas yet means nothing to free.
+                with contextlib.suppress(Exception):
+                    self.sprites.list.atlas.remove(texture)
+
+    @property
+    def cached(self) -> int:
+        return len(self._textures)
+
+    def cached_keys(self) -> list[Hashable]:
+        return list(self._textures)
+
+    def show(self, keys: list[Hashable], anchors: np.ndarray, zoom: float, lift_px: float = 0.0,
+             scale: float = 1.0, alpha: np.ndarray | None = None) -> None:
+        """Label ``keys`` at world ``anchors`` (bottom centre), ``lift_px`` screen pixels above."""
+        sprites = self.sprites
+        n = min(len(keys), sprites.count)
+        changed_tex = False
+        for slot in range(n):
+            key = keys[slot]
+            if self._assigned[slot] != key:
+                texture = self.texture_for(key)
+                sprites.tex[slot] = sprites.texture_id(texture)
+                self._px[slot] = (texture.width / scale, texture.height / scale)
+                self._assigned[slot] = key
+                changed_tex = True
+        size = self._px[:n] / max(zoom, 1e-6)
+        sprites.size[:n] = size
+        sprites.pos[:n, 0] = anchors[:n, 0]
+        sprites.pos[:n, 1] = anchors[:n, 1] + size[:, 1] / 2 + lift_px / max(zoom, 1e-6)
+        sprites.color[:n, 3] = 255 if alpha is None else alpha[:n]
+        sprites.color[n:self.used, 3] = 0
+        self.used = n
+        sprites.touch(size=True, color=True, tex=changed_tex)
+        sprites.list._sprite_pos_angle_changed = True
+
+    def hide(self) -> None:
+        if self.used:
+            self.sprites.color[: self.used, 3] = 0
+            self.sprites.touch(color=True)
+            self.used = 0
+
+    def draw(self) -> None:
+        if self.used:
+            self.sprites.draw(pixelated=True)
+
+
+_DOT_VERTEX = """
+#version 330
+uniform WindowBlock { mat4 projection; mat4 view; } window;
+in vec2 in_pos;
+in vec4 in_color;
+out vec4 v_color;
+void main() {
+    gl_Position = window.projection * window.view * vec4(in_pos, 0.0, 1.0);
+    v_color = in_color;
+}
+"""
+_DOT_FRAGMENT = """
+#version 330
+in vec4 v_color;
+out vec4 fragColor;
+void main() {
+    vec2 d = gl_PointCoord - vec2(0.5);
+    if (dot(d, d) > 0.25) discard;
+    fragColor = v_color;
+}
+"""
+
+
+class DotLayer:
+    """A crowd seen from far away: one GL point per person, no geometry shader.
+
+    Sprites go through arcade's geometry shader, which a software rasterizer runs
+    slowly; 10,000 round points straight from two numpy buffers cost a fraction.
+    """
+
+    def __init__(self, ctx: Any, count: int):
+        self.ctx = ctx
+        self.count = count
+        self.xy = np.zeros((max(1, count), 2), dtype=np.float32)
+        self.color = np.full((max(1, count), 4), 255, dtype=np.uint8)
+        self._pos = ctx.buffer(data=self.xy.tobytes())
+        self._col = ctx.buffer(data=self.color.tobytes())
+        self._geometry = ctx.geometry([
+            arcade.gl.BufferDescription(self._pos, "2f", ["in_pos"]),
+            arcade.gl.BufferDescription(self._col, "4f1", ["in_color"]),
+        ], mode=ctx.POINTS)
+        self._program = ctx.program(vertex_shader=_DOT_VERTEX, fragment_shader=_DOT_FRAGMENT)
+        self._colour_dirty = True
+
+    def set_positions(self, xy: np.ndarray, dy: float = 0.0) -> None:
+        self.xy[: self.count] = xy
+        if dy:
+            self.xy[: self.count, 1] += dy
+        self._pos.write(self.xy.tobytes())
+
+    def colours_changed(self) -> None:
+        self._colour_dirty = True
+
+    def draw(self, size_px: float) -> None:
+        if not self.count:
+            return
+        if self._colour_dirty:
+            self._col.write(self.color.tobytes())
+            self._colour_dirty = False
+        self.ctx.point_size = max(1.0, size_px)
+        self._geometry.render(self._program, vertices=self.count)

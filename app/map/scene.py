@@ -1,0 +1,444 @@
+"""The city map scene: sprite lists built once per world, fed from snapshots every frame.
+
+Snapshots and events arrive on the GUI thread at any time (``set_snapshot``,
+``add_events``); they only update numpy state. All GL work happens in
+``paint``, which a host calls with its context current (RECIPES.md: never touch
+GL from a mouse handler).
+
+Draw order: ground, buildings (day, then night cross-faded on top), selection,
+people (sprites, or dots when far), activity icons, building names, person
+names, speech bubbles. Night is a multiply tint on ground and people, and the
+night building art (lit windows) faded in.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from pyglet.math import Mat4
+
+from app.art import Art, load_art, person_variant
+from app.map import sprite_sync as sync
+from app.map.boot import arcade_module
+from app.map.camera import MapCamera
+from app.map.layers import DotLayer, LabelPool, NumpySprites, make_texture
+from app.map.textures import bubble_image, building_image, label_image, terrain_image
+from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
+
+arcade = arcade_module()
+
+BACKGROUND = (46, 58, 92, 255)  # the palette's night blue, around the map's edge
+SELECT_YELLOW = (246, 207, 87, 255)
+DOT_COLOURS = np.array([  # by Activity: a legible heat when zoomed out
+    (125, 140, 200), (239, 230, 210), (251, 248, 240), (236, 154, 76), (211, 90, 74),
+    (232, 154, 174), (151, 196, 95), (246, 207, 87), (111, 168, 220)], dtype=np.uint8)
+PERSON_LIFT = 5.0  # world px: sprites stand on their position instead of being centred on it
+PERSON_LABELS, BUILDING_LABELS, BUBBLES = 160, 140, 48
+BUBBLE_RECENT_TICKS = 10
+FAR_GROUND_ZOOM = 0.4
+FAR_SCALE = 4  # the far pictures are a quarter of the map's size
+_GROUND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="townsfolk-ground")
+
+
+@dataclass
+class FrameTimes:
+    """Milliseconds spent in the last frame's stages (the benchmark reports them)."""
+
+    sync_ms: float = 0.0  # snapshot -> sprite buffers
+    draw_ms: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
+    """The ground at full size, and two quarter-size pictures of the whole town for far zoom.
+
+    Far out, the buildings are baked into the picture (day, and night with the ground
+    pre-tinted): one textured quad instead of thousands of tiny sprites. Runs on a worker thread.
+    """
+    image = terrain_image(art, static.terrain, static.district_map)
+    far_size = (max(1, image.width // FAR_SCALE), max(1, image.height // FAR_SCALE))
+    far = image.resize(far_size, Image.Resampling.BOX)
+    tint = np.array([*art.night_tint, 255], dtype=np.uint16)
+    far_night = Image.fromarray(((np.asarray(far).astype(np.uint16) * tint) // 255).astype(np.uint8))
+    t = art.tile_size
+    faces: dict[tuple[int, int, int, bool], Any] = {}
+    for b in static.buildings:
+        for night, picture in ((False, far), (True, far_night)):
+            key = (b.type, b.width, b.height, night)
+            if key not in faces:
+                face = building_image(art, b.type, b.width, b.height, night)
+                faces[key] = face.resize((max(1, face.width // FAR_SCALE), max(1, face.height // FAR_SCALE)),
+                                         Image.Resampling.BOX)
+            picture.alpha_composite(faces[key], (b.x * t // FAR_SCALE, b.y * t // FAR_SCALE))
+    return image, far, far_night
+
+
+class Scene:
+    def __init__(self, art: Art | None = None):
+        self.art = art or load_art()
+        self.camera = MapCamera()
+        self.pixel_ratio = 1.0
+        self.static: StaticWorld | None = None
+        self.snapshot: WorldSnapshot | None = None
+        self.people: sync.PeopleSync | None = None
+        self.bubbles = sync.BubbleBook()
+        self.selected_person = -1
+        self.selected_building = -1
+        self.follow = False
+        self.show_people = True  # off: the map without anyone on it (tests compare the two)
+        self.times = FrameTimes()
+        self.ctx: Any = None
+        self._built: StaticWorld | None = None
+        self._rects = np.zeros((0, 4), dtype=np.float32)
+        self._variants = np.zeros(0, dtype=np.int64)
+        self._gpu: dict[str, Any] = {}
+        self._activity_dirty = True
+        self._fit_pending = True
+        self._frames = 0
+        self._ground_job: Future[Any] | None = None
+
+    # ------------------------------------------------------------------ data in (GUI thread)
+
+    def set_snapshot(self, snapshot: WorldSnapshot) -> None:
+        static = snapshot.static
+        if static is not self.static:  # the engine publishes a new StaticWorld only when it changed
+            self._set_static(static)
+        plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)  # type: ignore[union-attr]
+        if plan.rebuild:
+            self._variants = np.array([person_variant(p.id, len(self.art.people)) for p in static.people])
+        self._activity_dirty = True
+        self.snapshot = snapshot
+
+    def _set_static(self, static: StaticWorld) -> None:
+        new_world = self.static is None or self.static.name != static.name or \
+            self.static.terrain.shape != static.terrain.shape
+        self.static = static
+        h = static.terrain.shape[0]
+        park = np.array([b.type == BuildingType.PARK for b in static.buildings], dtype=bool)
+        self.people = sync.PeopleSync(h, park)
+        self._rects = sync.building_rects(static.buildings, h)
+        self.bubbles.clear()
+        # Painting the ground picture takes ~0.1-0.6 s for a big town: do it off the GUI thread.
+        self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, static)
+        if new_world:
+            self.selected_person = self.selected_building = -1
+            self.follow = False
+            self._fit_pending = True
+
+    def add_events(self, events: list[Event]) -> None:
+        now = time.perf_counter()
+        talks = [e for e in events if isinstance(e, ConversationHeld)]
+        if not talks:
+            return
+        # A batch may span many ticks (max speed, or a step of hundreds): only the last
+        # few sim minutes are still "being said"; older lines would pile up at once.
+        newest = max(e.tick for e in talks)
+        for event in talks:
+            if event.tick >= newest - BUBBLE_RECENT_TICKS:
+                self.bubbles.conversation(event.a, event.b, event.lines, now)
+
+    # ------------------------------------------------------------------ queries (pure numpy)
+
+    @property
+    def map_size(self) -> tuple[float, float]:
+        if self.static is None:
+            return 0.0, 0.0
+        h, w = self.static.terrain.shape
+        return float(w * sync.TILE), float(h * sync.TILE)
+
+    def zoom_to_fit(self) -> None:
+        w, h = self.map_size
+        if w and h:
+            self.camera.fit(0, 0, w, h)
+            self._fit_pending = False
+
+    def person_xy(self, index: int, now: float | None = None) -> tuple[float, float] | None:
+        if self.people is None or not 0 <= index < self.people.count:
+            return None
+        x, y = self.people.current_positions(now)[index]
+        return float(x), float(y) + PERSON_LIFT
+
+    def building_xy(self, index: int) -> tuple[float, float] | None:
+        if not 0 <= index < len(self._rects):
+            return None
+        left, bottom, right, top = self._rects[index]
+        return float(left + right) / 2, float(bottom + top) / 2
+
+    def pick(self, sx: float, sy: float) -> tuple[str, int] | None:
+        """What is under screen point (sx, sy): ("person", i), ("building", i) or None."""
+        if self.people is None:
+            return None
+        wx, wy = self.camera.screen_to_world(sx, sy)
+        xy = self.people.current_positions().copy()
+        xy[:, 1] += PERSON_LIFT
+        # At least 7 screen pixels of reach, so tiny far-away people can still be clicked.
+        radius = max(9.0, 7.0 / self.camera.zoom)
+        outdoors = self.people.alpha == 255
+        person = sync.pick_person(xy, wx, wy, radius, prefer=outdoors)
+        if person >= 0:
+            return ("person", person)
+        building = sync.pick_building(self._rects, wx, wy)
+        return ("building", building) if building >= 0 else None
+
+    def animating(self) -> bool:
+        return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow
+
+    # ------------------------------------------------------------------ GL
+
+    def gl_ready(self, ctx: Any) -> None:
+        self.ctx = ctx
+        art = self.art
+        make = make_texture
+        self._gpu = {
+            "people": [make(img, f"person_{i}") for i, img in enumerate(art.people)],
+            "icons": [make(art.icons[k], f"icon_{k}") for k in art.icons],
+            "dot": make(art.dot, "dot"),
+            "ring": make(art.selected, "selected"),
+        }
+        self._built = None
+
+    def _build(self, static: StaticWorld) -> None:
+        """Build every sprite list for this world (on a world change, or the cast's)."""
+        ctx, art, gpu = self.ctx, self.art, self._gpu
+        t = sync.TILE
+        gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
+
+        faces: dict[tuple[int, int, int, bool], Any] = {}
+        day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
+        for b, rect in zip(static.buildings, self._rects, strict=True):
+            for is_night, layer in ((False, day), (True, night)):
+                key = (b.type, b.width, b.height, is_night)
+                if key not in faces:
+                    faces[key] = make_texture(building_image(art, b.type, b.width, b.height, is_night),
+                                              f"building_{key}")
+                s = arcade.BasicSprite(faces[key])
+                s.width, s.height = b.width * t, b.height * t
+                s.position = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+                layer.append(s)
+        gpu["day"], gpu["night"] = day, night
+
+        n = len(static.people)
+        people = NumpySprites(n, gpu["people"][0])
+        ids = np.array([people.texture_id(tx) for tx in gpu["people"]], dtype=np.float32)
+        people.tex[:] = ids[self._variants % len(ids)] if len(self._variants) == n else ids[0]
+        people.touch(tex=True)
+        dots = DotLayer(self.ctx, n)
+        icons = NumpySprites(n, gpu["icons"][0])
+        icons.size[:] = 10
+        icons.touch(size=True)
+        gpu["people_list"], gpu["dots"], gpu["icons_list"] = people, dots, icons
+        gpu["icon_ids"] = np.array([icons.texture_id(tx) for tx in gpu["icons"]], dtype=np.float32)
+        ring = arcade.SpriteList(capacity=1)
+        ring.append(arcade.Sprite(gpu["ring"]))
+        gpu["ring_list"] = ring
+
+        blank = gpu["dot"]
+        scale = self.pixel_ratio
+        people_names = {i: p.name.split(" ")[0] if n > 500 else p.name for i, p in enumerate(static.people)}
+        names = {b.id: sync.short_place_name(b.name) for b in static.buildings}
+        gpu["person_labels"] = LabelPool(PERSON_LABELS, blank, lambda k: make_texture(
+            label_image(people_names.get(k, "?"), scale=scale), f"pl_{k}_{people_names.get(k)}_{scale}"))
+        gpu["building_labels"] = LabelPool(BUILDING_LABELS, blank, lambda k: make_texture(
+            label_image(names.get(k, "?"), bold=True, pill=True, scale=scale), f"bl_{k}_{names.get(k)}_{scale}"))
+        gpu["bubbles"] = LabelPool(BUBBLES, blank, lambda k: make_texture(
+            bubble_image(art, k[1], scale=scale), f"bubble_{k[1]}_{scale}"))
+        self._activity_dirty = True
+        self._built = static
+        ctx.gc()
+
+    def _build_ground(self, static: StaticWorld) -> None:
+        """Upload the ground picture (painted on a worker thread) as one sprite with its own atlas."""
+        ctx, gpu = self.ctx, self._gpu
+        h, w = static.terrain.shape
+        t = sync.TILE
+        image, far, far_night = self._ground_job.result()
+        limit = int(ctx.info.MAX_TEXTURE_SIZE) - 4
+        if max(image.size) > limit:
+            # Past the GL texture limit: a smaller picture of the same ground (blurrier, still right).
+            scale = limit / max(image.size)
+            image = image.resize((int(image.width * scale), int(image.height * scale)))
+        for key, picture in (("ground", image), ("ground_far", far), ("ground_far_night", far_night)):
+            atlas = arcade.DefaultTextureAtlas((picture.width + 4, picture.height + 4), border=1,
+                                               auto_resize=False, ctx=ctx, capacity=1)
+            layer = arcade.SpriteList(atlas=atlas, capacity=1)
+            sprite = arcade.Sprite(make_texture(picture, f"{key}_{id(static)}"))
+            sprite.width, sprite.height = w * t, h * t
+            sprite.position = (w * t / 2, h * t / 2)
+            layer.append(sprite)
+            gpu[key] = layer
+
+    @property
+    def ready(self) -> bool:
+        """Everything of the current world is on the GPU (the ground included)."""
+        return self._built is self.static and self.static is not None and self._gpu.get("ground") is not None
+
+    def paint(self, ctx: Any, width: float, height: float) -> None:
+        started = time.perf_counter()
+        self.camera.resize(width, height)
+        ctx.active_framebuffer.clear(color=BACKGROUND)
+        static, people = self.static, self.people
+        if static is None or people is None:
+            return
+        if self._built is not static or self._gpu.get("people_list") is None \
+                or self._gpu["people_list"].count != people.count:
+            self._build(static)
+        if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
+            self._build_ground(static)
+        if self._fit_pending:
+            self.zoom_to_fit()
+        now = time.perf_counter()
+        xy = people.current_positions(now)
+        if self.follow and 0 <= self.selected_person < people.count:
+            self.camera.look_at(xy[self.selected_person, 0], xy[self.selected_person, 1] + PERSON_LIFT)
+        detail = sync.level_of_detail(self.camera.zoom, people.count)
+        self._update_people(xy, detail)
+        synced = time.perf_counter()
+        self._draw(ctx, xy, detail, now)
+        self.times.sync_ms = (synced - started) * 1000
+        self.times.draw_ms = (time.perf_counter() - synced) * 1000
+        self._frames += 1
+        if self._frames % 600 == 0:
+            ctx.gc()
+
+    def _update_people(self, xy: np.ndarray, detail: sync.Detail) -> None:
+        gpu, people, snapshot = self._gpu, self.people, self.snapshot
+        assert people is not None
+        if self._activity_dirty and snapshot is not None and len(snapshot.activity) == people.count:
+            act = np.clip(snapshot.activity.astype(np.int64), 0, len(gpu["icon_ids"]) - 1)
+            icons, dots, sprites = gpu["icons_list"], gpu["dots"], gpu["people_list"]
+            icons.tex[:] = gpu["icon_ids"][act]
+            # Indoors, an icon over the roof still says what they do; keep it, faded like the person.
+            icons.color[:, 3] = people.alpha
+            icons.touch(tex=True, color=True)
+            dots.color[: people.count, :3] = DOT_COLOURS[act]
+            dots.color[: people.count, 3] = people.alpha
+            dots.colours_changed()
+            sprites.color[:, 3] = people.alpha
+            sprites.touch(color=True)
+            self._activity_dirty = False
+        if detail.dots:
+            gpu["dots"].set_positions(xy, dy=PERSON_LIFT)
+        else:
+            gpu["people_list"].set_positions(xy, dy=PERSON_LIFT)
+            if detail.icons:
+                gpu["icons_list"].set_positions(xy, dy=PERSON_LIFT + 13)
+
+    def _draw(self, ctx: Any, xy: np.ndarray, detail: sync.Detail, now: float) -> None:
+        gpu, cam, static, people = self._gpu, self.camera, self.static, self.people
+        assert static is not None and people is not None
+        left, right, bottom, top = cam.world_rect()
+        ctx.projection_matrix = Mat4.orthogonal_projection(left, right, bottom, top, -100, 100)
+        ctx.view_matrix = Mat4()
+        minute = self.snapshot.minute_of_day if self.snapshot is not None else 12 * 60
+        night = sync.night_amount(minute)
+        tint = sync.tint(night, self.art.night_tint)
+        for name in ("ground", "day", "people_list", "icons_list"):
+            layer = gpu[name].list if isinstance(gpu[name], NumpySprites) else gpu[name]
+            if layer is not None:
+                layer.color = (*tint, 255)
+        far = cam.zoom < FAR_GROUND_ZOOM and gpu["ground"] is not None
+        if far:
+            # Far out: the quarter-size town pictures. Sampling the full-size ground scatters texel
+            # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
+            # sprites cost more than they show; a software rasterizer pays dearly for both.
+            gpu["ground_far"].color = (*tint, 255)
+            gpu["ground_far"].draw(pixelated=False)
+            if night > 0:
+                gpu["ground_far_night"].alpha = round(255 * night)
+                gpu["ground_far_night"].draw(pixelated=False)
+        else:
+            if gpu["ground"] is not None:
+                gpu["ground"].color = (*tint, 255)
+                gpu["ground"].draw(pixelated=cam.zoom >= 1.0)
+            gpu["day"].draw(pixelated=True)
+            if night > 0:
+                gpu["night"].alpha = round(255 * night)
+                gpu["night"].draw(pixelated=True)
+        if 0 <= self.selected_building < len(self._rects):
+            x0, y0, x1, y1 = (float(v) for v in self._rects[self.selected_building])
+            arcade.draw_lbwh_rectangle_outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW,
+                                               border_width=max(1.5, 2.5 / cam.zoom))
+        selected = self.selected_person
+        if 0 <= selected < len(xy):
+            ring = gpu["ring_list"][0]
+            ring.position = (float(xy[selected, 0]), float(xy[selected, 1]) + PERSON_LIFT - 1)
+            ring.scale = max(1.0, 12.0 / (20 * cam.zoom))
+            gpu["ring_list"].draw(pixelated=True)
+        if not self.show_people:
+            pass
+        elif detail.dots:
+            # A little bigger than a pixel at any zoom, in framebuffer pixels.
+            gpu["dots"].draw(size_px=(2.0 if people.count > 2000 else 3.0) * self.pixel_ratio)
+        else:
+            gpu["people_list"].draw(pixelated=True)
+            if detail.icons:
+                gpu["icons_list"].draw(pixelated=True)
+        self._draw_labels(xy, detail, now)
+
+    def _labels(self, pool: LabelPool, keys: list, anchors: np.ndarray, lift_px: float,
+                alpha: np.ndarray | None = None, shift_tail: bool = False) -> None:
+        """Show labels best-first, dropping any that would overlap one already placed."""
+        zoom, scale = self.camera.zoom, self.pixel_ratio
+        if not keys:
+            pool.hide()
+            return
+        sizes = np.array([pool.screen_size(k, scale) for k in keys], dtype=np.float64) / zoom
+        anchors = anchors.astype(np.float64)
+        if shift_tail:  # a bubble's tail is at its lower left: shift it to point at the speaker
+            anchors[:, 0] += sizes[:, 0] / 2 - 6 / zoom
+        bottom = anchors[:, 1] + lift_px / zoom
+        boxes = np.column_stack((anchors[:, 0] - sizes[:, 0] / 2, bottom, anchors[:, 0] + sizes[:, 0] / 2,
+                                 bottom + sizes[:, 1]))
+        kept = sync.declutter(boxes, pad=2 / zoom)
+        pool.show([keys[i] for i in kept], anchors[kept].astype(np.float32), zoom, lift_px=lift_px, scale=scale,
+                  alpha=None if alpha is None else alpha[kept])
+        pool.draw()
+
+    def _draw_labels(self, xy: np.ndarray, detail: sync.Detail, now: float) -> None:
+        gpu, cam, people = self._gpu, self.camera, self.people
+        assert people is not None
+        rect = cam.world_rect()
+        head = PERSON_LIFT + (20 if detail.icons else 8)
+        # Speech first: bubbles win the space, then names, then building signs.
+        self.bubbles.expire(now)
+        bubbles: LabelPool = gpu["bubbles"]
+        active = [b for b in reversed(self.bubbles.active())
+                  if b.until - self.bubbles.seconds <= now and b.agent < len(xy)]
+        if detail.bubbles and active:
+            agents = np.array([b.agent for b in active])
+            visible = sync.in_view(xy[agents], rect, margin=40 / cam.zoom)
+            keys = [(b.agent, b.text) for b, v in zip(active, visible, strict=True) if v]
+            anchors = xy[agents[visible]].copy()
+            anchors[:, 1] += head + (14 / cam.zoom if detail.person_labels else 0)
+            self._labels(bubbles, keys, anchors, lift_px=1, shift_tail=True)
+            if bubbles.cached > 4 * BUBBLES:
+                live = set(keys)
+                bubbles.forget([k for k in bubbles.cached_keys() if k not in live][: 2 * BUBBLES])
+        else:
+            bubbles.hide()
+        names: LabelPool = gpu["person_labels"]
+        if detail.person_labels:
+            outdoors = people.alpha == 255
+            chosen = sync.choose_labels(xy, rect, PERSON_LABELS, eligible=outdoors | (cam.zoom >= 3.0),
+                                        always=self.selected_person)
+            anchors = xy[chosen].copy()
+            anchors[:, 1] += head
+            self._labels(names, [int(i) for i in chosen], anchors, lift_px=0, alpha=people.alpha[chosen])
+        elif 0 <= self.selected_person < len(xy):
+            anchors = xy[[self.selected_person]].copy()
+            anchors[:, 1] += head
+            self._labels(names, [self.selected_person], anchors, lift_px=1)
+        else:
+            names.hide()
+        signs: LabelPool = gpu["building_labels"]
+        if detail.building_labels and len(self._rects):
+            centres = np.column_stack(((self._rects[:, 0] + self._rects[:, 2]) / 2, self._rects[:, 1] + 2))
+            chosen = sync.choose_labels(centres, rect, BUILDING_LABELS, always=self.selected_building)
+            self._labels(signs, [int(i) for i in chosen], centres[chosen], lift_px=0)
+        else:
+            signs.hide()

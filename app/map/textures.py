@@ -1,0 +1,176 @@
+"""Pillow images for the map: the terrain picture, building faces, name labels, bubbles.
+
+Everything here is CPU work on Pillow/numpy images; :mod:`app.map.layers` turns
+them into arcade textures. Text is drawn with a font that ships inside arcade,
+so labels look the same on every machine, fonts installed or not.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from app.art import BUILDING_KEYS, TERRAIN_KEYS, Art
+
+OUTLINE = (36, 27, 47, 255)  # the art's outline colour
+CREAM = (251, 248, 240, 255)
+LABEL_FONT_PX = 11
+# Subtle per-district tints laid over the grass so districts read apart (alpha 0..255).
+DISTRICT_TINTS = [(255, 214, 140), (150, 210, 255), (255, 170, 190), (190, 255, 170), (220, 190, 255),
+                  (255, 240, 160), (160, 255, 230), (255, 200, 150)]
+DISTRICT_TINT_ALPHA = 0.07
+
+
+def font_path(bold: bool = False) -> Path:
+    # find_spec, not import: app.map.boot must choose the backend before arcade is imported.
+    spec = importlib.util.find_spec("arcade")
+    base = Path(spec.origin if spec and spec.origin else ".").parent / "resources" / "system" / "fonts" / "ttf" / "Liberation"
+    return base / ("Liberation_Sans_Bold.ttf" if bold else "Liberation_Sans_Regular.ttf")
+
+
+@lru_cache(maxsize=8)
+def _font(px: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype(str(font_path(bold)), px)
+    except OSError:
+        return ImageFont.load_default()
+
+
+def _tile_hash(h: int, w: int) -> np.ndarray:
+    """A fixed per-tile pseudo-random number (variant choice must not flicker between runs)."""
+    y, x = np.mgrid[0:h, 0:w].astype(np.uint32)
+    v = (x * np.uint32(73856093)) ^ (y * np.uint32(19349663))
+    v ^= v >> np.uint32(13)
+    v *= np.uint32(1274126177)
+    return v ^ (v >> np.uint32(16))
+
+
+def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> Image.Image:
+    """The whole ground as one picture (one texture, one draw call), row 0 at the top."""
+    h, w = terrain.shape
+    t = art.tile_size
+    tiles: list[np.ndarray] = []
+    first: list[int] = []
+    counts: list[int] = []
+    for key in TERRAIN_KEYS:
+        first.append(len(tiles))
+        variants = [np.asarray(img.resize((t, t)) if img.size != (t, t) else img) for img in art.terrain[key]]
+        tiles.extend(variants)
+        counts.append(len(variants))
+    stack = np.stack(tiles)  # (k, t, t, 4)
+    kinds = np.clip(terrain.astype(np.int64), 0, len(TERRAIN_KEYS) - 1)
+    first_arr, count_arr = np.array(first), np.array(counts)
+    index = first_arr[kinds] + (_tile_hash(h, w) % count_arr[kinds])
+    picture = stack[index]  # (h, w, t, t, 4)
+    picture = picture.transpose(0, 2, 1, 3, 4).reshape(h * t, w * t, 4).copy()
+    if district_map is not None and district_map.shape == terrain.shape:
+        _tint_districts(picture, terrain, district_map, t)
+    return Image.fromarray(picture)  # (h, w, 4) uint8 is RGBA
+
+
+def _tint_districts(picture: np.ndarray, terrain: np.ndarray, district_map: np.ndarray, t: int) -> None:
+    """Multiply grass and forest by a faint per-district colour, in place (integer maths, per tile)."""
+    grassy = (terrain == 0) | (terrain == 5)
+    ids = np.where(grassy, district_map.astype(np.int64), -1)
+    if (ids < 0).all():
+        return
+    tints = np.array(DISTRICT_TINTS, dtype=np.float32)
+    factor = 1.0 - DISTRICT_TINT_ALPHA + DISTRICT_TINT_ALPHA * tints / 255.0  # (k, 3), close to 1
+    per_tile = np.where((ids >= 0)[..., None], factor[np.maximum(ids, 0) % len(tints)], 1.0)  # (h, w, 3)
+    mult = np.round(per_tile * 256).astype(np.uint16)
+    h, w = terrain.shape
+    tiles = picture.reshape(h, t, w, t, 4)
+    rgb = tiles[..., :3].astype(np.uint16)
+    rgb *= mult[:, None, :, None, :]
+    tiles[..., :3] = (rgb >> 8).astype(np.uint8)
+
+
+def building_image(art: Art, kind: int, width_tiles: int, height_tiles: int, night: bool) -> Image.Image:
+    """A building's face for its footprint; tileable art (parks) repeats instead of stretching."""
+    key = BUILDING_KEYS[kind] if 0 <= kind < len(BUILDING_KEYS) else "home"
+    source = (art.buildings_night if night else art.buildings_day)[key]
+    t = art.tile_size
+    size = (max(1, width_tiles) * t, max(1, height_tiles) * t)
+    if key in art.tileable:
+        out = Image.new("RGBA", size)
+        for y in range(0, size[1], source.height):
+            for x in range(0, size[0], source.width):
+                out.paste(source, (x, y))
+        return out
+    return source if source.size == size else source.resize(size, Image.Resampling.NEAREST)
+
+
+def label_image(text: str, bold: bool = False, pill: bool = False, scale: float = 1.0) -> Image.Image:
+    """A name label: cream text with a dark outline (on a dark pill for building names)."""
+    px = max(6, round(LABEL_FONT_PX * scale))
+    font = _font(px, bold)
+    stroke = 0 if pill else max(1, round(2 * scale))
+    left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
+    pad_x, pad_y = (round(5 * scale), round(2 * scale)) if pill else (1, 1)
+    w, h = right - left + 2 * pad_x, bottom - top + 2 * pad_y
+    image = Image.new("RGBA", (max(1, w), max(1, h)), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if pill:
+        draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=max(2, h // 3), fill=(36, 27, 47, 190))
+    draw.text((pad_x - left, pad_y - top), text, font=font, fill=CREAM, stroke_width=stroke, stroke_fill=OUTLINE)
+    return image
+
+
+def bubble_image(art: Art, text: str, scale: float = 1.0) -> Image.Image:
+    """A speech bubble: the art's bubble, nine-sliced around the text, tail at the bottom left."""
+    font = _font(max(6, round(10 * scale)), False)
+    left, top, right, bottom = font.getbbox(text)
+    s_left, s_top, s_right, s_bottom = art.bubble_slice
+    src = art.bubble
+    k = max(1, round(scale))  # the bubble art is scaled by whole pixels only
+    src = src.resize((src.width * k, src.height * k), Image.Resampling.NEAREST)
+    s_left, s_top, s_right, s_bottom = s_left * k, s_top * k, s_right * k, s_bottom * k
+    inner_w = max(right - left + 6 * k, src.width - s_left - s_right)
+    inner_h = max(bottom - top + 4 * k, src.height - s_top - s_bottom)
+    w, h = s_left + inner_w + s_right, s_top + inner_h + s_bottom
+    out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    xs = [(0, s_left, 0, s_left), (s_left, src.width - s_right, s_left, s_left + inner_w),
+          (src.width - s_right, src.width, s_left + inner_w, w)]
+    ys = [(0, s_top, 0, s_top), (s_top, src.height - s_bottom, s_top, s_top + inner_h),
+          (src.height - s_bottom, src.height, s_top + inner_h, h)]
+    for sx0, sx1, dx0, dx1 in xs:
+        for sy0, sy1, dy0, dy1 in ys:
+            if sx1 <= sx0 or sy1 <= sy0 or dx1 <= dx0 or dy1 <= dy0:
+                continue
+            piece = src.crop((sx0, sy0, sx1, sy1)).resize((dx1 - dx0, dy1 - dy0), Image.Resampling.NEAREST)
+            out.paste(piece, (dx0, dy0))
+    text_x = s_left + (inner_w - (right - left)) // 2 - left
+    text_y = s_top + (inner_h - (bottom - top)) // 2 - top
+    ImageDraw.Draw(out).text((text_x, text_y), text, font=font, fill=OUTLINE)
+    return out
+
+
+class ImageCache:
+    """A small LRU of rendered text images keyed by what they show."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._items: OrderedDict[object, object] = OrderedDict()
+
+    def get(self, key: object) -> object | None:
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item
+
+    def put(self, key: object, item: object) -> list[object]:
+        """Store ``item``; returns what was evicted (the caller frees GPU space for it)."""
+        self._items[key] = item
+        self._items.move_to_end(key)
+        evicted = []
+        while len(self._items) > self.limit:
+            evicted.append(self._items.popitem(last=False)[1])
+        return evicted
+
+    def __len__(self) -> int:
+        return len(self._items)

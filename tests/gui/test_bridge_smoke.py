@@ -1,0 +1,60 @@
+"""The engine bridge against a real engine, and the --smoke-test command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from app.bridge import EngineBridge
+from engine import api
+from engine.contracts import CommandApplied, CommandRejected, SaveWorld, SetSpeed, Step
+
+from .conftest import wait_until
+
+
+def test_bridge_relays_snapshots_events_and_answers(app_qt, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    handle = api.EngineHandle(api.new_world(12, 1, "village"))
+    bridge = EngineBridge(interval_ms=10)
+    snapshots, batches, answers, saved, failed = [], [], [], [], []
+    bridge.snapshot_changed.connect(snapshots.append)
+    bridge.events_arrived.connect(batches.append)
+    bridge.command_answered.connect(answers.append)
+    bridge.world_saved.connect(saved.append)
+    bridge.save_failed.connect(lambda p, r: failed.append((p, r)))
+    handle.start()
+    try:
+        bridge.attach(handle)
+        wait_until(lambda: snapshots, 10, "a first snapshot")
+        speed = bridge.send(SetSpeed(ticks_per_second=0))
+        step = bridge.send(Step(ticks=5))
+        wait_until(lambda: bridge.latest.tick >= 5, 10, "five ticks")
+        assert [s.tick for s in snapshots] == sorted(s.tick for s in snapshots)
+        bad = bridge.send(Step(ticks=0))
+        good = bridge.send(SaveWorld(path=str(tmp_path / "w.town")))
+        broken = bridge.send(SaveWorld(path=str(tmp_path / "missing" / "dir" / "w.town")))
+        wait_until(lambda: len(answers) >= 5, 10, "answers to every command")
+        by_id = {a.command_id: a for a in answers}
+        assert isinstance(by_id[speed], CommandApplied) and isinstance(by_id[step], CommandApplied)
+        assert isinstance(by_id[bad], CommandRejected)
+        assert isinstance(by_id[good], CommandApplied) and saved == [str(tmp_path / "w.town")]
+        if isinstance(by_id[broken], CommandRejected):
+            assert failed and failed[0][0].endswith("w.town")
+        assert sum(len(b) for b in batches) > 0
+    finally:
+        bridge.detach()
+        handle.stop()
+
+
+def test_smoke_test_command(worlds, tmp_path, app_qt) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, TOWNSFOLK_CONFIG_DIR=str(tmp_path / "cfg"))
+    env.pop("TOWNSFOLK_MAP_BACKEND", None)  # the backend the app picks by itself
+    result = subprocess.run([sys.executable, "-m", "app", "--smoke-test", str(out), "--world", str(worlds["town"]),
+                             "--ticks", "20"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert out.is_file() and out.stat().st_size > 10_000
+    assert "smoke test ok" in result.stdout
+    failing = subprocess.run([sys.executable, "-m", "app", "--smoke-test", str(tmp_path / "no.png"), "--world",
+                              str(worlds["broken"])], env=env, capture_output=True, text=True, timeout=120)
+    assert failing.returncode == 1 and "broken.town" in failing.stderr
