@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from app import formatting as fmt
 from app.bridge import EngineBridge
 from app.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
-from app.docks.timeline import start_minute_of
+from app.docks.timeline import kept_until, start_minute_of
 from app.event_store import EventStore
 from app.loader import Loaded, WorldLoader
 from app.main_window import MainWindow
@@ -30,7 +30,7 @@ from app.thinking import Thinking
 from app.time_controls import TimeControls
 from app.user_paths import is_recovery_copy, needs_save_as, worlds_dir
 from engine import api
-from engine.contracts import Event, Pause, Play, SaveWorld, SetSpeed, Step, Watch, WorldSnapshot
+from engine.contracts import Event, Pause, Play, SaveWorld, SetSpeed, Step, TimeJumped, Watch, WorldSnapshot
 
 log = logging.getLogger(__name__)
 WORLD_FILTER = "Townsfolk worlds (*.town);;All files (*)"
@@ -303,6 +303,9 @@ class Controller(QObject):
 
     def _on_events(self, events: list[Event]) -> None:
         w = self.window
+        for event in events:
+            if isinstance(event, TimeJumped) and event.reason in ("switch", "fork"):
+                w.event_log.drop_after(kept_until(w.timeline.timeline, event))
         w.map_view.add_events(events)
         w.event_log.add_events(events)
         w.timeline.add_events(events)

@@ -38,6 +38,13 @@ class EventStore:
     def for_person(self, person: int) -> list[Event]:
         return list(self.by_person.get(person, ()))
 
+    def drop_after(self, tick: int) -> None:
+        """Forget what happened after ``tick`` (the future of a line we left)."""
+        kept = [e for e in self.events if e.tick <= tick]
+        self.events = deque(kept, maxlen=self.events.maxlen)
+        for person, history in list(self.by_person.items()):
+            self.by_person[person] = deque((e for e in history if e.tick <= tick), maxlen=self.per_person)
+
     def clear(self) -> None:
         self.events.clear()
         self.by_person.clear()

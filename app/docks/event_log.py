@@ -79,6 +79,11 @@ class EventLogModel(QAbstractListModel):
         self.store.add(events)
         self.endInsertRows()
 
+    def drop_after(self, tick: int) -> None:
+        self.beginResetModel()
+        self.store.drop_after(tick)
+        self.endResetModel()
+
     def reset(self, static: StaticWorld | None) -> None:
         self.beginResetModel()
         self.store.clear()
@@ -141,6 +146,10 @@ class EventLogDock(QWidget):
     def set_world(self, static: StaticWorld, tick_seconds: int, start_minute: int) -> None:
         self.model.reset(static)
         self.model.tick_seconds, self.model.start_minute = tick_seconds, start_minute
+
+    def drop_after(self, tick: int) -> None:
+        """A branch was left: its future is not part of the line shown now."""
+        self.model.drop_after(tick)
 
     def add_events(self, events: list[Event]) -> None:
         self.model.append(events)

@@ -98,6 +98,14 @@ def shared_until(branches: tuple[BranchView, ...], a: int, b: int) -> int:
     return tick
 
 
+def kept_until(timeline: TimelineView | None, event: TimeJumped) -> int:
+    """After ``event`` (a fork or a branch switch), what was seen up to this tick still holds."""
+    keep = event.tick
+    if timeline is not None and event.reason == "switch":
+        keep = min(keep, shared_until(timeline.branches, timeline.current, event.branch))
+    return keep
+
+
 class TimelineDock(QWidget):
     seek_requested = Signal(int, bool)  # tick, exact
 
@@ -280,9 +288,7 @@ class TimelineDock(QWidget):
         """After a switch or a fork, marks of the old line's future no longer belong on screen."""
         if event.reason not in ("switch", "fork"):
             return
-        keep = event.tick
-        if self.timeline is not None and event.reason == "switch":
-            keep = min(keep, shared_until(self.timeline.branches, self.timeline.current, event.branch))
+        keep = kept_until(self.timeline, event)
         if any(e.tick > keep for e in self._events):
             self._events = [e for e in self._events if e.tick <= keep]
             self._strip_dirty = True

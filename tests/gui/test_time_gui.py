@@ -95,3 +95,14 @@ def test_playing_from_the_past_branches_and_the_dock_switches_renames(controller
     _settle(controller, head, "main's head")
     wait_until(lambda: table.item(dock.row_of(main.id), 0).font().bold(), 5, "main shown as current")
     assert len(controller.bridge.latest.timeline.branches) == 2
+
+
+def test_event_store_forgets_the_future_of_a_line_it_left():
+    from app.event_store import EventStore
+    from engine.contracts import Arrived
+
+    store = EventStore()
+    store.add([Arrived(tick, 1, 2) for tick in range(10)])
+    store.drop_after(4)
+    assert [e.tick for e in store.events] == [0, 1, 2, 3, 4]
+    assert [e.tick for e in store.for_person(1)] == [0, 1, 2, 3, 4]
