@@ -21,6 +21,7 @@ from engine.contracts.snapshots import WorldSnapshot
 from engine.edits import codec as edit_codec
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
+from engine.llm.hosts import normalise_host as _normalise_host
 from engine.memory.types import MemoryStore
 from engine.persistence import memory_files
 from engine.persistence.errors import WorldFileError
@@ -59,6 +60,7 @@ __all__ = [
     "import_personas",
     "import_tiled",
     "new_world",
+    "normalise_host",
     "open_world",
     "probe_llm",
     "read_meta",
@@ -143,6 +145,11 @@ def import_personas(world: World, folder: str | Path) -> list[str]:
         state["relationships"] = world.relationships.get_state()
         world.sim_state = state_codec.encode(state)
     return [world.people[i].name for i in ids]
+
+
+def normalise_host(text: str) -> str:
+    """A model server address as Townsfolk will use it (raises ValueError, with why, if it is not one)."""
+    return _normalise_host(text)
 
 
 def probe_llm(config: LLMConfig) -> Health:

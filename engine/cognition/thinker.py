@@ -330,12 +330,17 @@ class Thinker:
                 self._health = Health(READY, "thinking on the language model")
             self._down_since = None
 
+    def probe_now(self) -> None:
+        """Ask the backend's health in the background (after a settings change)."""
+        if self.backend is not None and self._pool is not None and self._probe is None:
+            self._probe = self._pool.submit(self.backend.health)
+
     def _check_probe(self) -> None:
         """While down, ask the backend's health now and then, off the engine thread."""
-        if self._down_since is None or self.backend is None or self._pool is None:
+        if self.backend is None or self._pool is None:
             return
         if self._probe is None:
-            if time.monotonic() - self._down_since >= self.probe_every_s:
+            if self._down_since is not None and time.monotonic() - self._down_since >= self.probe_every_s:
                 self._probe = self._pool.submit(self.backend.health)
             return
         if not self._probe.done():

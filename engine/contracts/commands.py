@@ -77,6 +77,7 @@ class QueryMemories(Command):
     limit: int = 50
     offset: int = 0
     kind: str = ""  # only this kind (e.g. "reflection"); empty: all
+    ids: tuple[int, ...] = ()  # just these memories (e.g. a reflection's evidence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ class MindReport(Event):
     actions_hour: int
     reflections: int
     importance_since_reflection: float
+    reflection_threshold: float = 150.0  # importance that triggers the next reflection
 
 
 @dataclass(frozen=True, slots=True)

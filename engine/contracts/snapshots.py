@@ -116,6 +116,8 @@ class LLMStatusView:
     fallbacks: int = 0
     cache_hits: int = 0
     minds: int = 0  # how many people can think
+    model: str = ""  # the chat model asked (empty with the rule brain)
+    hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,7 @@ class EngineThread:
 
     def _llm_status_unchanged(self) -> bool:
         latest = self.outbox.latest()
-        current = queries.llm_status(self.sim.cognition, self.llm.brain)
+        current = queries.llm_status(self.sim.cognition, self.llm.brain, self.llm.model, self.llm.hosts)
         return latest is not None and (latest.llm.state, latest.llm.message) == (current.state, current.message)
 
     def publish(self, events: list[Event]) -> None:
@@ -158,7 +158,7 @@ class EngineThread:
         if len(self._tick_times) >= 2:
             span = self._tick_times[-1] - self._tick_times[0]
             tps = (len(self._tick_times) - 1) / span if span > 0 else 0.0
-        llm = queries.llm_status(self.sim.cognition, self.llm.brain)
+        llm = queries.llm_status(self.sim.cognition, self.llm.brain, self.llm.model, self.llm.hosts)
         timeline = self.sim.world.timeline
         if (self._timeline_view.version, self._timeline_view.head) != (timeline.version, timeline.head):
             self._timeline_view = queries.timeline_view(timeline)
@@ -302,5 +302,6 @@ class EngineThread:
                              temperature=command.temperature, budget_per_hour=command.budget_per_hour,
                              timeout_s=command.timeout_s)
         self.sim.pending_cognition_state = state
-        attach_cognition(self.sim, self.llm, self.memory, mode="live", max_minds=self.max_minds)
+        cognition = attach_cognition(self.sim, self.llm, self.memory, mode="live", max_minds=self.max_minds)
+        cognition.ctx.thinker.probe_now()  # say at once when the new server is not there, not at the next tick
         return f"thinking with {command.brain}" + (f" ({command.model})" if command.brain == "ollama" else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.cognition import reflection
 from engine.cognition.cognition import Cognition
 from engine.cognition.mind import PlanStep
 from engine.contracts.commands import QueryMemories, QueryMind, QueryThoughts
@@ -34,27 +35,55 @@ def mind_report(cognition: Cognition | None, command: QueryMind, tick: int) -> M
     return MindReport(
         tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes), _steps(mind.hours),
         _steps(mind.actions[mind.next_action:]), mind.actions_hour, mind.reflections,
-        round(mind.importance_since_reflection, 1),
+        round(mind.importance_since_reflection, 1), reflection.THRESHOLD,
     )
 
 
+PAGE = 500
+MAX_MATCHES = 10_000
+
+
 def memories(cognition: Cognition | None, command: QueryMemories, tick: int) -> MemoriesResult:
+    """A page of one person's memories: newest first, or matching words, or ranked by meaning, or by id.
+
+    ``total`` counts what matched (all of them, for browsing), so the inspector can page and say "N found".
+    """
     if cognition is None:
         return MemoriesResult(tick, command.id, command.agent, command.text, command.semantic, 0, ())
     store = cognition.ctx.memory
-    limit = max(1, min(command.limit, 500))
+    limit = max(1, min(command.limit, PAGE))
+    offset = max(0, command.offset)
+    wanted = (lambda m: m.kind == command.kind) if command.kind else (lambda m: True)
+    if command.ids:
+        found = [m for m in store.get(list(command.ids)) if m.agent == command.agent and wanted(m)]
+        return MemoriesResult(tick, command.id, command.agent, "", False, len(found), tuple(_view(m) for m in found))
     if command.text and command.semantic:
         # Browsing must not change what a person recalls next: no last-access update.
-        scored = store.retrieve(command.agent, command.text, tick, k=limit, update_access=False)
-        views = tuple(_view(s.memory, s.score) for s in scored)
-    elif command.text:
-        views = tuple(_view(m) for m in store.search_text(command.agent, command.text, limit))
+        scored = [s for s in store.retrieve(command.agent, command.text, tick, k=offset + limit, update_access=False)
+                  if wanted(s.memory)]
+        views = tuple(_view(s.memory, s.score) for s in scored[offset:])
+        return MemoriesResult(tick, command.id, command.agent, command.text, True, len(scored), views)
+    if command.text:
+        matches = [m for m in store.search_text(command.agent, command.text, MAX_MATCHES) if wanted(m)]
+    elif command.kind:
+        matches = [m for m in _all(store, command.agent) if wanted(m)]
     else:
-        views = tuple(_view(m) for m in store.all_for(command.agent, limit, command.offset))
-    if command.kind:
-        views = tuple(v for v in views if v.kind == command.kind)
-    return MemoriesResult(tick, command.id, command.agent, command.text, command.semantic,
-                          store.count(command.agent), views)
+        page = store.all_for(command.agent, limit, offset)
+        return MemoriesResult(tick, command.id, command.agent, "", False, store.count(command.agent),
+                              tuple(_view(m) for m in page))
+    views = tuple(_view(m) for m in matches[offset : offset + limit])
+    return MemoriesResult(tick, command.id, command.agent, command.text, False, len(matches), views)
+
+
+def _all(store, agent: int):  # type: ignore[no-untyped-def]
+    """Every memory of ``agent``, newest first, a page at a time (up to MAX_MATCHES)."""
+    offset = 0
+    while offset < MAX_MATCHES:
+        page = store.all_for(agent, PAGE, offset)
+        if not page:
+            return
+        yield from page
+        offset += len(page)
 
 
 def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
@@ -69,13 +98,14 @@ def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
     return ThoughtsResult(tick, command.id, command.agent, tuple(picked))
 
 
-def llm_status(cognition: Cognition | None, brain: str) -> LLMStatusView:
+def llm_status(cognition: Cognition | None, brain: str, model: str = "", hosts: tuple[str, ...] = ()) -> LLMStatusView:
     if cognition is None:
         return LLMStatusView(brain, "off", "rule brain")
     status = cognition.status()
     s = status.stats
+    shown_model = model if brain != "rule" else ""
     return LLMStatusView(brain, status.state, status.message, status.queued, s["calls"], s["tokens"], s["failures"],
-                         s["fallbacks"], s["cache_hits"], len(cognition.ctx.minds))
+                         s["fallbacks"], s["cache_hits"], len(cognition.ctx.minds), shown_model, hosts)
 
 
 def timeline_view(timeline: Timeline) -> TimelineView:
