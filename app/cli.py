@@ -105,7 +105,9 @@ def _llm_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--model", default="llama3.2", help="the chat model (default llama3.2)")
     group.add_argument("--llm-budget", type=int, default=600, metavar="N", help="LLM calls per sim hour, town-wide")
     group.add_argument("--llm-timeout", type=float, default=60.0, metavar="S", help="seconds before a call gives up")
-    group.add_argument("--embedder", choices=("wordllama", "hashing"), help="memory embeddings (default wordllama)")
+    group.add_argument("--embedder", metavar="NAME",
+                       help="memory embeddings: wordllama (default, offline), hashing, or ollama:<model> "
+                            "(e.g. ollama:nomic-embed-text, on the --ollama-host servers)")
     group.add_argument("--minds", type=int, default=100, metavar="N", help="at most N people think on the LLM")
 
 

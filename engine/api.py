@@ -88,7 +88,7 @@ class EngineHandle:
         self._sim = Simulation(world, seed)
         memory = None
         if minds:
-            memory, _ = memory_files.open_scratch(world, self.path, embedder)
+            memory, _ = memory_files.open_scratch(world, self.path, embedder, llm)
         self._inbox = Inbox()
         self._outbox = Outbox()
         self._controller = StepController()
@@ -313,7 +313,7 @@ def run_headless(
     cognition = None
     memory = None
     if (llm is not None and llm.brain != "rule") or sim.pending_cognition_state is not None:
-        memory, _scratch = memory_files.open_scratch(world, world_path, embedder)
+        memory, _scratch = memory_files.open_scratch(world, world_path, embedder, llm)
         cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode="lockstep", max_minds=max_minds)
     machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
     if machine is not None and from_tick is not None:

@@ -19,7 +19,7 @@ from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import Event
 from engine.llm.backend import ChatRequest
 from engine.memory.importance import heuristic_importance
-from engine.memory.types import MemoryStore
+from engine.memory.types import MemoryStore, RetrievalWeights
 from engine.sim.clock import WEEKDAYS, Clock
 from engine.society.relationships import Relationships
 from engine.world.city import City
@@ -46,6 +46,7 @@ class MindContext:
     next_memory_id: int = 1
     events: list[Event] = field(default_factory=list)  # produced while applying answers this tick
     temperature: float = 0.7
+    weights: RetrievalWeights = field(default_factory=RetrievalWeights)  # recency / importance / relevance
 
     # -- memory --------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ class MindContext:
         return memory_id
 
     def recall(self, agent: int, query: str, tick: int, k: int = 8) -> list[str]:
-        return [s.memory.text for s in self.memory.retrieve(agent, query, tick, k=k)]
+        return [s.memory.text for s in self.memory.retrieve(agent, query, tick, k=k, weights=self.weights)]
 
     # -- asking the model ----------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ def ask_questions(ctx: MindContext, mind: Mind, tick: int) -> bool:
 def apply_questions(ctx: MindContext, mind: Mind, data: dict[str, Any], tick: int) -> None:
     evidence: dict[int, str] = {}
     for question in data["questions"]:
-        for scored in ctx.memory.retrieve(mind.agent, question, tick, k=EVIDENCE_PER_QUESTION):
+        for scored in ctx.memory.retrieve(mind.agent, question, tick, k=EVIDENCE_PER_QUESTION, weights=ctx.weights):
             evidence.setdefault(scored.memory.id, scored.memory.text)
     ids = list(evidence)[:100]
     if not ids or not ctx.may_ask(mind.agent, REFLECT, tick):

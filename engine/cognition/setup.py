@@ -11,7 +11,7 @@ from engine.cognition.context import MindContext
 from engine.cognition.thinker import PROBE_EVERY_S, Thinker
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
-from engine.memory.types import MemoryStore
+from engine.memory.types import MemoryStore, RetrievalWeights
 from engine.sim.simulation import Simulation
 
 DEFAULT_MAX_MINDS = 100
@@ -33,8 +33,9 @@ def attach_cognition(
     probe = float(llm.extra.get("probe_every_s", PROBE_EVERY_S))
     thinker = Thinker(backend, llm.model, llm.budget_per_hour, workers=workers, mode=mode, latency_ticks=latency_ticks,
                       probe_every_s=probe)
+    weights = RetrievalWeights(**llm.extra.get("retrieval", {}))  # e.g. {"recency": 0.5, "importance": 3}
     ctx = MindContext(sim.city, sim.people, sim.pop, sim.clock, sim.ties, sim.brain, memory, thinker,
-                      temperature=llm.temperature)
+                      temperature=llm.temperature, weights=weights)
     cognition = Cognition(ctx, choose_minds(len(sim.people), max_minds))
     sim.cognition = cognition
     pending = sim.pending_cognition_state

@@ -75,6 +75,8 @@ class LLMConfig:
     retries: int = 2  # extra tries for transient failures, with backoff
     temperature: float = 0.7
     budget_per_hour: int = 600  # LLM calls per sim hour across the town
+    # Tuning: "retrieval": RetrievalWeights fields (Park et al.'s released code used recency 0.5,
+    # importance 3, relevance 2); "probe_every_s"; backends read "seed", "api_key", "retry_base_s", ...
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -13,7 +13,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from engine.memory.embedders import make_embedder
+from engine.llm.backend import LLMConfig
+from engine.llm.factory import make_backend
+from engine.memory.embedders import Embedder, make_embedder
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
 from engine.world.model import World
@@ -37,12 +39,26 @@ def _lance():  # type: ignore[no-untyped-def]
     return LanceMemoryStore
 
 
-def open_scratch(world: World, world_path: str | Path | None, embedder: str | None = None) -> tuple[MemoryStore, Path]:
+def embedder_for(name: str, llm: LLMConfig | None = None) -> Embedder:
+    """``ollama:<model>`` embeds on the configured model servers; the others are offline."""
+    if not name.startswith("ollama:"):
+        return make_embedder(name)
+    model = name.split(":", 1)[1]
+    config = LLMConfig(brain="ollama", hosts=llm.hosts if llm else (), model=llm.model if llm else model,
+                       embed_model=model)
+    backend = make_backend(config)
+    assert backend is not None
+    return make_embedder(name, embed_fn=backend.embed)
+
+
+def open_scratch(
+    world: World, world_path: str | Path | None, embedder: str | None = None, llm: LLMConfig | None = None
+) -> tuple[MemoryStore, Path]:
     """A session's store: a private LanceDB copy of the world's memories (empty if it has none yet).
 
     LanceDB even for a new world, because checkpoints tag its versions: time travel needs them.
     """
-    chosen = make_embedder(embedder or embedder_of(world))
+    chosen = embedder_for(embedder or embedder_of(world), llm)
     source = memory_folder(world_path) if world_path else None
     if source is not None and not source.is_dir() and source.with_name(source.name + ".old").is_dir():
         source = source.with_name(source.name + ".old")  # a save died between its two renames

@@ -91,3 +91,13 @@ def wait(predicate, engine: api.EngineHandle | None = None, timeout: float = 30.
             engine.submit(Step(ticks=2))
         time.sleep(0.05)
     raise AssertionError("timed out")
+
+
+def test_memories_can_be_embedded_by_ollama(ollama_server, tmp_path):  # noqa: F811
+    world = api.open_world(WORLDS / "village.town")
+    config = LLMConfig(brain="ollama", hosts=(ollama_server.url,), timeout_s=5,
+                       extra={"retrieval": {"recency": 0.5, "importance": 3.0, "relevance": 2.0}})
+    summary = api.run_headless(world, 90, llm=config, embedder="ollama:nomic-embed-text")
+    api.save_world(world, tmp_path / "w.town", memory=summary.memory)
+    assert ollama_server.posts("/api/embed"), "nothing was embedded on the server"
+    assert api.open_world(tmp_path / "w.town").meta["embedder"] == "ollama:nomic-embed-text"
