@@ -23,11 +23,13 @@ from app.docks.timeline import kept_until, start_minute_of
 from app.event_store import EventStore
 from app.loader import Loaded, WorldLoader
 from app.main_window import MainWindow
+from app.map.tools import MapTools
 from app.resources import bundled_world
 from app.selection import BUILDING, PERSON, Selection
 from app.settings import Settings
 from app.thinking import Thinking
 from app.time_controls import TimeControls
+from app.undo import EditHistory, install_edit_menu
 from app.user_paths import is_recovery_copy, needs_save_as, worlds_dir
 from engine import api
 from engine.contracts import Event, Pause, Play, SaveWorld, SetSpeed, Step, TimeJumped, Watch, WorldSnapshot
@@ -51,6 +53,8 @@ class Controller(QObject):
         self.bridge = EngineBridge(self)
         self.loader = WorldLoader(self)
         self.thinking = Thinking(self.window, self.settings, self.bridge, self)
+        self.history = EditHistory(self.bridge, lambda text: self.window.statusBar().showMessage(text, 8000), self)
+        self.tools = MapTools(self.window.map_view, self.history.send)
         self.path: Path | None = None
         self.world_name = ""
         self.speed = 1.0
@@ -102,6 +106,10 @@ class Controller(QObject):
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
         w.closing.connect(self.shutdown)
+        install_edit_menu(w, self.history.stack, before=a.docks_menu)
+        w.map_view.tools = self.tools
+        w.palette.armed.connect(self.tools.arm)
+        self.tools.dropped.connect(w.palette.drop)
 
     def _restore_layout(self) -> None:
         geometry, state = self.settings.window_state()
@@ -171,6 +179,7 @@ class Controller(QObject):
         self.selection.clear()
         self.events.clear()
         self.window.inspector.reset_world()
+        self.history.clear()
         self._first_snapshot = True
         self._watched = -1
         loaded.handle.start()

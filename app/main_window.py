@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QW
 from app.actions import build_actions, build_menus, build_toolbar
 from app.docks.event_log import EventLogDock
 from app.docks.inspector import InspectorDock
+from app.docks.palette import PaletteDock
 from app.docks.social_graph import SocialGraphDock
 from app.docks.timeline import TimelineDock
 from app.event_store import EventStore
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
         self.graph = SocialGraphDock(selection)
         self.timeline = TimelineDock(selection)
         self.event_log = EventLogDock(selection, events)
+        self.palette = PaletteDock(self.map_view.scene.art)
         self.docks: dict[str, QDockWidget] = {}
         right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         for key, title, widget, area in (
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
             ("graph", "Social graph", self.graph, right),
             ("timeline", "Timeline", self.timeline, bottom),
             ("events", "Event log", self.event_log, bottom),
+            ("palette", "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name

@@ -68,6 +68,8 @@ def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
     t = art.tile_size
     faces: dict[tuple[int, int, int, bool], Any] = {}
     for b in static.buildings:
+        if b.removed:
+            continue
         for night, picture in ((False, far), (True, far_night)):
             key = (b.type, b.width, b.height, night)
             if key not in faces:
@@ -90,6 +92,7 @@ class Scene:
         self.selected_person = -1
         self.selected_building = -1
         self.follow = False
+        self.ghosts: list[tuple] = []  # god-mode tools: (left, bottom, width, height, rgba) in world px
         self.show_people = True  # off: the map without anyone on it (tests compare the two)
         self.times = FrameTimes()
         self.ctx: Any = None
@@ -122,6 +125,9 @@ class Scene:
         park = np.array([b.type == BuildingType.PARK for b in static.buildings], dtype=bool)
         self.people = sync.PeopleSync(h, park)
         self._rects = sync.building_rects(static.buildings, h)
+        for i, b in enumerate(static.buildings):
+            if b.removed:  # demolished: nothing to draw or pick, far off the map
+                self._rects[i] = (-1e6, -1e6, -1e6, -1e6)
         self.bubbles.clear()
         # Painting the ground picture takes ~0.1-0.6 s for a big town: do it off the GUI thread.
         self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, static)
@@ -211,6 +217,8 @@ class Scene:
         faces: dict[tuple[int, int, int, bool], Any] = {}
         day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
         for b, rect in zip(static.buildings, self._rects, strict=True):
+            if b.removed:
+                continue
             for is_night, layer in ((False, day), (True, night)):
                 key = (b.type, b.width, b.height, is_night)
                 if key not in faces:
@@ -363,6 +371,10 @@ class Scene:
             x0, y0, x1, y1 = (float(v) for v in self._rects[self.selected_building])
             arcade.draw_lbwh_rectangle_outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW,
                                                border_width=max(1.5, 2.5 / cam.zoom))
+        for left, bottom, width, height, rgba in self.ghosts:
+            arcade.draw_lbwh_rectangle_filled(left, bottom, width, height, rgba)
+            arcade.draw_lbwh_rectangle_outline(left, bottom, width, height, rgba[:3],
+                                               border_width=max(1.0, 1.5 / cam.zoom))
         selected = self.selected_person
         if 0 <= selected < len(xy):
             ring = gpu["ring_list"][0]

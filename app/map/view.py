@@ -47,6 +47,7 @@ class MapView(QWidget):
         self._dragging = False
         self._dirty = True
         self._hover_at = 0.0
+        self.tools = None  # app.map.tools.MapTools, set by the controller: offered every event first
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -156,6 +157,8 @@ class MapView(QWidget):
         if watched is not self.host:
             return False
         kind = event.type()
+        if self.tools is not None and self.tools.handle(event):
+            return True
         if kind == QEvent.Type.MouseButtonPress:
             return self._mouse_press(event)  # type: ignore[arg-type]
         if kind == QEvent.Type.MouseMove:

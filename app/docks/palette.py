@@ -1,0 +1,102 @@
+"""The Palette dock: building types and terrain brushes. Choosing one arms a map tool.
+
+Emits ``armed(kind, value)``: ("building", "cafe"), ("terrain", Terrain value) or
+("none", None) when the choice is dropped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from engine.contracts import BuildingType, Terrain
+
+BUILDINGS = tuple(t.name.lower() for t in BuildingType)  # home, apartment, ..., town_hall
+BRUSHES = (("Road", Terrain.ROAD), ("Grass", Terrain.GRASS), ("Water", Terrain.WATER), ("Plaza", Terrain.PLAZA),
+           ("Sand", Terrain.SAND), ("Forest", Terrain.FOREST))
+BRUSH_COLOURS = {Terrain.GRASS: (120, 170, 80), Terrain.WATER: (70, 130, 200), Terrain.ROAD: (150, 140, 130),
+                 Terrain.PLAZA: (215, 200, 170), Terrain.SAND: (230, 210, 140), Terrain.FOREST: (50, 110, 60)}
+KIND_ROLE = Qt.ItemDataRole.UserRole
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _swatch(rgb: tuple[int, int, int]) -> QIcon:
+    pixmap = QPixmap(20, 20)
+    pixmap.fill(QColor(*rgb))
+    return QIcon(pixmap)
+
+
+def _building_icon(art, name: str) -> QIcon | None:  # type: ignore[no-untyped-def]
+    image = getattr(art, "buildings_day", {}).get(name) if art is not None else None
+    if image is None:
+        return None
+    rgba = image.convert("RGBA")
+    data = rgba.tobytes()
+    qimage = QImage(data, rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888).copy()
+    return QIcon(QPixmap.fromImage(qimage))
+
+
+class PaletteDock(QWidget):
+    armed = Signal(str, object)
+
+    def __init__(self, art=None, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setObjectName("paletteList")
+        self.setMinimumWidth(160)
+        self.list.setIconSize(self.list.iconSize().expandedTo(QPixmap(24, 24).size()))
+        hint = QLabel("Pick, then click the map. Esc or right click drops it; Ctrl+Z undoes.")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.list)
+        layout.addWidget(hint)
+        self._header("Buildings")
+        for name in BUILDINGS:
+            self._item(name.replace("_", " ").capitalize(), "building", name, _building_icon(art, name))
+        self._header("Terrain")
+        for label, terrain in BRUSHES:
+            self._item(label, "terrain", int(terrain), _swatch(BRUSH_COLOURS[terrain]))
+        self._item("Eraser (grass)", "terrain", int(Terrain.GRASS), _swatch(BRUSH_COLOURS[Terrain.GRASS]))
+        self.list.currentItemChanged.connect(self._on_current)
+
+    def _header(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        self.list.addItem(item)
+
+    def _item(self, text: str, kind: str, value: object, icon: QIcon | None) -> None:
+        item = QListWidgetItem(text)
+        item.setData(KIND_ROLE, kind)
+        item.setData(VALUE_ROLE, value)
+        if icon is not None:
+            item.setIcon(icon)
+        self.list.addItem(item)
+
+    def find(self, kind: str, value: object) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(KIND_ROLE) == kind and item.data(VALUE_ROLE) == value:
+                return item
+        return None
+
+    def choose(self, kind: str, value: object) -> None:
+        item = self.find(kind, value)
+        if item is not None:
+            self.list.setCurrentItem(item)
+
+    def drop(self) -> None:
+        """Nothing chosen (the map went back to selecting)."""
+        if self.list.currentItem() is not None:
+            self.list.setCurrentItem(None)  # type: ignore[arg-type]
+        self.list.clearSelection()
+
+    def _on_current(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is None or item.data(KIND_ROLE) is None:
+            self.armed.emit("none", None)
+        else:
+            self.armed.emit(item.data(KIND_ROLE), item.data(VALUE_ROLE))
