@@ -68,7 +68,7 @@ class TimeMachine:
             self.memory.flush()
             tag = f"cp-{checkpoint_id}"
             self.memory.tag(tag, replace=True)
-        done = sum(1 for ev in _edits(self.timeline.line_events()) if ev.tick == self.sim.tick)
+        done = self._edits_at_current_tick()
         checkpoint = self.timeline.add_checkpoint(
             self.sim.tick, kind, name, state_codec.compress(packed), tag, state_codec.digest_packed(packed), done
         )
@@ -79,6 +79,15 @@ class TimeMachine:
             self.timeline.checkpoints = kept
             self.timeline.version += 1
         return checkpoint
+
+    def _edits_at_current_tick(self) -> int:
+        """Edits already made at this tick: the tail of the current line (no need to walk all history)."""
+        tick, done = self.sim.tick, 0
+        for event in reversed(self.sim.world.history):
+            if event.tick < tick:
+                break
+            done += isinstance(event, EditMade) and event.tick == tick
+        return done
 
     def _forget_tags(self, checkpoints: list[Checkpoint]) -> None:
         untag = getattr(self.memory, "untag", None)
