@@ -9,7 +9,6 @@ engine's own parser (only ``engine.api`` and ``engine.contracts``).
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass, field, replace
 
 from app.settings import Settings
@@ -22,7 +21,6 @@ BRAINS = (
     ("fake", "Fake model (for testing)"),
 )
 DEFAULT_HOST = "http://127.0.0.1:11434"
-OPENAI_PREFIX = "openai+"
 EMBEDDER_KEY = "minds/embedder"  # advanced: "" lets the world decide (wordllama unless it says otherwise)
 
 
@@ -106,42 +104,9 @@ def load_embedder(settings: Settings) -> str | None:
     return value or None
 
 
-def host_kind(text: str) -> str:
-    """"openai" for an address ending in /v1 (or written openai+...), else "ollama"."""
-    text = text.strip()
-    if text.lower().startswith(OPENAI_PREFIX):
-        return "openai"
-    return "openai" if text.rstrip("/").lower().endswith("/v1") else "ollama"
-
-
-def host_problem(text: str) -> str | None:
-    """Why ``text`` is not a server address, in words; None if it is one.
-
-    Accepts what Ollama's own client accepts: "localhost", ":8080", "example.com:11434",
-    "http(s)://host[:port][/path]", and "openai+http://..." for OpenAI-compatible servers.
-    """
-    raw = text.strip()
-    if raw.lower().startswith(OPENAI_PREFIX):
-        raw = raw[len(OPENAI_PREFIX):]
-    if not raw:
-        return "is empty"
-    if any(c.isspace() for c in raw):
-        return "has a space in it"
-    scheme, sep, rest = raw.partition("://")
-    if not sep:
-        scheme, rest = "http", raw
-    if scheme.lower() not in ("http", "https"):
-        return f"starts with {scheme}:// (use http:// or https://)"
-    try:
-        split = urllib.parse.urlsplit(f"{scheme}://{rest}")
-        split.port  # noqa: B018 (raises ValueError for a bad port)
-    except ValueError:
-        return "has a port that is not a number from 1 to 65535"
-    if not split.hostname and not rest.startswith(":"):
-        return "has no server name"
-    if split.query or split.fragment:
-        return "has a ? or # in it"
-    return None
+# The engine owns address rules (the same ones the backends use); the dialog only words the results.
+host_kind = api.host_kind
+host_problem = api.host_problem
 
 
 def hosts_problems(lines: list[str]) -> list[str]:

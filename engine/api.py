@@ -21,6 +21,8 @@ from engine.contracts.snapshots import WorldSnapshot
 from engine.edits import codec as edit_codec
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
+from engine.llm.hosts import host_kind as _host_kind
+from engine.llm.hosts import host_problem as _host_problem
 from engine.llm.hosts import normalise_host as _normalise_host
 from engine.memory.types import MemoryStore
 from engine.persistence import memory_files
@@ -57,6 +59,8 @@ __all__ = [
     "edit_from_json",
     "edit_to_json",
     "export_tiled",
+    "host_kind",
+    "host_problem",
     "import_personas",
     "import_tiled",
     "new_world",
@@ -150,6 +154,16 @@ def import_personas(world: World, folder: str | Path) -> list[str]:
 def normalise_host(text: str) -> str:
     """A model server address as Townsfolk will use it (raises ValueError, with why, if it is not one)."""
     return _normalise_host(text)
+
+
+def host_problem(text: str) -> str | None:
+    """Why ``text`` is not a model server address, in words (for the settings dialog); None if it is one."""
+    return _host_problem(text)
+
+
+def host_kind(text: str) -> str:
+    """"openai" for an OpenAI-compatible address (ending in /v1, or openai+...), else "ollama"."""
+    return _host_kind(text)
 
 
 def probe_llm(config: LLMConfig) -> Health:

@@ -30,6 +30,44 @@ class HostSpec:
     url: str  # normalised, no trailing slash
 
 
+def host_problem(text: str) -> str | None:
+    """Why ``text`` is not a server address, in words; None if it is one.
+
+    Accepts what Ollama's own client accepts: "localhost", ":8080", "example.com:11434",
+    "http(s)://host[:port][/path]", and "openai+http://..." for OpenAI-compatible servers.
+    """
+    raw = text.strip()
+    if raw.lower().startswith(OPENAI_PREFIX):
+        raw = raw[len(OPENAI_PREFIX) :]
+    if not raw:
+        return "is empty"
+    if any(c.isspace() for c in raw):
+        return "has a space in it"
+    scheme, sep, rest = raw.partition("://")
+    if not sep:
+        scheme, rest = "http", raw
+    if scheme.lower() not in ("http", "https"):
+        return f"starts with {scheme}:// (use http:// or https://)"
+    try:
+        split = urllib.parse.urlsplit(f"{scheme}://{rest}")
+        split.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    if not split.hostname and not rest.startswith(":"):
+        return "has no server name"
+    if split.query or split.fragment:
+        return "has a ? or # in it"
+    return None
+
+
+def host_kind(text: str) -> str:
+    """"openai" for an address ending in /v1 (or written openai+...), else "ollama"."""
+    text = text.strip()
+    if text.lower().startswith(OPENAI_PREFIX):
+        return "openai"
+    return "openai" if text.rstrip("/").lower().endswith("/v1") else "ollama"
+
+
 def normalise_host(host: str | None) -> str:
     """Return ``scheme://host:port[/path]`` following Ollama's client rules.
 
@@ -37,6 +75,9 @@ def normalise_host(host: str | None) -> str:
     "http://example.com" -> http://example.com:80; ":8080" -> http://127.0.0.1:8080.
     """
     host = (host or "").strip()
+    problem = host_problem(host) if host else None
+    if problem:
+        raise ValueError(f"{host!r} is not a server address (like http://127.0.0.1:11434): it {problem}")
     port = 11434
     scheme, _, hostport = host.partition("://")
     if not hostport:
@@ -67,9 +108,7 @@ def parse_host(host: str | None) -> HostSpec:
     if text.lower().startswith(OPENAI_PREFIX):
         return HostSpec("openai", normalise_host(text[len(OPENAI_PREFIX) :]))
     url = normalise_host(text)
-    if url.rstrip("/").endswith("/v1"):
-        return HostSpec("openai", url)
-    return HostSpec("ollama", url)
+    return HostSpec(host_kind(url), url)
 
 
 def is_loopback(url: str) -> bool:
