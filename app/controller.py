@@ -110,6 +110,7 @@ class Controller(QObject):
         w.map_view.tools = self.tools
         w.palette.armed.connect(self.tools.arm)
         self.tools.dropped.connect(w.palette.drop)
+        self.tools.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
 
     def _restore_layout(self) -> None:
         geometry, state = self.settings.window_state()

@@ -6,6 +6,8 @@
 * Place: a ghost footprint follows the cursor, green where a quick local check passes,
   red where it does not; a click sends ``PlaceBuilding`` and the engine's answer decides.
 * Paint: a drag paints tiles; one ``PaintTerrain`` per stroke, sent on release.
+* Pick: one click answers a question someone else asked ("which building is their new
+  home?", "where does the fire break out?"); see :meth:`MapTools.pick`.
 
 Esc or a right click drops Place and Paint. Ghosts are drawn by the scene (``Scene.ghosts``).
 """
@@ -23,7 +25,7 @@ from app.map.sprite_sync import TILE
 from engine.contracts import StaticWorld, Terrain
 from engine.contracts.edits import Edit, MoveBuilding, PaintTerrain, PlaceBuilding, RemoveBuilding, TeleportPerson
 
-SELECT, PLACE, PAINT = "select", "place", "paint"
+SELECT, PLACE, PAINT, PICK = "select", "place", "paint", "pick"
 DRAG_THRESHOLD = 4
 GOOD = (90, 200, 90, 110)
 BAD = (220, 60, 60, 110)
@@ -90,6 +92,7 @@ class MapTools(QObject):
         self._grab_offset = (0, 0)
         self._press: QPointF | None = None
         self._dragging = False
+        self._picker: Callable[[tuple[int, int], tuple[str, int] | None], None] | None = None
 
     # ------------------------------------------------------------------ choosing
 
@@ -108,6 +111,14 @@ class MapTools(QObject):
             self.mode = SELECT
         self.view.host.setCursor(Qt.CursorShape.CrossCursor if self.mode != SELECT else Qt.CursorShape.ArrowCursor)
 
+    def pick(self, prompt: str, answer: Callable[[tuple[int, int], tuple[str, int] | None], None]) -> None:
+        """The next left click on the map calls ``answer(tile, hit)`` (hit: ("person"|"building", index)
+        or None) instead of selecting; Esc or a right click cancels. ``prompt`` goes to the status bar."""
+        self.arm("none", None)
+        self.mode, self._picker = PICK, answer
+        self.view.host.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.message.emit(f"{prompt} (Esc cancels)")
+
     def drop(self) -> None:
         was = self.mode
         self.arm("none", None)
@@ -116,6 +127,7 @@ class MapTools(QObject):
             self.dropped.emit()
 
     def _reset(self) -> None:
+        self._picker = None
         self._stroke = {}
         self._last_tile = None
         self._grab = None
@@ -179,7 +191,23 @@ class MapTools(QObject):
             return self._place(kind, mouse)
         if self.mode == PAINT:
             return self._paint(kind, mouse)
+        if self.mode == PICK:
+            return self._pick(kind, mouse)
         return self._select(kind, mouse)
+
+    def _pick(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
+        if self._right_drop(kind, event):
+            return True
+        if kind != QEvent.Type.MouseButtonPress or event.button() != Qt.MouseButton.LeftButton:
+            return kind == QEvent.Type.MouseButtonRelease
+        tile = self.tile_at(event.position())
+        answer = self._picker
+        if tile is None or answer is None:
+            return True
+        hit = self.scene.pick(event.position().x(), event.position().y())
+        self.drop()
+        answer(tile, hit)
+        return True
 
     def _right_drop(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.RightButton:
