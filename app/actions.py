@@ -31,6 +31,10 @@ class Actions:
     about: QAction
     llm_status: QAction
     thinking: QAction
+    import_tiled: QAction
+    export_tiled: QAction
+    inject_event: QAction
+    broadcast: QAction
     speeds: dict[float, QAction] = field(default_factory=dict)
     speed_group: QActionGroup | None = None
     recent_menu: QMenu | None = None
@@ -66,6 +70,12 @@ def build_actions(window: QMainWindow) -> Actions:
         about=_action(window, "&About Townsfolk", tip="About Townsfolk"),
         llm_status=_action(window, "&LLM Status…", tip="How the townsfolk's thinking is going, and how to turn it on"),
         thinking=_action(window, "&Thinking…", "Ctrl+,", "Choose the brain people think with: rules or a language model"),
+        import_tiled=_action(window, "&Import Tiled Map…", tip="Make a new town from a Tiled map (.tmj, .tmx, .json)"),
+        export_tiled=_action(window, "&Export Terrain to Tiled…",
+                             tip="Write the town's terrain, buildings and districts as a Tiled map (.tmj)"),
+        inject_event=_action(window, "&Inject Event…", "Ctrl+E", "Make something happen somewhere: who is near "
+                             "notices and remembers it"),
+        broadcast=_action(window, "&News to the Town…", tip="Tell the whole town, or one district, a piece of news"),
     )
     actions.thinking.setMenuRole(QAction.MenuRole.NoRole)
     actions.play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
@@ -98,6 +108,9 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
     file_menu.addAction(actions.save)
     file_menu.addAction(actions.save_as)
     file_menu.addSeparator()
+    file_menu.addAction(actions.import_tiled)
+    file_menu.addAction(actions.export_tiled)
+    file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     view_menu = bar.addMenu("&View")
     actions.docks_menu = view_menu
@@ -113,6 +126,9 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
         speed_menu.addAction(speed)
     sim_menu.addSeparator()
     sim_menu.addAction(actions.thinking)
+    world_menu = bar.addMenu("&World")
+    world_menu.addAction(actions.inject_event)
+    world_menu.addAction(actions.broadcast)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(actions.llm_status)
     help_menu.addAction(actions.about)

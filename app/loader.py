@@ -78,6 +78,20 @@ class WorldLoader(QObject):
 
         self._run(f"Building a new {template} of {agents:,} people…", "Could not create the world", work)
 
+    def import_tiled(self, path: str | Path, options: HandleOptions | None = None) -> None:
+        """A new, unsaved town from a Tiled map (.tmj, .tmx or Tiled's .json): its streets, then its people."""
+        path = Path(path)
+        options = options or HandleOptions()
+
+        def work(report: Callable[[float, str], None]) -> Loaded:
+            report(0.0, "reading the map")
+            world = api.import_tiled(path)
+            report(FILE_SHARE, "waking their minds")
+            handle = api.EngineHandle(world, llm=options.llm, embedder=options.embedder)
+            return Loaded(handle, None, world.name, len(world.people), 0.0, options)
+
+        self._run(f"Importing {path.name}…", f"Could not import {path.name}", work)
+
     def _run(self, label: str, title: str, work: Callable[[Callable[[float, str], None]], Loaded]) -> None:
         self._job += 1
         job = self._job

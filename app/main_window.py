@@ -11,6 +11,8 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
 
 from app.actions import build_actions, build_menus, build_toolbar
+from app.docks.chat import ChatDock
+from app.docks.console import ConsoleDock
 from app.docks.event_log import EventLogDock
 from app.docks.inspector import InspectorDock
 from app.docks.palette import PaletteDock
@@ -43,6 +45,8 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineDock(selection)
         self.event_log = EventLogDock(selection, events)
         self.palette = PaletteDock(self.map_view.scene.art)
+        self.chat = ChatDock(selection)
+        self.console = ConsoleDock()
         self.docks: dict[str, QDockWidget] = {}
         right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         for key, title, widget, area in (
@@ -50,6 +54,8 @@ class MainWindow(QMainWindow):
             ("graph", "Social graph", self.graph, right),
             ("timeline", "Timeline", self.timeline, bottom),
             ("events", "Event log", self.event_log, bottom),
+            ("chat", "Chat", self.chat, bottom),
+            ("console", "God console", self.console, bottom),
             ("palette", "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
         ):
             dock = QDockWidget(title, self)
@@ -61,7 +67,9 @@ class MainWindow(QMainWindow):
             toggle.setStatusTip(f"Show or hide the {title.lower()}")
             self.actions.docks_menu.addAction(toggle)  # type: ignore[union-attr]
         self.splitDockWidget(self.docks["inspector"], self.docks["graph"], Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.docks["timeline"], self.docks["events"])
+        # One tab strip at the bottom: what happened, and the two ways of talking to the town.
+        for key in ("events", "chat", "console"):
+            self.tabifyDockWidget(self.docks["timeline"], self.docks[key])
         self.docks["timeline"].raise_()
         self.resizeDocks([self.docks["inspector"]], [480], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["timeline"]], [250], Qt.Orientation.Vertical)

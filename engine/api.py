@@ -207,6 +207,24 @@ def edit_to_json(edit: Edit) -> str:
     return edit_codec.to_json(edit)
 
 
+def suggest_name(taken: set[str], seed: int = 0) -> str:
+    """A plausible full name from the town's name lists that nobody in ``taken`` has; the same
+    seed and names give the same answer (a numbered name once every pair is taken)."""
+    import random
+
+    from engine.world.names import FIRST_NAMES, SURNAMES
+
+    rng = random.Random(seed)
+    for _ in range(64):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        if name not in taken:
+            return name
+    number = 2
+    while f"{name} {number}" in taken:
+        number += 1
+    return f"{name} {number}"
+
+
 def timeline_info(world: World) -> dict[str, object]:
     """Branches and checkpoints, for `townsfolk checkpoints` and scripts."""
     clock = Clock(world.tick_seconds, world.start_minute)

@@ -53,6 +53,7 @@ class RuleBrain:
         self.clock = clock
         self.ties = ties
         self.schedules = [self._schedule(p) for p in people]
+        self.society = None  # engine.society.Society: opening hours, stock and park funding (set by the simulation)
         self.city_changed()
 
     def city_changed(self) -> None:
@@ -122,7 +123,8 @@ class RuleBrain:
             if spot >= 0:
                 return Intent(SOCIAL, spot, self._after(tick, rng.randint(50, 120), s))
         errand = rng.random() < 0.06
-        if fun < 0.5 or errand or rng.random() < 0.12 * person.traits[0]:
+        park_appeal = self.society.park_appeal(i) if self.society is not None else 1.0
+        if fun < 0.5 or errand or rng.random() < 0.12 * person.traits[0] * park_appeal:
             if pop.money[i] > 5000 and (errand or rng.random() < 0.3):
                 shop = self._open_nearby(here if here >= 0 else home, STORE, m, occupancy)
                 if shop >= 0:
@@ -174,7 +176,12 @@ class RuleBrain:
         return self._open_nearby(person.home, PARK, m, occupancy)
 
     def _has_room(self, b: Building, m: int, occupancy: np.ndarray) -> bool:
-        return b.is_open(m) and occupancy[b.id] < b.capacity
+        if occupancy[b.id] >= b.capacity:
+            return False
+        society = self.society
+        if society is None:
+            return b.is_open(m)
+        return society.open_now(b, m) and society.can_serve(b.id)
 
     def _open_nearby(self, near: int, kind: int, m: int, occupancy: np.ndarray) -> int:
         for candidate in self.nearby(near, kind):

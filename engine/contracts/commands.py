@@ -141,3 +141,10 @@ class ParseConsole(Command):
     """God console: understand ``text`` (syntax, else the model); answered by ``ConsoleParsed``."""
 
     text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTiled(Command):
+    """Write the world's terrain, buildings and districts as a Tiled map (.tmj) at ``path``."""
+
+    path: str = ""

@@ -194,8 +194,63 @@ class Chat(Edit):
     history: tuple[tuple[str, str], ...] = ()  # earlier (speaker, words) of this talk
 
 
+# -- society ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFact(Edit):
+    """Plant something for people to pass on ("I'm throwing a party at the cafe tomorrow at 5pm").
+
+    ``agent`` knows it first and tells it as their own news. A time and a place in the
+    words make it an event that people who hear of it may go to."""
+
+    agent: int = -1
+    text: str = ""
+    fact_id: int = -1  # filled in by the engine when logged, so a replay makes the same fact
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetFact(Edit):
+    """Undo a seeded fact: nobody has heard it any more."""
+
+    fact_id: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Propose(Edit):
+    """The player tables a proposal for a district council (see ``engine.contracts.society.POLICIES``)."""
+
+    district: int = 0
+    policy: str = "tax_rate"
+    value: float = 0.0
+    reason: str = ""
+    proposal_id: int = -1  # filled in by the engine when logged
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawProposal(Edit):
+    proposal_id: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class SetPolicy(Edit):
+    """By decree: a policy changes at once, without a vote."""
+
+    district: int = 0
+    policy: str = "tax_rate"
+    value: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SetThoughtEconomy(Edit):
+    """Switch the thought economy: every LLM call costs its thinker ``price`` cents per 1,000 tokens."""
+
+    enabled: bool = True
+    price: int = 50
+
+
 EDIT_TYPES: tuple[type[Edit], ...] = (
     PlaceBuilding, MoveBuilding, RemoveBuilding, RestoreBuilding, PaintTerrain, SpawnPerson, RemovePerson,
     RestorePerson, TeleportPerson, EditPerson, AddMemory, EditMemory, DeleteMemories, RestoreMemories, Whisper,
-    InjectEvent, Broadcast,
+    InjectEvent, Broadcast, SeedFact, ForgetFact, Propose, WithdrawProposal, SetPolicy, SetThoughtEconomy,
 )

@@ -207,3 +207,78 @@ class ConsoleParsed(Event):
     edits: tuple[str, ...]  # JSON edits, ready to send
     explanation: str
     error: str = ""
+
+
+# -- society (word of mouth, money, councils) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FactSeeded(Event):
+    fact: int
+    origin: int  # person id; -1: the player
+    text: str
+    kind: str  # news | event | campaign | proposal
+    building: int = -1  # an event's place
+    start_tick: int = -1
+    end_tick: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class FactHeard(Event):
+    fact: int
+    listener: int
+    teller: int  # -1: heard it from the news (a broadcast)
+    will_attend: bool = False  # events: they mean to go
+
+
+@dataclass(frozen=True, slots=True)
+class GatheringHeld(Event):
+    """An announced event took place: who came."""
+
+    fact: int
+    building: int
+    attendees: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySold(Event):
+    building: int
+    seller: int  # person id; -1: the district
+    buyer: int
+    price: int  # cents
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalMade(Event):
+    proposal: int
+    district: int
+    policy: str
+    value: float
+    proposer: int  # -1: the player
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoteHeld(Event):
+    proposal: int
+    district: int
+    passed: bool
+    yes: tuple[int, ...]
+    no: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyChanged(Event):
+    district: int
+    policy: str
+    old: float
+    new: float
+    text: str  # "curfew at 22:00"
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionHeld(Event):
+    district: int
+    winners: tuple[int, ...]
+    tally: tuple[tuple[int, int], ...]  # (candidate, votes)
+    turnout: float

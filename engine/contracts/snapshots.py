@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.contracts.society import SocietyView
+
 
 @dataclass(frozen=True, slots=True)
 class DistrictInfo:
@@ -72,6 +74,8 @@ class RelationshipTable:
     familiarity: np.ndarray  # (m,) float32 in [0, 1]
     meetings: np.ndarray  # (m,) int32
     family: np.ndarray  # (m,) bool
+    trust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))  # (m,) float32 in [-1, 1]
+    last_tick: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (m,) last meeting, -1 never
 
     def __len__(self) -> int:
         return len(self.a)
@@ -143,6 +147,7 @@ class WorldSnapshot:
     ticks_per_second: float = 0.0
     llm: LLMStatusView = field(default_factory=lambda: LLMStatusView("rule", "off", "rule brain"))
     timeline: TimelineView | None = None
+    society: SocietyView | None = None  # money, councils, word of mouth (None until the engine has built one)
 
     def minute_at(self, tick: int) -> int:
         """Minute of day at ``tick`` (for turning ``until`` into a clock time)."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from engine.contracts import edits as e
 from engine.contracts.events import Event
-from engine.edits import map_edits, mind_edits, people_edits
+from engine.edits import map_edits, mind_edits, people_edits, society_edits
 from engine.edits.context import EditContext, EditError
 from engine.sim.simulation import Simulation
 
@@ -72,6 +72,9 @@ HANDLERS: dict[type, Callable[[EditContext, e.Edit], Result]] = {
     e.InjectEvent: _plain(mind_edits.inject_event),  # type: ignore[arg-type]
     e.Broadcast: _plain(mind_edits.broadcast),  # type: ignore[arg-type]
     e.Chat: _chat,
+    e.Propose: society_edits.propose,
+    e.WithdrawProposal: society_edits.withdraw,
+    e.SetPolicy: society_edits.set_policy,
 }
 
 

@@ -80,25 +80,45 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     rect = Rect(edit.x, edit.y, edit.width, edit.height)
     _check_footprint(city, rect)
     entrance = entrance_for(city, rect)
-    lot = Lot(len(city.lots), _neighbourhood_at(city, rect), Rect(rect.x, rect.y, rect.width, rect.height))
+    # A replay (or a redo) of a logged placement brings back the same id: the tombstone its undo left.
+    revive = 0 <= edit.building_id < len(city.buildings) and city.buildings[edit.building_id].removed
+    building_id = edit.building_id if revive else len(city.buildings)
+    tombstone = city.buildings[building_id] if revive else None
+    lot_id = tombstone.lot if tombstone is not None and 0 <= tombstone.lot < len(city.lots) else len(city.lots)
+    old_lot = city.lots[lot_id] if lot_id < len(city.lots) else None
+    lot = Lot(lot_id, _neighbourhood_at(city, rect), Rect(rect.x, rect.y, rect.width, rect.height))
     capacity = edit.capacity or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
     name = edit.name.strip() or f"New {kind.label}"
-    building = Building(len(city.buildings), name, kind, lot.id, rect, entrance, capacity)
+    building = Building(building_id, name, kind, lot.id, rect, entrance, capacity)
     if kind in (BuildingType.CAFE, BuildingType.SHOP, BuildingType.OFFICE, BuildingType.WORKSHOP,
                 BuildingType.SCHOOL, BuildingType.TOWN_HALL):
         from engine.world.layout import DEFAULT_HOURS
 
         building.opens, building.closes = DEFAULT_HOURS[kind]
-    city.lots.append(lot)
-    city.buildings.append(building)
+    _put(city.lots, lot_id, lot)
+    _put(city.buildings, building_id, building)
     try:
         _check_reachable(city)
     except EditError:
-        city.buildings.pop()
-        city.lots.pop()
+        _undo_put(city.buildings, building_id, tombstone)
+        _undo_put(city.lots, lot_id, old_lot)
         raise
     ctx.changed_map()
     return f"built {name}", e.RemoveBuilding(building=building.id)
+
+
+def _put(items: list, index: int, item: object) -> None:  # type: ignore[type-arg]
+    if index < len(items):
+        items[index] = item
+    else:
+        items.append(item)
+
+
+def _undo_put(items: list, index: int, previous: object) -> None:  # type: ignore[type-arg]
+    if previous is None:
+        items.pop()
+    else:
+        items[index] = previous
 
 
 def _neighbourhood_at(city: City, rect: Rect) -> int:

@@ -146,7 +146,7 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
     for key, value in wanted.items():
         if key == "money":
             old[key] = int(sim.pop.money[person.id])
-            sim.pop.money[person.id] = int(value)
+            sim.society.grant(person.id, int(value) - old[key], sim.tick)  # money moves only through the ledger
             person.money = int(value)
         elif key == "goals":
             old[key] = person.extra.get("goals", "")

@@ -28,4 +28,9 @@ def from_row(tick: int, kind: str, payload: str) -> ev.Event:
         fields["lines"] = tuple((int(s), str(t)) for s, t in fields["lines"])
     if "evidence" in fields:
         fields["evidence"] = tuple(int(e) for e in fields["evidence"])
+    for name in ("attendees", "yes", "no", "winners", "witnesses"):  # JSON lists back to the tuples they were
+        if name in fields:
+            fields[name] = tuple(int(v) for v in fields[name])
+    if "tally" in fields:
+        fields["tally"] = tuple((int(c), int(n)) for c, n in fields["tally"])
     return cls(tick=tick, **fields)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people
+SCHEMA_VERSION = 5  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people; 5: trust
 APPLICATION_ID = 0x546F776E  # "Town", in SQLite's header, so `file` can tell a .town apart
 
 
@@ -102,6 +102,8 @@ class TieRow(SQLModel, table=True):
     meetings: int
     last_tick: int
     family: bool
+    trust: float = 0.0  # schema 5
+    shared: int = 0  # schema 5: events both took part in
 
 
 class EventRow(SQLModel, table=True):

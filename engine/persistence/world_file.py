@@ -147,7 +147,7 @@ def _write(world: World, path: Path) -> None:
             _insert(conn, PersonRow, [_person_row(p) for p in world.people])
             _insert(conn, TieRow, [
                 {"a": a, "b": b, "affinity": t.affinity, "familiarity": t.familiarity, "meetings": t.meetings,
-                 "last_tick": t.last_tick, "family": t.family}
+                 "last_tick": t.last_tick, "family": t.family, "trust": t.trust, "shared": t.shared}
                 for (a, b), t in world.relationships.items()
             ])
             _write_timeline(conn, world.timeline)
@@ -235,6 +235,8 @@ def check_file(path: str | Path) -> None:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise WorldFileError(p, f"the file is corrupt ({exc})") from exc
+    except UnicodeDecodeError as exc:  # SQLite's own complaint quoted a damaged page
+        raise WorldFileError(p, "the file is corrupt (damaged pages)") from exc
     if row is None:
         raise WorldFileError(p, "not a Townsfolk world (no schema version)")
     try:
@@ -325,7 +327,7 @@ def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[
     report(0.4, "remembering who knows whom")
     ties = Relationships()
     for r in _rows(conn, TieRow):
-        ties.set(r.a, r.b, Tie(r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family)))
+        ties.set(r.a, r.b, Tie(r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family), r.trust, r.shared))
     timeline = Timeline()
     if with_history:
         report(0.6, "reading the history")

@@ -17,6 +17,7 @@ from engine.contracts.commands import (
     Command,
     ConfigureLLM,
     DeleteBranch,
+    ExportTiled,
     MakeCheckpoint,
     ParseConsole,
     Pause,
@@ -43,6 +44,7 @@ from engine.contracts.events import (
     TimeJumped,
     WorldSaved,
 )
+from engine.contracts.society import QueryLedger, QueryPair
 from engine.edits import codec as edit_codec
 from engine.edits import console as console_words
 from engine.edits.apply import apply as apply_edit
@@ -57,6 +59,7 @@ from engine.runtime.mailbox import Inbox, Outbox
 from engine.sim.simulation import Simulation
 from engine.sim.snapshot import build_relationships, build_snapshot, build_static
 from engine.timeline.machine import TimeMachine
+from engine.world.tiled import export_tiled
 
 log = logging.getLogger(__name__)
 TIES_REFRESH_TICKS = 30
@@ -95,6 +98,8 @@ class EngineThread:
             QueryMind: lambda c: ("mind", [queries.mind_report(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
             QueryMemories: lambda c: ("memories", [queries.memories(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
             QueryThoughts: lambda c: ("thoughts", [queries.thoughts(self.sim.world, c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryLedger: lambda c: ("ledger", [self.sim.society.ledger_page(c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryPair: lambda c: ("pair", [self.sim.society.pair(c, self.sim.tick)]),  # type: ignore[arg-type]
             ConfigureLLM: self._on_configure,
             MakeCheckpoint: self._on_checkpoint,
             Seek: self._on_seek,
@@ -102,6 +107,7 @@ class EngineThread:
             RenameBranch: self._on_rename,
             DeleteBranch: self._on_delete,
             ParseConsole: self._on_console,
+            ExportTiled: self._on_export_tiled,
         }
         if memory is not None:
             attach_cognition(sim, self.llm, memory, mode="live", max_minds=max_minds)
@@ -244,6 +250,13 @@ class EngineThread:
             return "parsed", [ConsoleParsed(self.sim.tick, command.id, command.text, lines, "", error)]
         self.sim.cognition.console(self.sim.world, command.text, command.id, self.sim.tick)
         return "asking the model", self.sim.cognition.drain_events()
+
+    def _on_export_tiled(self, command: Command) -> str:
+        assert isinstance(command, ExportTiled)
+        if not command.path.strip():
+            raise ValueError("say where to export the map")
+        export_tiled(self.sim.world, command.path)  # TiledError is a ValueError; an unwritable path an OSError
+        return f"exported the map to {command.path}"
 
     def _on_checkpoint(self, command: Command) -> str:
         assert isinstance(command, MakeCheckpoint)

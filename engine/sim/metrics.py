@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.agents.population import NEEDS, Population
 from engine.contracts.enums import Activity
 
 SAMPLE_EVERY = 10  # ticks between stored samples; the latest values are always current
-COLUMNS = ("tick", *(f"mean_{n}" for n in NEEDS), "walking", "asleep", "mean_money", "conversations")
+SOCIETY_COLUMNS = ("gdp", "gini", "treasury")  # from the society: GDP over the last day, Gini of balances, treasuries ($)
+COLUMNS = ("tick", *(f"mean_{n}" for n in NEEDS), "walking", "asleep", "mean_money", "conversations", *SOCIETY_COLUMNS)
 
 
 class Metrics:
@@ -18,7 +21,8 @@ class Metrics:
         self.samples: list[list[float]] = []  # one row of COLUMNS every SAMPLE_EVERY ticks
         self._frozen: np.ndarray | None = None
 
-    def record(self, tick: int, pop: Population, conversations: int) -> None:
+    def record(self, tick: int, pop: Population, conversations: int,
+               society: Callable[[], dict[str, float]] | None = None) -> None:
         self.conversations += conversations
         if tick % SAMPLE_EVERY and self.latest:
             self.latest["conversations"] = float(self.conversations)
@@ -28,10 +32,12 @@ class Metrics:
         asleep = float((pop.activity == Activity.SLEEP).sum())
         money = float(pop.money.mean() / 100) if pop.count else 0.0
         self.latest = {f"mean_{n}": round(float(v), 4) for n, v in zip(NEEDS, means, strict=True)}
+        extra = society() if society is not None else {}
         self.latest.update(walking=walking, asleep=asleep, mean_money=round(money, 2),
                            conversations=float(self.conversations))
+        self.latest.update({name: float(extra.get(name, 0.0)) for name in SOCIETY_COLUMNS})
         self.samples.append([float(tick), *(round(float(v), 4) for v in means), walking, asleep, round(money, 2),
-                             float(self.conversations)])
+                             float(self.conversations), *(float(extra.get(n, 0.0)) for n in SOCIETY_COLUMNS)])
         self._frozen = None
 
     def sample_array(self) -> np.ndarray:
@@ -48,5 +54,6 @@ class Metrics:
     def set_state(self, state: dict[str, object]) -> None:
         self.conversations = int(state["conversations"])  # type: ignore[arg-type]
         self.latest = dict(state["latest"])  # type: ignore[arg-type]
-        self.samples = [list(s) for s in state["samples"]]  # type: ignore[union-attr]
+        # Samples saved before the society columns existed are padded with zeros.
+        self.samples = [list(s) + [0.0] * (len(COLUMNS) - len(s)) for s in state["samples"]]  # type: ignore[union-attr]
         self._frozen = None

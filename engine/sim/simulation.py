@@ -17,20 +17,16 @@ from engine.agents.person import Person
 from engine.agents.population import Population
 from engine.agents.rule_brain import Intent, RuleBrain
 from engine.cognition.cognition import Cognition
-from engine.contracts.enums import Activity, BuildingType
+from engine.contracts.enums import Activity
 from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
 from engine.sim import state_codec
 from engine.sim.clock import Clock
 from engine.sim.metrics import Metrics
+from engine.society.society import Society
 from engine.world.city import Building
 from engine.world.model import World
 from engine.world.pathfinding import NoPathError, PathFinder
 
-HOURLY_WAGE = {  # cents, paid when a shift ends
-    BuildingType.CAFE: 1400, BuildingType.SHOP: 1500, BuildingType.OFFICE: 2600,
-    BuildingType.WORKSHOP: 1900, BuildingType.SCHOOL: 2300, BuildingType.TOWN_HALL: 2200,
-    BuildingType.PARK: 1500,
-}
 RETRY_MINUTES = 30
 TRAVEL, WORK, EAT, SHOP = int(Activity.TRAVEL), int(Activity.WORK), int(Activity.EAT), int(Activity.SHOP)
 NEVER = np.iinfo(np.int64).max
@@ -53,14 +49,16 @@ class Simulation:
         self.pending_cognition_state: object = None  # restored once cognition is attached
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
-        self._wage = [HOURLY_WAGE.get(b.type, 1500) for b in self.city.buildings]
         self.cognition: Cognition | None = None  # attached by engine.cognition.setup when people think
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
+        self.society = Society(self)
+        self.brain.society = self.society
         if world.sim_state:
             self.set_state(state_codec.decode(world.sim_state))
         else:
             self._move_everyone_home()
+            self.society.found(world.seed)
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
 
@@ -68,12 +66,12 @@ class Simulation:
         """The map was edited: rebuild what was derived from it (paths, per-building tables)."""
         self.paths = PathFinder(self.city.walkable_mask())
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
-        self._wage = [HOURLY_WAGE.get(b.type, 1500) for b in self.city.buildings]
         grown = len(self.city.buildings) - len(self.occupancy)
         if grown > 0:
             self.occupancy = np.concatenate([self.occupancy, np.zeros(grown, dtype=np.int32)])
         self.brain.city_changed()
         self.encounters.city_changed()
+        self.society.city_changed()
 
     def building_moved(self, building: int) -> None:
         """Occupants move with it; whoever is walking there gets a new path."""
@@ -116,6 +114,7 @@ class Simulation:
         self.pop.grow(1)
         self.brain.schedules.append(self.brain.schedule_for(person))
         self._move_home(person)
+        self.society.person_added(person.id)
 
     def person_returned(self, person: Person) -> None:
         """Back from removal (undo, or a replay): at home, deciding again."""
@@ -153,6 +152,7 @@ class Simulation:
         pop.xy[person.id] = (-10.0, -10.0)  # off the map
         if self.cognition is not None:
             self.cognition.forget(person.id, self.tick)
+        self.society.person_removed(person.id)
 
     def reseed(self, seed: int) -> None:
         self.rng.seed(seed)
@@ -167,6 +167,7 @@ class Simulation:
         update_needs(pop.needs, pop.activity, minutes)
         mind = self.cognition
         events: list[Event] = mind.begin_tick(tick) if mind else []
+        events.extend(self.society.begin_tick(tick, self.rng))
         for person in pop.walk(minutes).tolist():
             events.extend(self._arrive(person, tick))
             if mind:
@@ -174,16 +175,21 @@ class Simulation:
         due = np.flatnonzero((pop.until <= tick) & ~pop.moving)
         for person in due.tolist():
             self._leave_activity(person, tick)
-            intent = mind.decide(person, tick) if mind else None
+            planned = self.society.agenda(person, tick)
+            intent = Intent(*planned) if planned else mind.decide(person, tick) if mind else None
             if intent is None:
                 intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
             events.extend(self._apply(person, intent, tick))
         events.extend(self.encounters.step(tick, pop, self.rng, self.nprng, mind.encounter if mind else None))
+        events.extend(self.society.after_talk(events, tick, self.rng))
+        events.extend(self.society.end_tick(tick))
         thoughts = []
         if mind:
             mind.end_tick(tick, events)
             thoughts = mind.ctx.thinker.drain_records()
-        self.metrics.record(tick, pop, sum(1 for e in events if isinstance(e, ConversationHeld)))
+            for record in thoughts:
+                self.society.economy.charge_thought(record.agent, record.prompt_tokens + record.completion_tokens, tick)
+        self.metrics.record(tick, pop, sum(1 for e in events if isinstance(e, ConversationHeld)), self.society.metrics)
         self.world.tick = tick
         if self.record_history:  # off while replaying a recorded line: it is already in the history
             self.world.record(events, thoughts, tick)
@@ -229,18 +235,18 @@ class Simulation:
         pop.until[person] = until
         pop.since[person] = tick
         if activity == EAT and building != self.people[person].home:
-            pop.money[person] -= self.rng.randint(700, 1600)
+            self.society.economy.buy(person, building, tick)
         elif activity == SHOP:
-            pop.money[person] -= min(int(pop.money[person]), self.rng.randint(800, 6000))
+            self.society.economy.buy(person, building, tick, units=self.rng.randint(1, 3))
         return ActivityStarted(tick, person, activity, building, until)
 
     def _leave_activity(self, person: int, tick: int) -> None:
-        """Pay for a finished shift; wages are the only income for now."""
+        """Pay for a finished shift (through the ledger: wage, and the district's tax)."""
         pop = self.pop
-        if pop.activity[person] == WORK:
-            place = self.city.buildings[self.people[person].workplace]
+        workplace = self.people[person].workplace
+        if pop.activity[person] == WORK and workplace >= 0:
             hours = (tick - int(pop.since[person])) * self.clock.tick_seconds / 3600
-            pop.money[person] += int(hours * self._wage[place.id])
+            self.society.economy.pay_shift(person, workplace, hours, tick)
 
     # -- placement ---------------------------------------------------------------------
 
@@ -280,6 +286,7 @@ class Simulation:
             "occupancy": self.occupancy.copy(),
             "metrics": self.metrics.get_state(),
             "cognition": self.cognition.get_state() if self.cognition else None,
+            "society": self.society.get_state(),
         }
 
     def set_state(self, state: dict[str, object]) -> None:
@@ -297,6 +304,10 @@ class Simulation:
             else:
                 self._move_home(person)
         self.metrics.set_state(state["metrics"])  # type: ignore[arg-type]
+        if state.get("society") is not None:
+            self.society.set_state(state["society"])  # type: ignore[arg-type]
+        else:  # saved before the town had an economy: found one on what people hold now
+            self.society.found(self.world.seed)
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:
             self.cognition.set_state(self.pending_cognition_state)  # type: ignore[arg-type]

@@ -51,12 +51,10 @@ def build_static(world: World, version: int) -> StaticWorld:
 
 
 def build_relationships(ties: Relationships) -> RelationshipTable:
-    rows = [(a, b, t.affinity, t.familiarity, t.meetings, t.family) for (a, b), t in ties.items()]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 6
-    arrays = [
-        np.array(col, dtype=dtype)
-        for col, dtype in zip(columns, (np.int32, np.int32, np.float32, np.float32, np.int32, bool), strict=True)
-    ]
+    rows = [(a, b, t.affinity, t.familiarity, t.meetings, t.family, t.trust, t.last_tick) for (a, b), t in ties.items()]
+    dtypes = (np.int32, np.int32, np.float32, np.float32, np.int32, bool, np.float32, np.int64)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
+    arrays = [np.array(col, dtype=dtype) for col, dtype in zip(columns, dtypes, strict=True)]
     for array in arrays:
         array.flags.writeable = False
     return RelationshipTable(ties.version, *arrays)
@@ -89,4 +87,5 @@ def build_snapshot(
         ticks_per_second=tps,
         llm=llm or LLMStatusView("rule", "off", "rule brain"),
         timeline=timeline,
+        society=sim.society.view(sim.tick),
     )

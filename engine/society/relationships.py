@@ -1,13 +1,18 @@
 """Who knows whom, and how they feel about it.
 
 Ties are sparse (most of a city are strangers to each other), so they live in a
-dict keyed by the ordered pair. Labels are derived, never stored.
+dict keyed by the ordered pair. Each tie holds affinity (liking), familiarity
+(how well they know each other), trust (whether the other's word and company
+have held up), how often and when they last met, how many events they shared,
+and a short history in words. Labels are derived, never stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the event log)
 
 
 @dataclass
@@ -17,6 +22,8 @@ class Tie:
     meetings: int = 0
     last_tick: int = -1
     family: bool = False
+    trust: float = 0.0  # -1 (wary) .. 1 (would trust them with anything)
+    shared: int = 0  # events both took part in
 
     @property
     def label(self) -> str:
@@ -24,7 +31,7 @@ class Tie:
             return "family"
         if self.affinity <= -0.3 and self.familiarity >= 0.2:
             return "rival"
-        if self.affinity >= 0.65 and self.familiarity >= 0.6:
+        if self.affinity >= 0.65 and self.familiarity >= 0.6 and self.trust >= 0.2:
             return "close friend"
         if self.affinity >= 0.35 and self.familiarity >= 0.35:
             return "friend"
@@ -41,6 +48,7 @@ class Relationships:
     def __init__(self) -> None:
         self._ties: dict[tuple[int, int], Tie] = {}
         self._friends: dict[int, set[int]] = {}
+        self._notes: dict[tuple[int, int], list[tuple[int, str]]] = {}
         self.version = 0  # bumped on every change, so readers know when to rebuild views
 
     def __len__(self) -> int:
@@ -81,28 +89,51 @@ class Relationships:
         tie = self.tie(a, b)
         tie.familiarity = min(1.0, tie.familiarity + 0.08 * (1.0 - tie.familiarity) + 0.02)
         tie.affinity = max(-1.0, min(1.0, tie.affinity + 0.12 * warmth))
+        # Trust is slow: built by many warm meetings, lost faster by cold ones.
+        tie.trust = max(-1.0, min(1.0, tie.trust + (0.04 * warmth * (1.0 - tie.trust) if warmth > 0 else 0.08 * warmth)))
         tie.meetings += 1
         tie.last_tick = tick
         self.version += 1
         return tie
 
+    def note(self, a: int, b: int, tick: int, text: str) -> None:
+        """A line of the pair's history ("talked at the cafe: ...")."""
+        notes = self._notes.setdefault(_key(a, b), [])
+        notes.append((tick, text))
+        del notes[:-NOTES_KEPT]
+
+    def history(self, a: int, b: int) -> list[tuple[int, str]]:
+        """The pair's recent history, newest first."""
+        return list(reversed(self._notes.get(_key(a, b), [])))
+
     def remove_person(self, person: int) -> None:
         self.version += 1
         for other in self._friends.pop(person, set()):
             self._ties.pop(_key(person, other), None)
+            self._notes.pop(_key(person, other), None)
             self._friends.get(other, set()).discard(person)
 
-    def get_state(self) -> list[list[float | int | bool]]:
-        return [
-            [a, b, t.affinity, t.familiarity, t.meetings, t.last_tick, t.family]
-            for (a, b), t in self.items()
-        ]
+    def get_state(self) -> dict[str, object]:
+        return {
+            "ties": [[a, b, t.affinity, t.familiarity, t.meetings, t.last_tick, t.family, t.trust, t.shared]
+                     for (a, b), t in self.items()],
+            "notes": [[a, b, [[tick, text] for tick, text in notes]] for (a, b), notes in sorted(self._notes.items())],
+        }
 
-    def set_state(self, rows: list[list[float | int | bool]]) -> None:
+    def set_state(self, state: dict[str, object] | list[list[float | int | bool]]) -> None:
+        """Restore; also reads the older list-of-rows form (no trust, no history)."""
+        rows = state["ties"] if isinstance(state, dict) else state
         self._ties.clear()
         self._friends.clear()
-        for a, b, affinity, familiarity, meetings, last_tick, family in rows:
-            self.set(int(a), int(b), Tie(float(affinity), float(familiarity), int(meetings), int(last_tick), bool(family)))
+        self._notes.clear()
+        for row in rows:  # type: ignore[union-attr]
+            a, b, affinity, familiarity, meetings, last_tick, family, *more = row
+            trust, shared = (float(more[0]), int(more[1])) if more else (0.0, 0)
+            self.set(int(a), int(b), Tie(float(affinity), float(familiarity), int(meetings), int(last_tick),
+                                         bool(family), trust, shared))
+        if isinstance(state, dict):
+            for a, b, notes in state["notes"]:  # type: ignore[union-attr]
+                self._notes[(int(a), int(b))] = [(int(t), str(x)) for t, x in notes]
 
     def density(self, population: int, min_familiarity: float = 0.1) -> float:
         """Share of all possible pairs who at least know each other."""

@@ -1,0 +1,184 @@
+"""The chat dock: talk to the selected person.
+
+Each line the user types goes out as a ``Chat`` edit (logged and replayed like
+any other edit, because the talk changes what the person remembers) carrying
+the earlier turns of the conversation. The answer comes back as a ``ChatReply``
+with the edit's command id: at once on the rule brain, a moment later on a
+language model. Every person keeps their own transcript for the session, so
+selecting someone else starts (or resumes) a conversation with them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
+
+from app.selection import PERSON, Selection
+from engine.contracts import ChatReply, CommandRejected, Event, WorldSnapshot
+from engine.contracts.edits import Chat, Edit
+
+YOU = "Visitor"  # the engine's prompt calls the user this, so earlier turns read the same way
+
+
+@dataclass
+class Conversation:
+    """One person's talk with the user: finished turns, and the line still waiting for an answer."""
+
+    turns: list[tuple[str, str]] = field(default_factory=list)  # (speaker, words)
+    sources: list[str] = field(default_factory=list)  # per turn: "" for the user, else how the answer was made
+    waiting: int | None = None  # command id of the line being answered
+    waiting_text: str = ""
+    problem: str = ""
+
+
+class ChatDock(QWidget):
+    def __init__(self, selection: Selection, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.selection = selection
+        self._send: Callable[[Edit], int | None] | None = None
+        self._snapshot: WorldSnapshot | None = None
+        self._person = -1
+        self._talks: dict[int, Conversation] = {}
+        self._by_command: dict[int, int] = {}  # command id -> person, for answers in flight
+        self.heading = QLabel("Select someone to talk to them.")
+        self.heading.setObjectName("chatHeading")
+        self.heading.setWordWrap(True)
+        self.transcript = QTextBrowser()
+        self.transcript.setObjectName("chatTranscript")
+        self.status = QLabel("")
+        self.status.setObjectName("chatStatus")
+        self.status.setStyleSheet("color: palette(mid); font-style: italic")
+        self.input = QLineEdit()
+        self.input.setObjectName("chatInput")
+        self.input.setPlaceholderText("Say something and press Enter")
+        self.input.setClearButtonEnabled(True)
+        self.input.returnPressed.connect(self.send_line)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        for widget in (self.heading, self.transcript, self.status, self.input):
+            layout.addWidget(widget)
+        selection.changed.connect(self._on_selection)
+        self._show()
+
+    # ------------------------------------------------------------------ feeding
+
+    def set_sender(self, send: Callable[[Edit], int | None]) -> None:
+        """Where Chat edits go (the edit history, so they are logged like every edit)."""
+        self._send = send
+
+    def set_snapshot(self, snapshot: WorldSnapshot) -> None:
+        first = self._snapshot is None or snapshot.static is not self._snapshot.static
+        self._snapshot = snapshot
+        if first:
+            self._show()
+
+    def reset_world(self) -> None:
+        """A new world: nobody there has talked to the user yet."""
+        self._talks.clear()
+        self._by_command.clear()
+        self._person = -1
+        self._show()
+
+    def add_events(self, events: list[Event]) -> None:
+        changed = False
+        for event in events:
+            if isinstance(event, ChatReply | CommandRejected) and event.command_id in self._by_command:
+                person = self._by_command.pop(event.command_id)
+                talk = self._talks.setdefault(person, Conversation())
+                if talk.waiting != event.command_id:
+                    continue
+                if isinstance(event, ChatReply):
+                    talk.turns += [(YOU, event.text), (self._first_name(person), event.reply)]
+                    talk.sources += ["", event.thinking]
+                else:
+                    talk.problem = event.reason
+                talk.waiting, talk.waiting_text = None, ""
+                changed = changed or person == self._person
+        if changed:
+            self._show()
+
+    # ------------------------------------------------------------------ talking
+
+    @property
+    def person(self) -> int:
+        return self._person
+
+    def conversation(self, person: int) -> Conversation:
+        return self._talks.setdefault(person, Conversation())
+
+    def send_line(self) -> None:
+        text = self.input.text().strip()
+        if not text or self._person < 0 or self._send is None:
+            return
+        talk = self.conversation(self._person)
+        if talk.waiting is not None:
+            self.status.setText(f"{self._first_name(self._person)} is still answering your last question…")
+            return
+        command_id = self._send(Chat(agent=self._person, text=text, history=tuple(talk.turns)))
+        if command_id is None:
+            self.status.setText("No world is open.")
+            return
+        self.input.clear()
+        talk.waiting, talk.waiting_text, talk.problem = command_id, text, ""
+        self._by_command[command_id] = self._person
+        self._show()
+
+    def _on_selection(self, kind: str, index: int) -> None:
+        person = index if kind == PERSON else -1
+        if person != self._person:
+            self._person = person
+            self._show()
+
+    # ------------------------------------------------------------------ showing
+
+    def _first_name(self, person: int) -> str:
+        info = self._info(person)
+        return info.name.split()[0] if info is not None and info.name else f"Person {person}"
+
+    def _info(self, person: int):  # type: ignore[no-untyped-def]
+        if self._snapshot is None or not 0 <= person < len(self._snapshot.static.people):
+            return None
+        return self._snapshot.static.people[person]
+
+    def _show(self) -> None:
+        info = self._info(self._person)
+        usable = info is not None and not info.removed and self._send is not None
+        self.input.setEnabled(usable)
+        if info is None:
+            self.heading.setText("Select someone to talk to them.")
+            self.transcript.clear()
+            self.status.setText("")
+            return
+        if info.removed:
+            self.heading.setText(f"{info.name} is no longer in town.")
+        else:
+            self.heading.setText(f"Talking with <b>{html.escape(info.name)}</b>, {html.escape(info.occupation)}")
+        talk = self.conversation(self._person)
+        lines = []
+        for (speaker, words), source in zip(talk.turns, talk.sources, strict=True):
+            who = "You" if speaker == YOU else speaker
+            how = f' <span style="color:gray">({html.escape(_source_words(source))})</span>' if source else ""
+            lines.append(f"<p><b>{html.escape(who)}:</b> {html.escape(words)}{how}</p>")
+        if talk.waiting is not None:
+            lines.append(f"<p><b>You:</b> {html.escape(talk.waiting_text)}</p>")
+        self.transcript.setHtml("".join(lines) or '<p style="color:gray">Nothing said yet.</p>')
+        self.transcript.verticalScrollBar().setValue(self.transcript.verticalScrollBar().maximum())
+        self.status.setText(self._status_text(talk, info.name.split()[0]))
+
+    def _status_text(self, talk: Conversation, name: str) -> str:
+        if talk.problem:
+            return f"Not said: {talk.problem}"
+        if talk.waiting is None:
+            return ""
+        snapshot = self._snapshot
+        if snapshot is not None and not snapshot.running and snapshot.llm.brain != "rule":
+            # Model answers are taken in at the next tick, so a paused town keeps them waiting.
+            return f"{name} is thinking… (time is paused: the answer comes once it runs)"
+        return f"{name} is thinking…"
+
+
+def _source_words(source: str) -> str:
+    return "language model" if source == "llm" else source

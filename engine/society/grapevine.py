@@ -1,0 +1,357 @@
+"""Word of mouth: facts that people pass on when they talk, each hearing with its source.
+
+A fact starts with one person (``seed``). Whenever two people talk — small talk
+on the rule brain or a conversation on the model — each thing one of them knows
+and the other does not may be passed on, likelier from an outgoing teller to
+someone they like, and likelier for fresh news than for stale. Who told whom is
+kept, so the spread can be traced and reported.
+
+A fact with a time and a place in it ("a party at the cafe tomorrow at 5pm") is
+an *event*: whoever hears of it decides then whether they mean to go (by how
+much they like the host, how outgoing they are, who told them), and at the hour
+their next decision takes them there. Who actually came is counted.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.agents.person import Person
+from engine.contracts.enums import BuildingType
+from engine.contracts.events import Event, FactHeard, FactSeeded, GatheringHeld
+from engine.contracts.society import FactView
+from engine.sim.clock import MINUTES_PER_DAY, WEEKDAYS, Clock
+from engine.society.relationships import Relationships
+from engine.world.city import City
+
+EVENT_WORDS = ("party", "dinner", "meeting", "gathering", "festival", "celebration", "concert", "picnic",
+               "wedding", "birthday", "fair", "market", "show", "rally", "get-together", "gig", "reading")
+PLACE_WORDS = {"cafe": BuildingType.CAFE, "café": BuildingType.CAFE, "coffee": BuildingType.CAFE,
+               "park": BuildingType.PARK, "town hall": BuildingType.TOWN_HALL, "shop": BuildingType.SHOP,
+               "store": BuildingType.SHOP, "school": BuildingType.SCHOOL, "office": BuildingType.OFFICE,
+               "workshop": BuildingType.WORKSHOP, "my place": BuildingType.HOME, "my house": BuildingType.HOME,
+               "home": BuildingType.HOME}
+PASS_CHANCE = {"event": 0.6, "news": 0.45, "campaign": 0.35, "proposal": 0.3}
+FRESH_DAYS = 7  # older news is no longer worth mentioning
+EVENT_HOURS = 2  # how long an announced event lasts unless the words say otherwise
+ARRIVE_EARLY_MINUTES = 20
+
+
+@dataclass
+class Fact:
+    id: int
+    origin: int  # person id, -1: the player
+    text: str
+    kind: str  # news | event | campaign | proposal
+    tick: int
+    building: int = -1
+    start: int = -1  # tick
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class EventPlan:
+    building: int
+    start: int
+    end: int
+
+
+def understand_event(text: str, origin: Person | None, city: City, clock: Clock, tick: int) -> EventPlan | None:
+    """A place and a time in the words, or None for plain news.
+
+    Understood: a building's name or a kind of place ("the cafe", "my place"); a
+    time ("5pm", "17:30", "noon"); a day ("today", "tonight", "tomorrow", a weekday,
+    "day 3"). A time with no day means its next occurrence at least an hour away.
+    Calendar dates ("Feb 14") are not understood: the sim has days, not months."""
+    lowered = text.lower()
+    minute = _time_of_day(lowered)
+    is_event = minute is not None or any(re.search(rf"\b{w}\b", lowered) for w in EVENT_WORDS)
+    if not is_event or minute is None:
+        return None
+    building = _place(lowered, origin, city)
+    if building < 0:
+        return None
+    start = _start_tick(lowered, minute, clock, tick)
+    return EventPlan(building, start, start + clock.ticks_for(EVENT_HOURS * 60))
+
+
+def _time_of_day(text: str) -> int | None:
+    if re.search(r"\bnoon\b|\bmidday\b", text):
+        return 12 * 60
+    if m := re.search(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", text):
+        hour, minutes = int(m.group(1)) % 12, int(m.group(2) or 0)
+        if m.group(3).startswith("p"):
+            hour += 12
+        return hour * 60 + minutes
+    if m := re.search(r"\b(?:at|from)\s+(\d{1,2}):(\d{2})\b", text):
+        return int(m.group(1)) % 24 * 60 + int(m.group(2))
+    return None
+
+
+def _place(text: str, origin: Person | None, city: City) -> int:
+    standing = [b for b in city.buildings if not b.removed]
+    named = [b for b in standing if b.name.lower() in text]
+    if named:
+        return max(named, key=lambda b: (len(b.name), -b.id)).id
+    for word, kind in sorted(PLACE_WORDS.items(), key=lambda item: -len(item[0])):
+        if not re.search(rf"\b{re.escape(word)}\b", text):
+            continue
+        if kind == BuildingType.HOME:
+            return origin.home if origin is not None else -1
+        if origin is not None and origin.hangout >= 0 and city.buildings[origin.hangout].type == kind:
+            return origin.hangout
+        of_kind = [b for b in standing if b.type == kind]
+        if not of_kind:
+            continue
+        near = city.buildings[origin.home].entrance if origin is not None else of_kind[0].entrance
+        return min(of_kind, key=lambda b: (abs(b.entrance[0] - near[0]) + abs(b.entrance[1] - near[1]), b.id)).id
+    return -1
+
+
+def _start_tick(text: str, minute: int, clock: Clock, tick: int) -> int:
+    now = clock.total_minutes(tick)
+    today = now - now % MINUTES_PER_DAY
+    day = None
+    if re.search(r"\btomorrow\b", text):
+        day = today + MINUTES_PER_DAY
+    elif re.search(r"\btoday\b|\btonight\b|\bthis (?:evening|afternoon|morning)\b", text):
+        day = today
+    elif m := re.search(r"\bday (\d+)\b", text):
+        day = (int(m.group(1)) - 1) * MINUTES_PER_DAY
+    else:
+        for index, name in enumerate(WEEKDAYS):
+            if re.search(rf"\b{name.lower()}\b", text):
+                ahead = (index - clock.weekday(tick)) % 7 or 7
+                day = today + ahead * MINUTES_PER_DAY
+                break
+    target = (day if day is not None else today) + minute
+    if day is None and target < now + 60:
+        target += MINUTES_PER_DAY
+    return max(tick + 1, -(-((target - clock.start_minute) * 60) // clock.tick_seconds))
+
+
+class Grapevine:
+    def __init__(self, city: City, people: list[Person], ties: Relationships, clock: Clock):
+        self.city = city
+        self.people = people
+        self.ties = ties
+        self.clock = clock
+        self.facts: list[Fact] = []
+        self.heard_tick: dict[int, np.ndarray] = {}  # fact -> (people,) tick heard, -1 not yet
+        self.teller: dict[int, np.ndarray] = {}  # fact -> (people,) who told them, -1 origin/none
+        self.going: dict[int, set[int]] = {}  # event fact -> people who mean to go
+        self.came: dict[int, set[int]] = {}  # event fact -> knowers seen there during the event
+        self.version = 0
+        self.hear_hook = None  # (person, text, tick) -> None: the memory of a mind, set by the society
+
+    # -- planting --------------------------------------------------------------------------
+
+    def seed(self, origin: int, text: str, tick: int, kind: str = "news", fact_id: int = -1) -> int:
+        text = " ".join(text.split())
+        if not text:
+            raise ValueError("a rumour needs some words")
+        if not 0 <= origin < len(self.people) or self.people[origin].removed:
+            raise ValueError(f"there is no person {origin} to start it")
+        fact_id = len(self.facts) if fact_id < 0 else fact_id
+        if fact_id != len(self.facts):
+            raise ValueError(f"fact {fact_id} cannot be made again out of order")
+        fact = Fact(fact_id, origin, text, kind, tick)
+        if kind == "news":
+            plan = understand_event(text, self.people[origin], self.city, self.clock, tick)
+            if plan is not None:
+                fact.kind, fact.building, fact.start, fact.end = "event", plan.building, plan.start, plan.end
+        self.facts.append(fact)
+        count = len(self.people)
+        self.heard_tick[fact_id] = np.full(count, -1, dtype=np.int64)
+        self.teller[fact_id] = np.full(count, -1, dtype=np.int32)
+        self.heard_tick[fact_id][origin] = tick
+        if fact.kind == "event":
+            self.going[fact_id] = {origin}
+            self.came[fact_id] = set()
+        self.version += 1
+        return fact_id
+
+    def seeded_event(self, fact_id: int) -> FactSeeded:
+        f = self.facts[fact_id]
+        return FactSeeded(f.tick, f.id, f.origin, f.text, f.kind, f.building, f.start, f.end)
+
+    def forget(self, fact_id: int) -> None:
+        """Undo the newest fact (only the newest: ids must stay dense for replays)."""
+        if not self.facts or self.facts[-1].id != fact_id:
+            raise ValueError("only the latest rumour can be taken back")
+        self.facts.pop()
+        for table in (self.heard_tick, self.teller, self.going, self.came):
+            table.pop(fact_id, None)
+        self.version += 1
+
+    def person_added(self) -> None:
+        for table in (self.heard_tick, self.teller):
+            for fact_id, array in table.items():
+                table[fact_id] = np.append(array, np.array([-1], dtype=array.dtype))
+
+    # -- questions -------------------------------------------------------------------------
+
+    def knows(self, fact: int, person: int) -> bool:
+        return fact in self.heard_tick and bool(self.heard_tick[fact][person] >= 0)
+
+    def heard_from(self, fact: int, person: int) -> int:
+        return int(self.teller[fact][person]) if fact in self.teller else -1
+
+    def knowers(self, fact: int) -> int:
+        return int((self.heard_tick[fact] >= 0).sum())
+
+    def share(self, fact: int) -> float:
+        alive = sum(1 for p in self.people if not p.removed)
+        return self.knowers(fact) / alive if alive else 0.0
+
+    def _live(self, tick: int) -> list[Fact]:
+        """Facts still worth passing on: fresh news, and events not over yet."""
+        fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
+        return [f for f in self.facts if (f.end > tick if f.kind == "event" else tick - f.tick < fresh)]
+
+    # -- talk ------------------------------------------------------------------------------
+
+    def on_talk(self, a: int, b: int, tick: int, rng: random.Random) -> tuple[list[Event], list[tuple[int, str]]]:
+        """``a`` and ``b`` talked: what passed between them, and the lines saying it (speaker 0 is a)."""
+        events: list[Event] = []
+        lines: list[tuple[int, str]] = []
+        for fact in self._live(tick):
+            heard = self.heard_tick[fact.id]
+            knows_a, knows_b = heard[a] >= 0, heard[b] >= 0
+            if knows_a == knows_b:
+                continue
+            teller, listener = (a, b) if knows_a else (b, a)
+            if rng.random() >= self._pass_chance(fact, teller, listener):
+                continue
+            heard[listener] = tick
+            self.teller[fact.id][listener] = teller
+            going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
+            if going:
+                self.going[fact.id].add(listener)
+            tie = self.ties.tie(teller, listener)
+            tie.trust = min(1.0, tie.trust + 0.02)
+            events.append(FactHeard(tick, fact.id, listener, teller, going))
+            lines.append((0 if teller == a else 1, self._telling(fact, teller)))
+            if self.hear_hook is not None:
+                self.hear_hook(listener, self._heard_text(fact, teller), tick)
+        if events:
+            self.version += 1
+        return events, lines
+
+    def _pass_chance(self, fact: Fact, teller: int, listener: int) -> float:
+        tie = self.ties.get(teller, listener)
+        affinity = tie.affinity if tie else 0.0
+        outgoing = self.people[teller].traits[2]
+        chance = PASS_CHANCE.get(fact.kind, 0.4) * (0.6 + 0.8 * outgoing) * (1.0 + 0.5 * affinity)
+        return max(0.02, min(0.95, chance))
+
+    def _will_go(self, fact: Fact, person: int, teller: int, rng: random.Random) -> bool:
+        p = self.people[person]
+        host = self.ties.get(person, fact.origin)
+        liking = host.affinity if host else 0.0
+        friend = self.ties.get(person, teller)
+        chance = 0.25 + 0.35 * liking + 0.25 * p.traits[2] - 0.1 * p.traits[4] + 0.1 * (friend.trust if friend else 0)
+        return rng.random() < max(0.05, min(0.9, chance))
+
+    def _telling(self, fact: Fact, teller: int) -> str:
+        if teller == fact.origin:
+            return fact.text
+        origin = self.people[fact.origin].first_name if fact.origin >= 0 else "someone"
+        return f"Did you hear? {origin} says: \u201c{fact.text}\u201d"
+
+    def _heard_text(self, fact: Fact, teller: int) -> str:
+        who = self.people[teller].name
+        if teller == fact.origin:
+            return f"{who} told me: {fact.text}"
+        origin = self.people[fact.origin].name if fact.origin >= 0 else "someone"
+        return f"{who} told me that {origin} said: {fact.text}"
+
+    # -- events ----------------------------------------------------------------------------
+
+    def agenda(self, person: int, tick: int) -> tuple[int, int] | None:
+        """(building, end tick) of an event ``person`` means to go to that is on now, else None."""
+        early = self.clock.ticks_for(ARRIVE_EARLY_MINUTES)
+        for fact_id, going in self.going.items():
+            fact = self.facts[fact_id]
+            if person in going and fact.start - early <= tick < fact.end \
+                    and not self.city.buildings[fact.building].removed:
+                return fact.building, fact.end
+        return None
+
+    def starting(self, tick: int) -> list[int]:
+        """People who should set off now for an event (so they stop what they are doing)."""
+        early = self.clock.ticks_for(ARRIVE_EARLY_MINUTES)
+        found: list[int] = []
+        for fact_id, going in sorted(self.going.items()):
+            if self.facts[fact_id].start - early == tick:
+                found.extend(sorted(going))
+        return found
+
+    def watch_events(self, tick: int, location: np.ndarray) -> list[Event]:
+        """Count who came to events on now; an event that just ended reports its gathering."""
+        events: list[Event] = []
+        for fact_id in sorted(self.going):
+            fact = self.facts[fact_id]
+            if fact.start <= tick < fact.end:
+                here = np.flatnonzero((location == fact.building) & (self.heard_tick[fact_id][: len(location)] >= 0))
+                new = set(here.tolist()) - self.came[fact_id]
+                if new:
+                    self.came[fact_id] |= new
+                    self.version += 1
+            elif tick == fact.end:
+                attendees = tuple(sorted(self.came[fact_id]))
+                events.append(GatheringHeld(tick, fact_id, fact.building, attendees))
+                for i, a in enumerate(attendees):  # a shared evening brings people closer
+                    for b in attendees[i + 1:]:
+                        tie = self.ties.tie(a, b)
+                        tie.shared += 1
+                        tie.familiarity = min(1.0, tie.familiarity + 0.03)
+                        self.ties.note(a, b, tick, f"both at {self.city.buildings[fact.building].name}: {fact.text}")
+        return events
+
+    def attended(self, fact: int) -> int:
+        return len(self.came.get(fact, ()))
+
+    # -- views and state -------------------------------------------------------------------
+
+    def views(self) -> tuple[FactView, ...]:
+        return tuple(
+            FactView(f.id, f.text, f.origin, f.kind, f.tick, self.knowers(f.id), f.building, f.start, f.end,
+                     self.attended(f.id))
+            for f in reversed(self.facts)
+        )
+
+    def shared_facts(self, a: int, b: int) -> list[str]:
+        return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]
+
+    def get_state(self) -> dict[str, object]:
+        return {
+            "facts": [[f.id, f.origin, f.text, f.kind, f.tick, f.building, f.start, f.end] for f in self.facts],
+            "heard": [self.heard_tick[f.id].copy() for f in self.facts],
+            "teller": [self.teller[f.id].copy() for f in self.facts],
+            "going": [[f.id, sorted(self.going[f.id])] for f in self.facts if f.id in self.going],
+            "came": [[f.id, sorted(self.came[f.id])] for f in self.facts if f.id in self.came],
+        }
+
+    def set_state(self, state: dict[str, object]) -> None:
+        self.facts = [Fact(int(i), int(o), str(t), str(k), int(tk), int(b), int(s), int(e))
+                      for i, o, t, k, tk, b, s, e in state["facts"]]  # type: ignore[union-attr]
+        count = len(self.people)
+        self.heard_tick, self.teller = {}, {}
+        for f, heard, told in zip(self.facts, state["heard"], state["teller"], strict=True):  # type: ignore[call-overload]
+            self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
+            self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
+        self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}  # type: ignore[union-attr]
+        self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}  # type: ignore[union-attr]
+        self.version += 1
+
+
+def _sized(array: np.ndarray, count: int) -> np.ndarray:
+    """Pad with -1 for people who arrived after the state was saved."""
+    if len(array) >= count:
+        return array[:count].copy()
+    return np.concatenate([array, np.full(count - len(array), -1, dtype=array.dtype)])

@@ -1,0 +1,291 @@
+"""The town as a society: the one object the simulation asks about money, councils and talk.
+
+It owns the ledger and economy, the councils, and the grapevine, and answers the
+simulation's hooks:
+
+* ``begin_tick`` — the clock's business: each sim hour, midnight's accounts,
+  council meetings and elections, people setting off for an announced event;
+* ``agenda`` — an event someone means to go to, or a curfew, before any brain decides;
+* ``after_talk`` — what passed between two people who just talked;
+* ``end_tick`` — who came to the events on now.
+
+Everything random comes from the simulation's own generator, so a replay of the
+same seed and edits gives the same society.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from engine.contracts.enums import Activity
+from engine.contracts.events import ConversationHeld, Event, PropertySold
+from engine.contracts.society import (
+    GovernanceView,
+    LedgerResult,
+    PairReport,
+    QueryLedger,
+    QueryPair,
+    SocietyView,
+    TransactionView,
+)
+from engine.society import ledger as acct
+from engine.society.economy import Economy
+from engine.society.governance import Governance
+from engine.society.grapevine import Grapevine
+from engine.society.ledger import Ledger
+from engine.society.places import district_of_person, residents_by_district
+from engine.world.city import Building
+
+if TYPE_CHECKING:
+    from engine.sim.simulation import Simulation
+
+BOOKS_KEPT_DAYS = 2  # the ledger window: older rows are folded into opening balances at midnight
+VIEW_EVERY = 30  # ticks between rebuilt economy views (sooner when councils or talk changed)
+SLEEP = int(Activity.SLEEP)
+TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
+
+
+class Society:
+    def __init__(self, sim: Simulation):
+        self.sim = sim
+        city, people, clock = sim.city, sim.people, sim.clock
+        self.ledger = Ledger(sim.pop.money)
+        self.grapevine = Grapevine(city, people, sim.ties, clock)
+        self.governance = Governance(city, people, sim.ties, clock, self.grapevine,
+                                     lambda district: self.ledger.balance(acct.treasury(district)),
+                                     purse=lambda pid: int(self.ledger.money[pid]),
+                                     owns_business=lambda pid: self.economy.owns_business(pid))
+        self.economy = Economy(city, people, self.ledger, self.governance.policy)
+        self._view: SocietyView | None = None
+        self._view_key: tuple[int, ...] = ()
+        self._view_tick = -VIEW_EVERY
+
+    def found(self, seed: int) -> None:
+        """A world with no society yet: open the books, and who owns what (from the world's seed,
+        not the running dice, so founding does not change the day that follows)."""
+        self.rebind()
+        for district, residents in residents_by_district(self.sim.city, self.sim.people).items():
+            self.ledger.balances[acct.treasury(district)] = TREASURY_PER_RESIDENT * len(residents)
+        self.ledger.open_books()
+        self.economy.assign_owners(random.Random(seed * 7919 + 17))
+
+    # -- the simulation's hooks ------------------------------------------------------------
+
+    def begin_tick(self, tick: int, rng: random.Random) -> list[Event]:
+        sim = self.sim
+        clock = sim.clock
+        events: list[Event] = []
+        minutes = clock.total_minutes(tick)
+        if minutes // 60 != clock.total_minutes(tick - 1) // 60:
+            self.economy.hour_passed(minutes // 60)
+            if clock.minute_of_day(tick) < 60:
+                events.extend(self._midnight(tick, rng))
+        events.extend(self.governance.on_tick(tick, rng))
+        pop = sim.pop
+        for person in self.grapevine.starting(tick):
+            if not pop.moving[person] and pop.activity[person] != SLEEP and pop.until[person] > tick:
+                pop.until[person] = tick  # drop what they are doing: the party is about to start
+        return events
+
+    def _midnight(self, tick: int, rng: random.Random) -> list[Event]:
+        sales = self.economy.midnight(tick, rng)
+        kept = self.sim.clock.ticks_for(BOOKS_KEPT_DAYS * 24 * 60)
+        self.ledger.close_books(max(0, tick - kept))
+        return [PropertySold(tick, building, seller, buyer, price) for building, seller, buyer, price in sales]
+
+    def agenda(self, person: int, tick: int) -> tuple[int, int, int] | None:
+        """(activity, building, until) that comes before any brain: an event they mean to go to,
+        or home because of a curfew. None: let the brain decide."""
+        event = self.grapevine.agenda(person, tick)
+        if event is not None:
+            return int(Activity.SOCIAL), event[0], event[1]
+        p = self.sim.people[person]
+        curfew = self.governance.curfew(district_of_person(self.sim.city, p))
+        if curfew >= 0 and self._past(curfew, self.sim.clock.minute_of_day(tick)) \
+                and self.sim.pop.location[person] != p.home:
+            return int(Activity.HOME), p.home, tick + self.sim.clock.ticks_for(45)
+        return None
+
+    @staticmethod
+    def _past(curfew: int, minute: int) -> bool:
+        """Is ``minute`` inside the curfew (from ``curfew`` until 05:00)?"""
+        return minute >= curfew or minute < 5 * 60 if curfew >= 5 * 60 else curfew <= minute < 5 * 60
+
+    def after_talk(self, events: list[Event], tick: int, rng: random.Random) -> list[Event]:
+        """Conversations this tick pass on what people know; the words join the talk and the pair's history."""
+        out: list[Event] = []
+        names = self.sim.city.buildings
+        for index, event in enumerate(events):
+            if not isinstance(event, ConversationHeld) or event.tick != tick:
+                continue
+            heard, lines = self.grapevine.on_talk(event.a, event.b, tick, rng)
+            if lines:
+                event = ConversationHeld(event.tick, event.a, event.b, event.building, event.lines + tuple(lines))
+                events[index] = event
+            out.extend(heard)
+            first = event.lines[0][1] if event.lines else ""
+            self.sim.ties.note(event.a, event.b, tick, f"talked at {names[event.building].name}: \u201c{first}\u201d")
+        return out
+
+    def end_tick(self, tick: int) -> list[Event]:
+        return self.grapevine.watch_events(tick, self.sim.pop.location)
+
+    # -- what the rule brain asks ----------------------------------------------------------
+
+    def open_now(self, building: Building, minute: int) -> bool:
+        """Open, counting the district's opening-hours policy for cafes and shops."""
+        if building.is_open(minute):
+            return True
+        if building.id not in self.economy.businesses:
+            return False
+        extra = int(self.governance.policy(self.economy.district(building.id), "opening_hours"))
+        if extra > 0 and building.closes > building.opens:
+            return building.closes <= minute < building.closes + extra
+        return False
+
+    def can_serve(self, building: int) -> bool:
+        return self.economy.can_serve(building)
+
+    def park_appeal(self, person: int) -> float:
+        """How much likelier a walk in the park is where the district funds its parks (1: unfunded)."""
+        district = district_of_person(self.sim.city, self.sim.people[person])
+        return 1.0 + min(1.0, self.governance.policy(district, "park_funding") / 20_000)
+
+    # -- changes to the cast ---------------------------------------------------------------
+
+    def rebind(self) -> None:
+        """The population's arrays were replaced (grown or restored)."""
+        self.ledger.bind(self.sim.pop.money)
+
+    def person_added(self, person: int) -> None:
+        self.rebind()
+        self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))
+        self.grapevine.person_added()
+
+    def person_removed(self, person: int) -> None:
+        self.governance.person_removed(person)
+
+    def city_changed(self) -> None:
+        self.economy.city_changed()
+
+    def grant(self, person: int, cents: int, tick: int) -> None:
+        """God mode changed someone's money: the difference comes from (or goes to) the world outside."""
+        if cents > 0:
+            self.ledger.post(tick, "grant", acct.OUTSIDE_CODE, acct.person(person), cents)
+        elif cents < 0:
+            self.ledger.post(tick, "grant", acct.person(person), acct.OUTSIDE_CODE, -cents)
+
+    # -- views -----------------------------------------------------------------------------
+
+    def view(self, tick: int) -> SocietyView:
+        governance: GovernanceView = self.governance.view()  # first: it notices treasury changes itself
+        key = (self.governance.version, self.grapevine.version, self.economy.version, len(self.sim.people))
+        if self._view is None or key != self._view_key or tick - self._view_tick >= VIEW_EVERY:
+            economy = self.economy.view(tick)
+            alive = sum(1 for p in self.sim.people if not p.removed)
+            self._view = SocietyView(economy, governance, self.grapevine.views(), self.sim.ties.density(alive))
+            self._view_key, self._view_tick = key, tick
+        return self._view
+
+    def ledger_page(self, query: QueryLedger, tick: int) -> LedgerResult:
+        wanted = set()
+        if query.person >= 0:
+            wanted.add(acct.person(query.person))
+        if query.building >= 0:
+            wanted.add(acct.building(query.building))
+        if query.district >= 0:
+            wanted.add(acct.treasury(query.district))
+        matching = [
+            (index, row) for index, row in self.ledger.rows()
+            if (not query.kind or self.ledger.kind_of(row) == query.kind)
+            and (not wanted or row[2] in wanted or row[3] in wanted)
+        ]
+        page = matching[query.offset: query.offset + max(1, query.limit)]
+        rows = tuple(
+            TransactionView(index, tick_, self.ledger.kind_of(row), acct.account(payer), acct.account(payee), amount,
+                            self.account_name(payer), self.account_name(payee))
+            for index, row in page
+            for tick_, _kind, payer, payee, amount in (row,)
+        )
+        return LedgerResult(tick, query.id, rows, len(matching), self.ledger.window_start_tick)
+
+    def account_name(self, code: int) -> str:
+        account = acct.account(code)
+        if account.kind == acct.PERSON:
+            return self.sim.people[account.id].name
+        if account.kind == acct.BUILDING:
+            return self.sim.city.buildings[account.id].name
+        if account.kind == acct.TREASURY:
+            return f"{self.sim.city.districts[account.id].name} treasury"
+        return "outside the town"
+
+    def pair(self, query: QueryPair, tick: int) -> PairReport:
+        people = self.sim.people
+        for who in (query.a, query.b):
+            if not 0 <= who < len(people):
+                raise ValueError(f"there is no person {who}")
+        tie = self.sim.ties.get(query.a, query.b)
+        if tie is None:
+            return PairReport(tick, query.id, query.a, query.b, "stranger", 0.0, 0.0, 0.0, 0, -1, 0, (),
+                              tuple(self.grapevine.shared_facts(query.a, query.b)))
+        return PairReport(tick, query.id, query.a, query.b, tie.label, round(tie.affinity, 3),
+                          round(tie.familiarity, 3), round(tie.trust, 3), tie.meetings, tie.last_tick, tie.shared,
+                          tuple(self.sim.ties.history(query.a, query.b)),
+                          tuple(self.grapevine.shared_facts(query.a, query.b)))
+
+    def summary(self) -> dict[str, object]:
+        alive = [p.id for p in self.sim.people if not p.removed]
+        return {
+            "economy": self.economy.summary(),
+            "governance": self.governance.summary(),
+            "social": social_summary(self.sim.ties, alive),
+        }
+
+    def metrics(self) -> dict[str, float]:
+        """The society's curves for the timeline (sampled with the others)."""
+        treasury = sum(cents for _d, cents in self.economy.treasuries())
+        return {"gdp": self.economy.gdp() / 100, "gini": round(self.economy.gini(), 4), "treasury": treasury / 100}
+
+    # -- state -----------------------------------------------------------------------------
+
+    def get_state(self) -> dict[str, object]:
+        return {
+            "ledger": self.ledger.get_state(),
+            "economy": self.economy.get_state(),
+            "grapevine": self.grapevine.get_state(),
+            "governance": self.governance.get_state(),
+            "people": len(self.sim.people),
+        }
+
+    def set_state(self, state: dict[str, object]) -> None:
+        self.rebind()
+        self.ledger.set_state(state["ledger"])  # type: ignore[arg-type]
+        self.economy.set_state(state["economy"])  # type: ignore[arg-type]
+        self.grapevine.set_state(state["grapevine"])  # type: ignore[arg-type]
+        self.governance.set_state(state["governance"])  # type: ignore[arg-type]
+        for person in range(int(state["people"]), len(self.sim.people)):  # type: ignore[call-overload]
+            self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))  # arrived after the save
+        self._view = None
+
+
+def social_summary(ties, people: list[int]) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Density (share of pairs who know each other) and communities of the acquaintance network."""
+    graph = nx.Graph()
+    graph.add_nodes_from(people)
+    alive = set(people)
+    for (a, b), tie in ties.items():
+        if tie.familiarity >= 0.1 and a in alive and b in alive:
+            graph.add_edge(a, b, weight=max(0.05, tie.affinity + 1.0))
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=0) if graph.number_of_edges() else []
+    sizes = sorted((len(c) for c in communities if len(c) > 1), reverse=True)
+    return {
+        "density": round(ties.density(len(people)), 4),
+        "ties": graph.number_of_edges(),
+        "communities": len(sizes),
+        "community_sizes": sizes[:10],
+        "friends": sum(1 for _k, t in ties.items() if t.label in ("friend", "close friend")),
+        "rivals": sum(1 for _k, t in ties.items() if t.label == "rival"),
+    }
