@@ -57,6 +57,10 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="first go back to tick T of the current branch, then run on a new branch")
     sim.add_argument("--checkpoint-every", type=float, default=30.0, metavar="MIN",
                      help="sim minutes between checkpoints (default 30; 0 = none)")
+    sim.add_argument("--seed-fact", nargs=2, action="append", default=[], metavar=("PERSON", "TEXT"),
+                     help="PERSON (name or id) knows TEXT at the start and may pass it on; a time and a place "
+                          "make it an event (\"a party at the cafe tomorrow at 5pm\"); the report says how far "
+                          "it spread (repeatable)")
     _llm_arguments(sim)
 
     tiled = sub.add_parser("import-tiled", help="make a world from a Tiled map (.tmj/.json/.tmx)")
@@ -140,7 +144,8 @@ def _sim(args: argparse.Namespace) -> int:
         raise CliError("--checkpoint-every cannot be negative")
     summary = api.run_headless(world, ticks, args.seed, keep_history=True, llm=_llm_config(args),
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
-                               checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick)
+                               checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
+                               seed_facts=[tuple(pair) for pair in args.seed_fact])
     if summary.llm and summary.llm["state"] not in ("ready", "off"):
         print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
     if args.save:
@@ -151,7 +156,27 @@ def _sim(args: argparse.Namespace) -> int:
         print(f"{world.name}: ran {summary.ticks} ticks to {summary.sim_time} "
               f"({summary.ticks_per_sec} ticks/s); {summary.events} events, "
               f"{summary.conversations} conversations; state {summary.state_hash}")
+        for line in _society_lines(summary):
+            print(line)
     return 0
+
+
+def _society_lines(summary: api.RunSummary) -> list[str]:
+    economy, governance, social = summary.economy, summary.governance, summary.social
+    lines = [
+        f"economy: GDP ${int(economy['gdp']) / 100:,.0f}/day, Gini {economy['gini']}, "  # type: ignore[call-overload]
+        f"{economy['transactions']:,} transactions",
+        f"governance: {governance.get('proposals', 0)} proposals ({governance.get('passed', 0)} passed), "
+        f"{governance.get('elections', 0)} elections",
+        f"social: density {social['density']}, {social['communities']} communities",
+    ]
+    words = summary.word_of_mouth or {}
+    for fact in words.get("diffusion", []):  # type: ignore[union-attr]
+        lines.append(f"word of mouth: {fact['knowers']} know \u201c{fact['text']}\u201d ({fact['share']:.0%})")
+    for event in words.get("attendance", []):  # type: ignore[union-attr]
+        lines.append(f"  at {event['place']} ({event['starts']}): {event['attended']} came "
+                     f"of {event['meant_to_go']} who meant to")
+    return lines
 
 
 def _info(args: argparse.Namespace) -> int:

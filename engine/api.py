@@ -7,7 +7,7 @@ headless work (new, open, save, check, info, run) on the caller's thread.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +15,11 @@ from engine.agents.personas import PersonaError, find_personas
 from engine.agents.personas import import_personas as _import_personas
 from engine.cognition.setup import DEFAULT_MAX_MINDS, attach_cognition
 from engine.contracts.commands import Command, Pause
-from engine.contracts.edits import Edit
-from engine.contracts.events import Event
+from engine.contracts.edits import Edit, SeedFact
+from engine.contracts.events import EditMade, Event
 from engine.contracts.snapshots import WorldSnapshot
 from engine.edits import codec as edit_codec
+from engine.edits.apply import apply as apply_edit
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
 from engine.llm.hosts import host_kind as _host_kind
@@ -36,6 +37,7 @@ from engine.runtime.mailbox import Inbox, Outbox
 from engine.sim import state_codec
 from engine.sim.clock import Clock
 from engine.sim.simulation import Simulation
+from engine.society.diffusion import Diffusion
 from engine.timeline.machine import DEFAULT_EVERY_MINUTES, SeekResult, TimeMachine
 from engine.world.generator import TEMPLATES, generate
 from engine.world.model import World
@@ -318,18 +320,46 @@ class RunSummary:
     metrics: dict[str, float]
     llm: dict[str, object] | None = None
     memory: MemoryStore | None = field(default=None, repr=False)  # the run's memories, for save_world
+    economy: dict[str, object] = field(default_factory=dict)  # gdp, gini, transactions, ...
+    governance: dict[str, object] = field(default_factory=dict)  # proposals, votes, policies, ...
+    social: dict[str, object] = field(default_factory=dict)  # density, communities, ...
+    word_of_mouth: dict[str, object] | None = None  # with seeded facts: diffusion, density before/after, attendance
 
     def as_dict(self) -> dict[str, object]:
         data = {k: v for k, v in vars(self).items() if k != "memory"}
-        if self.llm is None:
-            data.pop("llm")
+        for optional in ("llm", "word_of_mouth"):
+            if data[optional] is None:
+                data.pop(optional)
+        if self.word_of_mouth is not None:  # the experiment's numbers also at the top, where scripts look first
+            data.update({key: self.word_of_mouth[key] for key in ("diffusion", "density", "attendance")})
         return data
+
+
+def find_person(world: World, who: str) -> int:
+    """A person by id, full name or first name (case-insensitive); ValueError, with why, if none or several."""
+    people = [p for p in world.people if not p.removed]
+    if who.strip().isdigit():
+        pid = int(who)
+        if any(p.id == pid for p in people):
+            return pid
+        raise ValueError(f"there is no person {pid}")
+    wanted = who.strip().lower()
+    exact = [p.id for p in people if p.name.lower() == wanted]
+    first = [p.id for p in people if p.first_name.lower() == wanted]
+    found = exact or first
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValueError(f"nobody called {who!r} lives in {world.city.name}")
+    names = ", ".join(world.people[i].name for i in found[:5])
+    raise ValueError(f"{who!r} could be {names}: use the full name")
 
 
 def run_headless(
     world: World, ticks: int, seed: int | None = None, keep_history: bool = True, llm: LLMConfig | None = None,
     world_path: str | Path | None = None, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
     checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
+    seed_facts: Sequence[tuple[str, str]] = (),
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
 
@@ -338,6 +368,8 @@ def run_headless(
     (``RunSummary.memory``) that ``save_world(..., memory=...)`` writes beside the file.
     Checkpoints are taken every ``checkpoint_minutes`` sim minutes (0: none). ``from_tick``
     first goes back to that tick of the current branch and continues on a new branch.
+    ``seed_facts`` — (person, words) pairs — are planted at the start, as the god-mode edit
+    ``SeedFact`` (so a replay plants them too), and their spread is reported.
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
@@ -351,6 +383,8 @@ def run_headless(
     if machine is not None and from_tick is not None:
         machine.seek(from_tick)
         machine.before_change()
+    facts = [_make_edit(sim, machine, SeedFact(agent=find_person(world, who), text=text)) for who, text in seed_facts]
+    tracker = Diffusion(sim, [fact.fact_id for fact in facts]) if facts else None  # type: ignore[attr-defined]
     events = 0
     conversations_before = sim.metrics.conversations
     llm_before = cognition.status().stats if cognition is not None else {}
@@ -360,6 +394,8 @@ def run_headless(
             events += len(sim.step())
             if machine is not None:
                 machine.after_step()
+            if tracker is not None:
+                tracker.after_step()
         if machine is not None and ticks:
             machine.checkpoint("end")  # so a later replay can prove it reaches this exact state
     finally:
@@ -383,4 +419,18 @@ def run_headless(
         metrics=dict(sim.metrics.latest),
         llm=llm_report,
         memory=memory,
+        **sim.society.summary(),  # type: ignore[arg-type]
+        word_of_mouth=tracker.report() if tracker is not None else None,
     )
+
+
+def _make_edit(sim: Simulation, machine: TimeMachine | None, edit: Edit) -> Edit:
+    """Apply a god-mode edit the way the engine thread does: logged, so replays make it again."""
+    if machine is not None:
+        machine.checkpoint("edit")
+    (_summary, inverse, applied), extra = apply_edit(sim, edit)
+    made = EditMade(sim.tick, edit_codec.to_json(applied), edit_codec.to_json(inverse) if inverse else "")
+    sim.world.record([made, *extra], [], sim.tick)
+    if machine is not None:
+        machine.note_edit(made)
+    return applied

@@ -10,6 +10,7 @@ Hooks, all on the engine thread:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.agents.rule_brain import Intent
@@ -34,6 +35,8 @@ class Cognition:
         self.talks: dict[int, conversation.Talk] = {}
         self._world: World | None = None
         self.next_talk_id = 1
+        # Whether someone may think on the model now (the thought economy says no to people in debt).
+        self.may_think: Callable[[int], bool] = lambda agent: True
         self._appliers = {
             "plan_day": lambda mind, data, context, tick: planning.apply_day(self.ctx, mind, data, context, tick),
             "plan_hours": lambda mind, data, context, tick: planning.apply_hours(self.ctx, mind, data, context, tick),
@@ -75,8 +78,8 @@ class Cognition:
 
     def decide(self, person: int, tick: int) -> Intent | None:
         mind = self.ctx.minds.get(person)
-        if mind is None:
-            return None
+        if mind is None or not self.may_think(person):
+            return None  # no mind, or thinking they cannot pay for: routine (the rule brain)
         if not self.ctx.thinker.available:
             self.ctx.thinker.refuse()  # counted as a fallback when a model is configured but down
             return None
@@ -89,12 +92,14 @@ class Cognition:
 
     def arrived(self, person: int, building: int, tick: int) -> None:
         mind = self.ctx.minds.get(person)
-        if mind is not None:
+        if mind is not None and self.may_think(person):
             perception.perceive(self.ctx, mind, building, tick)
 
     def encounter(self, a: int, b: int, place: int, tick: int) -> bool:
         ctx = self.ctx
         if a not in ctx.minds or b not in ctx.minds or not ctx.thinker.available:
+            return False
+        if not (self.may_think(a) and self.may_think(b)):
             return False
         if conversation.in_talk(self.talks, a) or conversation.in_talk(self.talks, b):
             return False
@@ -109,7 +114,7 @@ class Cognition:
             if isinstance(event, ConversationHeld) and event.tick == tick:
                 self._remember_small_talk(event, tick)
         for mind in ctx.minds.values():
-            if reflection.due(ctx, mind):
+            if reflection.due(ctx, mind) and self.may_think(mind.agent):
                 reflection.ask_questions(ctx, mind, tick)
         if tick % FLUSH_EVERY == 0:  # unflushed memories are searched in RAM, so this only paces disk writes
             ctx.memory.flush()
@@ -126,6 +131,11 @@ class Cognition:
         if found:
             mind.importance_since_reflection += float(data["rating"]) - found[0].importance
             self.ctx.memory.update(memory_id, importance=float(data["rating"]))
+
+    def hear(self, agent: int, text: str, tick: int) -> None:
+        """Someone passed something on to ``agent``: a memory, if they have a mind to keep it in."""
+        if agent in self.ctx.minds:
+            self.ctx.remember(agent, "observation", text, tick)
 
     def _remember_small_talk(self, event: ConversationHeld, tick: int) -> None:
         ctx = self.ctx

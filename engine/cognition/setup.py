@@ -38,6 +38,7 @@ def attach_cognition(
                       temperature=llm.temperature, weights=weights)
     cognition = Cognition(ctx, choose_minds(len(sim.people), max_minds))
     sim.cognition = cognition
+    cognition.may_think = sim.society.economy.may_think  # the thought economy, when it is on
     pending = sim.pending_cognition_state
     if pending is not None:
         cognition.set_state(pending)

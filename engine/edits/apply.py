@@ -75,6 +75,9 @@ HANDLERS: dict[type, Callable[[EditContext, e.Edit], Result]] = {
     e.Propose: society_edits.propose,
     e.WithdrawProposal: society_edits.withdraw,
     e.SetPolicy: society_edits.set_policy,
+    e.SeedFact: society_edits.seed_fact,
+    e.ForgetFact: society_edits.forget_fact,
+    e.SetThoughtEconomy: society_edits.thought_economy,
 }
 
 

@@ -53,3 +53,43 @@ def set_policy(ctx: EditContext, edit: e.Edit) -> Result:
     ctx.events.append(changed)
     summary = f"{LABELS[edit.policy]} by decree: {text(edit.policy, old)} -> {changed.text}"
     return summary, e.SetPolicy(district=edit.district, policy=edit.policy, value=old), edit
+
+
+def seed_fact(ctx: EditContext, edit: e.Edit) -> Result:
+    """Someone knows something and will pass it on; a time and place make it an event."""
+    assert isinstance(edit, e.SeedFact)
+    person = ctx.person(edit.agent)
+    grapevine = ctx.sim.society.grapevine
+    try:
+        fact = grapevine.seed(person.id, edit.text, ctx.tick, fact_id=edit.fact_id)
+    except ValueError as err:
+        raise EditError(str(err)) from None
+    seeded = grapevine.seeded_event(fact)
+    ctx.events.append(seeded)
+    grapevine.hear_hook(person.id, f"I said: {seeded.text}", ctx.tick)
+    what = "an event" if seeded.kind == "event" else "word"
+    return (f"{person.name} starts spreading {what}: {seeded.text}", e.ForgetFact(fact_id=fact),
+            dataclasses.replace(edit, fact_id=fact))
+
+
+def forget_fact(ctx: EditContext, edit: e.Edit) -> Result:
+    assert isinstance(edit, e.ForgetFact)
+    try:
+        ctx.sim.society.grapevine.forget(edit.fact_id)
+    except ValueError as err:
+        raise EditError(str(err)) from None
+    return "the rumour is forgotten", None, edit
+
+
+def thought_economy(ctx: EditContext, edit: e.Edit) -> Result:
+    """Thinking costs money (or is free again); undone by switching back to how it was."""
+    assert isinstance(edit, e.SetThoughtEconomy)
+    if not 0 <= edit.price <= 100_000:
+        raise EditError("the price per 1,000 tokens is between $0 and $1,000")
+    economy = ctx.sim.society.economy
+    before = e.SetThoughtEconomy(enabled=economy.thought_economy, price=economy.thought_price)
+    economy.thought_economy, economy.thought_price = edit.enabled, edit.price
+    economy.version += 1
+    summary = (f"thinking now costs ${edit.price / 100:.2f} per 1,000 tokens" if edit.enabled
+               else "thinking is free again")
+    return summary, before, edit

@@ -179,6 +179,9 @@ class Simulation:
             intent = Intent(*planned) if planned else mind.decide(person, tick) if mind else None
             if intent is None:
                 intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
+            if not planned:
+                activity, building = self.society.keep_in(person, intent.activity, intent.building, tick)
+                intent = Intent(activity, building, intent.until)
             events.extend(self._apply(person, intent, tick))
         events.extend(self.encounters.step(tick, pop, self.rng, self.nprng, mind.encounter if mind else None))
         events.extend(self.society.after_talk(events, tick, self.rng))

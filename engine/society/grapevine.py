@@ -35,10 +35,11 @@ PLACE_WORDS = {"cafe": BuildingType.CAFE, "café": BuildingType.CAFE, "coffee": 
                "store": BuildingType.SHOP, "school": BuildingType.SCHOOL, "office": BuildingType.OFFICE,
                "workshop": BuildingType.WORKSHOP, "my place": BuildingType.HOME, "my house": BuildingType.HOME,
                "home": BuildingType.HOME}
-PASS_CHANCE = {"event": 0.6, "news": 0.45, "campaign": 0.35, "proposal": 0.3}
+PASS_CHANCE = {"event": 0.45, "news": 0.35, "campaign": 0.3, "proposal": 0.25}
 FRESH_DAYS = 7  # older news is no longer worth mentioning
 EVENT_HOURS = 2  # how long an announced event lasts unless the words say otherwise
 ARRIVE_EARLY_MINUTES = 20
+FORGOTTEN = "forgotten"  # the kind of a fact the player took back
 
 
 @dataclass
@@ -157,14 +158,17 @@ class Grapevine:
         if not 0 <= origin < len(self.people) or self.people[origin].removed:
             raise ValueError(f"there is no person {origin} to start it")
         fact_id = len(self.facts) if fact_id < 0 else fact_id
-        if fact_id != len(self.facts):
-            raise ValueError(f"fact {fact_id} cannot be made again out of order")
+        if fact_id > len(self.facts) or (fact_id < len(self.facts) and self.facts[fact_id].kind != FORGOTTEN):
+            raise ValueError(f"fact {fact_id} cannot be made again")
         fact = Fact(fact_id, origin, text, kind, tick)
         if kind == "news":
             plan = understand_event(text, self.people[origin], self.city, self.clock, tick)
             if plan is not None:
                 fact.kind, fact.building, fact.start, fact.end = "event", plan.building, plan.start, plan.end
-        self.facts.append(fact)
+        if fact_id < len(self.facts):  # a redo of one that was taken back: same id
+            self.facts[fact_id] = fact
+        else:
+            self.facts.append(fact)
         count = len(self.people)
         self.heard_tick[fact_id] = np.full(count, -1, dtype=np.int64)
         self.teller[fact_id] = np.full(count, -1, dtype=np.int32)
@@ -180,12 +184,14 @@ class Grapevine:
         return FactSeeded(f.tick, f.id, f.origin, f.text, f.kind, f.building, f.start, f.end)
 
     def forget(self, fact_id: int) -> None:
-        """Undo the newest fact (only the newest: ids must stay dense for replays)."""
-        if not self.facts or self.facts[-1].id != fact_id:
-            raise ValueError("only the latest rumour can be taken back")
-        self.facts.pop()
-        for table in (self.heard_tick, self.teller, self.going, self.came):
-            table.pop(fact_id, None)
+        """Take a fact back: nobody knows it any more (its id stays taken, so later ids never shift)."""
+        if not 0 <= fact_id < len(self.facts) or self.facts[fact_id].kind == FORGOTTEN:
+            raise ValueError(f"there is no rumour {fact_id} to take back")
+        self.facts[fact_id].kind = FORGOTTEN
+        self.heard_tick[fact_id][:] = -1
+        self.teller[fact_id][:] = -1
+        self.going.pop(fact_id, None)
+        self.came.pop(fact_id, None)
         self.version += 1
 
     def person_added(self) -> None:
@@ -211,7 +217,8 @@ class Grapevine:
     def _live(self, tick: int) -> list[Fact]:
         """Facts still worth passing on: fresh news, and events not over yet."""
         fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
-        return [f for f in self.facts if (f.end > tick if f.kind == "event" else tick - f.tick < fresh)]
+        return [f for f in self.facts
+                if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh)]
 
     # -- talk ------------------------------------------------------------------------------
 
@@ -322,7 +329,7 @@ class Grapevine:
         return tuple(
             FactView(f.id, f.text, f.origin, f.kind, f.tick, self.knowers(f.id), f.building, f.start, f.end,
                      self.attended(f.id))
-            for f in reversed(self.facts)
+            for f in reversed(self.facts) if f.kind != FORGOTTEN
         )
 
     def shared_facts(self, a: int, b: int) -> list[str]:

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 
 BOOKS_KEPT_DAYS = 2  # the ledger window: older rows are folded into opening balances at midnight
 VIEW_EVERY = 30  # ticks between rebuilt economy views (sooner when councils or talk changed)
-SLEEP = int(Activity.SLEEP)
+SLEEP, EAT = int(Activity.SLEEP), int(Activity.EAT)
+CURFEW_ROUNDS = 30  # sim minutes between sending curfew-breakers home
 TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
 
 
@@ -54,6 +55,7 @@ class Society:
         city, people, clock = sim.city, sim.people, sim.clock
         self.ledger = Ledger(sim.pop.money)
         self.grapevine = Grapevine(city, people, sim.ties, clock)
+        self.grapevine.hear_hook = self._remember_hearing
         self.governance = Governance(city, people, sim.ties, clock, self.grapevine,
                                      lambda district: self.ledger.balance(acct.treasury(district)),
                                      purse=lambda pid: int(self.ledger.money[pid]),
@@ -84,11 +86,32 @@ class Society:
             if clock.minute_of_day(tick) < 60:
                 events.extend(self._midnight(tick, rng))
         events.extend(self.governance.on_tick(tick, rng))
-        pop = sim.pop
         for person in self.grapevine.starting(tick):
-            if not pop.moving[person] and pop.activity[person] != SLEEP and pop.until[person] > tick:
-                pop.until[person] = tick  # drop what they are doing: the party is about to start
+            self._interrupt(person, tick)  # drop what they are doing: the party is about to start
+        if minutes % CURFEW_ROUNDS == 0:
+            self._curfew_rounds(tick)
         return events
+
+    def _interrupt(self, person: int, tick: int) -> None:
+        """Make ``person`` decide again now (unless asleep or on the way somewhere)."""
+        pop = self.sim.pop
+        if not pop.moving[person] and pop.activity[person] != SLEEP and pop.until[person] > tick:
+            pop.until[person] = tick
+
+    def _curfew_rounds(self, tick: int) -> None:
+        """During a curfew, whoever is out is sent home (checked every half hour)."""
+        minute = self.sim.clock.minute_of_day(tick)
+        city, pop = self.sim.city, self.sim.pop
+        districts = [d.id for d in city.districts if self._in_curfew(d.id, minute)]
+        if not districts:
+            return
+        for p in self.sim.people:
+            if not p.removed and pop.location[p.id] != p.home and district_of_person(city, p) in districts:
+                self._interrupt(p.id, tick)
+
+    def _in_curfew(self, district: int, minute: int) -> bool:
+        curfew = self.governance.curfew(district)
+        return curfew >= 0 and self._past(curfew, minute)
 
     def _midnight(self, tick: int, rng: random.Random) -> list[Event]:
         sales = self.economy.midnight(tick, rng)
@@ -103,11 +126,18 @@ class Society:
         if event is not None:
             return int(Activity.SOCIAL), event[0], event[1]
         p = self.sim.people[person]
-        curfew = self.governance.curfew(district_of_person(self.sim.city, p))
-        if curfew >= 0 and self._past(curfew, self.sim.clock.minute_of_day(tick)) \
+        if self._in_curfew(district_of_person(self.sim.city, p), self.sim.clock.minute_of_day(tick)) \
                 and self.sim.pop.location[person] != p.home:
             return int(Activity.HOME), p.home, tick + self.sim.clock.ticks_for(45)
         return None
+
+    def keep_in(self, person: int, activity: int, building: int, tick: int) -> tuple[int, int]:
+        """A brain's choice under a curfew: nowhere but home (a meal out becomes a meal in)."""
+        p = self.sim.people[person]
+        if building == p.home or not self._in_curfew(district_of_person(self.sim.city, p),
+                                                     self.sim.clock.minute_of_day(tick)):
+            return activity, building
+        return (activity if activity in (EAT, SLEEP) else int(Activity.HOME)), p.home
 
     @staticmethod
     def _past(curfew: int, minute: int) -> bool:
@@ -132,6 +162,10 @@ class Society:
 
     def end_tick(self, tick: int) -> list[Event]:
         return self.grapevine.watch_events(tick, self.sim.pop.location)
+
+    def _remember_hearing(self, person: int, text: str, tick: int) -> None:
+        if self.sim.cognition is not None:
+            self.sim.cognition.hear(person, text, tick)
 
     # -- what the rule brain asks ----------------------------------------------------------
 

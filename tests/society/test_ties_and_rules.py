@@ -1,0 +1,135 @@
+"""Relationships grow from talk and shared events; policies change what people do; the engine answers reads."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from engine import api
+from engine.contracts import Step
+from engine.contracts import edits as e
+from engine.contracts.enums import Activity, BuildingType
+from engine.contracts.events import CommandRejected
+from engine.contracts.society import LedgerResult, PairReport, QueryLedger, QueryPair
+from engine.edits.apply import apply
+from engine.society.places import district_of_person
+from engine.society.relationships import Relationships, Tie
+from tests.conftest import WORLDS
+from tests.society.conftest import run
+
+
+def test_trust_is_built_slowly_and_lost_quickly() -> None:
+    ties = Relationships()
+    for tick in range(10):
+        ties.meet(1, 2, tick, warmth=0.8)
+    warm = ties.get(1, 2)
+    assert warm is not None and 0.2 < warm.trust < 0.5 and warm.meetings == 10
+    assert warm.label == "close friend" or warm.affinity < 0.65
+    trust = warm.trust
+    ties.meet(1, 2, 11, warmth=-0.8)
+    assert trust - ties.get(1, 2).trust > 0.05  # one bad meeting costs more than a good one earns
+
+
+def test_labels_follow_the_numbers() -> None:
+    assert Tie().label == "stranger"
+    assert Tie(0.1, 0.2).label == "acquaintance"
+    assert Tie(0.5, 0.5).label == "friend"
+    assert Tie(0.8, 0.8, trust=0.1).label == "friend"  # close friends also trust each other
+    assert Tie(0.8, 0.8, trust=0.4).label == "close friend"
+    assert Tie(-0.5, 0.4).label == "rival"
+    assert Tie(-0.9, 0.9, family=True).label == "family"
+
+
+def test_ties_keep_their_history_and_read_older_saves() -> None:
+    ties = Relationships()
+    ties.meet(3, 4, 10, 0.5)
+    for tick in range(12):
+        ties.note(4, 3, tick, f"line {tick}")
+    assert [text for _t, text in ties.history(3, 4)][:2] == ["line 11", "line 10"] and len(ties.history(3, 4)) == 6
+    restored = Relationships()
+    restored.set_state(ties.get_state())
+    assert restored.history(3, 4) == ties.history(3, 4) and restored.get(3, 4) == ties.get(3, 4)
+    old = Relationships()
+    old.set_state([[3, 4, 0.5, 0.3, 2, 10, False]])  # the form saved before trust existed
+    assert old.get(3, 4) == Tie(0.5, 0.3, 2, 10, False, 0.0, 0)
+
+
+def test_conversations_write_the_pairs_history(village_sim) -> None:
+    sim = village_sim
+    run(sim, 12)
+    talked = [(a, b) for (a, b), tie in sim.ties.items() if tie.meetings and sim.ties.history(a, b)]
+    assert talked
+    a, b = talked[0]
+    assert sim.ties.history(a, b)[0][1].startswith("talked at ")
+
+
+def test_a_curfew_sends_people_home(village_sim) -> None:
+    sim = village_sim
+    for district in sim.city.districts:
+        apply(sim, e.SetPolicy(district=district.id, policy="curfew", value=20 * 60))
+    run(sim, 15.5)  # to 21:30
+    assert sim.clock.minute_of_day(sim.tick) == 21 * 60 + 30
+    out = [p.id for p in sim.people if not p.removed and sim.pop.location[p.id] != p.home
+           and district_of_person(sim.city, p) >= 0]
+    assert len(out) <= 2, [sim.people[i].name for i in out]  # (someone may still be on the way)
+
+
+def test_later_opening_hours_keep_shops_open(village_sim) -> None:
+    sim = village_sim
+    society = sim.society
+    shop = next(b for b in sim.city.buildings if b.type == BuildingType.SHOP and b.closes > b.opens)
+    after_closing = shop.closes + 30
+    assert not society.open_now(shop, after_closing)
+    apply(sim, e.SetPolicy(district=society.economy.district(shop.id), policy="opening_hours", value=60))
+    assert society.open_now(shop, after_closing) and not society.open_now(shop, shop.closes + 90)
+
+
+def test_park_funding_makes_walks_in_the_park_likelier(village_sim) -> None:
+    sim = village_sim
+    person = 0
+    district = district_of_person(sim.city, sim.people[person])
+    assert sim.society.park_appeal(person) == 1.0
+    apply(sim, e.SetPolicy(district=district, policy="park_funding", value=20_000))
+    assert sim.society.park_appeal(person) == 2.0
+    run(sim, 24)
+    funding = [row for _i, row in sim.society.ledger.rows() if sim.society.ledger.kind_of(row) == "funding"]
+    assert funding  # the treasury paid the parks at midnight
+
+
+def test_the_engine_answers_ledger_and_pair_queries() -> None:
+    handle = api.EngineHandle.open(WORLDS / "village.town", seed=1)
+    handle.start()
+    try:
+        handle.submit(Step(ticks=600))
+        deadline = time.monotonic() + 30
+        while (handle.latest_snapshot() is None or handle.latest_snapshot().tick < 600) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        snapshot = handle.latest_snapshot()
+        assert snapshot.society is not None and snapshot.society.governance.councils
+        assert len(snapshot.relationships.trust) == len(snapshot.relationships)
+        wages = _ask(handle, QueryLedger(kind="wage", limit=20))
+        assert isinstance(wages, LedgerResult) and wages.rows and {r.kind for r in wages.rows} == {"wage"}
+        assert all(r.payee.kind == "person" and r.amount > 0 for r in wages.rows)
+        a, b = int(snapshot.relationships.a[0]), int(snapshot.relationships.b[0])
+        pair = _ask(handle, QueryPair(a=a, b=b))
+        assert isinstance(pair, PairReport) and pair.label and pair.meetings >= 0
+        refused = _ask(handle, QueryPair(a=0, b=9999))
+        assert isinstance(refused, CommandRejected) and "no person 9999" in refused.reason
+    finally:
+        handle.stop()
+
+
+def _ask(handle, query):  # type: ignore[no-untyped-def]
+    cid = handle.submit(query)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for event in handle.drain_events():
+            if getattr(event, "command_id", None) == cid and not type(event).__name__ == "CommandApplied":
+                return event
+        time.sleep(0.02)
+    raise AssertionError("no answer")
+
+
+def test_activity_codes_fit_the_population_arrays() -> None:
+    assert np.int8(int(Activity.SOCIAL)) == int(Activity.SOCIAL)

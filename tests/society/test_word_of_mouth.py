@@ -1,0 +1,124 @@
+"""Word of mouth: facts pass on in talk with their source; events draw the people who heard of them."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import api
+from engine.contracts import edits as e
+from engine.contracts.events import ConversationHeld, FactHeard, GatheringHeld
+from engine.edits.apply import apply
+from engine.sim.clock import Clock
+from engine.society.grapevine import understand_event
+from tests.conftest import ROOT, WORLDS
+from tests.society.conftest import run
+
+PARTY = "I'm throwing a Valentine's party at The Copper Kettle tomorrow at 5pm"
+
+
+def test_times_and_places_in_the_words_make_an_event(village_sim) -> None:
+    sim = village_sim
+    clock: Clock = sim.clock
+    rosa = next(p for p in sim.people if p.name == "Rosa Alvarez")
+    plan = understand_event(PARTY, rosa, sim.city, clock, sim.tick)
+    assert plan is not None and sim.city.buildings[plan.building].name == "The Copper Kettle"
+    assert clock.text(plan.start) == "Day 2 Tue 17:00" and plan.end - plan.start == clock.ticks_for(120)
+    park = understand_event("Picnic in the park on Saturday at noon", rosa, sim.city, clock, sim.tick)
+    assert park is not None and clock.text(park.start) == "Day 6 Sat 12:00"
+    home = understand_event("Dinner at my place tonight at 19:30", rosa, sim.city, clock, sim.tick)
+    assert home is not None and home.building == rosa.home and clock.text(home.start) == "Day 1 Mon 19:30"
+    assert understand_event("Sam is running for mayor", rosa, sim.city, clock, sim.tick) is None
+
+
+def test_talk_passes_a_fact_on_with_its_source(village_sim) -> None:
+    sim = village_sim
+    grapevine = sim.society.grapevine
+    (_s, inverse, applied), events = apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
+    fact = applied.fact_id
+    assert grapevine.knows(fact, 0) and grapevine.knowers(fact) == 1
+    friend = sim.ties.closest(0, 1)[0]
+    heard, lines = [], []
+    for _ in range(40):  # chance decides each time; a warm outgoing teller passes it on soon
+        heard, lines = grapevine.on_talk(0, friend, sim.tick, random.Random(len(heard) + _))
+        if heard:
+            break
+    assert heard and isinstance(heard[0], FactHeard) and heard[0].teller == 0 and heard[0].listener == friend
+    assert grapevine.heard_from(fact, friend) == 0 and "mill is for sale" in lines[0][1]
+    assert sim.ties.get(0, friend).trust > 0
+    apply(sim, inverse)  # undo: nobody knows it any more; the id stays taken
+    assert grapevine.knowers(fact) == 0 and not grapevine.views()
+    apply(sim, e.SeedFact(agent=0, text="The mill is for sale", fact_id=fact))  # redo brings back the same id
+    assert grapevine.knows(fact, 0) and grapevine.views()[0].id == fact
+
+
+def test_a_seeded_party_spreads_over_two_days_and_invitees_come() -> None:
+    world = api.open_world(WORLDS / "village.town")
+    summary = api.run_headless(world, ticks=2 * 24 * 60, seed=5, seed_facts=[("Rosa Alvarez", PARTY)],
+                               checkpoint_minutes=0)
+    words = summary.word_of_mouth
+    assert words is not None
+    spread = words["diffusion"][0]
+    over_time = [s["knowers"] for s in spread["over_time"]]
+    assert over_time[0] == 1 and over_time == sorted(over_time)  # it only ever spreads
+    assert spread["share"] >= 0.3, spread  # the study saw about half the town hear of the party
+    assert spread["told_by"][0][0] == "Rosa Alvarez"
+    party = words["attendance"][0]
+    assert party["over"] and party["place"] == "The Copper Kettle"
+    assert party["guests"] >= 2, party  # some of those who heard came
+    assert words["density"]["after"] > words["density"]["before"]
+    assert summary.social["communities"] >= 1 and summary.economy["transactions"] > 0
+
+
+def test_the_gathering_brings_attendees_closer(village_sim) -> None:
+    sim = village_sim
+    apply(sim, e.SeedFact(agent=0, text="Party at The Copper Kettle today at 5pm"))
+    events = run(sim, 15)
+    gathered = [ev for ev in events if isinstance(ev, GatheringHeld)]
+    assert gathered and len(gathered[0].attendees) >= 2
+    a, b = gathered[0].attendees[:2]
+    tie = sim.ties.get(a, b)
+    assert tie is not None and tie.shared >= 1
+    assert any("both at The Copper Kettle" in text for _t, text in sim.ties.history(a, b))
+    talks = [ev for ev in events if isinstance(ev, ConversationHeld) and any("Party at" in t for _s, t in ev.lines)]
+    assert talks, "someone said it out loud"
+
+
+def test_word_of_mouth_replays_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "v.town"
+    shutil.copy(WORLDS / "village.town", path)
+    world = api.open_world(path)
+    live = api.run_headless(world, ticks=600, seed=2, seed_facts=[("Sam Okafor", "Sam is running for mayor")])
+    api.save_world(world, path)
+    again = api.replay(api.open_world(path, with_history=True), to_tick=600, world_path=path)
+    assert again["state_hash"] == live.state_hash
+
+
+def test_cli_seed_fact_reports_diffusion_density_and_attendance(tmp_path: Path) -> None:
+    path = tmp_path / "v.town"
+    shutil.copy(WORLDS / "village.town", path)
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "sim", str(path), "--sim-hours", "30", "--seed-fact", "Rosa", PARTY, "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=True,
+    )
+    report = json.loads(out.stdout)
+    assert {"economy", "governance", "social", "diffusion", "density", "attendance"} <= set(report)
+    assert {"gdp", "gini", "transactions"} <= set(report["economy"])
+    assert {"proposals", "votes", "policies"} <= set(report["governance"])
+    assert {"density", "communities"} <= set(report["social"])
+    assert report["diffusion"][0]["kind"] == "event" and report["attendance"][0]["place"] == "The Copper Kettle"
+    bad = subprocess.run([sys.executable, "-m", "app", "sim", str(path), "--ticks", "5", "--seed-fact", "Nobody", "hi"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert bad.returncode != 0 and "nobody called 'Nobody'" in bad.stderr
+
+
+@pytest.mark.parametrize("who", ["0", "Rosa Alvarez", "rosa"])
+def test_people_are_found_by_id_or_name(who: str) -> None:
+    world = api.open_world(WORLDS / "village.town")
+    assert world.people[api.find_person(world, who)].name == "Rosa Alvarez"
