@@ -30,11 +30,12 @@ from engine.contracts import (
     WorldSaved,
     WorldSnapshot,
 )
+from engine.contracts.society import LedgerResult, PairReport
 
 log = logging.getLogger(__name__)
 POLL_MS = 33
 EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, never one long stall
-ANSWERS = (MindReport, MemoriesResult, ThoughtsResult)
+ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport)
 
 
 class EngineBridge(QObject):

@@ -27,10 +27,12 @@ from app.map.tools import MapTools
 from app.resources import bundled_world
 from app.selection import BUILDING, PERSON, Selection
 from app.settings import Settings
+from app.society_docks import install_society_docks
 from app.thinking import Thinking
 from app.time_controls import TimeControls
 from app.undo import EditHistory, install_edit_menu
 from app.user_paths import is_recovery_copy, needs_save_as, worlds_dir
+from app.world_tools import install_world_tools
 from engine import api
 from engine.contracts import Event, Pause, Play, SaveWorld, SetSpeed, Step, TimeJumped, Watch, WorldSnapshot
 
@@ -54,7 +56,8 @@ class Controller(QObject):
         self.loader = WorldLoader(self)
         self.thinking = Thinking(self.window, self.settings, self.bridge, self)
         self.history = EditHistory(self.bridge, lambda text: self.window.statusBar().showMessage(text, 8000), self)
-        self.tools = MapTools(self.window.map_view, self.history.send)
+        self.tools = MapTools(self.window.map_view, self.history.send, send_group=self.history.send_group,
+                              selection=self.selection)
         self.path: Path | None = None
         self.world_name = ""
         self.speed = 1.0
@@ -66,6 +69,8 @@ class Controller(QObject):
         self.welcome: QWidget | None = None
         self._wire()
         self.time = TimeControls(self)  # time travel: keys, Time menu, Branches dock
+        self.society = install_society_docks(self)  # economy, governance; the graph's pair reports
+        self.world_tools = install_world_tools(self)  # events, news, chat, god console, Tiled files
         self._restore_layout()
         self._refresh_recent()
 
@@ -98,6 +103,7 @@ class Controller(QObject):
         self.bridge.events_arrived.connect(self._on_events)
         self.bridge.answers_arrived.connect(w.inspector.add_answers)
         w.inspector.set_sender(self.bridge.query)
+        w.inspector.set_editor(self.history.send, self.tools.pick)
         self.bridge.world_saved.connect(self._on_saved)
         self.bridge.save_failed.connect(lambda path, reason: self._error("Could not save", f"{path}: {reason}"))
         self.bridge.engine_failed.connect(lambda message: self._error("The simulation stopped", message))
@@ -106,7 +112,8 @@ class Controller(QObject):
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
         w.closing.connect(self.shutdown)
-        install_edit_menu(w, self.history.stack, before=a.docks_menu)
+        install_edit_menu(w, self.history.stack, before=a.docks_menu, copy=self.tools.copy_selection,
+                          paste=self.tools.paste)
         w.map_view.tools = self.tools
         w.palette.armed.connect(self.tools.arm)
         self.tools.dropped.connect(w.palette.drop)

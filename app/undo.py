@@ -5,14 +5,19 @@
 whose redo sends the inverse of *that* (each answer carries the next inverse, so
 the chain is tracked by command ids). A ``CommandRejected`` shows its reason in
 the status bar and nothing is pushed.
+
+``EditHistory.send_group`` submits several edits as one user action (a group move,
+a group delete, a paste): once every one of them has been answered, the applied ones
+go on the stack as children of one macro, so a single Ctrl+Z undoes them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from engine import api
@@ -57,6 +62,18 @@ class _EditCommand(QUndoCommand):
             self.undo()
 
 
+@dataclass
+class _Batch:
+    """The edits of one ``send_group``: answers are collected until the last one arrives."""
+
+    label: str
+    answers: list[EditApplied | CommandRejected | None] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(answer is not None for answer in self.answers)
+
+
 class EditHistory(QObject):
     """The window's undo stack of edits; ``message`` shows a line in the status bar."""
 
@@ -69,15 +86,31 @@ class EditHistory(QObject):
         self.message = message
         self.stack = QUndoStack(self)
         self._pending: dict[int, tuple[str, _EditCommand | None]] = {}
+        self._batched: dict[int, tuple[_Batch, int]] = {}  # command id -> (its batch, its place in it)
         bridge.events_arrived.connect(self.on_events)
 
     def send(self, edit: Edit) -> int | None:
         """Submit a new edit; it goes on the stack once the engine has applied it."""
         return self._submit(edit, "new", None)
 
+    def send_group(self, label: str, edits: Sequence[Edit]) -> list[int]:
+        """Submit edits that make one user action: they become ONE undo step named ``label``.
+
+        The engine applies them in this order; undo sends their inverses in reverse order."""
+        if not edits or not self.bridge.attached:
+            return []
+        batch = _Batch(label, [None] * len(edits))
+        ids = []
+        for place, edit in enumerate(edits):
+            command_id = self.bridge.send(edit)
+            self._batched[command_id] = (batch, place)
+            ids.append(command_id)
+        return ids
+
     def clear(self) -> None:
         self.stack.clear()
         self._pending.clear()
+        self._batched.clear()
 
     def _submit(self, edit: Edit, kind: str, command: _EditCommand | None) -> int | None:
         if not self.bridge.attached:
@@ -88,6 +121,12 @@ class EditHistory(QObject):
 
     def on_events(self, events: list[Event]) -> None:
         for event in events:
+            if isinstance(event, EditApplied | CommandRejected) and event.command_id in self._batched:
+                batch, place = self._batched.pop(event.command_id)
+                batch.answers[place] = event
+                if batch.complete:
+                    self._batch_done(batch)
+                continue
             if isinstance(event, EditApplied | CommandRejected) and event.command_id in self._pending:
                 kind, command = self._pending.pop(event.command_id)
                 if isinstance(event, CommandRejected):
@@ -119,14 +158,56 @@ class EditHistory(QObject):
         self.applied.emit(event.summary)
 
 
-def install_edit_menu(window: QMainWindow, stack: QUndoStack, before: QMenu | None = None) -> QMenu:
-    """An Edit menu with Undo (Ctrl+Z) and Redo (Ctrl+Shift+Z) naming the edit."""
+    def _batch_done(self, batch: _Batch) -> None:
+        done = [a for a in batch.answers if isinstance(a, EditApplied)]
+        refused = [a for a in batch.answers if isinstance(a, CommandRejected)]
+        undoable = [a for a in done if a.inverse]
+        if undoable:
+            # The children are already applied (_EditCommand skips its first redo), so the macro
+            # only records them; undoing it undoes them in reverse order.
+            self.stack.beginMacro(batch.label)
+            for answer in undoable:
+                self.stack.push(_EditCommand(self, answer.summary, answer.inverse))
+            self.stack.endMacro()
+        if refused:
+            reason = refused[0].reason
+            if done:
+                self.message(f"{batch.label}: {len(refused)} of {len(batch.answers)} not done ({reason})")
+            else:
+                self.message(f"Not done: {reason}")
+            self.rejected.emit(reason)
+        elif len(undoable) < len(done):
+            self.message(f"{batch.label} (cannot be fully undone)")
+        else:
+            self.message(batch.label)
+        if done:
+            self.applied.emit(batch.label)
+
+
+def install_edit_menu(window: QMainWindow, stack: QUndoStack, before: QMenu | None = None,
+                      copy: Callable[[], object] | None = None, paste: Callable[[], object] | None = None) -> QMenu:
+    """An Edit menu with Undo (Ctrl+Z) and Redo (Ctrl+Shift+Z) naming the edit, and Copy (Ctrl+C) and
+    Paste (Ctrl+V) of map things when ``copy``/``paste`` are given."""
     menu = QMenu("&Edit", window)
     undo = stack.createUndoAction(menu, "&Undo")
     undo.setShortcut(QKeySequence("Ctrl+Z"))
     redo = stack.createRedoAction(menu, "&Redo")
     redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
-    for action in (undo, redo):
+    actions: list[QAction] = [undo, redo]
+    for text, keys, name, slot in (("&Copy", "Ctrl+C", "copyAction", copy), ("&Paste", "Ctrl+V", "pasteAction", paste)):
+        if slot is None:
+            continue
+        action = QAction(text, menu)
+        action.setShortcut(QKeySequence(keys))
+        action.setObjectName(name)
+        action.setStatusTip("Copy the selected buildings and people" if name == "copyAction"
+                            else "Paste them at the tile under the cursor")
+        action.triggered.connect(lambda _checked=False, run=slot: run())
+        actions.append(action)
+    for index, action in enumerate(actions):
+        if index == 2:
+            menu.addSeparator()
+        # A text field with focus still gets its own Ctrl+C/V: it claims them as a shortcut override.
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         menu.addAction(action)
         window.addAction(action)  # shortcuts work with the menu closed

@@ -5,6 +5,10 @@ needs, and the answer is a frozen :class:`GraphLayout`. A town of 10,000 has
 ~50,000 ties — far too many to draw or lay out interactively — so past
 ``FULL_LIMIT`` people the graph shows the selected person's ego network, or the
 city's strongest ties when nobody is selected.
+
+The user's filters (minimum tie strength, friends or rivals only, one district's
+residents) are applied first; communities (Louvain, fixed seed) and centrality are
+computed here too, on the filtered graph, so the GUI thread only draws.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ FULL_LIMIT = 400  # people: up to here the whole town is laid out
 EGO_TIES = 40  # the focus's strongest ties
 EGO_SECOND = 4  # each neighbour's strongest ties beyond the focus
 TOP_TIES = 300  # strongest ties shown when the town is big and nobody is selected
+LABELS = ("all", "friends", "rivals")
+CENTRALITY = ("degree", "betweenness")
+BETWEENNESS_SAMPLES = 150  # past this many nodes betweenness is estimated from a sample of sources
+COMMUNITY_SEED = 7  # the same ties always give the same communities (and colours)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,10 @@ class GraphRequest:
     focus: int = -1
     version: int = 0
     previous: dict[int, tuple[float, float]] = field(default_factory=dict)
+    min_strength: float = 0.0  # |affinity| a tie needs to be shown
+    label: str = "all"  # all | friends (affinity > 0) | rivals (affinity < 0)
+    members: np.ndarray | None = None  # only these people (a district's residents); None: everyone
+    centrality: str = "degree"  # degree | betweenness
 
 
 @dataclass(frozen=True)
@@ -40,43 +52,104 @@ class GraphLayout:
     affinity: np.ndarray  # (m,)
     focus: int
     version: int
+    communities: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (k,) -1: alone
+    centrality: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # (k,) in [0, 1]
+    shown_ties: int = 0  # ties left after the filters (the drawing may show fewer in a big town)
 
     def index_of(self, person: int) -> int:
         hits = np.flatnonzero(self.nodes == person)
         return int(hits[0]) if len(hits) else -1
 
 
+def filtered_ties(req: GraphRequest) -> np.ndarray:
+    """Indices of the ties that pass the user's filters."""
+    aff = np.asarray(req.affinity)
+    keep = np.abs(aff) >= req.min_strength
+    if req.label == "friends":
+        keep &= aff > 0
+    elif req.label == "rivals":
+        keep &= aff < 0
+    if req.members is not None:
+        keep &= np.isin(req.a, req.members) & np.isin(req.b, req.members)
+    return np.flatnonzero(keep)
+
+
+def people_shown(req: GraphRequest) -> np.ndarray:
+    return np.arange(req.people) if req.members is None else np.unique(np.asarray(req.members, dtype=np.int64))
+
+
 def choose_ties(req: GraphRequest) -> tuple[str, np.ndarray]:
-    """The mode and the indices of the ties to show."""
-    a, b, aff = req.a, req.b, req.affinity
-    if req.people <= FULL_LIMIT:
-        return "all", np.arange(len(a))
-    if req.focus >= 0:
-        mine = np.flatnonzero((a == req.focus) | (b == req.focus))
+    """The mode and the indices (into the request's arrays) of the ties to show."""
+    keep = filtered_ties(req)
+    if len(people_shown(req)) <= FULL_LIMIT:
+        return "all", keep
+    mode, chosen = _choose_among(req.a[keep], req.b[keep], req.affinity[keep], req.focus)
+    return mode, keep[chosen]
+
+
+def _choose_among(a: np.ndarray, b: np.ndarray, aff: np.ndarray, focus: int) -> tuple[str, np.ndarray]:
+    """Ego network of ``focus``, or the strongest ties when nobody is in focus (a big town)."""
+    if focus >= 0:
+        mine = np.flatnonzero((a == focus) | (b == focus))
         mine = mine[np.argsort(-np.abs(aff[mine]), kind="stable")][:EGO_TIES]
         friends = np.unique(np.concatenate([a[mine], b[mine]]))
-        friends = friends[friends != req.focus]
+        friends = friends[friends != focus]
         second = []
         for person in friends:
-            theirs = np.flatnonzero(((a == person) | (b == person)) & (a != req.focus) & (b != req.focus))
+            theirs = np.flatnonzero(((a == person) | (b == person)) & (a != focus) & (b != focus))
             second.append(theirs[np.argsort(-aff[theirs], kind="stable")][:EGO_SECOND])
         chosen = np.unique(np.concatenate([mine, *second])) if second else mine
         return "ego", chosen
-    return "top", np.argsort(-aff, kind="stable")[:TOP_TIES]
+    strength = aff if (aff > 0).any() else -aff  # rivals only: the bitterest are the strongest
+    return "top", np.argsort(-strength, kind="stable")[:TOP_TIES]
+
+
+def communities_of(graph: nx.Graph, nodes: np.ndarray) -> np.ndarray:
+    """Each node's community, numbered by size (0 the largest); -1 for people with no friend shown.
+
+    Only friendly ties bind a community: rivals are connected, not close."""
+    friends = nx.Graph()
+    friends.add_nodes_from(graph.nodes)
+    friends.add_edges_from((x, y, {"weight": d["affinity"]}) for x, y, d in graph.edges(data=True)
+                           if d["affinity"] > 0)
+    out = np.full(len(nodes), -1, dtype=np.int64)
+    if friends.number_of_edges() == 0:
+        return out
+    found = nx.community.louvain_communities(friends, weight="weight", seed=COMMUNITY_SEED)
+    groups = sorted((sorted(c) for c in found if len(c) > 1), key=lambda c: (-len(c), c[0]))
+    index = {int(n): i for i, n in enumerate(nodes)}
+    for number, group in enumerate(groups):
+        for person in group:
+            out[index[int(person)]] = number
+    return out
+
+
+def centrality_of(graph: nx.Graph, nodes: np.ndarray, kind: str) -> np.ndarray:
+    """Degree or betweenness centrality per node, scaled so the most central is 1."""
+    if len(graph) < 2:
+        return np.zeros(len(nodes))
+    if kind == "betweenness":
+        sample = BETWEENNESS_SAMPLES if len(graph) > BETWEENNESS_SAMPLES else None
+        scores = nx.betweenness_centrality(graph, k=sample, seed=COMMUNITY_SEED)
+    else:
+        scores = nx.degree_centrality(graph)
+    values = np.array([scores.get(int(n), 0.0) for n in nodes], dtype=np.float64)
+    top = values.max() if len(values) else 0.0
+    return values / top if top > 0 else values
 
 
 def compute_layout(req: GraphRequest) -> GraphLayout:
     mode, ties = choose_ties(req)
     a, b, aff = req.a[ties], req.b[ties], req.affinity[ties]
     if mode == "all":
-        nodes = np.arange(req.people)
+        nodes = people_shown(req)
     else:
         nodes = np.unique(np.concatenate([a, b, [req.focus] if req.focus >= 0 else []])).astype(np.int64)
     graph = nx.Graph()
     graph.add_nodes_from(int(n) for n in nodes)
     for x, y, w in zip(a, b, aff, strict=True):
         # Friends pull together; rivals still connect, only weakly (weights must be positive).
-        graph.add_edge(int(x), int(y), weight=0.05 + max(float(w), 0.0))
+        graph.add_edge(int(x), int(y), weight=0.05 + max(float(w), 0.0), affinity=float(w))
     start = {n: req.previous[n] for n in graph.nodes if n in req.previous}
     if len(graph) == 0:
         pos: dict[int, tuple[float, float]] = {}
@@ -89,4 +162,6 @@ def compute_layout(req: GraphRequest) -> GraphLayout:
     xy = np.array([pos.get(int(n), (0.0, 0.0)) for n in nodes], dtype=np.float64).reshape(-1, 2)
     edges = np.array([(index[int(x)], index[int(y)]) for x, y in zip(a, b, strict=True)],
                      dtype=np.int64).reshape(-1, 2)
-    return GraphLayout(mode, nodes.astype(np.int64), xy, edges, aff.astype(np.float32), req.focus, req.version)
+    return GraphLayout(mode, nodes.astype(np.int64), xy, edges, aff.astype(np.float32), req.focus, req.version,
+                       communities_of(graph, nodes), centrality_of(graph, nodes, req.centrality),
+                       shown_ties=len(filtered_ties(req)))

@@ -4,9 +4,17 @@ Refreshed from each snapshot, but only the numbers change: widgets are built
 once and updated in place, so it stays cheap at 30 Hz. The person's mind —
 plan, memories, reflections, thoughts — lives in :mod:`app.docks.mind_tabs`,
 which asks the engine for it only while a tab is shown.
+
+God mode (once ``set_editor`` gave it the undo history's ``send`` and the map's
+``pick``): "Edit…" opens :class:`~app.docks.person_editor.PersonEditor` in place
+of the read-only facts, "Pick on map…" sets home or workplace from the next map
+click, and a line at the bottom whispers an inner thought. Every change is one
+edit through the undo history, so Ctrl+Z takes it back.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
@@ -16,11 +24,15 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +40,16 @@ from PySide6.QtWidgets import (
 from app import formatting as fmt
 from app.art import load_art, person_variant
 from app.docks.mind_feed import Send
-from app.docks.mind_tabs import MindTabs
+from app.docks.mind_tabs import MindTabs, made_edits
+from app.docks.person_editor import PersonEditor
 from app.event_store import EventStore
 from app.selection import BUILDING, PERSON, Selection
-from engine.contracts import BuildingType, Event, WorldSnapshot
+from engine.contracts import BuildingType, CommandRejected, EditApplied, Event, StaticWorld, WorldSnapshot
+from engine.contracts.edits import Edit, EditPerson, Whisper
+
+SendEdit = Callable[[Edit], int | None]
+Hit = tuple[str, int] | None
+Pick = Callable[[str, Callable[[tuple[int, int], Hit], None]], None]
 
 NEED_COLOURS = ("#3f9e94", "#ec9a4c", "#e89aae", "#f6cf57")  # energy, hunger, social, fun
 TRAIT_COLOUR = "#7d5ba6"
@@ -48,6 +66,25 @@ def _bar(colour: str, maximum: int = 100) -> QProgressBar:
         "font-size:10px;text-align:center}"
         f"QProgressBar::chunk{{background:{colour};border-radius:3px}}")
     return bar
+
+
+def building_at(static: StaticWorld, tile: tuple[int, int], hit: Hit) -> int:
+    """The building a map click chose: the one hit, else the one whose footprint holds the tile; -1 if none."""
+    if hit is not None and hit[0] == "building":
+        return hit[1]
+    x, y = tile
+    for b in static.buildings:
+        if not b.removed and b.x <= x < b.x + b.width and b.y <= y < b.y + b.height:
+            return b.id
+    return -1
+
+
+def _pick_button(tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText("Pick on map…")
+    button.setToolTip(tip)
+    button.setEnabled(False)
+    return button
 
 
 def portrait(person_id: int) -> QPixmap:
@@ -84,7 +121,15 @@ class PersonPage(QWidget):
             heading.addWidget(w)
         heading.addStretch(1)
         top.addLayout(heading, 1)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setObjectName("editPerson")
+        self.edit_button.setToolTip("Change their name, age, job, story, goals, money and personality")
+        self.edit_button.setEnabled(False)
+        top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        self.editor = PersonEditor()
+        self.editor.setVisible(False)
+        layout.addWidget(self.editor)
         self.bio = QLabel()
         self.bio.setWordWrap(True)
         self.bio.setStyleSheet("color:#55536b")
@@ -92,14 +137,29 @@ class PersonPage(QWidget):
         form = QFormLayout()
         self.money = QLabel()
         self.home = QLabel()
+        self.home.setWordWrap(True)
         self.work = QLabel()
+        self.work.setWordWrap(True)
         self.plan = QLabel()
         self.plan.setWordWrap(True)
+        self.pick_home = _pick_button("Choose their new home with a click on the map")
+        self.pick_work = _pick_button("Choose their new workplace with a click on the map")
+        self.pick_work.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        work_menu = QMenu(self.pick_work)
+        self.no_work = work_menu.addAction("Out of work")
+        self.no_work.setToolTip("They no longer work anywhere")
+        self.pick_work.setMenu(work_menu)
         form.addRow("Money", self.money)
-        form.addRow("Home", self.home)
-        form.addRow("Work", self.work)
+        form.addRow("Home", self._with_button(self.home, self.pick_home))
+        form.addRow("Work", self._with_button(self.work, self.pick_work))
         form.addRow("Plan", self.plan)
         layout.addLayout(form)
+        self.notice = QLabel()
+        self.notice.setObjectName("inspectorNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color:#8f2f3a")
+        self.notice.setVisible(False)
+        layout.addWidget(self.notice)
         layout.addWidget(self._heading("Needs"))
         grid = QGridLayout()
         self.needs = []
@@ -109,7 +169,11 @@ class PersonPage(QWidget):
             grid.addWidget(bar, row, 1)
             self.needs.append(bar)
         layout.addLayout(grid)
-        layout.addWidget(self._heading("Personality"))
+        # Hidden while editing: the editor has sliders for the same five traits.
+        self.personality = QWidget()
+        personality = QVBoxLayout(self.personality)
+        personality.setContentsMargins(0, 0, 0, 0)
+        personality.addWidget(self._heading("Personality"))
         traits = QGridLayout()
         self.traits = []
         for row, label in enumerate(fmt.TRAITS):
@@ -117,7 +181,20 @@ class PersonPage(QWidget):
             bar = _bar(TRAIT_COLOUR)
             traits.addWidget(bar, row, 1)
             self.traits.append(bar)
-        layout.addLayout(traits)
+        personality.addLayout(traits)
+        layout.addWidget(self.personality)
+        layout.addWidget(self._heading("Whisper"))
+        whisper = QHBoxLayout()
+        self.whisper_text = QLineEdit()
+        self.whisper_text.setObjectName("whisperText")
+        self.whisper_text.setPlaceholderText("“I should call my sister tonight.”")
+        self.whisper_text.setToolTip("They will take it for their own thought: a vivid memory")
+        self.whisper_button = QPushButton("Whisper an inner thought")
+        self.whisper_button.setObjectName("whisperButton")
+        self.whisper_button.setEnabled(False)
+        whisper.addWidget(self.whisper_text, 1)
+        whisper.addWidget(self.whisper_button)
+        layout.addLayout(whisper)
         layout.addWidget(self._heading("Recent events"))
         self.history = QListWidget()
         self.history.setMinimumHeight(90)
@@ -129,6 +206,22 @@ class PersonPage(QWidget):
         label = QLabel(text)
         label.setStyleSheet("font-weight:bold;margin-top:6px")
         return label
+
+    @staticmethod
+    def _with_button(label: QLabel, button: QToolButton) -> QWidget:
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(label, 1)
+        box.addWidget(button)
+        return row
+
+    def set_editing(self, editing: bool) -> None:
+        """The editor in place of the read-only bio and personality (the live numbers stay)."""
+        self.editor.setVisible(editing)
+        self.bio.setVisible(not editing)
+        self.personality.setVisible(not editing)
+        self.edit_button.setVisible(not editing)
 
 
 class BuildingPage(QWidget):
@@ -209,10 +302,29 @@ class InspectorDock(QWidget):
         layout.addWidget(self.stack)
         self._history_key: tuple[int, int] = (-1, -1)
         self._people_cache: tuple[object, tuple[list[str], list[str]]] = (None, ([], []))
+        self.send_edit: SendEdit | None = None
+        self.pick: Pick | None = None
+        self._editing = -1  # the person the editor is open for
+        self._edit_command: int | None = None  # the editor's edit on its way to the engine
+        # The engine's snapshots do not carry goals: the editor shows those set since the world opened.
+        self.goals: dict[int, str] = {}
+        page = self.person
+        page.edit_button.clicked.connect(self.start_editing)
+        page.editor.apply_requested.connect(self._send_person_edit)
+        page.editor.closed.connect(self.stop_editing)
+        page.pick_home.clicked.connect(lambda: self._pick_place("home"))
+        page.pick_work.clicked.connect(lambda: self._pick_place("workplace"))
+        page.no_work.triggered.connect(self._leave_job)
+        page.whisper_button.clicked.connect(self.whisper)
+        page.whisper_text.returnPressed.connect(self.whisper)
+        page.whisper_text.textChanged.connect(lambda _t: self._update_god_buttons())
         selection.changed.connect(self._on_selection)
 
     def _on_selection(self, kind: str, index: int) -> None:
         self._history_key = (-1, -1)
+        if (kind, index) != (PERSON, self._editing):
+            self.stop_editing()
+        self.person.notice.setVisible(False)
         if kind == PERSON:
             self.person.picture.setPixmap(portrait(index))
         self.person_tabs.set_agent(index if kind == PERSON else -1)  # first: showing the tabs may ask at once
@@ -225,9 +337,108 @@ class InspectorDock(QWidget):
         """How the mind tabs ask the engine (the bridge's quiet ``query``)."""
         self.person_tabs.set_sender(send)
 
+    def set_editor(self, send: SendEdit, pick: Pick) -> None:
+        """God mode: ``send`` an edit through the undo history; ``pick`` asks the map for one click."""
+        self.send_edit, self.pick = send, pick
+        self.person_tabs.set_editor(send)
+        self._update_god_buttons()
+
+    def _update_god_buttons(self) -> None:
+        page, can = self.person, self.send_edit is not None
+        page.edit_button.setEnabled(can)
+        page.pick_home.setEnabled(can and self.pick is not None)
+        page.pick_work.setEnabled(can and self.pick is not None)
+        page.whisper_button.setEnabled(can and bool(page.whisper_text.text().strip()))
+
     def reset_world(self) -> None:
         self.snapshot = None
+        self.goals.clear()
+        self.stop_editing()
         self.person_tabs.reset()
+
+    # -- god mode ------------------------------------------------------------------------------
+
+    def _selected_person(self) -> int:
+        snap, sel = self.snapshot, self.selection
+        if snap is None or sel.kind != PERSON or not 0 <= sel.index < len(snap.static.people):
+            return -1
+        return sel.index
+
+    def start_editing(self) -> None:
+        agent = self._selected_person()
+        if agent < 0 or self.send_edit is None or self.snapshot is None:
+            return
+        snap = self.snapshot
+        self._editing = agent
+        self._edit_command = None
+        self.person.editor.load(snap.static.people[agent], int(snap.money[agent]), self.goals.get(agent, ""))
+        self.person.set_editing(True)
+        self.person.editor.name.setFocus()
+
+    def stop_editing(self) -> None:
+        self._editing = -1
+        self._edit_command = None
+        self.person.set_editing(False)
+
+    def editing(self) -> bool:
+        return self._editing >= 0
+
+    def _send_person_edit(self, edit: EditPerson) -> None:
+        sent = self.send_edit(edit) if self.send_edit is not None else None
+        if sent is None:
+            self.person.editor.refused("no world is running")
+        else:
+            self._edit_command = sent
+
+    def _pick_place(self, field: str) -> None:
+        agent = self._selected_person()
+        if agent < 0 or self.pick is None:
+            return
+        name = self.snapshot.static.people[agent].name if self.snapshot else "them"
+        what = "new home" if field == "home" else "new workplace"
+        self.person.notice.setVisible(False)
+        self.pick(f"Click the {what} of {name} on the map",
+                  lambda tile, hit: self._picked(agent, field, tile, hit))
+
+    def _picked(self, agent: int, field: str, tile: tuple[int, int], hit: Hit) -> None:
+        if self.snapshot is None or self.send_edit is None:
+            return
+        building = building_at(self.snapshot.static, tile, hit)
+        if building < 0:
+            self._notice("That click was not on a building: nothing changed.")
+            return
+        self.send_edit(EditPerson(agent=agent, **{field: building}))  # type: ignore[arg-type]
+
+    def _leave_job(self) -> None:
+        agent = self._selected_person()
+        if agent >= 0 and self.send_edit is not None:
+            self.send_edit(EditPerson(agent=agent, workplace=-1))
+
+    def whisper(self) -> None:
+        agent, text = self._selected_person(), self.person.whisper_text.text().strip()
+        if agent < 0 or not text or self.send_edit is None:
+            return
+        if self.send_edit(Whisper(agent=agent, text=text)) is not None:
+            self.person.whisper_text.clear()
+
+    def _notice(self, text: str) -> None:
+        self.person.notice.setText(text)
+        self.person.notice.setVisible(True)
+
+    def _track_edits(self, events: list[Event], edits: list[Edit]) -> None:
+        """Goals as set by edits, and the engine's answer to the editor's Apply."""
+        for edit in edits:
+            if isinstance(edit, EditPerson) and edit.goals is not None:
+                self.goals[edit.agent] = edit.goals
+        if self._edit_command is None:
+            return
+        for event in events:
+            if isinstance(event, EditApplied | CommandRejected) and event.command_id == self._edit_command:
+                self._edit_command = None
+                if isinstance(event, EditApplied):
+                    self.person.editor.applied()
+                else:
+                    self.person.editor.refused(event.reason)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.snapshot = snapshot
@@ -236,7 +447,9 @@ class InspectorDock(QWidget):
             self.refresh()
 
     def add_events(self, events: list[Event]) -> None:
-        self.person_tabs.add_events(events)
+        edits = made_edits(events)
+        self._track_edits(events, edits)
+        self.person_tabs.add_events(events, edits)
 
     def add_answers(self, answers: list[Event]) -> None:
         self.person_tabs.add_answers(answers)

@@ -4,13 +4,19 @@ Browsing pages through the memory stream (``QueryMemories`` with an offset);
 typing searches the words; with *Semantic* on, the same text ranks memories the
 way the person would recall them (relevance, importance, recency) and the score
 column appears. While browsing the newest page, the list keeps itself current.
+
+God mode: add a memory, change or pin the selected one, forget the selected ones
+(buttons, context menu, Delete key). Each is an edit sent through the undo
+history; the list asks again once the engine has made it (``memories_changed``).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,7 +24,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTextBrowser,
     QToolButton,
@@ -26,9 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.docks.memory_editor import MemoryEditor
 from app.docks.memory_model import COLUMNS, LAST, MEMORY_ROLE, SCORE, SORT_ROLE, TEXT, MemoryTableModel
 from app.docks.mind_feed import KIND_COLOURS, MUTED, MindFeed, QueryTab
 from engine.contracts import Command, Event, MemoriesResult, MemoryView, QueryMemories
+from engine.contracts.edits import DeleteMemories, Edit, EditMemory
+
+SendEdit = Callable[[Edit], int | None]
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 100  # word searches: the first hundred matches
@@ -45,6 +57,7 @@ class MemoriesTab(QueryTab):
         self.page_size = PAGE_SIZE
         self.total = 0
         self.result: MemoriesResult | None = None
+        self.send_edit: SendEdit | None = None  # god mode: the undo history's ``send``
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         search_row = QHBoxLayout()
@@ -82,7 +95,9 @@ class MemoriesTab(QueryTab):
         self.table.setObjectName("memoryTable")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -105,12 +120,19 @@ class MemoriesTab(QueryTab):
         self.detail.setStyleSheet("QTextBrowser{background:#efe6d2;border:none;border-radius:4px}")
         self.detail.setMinimumHeight(56)
         split = QSplitter(Qt.Orientation.Vertical)
+        self.editor = MemoryEditor()
+        self.editor.save_requested.connect(self._save_edit)
+        self.editor.cancelled.connect(self._close_editor)
+        self.lower = QStackedWidget()
+        self.lower.addWidget(self.detail)
+        self.lower.addWidget(self.editor)
         split.addWidget(self.table)
-        split.addWidget(self.detail)
+        split.addWidget(self.lower)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout.addWidget(split, 1)
+        layout.addLayout(self._make_actions())
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -122,7 +144,42 @@ class MemoriesTab(QueryTab):
         self.newer.clicked.connect(lambda: self.go_to_page(self.page - 1))
         self.older.clicked.connect(lambda: self.go_to_page(self.page + 1))
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_detail())
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._update_actions())
         self._update_pager()
+        self._update_actions()
+
+    def _make_actions(self) -> QHBoxLayout:
+        """Add / Edit / Pin / Forget, as buttons under the list and in its context menu."""
+        self.add_action = QAction("Add memory…", self)
+        self.add_action.setToolTip("Give them a memory of your own making")
+        self.add_action.triggered.connect(self.start_add)
+        self.edit_action = QAction("Edit…", self)
+        self.edit_action.setToolTip("Change the selected memory's words, importance or pin")
+        self.edit_action.triggered.connect(self.start_edit)
+        self.pin_action = QAction("Pin", self)
+        self.pin_action.setToolTip("Pinned memories are core memories: time never fades them")
+        self.pin_action.triggered.connect(self.toggle_pin)
+        self.delete_action = QAction("Forget", self)
+        self.delete_action.setToolTip("Delete the selected memories (Del)")
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.table.addAction(self.delete_action)  # Del works while the list has the focus
+        row = QHBoxLayout()
+        self.action_buttons: dict[str, QToolButton] = {}
+        for key, action in (("add", self.add_action), ("edit", self.edit_action), ("pin", self.pin_action),
+                            ("delete", self.delete_action)):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setObjectName(f"memory_{key}")
+            row.addWidget(button)
+            self.action_buttons[key] = button
+        row.addStretch(1)
+        return row
+
+    def set_editor(self, send: SendEdit | None) -> None:
+        self.send_edit = send
+        self._update_actions()
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -155,6 +212,7 @@ class MemoriesTab(QueryTab):
     # -- showing -----------------------------------------------------------------------------
 
     def clear(self) -> None:
+        self._close_editor()
         self.result = None
         self.total = 0
         self.page = 0
@@ -162,6 +220,7 @@ class MemoriesTab(QueryTab):
         self.count.setText("Asking…")
         self.detail.clear()
         self._update_pager()
+        self._update_actions()
 
     def show_refusal(self, reason: str) -> None:
         self.count.setText(f"Could not look: {reason}")
@@ -169,7 +228,8 @@ class MemoriesTab(QueryTab):
     def show_answer(self, event: Event) -> None:
         assert isinstance(event, MemoriesResult)
         self.feed.remember(event)
-        selected = self.selected_memory()
+        current = self.selected_memory()
+        chosen = [m.id for m in self.selected_memories()]
         self.result = event
         self.total = event.total
         self.model.set_rows(event.memories, event.semantic)
@@ -177,9 +237,9 @@ class MemoriesTab(QueryTab):
         self.table.setColumnHidden(LAST, event.semantic)  # ranked: the score matters, "recalled" is in the detail
         self.count.setText(self._count_text(event))
         self._update_pager()
-        if selected is not None:
-            self.select_memory(selected.id)
+        self._reselect(chosen, current.id if current is not None else -1)
         self._show_detail()
+        self._update_actions()
 
     def _count_text(self, r: MemoriesResult) -> str:
         total = f"{r.total:,} memor{'y' if r.total == 1 else 'ies'}"
@@ -202,6 +262,26 @@ class MemoriesTab(QueryTab):
     def selected_memory(self) -> MemoryView | None:
         index = self.table.currentIndex()
         return self.proxy.data(index, MEMORY_ROLE) if index.isValid() else None
+
+    def selected_memories(self) -> list[MemoryView]:
+        rows = self.table.selectionModel().selectedRows(TEXT)
+        return [m for m in (self.proxy.data(index, MEMORY_ROLE) for index in rows) if m is not None]
+
+    def _reselect(self, ids: list[int], current: int) -> None:
+        """Select these memories again after a refresh (those still shown), keeping ``current`` current."""
+        selection = QItemSelection()
+        for memory_id in ids:
+            row = self.model.row_of(memory_id)
+            if row >= 0:
+                index = self.proxy.mapFromSource(self.model.index(row, TEXT))
+                selection.select(index, index)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        model = self.table.selectionModel()
+        model.select(selection, flags)
+        row = self.model.row_of(current)
+        if row >= 0:
+            model.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, TEXT)),
+                                  QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def select_memory(self, memory_id: int) -> bool:
         row = self.model.row_of(memory_id)
@@ -231,3 +311,79 @@ class MemoriesTab(QueryTab):
             f"<span style='color:{MUTED}'> · {self.feed.when(m.tick)} · importance {m.importance:g}"
             f" · last recalled {self.feed.when(m.last_access)}{score}{cites}{pinned}</span><br>{html.escape(m.text)}")
 
+
+    # -- god mode ------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        can = self.send_edit is not None and self.agent >= 0
+        chosen = self.selected_memories()
+        self.add_action.setEnabled(can)
+        self.edit_action.setEnabled(can and len(chosen) == 1)
+        self.delete_action.setEnabled(can and bool(chosen))
+        self.delete_action.setText("Forget" if len(chosen) < 2 else f"Forget {len(chosen)}")
+        unpin = bool(chosen) and all(m.pinned for m in chosen)
+        self.pin_action.setEnabled(can and bool(chosen))
+        self.pin_action.setText("Unpin" if unpin else "Pin")
+
+    def _send(self, edit: Edit) -> None:
+        if self.send_edit is not None:
+            self.send_edit(edit)
+
+    def start_add(self) -> None:
+        if not self.add_action.isEnabled():
+            return
+        self.editor.start_new(self.agent, self.feed.first_name(self.agent))
+        self.lower.setCurrentWidget(self.editor)
+
+    def start_edit(self) -> None:
+        chosen = self.selected_memories()
+        if not self.edit_action.isEnabled() or len(chosen) != 1:
+            return
+        self.editor.start_edit(self.agent, chosen[0])
+        self.lower.setCurrentWidget(self.editor)
+
+    def editing(self) -> bool:
+        return self.lower.currentWidget() is self.editor
+
+    def _save_edit(self, edit: Edit) -> None:
+        self._send(edit)
+        self._close_editor()
+
+    def _close_editor(self) -> None:
+        if self.editing():
+            self.lower.setCurrentWidget(self.detail)
+            self.table.setFocus()
+
+    def toggle_pin(self) -> None:
+        chosen = self.selected_memories()
+        if not self.pin_action.isEnabled() or not chosen:
+            return
+        pin = not all(m.pinned for m in chosen)
+        for m in chosen:  # one undo step each: pinning is per memory in the engine
+            if m.pinned != pin:
+                self._send(EditMemory(memory_id=m.id, pinned=pin))
+
+    def delete_selected(self) -> None:
+        chosen = self.selected_memories()
+        if self.delete_action.isEnabled() and chosen:
+            self._send(DeleteMemories(memory_ids=tuple(m.id for m in chosen)))
+
+    def memories_changed(self) -> None:
+        """An edit changed someone's memories: ask again (now if shown), whatever page is open."""
+        self.poke()
+
+    def context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        for action in (self.add_action, self.edit_action, self.pin_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        return menu
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.table.selectRow(index.row())  # a right click on an unselected row acts on that row
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.exec(self.table.viewport().mapToGlobal(point))

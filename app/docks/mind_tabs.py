@@ -3,6 +3,8 @@
 Routes what arrives to the tab it belongs to: query answers by command id,
 ``PlanMade``/``ReflectionMade`` about the selected person as "you are out of
 date". A slow timer lets the shown tab refresh itself while time moves on.
+Every applied edit of memories (``EditMade``: added, changed, forgotten,
+whispered; undone or redone too) makes the Memories tab ask again.
 """
 
 from __future__ import annotations
@@ -10,14 +12,22 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
-from app.docks.memories_tab import MemoriesTab
+from app.docks.memories_tab import MemoriesTab, SendEdit
 from app.docks.mind_feed import MindFeed, QueryTab, Send
 from app.docks.plan_tab import PlanTab
 from app.docks.reflections_tab import ReflectionsTab
 from app.docks.thoughts_tab import ThoughtsTab
-from engine.contracts import Event, MemoriesResult, PlanMade, ReflectionMade, WorldSnapshot
+from engine import api
+from engine.contracts import EditMade, Event, MemoriesResult, PlanMade, ReflectionMade, WorldSnapshot
+from engine.contracts.edits import AddMemory, DeleteMemories, Edit, EditMemory, RestoreMemories, Whisper
 
 REFRESH_MS = 2000
+MEMORY_EDITS = (AddMemory, EditMemory, DeleteMemories, RestoreMemories, Whisper)
+
+
+def made_edits(events: list[Event]) -> list[Edit]:
+    """The edits the engine applied among ``events`` (from their log copies)."""
+    return [api.edit_from_json(e.edit) for e in events if isinstance(e, EditMade)]
 
 
 class MindTabs(QTabWidget):
@@ -54,6 +64,10 @@ class MindTabs(QTabWidget):
     def set_sender(self, send: Send) -> None:
         self.feed.send = send
 
+    def set_editor(self, send: SendEdit) -> None:
+        """God mode: how the tabs send edits (the undo history's ``send``)."""
+        self.memories.set_editor(send)
+
     def reset(self) -> None:
         """A new world: nothing known, nobody selected."""
         self.feed.reset()
@@ -73,9 +87,13 @@ class MindTabs(QTabWidget):
             if not taken and isinstance(answer, MemoriesResult):
                 self.feed.remember(answer)  # a late answer still helps resolve evidence
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: list[Event], edits: list[Edit] | None = None) -> None:
+        """``edits``: the applied edits among ``events`` if already decoded (see ``made_edits``)."""
         if self.agent < 0:
             return
+        if any(isinstance(edit, MEMORY_EDITS) for edit in (made_edits(events) if edits is None else edits)):
+            # A deletion names no person: asking again is cheap, and only happens while the tab is shown.
+            self.memories.memories_changed()
         mine = [e for e in events if isinstance(e, PlanMade | ReflectionMade) and e.agent == self.agent]
         if any(isinstance(e, PlanMade) for e in mine):
             self.plan.poke()

@@ -1,7 +1,8 @@
-"""The Palette dock: building types and terrain brushes. Choosing one arms a map tool.
+"""The Palette dock: building types, a "new person" card and terrain brushes. Choosing one
+arms a map tool.
 
-Emits ``armed(kind, value)``: ("building", "cafe"), ("terrain", Terrain value) or
-("none", None) when the choice is dropped.
+Emits ``armed(kind, value)``: ("building", "cafe"), ("person", "new"), ("terrain", Terrain
+value) or ("none", None) when the choice is dropped.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ BRUSHES = (("Road", Terrain.ROAD), ("Grass", Terrain.GRASS), ("Water", Terrain.W
            ("Sand", Terrain.SAND), ("Forest", Terrain.FOREST))
 BRUSH_COLOURS = {Terrain.GRASS: (120, 170, 80), Terrain.WATER: (70, 130, 200), Terrain.ROAD: (150, 140, 130),
                  Terrain.PLAZA: (215, 200, 170), Terrain.SAND: (230, 210, 140), Terrain.FOREST: (50, 110, 60)}
+PERSON_CARD = ("person", "new")
 KIND_ROLE = Qt.ItemDataRole.UserRole
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -27,10 +29,18 @@ def _swatch(rgb: tuple[int, int, int]) -> QIcon:
     return QIcon(pixmap)
 
 
+def _person_icon(art) -> QIcon | None:  # type: ignore[no-untyped-def]
+    people = getattr(art, "people", None) if art is not None else None
+    return _image_icon(people[0]) if people else None
+
+
 def _building_icon(art, name: str) -> QIcon | None:  # type: ignore[no-untyped-def]
     image = getattr(art, "buildings_day", {}).get(name) if art is not None else None
-    if image is None:
-        return None
+    return _image_icon(image) if image is not None else None
+
+
+def _image_icon(image) -> QIcon:  # type: ignore[no-untyped-def]
+    """A PIL image as an icon."""
     rgba = image.convert("RGBA")
     data = rgba.tobytes()
     qimage = QImage(data, rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888).copy()
@@ -46,7 +56,8 @@ class PaletteDock(QWidget):
         self.list.setObjectName("paletteList")
         self.setMinimumWidth(160)
         self.list.setIconSize(self.list.iconSize().expandedTo(QPixmap(24, 24).size()))
-        hint = QLabel("Pick, then click the map. Esc or right click drops it; Ctrl+Z undoes.")
+        hint = QLabel("Pick, then click the map. Esc or right click drops it; Ctrl+Z undoes. "
+                      "With nothing picked, drag on empty map to select several.")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -55,6 +66,11 @@ class PaletteDock(QWidget):
         self._header("Buildings")
         for name in BUILDINGS:
             self._item(name.replace("_", " ").capitalize(), "building", name, _building_icon(art, name))
+        self._header("People")
+        self._item("New person", *PERSON_CARD, _person_icon(art))
+        card = self.find(*PERSON_CARD)
+        if card is not None:
+            card.setToolTip("Click the map to bring a newcomer there (they get a fresh name and a home nearby)")
         self._header("Terrain")
         for label, terrain in BRUSHES:
             self._item(label, "terrain", int(terrain), _swatch(BRUSH_COLOURS[terrain]))

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import formatting as fmt
 from app.selection import PERSON, Selection
@@ -34,6 +34,10 @@ from engine.contracts import (
 
 NEED_PENS = (("mean_energy", "Energy", "#3f9e94"), ("mean_hunger", "Hunger", "#ec9a4c"),
              ("mean_social", "Social", "#e89aae"), ("mean_fun", "Fun", "#c9a46a"))
+# Columns the right-hand axis can show (any other non-need column is offered under its own name).
+RIGHT_CURVES = {"mean_money": "Mean money", "gdp": "GDP", "gini": "Gini", "treasury": "Treasury",
+                "walking": "Walking", "asleep": "Asleep"}
+LEFT_ONLY = {"tick", "conversations", *(key for key, _label, _colour in NEED_PENS)}
 STRIP_LIMIT = 3000
 STRIP_REDRAW_SECONDS = 1.0  # thousands of marks: redraw the strip at most once a second
 LANES = {"ConversationHeld": (1.0, "#f6cf57"), "RelationshipChanged": (0.0, "#d35a4a")}
@@ -118,7 +122,17 @@ class TimelineDock(QWidget):
         self.header.setObjectName("timelineHeader")
         self.header.setStyleSheet("color:#7d5ba6;font-weight:bold;padding:0 4px")
         self.header.setVisible(False)
-        layout.addWidget(self.header)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addStretch(1)
+        top.addWidget(QLabel("Right axis"))
+        self.right_curve = QComboBox()  # money, GDP, Gini, treasury...: whichever the user wants beside the talks
+        self.right_curve.setObjectName("timelineRightCurve")
+        self.right_curve.setToolTip("Which city-wide number the dashed curve (right axis) shows")
+        self.right_curve.addItem(RIGHT_CURVES["mean_money"], "mean_money")
+        self.right_curve.currentIndexChanged.connect(lambda _i: self._redraw_curves())
+        top.addWidget(self.right_curve)
+        layout.addLayout(top)
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.setBackground("#fbf8f0")
         layout.addWidget(self.layout_widget)
@@ -167,6 +181,7 @@ class TimelineDock(QWidget):
         self.strip.setXLink(self.needs)
         self._build_time_items()
         self._samples_seen = -1
+        self._drawn_samples: tuple[tuple[str, ...], np.ndarray, int] | None = None
         self._events: list[Event] = []
         self._strip_dirty = False
         self._strip_drawn_at = 0.0
@@ -314,10 +329,22 @@ class TimelineDock(QWidget):
         if self._strip_dirty and time.monotonic() - self._strip_drawn_at > STRIP_REDRAW_SECONDS:
             self._draw_strip()
 
+    def _redraw_curves(self) -> None:
+        if self._drawn_samples is not None:
+            self._draw_curves(*self._drawn_samples)
+
+    def _offer_right_curves(self, columns: tuple[str, ...]) -> None:
+        """New metric columns (the engine grows some) become choices for the right axis."""
+        for name in columns:
+            if name not in LEFT_ONLY and self.right_curve.findData(name) < 0:
+                self.right_curve.addItem(RIGHT_CURVES.get(name, name.replace("_", " ").capitalize()), name)
+
     def _draw_curves(self, columns: tuple[str, ...], samples: np.ndarray, tick_seconds: int) -> None:
         col = {name: i for i, name in enumerate(columns)}
         if "tick" not in col or len(samples) == 0:
             return
+        self._drawn_samples = (columns, samples, tick_seconds)
+        self._offer_right_curves(columns)
         ticks = samples[:, col["tick"]]
         for key, curve in self.curves.items():
             if key in col:
@@ -327,9 +354,16 @@ class TimelineDock(QWidget):
             hours = np.diff(ticks) * tick_seconds / 3600.0
             rate = np.diff(talks) / np.where(hours > 0, hours, 1)
             self.talk_curve.setData(ticks[1:], np.maximum(rate, 0))
-        if "mean_money" in col:
-            self.money_curve.setData(ticks, samples[:, col["mean_money"]])
+        right = self.right_curve.currentData()
+        if right in col:
+            self.money_curve.setData(ticks, samples[:, col[right]])
             self.money_view.enableAutoRange(axis=pg.ViewBox.YAxis)
+            label = self.right_curve.currentText()
+            legend_label = self.activity.legend.getLabel(self.money_curve)
+            if legend_label is not None and legend_label.text != label:
+                legend_label.setText(label)
+                self.activity.getAxis("right").setLabel("$" if right in ("mean_money", "gdp", "treasury") else label)
+                self.activity.getAxis("right").enableAutoSIPrefix(False)  # a Gini of 0.54, not "540 ×0.001"
 
     def add_events(self, events: list[Event]) -> None:
         """In order: marks from before a time jump may be dropped by it, those after it stay."""

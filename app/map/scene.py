@@ -5,8 +5,8 @@ Snapshots and events arrive on the GUI thread at any time (``set_snapshot``,
 ``paint``, which a host calls with its context current (RECIPES.md: never touch
 GL from a mouse handler).
 
-Draw order: ground, buildings (day, then night cross-faded on top), selection,
-people (sprites, or dots when far), activity icons, building names, person
+Draw order: ground, buildings (day, then night cross-faded on top), selection
+(with the resize handle of a selected building), group highlight, tool ghosts, people (sprites, or dots when far), activity icons, building names, person
 names, speech bubbles. Night is a multiply tint on ground and people, and the
 night building art (lit windows) faded in.
 """
@@ -34,6 +34,8 @@ arcade = arcade_module()
 
 BACKGROUND = (46, 58, 92, 255)  # the palette's night blue, around the map's edge
 SELECT_YELLOW = (246, 207, 87, 255)
+GROUP_FILL = (246, 207, 87, 70)  # a rubber-band group: the selection's yellow, translucent
+HANDLE_PX = 9.0  # the resize handle's side in screen pixels (at least)
 DOT_COLOURS = np.array([  # by Activity: a legible heat when zoomed out
     (125, 140, 200), (239, 230, 210), (251, 248, 240), (236, 154, 76), (211, 90, 74),
     (232, 154, 174), (151, 196, 95), (246, 207, 87), (111, 168, 220)], dtype=np.uint8)
@@ -93,6 +95,8 @@ class Scene:
         self.selected_building = -1
         self.follow = False
         self.ghosts: list[tuple] = []  # god-mode tools: (left, bottom, width, height, rgba) in world px
+        self.group: tuple[tuple[str, int], ...] = ()  # a rubber-band selection: ("person"|"building", index)
+        self.show_handle = True  # a selected building shows its resize handle
         self.show_people = True  # off: the map without anyone on it (tests compare the two)
         self.times = FrameTimes()
         self.ctx: Any = None
@@ -133,6 +137,7 @@ class Scene:
         self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, static)
         if new_world:
             self.selected_person = self.selected_building = -1
+            self.group = ()
             self.follow = False
             self._fit_pending = True
 
@@ -190,6 +195,56 @@ class Scene:
             return ("person", person)
         building = sync.pick_building(self._rects, wx, wy)
         return ("building", building) if building >= 0 else None
+
+    @property
+    def building_rects(self) -> np.ndarray:
+        """(m, 4) left, bottom, right, top world px of each building (demolished ones far off the map)."""
+        return self._rects
+
+    def people_world_xy(self) -> np.ndarray:
+        """Where each person is drawn now, in world px (the point a click on them aims at)."""
+        if self.people is None:
+            return np.zeros((0, 2), dtype=np.float32)
+        xy = self.people.current_positions().copy()
+        xy[:, 1] += PERSON_LIFT
+        return xy
+
+    def handle_rect(self) -> tuple[float, float, float, float] | None:
+        """The selected building's resize handle, centred on its bottom-right corner on screen:
+        (left, bottom, width, height) in world px, or None."""
+        index = self.selected_building
+        if not self.show_handle or not 0 <= index < len(self._rects) or self._rects[index, 0] < -1e5:
+            return None
+        side = HANDLE_PX / self.camera.zoom
+        right, bottom = float(self._rects[index, 2]), float(self._rects[index, 1])
+        return right - side / 2, bottom - side / 2, side, side
+
+    def on_handle(self, sx: float, sy: float, slack_px: float = 3.0) -> bool:
+        """Is screen point (sx, sy) on the resize handle (give or take a few pixels)?"""
+        rect = self.handle_rect()
+        if rect is None:
+            return False
+        wx, wy = self.camera.screen_to_world(sx, sy)
+        slack = slack_px / self.camera.zoom
+        left, bottom, width, height = rect
+        return left - slack <= wx <= left + width + slack and bottom - slack <= wy <= bottom + height + slack
+
+    def overlays(self, xy: np.ndarray) -> list[tuple[float, float, float, float, tuple, bool]]:
+        """What the selection adds on top of the buildings: the group's boxes and the resize
+        handle, as (left, bottom, width, height, rgba, filled) in world px."""
+        out: list[tuple[float, float, float, float, tuple, bool]] = []
+        person_box = max(10.0, 12.0 / self.camera.zoom)
+        for kind, index in self.group:
+            if kind == "building" and 0 <= index < len(self._rects) and self._rects[index, 0] > -1e5:
+                x0, y0, x1, y1 = (float(v) for v in self._rects[index])
+                out.append((x0, y0, x1 - x0, y1 - y0, GROUP_FILL, True))
+            elif kind == "person" and 0 <= index < len(xy):
+                x, y = float(xy[index, 0]), float(xy[index, 1]) + PERSON_LIFT
+                out.append((x - person_box / 2, y - person_box / 2, person_box, person_box, GROUP_FILL, True))
+        handle = self.handle_rect()
+        if handle is not None:
+            out.append((*handle, SELECT_YELLOW, True))
+        return out
 
     def animating(self) -> bool:
         return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow
@@ -371,6 +426,11 @@ class Scene:
             x0, y0, x1, y1 = (float(v) for v in self._rects[self.selected_building])
             arcade.draw_lbwh_rectangle_outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW,
                                                border_width=max(1.5, 2.5 / cam.zoom))
+        border = max(1.5, 2.5 / cam.zoom)  # as thick as the selected building's outline
+        for left, bottom, width, height, rgba, filled in self.overlays(xy):
+            if filled:
+                arcade.draw_lbwh_rectangle_filled(left, bottom, width, height, rgba)
+            arcade.draw_lbwh_rectangle_outline(left, bottom, width, height, SELECT_YELLOW, border_width=border)
         for left, bottom, width, height, rgba in self.ghosts:
             arcade.draw_lbwh_rectangle_filled(left, bottom, width, height, rgba)
             arcade.draw_lbwh_rectangle_outline(left, bottom, width, height, rgba[:3],

@@ -1,69 +1,42 @@
 """God-mode map tools, driven by the map view's mouse and key events.
 
-* Select (the default): drag the selected person onto a tile to teleport them, drag the
-  selected building to move it; Delete demolishes the selected building (asking first
-  when people are inside).
+* Select (the default): the drags of ``app.map.select_tool`` (move or resize the selected
+  thing, rubber-band a group, move a group). Delete demolishes the selected building (asking
+  first when people are inside), or removes the whole group (one question, one undo step);
+  Esc forgets a group. Ctrl+C / Ctrl+V copy the selection and paste it at the tile under the
+  cursor (``app.map.clipboard``).
+* New person: a click spawns someone with a fresh name on that tile.
 * Place: a ghost footprint follows the cursor, green where a quick local check passes,
   red where it does not; a click sends ``PlaceBuilding`` and the engine's answer decides.
 * Paint: a drag paints tiles; one ``PaintTerrain`` per stroke, sent on release.
 * Pick: one click answers a question someone else asked ("which building is their new
   home?", "where does the fire break out?"); see :meth:`MapTools.pick`.
 
-Esc or a right click drops Place and Paint. Ghosts are drawn by the scene (``Scene.ghosts``).
+Esc or a right click drops Place, Paint and New person. Ghosts are drawn by the scene (``Scene.ghosts``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QMessageBox
 
+from app.map import group as groups
+from app.map.clipboard import Clip, copy_members, paste_edits
+from app.map.ghosts import BAD, BRUSH_RGBA, GOOD, PERSON_GHOST, can_stand, footprint_problem
+from app.map.select_tool import SelectTool
 from app.map.sprite_sync import TILE
-from engine.contracts import StaticWorld, Terrain
-from engine.contracts.edits import Edit, MoveBuilding, PaintTerrain, PlaceBuilding, RemoveBuilding, TeleportPerson
+from engine import api
+from engine.contracts import Terrain
+from engine.contracts.edits import Edit, PaintTerrain, PlaceBuilding, RemoveBuilding, SpawnPerson
 
-SELECT, PLACE, PAINT, PICK = "select", "place", "paint", "pick"
-DRAG_THRESHOLD = 4
-GOOD = (90, 200, 90, 110)
-BAD = (220, 60, 60, 110)
-PERSON_GHOST = (246, 207, 87, 140)
-BRUSH_RGBA = {Terrain.GRASS: (120, 170, 80, 170), Terrain.WATER: (70, 130, 200, 170),
-              Terrain.ROAD: (150, 140, 130, 190), Terrain.PLAZA: (215, 200, 170, 170),
-              Terrain.SAND: (230, 210, 140, 170), Terrain.FOREST: (50, 110, 60, 170)}
+__all__ = ["MapTools", "footprint_problem", "line_tiles"]  # footprint_problem: tests and docks check spots with it
+
+SELECT, PLACE, PAINT, PICK, SPAWN = "select", "place", "paint", "pick", "spawn"
 SIZES = {"park": (4, 4), "school": (4, 3), "town_hall": (4, 3), "apartment": (3, 4)}
-
-
-def footprint_problem(static: StaticWorld, x: int, y: int, w: int, h: int, ignore: int = -1) -> str:
-    """Why a building could not stand here ("" if it looks fine); the engine has the last word."""
-    terrain = static.terrain
-    rows, cols = terrain.shape
-    if x < 0 or y < 0 or x + w > cols or y + h > rows:
-        return "off the map"
-    area = terrain[y:y + h, x:x + w]
-    if (area == Terrain.WATER).any():
-        return "on water"
-    if (area == Terrain.ROAD).any():
-        return "on a road"
-    for b in static.buildings:
-        if b.removed or b.id == ignore:
-            continue
-        if x < b.x + b.width and b.x < x + w and y < b.y + b.height and b.y < y + h:
-            return f"overlaps {b.name}"
-    edges = []
-    if y > 0:
-        edges.append(terrain[y - 1, x:x + w])
-    if y + h < rows:
-        edges.append(terrain[y + h, x:x + w])
-    if x > 0:
-        edges.append(terrain[y:y + h, x - 1])
-    if x + w < cols:
-        edges.append(terrain[y:y + h, x + w])
-    if not any((edge == Terrain.ROAD).any() for edge in edges):
-        return "no road along an edge"
-    return ""
 
 
 def line_tiles(a: tuple[int, int], b: tuple[int, int]) -> list[tuple[int, int]]:
@@ -76,23 +49,34 @@ def line_tiles(a: tuple[int, int], b: tuple[int, int]) -> list[tuple[int, int]]:
 class MapTools(QObject):
     """The active tool; ``MapView`` offers it every event first (``handle``)."""
 
-    dropped = Signal()  # Place or Paint was dropped (Esc, right click): the palette clears its choice
+    dropped = Signal()  # Place, Paint or New person was dropped (Esc, right click): the palette clears its choice
     message = Signal(str)
 
-    def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None):  # type: ignore[no-untyped-def]
+    def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None,  # type: ignore[no-untyped-def]
+                 send_group: Callable[[str, Sequence[Edit]], object] | None = None, selection=None):
+        """``send_group(label, edits)`` sends edits as one undo step; ``selection`` (an
+        ``app.selection.Selection``) holds the rubber-band group."""
         super().__init__(parent or view)
         self.view = view
         self.send = send
+        self.send_group = send_group or self._send_each
+        self.selection = selection
+        if selection is not None:
+            selection.group_changed.connect(view.set_group)
         self.mode = SELECT
         self.building_type = "home"
         self.terrain = int(Terrain.ROAD)
         self._stroke: dict[tuple[int, int], int] = {}
         self._last_tile: tuple[int, int] | None = None
-        self._grab: tuple[str, int] | None = None
-        self._grab_offset = (0, 0)
-        self._press: QPointF | None = None
-        self._dragging = False
         self._picker: Callable[[tuple[int, int], tuple[str, int] | None], None] | None = None
+        self.select_tool = SelectTool(self)
+        self._cursor: QPointF | None = None  # the last mouse position over the map (pastes go there)
+        self.clipboard: Clip | None = None
+        self._names_given: set[str] = set()  # spawned names the engine may not have shown yet
+
+    def _send_each(self, _label: str, edits: Sequence[Edit]) -> None:
+        for edit in edits:
+            self.send(edit)
 
     # ------------------------------------------------------------------ choosing
 
@@ -101,15 +85,18 @@ class MapTools(QObject):
         return self.view.scene
 
     def arm(self, kind: str, value: object) -> None:
-        """From the palette: ("building", type name), ("terrain", value) or ("none", None)."""
+        """From the palette: ("building", type name), ("terrain", value), ("person", "new") or ("none", None)."""
         self._reset()
         if kind == "building":
             self.mode, self.building_type = PLACE, str(value)
         elif kind == "terrain":
             self.mode, self.terrain = PAINT, int(value)  # type: ignore[call-overload]
+        elif kind == "person":
+            self.mode = SPAWN
         else:
             self.mode = SELECT
         self.view.host.setCursor(Qt.CursorShape.CrossCursor if self.mode != SELECT else Qt.CursorShape.ArrowCursor)
+        self.scene.show_handle = self.mode == SELECT  # no resizing while another tool is armed
 
     def pick(self, prompt: str, answer: Callable[[tuple[int, int], tuple[str, int] | None], None]) -> None:
         """The next left click on the map calls ``answer(tile, hit)`` (hit: ("person"|"building", index)
@@ -130,12 +117,15 @@ class MapTools(QObject):
         self._picker = None
         self._stroke = {}
         self._last_tile = None
-        self._grab = None
-        self._press = None
-        self._dragging = False
-        self._ghosts([])
+        self.select_tool.reset()
+        self.show_ghosts([])
 
-    def _ghosts(self, ghosts: list) -> None:
+    def end_gesture(self) -> None:
+        """A Select drag is over: no ghost, the usual cursor."""
+        self._reset()
+        self.view.host.unsetCursor()
+
+    def show_ghosts(self, ghosts: list) -> None:
         self.scene.ghosts = ghosts
         self.view.update_map()
 
@@ -174,26 +164,31 @@ class MapTools(QObject):
             return self._key(event)  # type: ignore[arg-type]
         if kind == QEvent.Type.ShortcutOverride:
             key = event.key()  # type: ignore[attr-defined]
-            drop = key == Qt.Key.Key_Escape and self.mode != SELECT
+            drop = key == Qt.Key.Key_Escape and (self.mode != SELECT or bool(self.group()))
             remove = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.mode == SELECT \
-                and self.scene.selected_building >= 0
+                and (self.scene.selected_building >= 0 or bool(self.group()))
             if drop or remove:
                 event.accept()
                 return True
             return False
-        if kind == QEvent.Type.Leave and self._last_tile is None and self._grab is None and self.scene.ghosts:
-            self._ghosts([])  # the cursor left the map: no ghost stays behind
+        if kind == QEvent.Type.Leave:
+            self._cursor = None
+            if self._last_tile is None and self.select_tool.action is None and self.scene.ghosts:
+                self.show_ghosts([])  # the cursor left the map: no ghost stays behind
             return False
         if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
             return False
         mouse: QMouseEvent = event  # type: ignore[assignment]
+        self._cursor = mouse.position()
         if self.mode == PLACE:
             return self._place(kind, mouse)
         if self.mode == PAINT:
             return self._paint(kind, mouse)
         if self.mode == PICK:
             return self._pick(kind, mouse)
-        return self._select(kind, mouse)
+        if self.mode == SPAWN:
+            return self._spawn(kind, mouse)
+        return self.select_tool.handle(kind, mouse)
 
     def _pick(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
         if self._right_drop(kind, event):
@@ -224,7 +219,7 @@ class MapTools(QObject):
         static = self.scene.static
         if kind == QEvent.Type.MouseMove:
             ok = not footprint_problem(static, *spot)
-            self._ghosts([self.tile_rect(*spot, rgba=GOOD if ok else BAD)])
+            self.show_ghosts([self.tile_rect(*spot, rgba=GOOD if ok else BAD)])
             return False  # hover tooltips and panning still work
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
@@ -249,7 +244,7 @@ class MapTools(QObject):
                 self._add_stroke(tile)
                 return True
             rgba = BRUSH_RGBA.get(Terrain(self.terrain), GOOD)
-            self._ghosts([self.tile_rect(*tile, rgba=rgba)])
+            self.show_ghosts([self.tile_rect(*tile, rgba=rgba)])
             return False
         if kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
                 and self._last_tile is not None:
@@ -265,94 +260,74 @@ class MapTools(QObject):
                 self._stroke[(x, y)] = self.terrain
         self._last_tile = tile
         rgba = BRUSH_RGBA.get(Terrain(self.terrain), GOOD)
-        self._ghosts([self.tile_rect(x, y, rgba=rgba) for x, y in self._stroke])
+        self.show_ghosts([self.tile_rect(x, y, rgba=rgba) for x, y in self._stroke])
 
     def _finish_stroke(self) -> None:
         terrain = self.scene.static.terrain
         cells = tuple((x, y, t) for (x, y), t in self._stroke.items() if int(terrain[y, x]) != t)
         self._stroke, self._last_tile = {}, None
-        self._ghosts([])
+        self.show_ghosts([])
         if cells:
             self.send(PaintTerrain(cells=cells))
 
-    def _select(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
-        scene, pos = self.scene, event.position()
-        if kind == QEvent.Type.MouseButtonPress:
-            if event.button() != Qt.MouseButton.LeftButton:
-                return False
-            hit = scene.pick(pos.x(), pos.y())
-            if hit is None or hit[1] != (scene.selected_person if hit[0] == "person" else scene.selected_building):
-                return False
-            self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
-            self._grab, self._press, self._dragging = hit, pos, False
-            if hit[0] == "building":
-                b = scene.static.buildings[hit[1]]
-                tile = self.tile_at(pos) or (b.x, b.y)
-                self._grab_offset = (tile[0] - b.x, tile[1] - b.y)
+    # ------------------------------------------------------------------ new person
+
+    def _spawn(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
+        if self._right_drop(kind, event):
             return True
-        if self._grab is None or self._press is None:
+        tile = self.tile_at(event.position())
+        if tile is None:
             return False
         if kind == QEvent.Type.MouseMove:
-            if not self._dragging and (pos - self._press).manhattanLength() > DRAG_THRESHOLD:
-                self._dragging = True
-                self.view.host.setCursor(Qt.CursorShape.ClosedHandCursor)
-            if self._dragging:
-                self._drag_ghost(pos)
+            ok = can_stand(self.scene.static, *tile)
+            self.show_ghosts([self.tile_rect(*tile, rgba=PERSON_GHOST if ok else BAD)])
+            return False
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
+            self.send(SpawnPerson(name=self.new_name(), x=tile[0], y=tile[1]))
             return True
-        if kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
-            grab, dragging = self._grab, self._dragging
-            self._reset()
-            self.view.host.unsetCursor()
-            if dragging:
-                self._drop_grab(grab, pos)
-            else:
-                self.view.click_at(pos.x(), pos.y())
-            return True
-        return False
+        return kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton
 
-    def _drag_target(self, pos: QPointF) -> tuple[int, int] | None:
-        tile = self.tile_at(pos)
-        if tile is None or self._grab is None:
-            return None
-        if self._grab[0] == "building":
-            return tile[0] - self._grab_offset[0], tile[1] - self._grab_offset[1]
-        return tile
-
-    def _drag_ghost(self, pos: QPointF) -> None:
-        target = self._drag_target(pos)
-        if target is None or self._grab is None:
-            return
-        if self._grab[0] == "person":
-            self._ghosts([self.tile_rect(*target, rgba=PERSON_GHOST)])
-            return
-        b = self.scene.static.buildings[self._grab[1]]
-        ok = not footprint_problem(self.scene.static, target[0], target[1], b.width, b.height, ignore=b.id)
-        self._ghosts([self.tile_rect(target[0], target[1], b.width, b.height, GOOD if ok else BAD)])
-
-    def _drop_grab(self, grab: tuple[str, int], pos: QPointF) -> None:
-        self._grab = grab
-        target = self._drag_target(pos)
-        self._grab = None
-        if target is None:
-            return
+    def new_name(self) -> str:
+        """A plausible full name nobody in town has (nor anyone spawned a moment ago)."""
         static = self.scene.static
-        if grab[0] == "person":
-            self.send(TeleportPerson(agent=static.people[grab[1]].id, x=target[0], y=target[1]))
-        else:
-            b = static.buildings[grab[1]]
-            if (target[0], target[1]) != (b.x, b.y):
-                self.send(MoveBuilding(building=b.id, x=target[0], y=target[1]))
+        taken = {p.name for p in static.people} | self._names_given
+        name = api.suggest_name(taken, seed=len(static.people) + len(self._names_given))
+        self._names_given.add(name)
+        return name
+
+    # ------------------------------------------------------------------ the group
+
+    def group(self) -> tuple[tuple[str, int], ...]:
+        return self.selection.group if self.selection is not None else self.scene.group
+
+    def set_group(self, members: tuple[tuple[str, int], ...]) -> None:
+        """Select these (several: a group; one: an ordinary selection; none: nothing)."""
+        if self.selection is not None:
+            self.selection.set_group(members)
+            return
+        self.view.set_group(members if len(members) > 1 else ())
+        if len(members) == 1:
+            kind, index = members[0]
+            (self.view.select_person if kind == "person" else self.view.select_building)(index)
+
+    # ------------------------------------------------------------------ keys, delete, copy and paste
 
     def _key(self, event: QKeyEvent) -> bool:
         key = event.key()
         if key == Qt.Key.Key_Escape and self.mode != SELECT:
             self.drop()
             return True
+        if key == Qt.Key.Key_Escape and self.group():
+            self.set_group(())
+            return True
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.mode == SELECT:
             return self.remove_selected()
         return False
 
     def remove_selected(self, confirm: bool = True) -> bool:
+        if self.group():
+            return self.remove_group(confirm)
         scene = self.scene
         index = scene.selected_building
         if scene.static is None or not 0 <= index < len(scene.static.buildings):
@@ -370,3 +345,56 @@ class MapTools(QObject):
         self.send(RemoveBuilding(building=b.id))
         return True
 
+    def remove_group(self, confirm: bool = True) -> bool:
+        """Remove every member of the group (people leave town, buildings are demolished): one question,
+        one undo step."""
+        static, members = self.scene.static, self.group()
+        edits = groups.remove_edits(static, members)
+        if not edits:
+            return False
+        what = groups.describe(members)
+        if confirm:
+            answer = QMessageBox.question(self.view, "Remove?", f"Remove {what}? People leave town and buildings "
+                                          "are demolished (Ctrl+Z brings them all back).")
+            if answer != QMessageBox.StandardButton.Yes:
+                return True
+        self.set_group(())
+        self.send_group(f"Remove {what}", edits)
+        return True
+
+    def copy_selection(self) -> bool:
+        """Ctrl+C: remember the selected building(s) and person(s) for pasting."""
+        snapshot = self.scene.snapshot
+        clip = copy_members(snapshot, self._selected_members()) if snapshot is not None else None
+        if clip is None:
+            self.message.emit("Select buildings or people to copy")
+            return False
+        self.clipboard = clip
+        self.message.emit(f"Copied {clip.describe()}: Ctrl+V pastes at the cursor")
+        return True
+
+    def paste(self, tile: tuple[int, int] | None = None) -> bool:
+        """Ctrl+V: the copied things again, centred on ``tile`` (default: under the cursor, else the
+        middle of the view), as one undo step."""
+        static = self.scene.static
+        if self.clipboard is None or static is None:
+            self.message.emit("Nothing copied yet: select something and press Ctrl+C")
+            return False
+        tile = tile or self._paste_tile()
+        if tile is None:
+            return False
+        self.send_group(f"Paste {self.clipboard.describe()}", paste_edits(self.clipboard, tile, static))
+        return True
+
+    def _paste_tile(self) -> tuple[int, int] | None:
+        camera = self.scene.camera
+        return self.tile_at(self._cursor if self._cursor is not None else QPointF(camera.width / 2, camera.height / 2))
+
+    def _selected_members(self) -> tuple[tuple[str, int], ...]:
+        if self.group():
+            return self.group()
+        if self.scene.selected_building >= 0:
+            return (("building", self.scene.selected_building),)
+        if self.scene.selected_person >= 0:
+            return (("person", self.scene.selected_person),)
+        return ()

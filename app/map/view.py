@@ -1,5 +1,8 @@
 """The map widget the window embeds: a GL host plus pan, zoom, select, hover and follow.
 
+Panning: middle or right drag (a left drag on empty map draws a selection band, see
+``app.map.select_tool``), arrow keys or WASD.
+
 Input handlers only change the camera or the selection and ask for a frame;
 drawing happens later in the host's paint (where the GL context is current).
 """
@@ -19,6 +22,7 @@ from app.map.scene import Scene
 from engine.contracts import Activity, Event, WorldSnapshot
 
 DRAG_THRESHOLD = 4  # pixels before a press becomes a pan
+PAN_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
 WHEEL_STEP = 1.15  # zoom factor per wheel notch
 KEY_PAN = 80  # pixels per arrow key press
 FRAME_MS = 16
@@ -107,6 +111,11 @@ class MapView(QWidget):
                 self.scene.camera.look_at(*xy)
         self.update_map()
 
+    def set_group(self, members: tuple[tuple[str, int], ...]) -> None:
+        """Highlight a rubber-band group (empty: none)."""
+        self.scene.group = tuple(members)
+        self.update_map()
+
     def center_on_person(self, index: int) -> None:
         xy = self.scene.person_xy(index)
         if xy:
@@ -178,7 +187,7 @@ class MapView(QWidget):
 
     def _mouse_press(self, event: QMouseEvent) -> bool:
         self.host.setFocus(Qt.FocusReason.MouseFocusReason)
-        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
+        if event.button() in PAN_BUTTONS:
             self._press = self._last = event.position()
             self._dragging = event.button() == Qt.MouseButton.MiddleButton
             return True

@@ -125,7 +125,7 @@ def _ask(handle, query):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for event in handle.drain_events():
-            if getattr(event, "command_id", None) == cid and not type(event).__name__ == "CommandApplied":
+            if getattr(event, "command_id", None) == cid and type(event).__name__ != "CommandApplied":
                 return event
         time.sleep(0.02)
     raise AssertionError("no answer")

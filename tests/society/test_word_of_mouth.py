@@ -40,7 +40,7 @@ def test_times_and_places_in_the_words_make_an_event(village_sim) -> None:
 def test_talk_passes_a_fact_on_with_its_source(village_sim) -> None:
     sim = village_sim
     grapevine = sim.society.grapevine
-    (_s, inverse, applied), events = apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
+    (_s, inverse, applied), _events = apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
     fact = applied.fact_id
     assert grapevine.knows(fact, 0) and grapevine.knowers(fact) == 1
     friend = sim.ties.closest(0, 1)[0]
