@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.agents.rule_brain import Intent
-from engine.cognition import chat, conversation, perception, planning, reflection
+from engine.cognition import chat, civic, conversation, perception, planning, reflection
 from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import WATCHED, LLMStatus
@@ -37,6 +37,8 @@ class Cognition:
         self.next_talk_id = 1
         # Whether someone may think on the model now (the thought economy says no to people in debt).
         self.may_think: Callable[[int], bool] = lambda agent: True
+        # Where answers to civic thoughts go (the society's councils): (kind, agent, data or None, context, tick).
+        self.on_civic: Callable[[str, int, dict[str, Any] | None, dict[str, Any], int], None] | None = None
         self._appliers = {
             "plan_day": lambda mind, data, context, tick: planning.apply_day(self.ctx, mind, data, context, tick),
             "plan_hours": lambda mind, data, context, tick: planning.apply_hours(self.ctx, mind, data, context, tick),
@@ -65,6 +67,10 @@ class Cognition:
                 continue
             if thought.kind == "console":
                 self._console_answer(data, thought.context, tick)
+                continue
+            if thought.kind.startswith("civic_"):  # failed ones too: the council falls back on its rules
+                if self.on_civic is not None:
+                    self.on_civic(thought.kind, thought.agent, data, thought.context, tick)
                 continue
             mind = ctx.minds.get(thought.agent)
             if mind is None or data is None:
@@ -147,6 +153,15 @@ class Cognition:
                 ctx.remember(me, "conversation", f"Chatted with {other.name} at {place}. {said}", tick)
 
     # -- the user's attention, status, state -------------------------------------------------
+
+    def consult_vote(self, agent: int, about: dict[str, Any], tick: int) -> bool:
+        """Ask a councillor with a mind how they will vote (answered later through ``on_civic``)."""
+        return self.may_think(agent) and self.ctx.thinker.available and civic.ask_vote(self.ctx, agent, about, tick)
+
+    def consult_proposal(self, agent: int, district: dict[str, Any], options: list[dict[str, Any]], tick: int) -> bool:
+        """Ask a resident with a mind which grievance, if any, they take to the council."""
+        return (self.may_think(agent) and self.ctx.thinker.available
+                and civic.ask_proposal(self.ctx, agent, district, options, tick))
 
     def watch(self, agent: int, watched: bool = True) -> None:
         if watched:

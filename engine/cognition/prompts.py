@@ -237,3 +237,44 @@ CHAT_SCHEMA: dict[str, Any] = {
     "properties": {"reply": _string(400)},
     "required": ["reply"],
 }
+
+
+# -- civic life: a councillor's vote, a resident's proposal ---------------------------------------
+
+CIVIC_VOTE = """{persona}
+
+{name} sits on the {district} council. Tonight the council votes on this proposal:
+"{proposal}"
+Proposed by {proposer}, who says: {reason}
+Now: {current}.
+
+What {name} remembers that may bear on it:
+{memories}
+
+How does {name} vote, and why (one sentence, in {name}'s own words)?"""
+
+CIVIC_VOTE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"vote": {"type": "string", "enum": ["yes", "no"]}, "reason": _string(160)},
+    "required": ["vote", "reason"],
+}
+
+CIVIC_PROPOSAL = """{persona}
+
+{name} lives in {district}. Residents may put one proposal a day to the district council.
+Things people in {district} are unhappy about:
+{options}
+
+What {name} remembers that may bear on it:
+{memories}
+
+Which of these, if any, does {name} put to the council? Answer with its letter (or "none"),
+and the reason {name} gives the council (one sentence, in {name}'s own words)."""
+
+
+def civic_proposal_schema(letters: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"choice": {"type": "string", "enum": [*letters, "none"]}, "reason": _string(160)},
+        "required": ["choice", "reason"],
+    }

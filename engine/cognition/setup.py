@@ -39,6 +39,7 @@ def attach_cognition(
     cognition = Cognition(ctx, choose_minds(len(sim.people), max_minds))
     sim.cognition = cognition
     cognition.may_think = sim.society.economy.may_think  # the thought economy, when it is on
+    cognition.on_civic = sim.society.civic_answer  # votes and proposals thought on the model
     pending = sim.pending_cognition_state
     if pending is not None:
         cognition.set_state(pending)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from engine.agents.person import Person
 from engine.contracts.events import ElectionHeld, Event, PolicyChanged, ProposalMade, VoteHeld
@@ -28,11 +28,12 @@ from engine.sim.clock import MINUTES_PER_DAY, Clock
 from engine.society import policies, voting
 from engine.society.places import residents_by_district
 from engine.society.relationships import Relationships
-from engine.world.city import City
+from engine.world.city import City, District
 
 PROPOSALS_AT = 9 * 60
 ELECTIONS_AT = 12 * 60
 MEETING_AT = 18 * 60
+CONSULT_AT = MEETING_AT - 60  # councillors with minds are asked for their votes an hour before the meeting
 TERM_DAYS = voting.TERM_DAYS  # councils sit for a week
 CAMPAIGN_DAYS = 2  # candidates stand this long before the vote, so word of them can spread
 DEBATE_MINUTES = 6 * 60  # a proposal waits this long before the council votes on it
@@ -51,6 +52,14 @@ class Hearsay(Protocol):
     def knows(self, fact: int, person: int) -> bool: ...
 
     def heard_from(self, fact: int, person: int) -> int: ...
+
+
+class Deliberation(Protocol):
+    """People who think on the model: asked ahead, they answer later (or never: then the rules decide)."""
+
+    def ask_vote(self, member: int, about: dict[str, Any], tick: int) -> bool: ...
+
+    def ask_proposal(self, agent: int, district: dict[str, Any], options: list[dict[str, Any]], tick: int) -> bool: ...
 
 
 @dataclass
@@ -120,6 +129,9 @@ class Governance:
         self._districts_seen = -1  # districts when councils were last checked; -1: never
         self._view: GovernanceView | None = None
         self._view_treasuries: tuple[tuple[int, int], ...] = ()
+        self.deliberation: Deliberation | None = None  # minds on the model, when there are any
+        self._next_consult = NEVER
+        self._minds_votes: dict[tuple[int, int], bool] = {}  # (proposal, councillor) -> yes, as their mind answered
 
     # -- policies ------------------------------------------------------------------------------
 
@@ -160,10 +172,14 @@ class Governance:
         if tick >= self._next_proposals:
             events.extend(self._proposals_by_residents(tick, rng))
             self._next_proposals = self.clock.tick_at_minute(tick, PROPOSALS_AT)
+        if tick >= self._next_consult:
+            self._consult_councillors(tick)
+            self._next_consult = self.clock.tick_at_minute(tick, CONSULT_AT)
         if tick >= self._next_meeting:
             events.extend(self._council_meetings(tick, rng))
             self._next_meeting = self.clock.tick_at_minute(tick, MEETING_AT)
-        self._next_due = min(self._next_election, self._next_campaign, self._next_proposals, self._next_meeting)
+        self._next_due = min(self._next_election, self._next_campaign, self._next_proposals, self._next_meeting,
+                             self._next_consult)
         return events
 
     def _start(self, tick: int) -> None:
@@ -171,6 +187,7 @@ class Governance:
         # ``tick - 1``: a world that starts exactly at 09:00 or 18:00 keeps that day's round
         self._next_proposals = self.clock.tick_at_minute(tick - 1, PROPOSALS_AT)
         self._next_meeting = self.clock.tick_at_minute(tick - 1, MEETING_AT)
+        self._next_consult = self.clock.tick_at_minute(tick - 1, CONSULT_AT)
 
     def _tick_of(self, day: int, minute: int) -> int:
         """The first tick at or after ``minute`` on sim day ``day`` (day 1 is the first)."""
@@ -357,10 +374,63 @@ class Governance:
                         or self._open_on(d, grievance.policy) is not None
                         or self._recently_failed(d, grievance.policy, tick)):
                     continue
+                if self._ask_a_mind(district, grievance, ranked, tick):
+                    break  # their answer tables it (or not); the rules wait for tomorrow
                 pid = self.propose(d, grievance.policy, grievance.value, grievance.proposer, grievance.reason, tick)
                 events.append(self.announcement(pid))
                 break
         return events
+
+    def _ask_a_mind(self, district: District, top: policies.Grievance, ranked: list, tick: int) -> bool:  # type: ignore[type-arg]
+        """The aggrieved resident, if they think on the model, chooses what to ask for (from the live grievances)."""
+        if self.deliberation is None:
+            return False
+        d = district.id
+        options, seen = [], set()
+        for _strength, _i, g in ranked:
+            if g.policy in seen or g.value == self.policy(d, g.policy) or self._open_on(d, g.policy) is not None:
+                continue
+            seen.add(g.policy)
+            options.append({"policy": g.policy, "value": g.value, "text": policies.proposal_text(g.policy, self.policy(d, g.policy), g.value),
+                            "reason": g.reason})
+        options.sort(key=lambda o: o["policy"] != top.policy)  # theirs first
+        return self.deliberation.ask_proposal(top.proposer, {"id": d, "name": district.name}, options[:3], tick)
+
+    def propose_from_mind(self, agent: int, district: int, option: dict[str, Any], reason: str,
+                          tick: int) -> list[Event]:
+        """A resident's mind chose ``option`` (or fell back to it): table it in their words."""
+        if self._open_on(district, option["policy"]) is not None or option["value"] == self.policy(district,
+                                                                                                   option["policy"]):
+            return []
+        try:
+            pid = self.propose(district, option["policy"], float(option["value"]), agent, reason or option["reason"],
+                               tick)
+        except ValueError:
+            return []
+        return [self.announcement(pid)]
+
+    def _consult_councillors(self, tick: int) -> None:
+        """An hour before the meeting: councillors with minds are asked about what comes up tonight."""
+        if self.deliberation is None:
+            return
+        meeting = self.clock.tick_at_minute(tick, MEETING_AT)
+        ripe = meeting - self.clock.ticks_for(DEBATE_MINUTES)
+        for proposal in self._proposals.values():
+            if proposal.state != OPEN or proposal.made_tick > ripe:
+                continue
+            council = self._councils.get(proposal.district)
+            proposer = self.people[proposal.proposer].name if proposal.proposer >= 0 else "the town's founder"
+            about = {"proposal": proposal.id, "text": proposal.text, "reason": proposal.reason, "proposer": proposer,
+                     "district": self._district_name(proposal.district),
+                     "current": policies.text(proposal.policy, self.policy(proposal.district, proposal.policy))}
+            for member in council.members if council else []:
+                if not self.people[member].removed:
+                    self.deliberation.ask_vote(member, about, tick)
+
+    def record_vote(self, proposal: int, member: int, yes: bool) -> None:
+        """A councillor's mind answered: this is how they will vote at the meeting."""
+        if proposal in self._proposals and self._proposals[proposal].state == OPEN:
+            self._minds_votes[(proposal, member)] = yes
 
     # -- council meetings --------------------------------------------------------------------------
 
@@ -394,6 +464,7 @@ class Governance:
                 tellers.append(self.hearsay.heard_from(proposal.fact, member))
             backs = voting.council_vote(standing, proposal.policy, old, proposal.value, treasury, proposer,
                                         proposer in neighbours, tellers, self._affinity, rng)
+            backs = self._minds_votes.pop((proposal.id, member), backs)  # a mind's answer, when it came in time
             (proposal.yes if backs else proposal.no).append(member)
         passed = len(proposal.yes) > len(proposal.no)
         proposal.state = PASSED if passed else FAILED
@@ -462,7 +533,9 @@ class Governance:
             "started": self._started,
             "next_id": self._next_id,
             "votes_cast": self._votes_cast,
-            "schedule": [self._next_election, self._next_campaign, self._next_proposals, self._next_meeting],
+            "schedule": [self._next_election, self._next_campaign, self._next_proposals, self._next_meeting,
+                         self._next_consult],
+            "minds_votes": [[p, m, yes] for (p, m), yes in sorted(self._minds_votes.items())],
             "policies": [[d, name, value] for d, values in sorted(self._policies.items())
                          for name, value in sorted(values.items())],
             "councils": [[d, c.seats, list(c.members), list(c.runners_up), [list(x) for x in c.campaigns]]
@@ -476,8 +549,11 @@ class Governance:
         self._started = bool(state["started"])
         self._next_id = int(state["next_id"])
         self._votes_cast = int(state["votes_cast"])
-        self._next_election, self._next_campaign, self._next_proposals, self._next_meeting = (
-            int(t) for t in state["schedule"])
+        schedule = [int(t) for t in state["schedule"]]
+        self._next_election, self._next_campaign, self._next_proposals, self._next_meeting = schedule[:4]
+        self._next_consult = schedule[4] if len(schedule) > 4 else self.clock.tick_at_minute(self._next_meeting - 1,
+                                                                                               CONSULT_AT)
+        self._minds_votes = {(int(p), int(m)): bool(y) for p, m, y in state.get("minds_votes", [])}
         self._next_due = 0  # recomputed on the next tick
         self._districts_seen = -1
         self._policies = {}

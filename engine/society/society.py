@@ -16,10 +16,11 @@ same seed and edits gives the same society.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from engine.cognition import civic
 from engine.contracts.enums import Activity
 from engine.contracts.events import ConversationHeld, Event, PropertySold
 from engine.contracts.society import (
@@ -61,6 +62,8 @@ class Society:
                                      purse=lambda pid: int(self.ledger.money[pid]),
                                      owns_business=lambda pid: self.economy.owns_business(pid))
         self.economy = Economy(city, people, self.ledger, self.governance.policy)
+        self.governance.deliberation = self  # councillors and residents with minds are asked first
+        self._civic_events: list[Event] = []  # what minds' answers tabled, published with the next tick
         self._view: SocietyView | None = None
         self._view_key: tuple[int, ...] = ()
         self._view_tick = -VIEW_EVERY
@@ -85,6 +88,8 @@ class Society:
             self.economy.hour_passed(minutes // 60)
             if clock.minute_of_day(tick) < 60:
                 events.extend(self._midnight(tick, rng))
+        events.extend(self._civic_events)
+        self._civic_events = []
         events.extend(self.governance.on_tick(tick, rng))
         for person in self.grapevine.starting(tick):
             self._interrupt(person, tick)  # drop what they are doing: the party is about to start
@@ -166,6 +171,29 @@ class Society:
     def _remember_hearing(self, person: int, text: str, tick: int) -> None:
         if self.sim.cognition is not None:
             self.sim.cognition.hear(person, text, tick)
+
+    # -- minds on the model in civic life (the governance's Deliberation) --------------------
+
+    def ask_vote(self, member: int, about: dict[str, Any], tick: int) -> bool:
+        cognition = self.sim.cognition
+        return cognition is not None and cognition.consult_vote(member, about, tick)
+
+    def ask_proposal(self, agent: int, district: dict[str, Any], options: list[dict[str, Any]], tick: int) -> bool:
+        cognition = self.sim.cognition
+        return cognition is not None and cognition.consult_proposal(agent, district, options, tick)
+
+    def civic_answer(self, kind: str, agent: int, data: dict[str, Any] | None, context: dict[str, Any],
+                     tick: int) -> None:
+        """A mind answered (``data`` None: the thought failed, and the rules stand in for it)."""
+        if kind == "civic_vote":
+            if data is not None:
+                self.governance.record_vote(int(context["proposal"]), agent, data["vote"] == "yes")
+            return
+        option = civic.chosen(data, context) if data is not None else context["options"][0]
+        if option is not None:
+            reason = str(data["reason"]) if data is not None else ""
+            self._civic_events.extend(
+                self.governance.propose_from_mind(agent, int(context["district"]), option, reason, tick))
 
     # -- what the rule brain asks ----------------------------------------------------------
 
