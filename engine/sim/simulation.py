@@ -121,6 +121,7 @@ class Simulation:
         self.pop.chat_cooldown[person.id] = self.tick
         self.pop.moving[person.id] = False
         self._move_home(person)
+        self.society.person_returned(person.id)
 
     def teleport(self, person: int, building: int, xy: tuple[float, float]) -> None:
         """Into ``building`` (-1: outdoors at ``xy``); they think again next tick."""

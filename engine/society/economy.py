@@ -82,6 +82,7 @@ class Economy:
         self.gdp_hours = [0] * 24  # final sales in each of the last 24 sim hours
         self._hour = -1
         self.sales = 0  # properties that changed hands
+        self._alive_ids: np.ndarray | None = None
         self.version = 0
         self._district: list[int] = []
         self.city_changed()
@@ -338,15 +339,24 @@ class Economy:
         return sum(self.gdp_hours)
 
     def gini(self) -> float:
-        alive = [p.id for p in self.people if not p.removed]
-        return gini(np.maximum(self.ledger.money[alive], 0)) if alive else 0.0
+        alive = self.alive()
+        return gini(np.maximum(self.ledger.money[alive], 0)) if len(alive) else 0.0
+
+    def alive(self) -> np.ndarray:
+        """Ids of the people still in town (cached until the cast changes: see ``cast_changed``)."""
+        if self._alive_ids is None:
+            self._alive_ids = np.array([p.id for p in self.people if not p.removed], dtype=np.int64)
+        return self._alive_ids
+
+    def cast_changed(self) -> None:
+        self._alive_ids = None
 
     def treasuries(self) -> list[tuple[int, int]]:
         return [(d.id, self.ledger.balance(acct.treasury(d.id))) for d in self.city.districts]
 
     def view(self, version: int) -> EconomyView:
         money = self.ledger.money
-        alive = [p.id for p in self.people if not p.removed]
+        alive = self.alive()
         businesses = tuple(
             BusinessView(s.building, s.owner, s.price, s.stock, s.capacity, s.sold_today,
                          self.ledger.balance(acct.building(s.building)))
@@ -360,9 +370,9 @@ class Economy:
         )
         return EconomyView(
             version=version, gdp=self.gdp(), gini=round(self.gini(), 4), transactions=len(self.ledger),
-            money_supply=int(money[alive].sum()) if alive else 0, treasuries=tuple(self.treasuries()),
+            money_supply=int(money[alive].sum()) if len(alive) else 0, treasuries=tuple(self.treasuries()),
             businesses=businesses, properties=properties, thought_economy=self.thought_economy,
-            thought_price=self.thought_price, in_debt=int((money[alive] < 0).sum()) if alive else 0,
+            thought_price=self.thought_price, in_debt=int((money[alive] < 0).sum()) if len(alive) else 0,
         )
 
     def summary(self) -> dict[str, object]:

@@ -146,6 +146,8 @@ class Grapevine:
         self.teller: dict[int, np.ndarray] = {}  # fact -> (people,) who told them, -1 origin/none
         self.going: dict[int, set[int]] = {}  # event fact -> people who mean to go
         self.came: dict[int, set[int]] = {}  # event fact -> knowers seen there during the event
+        self._known: dict[int, set[int]] = {}  # person -> facts they know (talk compares two of these sets)
+        self._live_cache: tuple[int, int, set[int]] = (-1, -1, set())  # (tick, version, live fact ids)
         self.version = 0
         self.hear_hook = None  # (person, text, tick) -> None: the memory of a mind, set by the society
 
@@ -173,6 +175,7 @@ class Grapevine:
         self.heard_tick[fact_id] = np.full(count, -1, dtype=np.int64)
         self.teller[fact_id] = np.full(count, -1, dtype=np.int32)
         self.heard_tick[fact_id][origin] = tick
+        self._known.setdefault(origin, set()).add(fact_id)
         if fact.kind == "event":
             self.going[fact_id] = {origin}
             self.came[fact_id] = set()
@@ -188,6 +191,8 @@ class Grapevine:
         if not 0 <= fact_id < len(self.facts) or self.facts[fact_id].kind == FORGOTTEN:
             raise ValueError(f"there is no rumour {fact_id} to take back")
         self.facts[fact_id].kind = FORGOTTEN
+        for person in np.flatnonzero(self.heard_tick[fact_id] >= 0).tolist():
+            self._known[person].discard(fact_id)
         self.heard_tick[fact_id][:] = -1
         self.teller[fact_id][:] = -1
         self.going.pop(fact_id, None)
@@ -214,11 +219,15 @@ class Grapevine:
         alive = sum(1 for p in self.people if not p.removed)
         return self.knowers(fact) / alive if alive else 0.0
 
-    def _live(self, tick: int) -> list[Fact]:
-        """Facts still worth passing on: fresh news, and events not over yet."""
-        fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
-        return [f for f in self.facts
-                if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh)]
+    def _live(self, tick: int) -> set[int]:
+        """Ids of facts still worth passing on: fresh news, and events not over yet (worked out once a tick)."""
+        cached_tick, cached_version, live = self._live_cache
+        if cached_tick != tick or cached_version != self.version:
+            fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
+            live = {f.id for f in self.facts
+                    if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh)}
+            self._live_cache = (tick, self.version, live)
+        return live
 
     # -- talk ------------------------------------------------------------------------------
 
@@ -226,15 +235,16 @@ class Grapevine:
         """``a`` and ``b`` talked: what passed between them, and the lines saying it (speaker 0 is a)."""
         events: list[Event] = []
         lines: list[tuple[int, str]] = []
-        for fact in self._live(tick):
-            heard = self.heard_tick[fact.id]
-            knows_a, knows_b = heard[a] >= 0, heard[b] >= 0
-            if knows_a == knows_b:
-                continue
-            teller, listener = (a, b) if knows_a else (b, a)
+        known_a, known_b = self._known.get(a, _NONE), self._known.get(b, _NONE)
+        if not known_a and not known_b:
+            return events, lines
+        for fact_id in sorted((known_a ^ known_b) & self._live(tick)):
+            fact = self.facts[fact_id]
+            teller, listener = (a, b) if fact_id in known_a else (b, a)
             if rng.random() >= self._pass_chance(fact, teller, listener):
                 continue
-            heard[listener] = tick
+            self.heard_tick[fact.id][listener] = tick
+            self._known.setdefault(listener, set()).add(fact_id)
             self.teller[fact.id][listener] = teller
             going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
             if going:
@@ -352,9 +362,16 @@ class Grapevine:
         for f, heard, told in zip(self.facts, state["heard"], state["teller"], strict=True):  # type: ignore[call-overload]
             self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
             self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
+        self._known = {}
+        for fact_id, heard in self.heard_tick.items():
+            for person in np.flatnonzero(heard >= 0).tolist():
+                self._known.setdefault(person, set()).add(fact_id)
         self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}  # type: ignore[union-attr]
         self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}  # type: ignore[union-attr]
         self.version += 1
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 def _sized(array: np.ndarray, count: int) -> np.ndarray:

@@ -37,7 +37,7 @@ from engine.society.economy import Economy
 from engine.society.governance import Governance
 from engine.society.grapevine import Grapevine
 from engine.society.ledger import Ledger
-from engine.society.places import district_of_person, residents_by_district
+from engine.society.places import residents_by_district
 from engine.world.city import Building
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class Society:
         self._view: SocietyView | None = None
         self._view_key: tuple[int, ...] = ()
         self._view_tick = -VIEW_EVERY
+        self._policy_cache: dict[str, dict[int, float]] = {}
+        self._policy_cache_version = -1
 
     def found(self, seed: int) -> None:
         """A world with no society yet: open the books, and who owns what (from the world's seed,
@@ -107,16 +109,33 @@ class Society:
         """During a curfew, whoever is out is sent home (checked every half hour)."""
         minute = self.sim.clock.minute_of_day(tick)
         city, pop = self.sim.city, self.sim.pop
-        districts = [d.id for d in city.districts if self._in_curfew(d.id, minute)]
+        districts = [d.id for d in city.districts if self._any_curfew() and self._in_curfew(d.id, minute)]
         if not districts:
             return
         for p in self.sim.people:
-            if not p.removed and pop.location[p.id] != p.home and district_of_person(city, p) in districts:
+            if not p.removed and pop.location[p.id] != p.home and self._home_district(p.id) in districts:
                 self._interrupt(p.id, tick)
 
     def _in_curfew(self, district: int, minute: int) -> bool:
-        curfew = self.governance.curfew(district)
+        curfew = self._district_policy("curfew").get(district, -1)
         return curfew >= 0 and self._past(curfew, minute)
+
+    def _any_curfew(self) -> bool:
+        return any(value >= 0 for value in self._district_policy("curfew").values())
+
+    def _home_district(self, person: int) -> int:
+        return self.economy.district(self.sim.people[person].home)
+
+    def _district_policy(self, name: str) -> dict[int, float]:
+        """District -> value of one policy, re-read only when the councils changed something (asked per decision)."""
+        version = self.governance.version
+        if self._policy_cache_version != version:
+            self._policy_cache = {}
+            self._policy_cache_version = version
+        found = self._policy_cache.get(name)
+        if found is None:
+            found = self._policy_cache[name] = {d.id: self.governance.policy(d.id, name) for d in self.sim.city.districts}
+        return found
 
     def _midnight(self, tick: int, rng: random.Random) -> list[Event]:
         sales = self.economy.midnight(tick, rng)
@@ -127,19 +146,24 @@ class Society:
     def agenda(self, person: int, tick: int) -> tuple[int, int, int] | None:
         """(activity, building, until) that comes before any brain: an event they mean to go to,
         or home because of a curfew. None: let the brain decide."""
-        event = self.grapevine.agenda(person, tick)
-        if event is not None:
-            return int(Activity.SOCIAL), event[0], event[1]
+        if self.grapevine.going:
+            event = self.grapevine.agenda(person, tick)
+            if event is not None:
+                return int(Activity.SOCIAL), event[0], event[1]
+        if not self._any_curfew():
+            return None
         p = self.sim.people[person]
-        if self._in_curfew(district_of_person(self.sim.city, p), self.sim.clock.minute_of_day(tick)) \
+        if self._in_curfew(self._home_district(person), self.sim.clock.minute_of_day(tick)) \
                 and self.sim.pop.location[person] != p.home:
             return int(Activity.HOME), p.home, tick + self.sim.clock.ticks_for(45)
         return None
 
     def keep_in(self, person: int, activity: int, building: int, tick: int) -> tuple[int, int]:
         """A brain's choice under a curfew: nowhere but home (a meal out becomes a meal in)."""
+        if not self._any_curfew():
+            return activity, building
         p = self.sim.people[person]
-        if building == p.home or not self._in_curfew(district_of_person(self.sim.city, p),
+        if building == p.home or not self._in_curfew(self._home_district(person),
                                                      self.sim.clock.minute_of_day(tick)):
             return activity, building
         return (activity if activity in (EAT, SLEEP) else int(Activity.HOME)), p.home
@@ -213,8 +237,8 @@ class Society:
 
     def park_appeal(self, person: int) -> float:
         """How much likelier a walk in the park is where the district funds its parks (1: unfunded)."""
-        district = district_of_person(self.sim.city, self.sim.people[person])
-        return 1.0 + min(1.0, self.governance.policy(district, "park_funding") / 20_000)
+        district = self._home_district(person)
+        return 1.0 + min(1.0, self._district_policy("park_funding").get(district, 0.0) / 20_000)
 
     # -- changes to the cast ---------------------------------------------------------------
 
@@ -223,12 +247,17 @@ class Society:
         self.ledger.bind(self.sim.pop.money)
 
     def person_added(self, person: int) -> None:
+        self.economy.cast_changed()
         self.rebind()
         self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))
         self.grapevine.person_added()
 
     def person_removed(self, person: int) -> None:
+        self.economy.cast_changed()
         self.governance.person_removed(person)
+
+    def person_returned(self, person: int) -> None:
+        self.economy.cast_changed()
 
     def city_changed(self) -> None:
         self.economy.city_changed()
@@ -324,6 +353,7 @@ class Society:
 
     def set_state(self, state: dict[str, object]) -> None:
         self.rebind()
+        self.economy.cast_changed()
         self.ledger.set_state(state["ledger"])  # type: ignore[arg-type]
         self.economy.set_state(state["economy"])  # type: ignore[arg-type]
         self.grapevine.set_state(state["grapevine"])  # type: ignore[arg-type]
