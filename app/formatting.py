@@ -23,6 +23,18 @@ from engine.contracts import (
     WorldSaved,
     WorldSnapshot,
 )
+from engine.contracts.events import (
+    ChatReply,
+    ElectionHeld,
+    FactHeard,
+    FactSeeded,
+    GatheringHeld,
+    PolicyChanged,
+    PropertySold,
+    ProposalMade,
+    VoteHeld,
+    WorldEventHappened,
+)
 
 MINUTES_PER_DAY = 24 * 60
 TRAITS = ("Openness", "Conscientiousness", "Extraversion", "Agreeableness", "Neuroticism")
@@ -119,15 +131,70 @@ def describe_event(event: Event, static: StaticWorld | None) -> str:
         return f"{_person(static, event.agent)} reflected: “{event.text}”"
     if isinstance(event, LLMStatusChanged):
         return f"Thinking: {event.message}" if event.message else f"Thinking is now {event.state}"
-    return event.kind
+    return _describe_town_event(event, static) or event.kind
+
+
+def _district(static: StaticWorld | None, district: int) -> str:
+    if static is not None:
+        for d in static.districts:
+            if d.id == district:
+                return d.name
+    return f"district {district}"
+
+
+def _names(static: StaticWorld | None, people: tuple[int, ...]) -> str:
+    names = [_person(static, p) for p in people[:4]]
+    return ", ".join(names) + (f" and {len(people) - 4} more" if len(people) > 4 else "")
+
+
+def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
+    """Word of mouth, money, councils and god mode (empty when the event is none of these)."""
+    if isinstance(event, FactSeeded):
+        where = f" ({_place(static, event.building)})" if event.building >= 0 else ""
+        return f"{_person(static, event.origin)} starts telling people: “{event.text}”{where}"
+    if isinstance(event, FactHeard):
+        source = _person(static, event.teller) if event.teller >= 0 else "the news"
+        going = " — and means to go" if event.will_attend else ""
+        return f"{_person(static, event.listener)} heard it from {source} (fact {event.fact}){going}"
+    if isinstance(event, GatheringHeld):
+        return f"{len(event.attendees)} came to {_place(static, event.building)}: {_names(static, event.attendees)}"
+    if isinstance(event, PropertySold):
+        seller = _person(static, event.seller) if event.seller >= 0 else "the district"
+        return f"{_person(static, event.buyer)} bought {_place(static, event.building)} from {seller} for {money(event.price)}"
+    if isinstance(event, ProposalMade):
+        who = _person(static, event.proposer) if event.proposer >= 0 else "You"
+        return f"{who} proposed to the {_district(static, event.district)} council: {event.text}"
+    if isinstance(event, VoteHeld):
+        verdict = "passed" if event.passed else "voted down"
+        return f"The {_district(static, event.district)} council {verdict} proposal {event.proposal} " \
+               f"({len(event.yes)}–{len(event.no)})"
+    if isinstance(event, PolicyChanged):
+        return f"{_district(static, event.district)}: {event.text} now in force"
+    if isinstance(event, ElectionHeld):
+        return f"{_district(static, event.district)} elected {_names(static, event.winners)} " \
+               f"(turnout {event.turnout:.0%})"
+    if isinstance(event, WorldEventHappened):
+        return f"{event.text} — {len(event.witnesses)} people noticed"
+    if isinstance(event, ChatReply):
+        return f"{_person(static, event.agent)} answered you: “{event.reply}”"
+    return ""
 
 
 def event_people(event: Event) -> tuple[int, ...]:
     """The people an event is about (for jumping to them and per-person history)."""
     if isinstance(event, ConversationHeld | RelationshipChanged):
         return (event.a, event.b)
-    if isinstance(event, Arrived | ActivityStarted | PlanMade | ReflectionMade):
+    if isinstance(event, Arrived | ActivityStarted | PlanMade | ReflectionMade | ChatReply):
         return (event.agent,)
+    if isinstance(event, FactHeard):
+        return (event.listener, event.teller) if event.teller >= 0 else (event.listener,)
+    if isinstance(event, FactSeeded | ProposalMade):
+        who = event.origin if isinstance(event, FactSeeded) else event.proposer
+        return (who,) if who >= 0 else ()
+    if isinstance(event, GatheringHeld):
+        return event.attendees
+    if isinstance(event, PropertySold):
+        return tuple(p for p in (event.buyer, event.seller) if p >= 0)
     return ()
 
 
@@ -137,9 +204,15 @@ def event_building(event: Event) -> int:
 
 
 EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
-               "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged")
+               "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged", "FactSeeded",
+               "FactHeard", "GatheringHeld", "PropertySold", "ProposalMade", "VoteHeld", "PolicyChanged",
+               "ElectionHeld", "WorldEventHappened", "ChatReply")
 EVENT_LABELS = {
     "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
     "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",
     "WorldSaved": "Saves", "PlanMade": "Plans", "ReflectionMade": "Reflections", "LLMStatusChanged": "Thinking status",
+    "FactSeeded": "Rumours started", "FactHeard": "Word of mouth", "GatheringHeld": "Gatherings",
+    "PropertySold": "Property sales", "ProposalMade": "Proposals", "VoteHeld": "Council votes",
+    "PolicyChanged": "Policies", "ElectionHeld": "Elections", "WorldEventHappened": "World events",
+    "ChatReply": "Chats",
 }

@@ -1,0 +1,59 @@
+"""What the map tools' ghosts are made of: their colours, and the quick local checks that tint
+them green or red before the engine (which has the last word) answers."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from engine.contracts import StaticWorld, Terrain
+
+GOOD = (90, 200, 90, 110)
+BAD = (220, 60, 60, 110)
+PERSON_GHOST = (246, 207, 87, 140)
+BAND_RGBA = (120, 170, 240, 60)
+BRUSH_RGBA = {Terrain.GRASS: (120, 170, 80, 170), Terrain.WATER: (70, 130, 200, 170),
+              Terrain.ROAD: (150, 140, 130, 190), Terrain.PLAZA: (215, 200, 170, 170),
+              Terrain.SAND: (230, 210, 140, 170), Terrain.FOREST: (50, 110, 60, 170)}
+
+
+def footprint_problem(static: StaticWorld, x: int, y: int, w: int, h: int,
+                      ignore: int | Collection[int] = -1) -> str:
+    """Why a building could not stand here ("" if it looks fine); the engine has the last word.
+    ``ignore``: a building id (or several) that is moving, so its old footprint is no obstacle."""
+    ignored = {ignore} if isinstance(ignore, int) else set(ignore)
+    terrain = static.terrain
+    rows, cols = terrain.shape
+    if x < 0 or y < 0 or x + w > cols or y + h > rows:
+        return "off the map"
+    area = terrain[y:y + h, x:x + w]
+    if (area == Terrain.WATER).any():
+        return "on water"
+    if (area == Terrain.ROAD).any():
+        return "on a road"
+    for b in static.buildings:
+        if b.removed or b.id in ignored:
+            continue
+        if x < b.x + b.width and b.x < x + w and y < b.y + b.height and b.y < y + h:
+            return f"overlaps {b.name}"
+    edges = []
+    if y > 0:
+        edges.append(terrain[y - 1, x:x + w])
+    if y + h < rows:
+        edges.append(terrain[y + h, x:x + w])
+    if x > 0:
+        edges.append(terrain[y:y + h, x - 1])
+    if x + w < cols:
+        edges.append(terrain[y:y + h, x + w])
+    if not any((edge == Terrain.ROAD).any() for edge in edges):
+        return "no road along an edge"
+    return ""
+
+
+def can_stand(static: StaticWorld, x: int, y: int) -> bool:
+    """On the map, and on walkable ground or inside a building (where a person may be put)."""
+    rows, cols = static.terrain.shape
+    if not (0 <= x < cols and 0 <= y < rows):
+        return False
+    if Terrain(int(static.terrain[y, x])).walkable:
+        return True
+    return any(not b.removed and b.x <= x < b.x + b.width and b.y <= y < b.y + b.height for b in static.buildings)
