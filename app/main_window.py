@@ -16,12 +16,14 @@ from app.docks.console import ConsoleDock
 from app.docks.event_log import EventLogDock
 from app.docks.inspector import InspectorDock
 from app.docks.palette import PaletteDock
+from app.docks.roomy import scrollable
 from app.docks.social_graph import SocialGraphDock
 from app.docks.timeline import TimelineDock
 from app.event_store import EventStore
 from app.map.view import MapView
 from app.selection import Selection
 
+SQUEEZABLE = ("chat", "console")  # docks whose forms scroll rather than hold the window open (see app.docks.roomy)
 LLM_OFF = "LLM: off — rule brain"
 
 
@@ -60,7 +62,7 @@ class MainWindow(QMainWindow):
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
-            dock.setWidget(widget)
+            dock.setWidget(scrollable(widget) if key in SQUEEZABLE else widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
             toggle = dock.toggleViewAction()

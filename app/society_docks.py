@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from app.docks.economy import EconomyDock
 from app.docks.governance import GovernanceDock
+from app.docks.roomy import scrollable
 
 if TYPE_CHECKING:
     from app.controller import Controller
@@ -37,7 +38,7 @@ def install_society_docks(controller: Controller) -> SocietyDocks:
     for key, title, widget in (("economy", "Economy", economy), ("governance", "Governance", governance)):
         dock = QDockWidget(title, window)
         dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
-        dock.setWidget(widget)
+        dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
         dock.visibilityChanged.connect(widget.set_on_screen)  # tabbed away: no refreshes nobody sees
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         anchor = window.docks.get("inspector")

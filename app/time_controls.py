@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel
 
 from app.docks.branches import BranchesDock
+from app.docks.roomy import scrollable
 from app.docks.timeline import PAST_TEXT, start_minute_of
 from engine.contracts import (
     Command,
@@ -55,7 +56,7 @@ class TimeControls(QObject):
         self.branches = BranchesDock()
         self.dock = QDockWidget("Branches", window)
         self.dock.setObjectName("branchesDock")
-        self.dock.setWidget(self.branches)
+        self.dock.setWidget(scrollable(self.branches))
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.docks["graph"], self.dock)
         window.docks["graph"].raise_()

@@ -306,8 +306,6 @@ class InspectorDock(QWidget):
         self.pick: Pick | None = None
         self._editing = -1  # the person the editor is open for
         self._edit_command: int | None = None  # the editor's edit on its way to the engine
-        # The engine's snapshots do not carry goals: the editor shows those set since the world opened.
-        self.goals: dict[int, str] = {}
         page = self.person
         page.edit_button.clicked.connect(self.start_editing)
         page.editor.apply_requested.connect(self._send_person_edit)
@@ -352,7 +350,6 @@ class InspectorDock(QWidget):
 
     def reset_world(self) -> None:
         self.snapshot = None
-        self.goals.clear()
         self.stop_editing()
         self.person_tabs.reset()
 
@@ -371,7 +368,8 @@ class InspectorDock(QWidget):
         snap = self.snapshot
         self._editing = agent
         self._edit_command = None
-        self.person.editor.load(snap.static.people[agent], int(snap.money[agent]), self.goals.get(agent, ""))
+        info = snap.static.people[agent]
+        self.person.editor.load(info, int(snap.money[agent]), info.goals)
         self.person.set_editing(True)
         self.person.editor.name.setFocus()
 
@@ -426,10 +424,7 @@ class InspectorDock(QWidget):
         self.person.notice.setVisible(True)
 
     def _track_edits(self, events: list[Event], edits: list[Edit]) -> None:
-        """Goals as set by edits, and the engine's answer to the editor's Apply."""
-        for edit in edits:
-            if isinstance(edit, EditPerson) and edit.goals is not None:
-                self.goals[edit.agent] = edit.goals
+        """The engine's answer to the editor's Apply."""
         if self._edit_command is None:
             return
         for event in events:

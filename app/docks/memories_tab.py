@@ -20,11 +20,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -123,9 +125,14 @@ class MemoriesTab(QueryTab):
         self.editor = MemoryEditor()
         self.editor.save_requested.connect(self._save_edit)
         self.editor.cancelled.connect(self._close_editor)
+        # The form scrolls rather than holding the whole inspector (and the window) to its height.
+        self.editor_area = QScrollArea()
+        self.editor_area.setWidget(self.editor)
+        self.editor_area.setWidgetResizable(True)
+        self.editor_area.setFrameShape(QFrame.Shape.NoFrame)
         self.lower = QStackedWidget()
         self.lower.addWidget(self.detail)
-        self.lower.addWidget(self.editor)
+        self.lower.addWidget(self.editor_area)
         split.addWidget(self.table)
         split.addWidget(self.lower)
         split.setStretchFactor(0, 4)
@@ -333,17 +340,17 @@ class MemoriesTab(QueryTab):
         if not self.add_action.isEnabled():
             return
         self.editor.start_new(self.agent, self.feed.first_name(self.agent))
-        self.lower.setCurrentWidget(self.editor)
+        self.lower.setCurrentWidget(self.editor_area)
 
     def start_edit(self) -> None:
         chosen = self.selected_memories()
         if not self.edit_action.isEnabled() or len(chosen) != 1:
             return
         self.editor.start_edit(self.agent, chosen[0])
-        self.lower.setCurrentWidget(self.editor)
+        self.lower.setCurrentWidget(self.editor_area)
 
     def editing(self) -> bool:
-        return self.lower.currentWidget() is self.editor
+        return self.lower.currentWidget() is self.editor_area
 
     def _save_edit(self, edit: Edit) -> None:
         self._send(edit)

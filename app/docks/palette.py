@@ -7,10 +7,11 @@ value) or ("none", None) when the choice is dropped.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from app import palette_mime
 from engine.contracts import BuildingType, Terrain
 
 BUILDINGS = tuple(t.name.lower() for t in BuildingType)  # home, apartment, ..., town_hall
@@ -47,17 +48,36 @@ def _image_icon(image) -> QIcon:  # type: ignore[no-untyped-def]
     return QIcon(QPixmap.fromImage(qimage))
 
 
+class PaletteList(QListWidget):
+    """Cards can be dragged out onto the map (they carry their kind and value)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+
+    def mimeTypes(self) -> list[str]:
+        return [palette_mime.MIME]
+
+    def mimeData(self, items) -> QMimeData:  # type: ignore[no-untyped-def, override]
+        cards = [item for item in items if item.data(KIND_ROLE) is not None]
+        if not cards:
+            return QMimeData()
+        return palette_mime.encode(cards[0].data(KIND_ROLE), cards[0].data(VALUE_ROLE))
+
+
 class PaletteDock(QWidget):
     armed = Signal(str, object)
 
     def __init__(self, art=None, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self.list = QListWidget()
+        self.list = PaletteList()
         self.list.setObjectName("paletteList")
         self.setMinimumWidth(160)
         self.list.setIconSize(self.list.iconSize().expandedTo(QPixmap(24, 24).size()))
-        hint = QLabel("Pick, then click the map. Esc or right click drops it; Ctrl+Z undoes. "
-                      "With nothing picked, drag on empty map to select several.")
+        hint = QLabel("Drag a card onto the map, or pick one and click the map. Esc or right click drops it; "
+                      "Ctrl+Z undoes. With nothing picked, drag on empty map to select several.")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

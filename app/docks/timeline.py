@@ -176,7 +176,7 @@ class TimelineDock(QWidget):
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(4)
         self.layout_widget.ci.layout.setSpacing(0)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(150)  # still readable; more and a 1280x800 screen could not hold the window
         self.activity.setXLink(self.needs)
         self.strip.setXLink(self.needs)
         self._build_time_items()

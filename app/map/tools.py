@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.map import group as groups
 from app.map.clipboard import Clip, copy_members, paste_edits
 from app.map.ghosts import BAD, BRUSH_RGBA, GOOD, PERSON_GHOST, can_stand, footprint_problem
+from app.map.palette_drop import DRAG_EVENTS, PaletteDrop
 from app.map.select_tool import SelectTool
 from app.map.sprite_sync import TILE
 from engine import api
@@ -73,6 +74,8 @@ class MapTools(QObject):
         self._cursor: QPointF | None = None  # the last mouse position over the map (pastes go there)
         self.clipboard: Clip | None = None
         self._names_given: set[str] = set()  # spawned names the engine may not have shown yet
+        self.drops = PaletteDrop(self)  # palette cards dragged onto the map
+        view.host.setAcceptDrops(True)
 
     def _send_each(self, _label: str, edits: Sequence[Edit]) -> None:
         for edit in edits:
@@ -143,8 +146,8 @@ class MapTools(QObject):
         rows = self.scene.static.terrain.shape[0]
         return (x * TILE, (rows - y - h) * TILE, w * TILE, h * TILE, rgba)
 
-    def place_size(self) -> tuple[int, int]:
-        return SIZES.get(self.building_type, (3, 3))
+    def place_size(self, building_type: str | None = None) -> tuple[int, int]:
+        return SIZES.get(building_type or self.building_type, (3, 3))
 
     def place_at(self, pos: QPointF) -> tuple[int, int, int, int] | None:
         tile = self.tile_at(pos)
@@ -160,6 +163,8 @@ class MapTools(QObject):
         if self.scene.static is None:
             return False
         kind = event.type()
+        if kind in DRAG_EVENTS:
+            return self.drops.handle(event)
         if kind == QEvent.Type.KeyPress:
             return self._key(event)  # type: ignore[arg-type]
         if kind == QEvent.Type.ShortcutOverride:

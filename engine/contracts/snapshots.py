@@ -50,6 +50,7 @@ class PersonInfo:
     home: int
     workplace: int  # -1 when not employed
     removed: bool = False  # taken out of the world (ids stay stable; draw nothing)
+    goals: str = ""  # what they are after, in their words (set in god mode or by an imported persona)
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,7 @@ def _teleport(ctx: EditContext, person: Person, x: int, y: int, notice: bool) ->
     return place
 
 
+MONEY_LIMIT = 10**11  # cents: a billion dollars either way
 PERSON_FIELDS = ("name", "age", "occupation", "bio", "traits", "home", "workplace", "money", "goals")
 
 
@@ -140,8 +141,8 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
         _check_home(ctx, int(wanted["home"]))
     if "workplace" in wanted and int(wanted["workplace"]) >= 0:
         _check_workplace(ctx, int(wanted["workplace"]))
-    if "money" in wanted and int(wanted["money"]) < 0:
-        raise EditError("money cannot be negative")
+    if "money" in wanted and not -MONEY_LIMIT <= int(wanted["money"]) <= MONEY_LIMIT:  # below zero: in debt
+        raise EditError(f"money is between -${MONEY_LIMIT // 100:,} and ${MONEY_LIMIT // 100:,}")
     old: dict[str, object] = {}
     for key, value in wanted.items():
         if key == "money":

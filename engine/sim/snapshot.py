@@ -40,7 +40,8 @@ def build_static(world: World, version: int) -> StaticWorld:
         for b in city.buildings
     )
     people = tuple(
-        PersonInfo(p.id, p.name, p.age, p.occupation, p.bio, p.traits, p.home, p.workplace, p.removed)
+        PersonInfo(p.id, p.name, p.age, p.occupation, p.bio, p.traits, p.home, p.workplace, p.removed,
+                   p.extra.get("goals", ""))
         for p in world.people
     )
     terrain = city.terrain.copy()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.map.sprite_sync import TILE
 from engine.contracts import BuildingType
-from engine.contracts.edits import EditPerson
+from engine.contracts.edits import EditPerson, RemovePerson
 
 from .conftest import run_ticks, wait_until
 
@@ -117,24 +117,31 @@ def test_refused_edit_keeps_the_form_and_says_why(controller) -> None:  # type: 
     page.editor.name.setText("Ada")
     page.editor.revert_button.click()
     assert page.editor.name.text() == controller.bridge.latest.static.people[1].name
-    # Someone in debt: the form shows it as it is (no silent change), and the engine refuses a negative sum.
+    # Someone in debt: the form shows it as it is (no silent change), and debt can be set too.
     info = controller.bridge.latest.static.people[1]
     page.editor.load(info, -426, "")
     assert page.editor.money.value() == -4.26 and page.editor.edit() is None
-    page.editor.money.setValue(-2.0)  # the minimum is the debt they have
+    page.editor.money.setValue(-2.0)
     page.editor.apply_button.click()
-    wait_until(lambda: page.editor.problem.isVisible(), 10, "the refusal in the editor")
-    assert "negative" in page.editor.problem.text() and inspector.editing()
-    assert page.editor.money.value() == -2.0  # what was typed stays
-    page.editor.load(info, int(controller.bridge.latest.money[1]), "")
+    wait_until(lambda: not inspector.editing(), 10, "the debt to be applied")
+    assert int(controller.bridge.latest.money[1]) == -200
+    page.edit_button.click()
     page.editor.age.setValue(120)
     page.editor.goals.setPlainText("Open a bakery by the river")
     page.editor.apply_button.click()
     wait_until(lambda: not inspector.editing(), 10, "the edit to be applied")
     assert controller.bridge.latest.static.people[1].age == 120
-    assert inspector.goals[1] == "Open a bakery by the river"
+    assert controller.bridge.latest.static.people[1].goals == "Open a bakery by the river"
     page.edit_button.click()  # the goals set are shown next time
     assert page.editor.goals.toPlainText() == "Open a bakery by the river"
+    # Meanwhile they leave town: the engine refuses the edit, and what was typed stays.
+    page.editor.occupation.setText("river pilot")
+    controller.history.send(RemovePerson(agent=1))
+    wait_until(lambda: controller.bridge.latest.static.people[1].removed, 10, "them to leave")
+    page.editor.apply_button.click()
+    wait_until(lambda: page.editor.problem.isVisible(), 10, "the refusal in the editor")
+    assert "no person 1" in page.editor.problem.text() and inspector.editing()
+    assert page.editor.occupation.text() == "river pilot"
     page.editor.cancel_button.click()
     assert not inspector.editing() and page.personality.isVisible()
 

@@ -169,3 +169,13 @@ def test_layout_and_last_world_come_back(open_controller, worlds) -> None:  # ty
     geometry, state = settings.window_state()
     assert geometry is not None and state is not None
     assert settings.last_world() == str(worlds["village"].resolve())
+
+
+def test_the_window_fits_a_1280x800_screen_with_every_dock_open(controller) -> None:  # type: ignore[no-untyped-def]
+    window = controller.window
+    assert {"economy", "governance", "chat", "console", "graph", "timeline"} <= set(window.docks)
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= 1280 and minimum.height() <= 800, minimum  # docks scroll rather than hold it open
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    assert (window.width(), window.height()) == (1280, 800)
