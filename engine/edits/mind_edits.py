@@ -95,6 +95,7 @@ def inject_event(ctx: EditContext, edit: e.InjectEvent) -> tuple[str, e.Edit]:
     importance = max(1.0, min(10.0, edit.importance))
     ids = tuple(_remember(ctx, w, "event", edit.text, importance) for w in witnesses)
     ctx.events.append(WorldEventHappened(ctx.tick, edit.text, edit.x, edit.y, edit.radius, tuple(witnesses)))
+    ctx.sim.society.shared_event(tuple(witnesses), edit.text.strip(), ctx.tick)  # a shared memory draws them closer
     return f"{len(witnesses)} people noticed: {edit.text}", e.DeleteMemories(memory_ids=ids)
 
 

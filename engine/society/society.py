@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 BOOKS_KEPT_DAYS = 2  # the ledger window: older rows are folded into opening balances at midnight
 VIEW_EVERY = 30  # ticks between rebuilt economy views (sooner when councils or talk changed)
 SLEEP, EAT = int(Activity.SLEEP), int(Activity.EAT)
+SHARED_WITNESSES = 40  # of a crowd, the first this many count as having been through it together
 CURFEW_ROUNDS = 30  # sim minutes between sending curfew-breakers home
 TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
 
@@ -191,6 +192,18 @@ class Society:
 
     def end_tick(self, tick: int) -> list[Event]:
         return self.grapevine.watch_events(tick, self.sim.pop.location)
+
+    def shared_event(self, witnesses: tuple[int, ...], text: str, tick: int) -> None:
+        """People who went through something together and already know each other grow closer."""
+        ties = self.sim.ties
+        for i, a in enumerate(witnesses[:SHARED_WITNESSES]):
+            for b in witnesses[i + 1:SHARED_WITNESSES]:
+                tie = ties.get(a, b)
+                if tie is not None:
+                    tie.shared += 1
+                    tie.familiarity = min(1.0, tie.familiarity + 0.02)
+                    ties.note(a, b, tick, f"both there when: {text}")
+        ties.version += 1
 
     def _remember_hearing(self, person: int, text: str, tick: int) -> None:
         if self.sim.cognition is not None:

@@ -51,3 +51,20 @@ def test_a_resident_with_a_mind_chooses_the_proposal_and_gives_the_reason() -> N
     proposal = next(p for p in sim.society.governance.view().proposals if p.id == made[0].proposal)
     assert proposal.reason == "I have watched my neighbours struggle."
     assert any(r.kind == "civic_proposal" for r in sim.world.thoughts)
+
+
+def test_thinking_costs_money_and_debt_stops_it() -> None:
+    sim, cognition = thinking_village()
+    apply(sim, e.SetThoughtEconomy(enabled=True, price=5_000))  # $50 per 1,000 tokens: ruinous on purpose
+    run(sim, 6 * 60)
+    ledger = sim.society.ledger
+    charged = [row for _i, row in ledger.rows() if ledger.kind_of(row) == "thought"]
+    assert charged and ledger.verify() == []
+    broke = [p for p in cognition.ctx.minds if int(sim.pop.money[p]) < 0]
+    assert broke, "somebody thought themselves into debt"
+    calls_before = {p: sum(1 for r in sim.world.thoughts if r.agent == p) for p in broke}
+    run(sim, 60)
+    cognition.close()
+    for person in broke:
+        if int(sim.pop.money[person]) < 0:  # still in debt: not one more thought (routine only)
+            assert sum(1 for r in sim.world.thoughts if r.agent == person) == calls_before[person]

@@ -133,3 +133,18 @@ def _ask(handle, query):  # type: ignore[no-untyped-def]
 
 def test_activity_codes_fit_the_population_arrays() -> None:
     assert np.int8(int(Activity.SOCIAL)) == int(Activity.SOCIAL)
+
+
+def test_going_through_an_event_together_counts_as_shared() -> None:
+    from tests.cognition.test_cognition import thinking_village
+
+    sim, cognition = thinking_village()
+    (a, b), tie = next(((pair, tie) for pair, tie in sim.ties.items()), (None, None))
+    for person in (a, b):  # both at the first one's home
+        sim.teleport(person, sim.people[a].home, (0.0, 0.0))
+    door = sim.city.buildings[sim.people[a].home].entrance
+    before = tie.shared
+    apply(sim, e.InjectEvent(text="A chimney fire next door", x=door[0], y=door[1], radius=6))
+    cognition.close()
+    assert sim.ties.get(a, b).shared == before + 1
+    assert sim.ties.history(a, b)[0][1] == "both there when: A chimney fire next door"
