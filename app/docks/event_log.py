@@ -28,7 +28,9 @@ EVENT_ROLE = Qt.ItemDataRole.UserRole + 2
 DEFAULT_FILTER = "notable"  # conversations, relationships, commands: activities drown everything else
 FILTERS = {
     "notable": ("Notable", {"ConversationHeld", "RelationshipChanged", "CommandRejected", "WorldSaved",
-                            "ReflectionMade", "LLMStatusChanged"}),
+                            "ReflectionMade", "LLMStatusChanged", "FactSeeded", "GatheringHeld", "PropertySold",
+                            "ProposalMade", "VoteHeld", "PolicyChanged", "ElectionHeld", "WorldEventHappened",
+                            "ChatReply"}),
     "all": ("Everything", None),
     **{kind: (label, {kind}) for kind, label in fmt.EVENT_LABELS.items()},
 }

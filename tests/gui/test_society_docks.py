@@ -378,3 +378,16 @@ def test_social_graph_district_and_label_filters_on_a_town(open_controller, worl
     graph.show_label.setCurrentIndex(graph.show_label.findData("friends"))
     wait_until(lambda: _laid_out(graph, old), 30, "friends only")
     assert (graph.layout_data.affinity > 0).all() and len(graph.layout_data.edges) <= len(old.edges)
+
+
+def test_the_event_log_words_the_society() -> None:
+    from app.formatting import describe_event, event_people
+    from engine.contracts.events import ElectionHeld, FactHeard, GatheringHeld, PropertySold, VoteHeld
+
+    assert describe_event(FactHeard(5, 0, 2, 1, True), None) == \
+        "person 2 heard it from person 1 (fact 0) — and means to go"
+    assert describe_event(GatheringHeld(9, 0, 3, (1, 2)), None) == "2 came to building 3: person 1, person 2"
+    assert "for $1,234.00" in describe_event(PropertySold(9, 4, -1, 7, 123_400), None)
+    assert "voted down proposal 3 (1–2)" in describe_event(VoteHeld(9, 3, 0, False, (1,), (2, 4)), None)
+    assert "turnout 50%" in describe_event(ElectionHeld(9, 0, (1, 2), ((1, 3), (2, 2)), 0.5), None)
+    assert event_people(FactHeard(5, 0, 2, 1)) == (2, 1)
