@@ -228,6 +228,8 @@ class GovernanceDock(QWidget):
                     if tree.topLevelItem(i).isExpanded()}
         first_time = tree.topLevelItemCount() == 0
         scroll = tree.verticalScrollBar().value()
+        chosen = self._current_district()  # redrawn when treasuries move: the user's choice stays
+        tree.blockSignals(True)
         tree.clear()
         for council in view.councils:
             words = council_lines(council, snap)
@@ -246,6 +248,9 @@ class GovernanceDock(QWidget):
             policies.setExpanded(True)
             tree.addTopLevelItem(top)
             top.setExpanded(first_time or council.district in expanded)
+            if council.district == chosen:
+                tree.setCurrentItem(top)
+        tree.blockSignals(False)
         tree.verticalScrollBar().setValue(scroll)
 
     def _on_council_item(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -32,7 +32,7 @@ def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
             raise EditError(f"person {pid} already exists")
         sim.people[pid] = person
         sim.brain.schedules[pid] = sim.brain.schedule_for(person)
-        sim.person_returned(person)
+        sim.person_returned(person, fresh=True)
     elif pid == len(sim.people):
         sim.people.append(person)
         sim.person_added(person)

@@ -116,12 +116,14 @@ class Simulation:
         self._move_home(person)
         self.society.person_added(person.id)
 
-    def person_returned(self, person: Person) -> None:
-        """Back from removal (undo, or a replay): at home, deciding again."""
+    def person_returned(self, person: Person, fresh: bool = False) -> None:
+        """Back from removal (undo, or a replay): at home, deciding again. ``fresh``: a spawn made again
+        in their place (a replay or a redo), arriving with the spawn's money rather than their old purse."""
+        before = int(self.pop.money[person.id])
         self.pop.chat_cooldown[person.id] = self.tick
         self.pop.moving[person.id] = False
-        self._move_home(person)
-        self.society.person_returned(person.id)
+        self._move_home(person, with_money=fresh)
+        self.society.person_returned(person.id, before if fresh else None)
 
     def teleport(self, person: int, building: int, xy: tuple[float, float]) -> None:
         """Into ``building`` (-1: outdoors at ``xy``); they think again next tick."""
@@ -268,11 +270,13 @@ class Simulation:
         for p in self.people:
             self._move_home(p)
 
-    def _move_home(self, p: Person) -> None:
+    def _move_home(self, p: Person, with_money: bool = True) -> None:
+        """At home, awake or asleep; ``with_money``: their purse is the profile's (a newcomer's savings)."""
         pop = self.pop
         pop.location[p.id] = p.home
         pop.activity[p.id] = Activity.SLEEP if self.clock.minute_of_day(self.tick) < 6 * 60 else Activity.HOME
-        pop.money[p.id] = p.money
+        if with_money:
+            pop.money[p.id] = p.money
         pop.speed[p.id] = 11.0 if p.age >= 70 or p.age < 8 else 15.0
         pop.until[p.id] = self.tick + 1
         self.occupancy[p.home] += 1
@@ -303,6 +307,7 @@ class Simulation:
         self.nprng.bit_generator.state = state["nprng"]
         self.occupancy = np.asarray(state["occupancy"], dtype=np.int32).copy()
         for person in self.people[known:]:  # imported or spawned after this state was saved
+            self.pop.money[person.id] = 0  # not yet arrived at that moment: nothing in their purse
             if person.removed:
                 self.person_removed(person)
             else:

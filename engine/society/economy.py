@@ -237,7 +237,9 @@ class Economy:
         return sales
 
     def _owner_account(self, owner: int, building: int) -> int:
-        if owner >= 0:
+        """Who is paid for a property: its owner, or the district (for public ones, and for those whose
+        owner left town: their estate is held by the district until the property is sold)."""
+        if owner >= 0 and not self.people[owner].removed:
             return acct.person(owner)
         district = self.district(building)
         return acct.treasury(district) if district >= 0 else OUTSIDE_CODE
@@ -281,7 +283,8 @@ class Economy:
     def _pay_dividends(self, tick: int) -> None:
         for bid in sorted(self.properties):
             prop = self.properties[bid]
-            if self._is_home(bid) or prop.owner < 0 or self.city.buildings[bid].removed:
+            if self._is_home(bid) or prop.owner < 0 or self.city.buildings[bid].removed \
+                    or self.people[prop.owner].removed:
                 continue
             spare = self.ledger.balance(acct.building(bid)) - DIVIDEND_RESERVE
             if spare > 0:
@@ -303,7 +306,8 @@ class Economy:
         money = self.ledger.money
         for prop in self.properties.values():  # owners in debt sell; now and then one just moves on
             if prop.owner >= 0 and not prop.for_sale and not self.city.buildings[prop.building].removed:
-                prop.for_sale = int(money[prop.owner]) < 0 or rng.random() < 0.01
+                gone = self.people[prop.owner].removed  # an owner who left town sells up
+                prop.for_sale = gone or int(money[prop.owner]) < 0 or rng.random() < 0.01
         sales = []
         for bid in sorted(b for b, p in self.properties.items() if p.for_sale and not self.city.buildings[b].removed):
             prop = self.properties[bid]

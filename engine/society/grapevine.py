@@ -199,6 +199,11 @@ class Grapevine:
         self.came.pop(fact_id, None)
         self.version += 1
 
+    def person_removed(self, person: int) -> None:
+        """Whoever left town goes to no more parties."""
+        for going in self.going.values():
+            going.discard(person)
+
     def person_added(self) -> None:
         for table in (self.heard_tick, self.teller):
             for fact_id, array in table.items():
@@ -292,7 +297,8 @@ class Grapevine:
     def agenda(self, person: int, tick: int) -> tuple[int, int] | None:
         """(building, end tick) of an event ``person`` means to go to that is on now, else None."""
         early = self.clock.ticks_for(ARRIVE_EARLY_MINUTES)
-        for fact_id, going in self.going.items():
+        for fact_id in sorted(self.going):  # by id, as a restored state has them
+            going = self.going[fact_id]
             fact = self.facts[fact_id]
             if person in going and fact.start - early <= tick < fact.end \
                     and not self.city.buildings[fact.building].removed:

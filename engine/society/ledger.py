@@ -101,6 +101,10 @@ class Ledger:
         indexed = enumerate(self._rows, start=self.first)
         return reversed(list(indexed)) if newest_first else indexed
 
+    def touches(self, code: int) -> bool:
+        """Whether any row in the window moved money to or from ``code``."""
+        return any(payer == code or payee == code for _t, _k, payer, payee, _a in self._rows)
+
     def kind_of(self, row: tuple[int, int, int, int, int]) -> str:
         return TRANSACTION_KINDS[row[1]]
 

@@ -32,6 +32,7 @@ from engine.contracts.society import (
     SocietyView,
     TransactionView,
 )
+from engine.sim.clock import MINUTES_PER_DAY
 from engine.society import ledger as acct
 from engine.society.economy import Economy
 from engine.society.governance import Governance
@@ -103,6 +104,8 @@ class Society:
     def _interrupt(self, person: int, tick: int) -> None:
         """Make ``person`` decide again now (unless asleep or on the way somewhere)."""
         pop = self.sim.pop
+        if self.sim.people[person].removed:
+            return  # gone from town: they decide nothing any more
         if not pop.moving[person] and pop.activity[person] != SLEEP and pop.until[person] > tick:
             pop.until[person] = tick
 
@@ -235,15 +238,11 @@ class Society:
     # -- what the rule brain asks ----------------------------------------------------------
 
     def open_now(self, building: Building, minute: int) -> bool:
-        """Open, counting the district's opening-hours policy for cafes and shops."""
-        if building.is_open(minute):
-            return True
+        """Open, counting the district's opening-hours policy for cafes and shops (later or earlier closing)."""
         if building.id not in self.economy.businesses:
-            return False
-        extra = int(self.governance.policy(self.economy.district(building.id), "opening_hours"))
-        if extra > 0 and building.closes > building.opens:
-            return building.closes <= minute < building.closes + extra
-        return False
+            return building.is_open(minute)
+        extra = int(self._district_policy("opening_hours").get(self.economy.district(building.id), 0))
+        return open_with_extra(building.opens, building.closes, extra, minute)
 
     def can_serve(self, building: int) -> bool:
         return self.economy.can_serve(building)
@@ -268,9 +267,22 @@ class Society:
     def person_removed(self, person: int) -> None:
         self.economy.cast_changed()
         self.governance.person_removed(person)
+        self.grapevine.person_removed(person)
 
-    def person_returned(self, person: int) -> None:
+    def person_returned(self, person: int, replaced_balance: int | None = None) -> None:
+        """Back in town. ``replaced_balance``: a spawn made again in their place, whose purse replaced
+        that balance; the books follow (a new account if the old one never existed, else a grant)."""
         self.economy.cast_changed()
+        if replaced_balance is None:
+            return
+        money = int(self.sim.pop.money[person])
+        code = acct.person(person)
+        untouched = replaced_balance == 0 and code not in self.ledger.opening and not self.ledger.touches(code)
+        if untouched:  # as on a first arrival (a replay from before they came)
+            self.ledger.opened(code, money)
+        else:  # the account lives on: the difference comes from outside, as any gift does
+            self.sim.pop.money[person] = replaced_balance
+            self.grant(person, money - replaced_balance, self.sim.tick)
 
     def city_changed(self) -> None:
         self.economy.city_changed()
@@ -372,7 +384,8 @@ class Society:
         self.grapevine.set_state(state["grapevine"])  # type: ignore[arg-type]
         self.governance.set_state(state["governance"])  # type: ignore[arg-type]
         for person in range(int(state["people"]), len(self.sim.people)):  # type: ignore[call-overload]
-            self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))  # arrived after the save
+            if not self.sim.people[person].removed:  # arrived after the save (and still here)
+                self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))
         self._view = None
 
 
@@ -394,3 +407,13 @@ def social_summary(ties, people: list[int]) -> dict[str, object]:  # type: ignor
         "friends": sum(1 for _k, t in ties.items() if t.label in ("friend", "close friend")),
         "rivals": sum(1 for _k, t in ties.items() if t.label == "rival"),
     }
+
+
+def open_with_extra(opens: int, closes: int, extra: int, minute: int) -> bool:
+    """Opening hours ``opens``-``closes`` (minutes of day; closes <= opens: across midnight; 0-1440: always)
+    with closing moved by ``extra`` minutes (later if positive, earlier if negative)."""
+    span = (closes - opens) % MINUTES_PER_DAY or MINUTES_PER_DAY
+    if span == MINUTES_PER_DAY and extra >= 0:
+        return True  # open all day, and later is no later
+    span = max(0, min(MINUTES_PER_DAY, span + extra))
+    return (minute - opens) % MINUTES_PER_DAY < span
