@@ -123,8 +123,8 @@ class Controller(QObject):
         geometry, state = self.settings.window_state()
         if geometry is None or not self.window.restoreGeometry(geometry):
             self.window.resize(1280, 800)
-        if state is not None:
-            self.window.restoreState(state)
+        if state is not None and self.window.restoreState(state):
+            self.window.keep_restored_layout()
 
     # ------------------------------------------------------------------ worlds
 

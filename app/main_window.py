@@ -7,7 +7,7 @@ actions do and feeds the widgets.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
 
 from app.actions import build_actions, build_menus, build_toolbar
@@ -16,7 +16,7 @@ from app.docks.console import ConsoleDock
 from app.docks.event_log import EventLogDock
 from app.docks.inspector import InspectorDock
 from app.docks.palette import PaletteDock
-from app.docks.roomy import scrollable
+from app.docks.roomy import roomy_screen, scrollable
 from app.docks.social_graph import SocialGraphDock
 from app.docks.timeline import TimelineDock
 from app.event_store import EventStore
@@ -68,15 +68,13 @@ class MainWindow(QMainWindow):
             toggle = dock.toggleViewAction()
             toggle.setStatusTip(f"Show or hide the {title.lower()}")
             self.actions.docks_menu.addAction(toggle)  # type: ignore[union-attr]
-        self.splitDockWidget(self.docks["inspector"], self.docks["graph"], Qt.Orientation.Vertical)
-        # One tab strip at the bottom: what happened, and the two ways of talking to the town.
-        for key in ("events", "chat", "console"):
-            self.tabifyDockWidget(self.docks["timeline"], self.docks[key])
-        self.docks["timeline"].raise_()
-        self.resizeDocks([self.docks["inspector"]], [480], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["timeline"]], [250], Qt.Orientation.Vertical)
-        # The inspector's tables and the prompts need room to read; the graph is fine smaller.
-        self.resizeDocks([self.docks["inspector"], self.docks["graph"]], [640, 260], Qt.Orientation.Vertical)
+        # Tab groups are formed when the window is first shown: formed before, Qt (6.11) leaves a stale
+        # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
+        self._arranged = False
+        self._wanted_size = self.size()
+        self._tabs: list[tuple[str, str]] = [("timeline", key) for key in ("events", "chat", "console")]
+        if not roomy_screen():  # a laptop screen: under the inspector the graph would be a sliver, so it gets a tab
+            self._tabs.insert(0, ("inspector", "graph"))
 
         self._busy_label = ""
         status = self.statusBar()
@@ -100,6 +98,48 @@ class MainWindow(QMainWindow):
                        self.save_label):
             widget.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(widget)
+
+    def add_tabbed_dock(self, key: str, dock: QDockWidget, anchor: str) -> None:
+        """A dock added later (branches, economy, ...), in a tab beside ``anchor``'s."""
+        self.addDockWidget(self.dockWidgetArea(self.docks[anchor]), dock)
+        self.docks[key] = dock
+        if self._arranged:
+            self.tabifyDockWidget(self.docks[anchor], dock)
+        else:
+            self._tabs.append((anchor, key))
+
+    def keep_restored_layout(self) -> None:
+        """The user's saved layout was restored: the default arrangement is not wanted."""
+        self._arranged = True
+        self._tabs.clear()
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self._arranged:
+            # Until the docks are grouped they stand side by side, and showing would stretch the window
+            # to hold them all: remember the size it was meant to have.
+            self._wanted_size = self.size()
+        super().setVisible(visible)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._arranged:
+            self._arrange()
+            self.layout().activate()  # the grouped docks' smaller minimum, before asking for the size back
+            self.resize(self._wanted_size)
+
+    def _arrange(self) -> None:
+        self._arranged = True
+        if roomy_screen():
+            self.splitDockWidget(self.docks["inspector"], self.docks["graph"], Qt.Orientation.Vertical)
+        for anchor, key in self._tabs:
+            self.tabifyDockWidget(self.docks[anchor], self.docks[key])
+        self._tabs.clear()
+        for key in ("graph", "inspector", "timeline"):  # the first tab of each group in front
+            self.docks[key].raise_()
+        self.resizeDocks([self.docks["inspector"]], [480], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["timeline"]], [250], Qt.Orientation.Vertical)
+        if roomy_screen():  # the inspector's tables and the prompts need room to read; the graph is fine smaller
+            self.resizeDocks([self.docks["inspector"], self.docks["graph"]], [640, 260], Qt.Orientation.Vertical)
 
     @property
     def loading(self) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from app.docks.economy import EconomyDock
@@ -40,11 +39,7 @@ def install_society_docks(controller: Controller) -> SocietyDocks:
         dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
         dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
         dock.visibilityChanged.connect(widget.set_on_screen)  # tabbed away: no refreshes nobody sees
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        anchor = window.docks.get("inspector")
-        if anchor is not None:
-            window.tabifyDockWidget(anchor, dock)
-        window.docks[key] = dock
+        window.add_tabbed_dock(key, dock, anchor="inspector")
         toggle = dock.toggleViewAction()
         toggle.setStatusTip(f"Show or hide the {title.lower()} dock")
         if window.actions.docks_menu is not None:

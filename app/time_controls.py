@@ -57,10 +57,7 @@ class TimeControls(QObject):
         self.dock = QDockWidget("Branches", window)
         self.dock.setObjectName("branchesDock")
         self.dock.setWidget(scrollable(self.branches))
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.docks["graph"], self.dock)
-        window.docks["graph"].raise_()
-        window.docks["branches"] = self.dock
+        window.add_tabbed_dock("branches", self.dock, anchor="graph")
         toggle = self.dock.toggleViewAction()
         toggle.setStatusTip("Show or hide the branches")
         if window.actions.docks_menu is not None:

@@ -86,6 +86,7 @@ def test_wheel_zoom_keeps_point_under_cursor(controller) -> None:  # type: ignor
 
 def test_selecting_in_social_graph_selects_on_map(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
     graph = controller.window.graph
+    controller.window.docks["graph"].raise_()  # on a small screen it shares a tab group with the inspector
     wait_until(lambda: graph.layout_data is not None and len(graph.layout_data.nodes) > 0, 30, "the graph layout")
     QApplication.processEvents()
     person = int(graph.layout_data.nodes[len(graph.layout_data.nodes) // 2])
@@ -179,3 +180,16 @@ def test_the_window_fits_a_1280x800_screen_with_every_dock_open(controller) -> N
     window.resize(1280, 800)
     QApplication.processEvents()
     assert (window.width(), window.height()) == (1280, 800)
+
+
+def test_every_tab_strip_is_a_real_one(controller) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTabBar
+
+    window = controller.window
+    QApplication.processEvents()
+    strips = [tuple(bar.tabText(i) for i in range(bar.count())) for bar in window.findChildren(QTabBar)
+              if bar.parent() is window and bar.isVisible()]
+    assert strips and len(strips) == len(set(strips))  # no stale copy of a dock group's tabs left drawn
+    for strip in strips:
+        assert not any(set(strip) < set(other) for other in strips), strips
+    assert {"Timeline", "Event log", "Chat", "God console"} in [set(s) for s in strips]
