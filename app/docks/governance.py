@@ -240,14 +240,14 @@ class GovernanceDock(QWidget):
                 item = QTreeWidgetItem(members, [person_name(snap.static, person)])
                 item.setData(0, PERSON_ROLE, person)
                 item.setToolTip(0, "Click to select on the map")
-            members.setExpanded(True)
             QTreeWidgetItem(top, [words["election"]])
             policies = QTreeWidgetItem(top, ["Policies in force"])
             for policy in council.policies:
                 QTreeWidgetItem(policies, [policy.text])
-            policies.setExpanded(True)
             tree.addTopLevelItem(top)
             top.setExpanded(first_time or council.district in expanded)
+            members.setExpanded(True)  # (only an item already in the tree can be expanded)
+            policies.setExpanded(True)
             if council.district == chosen:
                 tree.setCurrentItem(top)
         tree.blockSignals(False)
