@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 TERRAIN_KEYS = ("grass", "water", "road", "plaza", "sand", "forest")  # in ``Terrain`` order
 BUILDING_KEYS = ("home", "apartment", "cafe", "shop", "office", "workshop", "school", "park", "town_hall")
+PROP_KEYS = ("tree", "bench", "lamp", "fountain", "flowers")  # god mode's objects, one tile each
 ACTIVITY_KEYS = ("sleep", "home", "travel", "work", "eat", "shop", "leisure", "social", "study")  # ``Activity`` order
 _PLACEHOLDER_COLOURS = {
     "grass": (110, 166, 79), "water": (63, 116, 181), "road": (85, 83, 107), "plaza": (194, 192, 204),
@@ -43,6 +44,8 @@ class Art:
     bubble_slice: tuple[int, int, int, int]  # left, top, right, bottom
     night_tint: tuple[int, int, int]
     app_icons: dict[str, Path] = field(default_factory=dict)
+    props_day: dict[str, Image.Image] = field(default_factory=dict)
+    props_night: dict[str, Image.Image] = field(default_factory=dict)
     placeholder: bool = False
 
 
@@ -72,6 +75,8 @@ def _load(folder: Path) -> Art:
                       int(nine.get("bottom", 4))),
         night_tint=tuple(manifest.get("night_tint", (140, 150, 210)))[:3],  # type: ignore[arg-type]
         app_icons={k: folder / v for k, v in manifest.get("app_icon", {}).items()},
+        props_day={k: _open(folder, manifest["props"][k]["day"]) for k in PROP_KEYS},
+        props_night={k: _open(folder, manifest["props"][k]["night"]) for k in PROP_KEYS},
     )
 
 
@@ -107,6 +112,8 @@ def _placeholder() -> Art:
         bubble=bubble,
         bubble_slice=(4, 3, 4, 6),
         night_tint=(140, 150, 210),
+        props_day={k: _disc(16, (47, 93, 63)) for k in PROP_KEYS},
+        props_night={k: _disc(16, (36, 27, 47)) for k in PROP_KEYS},
         placeholder=True,
     )
 

@@ -613,6 +613,74 @@ BUILDINGS: dict[str, Callable[[Canvas], None]] = {
 }
 
 
+# ---------------------------------------------------------------------------------------
+# Objects (16x16, one tile each; placed by god mode, drawn over ground and parks)
+# ---------------------------------------------------------------------------------------
+
+
+def draw_tree_prop(c: Canvas) -> None:
+    tree(c, 8, 6.5, 5.5)
+
+
+def draw_bench_prop(c: Canvas) -> None:
+    """A park bench seen from the front: back rail, seat, two legs."""
+    c.rect(2, 5, 12, 2, "brown")
+    c.rect(2, 5, 12, 1, "brown_light")
+    c.rect(2, 9, 12, 2, "brown_light")
+    c.rect(2, 10, 12, 1, "brown")
+    for x in (3, 12):
+        c.rect(x, 7, 1, 2, "brown_dark")
+        c.rect(x, 11, 1, 3, "grey_dark")
+
+
+def draw_lamp_prop(c: Canvas) -> None:
+    """A street lamp: post, lantern with a lit glass (yellow at night), base."""
+    c.rect(7, 5, 2, 9, "grey_dark")
+    c.rect(6, 13, 4, 2, "grey_dark")
+    c.rect(5, 1, 6, 1, "grey_dark")
+    c.rect(6, 2, 4, 3, "yellow_pale")
+    c.dot(6, 2, "white")
+    c.lights[2:5, 6:10] = LIGHT_ON
+    c.lights[2, 6] = LIGHT_GLINT
+
+
+def draw_fountain_prop(c: Canvas) -> None:
+    """A round stone basin with a jet of water."""
+    c.disc(8, 10.5, 6.5, "grey_light", ry=4)
+    c.disc(8, 10.5, 5, "water", ry=2.8)
+    c.disc(8, 10, 2.5, "water_light", ry=1.3)
+    c.rect(7, 4, 2, 6, "grey")
+    c.rect(7, 2, 2, 2, "water_light")
+    c.dot(6, 3, "foam")
+    c.dot(9, 2, "foam")
+    c.dot(5, 5, "water_light")
+    c.dot(10, 5, "water_light")
+
+
+def draw_flowers_prop(c: Canvas) -> None:
+    """A flower bed: earth, leaves, bright blooms."""
+    c.disc(8, 10, 7, "brown_dark", ry=4.5)
+    c.disc(8, 9.5, 6, "green_dark", ry=3.5)
+    for i, (x, y) in enumerate(((4, 9), (6, 7), (8, 10), (10, 8), (12, 10), (6, 11), (9, 7), (11, 11), (5, 10))):
+        c.dot(x, y, ("pink", "yellow", "white", "red")[i % 4])
+
+
+PROPS: dict[str, Callable[[Canvas], None]] = {
+    "tree": draw_tree_prop,
+    "bench": draw_bench_prop,
+    "lamp": draw_lamp_prop,
+    "fountain": draw_fountain_prop,
+    "flowers": draw_flowers_prop,
+}
+
+
+def prop(kind: str) -> Canvas:
+    c = Canvas(TILE, TILE)
+    PROPS[kind](c)
+    c.outline()
+    return c
+
+
 def cafe_steam(c: Canvas) -> None:
     for sx in (20, 24):
         for dy, dx in ((0, 0), (1, 1), (2, 0)):
@@ -968,6 +1036,10 @@ def contact_sheet(art: dict[str, Image.Image]) -> Image.Image:
         if kind != "park":
             add(kind + "_night", on_ground(art[kind + "_night"], night_tint(grass)))
     items.append(None)
+    for kind in PROPS:
+        add("prop " + kind, on_ground(art["prop_" + kind], grass), 3)
+        add(kind + " night", on_ground(art["prop_" + kind + "_night"], night_tint(grass)), 3)
+    items.append(None)
     for kind in ("home", "apartment", "office", "town_hall"):
         add(kind + " @5x5", on_ground(art[kind].resize((80, 80), Image.Resampling.NEAREST), grass), 1)
     add("home @4x4", on_ground(art["home"].resize((64, 64), Image.Resampling.NEAREST), grass), 1)
@@ -1136,6 +1208,10 @@ def draw_all() -> dict[str, Image.Image]:
         canvas = building(kind)
         art[kind] = canvas.image()
         art[kind + "_night"] = canvas.night_image()
+    for kind in PROPS:
+        canvas = prop(kind)
+        art["prop_" + kind] = canvas.image()
+        art["prop_" + kind + "_night"] = canvas.night_image()
     for i, spec in enumerate(PEOPLE):
         art[f"person_{i}"] = person(*spec).image()
     art["person_selected"] = selected_ring().image()
@@ -1161,6 +1237,7 @@ def manifest() -> dict:
                    "tileable": kind == "park"}
             for kind in BUILDINGS
         },
+        "props": {kind: {"day": f"prop_{kind}.png", "night": f"prop_{kind}_night.png"} for kind in PROPS},
         "people": [f"person_{i}.png" for i in range(len(PEOPLE))],
         "person_size": [TILE, TILE],
         "icons": {name: f"icon_{name}.png" for name in ICONS},

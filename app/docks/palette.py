@@ -1,8 +1,8 @@
-"""The Palette dock: building types, a "new person" card and terrain brushes. Choosing one
-arms a map tool.
+"""The Palette dock: building types, a "new person" card, objects (trees, benches, lamps,
+fountains, flower beds, and a "Remove object" card) and terrain brushes. Choosing one arms a map tool.
 
-Emits ``armed(kind, value)``: ("building", "cafe"), ("person", "new"), ("terrain", Terrain
-value) or ("none", None) when the choice is dropped.
+Emits ``armed(kind, value)``: ("building", "cafe"), ("person", "new"), ("prop", "fountain"),
+("prop", "remove"), ("terrain", Terrain value) or ("none", None) when the choice is dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ BRUSHES = (("Road", Terrain.ROAD), ("Grass", Terrain.GRASS), ("Water", Terrain.W
 BRUSH_COLOURS = {Terrain.GRASS: (120, 170, 80), Terrain.WATER: (70, 130, 200), Terrain.ROAD: (150, 140, 130),
                  Terrain.PLAZA: (215, 200, 170), Terrain.SAND: (230, 210, 140), Terrain.FOREST: (50, 110, 60)}
 PERSON_CARD = ("person", "new")
+PROPS = (("Tree", "tree"), ("Bench", "bench"), ("Lamp", "lamp"), ("Fountain", "fountain"), ("Flower bed", "flowers"))
+REMOVE_PROP_CARD = ("prop", "remove")  # "remove": app.map.ghosts.ERASE_PROP
 KIND_ROLE = Qt.ItemDataRole.UserRole
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -37,6 +39,11 @@ def _person_icon(art) -> QIcon | None:  # type: ignore[no-untyped-def]
 
 def _building_icon(art, name: str) -> QIcon | None:  # type: ignore[no-untyped-def]
     image = getattr(art, "buildings_day", {}).get(name) if art is not None else None
+    return _image_icon(image) if image is not None else None
+
+
+def _prop_icon(art, kind: str) -> QIcon | None:  # type: ignore[no-untyped-def]
+    image = getattr(art, "props_day", {}).get(kind) if art is not None else None
     return _image_icon(image) if image is not None else None
 
 
@@ -91,6 +98,13 @@ class PaletteDock(QWidget):
         card = self.find(*PERSON_CARD)
         if card is not None:
             card.setToolTip("Click the map to bring a newcomer there (they get a fresh name and a home nearby)")
+        self._header("Objects")
+        for label, kind in PROPS:
+            self._item(label, "prop", kind, _prop_icon(art, kind))
+        self._item("Remove object", *REMOVE_PROP_CARD, _swatch((240, 120, 60)))
+        card = self.find(*REMOVE_PROP_CARD)
+        if card is not None:
+            card.setToolTip("Click an object on the map to take it away (Ctrl+Z puts it back)")
         self._header("Terrain")
         for label, terrain in BRUSHES:
             self._item(label, "terrain", int(terrain), _swatch(BRUSH_COLOURS[terrain]))

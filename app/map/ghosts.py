@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from engine.contracts import StaticWorld, Terrain
+from engine.contracts import BuildingType, StaticWorld, Terrain
 
 GOOD = (90, 200, 90, 110)
 BAD = (220, 60, 60, 110)
 PERSON_GHOST = (246, 207, 87, 140)
 BAND_RGBA = (120, 170, 240, 60)
+ERASER_GHOST = (240, 120, 60, 150)  # "Remove object" over an object
+ERASE_PROP = "remove"  # the value of the palette's "Remove object" card (its kind is "prop")
 BRUSH_RGBA = {Terrain.GRASS: (120, 170, 80, 170), Terrain.WATER: (70, 130, 200, 170),
               Terrain.ROAD: (150, 140, 130, 190), Terrain.PLAZA: (215, 200, 170, 170),
               Terrain.SAND: (230, 210, 140, 170), Terrain.FOREST: (50, 110, 60, 170)}
@@ -57,3 +59,25 @@ def can_stand(static: StaticWorld, x: int, y: int) -> bool:
     if Terrain(int(static.terrain[y, x])).walkable:
         return True
     return any(not b.removed and b.x <= x < b.x + b.width and b.y <= y < b.y + b.height for b in static.buildings)
+
+
+def prop_problem(static: StaticWorld, x: int, y: int) -> str:
+    """Why an object could not stand on tile (x, y) ("" if it looks fine): off the map, water, road,
+    inside a building other than a park, or on another object. The engine has the last word."""
+    rows, cols = static.terrain.shape
+    if not (0 <= x < cols and 0 <= y < rows):
+        return "off the map"
+    terrain = int(static.terrain[y, x])
+    if terrain in (Terrain.WATER, Terrain.ROAD):
+        return f"on {Terrain(terrain).name.lower()}"
+    for b in static.buildings:
+        if not b.removed and b.type != BuildingType.PARK and b.x <= x < b.x + b.width and b.y <= y < b.y + b.height:
+            return f"inside {b.name}"
+    if any(not p.removed and (p.x, p.y) == (x, y) for p in static.props):
+        return "on another object"
+    return ""
+
+
+def prop_under(static: StaticWorld, x: int, y: int) -> int:
+    """The id of the standing object on tile (x, y), or -1."""
+    return next((p.id for p in static.props if not p.removed and (p.x, p.y) == (x, y)), -1)

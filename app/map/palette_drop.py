@@ -2,7 +2,8 @@
 
 A building shows its footprint (green where it may stand, red where not); a new
 person shows the tile they would appear on; a terrain brush the tile it would
-paint. Dropping sends the same edit a click with the card armed would, and
+paint; an object the tile it would stand on (a "Remove object" card: the object
+it would remove). Dropping sends the same edit a click with the card armed would, and
 leaves the map in whatever tool it was in.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QDropEvent
 
-from app.map.ghosts import BAD, BRUSH_RGBA, GOOD, PERSON_GHOST, can_stand, footprint_problem
+from app.map.ghosts import BAD, BRUSH_RGBA, ERASE_PROP, GOOD, PERSON_GHOST, can_stand, footprint_problem
 from app.palette_mime import decode
 from engine.contracts import Terrain
 from engine.contracts.edits import PaintTerrain, PlaceBuilding, SpawnPerson
@@ -65,6 +66,8 @@ class PaletteDrop:
             return []
         if kind == "person":
             return [tools.tile_rect(*tile, rgba=PERSON_GHOST if can_stand(static, *tile) else BAD)]
+        if kind == "prop":
+            return [tools.prop_ghost(tile, removing=value == ERASE_PROP)]
         return [tools.tile_rect(*tile, rgba=BRUSH_RGBA.get(Terrain(int(value)), GOOD))]  # type: ignore[call-overload]
 
     def _edit(self, card: tuple[str, object], pos: QPointF):  # type: ignore[no-untyped-def]
@@ -78,6 +81,8 @@ class PaletteDrop:
             return None
         if kind == "person":
             return SpawnPerson(name=self.tools.new_name(), x=tile[0], y=tile[1])
+        if kind == "prop":
+            return self.tools.prop_edit(tile, str(value))
         if kind == "terrain":
             return PaintTerrain(cells=((tile[0], tile[1], int(value)),))  # type: ignore[call-overload]
         return None

@@ -5,7 +5,8 @@ Snapshots and events arrive on the GUI thread at any time (``set_snapshot``,
 ``paint``, which a host calls with its context current (RECIPES.md: never touch
 GL from a mouse handler).
 
-Draw order: ground, buildings (day, then night cross-faded on top), selection
+Draw order: ground, buildings and then objects (trees, benches, ...; day, then night
+cross-faded on top), selection
 (with the resize handle of a selected building), group highlight, tool ghosts, people (sprites, or dots when far), activity icons, building names, person
 names, speech bubbles. Night is a multiply tint on ground and people, and the
 night building art (lit windows) faded in.
@@ -27,7 +28,7 @@ from app.map import sprite_sync as sync
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
 from app.map.layers import DotLayer, LabelPool, NumpySprites, make_texture
-from app.map.textures import bubble_image, building_image, label_image, terrain_image
+from app.map.textures import bubble_image, building_image, label_image, prop_image, terrain_image
 from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
 
 arcade = arcade_module()
@@ -79,6 +80,15 @@ def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
                 faces[key] = face.resize((max(1, face.width // FAR_SCALE), max(1, face.height // FAR_SCALE)),
                                          Image.Resampling.BOX)
             picture.alpha_composite(faces[key], (b.x * t // FAR_SCALE, b.y * t // FAR_SCALE))
+    small = max(1, t // FAR_SCALE)
+    tiny: dict[tuple[str, bool], Any] = {}
+    for p in static.props:
+        if p.removed:
+            continue
+        for night, picture in ((False, far), (True, far_night)):
+            if (p.kind, night) not in tiny:
+                tiny[p.kind, night] = prop_image(art, p.kind, night).resize((small, small), Image.Resampling.BOX)
+            picture.alpha_composite(tiny[p.kind, night], (p.x * t // FAR_SCALE, p.y * t // FAR_SCALE))
     return image, far, far_night
 
 
@@ -284,6 +294,7 @@ class Scene:
                 s.position = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
                 layer.append(s)
         gpu["day"], gpu["night"] = day, night
+        gpu["props_day"], gpu["props_night"] = self._build_props(static)
 
         n = len(static.people)
         people = NumpySprites(n, gpu["people"][0])
@@ -313,6 +324,23 @@ class Scene:
         self._activity_dirty = True
         self._built = static
         ctx.gc()
+
+    def _build_props(self, static: StaticWorld) -> tuple[Any, Any]:
+        """One sprite per standing object, day and night (removed ones are not drawn)."""
+        t, rows = sync.TILE, static.terrain.shape[0]
+        standing = [p for p in static.props if not p.removed]
+        day, night = arcade.SpriteList(capacity=max(1, len(standing))), arcade.SpriteList(capacity=max(1, len(standing)))
+        textures: dict[tuple[str, bool], Any] = {}
+        for p in standing:
+            for is_night, layer in ((False, day), (True, night)):
+                key = (p.kind, is_night)
+                if key not in textures:
+                    textures[key] = make_texture(prop_image(self.art, p.kind, is_night), f"prop_{p.kind}_{is_night}")
+                sprite = arcade.BasicSprite(textures[key])
+                sprite.width = sprite.height = t
+                sprite.position = ((p.x + 0.5) * t, (rows - p.y - 0.5) * t)
+                layer.append(sprite)
+        return day, night
 
     def _build_ground(self, static: StaticWorld) -> None:
         """Upload the ground picture (painted on a worker thread) as one sprite with its own atlas."""
@@ -400,7 +428,7 @@ class Scene:
         minute = self.snapshot.minute_of_day if self.snapshot is not None else 12 * 60
         night = sync.night_amount(minute)
         tint = sync.tint(night, self.art.night_tint)
-        for name in ("ground", "day", "people_list", "icons_list"):
+        for name in ("ground", "day", "props_day", "people_list", "icons_list"):
             layer = gpu[name].list if isinstance(gpu[name], NumpySprites) else gpu[name]
             if layer is not None:
                 layer.color = (*tint, 255)
@@ -422,6 +450,10 @@ class Scene:
             if night > 0:
                 gpu["night"].alpha = round(255 * night)
                 gpu["night"].draw(pixelated=True)
+            gpu["props_day"].draw(pixelated=True)
+            if night > 0:
+                gpu["props_night"].alpha = round(255 * night)
+                gpu["props_night"].draw(pixelated=True)
         if 0 <= self.selected_building < len(self._rects):
             x0, y0, x1, y1 = (float(v) for v in self._rects[self.selected_building])
             arcade.draw_lbwh_rectangle_outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW,

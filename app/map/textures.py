@@ -105,6 +105,17 @@ def building_image(art: Art, kind: int, width_tiles: int, height_tiles: int, nig
     return source if source.size == size else source.resize(size, Image.Resampling.NEAREST)
 
 
+def prop_image(art: Art, kind: str, night: bool) -> Image.Image:
+    """An object's one-tile sprite (a tree for a kind this art set does not know)."""
+    images = art.props_night if night else art.props_day
+    source = images.get(kind) or images.get("tree")
+    t = art.tile_size
+    if source is None:  # an art set from before objects: a plain dark-green dot
+        source = Image.new("RGBA", (t, t), (0, 0, 0, 0))
+        ImageDraw.Draw(source).ellipse((2, 2, t - 3, t - 3), fill=(47, 93, 63, 255), outline=OUTLINE)
+    return source if source.size == (t, t) else source.resize((t, t), Image.Resampling.NEAREST)
+
+
 def label_image(text: str, bold: bool = False, pill: bool = False, scale: float = 1.0) -> Image.Image:
     """A name label: cream text with a dark outline (on a dark pill for building names)."""
     px = max(6, round(LABEL_FONT_PX * scale))

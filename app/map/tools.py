@@ -9,10 +9,12 @@
 * Place: a ghost footprint follows the cursor, green where a quick local check passes,
   red where it does not; a click sends ``PlaceBuilding`` and the engine's answer decides.
 * Paint: a drag paints tiles; one ``PaintTerrain`` per stroke, sent on release.
+* Object: a one-tile ghost (green/red) follows the cursor; a click sends ``PlaceProp``.
+* Remove object: a click on an object sends ``RemoveProp`` (the ghost is red over an object).
 * Pick: one click answers a question someone else asked ("which building is their new
   home?", "where does the fire break out?"); see :meth:`MapTools.pick`.
 
-Esc or a right click drops Place, Paint and New person. Ghosts are drawn by the scene (``Scene.ghosts``).
+Esc or a right click drops Place, Paint, Object, Remove object and New person. Ghosts are drawn by the scene (``Scene.ghosts``).
 """
 
 from __future__ import annotations
@@ -26,17 +28,37 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.map import group as groups
 from app.map.clipboard import Clip, copy_members, paste_edits
-from app.map.ghosts import BAD, BRUSH_RGBA, GOOD, PERSON_GHOST, can_stand, footprint_problem
+from app.map.ghosts import (
+    BAD,
+    BRUSH_RGBA,
+    ERASE_PROP,
+    ERASER_GHOST,
+    GOOD,
+    PERSON_GHOST,
+    can_stand,
+    footprint_problem,
+    prop_problem,
+    prop_under,
+)
 from app.map.palette_drop import DRAG_EVENTS, PaletteDrop
 from app.map.select_tool import SelectTool
 from app.map.sprite_sync import TILE
 from engine import api
 from engine.contracts import Terrain
-from engine.contracts.edits import Edit, PaintTerrain, PlaceBuilding, RemoveBuilding, SpawnPerson
+from engine.contracts.edits import (
+    Edit,
+    PaintTerrain,
+    PlaceBuilding,
+    PlaceProp,
+    RemoveBuilding,
+    RemoveProp,
+    SpawnPerson,
+)
 
 __all__ = ["MapTools", "footprint_problem", "line_tiles"]  # footprint_problem: tests and docks check spots with it
 
-SELECT, PLACE, PAINT, PICK, SPAWN = "select", "place", "paint", "pick", "spawn"
+SELECT, PLACE, PAINT, PICK, SPAWN, PROP, UNPROP = "select", "place", "paint", "pick", "spawn", "prop", "unprop"
+
 SIZES = {"park": (4, 4), "school": (4, 3), "town_hall": (4, 3), "apartment": (3, 4)}
 
 
@@ -67,6 +89,7 @@ class MapTools(QObject):
         self.mode = SELECT
         self.building_type = "home"
         self.terrain = int(Terrain.ROAD)
+        self.prop_kind = "tree"
         self._stroke: dict[tuple[int, int], int] = {}
         self._last_tile: tuple[int, int] | None = None
         self._picker: Callable[[tuple[int, int], tuple[str, int] | None], None] | None = None
@@ -88,10 +111,15 @@ class MapTools(QObject):
         return self.view.scene
 
     def arm(self, kind: str, value: object) -> None:
-        """From the palette: ("building", type name), ("terrain", value), ("person", "new") or ("none", None)."""
+        """From the palette: ("building", type name), ("terrain", value), ("person", "new"), ("prop", kind),
+        ("prop", "remove") or ("none", None)."""
         self._reset()
         if kind == "building":
             self.mode, self.building_type = PLACE, str(value)
+        elif kind == "prop" and value == ERASE_PROP:
+            self.mode = UNPROP
+        elif kind == "prop":
+            self.mode, self.prop_kind = PROP, str(value)
         elif kind == "terrain":
             self.mode, self.terrain = PAINT, int(value)  # type: ignore[call-overload]
         elif kind == "person":
@@ -193,6 +221,8 @@ class MapTools(QObject):
             return self._pick(kind, mouse)
         if self.mode == SPAWN:
             return self._spawn(kind, mouse)
+        if self.mode in (PROP, UNPROP):
+            return self._prop(kind, mouse)
         return self.select_tool.handle(kind, mouse)
 
     def _pick(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
@@ -274,6 +304,42 @@ class MapTools(QObject):
         self.show_ghosts([])
         if cells:
             self.send(PaintTerrain(cells=cells))
+
+    # ------------------------------------------------------------------ objects
+
+    def prop_ghost(self, tile: tuple[int, int], removing: bool) -> tuple:
+        """The one-tile ghost: green/red where an object may/may not go; over an object when removing."""
+        static = self.scene.static
+        if removing:
+            return self.tile_rect(*tile, rgba=ERASER_GHOST if prop_under(static, *tile) >= 0 else BAD)
+        return self.tile_rect(*tile, rgba=GOOD if not prop_problem(static, *tile) else BAD)
+
+    def prop_edit(self, tile: tuple[int, int], kind: str) -> Edit | None:
+        """PlaceProp of ``kind`` on the tile, or (kind "remove") RemoveProp of the object there (None: nothing)."""
+        if kind != ERASE_PROP:
+            return PlaceProp(kind=kind, x=tile[0], y=tile[1])
+        prop = prop_under(self.scene.static, *tile)
+        if prop < 0:
+            self.message.emit("No object there to remove")
+            return None
+        return RemoveProp(prop=prop)
+
+    def _prop(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
+        if self._right_drop(kind, event):
+            return True
+        tile = self.tile_at(event.position())
+        if tile is None:
+            return False
+        if kind == QEvent.Type.MouseMove:
+            self.show_ghosts([self.prop_ghost(tile, removing=self.mode == UNPROP)])
+            return False
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
+            edit = self.prop_edit(tile, ERASE_PROP if self.mode == UNPROP else self.prop_kind)
+            if edit is not None:
+                self.send(edit)
+            return True
+        return kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton
 
     # ------------------------------------------------------------------ new person
 

@@ -25,9 +25,24 @@ _PER_MINUTE: dict[Activity, tuple[float, float, float, float]] = {
 }
 
 RATES = np.array([_PER_MINUTE[a] for a in Activity], dtype=np.float32)
+FUN = 3  # the column of fun in NEEDS order
 
 
-def update_needs(needs: np.ndarray, activity: np.ndarray, minutes: float) -> None:
-    """In place: apply each person's activity for ``minutes`` and keep needs in [0, 1]."""
-    needs += RATES[activity] * np.float32(minutes)
+def leisure_fun_boost(activity: np.ndarray, location: np.ndarray, fun_factor: np.ndarray) -> np.ndarray | None:
+    """(n,) how much faster each person's fun refills (a nice park at leisure), or None when nobody's does."""
+    inside = (activity == Activity.LEISURE) & (location >= 0) & (location < len(fun_factor))
+    if not inside.any():
+        return None
+    boost = np.ones(len(activity), dtype=np.float32)
+    boost[inside] = fun_factor[location[inside]]
+    return boost
+
+
+def update_needs(needs: np.ndarray, activity: np.ndarray, minutes: float, fun_boost: np.ndarray | None = None) -> None:
+    """In place: apply each person's activity for ``minutes`` and keep needs in [0, 1].
+    ``fun_boost``: a per-person multiplier of the fun column (see ``leisure_fun_boost``)."""
+    change = RATES[activity] * np.float32(minutes)
+    if fun_boost is not None:
+        change[:, FUN] *= fun_boost
+    needs += change
     np.clip(needs, 0.0, 1.0, out=needs)

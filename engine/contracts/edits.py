@@ -71,6 +71,21 @@ class PaintTerrain(Edit):
     cells: tuple[tuple[int, int, int], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceProp(Edit):
+    """An object on one tile: kind is tree, bench, lamp, fountain or flowers."""
+
+    kind: str = "tree"
+    x: int = 0
+    y: int = 0
+    prop_id: int = -1  # filled in by the engine when logged, so a replay (or redo) brings back the same id
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveProp(Edit):
+    prop: int = -1
+
+
 # -- people ------------------------------------------------------------------------------------
 
 
@@ -250,7 +265,7 @@ class SetThoughtEconomy(Edit):
 
 
 EDIT_TYPES: tuple[type[Edit], ...] = (
-    PlaceBuilding, MoveBuilding, RemoveBuilding, RestoreBuilding, PaintTerrain, SpawnPerson, RemovePerson,
-    RestorePerson, TeleportPerson, EditPerson, AddMemory, EditMemory, DeleteMemories, RestoreMemories, Whisper,
-    InjectEvent, Broadcast, SeedFact, ForgetFact, Propose, WithdrawProposal, SetPolicy, SetThoughtEconomy,
+    PlaceBuilding, MoveBuilding, RemoveBuilding, RestoreBuilding, PaintTerrain, PlaceProp, RemoveProp, SpawnPerson,
+    RemovePerson, RestorePerson, TeleportPerson, EditPerson, AddMemory, EditMemory, DeleteMemories, RestoreMemories,
+    Whisper, InjectEvent, Broadcast, SeedFact, ForgetFact, Propose, WithdrawProposal, SetPolicy, SetThoughtEconomy,
 )

@@ -40,6 +40,17 @@ class BuildingInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PropInfo:
+    """An object on one tile (tree, bench, lamp, fountain, flowers)."""
+
+    id: int
+    kind: str
+    x: int
+    y: int
+    removed: bool = False  # removed (ids stay stable; draw nothing)
+
+
+@dataclass(frozen=True, slots=True)
 class PersonInfo:
     id: int
     name: str
@@ -62,6 +73,7 @@ class StaticWorld:
     districts: tuple[DistrictInfo, ...]
     buildings: tuple[BuildingInfo, ...]
     people: tuple[PersonInfo, ...]
+    props: tuple[PropInfo, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

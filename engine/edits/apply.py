@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from engine.contracts import edits as e
 from engine.contracts.events import Event
-from engine.edits import map_edits, mind_edits, people_edits, society_edits
+from engine.edits import map_edits, mind_edits, people_edits, prop_edits, society_edits
 from engine.edits.context import EditContext, EditError
 from engine.sim.simulation import Simulation
 
@@ -19,8 +19,8 @@ Result = tuple[str, e.Edit | None, e.Edit]  # summary, inverse (None: cannot be 
 
 # Edits of the map and the cast: rewound by applying their inverses when travelling in time.
 # (Teleports and memory edits change only what checkpoints and memory tags already restore.)
-WORLD_EDITS = (e.PlaceBuilding, e.MoveBuilding, e.RemoveBuilding, e.RestoreBuilding, e.PaintTerrain, e.SpawnPerson,
-               e.RemovePerson, e.RestorePerson, e.EditPerson)
+WORLD_EDITS = (e.PlaceBuilding, e.MoveBuilding, e.RemoveBuilding, e.RestoreBuilding, e.PaintTerrain, e.PlaceProp,
+               e.RemoveProp, e.SpawnPerson, e.RemovePerson, e.RestorePerson, e.EditPerson)
 
 
 def _plain(fn: Callable[[EditContext, e.Edit], tuple[str, e.Edit]]) -> Callable[[EditContext, e.Edit], Result]:
@@ -59,6 +59,8 @@ HANDLERS: dict[type, Callable[[EditContext, e.Edit], Result]] = {
     e.RemoveBuilding: _plain(map_edits.remove),  # type: ignore[arg-type]
     e.RestoreBuilding: _plain(map_edits.restore),  # type: ignore[arg-type]
     e.PaintTerrain: _plain(map_edits.paint),  # type: ignore[arg-type]
+    e.PlaceProp: lambda ctx, edit: prop_edits.place(ctx, edit),  # type: ignore[arg-type]
+    e.RemoveProp: _plain(prop_edits.remove),  # type: ignore[arg-type]
     e.SpawnPerson: lambda ctx, edit: people_edits.spawn(ctx, edit),  # type: ignore[arg-type]
     e.RemovePerson: _plain(people_edits.remove),  # type: ignore[arg-type]
     e.RestorePerson: _plain(people_edits.restore),  # type: ignore[arg-type]

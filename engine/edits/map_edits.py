@@ -15,6 +15,7 @@ from engine.edits.context import EditContext, EditError
 from engine.world.city import Building, City, Lot, Rect
 from engine.world.generator import STAFF, default_capacity
 from engine.world.pathfinding import PathFinder
+from engine.world.props import props_in
 
 MAX_SIDE = 16
 WALKWAYS = (Terrain.ROAD, Terrain.PLAZA)
@@ -26,6 +27,13 @@ def _kind(name: str) -> BuildingType:
     except KeyError:
         names = ", ".join(t.name.lower() for t in BuildingType)
         raise EditError(f"unknown building type {name!r} (one of {names})") from None
+
+
+def _check_props(city: City, rect: Rect, kind: BuildingType) -> None:
+    """A park may hold objects (they are part of it); any other building needs the ground clear."""
+    kinds = props_in(city, rect) if kind != BuildingType.PARK else []
+    if kinds:
+        raise EditError(f"a {kinds[0]} stands there; remove it first")
 
 
 def _check_footprint(city: City, rect: Rect, ignore: int = -1) -> None:
@@ -79,6 +87,7 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     kind = _kind(edit.type)
     rect = Rect(edit.x, edit.y, edit.width, edit.height)
     _check_footprint(city, rect)
+    _check_props(city, rect, kind)
     entrance = entrance_for(city, rect)
     # A replay (or a redo) of a logged placement brings back the same id: the tombstone its undo left.
     revive = 0 <= edit.building_id < len(city.buildings) and city.buildings[edit.building_id].removed
@@ -135,6 +144,7 @@ def move(ctx: EditContext, edit: e.MoveBuilding) -> tuple[str, e.Edit]:
     old = building.footprint
     rect = Rect(edit.x, edit.y, edit.width or old.width, edit.height or old.height)
     _check_footprint(city, rect, ignore=building.id)
+    _check_props(city, rect, building.type)
     entrance = entrance_for(city, rect)
     before = (building.footprint, building.entrance)
     building.footprint, building.entrance = rect, entrance
@@ -194,6 +204,7 @@ def restore(ctx: EditContext, edit: e.RestoreBuilding) -> tuple[str, e.Edit]:
         raise EditError(f"building {edit.building} is not demolished")
     building = buildings[edit.building]
     _check_footprint(sim.city, building.footprint, ignore=building.id)
+    _check_props(sim.city, building.footprint, building.type)
     building.removed = False
     for person, home in edit.homes:
         if not sim.people[person].removed:
@@ -224,6 +235,9 @@ def paint(ctx: EditContext, edit: e.PaintTerrain) -> tuple[str, e.Edit]:
             raise EditError(f"unknown terrain {value}") from None
         if footprints[y, x] and terrain in (Terrain.WATER, Terrain.ROAD):
             raise EditError(f"({x}, {y}) is inside a building")
+        prop = city.prop_at(x, y) if terrain in (Terrain.WATER, Terrain.ROAD) else None
+        if prop is not None:  # refused rather than silently swept away: remove the object first
+            raise EditError(f"a {prop.kind} stands at ({x}, {y}); remove it before painting {terrain.name.lower()}")
         if (x, y) in entrances and terrain not in WALKWAYS:
             raise EditError(f"({x}, {y}) is a building's door step: it must stay road")
         old.append((x, y, int(city.terrain[y, x])))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 5  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people; 5: trust
+SCHEMA_VERSION = 5  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people; 5: trust, props
 APPLICATION_ID = 0x546F776E  # "Town", in SQLite's header, so `file` can tell a .town apart
 
 
@@ -71,6 +71,15 @@ class BuildingRow(SQLModel, table=True):
     opens: int
     closes: int
     removed: bool = False  # schema 4
+
+
+class PropRow(SQLModel, table=True):
+    __tablename__ = "prop"  # schema 5: god mode's objects (trees, benches, ...)
+    id: int = Field(primary_key=True)
+    kind: str
+    x: int
+    y: int
+    removed: bool = False
 
 
 class PersonRow(SQLModel, table=True):
@@ -157,4 +166,4 @@ class CheckpointRow(SQLModel, table=True):
 
 
 REQUIRED_TABLES = ("meta", "blob", "district", "neighbourhood", "lot", "building", "person", "tie", "event")
-ADDED_IN = {"thought": 2, "branch": 3, "checkpoint": 3}  # tables newer schemas added; older files simply lack them
+ADDED_IN = {"thought": 2, "branch": 3, "checkpoint": 3, "prop": 5}  # tables newer schemas added; older files simply lack them

@@ -44,12 +44,13 @@ from engine.persistence.schema import (
     MetaRow,
     NeighbourhoodRow,
     PersonRow,
+    PropRow,
     ThoughtRow,
     TieRow,
 )
 from engine.society.relationships import Relationships, Tie
 from engine.timeline.model import Branch, Checkpoint, Timeline
-from engine.world.city import Building, City, District, Lot, Neighbourhood, Rect
+from engine.world.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.world.model import World
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -144,6 +145,8 @@ def _write(world: World, path: Path) -> None:
             ])
             _insert(conn, LotRow, [{"id": lot.id, "neighbourhood": lot.neighbourhood, **_rect(lot.area)} for lot in city.lots])
             _insert(conn, BuildingRow, [_building_row(b) for b in city.buildings])
+            _insert(conn, PropRow, [{"id": p.id, "kind": p.kind, "x": int(p.x), "y": int(p.y), "removed": p.removed}
+                                    for p in city.props])
             _insert(conn, PersonRow, [_person_row(p) for p in world.people])
             _insert(conn, TieRow, [
                 {"a": a, "b": b, "affinity": t.affinity, "familiarity": t.familiarity, "meetings": t.meetings,
@@ -300,6 +303,11 @@ def _rows(conn, model: type[SQLModel]):  # type: ignore[no-untyped-def]
     return [SimpleNamespace(**missing, **row._mapping) for row in rows]
 
 
+def _has_table(conn, model: type[SQLModel]) -> bool:  # type: ignore[no-untyped-def]
+    name = model.__table__.name  # type: ignore[attr-defined]
+    return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).first() is not None
+
+
 def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[no-untyped-def]
     report(0.05, "reading the map")
     meta = {r.key: r.value for r in _rows(conn, MetaRow)}
@@ -317,6 +325,8 @@ def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[
                  (r.entrance_x, r.entrance_y), r.capacity, r.opens, r.closes, bool(r.removed))
         for r in _rows(conn, BuildingRow)
     ]
+    if _has_table(conn, PropRow):  # files older than schema 5 have no objects
+        city.props = [Prop(r.id, r.kind, r.x, r.y, bool(r.removed)) for r in _rows(conn, PropRow)]
     report(0.2, "meeting the people")
     people = [
         Person(r.id, r.name, r.age, r.occupation, r.bio,

@@ -12,7 +12,7 @@ import random
 import numpy as np
 
 from engine.agents.encounters import Encounters
-from engine.agents.needs import update_needs
+from engine.agents.needs import leisure_fun_boost, update_needs
 from engine.agents.person import Person
 from engine.agents.population import Population
 from engine.agents.rule_brain import Intent, RuleBrain
@@ -26,6 +26,7 @@ from engine.society.society import Society
 from engine.world.city import Building
 from engine.world.model import World
 from engine.world.pathfinding import NoPathError, PathFinder
+from engine.world.props import park_fun_factor
 
 RETRY_MINUTES = 30
 TRAVEL, WORK, EAT, SHOP = int(Activity.TRAVEL), int(Activity.WORK), int(Activity.EAT), int(Activity.SHOP)
@@ -49,6 +50,7 @@ class Simulation:
         self.pending_cognition_state: object = None  # restored once cognition is attached
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
+        self.fun_factor = park_fun_factor(self.city)  # per building: parks with a fountain, flowers or a bench
         self.cognition: Cognition | None = None  # attached by engine.cognition.setup when people think
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
@@ -66,6 +68,7 @@ class Simulation:
         """The map was edited: rebuild what was derived from it (paths, per-building tables)."""
         self.paths = PathFinder(self.city.walkable_mask())
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
+        self.fun_factor = park_fun_factor(self.city)
         grown = len(self.city.buildings) - len(self.occupancy)
         if grown > 0:
             self.occupancy = np.concatenate([self.occupancy, np.zeros(grown, dtype=np.int32)])
@@ -167,7 +170,9 @@ class Simulation:
         self.tick += 1
         tick, pop = self.tick, self.pop
         minutes = self.clock.minutes_per_tick
-        update_needs(pop.needs, pop.activity, minutes)
+        nice_parks = self.fun_factor.size and self.fun_factor.max() > 1
+        boost = leisure_fun_boost(pop.activity, pop.location, self.fun_factor) if nice_parks else None
+        update_needs(pop.needs, pop.activity, minutes, boost)
         mind = self.cognition
         events: list[Event] = mind.begin_tick(tick) if mind else []
         events.extend(self.society.begin_tick(tick, self.rng))

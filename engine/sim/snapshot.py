@@ -9,6 +9,7 @@ from engine.contracts.snapshots import (
     DistrictInfo,
     LLMStatusView,
     PersonInfo,
+    PropInfo,
     RelationshipTable,
     StaticWorld,
     TimelineView,
@@ -48,7 +49,8 @@ def build_static(world: World, version: int) -> StaticWorld:
     terrain.flags.writeable = False
     dmap = city.district_map()
     dmap.flags.writeable = False
-    return StaticWorld(version, city.name, terrain, dmap, districts, buildings, people)
+    props = tuple(PropInfo(p.id, p.kind, p.x, p.y, p.removed) for p in city.props)
+    return StaticWorld(version, city.name, terrain, dmap, districts, buildings, people, props)
 
 
 def build_relationships(ties: Relationships) -> RelationshipTable:

@@ -85,6 +85,20 @@ class Building:
         return f"{self.opens // 60:02d}:{self.opens % 60:02d}-{self.closes // 60:02d}:{self.closes % 60:02d}"
 
 
+PROP_KINDS = ("tree", "bench", "lamp", "fountain", "flowers")
+
+
+@dataclass
+class Prop:
+    """A decoration on one tile (god mode's "objects"); removed ones stay as tombstones so ids stay stable."""
+
+    id: int
+    kind: str  # one of PROP_KINDS
+    x: int
+    y: int
+    removed: bool = False
+
+
 @dataclass
 class City:
     name: str
@@ -93,6 +107,7 @@ class City:
     neighbourhoods: list[Neighbourhood] = field(default_factory=list)
     lots: list[Lot] = field(default_factory=list)
     buildings: list[Building] = field(default_factory=list)
+    props: list[Prop] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -139,6 +154,9 @@ class City:
     def standing(self) -> list[Building]:
         """Buildings that have not been demolished."""
         return [b for b in self.buildings if not b.removed]
+
+    def prop_at(self, x: int, y: int) -> Prop | None:
+        return next((p for p in self.props if not p.removed and p.x == x and p.y == y), None)
 
     def building_at(self, x: int, y: int) -> Building | None:
         for b in self.buildings:

@@ -7,7 +7,9 @@ Layer conventions (documented in the README):
 - any other tile layer: its tiles become road (so a platformer's platforms become streets);
 - object layer ``buildings``: rectangles; class = building type (home, cafe, ...),
   name = the building's name, optional properties ``capacity``, ``opens``, ``closes`` ("08:00");
-- object layer ``districts``: rectangles; name = the district's name.
+- object layer ``districts``: rectangles; name = the district's name;
+- object layer ``props``: points (or tile objects); class = the object's kind (tree, bench,
+  lamp, fountain, flowers), placed on the tile the point falls in.
 Everything is in tiles of the map's own tile size. Layers are applied bottom to top.
 """
 
@@ -20,13 +22,14 @@ from typing import Any
 
 import numpy as np
 from pytiled_parser import ObjectLayer, TileLayer, parse_map
-from pytiled_parser.tiled_object import Rectangle
+from pytiled_parser.tiled_object import Rectangle, TiledObject
 
 from engine.contracts.enums import BuildingType, Terrain
-from engine.world.city import Building, City, District, Lot, Neighbourhood, Rect
+from engine.world.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.world.generator import STAFF, default_capacity, populate
 from engine.world.layout import DEFAULT_HOURS
 from engine.world.model import World
+from engine.world.props import prop_problem
 from engine.world.spec import parse_hours
 
 TERRAIN_NAMES = {t.name.lower(): t for t in Terrain}
@@ -50,6 +53,7 @@ def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, nam
     terrain = np.full((height, width), Terrain.GRASS, dtype=np.uint8)
     buildings: list[Any] = []
     districts: list[Any] = []
+    props: list[Any] = []
     for layer in _flatten(tiled.layers):
         if isinstance(layer, TileLayer) and layer.data is not None:
             _paint_layer(terrain, layer, tiled.tilesets)
@@ -60,11 +64,15 @@ def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, nam
                 buildings += rects
             elif kind == "districts":
                 districts += rects
+            elif kind == "props":
+                props += layer.tiled_objects
     town = (tiled.properties or {}).get("town")
     city = City(name=name or str(town or source.stem.replace("_", " ").title()), terrain=terrain)
     _add_districts(city, districts, tile_w, tile_h)
     for obj in buildings:
         _add_building(city, obj, tile_w, tile_h)
+    for obj in props:
+        _add_prop(city, obj, tile_w, tile_h)
     world = World(city=city, people=[], seed=seed, template="tiled")
     homes = sum(b.capacity for b in city.buildings if b.type.is_residential)
     populate(world, homes if agents is None else min(agents, homes), random.Random(seed))
@@ -154,8 +162,18 @@ def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
                                    kind, lot.id, rect, entrance, capacity, opens, closes))
 
 
+def _add_prop(city: City, obj: TiledObject, tile_w: int, tile_h: int) -> None:
+    kind = (obj.class_ or (obj.properties or {}).get("kind") or "").strip().lower()
+    x, y = int(obj.coordinates.x // tile_w), int(obj.coordinates.y // tile_h)
+    problem = prop_problem(city, kind, x, y)
+    if problem:
+        raise TiledError(f"object {obj.name or obj.id!r} in layer 'props': {problem}")
+    city.props.append(Prop(len(city.props), kind, x, y))
+
+
 def export_tiled(world: World, path: str | Path, tile_size: int = 16) -> None:
-    """The terrain (as a ``terrain`` layer with a tileset whose tiles carry ``terrain``), buildings, districts."""
+    """The terrain (as a ``terrain`` layer with a tileset whose tiles carry ``terrain``), buildings, districts
+    and objects (points in a ``props`` layer)."""
     city = world.city
     target = Path(path)
     tiles = [{"id": int(t), "properties": [{"name": "terrain", "type": "string", "value": t.name.lower()}]}
@@ -168,7 +186,8 @@ def export_tiled(world: World, path: str | Path, tile_size: int = 16) -> None:
     doc = {
         "type": "map", "version": "1.10", "tiledversion": "1.10.2", "orientation": "orthogonal",
         "renderorder": "right-down", "infinite": False, "width": city.width, "height": city.height,
-        "tilewidth": tile_size, "tileheight": tile_size, "nextlayerid": 4, "nextobjectid": len(city.buildings) + 100,
+        "tilewidth": tile_size, "tileheight": tile_size, "nextlayerid": 5,
+        "nextobjectid": max(len(city.buildings) + 1, 1000 + len(city.districts), 50_000 + len(city.props)) + 1,
         "properties": [{"name": "town", "type": "string", "value": city.name}],
         "tilesets": [{
             "firstgid": 1, "name": "townsfolk-terrain", "image": image.name, "imagewidth": tile_size * len(Terrain),
@@ -185,6 +204,12 @@ def export_tiled(world: World, path: str | Path, tile_size: int = 16) -> None:
              "objects": [{"id": b.id + 1, "name": b.name, "type": b.type.name.lower(), "rotation": 0, "visible": True,
                           "properties": [{"name": "capacity", "type": "int", "value": b.capacity}],
                           **rect(b.footprint)} for b in city.standing]},
+            {"id": 4, "name": "props", "type": "objectgroup", "draworder": "topdown", "opacity": 1, "visible": True,
+             "x": 0, "y": 0,
+             "objects": [{"id": 50_000 + p.id, "name": "", "type": p.kind, "rotation": 0, "visible": True,
+                          "point": True, "width": 0, "height": 0,
+                          "x": (p.x + 0.5) * tile_size, "y": (p.y + 0.5) * tile_size}
+                         for p in city.props if not p.removed]},
         ],
     }
     target.write_text(json.dumps(doc, indent=1), encoding="utf-8")

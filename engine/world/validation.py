@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from engine.contracts.enums import Terrain
+from engine.world.city import City
 from engine.world.model import World
 from engine.world.pathfinding import PathFinder
+from engine.world.props import prop_problem
 
 
 def find_problems(world: World) -> list[str]:
@@ -44,6 +46,7 @@ def find_problems(world: World) -> list[str]:
         elif not _touches(b.footprint, ex, ey):
             problems.append(f"{label} has its entrance at ({ex}, {ey}), away from the building")
     problems += _overlaps(world)
+    problems += _misplaced_props(city)
     problems += _unreachable(world)
     for lot in city.lots:
         if not 0 <= lot.neighbourhood < len(city.neighbourhoods):
@@ -95,6 +98,21 @@ def _overlaps(world: World) -> list[str]:
             other = world.city.buildings[int(clash[0])]
             problems.append(f"building {b.id} '{b.name}' overlaps '{other.name}'")
         area[area < 0] = b.id
+    return problems
+
+
+def _misplaced_props(city: City) -> list[str]:
+    """Objects off the map, in water or on a road, inside a building other than a park, or stacked."""
+    problems = []
+    for i, p in enumerate(city.props):
+        label = f"object {p.id} (a {p.kind})"
+        if p.id != i:
+            problems.append(f"{label} has id {p.id} but is number {i} in the list")
+        if p.removed:
+            continue
+        problem = prop_problem(city, p.kind, p.x, p.y, ignore=p.id)
+        if problem:  # (of two objects on one tile, the later one is reported)
+            problems.append(f"{label}: {problem}")
     return problems
 
 
