@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu
+from shiboken6 import isValid
 
 from engine import api
-from engine.contracts import CommandRejected, EditApplied, Event
+from engine.contracts import CommandRejected, EditApplied, Event, TimeJumped
 from engine.contracts.edits import Edit
 
 STATUS_MS = 8000
@@ -121,6 +122,9 @@ class EditHistory(QObject):
 
     def on_events(self, events: list[Event]) -> None:
         for event in events:
+            if isinstance(event, TimeJumped):
+                self._time_moved()
+                continue
             if isinstance(event, EditApplied | CommandRejected) and event.command_id in self._batched:
                 batch, place = self._batched.pop(event.command_id)
                 batch.answers[place] = event
@@ -129,6 +133,10 @@ class EditHistory(QObject):
                 continue
             if isinstance(event, EditApplied | CommandRejected) and event.command_id in self._pending:
                 kind, command = self._pending.pop(event.command_id)
+                if command is not None and not isValid(command):
+                    # Its step was dropped from the stack meanwhile (a new edit replaced what had been
+                    # undone): the engine did what was asked, there is just nothing left to update.
+                    continue
                 if isinstance(event, CommandRejected):
                     if command is not None:  # an undo or redo the world no longer allows: the chain is broken
                         self.stack.clear()
@@ -139,6 +147,14 @@ class EditHistory(QObject):
                     self.rejected.emit(event.reason)
                     continue
                 self._applied(event, kind, command)
+
+    def _time_moved(self) -> None:
+        """A seek, a branch switch or a fork: the steps on the stack belong to another moment, and undoing
+        one now would rewrite the past (and start yet another branch). New edits on their way still land."""
+        if self.stack.count():
+            self.stack.clear()
+            self.message("Undo history cleared: the town moved in time")
+        self._pending = {k: v for k, v in self._pending.items() if v[1] is None}
 
     def _applied(self, event: EditApplied, kind: str, command: _EditCommand | None) -> None:
         if kind == "new":

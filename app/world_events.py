@@ -212,6 +212,9 @@ class InjectEventDialog(QDialog):
     def show_witnesses(self, count: int, text: str) -> None:
         self.result.setText(f"{count} {'person' if count == 1 else 'people'} noticed: {text}")
 
+    def show_refusal(self, reason: str) -> None:
+        self.result.setText(f"Nothing happened: {reason}")
+
 
 class NewsDialog(QDialog):
     """Tell the whole town, or one district, something: everyone there hears it and remembers."""

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 
 from app.tiled_io import TiledFiles
 from app.world_events import InjectEventDialog, NewsDialog
-from engine.contracts import EditApplied, Event, WorldEventHappened
+from engine.contracts import CommandRejected, EditApplied, Event, WorldEventHappened
 from engine.contracts.edits import Edit
 
 if TYPE_CHECKING:
@@ -79,18 +79,31 @@ class WorldTools(QObject):
         window = self.controller.window
         window.chat.add_events(events)
         window.console.add_events(events)
+        happened: WorldEventHappened | None = None  # an edit's event comes just before its answer
         for event in events:
             if isinstance(event, WorldEventHappened):
+                happened = event
                 count = len(event.witnesses)
                 words = f"{count} {'person' if count == 1 else 'people'} noticed: {event.text}"
                 # After the edit history's own line for the same edit, so this one stays up.
                 window.statusBar().showMessage(words, STATUS_MS)
-                if self.events_dialog is not None:
-                    self.events_dialog.show_witnesses(count, event.text)
-            elif isinstance(event, EditApplied) and event.command_id in self._news_sent:
-                self._news_sent.discard(event.command_id)
-                if self.news_dialog is not None:
-                    self.news_dialog.show_outcome(event.summary)
+            elif isinstance(event, EditApplied | CommandRejected):
+                self._answered(event, happened)
+
+    def _answered(self, event: EditApplied | CommandRejected, happened: WorldEventHappened | None) -> None:
+        """The dialogs hear the answers to what they sent (a refusal too), and nothing else."""
+        events_dialog, news_dialog = self.events_dialog, self.news_dialog
+        if events_dialog is not None and event.command_id in events_dialog.sent:
+            events_dialog.sent.remove(event.command_id)
+            if isinstance(event, CommandRejected):
+                events_dialog.show_refusal(event.reason)
+            elif happened is not None:
+                events_dialog.show_witnesses(len(happened.witnesses), happened.text)
+        elif event.command_id in self._news_sent:
+            self._news_sent.discard(event.command_id)
+            if news_dialog is not None:
+                news_dialog.show_outcome(event.summary if isinstance(event, EditApplied)
+                                         else f"not told: {event.reason}")
 
     def _on_world_loaded(self, _loaded: object) -> None:
         window = self.controller.window

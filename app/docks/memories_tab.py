@@ -39,7 +39,15 @@ from PySide6.QtWidgets import (
 from app.docks.memory_editor import MemoryEditor
 from app.docks.memory_model import COLUMNS, LAST, MEMORY_ROLE, SCORE, SORT_ROLE, TEXT, MemoryTableModel
 from app.docks.mind_feed import KIND_COLOURS, MUTED, MindFeed, QueryTab
-from engine.contracts import Command, Event, MemoriesResult, MemoryView, QueryMemories
+from engine.contracts import (
+    Command,
+    CommandRejected,
+    EditApplied,
+    Event,
+    MemoriesResult,
+    MemoryView,
+    QueryMemories,
+)
 from engine.contracts.edits import DeleteMemories, Edit, EditMemory
 
 SendEdit = Callable[[Edit], int | None]
@@ -60,6 +68,7 @@ class MemoriesTab(QueryTab):
         self.total = 0
         self.result: MemoriesResult | None = None
         self.send_edit: SendEdit | None = None  # god mode: the undo history's ``send``
+        self._saving: int | None = None  # the command id of the form's Save, until the engine answers
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         search_row = QHBoxLayout()
@@ -353,10 +362,29 @@ class MemoriesTab(QueryTab):
         return self.lower.currentWidget() is self.editor_area
 
     def _save_edit(self, edit: Edit) -> None:
-        self._send(edit)
-        self._close_editor()
+        """The form stays open until the engine answers: a refusal keeps what was typed."""
+        if self.send_edit is None:
+            return
+        self._saving = self.send_edit(edit)
+        if self._saving is None:  # no world to send it to
+            self._close_editor()
+        else:
+            self.editor.save_button.setEnabled(False)
+
+    def saved(self, events: list[Event]) -> None:
+        """Answers to the form's Save: applied closes it, refused says why in it."""
+        for event in events:
+            if self._saving is None or getattr(event, "command_id", None) != self._saving:
+                continue
+            if isinstance(event, EditApplied):
+                self._saving = None
+                self._close_editor()
+            elif isinstance(event, CommandRejected):
+                self._saving = None
+                self.editor.refused(event.reason)
 
     def _close_editor(self) -> None:
+        self._saving = None
         if self.editing():
             self.lower.setCurrentWidget(self.detail)
             self.table.setFocus()

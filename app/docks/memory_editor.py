@@ -67,11 +67,17 @@ class MemoryEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.cancelled.emit)
         self.text.textChanged.connect(self._update_save)
+        self.problem = QLabel()  # why the engine refused the last Save (what was typed stays)
+        self.problem.setObjectName("memoryEditProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#b03a2e")
+        self.problem.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.text, 1)
         layout.addLayout(row)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -100,7 +106,14 @@ class MemoryEditor(QWidget):
         self.pinned.setChecked(memory.pinned)
         self._begin()
 
+    def refused(self, reason: str) -> None:
+        """The engine said no: keep the words, say why, let them try again."""
+        self.problem.setText(f"Not saved: {reason}")
+        self.problem.setVisible(True)
+        self._update_save()
+
     def _begin(self) -> None:
+        self.problem.setVisible(False)
         self._update_save()
         self.text.setFocus()
         self.text.moveCursor(self.text.textCursor().MoveOperation.End)

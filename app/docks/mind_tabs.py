@@ -89,6 +89,7 @@ class MindTabs(QTabWidget):
 
     def add_events(self, events: list[Event], edits: list[Edit] | None = None) -> None:
         """``edits``: the applied edits among ``events`` if already decoded (see ``made_edits``)."""
+        self.memories.saved(events)  # the memory form's own answer (whoever is shown now)
         if self.agent < 0:
             return
         if any(isinstance(edit, MEMORY_EDITS) for edit in (made_edits(events) if edits is None else edits)):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import numpy as np
+
 from engine.contracts import BuildingType, StaticWorld, Terrain
 
+DOOR_SIDES = (int(Terrain.ROAD), int(Terrain.PLAZA))  # a door may open onto either (as in the engine)
 GOOD = (90, 200, 90, 110)
 BAD = (220, 60, 60, 110)
 PERSON_GHOST = (246, 207, 87, 140)
@@ -19,9 +22,10 @@ BRUSH_RGBA = {Terrain.GRASS: (120, 170, 80, 170), Terrain.WATER: (70, 130, 200, 
 
 
 def footprint_problem(static: StaticWorld, x: int, y: int, w: int, h: int,
-                      ignore: int | Collection[int] = -1) -> str:
+                      ignore: int | Collection[int] = -1, park: bool = False) -> str:
     """Why a building could not stand here ("" if it looks fine); the engine has the last word.
-    ``ignore``: a building id (or several) that is moving, so its old footprint is no obstacle."""
+    ``ignore``: a building id (or several) that is moving, so its old footprint is no obstacle;
+    ``park``: it is a park, which may hold objects (anything else may not bury one)."""
     ignored = {ignore} if isinstance(ignore, int) else set(ignore)
     terrain = static.terrain
     rows, cols = terrain.shape
@@ -37,6 +41,10 @@ def footprint_problem(static: StaticWorld, x: int, y: int, w: int, h: int,
             continue
         if x < b.x + b.width and b.x < x + w and y < b.y + b.height and b.y < y + h:
             return f"overlaps {b.name}"
+    if not park:
+        for prop in static.props:
+            if not prop.removed and x <= prop.x < x + w and y <= prop.y < y + h:
+                return f"a {prop.kind} stands there"
     edges = []
     if y > 0:
         edges.append(terrain[y - 1, x:x + w])
@@ -46,7 +54,7 @@ def footprint_problem(static: StaticWorld, x: int, y: int, w: int, h: int,
         edges.append(terrain[y:y + h, x - 1])
     if x + w < cols:
         edges.append(terrain[y:y + h, x + w])
-    if not any((edge == Terrain.ROAD).any() for edge in edges):
+    if not any(np.isin(edge, DOOR_SIDES).any() for edge in edges):  # the engine's door rule
         return "no road along an edge"
     return ""
 

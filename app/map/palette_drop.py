@@ -60,7 +60,8 @@ class PaletteDrop:
             spot = self._footprint(str(value), pos)
             if spot is None:
                 return []
-            return [tools.tile_rect(*spot, rgba=GOOD if not footprint_problem(static, *spot) else BAD)]
+            ok = not footprint_problem(static, *spot, park=value == "park")
+            return [tools.tile_rect(*spot, rgba=GOOD if ok else BAD)]
         tile = tools.tile_at(pos)
         if tile is None:
             return []

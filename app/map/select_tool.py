@@ -21,6 +21,7 @@ from PySide6.QtGui import QMouseEvent
 from app.map import group as groups
 from app.map.ghosts import BAD, BAND_RGBA, GOOD, PERSON_GHOST, can_stand, footprint_problem
 from app.map.sprite_sync import TILE
+from engine.contracts import BuildingType
 from engine.contracts.edits import MoveBuilding, TeleportPerson
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class SelectTool:
         elif self.action == RESIZE and self._grab is not None:
             b = static.buildings[self._grab[1]]
             w, h = self._resized(self._grab[1], pos)
-            ok = not footprint_problem(static, b.x, b.y, w, h, ignore=b.id)
+            ok = not footprint_problem(static, b.x, b.y, w, h, ignore=b.id, park=b.type == BuildingType.PARK)
             tools.show_ghosts([tools.tile_rect(b.x, b.y, w, h, GOOD if ok else BAD)])
         elif self.action == GROUP_MOVE:
             self._group_ghosts(pos)
@@ -170,7 +171,8 @@ class SelectTool:
         for edit in groups.move_edits(snapshot, members, *self._group_offset(pos)):
             if isinstance(edit, MoveBuilding):
                 b = static.buildings[edit.building]
-                ok = not footprint_problem(static, edit.x, edit.y, b.width, b.height, ignore=moving)
+                ok = not footprint_problem(static, edit.x, edit.y, b.width, b.height, ignore=moving,
+                                          park=b.type == BuildingType.PARK)
                 ghosts.append(tools.tile_rect(edit.x, edit.y, b.width, b.height, GOOD if ok else BAD))
             elif isinstance(edit, TeleportPerson):
                 ok = can_stand(static, edit.x, edit.y)
@@ -203,7 +205,8 @@ class SelectTool:
             tools.show_ghosts([tools.tile_rect(*target, rgba=PERSON_GHOST)])
             return
         b = self.scene.static.buildings[grab[1]]
-        ok = not footprint_problem(self.scene.static, target[0], target[1], b.width, b.height, ignore=b.id)
+        ok = not footprint_problem(self.scene.static, target[0], target[1], b.width, b.height, ignore=b.id,
+                                  park=b.type == BuildingType.PARK)
         tools.show_ghosts([tools.tile_rect(target[0], target[1], b.width, b.height, GOOD if ok else BAD)])
 
     def _drop_grab(self, grab: tuple[str, int], pos: QPointF) -> None:

@@ -253,7 +253,7 @@ class MapTools(QObject):
             return False
         static = self.scene.static
         if kind == QEvent.Type.MouseMove:
-            ok = not footprint_problem(static, *spot)
+            ok = not footprint_problem(static, *spot, park=self.building_type == "park")
             self.show_ghosts([self.tile_rect(*spot, rgba=GOOD if ok else BAD)])
             return False  # hover tooltips and panning still work
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:

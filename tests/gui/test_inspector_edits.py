@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.map.sprite_sync import TILE
 from engine.contracts import BuildingType
-from engine.contracts.edits import EditPerson, RemovePerson
+from engine.contracts.edits import DeleteMemories, EditPerson, RemovePerson
 
 from .conftest import run_ticks, wait_until
 
@@ -186,7 +186,7 @@ def test_add_edit_and_find_a_memory_by_meaning(open_controller, thinking_world) 
     editor.text.setPlainText("I found an old brass key under the bridge.")
     editor.importance.setValue(7)
     editor.save_button.click()
-    assert not memories.editing()
+    wait_until(lambda: not memories.editing(), 10, "the form to close once the engine kept it")
     wait_until(lambda: "I found an old brass key under the bridge." in memories.visible_texts(), 10,
                "the new memory in the list")
     added = next(m for m in memories.result.memories if m.text == "I found an old brass key under the bridge.")
@@ -208,6 +208,17 @@ def test_add_edit_and_find_a_memory_by_meaning(open_controller, thinking_world) 
     wait_until(lambda: memories.result.semantic and memories.result.query.startswith("purple giraffe"), 10,
                "the semantic search")
     assert memories.visible_texts()[0] == new_text  # retrieval now finds the new words first
+
+    # Forgotten while being edited: the engine refuses the save, and the form keeps the words.
+    changed = next(m for m in memories.result.memories if m.text == new_text)
+    memories.select_memory(changed.id)
+    memories.edit_action.trigger()
+    editor.text.setPlainText("Words worth keeping")
+    controller.history.send(DeleteMemories(memory_ids=(changed.id,)))
+    wait_until(lambda: new_text not in memories.visible_texts(), 10, "the memory to be forgotten")
+    editor.save_button.click()
+    wait_until(lambda: editor.problem.isVisible(), 10, "the refusal in the form")
+    assert memories.editing() and editor.text.toPlainText() == "Words worth keeping"
 
 
 def test_pin_forget_several_and_undo(open_controller, thinking_world) -> None:  # type: ignore[no-untyped-def]

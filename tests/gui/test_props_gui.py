@@ -92,3 +92,21 @@ def test_remove_an_object_from_the_window_and_undo_that(controller) -> None:  # 
     bench = _aim(view, x, y)
     assert _drag_onto(view, _card_data(window.palette, "prop", "remove"), [bench])
     wait_until(lambda: not _standing(bridge), 10, "the dropped eraser")
+
+
+def test_the_building_ghost_knows_about_objects_and_plazas() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from app.map.ghosts import footprint_problem
+    from engine.contracts import StaticWorld, Terrain
+    from engine.contracts.snapshots import PropInfo
+
+    terrain = np.full((10, 10), Terrain.GRASS, dtype=np.uint8)
+    terrain[6, :] = Terrain.PLAZA  # a plaza along the bottom edge of a 3x3 at (2, 3): a door may open onto it
+    static = StaticWorld(1, "t", terrain, np.zeros((10, 10), dtype=np.int16), (), (), ())
+    assert footprint_problem(static, 2, 3, 3, 3) == ""
+    with_tree = dataclasses.replace(static, props=(PropInfo(0, "tree", 3, 4),))
+    assert footprint_problem(with_tree, 2, 3, 3, 3) == "a tree stands there"
+    assert footprint_problem(with_tree, 2, 3, 3, 3, park=True) == ""  # parks may hold objects
