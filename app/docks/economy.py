@@ -8,10 +8,9 @@ snapshot, so the dock asks for one filtered page at a time (``QueryLedger``) and
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import formatting as fmt
+from app.docks.pacing import RefreshPacer
 from app.docks.society_words import account_name, building_name, district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
 from app.selection import BUILDING, PERSON, Selection
@@ -35,7 +35,6 @@ from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Edit, SetThoughtEconomy
 from engine.contracts.society import TRANSACTION_KINDS, EconomyView, LedgerResult, QueryLedger
 
-REFRESH_SECONDS = 0.5  # at most ~2 redraws a second, however fast the town runs
 LEDGER_PAGE = 100
 
 
@@ -97,13 +96,9 @@ class EconomyDock(QWidget):
         self.ledger: LedgerResult | None = None
         self._shown_key: tuple[int, int] | None = None  # (static version, economy version) on screen
         self._static_id: int | None = None
-        self._refreshed_at = 0.0
-        self.on_screen = True  # the dock's visibilityChanged keeps this true only while someone can see it
         self._ledger_request = -1
         self._ledger_version = -1
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh)
+        self.pacer = RefreshPacer(self.refresh, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.status = QLabel("The economy appears once the world is running.")
@@ -237,19 +232,16 @@ class EconomyDock(QWidget):
             self._fill_filters(snapshot)
             self._shown_key = None
         self.snapshot = snapshot
-        if self._key() == self._shown_key or not self.on_screen:
-            return  # a dock tabbed away or closed catches up when it is shown again
-        wait = REFRESH_SECONDS - (time.monotonic() - self._refreshed_at)
-        if wait <= 0:
-            self.refresh()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
+        if self._key() != self._shown_key:
+            self.pacer.request()
 
     def set_on_screen(self, visible: bool) -> None:
         """Its dock was shown or hidden (closed, or another tab brought to the front)."""
-        self.on_screen = visible
-        if visible:
-            self.refresh()
+        self.pacer.set_on_screen(visible)
+
+    @property
+    def on_screen(self) -> bool:
+        return self.pacer.on_screen
 
     def reset_world(self) -> None:
         """A new world is open: forget the old one's tables and ledger."""
@@ -275,7 +267,6 @@ class EconomyDock(QWidget):
 
     def refresh(self) -> None:
         snap = self.snapshot
-        self._refreshed_at = time.monotonic()
         if snap is None or snap.society is None:
             self.status.setText("The economy appears once the world is running.")
             return

@@ -7,10 +7,9 @@ and send them through the undo history, so Ctrl+Z takes a proposal back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import formatting as fmt
+from app.docks.pacing import RefreshPacer
 from app.docks.policy_dialog import PolicyDialog
 from app.docks.society_words import district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
@@ -33,7 +33,6 @@ from engine.contracts.edits import Edit, WithdrawProposal
 from engine.contracts.events import ElectionHeld, PolicyChanged, ProposalMade, VoteHeld
 from engine.contracts.society import CouncilView, GovernanceView, ProposalView, SocietyView
 
-REFRESH_SECONDS = 0.5
 PERSON_ROLE = Qt.ItemDataRole.UserRole
 DISTRICT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -90,11 +89,7 @@ class GovernanceDock(QWidget):
         self.snapshot: WorldSnapshot | None = None
         self.view: GovernanceView | None = None
         self._shown_key: tuple[int, int, int] | None = None
-        self._refreshed_at = 0.0
-        self.on_screen = True  # the dock's visibilityChanged keeps this true only while someone can see it
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh)
+        self.pacer = RefreshPacer(self.refresh, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         buttons = QHBoxLayout()
@@ -146,19 +141,16 @@ class GovernanceDock(QWidget):
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.snapshot = snapshot
-        if self._key() == self._shown_key or not self.on_screen:
-            return  # a dock tabbed away or closed catches up when it is shown again
-        wait = REFRESH_SECONDS - (time.monotonic() - self._refreshed_at)
-        if wait <= 0:
-            self.refresh()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
+        if self._key() != self._shown_key:
+            self.pacer.request()
 
     def set_on_screen(self, visible: bool) -> None:
         """Its dock was shown or hidden (closed, or another tab brought to the front)."""
-        self.on_screen = visible
-        if visible:
-            self.refresh()
+        self.pacer.set_on_screen(visible)
+
+    @property
+    def on_screen(self) -> bool:
+        return self.pacer.on_screen
 
     def reset_world(self) -> None:
         self.snapshot, self.view, self._shown_key = None, None, None
@@ -199,7 +191,6 @@ class GovernanceDock(QWidget):
     # ------------------------------------------------------------------ drawing
 
     def refresh(self) -> None:
-        self._refreshed_at = time.monotonic()
         snap = self.snapshot
         if snap is None or snap.society is None:
             return

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -245,23 +246,36 @@ class MapTools(QObject):
             return True
         return False
 
-    def _place(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
+    def _click_tool(self, kind: QEvent.Type, event: QMouseEvent, where: Callable[[QPointF], Any],
+                    ghosts: Callable[[Any], list], edit: Callable[[Any], Edit | None]) -> bool:
+        """What the click-to-make tools share: a right click drops the tool, moving shows the ghost of
+        what would be made at ``where(cursor)``, a left click sends ``edit`` of it."""
         if self._right_drop(kind, event):
             return True
-        spot = self.place_at(event.position())
+        spot = where(event.position())
         if spot is None:
             return False
-        static = self.scene.static
         if kind == QEvent.Type.MouseMove:
-            ok = not footprint_problem(static, *spot, park=self.building_type == "park")
-            self.show_ghosts([self.tile_rect(*spot, rgba=GOOD if ok else BAD)])
+            self.show_ghosts(ghosts(spot))
             return False  # hover tooltips and panning still work
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
-            x, y, w, h = spot
-            self.send(PlaceBuilding(type=self.building_type, x=x, y=y, width=w, height=h))
+            made = edit(spot)
+            if made is not None:
+                self.send(made)
             return True
         return kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton
+
+    def _place(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
+        def ghost(spot: tuple[int, int, int, int]) -> list:
+            ok = not footprint_problem(self.scene.static, *spot, park=self.building_type == "park")
+            return [self.tile_rect(*spot, rgba=GOOD if ok else BAD)]
+
+        def build(spot: tuple[int, int, int, int]) -> Edit:
+            x, y, w, h = spot
+            return PlaceBuilding(type=self.building_type, x=x, y=y, width=w, height=h)
+
+        return self._click_tool(kind, event, self.place_at, ghost, build)
 
     def _paint(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
         if self._right_drop(kind, event):
@@ -325,39 +339,19 @@ class MapTools(QObject):
         return RemoveProp(prop=prop)
 
     def _prop(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
-        if self._right_drop(kind, event):
-            return True
-        tile = self.tile_at(event.position())
-        if tile is None:
-            return False
-        if kind == QEvent.Type.MouseMove:
-            self.show_ghosts([self.prop_ghost(tile, removing=self.mode == UNPROP)])
-            return False
-        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
-            self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
-            edit = self.prop_edit(tile, ERASE_PROP if self.mode == UNPROP else self.prop_kind)
-            if edit is not None:
-                self.send(edit)
-            return True
-        return kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton
+        removing = self.mode == UNPROP
+        return self._click_tool(kind, event, self.tile_at,
+                                lambda tile: [self.prop_ghost(tile, removing=removing)],
+                                lambda tile: self.prop_edit(tile, ERASE_PROP if removing else self.prop_kind))
 
     # ------------------------------------------------------------------ new person
 
     def _spawn(self, kind: QEvent.Type, event: QMouseEvent) -> bool:
-        if self._right_drop(kind, event):
-            return True
-        tile = self.tile_at(event.position())
-        if tile is None:
-            return False
-        if kind == QEvent.Type.MouseMove:
-            ok = can_stand(self.scene.static, *tile)
-            self.show_ghosts([self.tile_rect(*tile, rgba=PERSON_GHOST if ok else BAD)])
-            return False
-        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
-            self.view.host.setFocus(Qt.FocusReason.MouseFocusReason)
-            self.send(SpawnPerson(name=self.new_name(), x=tile[0], y=tile[1]))
-            return True
-        return kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton
+        def ghost(tile: tuple[int, int]) -> list:
+            return [self.tile_rect(*tile, rgba=PERSON_GHOST if can_stand(self.scene.static, *tile) else BAD)]
+
+        return self._click_tool(kind, event, self.tile_at, ghost,
+                                lambda tile: SpawnPerson(name=self.new_name(), x=tile[0], y=tile[1]))
 
     def new_name(self) -> str:
         """A plausible full name nobody in town has (nor anyone spawned a moment ago)."""
