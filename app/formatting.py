@@ -59,7 +59,7 @@ def tick_time(snapshot: WorldSnapshot, tick: int, short: bool = False) -> str:
 
 
 def first_name(static: StaticWorld | None, index: int) -> str:
-    return _person(static, index).split(" ")[0]
+    return person_name(static, index).split(" ")[0]
 
 
 def place_name(static: StaticWorld | None, index: int) -> str:
@@ -92,7 +92,7 @@ def activity_verb(value: int) -> str:
         return "busy"
 
 
-def _person(static: StaticWorld | None, index: int) -> str:
+def person_name(static: StaticWorld | None, index: int) -> str:
     if static is not None and 0 <= index < len(static.people):
         return static.people[index].name
     return f"person {index}"
@@ -108,14 +108,14 @@ def describe_event(event: Event, static: StaticWorld | None) -> str:
     """One line for the event log."""
     if isinstance(event, ConversationHeld):
         first = event.lines[0][1] if event.lines else ""
-        return f"{_person(static, event.a)} and {_person(static, event.b)} talked at {_place(static, event.building)}: “{first}”"
+        return f"{person_name(static, event.a)} and {person_name(static, event.b)} talked at {_place(static, event.building)}: “{first}”"
     if isinstance(event, Arrived):
-        return f"{_person(static, event.agent)} arrived at {_place(static, event.building)}"
+        return f"{person_name(static, event.agent)} arrived at {_place(static, event.building)}"
     if isinstance(event, ActivityStarted):
         where = "" if event.building < 0 else f" at {_place(static, event.building)}"
-        return f"{_person(static, event.agent)} is {activity_verb(event.activity)}{where}"
+        return f"{person_name(static, event.agent)} is {activity_verb(event.activity)}{where}"
     if isinstance(event, RelationshipChanged):
-        return (f"{_person(static, event.a)} and {_person(static, event.b)} are now {event.label} "
+        return (f"{person_name(static, event.a)} and {person_name(static, event.b)} are now {event.label} "
                 f"(affinity {event.affinity:+.2f})")
     if isinstance(event, CommandApplied):
         return f"Done: {event.summary}" if event.summary else "Done"
@@ -126,9 +126,9 @@ def describe_event(event: Event, static: StaticWorld | None) -> str:
     if isinstance(event, PlanMade):
         what = {"day": "planned the day", "hours": "planned the hours ahead", "actions": "planned the next hour"}
         first = event.summary.split(";")[0].strip()
-        return f"{_person(static, event.agent)} {what.get(event.grain, 'made a plan')}" + (f": {first}" if first else "")
+        return f"{person_name(static, event.agent)} {what.get(event.grain, 'made a plan')}" + (f": {first}" if first else "")
     if isinstance(event, ReflectionMade):
-        return f"{_person(static, event.agent)} reflected: “{event.text}”"
+        return f"{person_name(static, event.agent)} reflected: “{event.text}”"
     if isinstance(event, LLMStatusChanged):
         return f"Thinking: {event.message}" if event.message else f"Thinking is now {event.state}"
     return _describe_town_event(event, static) or event.kind
@@ -143,7 +143,7 @@ def _district(static: StaticWorld | None, district: int) -> str:
 
 
 def _names(static: StaticWorld | None, people: tuple[int, ...]) -> str:
-    names = [_person(static, p) for p in people[:4]]
+    names = [person_name(static, p) for p in people[:4]]
     return ", ".join(names) + (f" and {len(people) - 4} more" if len(people) > 4 else "")
 
 
@@ -151,18 +151,18 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
     """Word of mouth, money, councils and god mode (empty when the event is none of these)."""
     if isinstance(event, FactSeeded):
         where = f" ({_place(static, event.building)})" if event.building >= 0 else ""
-        return f"{_person(static, event.origin)} starts telling people: “{event.text}”{where}"
+        return f"{person_name(static, event.origin)} starts telling people: “{event.text}”{where}"
     if isinstance(event, FactHeard):
-        source = _person(static, event.teller) if event.teller >= 0 else "the news"
+        source = person_name(static, event.teller) if event.teller >= 0 else "the news"
         going = " — and means to go" if event.will_attend else ""
-        return f"{_person(static, event.listener)} heard it from {source} (fact {event.fact}){going}"
+        return f"{person_name(static, event.listener)} heard it from {source} (fact {event.fact}){going}"
     if isinstance(event, GatheringHeld):
         return f"{len(event.attendees)} came to {_place(static, event.building)}: {_names(static, event.attendees)}"
     if isinstance(event, PropertySold):
-        seller = _person(static, event.seller) if event.seller >= 0 else "the district"
-        return f"{_person(static, event.buyer)} bought {_place(static, event.building)} from {seller} for {money(event.price)}"
+        seller = person_name(static, event.seller) if event.seller >= 0 else "the district"
+        return f"{person_name(static, event.buyer)} bought {_place(static, event.building)} from {seller} for {money(event.price)}"
     if isinstance(event, ProposalMade):
-        who = _person(static, event.proposer) if event.proposer >= 0 else "You"
+        who = person_name(static, event.proposer) if event.proposer >= 0 else "You"
         return f"{who} proposed to the {_district(static, event.district)} council: {event.text}"
     if isinstance(event, VoteHeld):
         verdict = "passed" if event.passed else "voted down"
@@ -176,7 +176,7 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
     if isinstance(event, WorldEventHappened):
         return f"{event.text} — {len(event.witnesses)} people noticed"
     if isinstance(event, ChatReply):
-        return f"{_person(static, event.agent)} answered you: “{event.reply}”"
+        return f"{person_name(static, event.agent)} answered you: “{event.reply}”"
     return ""
 
 

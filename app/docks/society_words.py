@@ -15,11 +15,7 @@ from engine.contracts.society import Account, FactView
 
 def person_name(static: StaticWorld | None, person: int, nobody: str = "the player") -> str:
     """A person's full name; ``nobody`` for -1 (the player, or the district as an owner)."""
-    if person < 0:
-        return nobody
-    if static is not None and person < len(static.people):
-        return static.people[person].name
-    return f"person {person}"
+    return nobody if person < 0 else fmt.person_name(static, person)
 
 
 def building_name(static: StaticWorld | None, building: int) -> str:
