@@ -134,7 +134,7 @@ def describe_event(event: Event, static: StaticWorld | None) -> str:
     return _describe_town_event(event, static) or event.kind
 
 
-def _district(static: StaticWorld | None, district: int) -> str:
+def district_name(static: StaticWorld | None, district: int) -> str:
     if static is not None:
         for d in static.districts:
             if d.id == district:
@@ -163,15 +163,15 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
         return f"{person_name(static, event.buyer)} bought {_place(static, event.building)} from {seller} for {money(event.price)}"
     if isinstance(event, ProposalMade):
         who = person_name(static, event.proposer) if event.proposer >= 0 else "You"
-        return f"{who} proposed to the {_district(static, event.district)} council: {event.text}"
+        return f"{who} proposed to the {district_name(static, event.district)} council: {event.text}"
     if isinstance(event, VoteHeld):
         verdict = "passed" if event.passed else "voted down"
-        return f"The {_district(static, event.district)} council {verdict} proposal {event.proposal} " \
+        return f"The {district_name(static, event.district)} council {verdict} proposal {event.proposal} " \
                f"({len(event.yes)}–{len(event.no)})"
     if isinstance(event, PolicyChanged):
-        return f"{_district(static, event.district)}: {event.text} now in force"
+        return f"{district_name(static, event.district)}: {event.text} now in force"
     if isinstance(event, ElectionHeld):
-        return f"{_district(static, event.district)} elected {_names(static, event.winners)} " \
+        return f"{district_name(static, event.district)} elected {_names(static, event.winners)} " \
                f"(turnout {event.turnout:.0%})"
     if isinstance(event, WorldEventHappened):
         return f"{event.text} — {len(event.witnesses)} people noticed"

@@ -168,18 +168,9 @@ class GovernanceDock(QWidget):
         snap = self.snapshot
         if snap is None:
             return ""
-        when = fmt.tick_time(snap, event.tick, short=True)
-        if isinstance(event, VoteHeld):
-            verdict = "passed" if event.passed else "rejected"
-            return f"{when}: {district_name(snap.static, event.district)} council {verdict} a proposal " \
-                   f"({len(event.yes)} for, {len(event.no)} against)"
-        if isinstance(event, PolicyChanged):
-            return f"{when}: {district_name(snap.static, event.district)} now has {event.text}"
-        if isinstance(event, ElectionHeld):
-            return f"{when}: {district_name(snap.static, event.district)} elected {names(snap, event.winners)}"
-        if isinstance(event, ProposalMade):
-            return f"{when}: {person_name(snap.static, event.proposer)} proposed “{event.text}”"
-        return ""
+        if not isinstance(event, VoteHeld | PolicyChanged | ElectionHeld | ProposalMade):
+            return ""
+        return f"{fmt.tick_time(snap, event.tick, short=True)}: {fmt.describe_event(event, snap.static)}"
 
     def _key(self) -> tuple[int, int, int] | None:
         snap = self.snapshot

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import formatting as fmt
+from app.formatting import district_name
 from engine.contracts import StaticWorld
 from engine.contracts.society import Account, FactView
 
@@ -22,14 +23,6 @@ def building_name(static: StaticWorld | None, building: int) -> str:
     if static is not None and 0 <= building < len(static.buildings):
         return static.buildings[building].name
     return "—" if building < 0 else f"building {building}"
-
-
-def district_name(static: StaticWorld | None, district: int) -> str:
-    if static is not None:
-        for info in static.districts:
-            if info.id == district:
-                return info.name
-    return f"district {district}"
 
 
 def account_name(static: StaticWorld | None, account: Account, fallback: str = "") -> str:
