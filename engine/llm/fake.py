@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.llm.backend import BAD_OUTPUT, READY, ChatRequest, ChatResult, Health, LLMError
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, ChatResult, Health, LLMError
 from engine.llm.hashing import hash_embed
 from engine.llm.structured import schema_problems
 from engine.llm.synth import Unsupported, synthesize
@@ -62,7 +63,7 @@ class FakeBackend:
             if scripted is not None:
                 problems = schema_problems(scripted, request.schema)
                 if problems:
-                    raise LLMError(BAD_OUTPUT, "scripted answer breaks the schema: " + "; ".join(problems),
+                    raise LLMError(LLMErrorKind.BAD_OUTPUT, "scripted answer breaks the schema: " + "; ".join(problems),
                                    advice="The test script returned an answer that does not match the schema.",
                                    backend=self.name)
                 return scripted
@@ -72,11 +73,11 @@ class FakeBackend:
             try:
                 data = synthesize(request.schema, rng)
             except Unsupported as error:
-                raise LLMError(BAD_OUTPUT, f"the fake brain cannot satisfy this schema: {error}",
+                raise LLMError(LLMErrorKind.BAD_OUTPUT, f"the fake brain cannot satisfy this schema: {error}",
                                advice="Simplify the schema or script this answer.", backend=self.name) from None
             if isinstance(data, dict) and not schema_problems(data, request.schema):
                 return data
-        raise LLMError(BAD_OUTPUT, "the fake brain found no value matching this schema (pattern or format?)",
+        raise LLMError(LLMErrorKind.BAD_OUTPUT, "the fake brain found no value matching this schema (pattern or format?)",
                        advice="Script this answer in the test, or loosen the schema.", backend=self.name)
 
     def chat(self, request: ChatRequest) -> ChatResult:
@@ -98,7 +99,7 @@ class FakeBackend:
         return hash_embed(list(texts))
 
     def health(self) -> Health:
-        return Health(READY, "Thinking with the built-in fake model (no network, for tests and demos).", ("fake",))
+        return Health(LLMHealth.READY, "Thinking with the built-in fake model (no network, for tests and demos).", ("fake",))
 
     def close(self) -> None:
         pass
