@@ -23,9 +23,9 @@ import numpy as np
 
 from engine.contracts.thinking import LLMErrorKind, LLMHealth
 from engine.llm.backend import ChatRequest, ChatResult, Health, LLMError
-from engine.llm.hashing import hash_embed
 from engine.llm.structured import schema_problems
 from engine.llm.synth import Unsupported, synthesize
+from engine.memory.embedders import HashingEmbedder
 
 Script = Callable[[ChatRequest], "dict[str, Any] | None"]
 
@@ -54,6 +54,8 @@ class FakeBackend:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.requests: deque[ChatRequest] = deque(maxlen=history)  # the latest requests, for tests
+        # The memory stream's offline embedder, so fake-brain vectors match a store's "hashing" vectors.
+        self._embedder = HashingEmbedder()
         self._lock = threading.Lock()
 
     def answer_for(self, request: ChatRequest) -> dict[str, Any]:
@@ -96,7 +98,7 @@ class FakeBackend:
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             self.embed_calls += 1
-        return hash_embed(list(texts))
+        return self._embedder.embed(list(texts))
 
     def health(self) -> Health:
         return Health(LLMHealth.READY, "Thinking with the built-in fake model (no network, for tests and demos).", ("fake",))
