@@ -1,4 +1,4 @@
-"""A loopback server speaking Ollama's HTTP API, as measured in RECIPES.md ("Ollama").
+"""A loopback server speaking Ollama's HTTP API, shaped like answers measured from a real Ollama.
 
 Endpoints: POST /api/chat (plain and streaming NDJSON), POST /api/generate,
 POST /api/embed, GET /api/tags, GET /api/version. Errors are an HTTP status
