@@ -3,7 +3,8 @@
 They are ``StrEnum`` because the plain strings predate them: a member equals, hashes,
 formats and serialises (json, msgpack) exactly like its value, so saved worlds, thought
 records and state hashes are the same whether a caller writes ``LLMHealth.READY`` or
-``"ready"``. Values are stored in world files and shown in the app: never rename one.
+``"ready"``. Thought kinds and failure kinds are kept in the thought records of saved
+worlds, health states in the CLI's JSON and the app's status words: never rename a value.
 """
 
 from enum import StrEnum
