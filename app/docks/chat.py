@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
-from app.selection import PERSON, Selection
+from app.common.selection import PERSON, Selection
 from engine.contracts import ChatReply, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Chat, Edit
 

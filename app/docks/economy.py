@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.society_words import account_name, building_name, district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
-from app.selection import BUILDING, PERSON, Selection
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Edit, SetThoughtEconomy
 from engine.contracts.society import TRANSACTION_KINDS, EconomyView, LedgerResult, QueryLedger

@@ -18,9 +18,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from app import formatting as fmt
-from app.event_store import EventStore
-from app.selection import BUILDING, PERSON, Selection
+from app.common import formatting as fmt
+from app.common.event_store import EventStore
+from app.common.selection import BUILDING, PERSON, Selection
 from engine.contracts import Event, StaticWorld
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.selection import PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.policy_dialog import PolicyDialog
 from app.docks.society_words import district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
 from app.docks.word_of_mouth import WordOfMouthTab
-from app.selection import PERSON, Selection
 from engine.contracts import Event, WorldSnapshot
 from engine.contracts.edits import Edit, WithdrawProposal
 from engine.contracts.events import ElectionHeld, PolicyChanged, ProposalMade, VoteHeld

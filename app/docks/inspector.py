@@ -37,13 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
-from app.art import load_art, person_variant
+from app.common import formatting as fmt
+from app.common.art import load_art, person_variant
+from app.common.event_store import EventStore
+from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.mind_feed import Send
 from app.docks.mind_tabs import MindTabs, made_edits
 from app.docks.person_editor import PersonEditor
-from app.event_store import EventStore
-from app.selection import BUILDING, PERSON, Selection
 from engine.contracts import BuildingType, CommandRejected, EditApplied, Event, StaticWorld, WorldSnapshot
 from engine.contracts.edits import Edit, EditPerson, Whisper
 

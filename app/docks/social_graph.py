@@ -25,10 +25,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QTextBrowser, QVBoxLayout, QWidget
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.selection import PERSON, Selection
 from app.docks.graph_layout import FULL_LIMIT, GraphLayout, GraphRequest, compute_layout
 from app.docks.society_words import home_districts, person_name
-from app.selection import PERSON, Selection
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.society import PairReport, QueryPair
 

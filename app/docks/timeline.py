@@ -20,8 +20,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app import formatting as fmt
-from app.selection import PERSON, Selection
+from app.common import formatting as fmt
+from app.common.selection import PERSON, Selection
 from engine.contracts import (
     BranchView,
     ConversationHeld,

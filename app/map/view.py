@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from app.formatting import building_kind, hours_text
+from app.common.formatting import building_kind, hours_text
 from app.map.host import create_map_widget
 from app.map.scene import Scene
 from engine.contracts import Activity, Event, WorldSnapshot

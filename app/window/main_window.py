@@ -1,6 +1,6 @@
 """The main window: the map in the middle, docks around it, menus, toolbar, status bar.
 
-Layout only — no logic. :class:`app.controller.Controller` connects what the
+Layout only — no logic. :class:`app.shell.controller.Controller` connects what the
 actions do and feeds the widgets.
 """
 
@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
 
-from app.actions import build_actions, build_menus, build_toolbar
+from app.common.event_store import EventStore
+from app.common.selection import Selection
 from app.docks.chat import ChatDock
 from app.docks.console import ConsoleDock
 from app.docks.event_log import EventLogDock
@@ -19,9 +20,8 @@ from app.docks.palette import PaletteDock
 from app.docks.roomy import roomy_screen, scrollable
 from app.docks.social_graph import SocialGraphDock
 from app.docks.timeline import TimelineDock
-from app.event_store import EventStore
 from app.map.view import MapView
-from app.selection import Selection
+from app.window.actions import build_actions, build_menus, build_toolbar
 
 SQUEEZABLE = ("chat", "console")  # docks whose forms scroll rather than hold the window open (see app.docks.roomy)
 LLM_OFF = "LLM: off — rule brain"

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from app.tiled_io import TiledFiles
-from app.world_events import InjectEventDialog, NewsDialog
+from app.files.tiled_io import TiledFiles
+from app.godmode.world_events import InjectEventDialog, NewsDialog
 from engine.contracts import CommandRejected, EditApplied, Event, WorldEventHappened
 from engine.contracts.edits import Edit
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 STATUS_MS = 10000
 

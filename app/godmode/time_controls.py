@@ -39,7 +39,7 @@ from engine.contracts import (
 )
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 JUMP_TICKS = 10
 AIM_SECONDS = 1.0  # a key repeat faster than the engine answers steps from where we aimed, not a stale tick

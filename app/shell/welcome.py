@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app import crash
-from app.probe import LLMProbe
+from app.files import crash
+from app.thinking.probe import LLMProbe
 from engine import api
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 OLLAMA_STEPS = {
     "checking": "Looking for Ollama on this computer…",

@@ -28,11 +28,11 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
-from app.user_paths import log_dir, recovery_dir
+from app.files.user_paths import log_dir, recovery_dir
 from engine.contracts import SaveWorld
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 LOG_NAME = "townsfolk.log"
 MARKER_NAME = "recovery.json"

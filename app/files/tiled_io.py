@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from app.user_paths import worlds_dir
+from app.files.user_paths import worlds_dir
 from engine.contracts import CommandApplied, CommandRejected, ExportTiled
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 TILED_FILTER = "Tiled maps (*.tmj *.tmx *.json);;All files (*)"
 EXPORT_FILTER = "Tiled JSON maps (*.tmj);;All files (*)"

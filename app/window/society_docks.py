@@ -18,7 +18,7 @@ from app.docks.governance import GovernanceDock
 from app.docks.roomy import scrollable
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 
 @dataclass

@@ -16,23 +16,23 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from app import formatting as fmt
-from app.bridge import EngineBridge
-from app.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.event_store import EventStore
+from app.common.resources import bundled_world
+from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.timeline import kept_until, start_minute_of
-from app.event_store import EventStore
-from app.loader import Loaded, WorldLoader
-from app.main_window import MainWindow
+from app.files.loader import Loaded, WorldLoader
+from app.files.settings import Settings
+from app.files.user_paths import is_recovery_copy, needs_save_as, worlds_dir
+from app.godmode.time_controls import TimeControls
+from app.godmode.undo import EditHistory, install_edit_menu
+from app.godmode.world_tools import install_world_tools
 from app.map.tools import MapTools
-from app.resources import bundled_world
-from app.selection import BUILDING, PERSON, Selection
-from app.settings import Settings
-from app.society_docks import install_society_docks
-from app.thinking import Thinking
-from app.time_controls import TimeControls
-from app.undo import EditHistory, install_edit_menu
-from app.user_paths import is_recovery_copy, needs_save_as, worlds_dir
-from app.world_tools import install_world_tools
+from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
+from app.thinking.control import Thinking
+from app.window.main_window import MainWindow
+from app.window.society_docks import install_society_docks
 from engine import api
 from engine.contracts import Event, Pause, Play, SaveWorld, SetSpeed, Step, TimeJumped, Watch, WorldSnapshot
 
@@ -131,7 +131,7 @@ class Controller(QObject):
     def open_initial(self, path: str | None = None) -> None:
         """A crash's recovery copy is offered first; then ``townsfolk WORLD`` opens WORLD, plain ``townsfolk``
         the last world, else the welcome view (first start, or the last world is gone)."""
-        from app.welcome import offer_recovery, show_welcome
+        from app.shell.welcome import offer_recovery, show_welcome
 
         if offer_recovery(self):
             return
