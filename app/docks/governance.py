@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
 from app.common.selection import PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.policy_dialog import PolicyDialog
@@ -138,6 +139,19 @@ class GovernanceDock(QWidget):
         self.tabs.addTab(self.word_of_mouth, "Word of mouth")
 
     # ------------------------------------------------------------------ inputs
+
+    def subscribe(self, bridge: EngineBridge, world_loaded: SignalInstance) -> None:
+        """Hear the engine. A loaded world starts blank and shows its latest snapshot at once:
+        a paused world may send no other for a while."""
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.events_arrived.connect(self.add_events)
+
+        def on_loaded(_loaded: object) -> None:
+            self.reset_world()
+            if bridge.latest is not None:
+                self.set_snapshot(bridge.latest)
+
+        world_loaded.connect(on_loaded)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.snapshot = snapshot
