@@ -9,11 +9,20 @@ Reads (what someone remembers, plans, thought) are commands too: ``query``
 sends one quietly — its answer goes to ``answers_arrived`` for the inspector,
 and its "done" acknowledgement never reaches the event log, which is about the
 town, not about the user clicking around.
+
+``moment_changed`` is the one signal for "what is on screen is now another moment":
+a world was opened, time was moved (seek, branch switch, a new branch) or an edit was
+undone or redone. It is emitted after the snapshot of that moment, so
+``bridge.latest`` already shows it; every view that keeps anything between snapshots
+(news lines, layouts, answers to questions) connects to it in its ``subscribe`` and
+re-asks or forgets, so nothing from another time or branch stays on screen.
 """
+
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -27,6 +36,7 @@ from engine.contracts import (
     MindReport,
     SaveWorld,
     ThoughtsResult,
+    TimeJumped,
     WorldSaved,
     WorldSnapshot,
 )
@@ -38,12 +48,22 @@ EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, ne
 ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport)
 
 
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Which moment the views must now show (see ``EngineBridge.moment_changed``)."""
+
+    tick: int
+    branch: int
+    reason: str  # open | seek | switch | fork | undo | redo
+
+
 class EngineBridge(QObject):
     snapshot_changed = Signal(object)  # WorldSnapshot
     events_arrived = Signal(list)  # list[Event]
     answers_arrived = Signal(list)  # list[MindReport | MemoriesResult | ThoughtsResult | CommandRejected] of queries
     command_answered = Signal(object)  # CommandApplied | CommandRejected
     world_attached = Signal()  # a new world's engine is listened to: its first snapshot follows
+    moment_changed = Signal(object)  # Moment: the views show another moment (see the module's doc)
     world_saved = Signal(str)  # path
     save_failed = Signal(str, str)  # path, reason
     engine_failed = Signal(str)
@@ -55,6 +75,7 @@ class EngineBridge(QObject):
         self._pending_saves: dict[int, str] = {}
         self._quiet: set[int] = set()
         self._failure_reported = False
+        self._opening = False  # the first snapshot of a newly attached world is a new moment
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -66,6 +87,7 @@ class EngineBridge(QObject):
         self._pending_saves.clear()
         self._quiet.clear()
         self._failure_reported = False
+        self._opening = True
         self.world_attached.emit()
         self._timer.start()
         self.poll()
@@ -104,6 +126,9 @@ class EngineBridge(QObject):
         if snapshot is not None and snapshot is not self.latest:
             self.latest = snapshot
             self.snapshot_changed.emit(snapshot)
+            if self._opening:
+                self._opening = False
+                self._announce("open")
         if events:
             events = self._answer(events)
             if events:
@@ -136,4 +161,19 @@ class EngineBridge(QObject):
                     self.save_failed.emit(path, event.reason)
             elif isinstance(event, WorldSaved):
                 self.world_saved.emit(event.path)
+        jumps = [e for e in events if isinstance(e, TimeJumped)]
+        if jumps:  # several in one batch (a seek then a fork): the views need to re-ask once, for the last
+            self._announce(jumps[-1].reason)
         return events
+
+    def announce_moment(self, reason: str) -> None:
+        """Tell the views the moment shown changed for a reason the engine does not report as a jump
+        (an undo or a redo: the edit history knows, the engine only sees an edit)."""
+        self._announce(reason)
+
+    def _announce(self, reason: str) -> None:
+        snapshot = self.latest
+        if snapshot is None:
+            return
+        branch = snapshot.timeline.current if snapshot.timeline is not None else 0
+        self.moment_changed.emit(Moment(snapshot.tick, branch, reason))

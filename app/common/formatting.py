@@ -14,6 +14,7 @@ from engine.contracts import (
     CommandApplied,
     CommandRejected,
     ConversationHeld,
+    EditApplied,
     Event,
     LLMStatusChanged,
     PlanMade,
@@ -121,6 +122,8 @@ def describe_event(event: Event, static: StaticWorld | None) -> str:
         return f"Done: {event.summary}" if event.summary else "Done"
     if isinstance(event, CommandRejected):
         return f"Refused: {event.reason}"
+    if isinstance(event, EditApplied):
+        return f"God mode: {event.summary}"
     if isinstance(event, WorldSaved):
         return f"Saved to {event.path}"
     if isinstance(event, PlanMade):
@@ -214,5 +217,23 @@ EVENT_LABELS = {
     "FactSeeded": "Rumours started", "FactHeard": "Word of mouth", "GatheringHeld": "Gatherings",
     "PropertySold": "Property sales", "ProposalMade": "Proposals", "VoteHeld": "Council votes",
     "PolicyChanged": "Policies", "ElectionHeld": "Elections", "WorldEventHappened": "World events",
-    "ChatReply": "Chats",
+    "ChatReply": "Chats", "EditApplied": "God edits",
 }
+
+
+def plan_words(snap: WorldSnapshot, person: int) -> str:
+    """What someone is about now, in a sentence: "Working at The Copper Kettle until 17:00",
+    "Walking to The Library", "Sleeping at home until 07:00"."""
+    static = snap.static
+    info = static.people[person]
+    where, dest = int(snap.location[person]), int(snap.destination[person])
+    doing = activity_verb(int(snap.activity[person]))
+    if dest >= 0 and dest != where:
+        return f"Walking to {place_name(static, dest)}"
+    place = ""
+    if where >= 0:
+        place = " at home" if where == info.home and "home" not in doing else f" at {place_name(static, where)}"
+    until = int(snap.until[person])
+    soon = until - snap.tick < 7 * 24 * 3600 // max(1, snap.tick_seconds)  # "until" far off: no end planned
+    end = f" until {clock(snap.minute_at(until))}" if soon and until > snap.tick else ""
+    return f"{doing[:1].upper()}{doing[1:]}{place}{end}"

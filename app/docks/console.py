@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
 from engine import api
 from engine.contracts import CommandRejected, ConsoleParsed, EditApplied, Event, ParseConsole
 from engine.contracts.commands import Command
@@ -46,6 +46,7 @@ HELP = ("<p><b>God console</b>: type one of these (several at once with <code>;<
         "unique part of a name, in any case.</p><pre>" + html.escape("\n".join(SYNTAX)) + "</pre>"
         "<p>Anything else is passed to the language model when thinking is on. You always see what the "
         "words were understood as before anything happens; every change can be undone (Ctrl+Z).</p>")
+MOMENT_WORDS = {"seek": "Moved in time", "switch": "Switched branch", "fork": "A new branch began"}
 
 
 class RecallLine(QLineEdit):
@@ -120,7 +121,21 @@ class ConsoleDock(QWidget):
         """Hear the engine's answers; a loaded world starts a fresh transcript."""
         bridge.events_arrived.connect(self.add_events)
         bridge.answers_arrived.connect(self.add_answers)
+        bridge.moment_changed.connect(self.show_moment)
         world_loaded.connect(lambda _loaded: self.reset_world())
+
+    def show_moment(self, moment: Moment) -> None:
+        """Time moved: what was read for the old moment may not fit the new one (a person not born yet),
+        so it is dropped, and the transcript says from when on it speaks."""
+        if moment.reason not in MOMENT_WORDS:  # an opened world starts its own transcript; an undo is in it
+            return
+        if self._proposal or self._asked is not None:
+            self._write('<span style="color:gray">Not run: time moved. Type it again for this moment.</span>')
+        self._asked, self._proposal = None, ()
+        self._show_confirm(False)
+        if not self.log.document().isEmpty():
+            self._write(f'<span style="color:#7d5ba6">— {html.escape(MOMENT_WORDS.get(moment.reason, "now"))}: '
+                        f"tick {moment.tick:,} —</span>")
 
     def set_senders(self, query: Callable[[Command], int | None], send_edit: Callable[[Edit], int | None]) -> None:
         """``query`` asks the engine quietly (parsing changes nothing); ``send_edit`` goes through the history."""
@@ -243,7 +258,13 @@ class ConsoleDock(QWidget):
         self.cancel_button.setVisible(on)
 
     def _write(self, fragment: str) -> None:
-        self.log.append(fragment)
+        """Each entry in a block of its own with plain formatting: ``append`` would carry a list or a colour
+        over from the entry before (a command drawn inside the last answer)."""
+        cursor = self.log.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not self.log.document().isEmpty():
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        cursor.insertHtml(fragment)
         bar = self.log.verticalScrollBar()
         bar.setValue(bar.maximum())
 

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import formatting as fmt
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
+from app.common.population import population
 from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.society_words import account_name, building_name, district_name, person_name
@@ -232,6 +233,7 @@ class EconomyDock(QWidget):
         snapshot at once: a paused world may send no other for a while."""
         bridge.snapshot_changed.connect(self.set_snapshot)
         bridge.answers_arrived.connect(self.add_answers)
+        bridge.moment_changed.connect(self.show_moment)
         self.selection.changed.connect(self.show_selected)
 
         def on_loaded(_loaded: object) -> None:
@@ -265,6 +267,12 @@ class EconomyDock(QWidget):
         self._ledger_request, self._ledger_version = -1, -1
         self.ledger_offset = 0
 
+    def show_moment(self, _moment: Moment) -> None:
+        """Another moment is shown: redraw from its snapshot, and ask for its ledger again."""
+        self._shown_key, self._ledger_version = None, -1
+        self.ledger = None
+        self.pacer.request()
+
     def _key(self) -> tuple[int, int] | None:
         snap = self.snapshot
         if snap is None or snap.society is None:
@@ -290,7 +298,7 @@ class EconomyDock(QWidget):
             return
         self._shown_key = key
         view = self.view = snap.society.economy
-        people = sum(1 for p in snap.static.people if not p.removed)
+        people = population(snap.static)
         self.status.setText(f"{len(view.businesses)} businesses, {len(view.properties)} homes, "
                             f"{people:,} people")
         for name, text in headline(view, people).items():

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from app.common import formatting as fmt
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
 from app.common.event_store import EventStore
 from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.timeline import kept_until, start_minute_of
@@ -33,7 +33,7 @@ FILTERS = {
     "notable": ("Notable", {"ConversationHeld", "RelationshipChanged", "CommandRejected", "WorldSaved",
                             "ReflectionMade", "LLMStatusChanged", "FactSeeded", "GatheringHeld", "PropertySold",
                             "ProposalMade", "VoteHeld", "PolicyChanged", "ElectionHeld", "WorldEventHappened",
-                            "ChatReply"}),
+                            "ChatReply", "EditApplied"}),
     "all": ("Everything", None),
     **{kind: (label, {kind}) for kind, label in fmt.EVENT_LABELS.items()},
 }
@@ -101,11 +101,14 @@ class _Filter(QSortFilterProxyModel):
         super().__init__(parent)
         self.kinds: set[str] | None = FILTERS[DEFAULT_FILTER][1]
         self.text = ""
+        self.until: int | None = None  # looking at the past: what happened after the tick shown is hidden
 
     def filterAcceptsRow(self, row: int, parent: _Index) -> bool:
         model = self.sourceModel()
         index = model.index(row, 0, parent)
         if self.kinds is not None and model.data(index, KIND_ROLE) not in self.kinds:
+            return False
+        if self.until is not None and model.data(index, EVENT_ROLE).tick > self.until:
             return False
         if self.text:
             return self.text in str(model.data(index, Qt.ItemDataRole.DisplayRole)).lower()
@@ -156,6 +159,17 @@ class EventLogDock(QWidget):
         bridge.world_attached.connect(self._expect_new_world)
         bridge.snapshot_changed.connect(self._on_snapshot)
         bridge.events_arrived.connect(self._on_events)
+        bridge.moment_changed.connect(self.show_moment)
+
+    def show_moment(self, moment: Moment) -> None:
+        """In the past, the log ends at the moment shown (the future stays on its branch, hidden);
+        at the head of a branch it shows everything again."""
+        line = self._timeline()
+        head = line.head if line is not None else moment.tick
+        until = moment.tick if moment.tick < head else None
+        if until != self.proxy.until:
+            self.proxy.until = until
+            self.proxy.invalidateFilter()
 
     def _expect_new_world(self) -> None:
         self._new_world = True

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import formatting as fmt
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
 from app.common.selection import PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.policy_dialog import PolicyDialog
@@ -145,6 +145,7 @@ class GovernanceDock(QWidget):
         a paused world may send no other for a while."""
         bridge.snapshot_changed.connect(self.set_snapshot)
         bridge.events_arrived.connect(self.add_events)
+        bridge.moment_changed.connect(self.show_moment)
 
         def on_loaded(_loaded: object) -> None:
             self.reset_world()
@@ -169,6 +170,12 @@ class GovernanceDock(QWidget):
     def reset_world(self) -> None:
         self.snapshot, self.view, self._shown_key = None, None, None
         self.news.setText("")
+
+    def show_moment(self, _moment: Moment) -> None:
+        """Another moment is shown: its news line would be from another time, so it goes; redraw."""
+        self.news.setText("")
+        self._shown_key, self.view = None, None
+        self.pacer.request()
 
     def add_events(self, events: list[Event]) -> None:
         """The latest council news, in one line above the tabs."""

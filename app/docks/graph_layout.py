@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from app.docks.graph_geometry import circle_positions, town_positions
+
 FULL_LIMIT = 400  # people: up to here the whole town is laid out
 EGO_TIES = 40  # the focus's strongest ties
 EGO_SECOND = 4  # each neighbour's strongest ties beyond the focus
@@ -41,6 +43,8 @@ class GraphRequest:
     label: str = "all"  # all | friends (affinity > 0) | rivals (affinity < 0)
     members: np.ndarray | None = None  # only these people (a district's residents); None: everyone
     centrality: str = "degree"  # degree | betweenness
+    circle: bool = False  # show the focus's circle (ego network) even in a small town
+    alive: np.ndarray | None = None  # (people,) bool: who is in the world at the moment shown; None: all
 
 
 @dataclass(frozen=True)
@@ -71,16 +75,25 @@ def filtered_ties(req: GraphRequest) -> np.ndarray:
         keep &= aff < 0
     if req.members is not None:
         keep &= np.isin(req.a, req.members) & np.isin(req.b, req.members)
+    if req.alive is not None:  # someone not (or no longer) in the world at this moment has no ties to show
+        alive = np.asarray(req.alive, dtype=bool)
+        keep &= alive[np.asarray(req.a)] & alive[np.asarray(req.b)]
     return np.flatnonzero(keep)
 
 
 def people_shown(req: GraphRequest) -> np.ndarray:
-    return np.arange(req.people) if req.members is None else np.unique(np.asarray(req.members, dtype=np.int64))
+    shown = np.arange(req.people) if req.members is None else np.unique(np.asarray(req.members, dtype=np.int64))
+    if req.alive is not None:
+        shown = shown[np.asarray(req.alive, dtype=bool)[shown]]
+    return shown
 
 
 def choose_ties(req: GraphRequest) -> tuple[str, np.ndarray]:
     """The mode and the indices (into the request's arrays) of the ties to show."""
     keep = filtered_ties(req)
+    if req.circle and req.focus >= 0:
+        _mode, chosen = _choose_among(req.a[keep], req.b[keep], req.affinity[keep], req.focus)
+        return "ego", keep[chosen]
     if len(people_shown(req)) <= FULL_LIMIT:
         return "all", keep
     mode, chosen = _choose_among(req.a[keep], req.b[keep], req.affinity[keep], req.focus)
@@ -150,14 +163,10 @@ def compute_layout(req: GraphRequest) -> GraphLayout:
     for x, y, w in zip(a, b, aff, strict=True):
         # Friends pull together; rivals still connect, only weakly (weights must be positive).
         graph.add_edge(int(x), int(y), weight=0.05 + max(float(w), 0.0), affinity=float(w))
-    start = {n: req.previous[n] for n in graph.nodes if n in req.previous}
-    if len(graph) == 0:
-        pos: dict[int, tuple[float, float]] = {}
-    elif len(graph) == 1:
-        pos = {next(iter(graph.nodes)): (0.0, 0.0)}
+    if mode == "ego":
+        pos = circle_positions(graph, req.focus)
     else:
-        pos = nx.spring_layout(graph, pos=start or None, seed=7, weight="weight",
-                               iterations=60 if len(graph) < 500 else 35)
+        pos = town_positions(graph, req.previous)
     index = {int(n): i for i, n in enumerate(nodes)}
     xy = np.array([pos.get(int(n), (0.0, 0.0)) for n in nodes], dtype=np.float64).reshape(-1, 2)
     edges = np.array([(index[int(x)], index[int(y)]) for x, y in zip(a, b, strict=True)],

@@ -78,6 +78,12 @@ class MindTabs(QTabWidget):
         for tab in self.tabs:
             tab.set_agent(agent)
 
+    def moment_changed(self) -> None:
+        """Time moved or an edit was undone: every tab is out of date; the one shown asks at once."""
+        for tab in self.tabs:
+            tab.pending = None
+            tab.poke()
+
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.feed.snapshot = snapshot
 

@@ -1,5 +1,12 @@
 """Social graph dock: relationships as a network; click a person to select them on the map.
 
+By default it shows the selected person's circle (them in the middle, the people they
+know around them); with nobody selected, or on request, the whole town. A search box
+finds someone by name. Names are printed only where they fit (see
+:mod:`app.docks.graph_labels`); the whole town's picture keeps its places between
+refreshes (see :mod:`app.docks.graph_geometry`), and people not in the world at the
+moment shown are left out.
+
 Edges are coloured and weighted by affinity (green friends, red rivals); nodes
 are coloured by community, district or occupation and sized by how central they
 are. Filters (tie strength, friends or rivals, one district) narrow the graph.
@@ -23,13 +30,16 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
-from app.common import formatting as fmt
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
+from app.common.population import is_living, living
 from app.common.selection import PERSON, Selection
+from app.docks.graph_controls import GraphControls
+from app.docks.graph_labels import clear_labels
 from app.docks.graph_layout import FULL_LIMIT, GraphLayout, GraphRequest, compute_layout
-from app.docks.society_words import home_districts, person_name
+from app.docks.society_words import home_districts, pair_report_html, person_name
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.society import PairReport, QueryPair
 
@@ -42,25 +52,6 @@ EDGE_PICK_PIXELS = 6.0  # a click this close to a line picks that tie
 NODE_PICK_PIXELS = 8.0  # ...unless it is this close to a person (the node click wins)
 MOST_CENTRAL = 5
 FILTER_DELAY_MS = 150  # the strength slider asks for a new layout once it settles
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def pair_report_html(report: PairReport, snapshot: WorldSnapshot | None) -> str:
-    """How two people know each other, as a short page."""
-    static = snapshot.static if snapshot is not None else None
-    a, b = html.escape(person_name(static, report.a)), html.escape(person_name(static, report.b))
-    when = (lambda t: fmt.tick_time(snapshot, t)) if snapshot is not None else str
-    last = "never" if report.last_tick < 0 else when(report.last_tick)
-    lines = [f"<b>{a}</b> and <b>{b}</b>: {html.escape(report.label)}",
-             f"affinity {report.affinity:+.2f} · familiarity {report.familiarity:.2f} · trust {report.trust:+.2f}",
-             f"met {plural(report.meetings, 'time')}, last {last}; {plural(report.shared, 'event')} together"]
-    lines += [f"· {when(t)}: {html.escape(text)}" for t, text in report.history]
-    if report.shared_facts:
-        lines.append("Both know: " + "; ".join(f"“{html.escape(f)}”" for f in report.shared_facts))
-    return "<br>".join(lines)
 
 
 class _Done(QObject):
@@ -80,48 +71,19 @@ class SocialGraphDock(QWidget):
         self._districts_version = -1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        # Two compact rows of controls: the graph dock is often short, and the plot needs the room.
-        row = QHBoxLayout()
-        self.colour_by = QComboBox()
-        self.colour_by.setToolTip("What the colour of a person's node shows")
-        for text, key in (("Colour: community", "community"), ("Colour: district", "district"),
-                          ("Colour: occupation", "occupation")):
-            self.colour_by.addItem(text, key)
+        self.controls = GraphControls()
+        layout.addWidget(self.controls)
+        c = self.controls
+        self.view, self.search, self.caption = c.view, c.search, c.caption
+        self.colour_by, self.size_by, self.show_label, self.district = c.colour_by, c.size_by, c.show_label, c.district
+        self.strength, self.strength_label = c.strength, c.strength_label
+        self.view.currentIndexChanged.connect(lambda _i: self._request(force=True))
         self.colour_by.currentIndexChanged.connect(lambda _i: self._draw())
-        self.size_by = QComboBox()
-        self.size_by.setToolTip("Bigger nodes are more central in the graph shown")
-        self.size_by.addItem("Size: ties (degree)", "degree")
-        self.size_by.addItem("Size: bridges (betweenness)", "betweenness")
-        self.size_by.currentIndexChanged.connect(lambda _i: self._request(force=True))
-        self.show_label = QComboBox()
-        self.show_label.setToolTip("Which ties to show")
-        self.show_label.addItem("Friends and rivals", "all")
-        self.show_label.addItem("Friends", "friends")
-        self.show_label.addItem("Rivals", "rivals")
-        self.show_label.currentIndexChanged.connect(lambda _i: self._request(force=True))
-        self.district = QComboBox()
-        self.district.addItem("Whole town", -1)
-        self.district.setToolTip("Only people living in this district")
-        self.district.currentIndexChanged.connect(lambda _i: self._request(force=True))
-        for combo in (self.colour_by, self.size_by, self.show_label, self.district):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-            row.addWidget(combo, 1)
-        layout.addLayout(row)
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Ties ≥"))
-        self.strength = QSlider(Qt.Orientation.Horizontal)
-        self.strength.setRange(0, 100)
-        self.strength.setToolTip("Minimum tie strength (|affinity|) shown")
-        self.strength.setMaximumWidth(140)
-        self.strength_label = QLabel("0.00")
+        for combo in (self.size_by, self.show_label, self.district):
+            combo.currentIndexChanged.connect(lambda _i: self._request(force=True))
         self.strength.valueChanged.connect(self._on_strength)
-        filters.addWidget(self.strength)
-        filters.addWidget(self.strength_label)
-        self.caption = QLabel()
-        self.caption.setStyleSheet("color:#55536b")
-        filters.addWidget(self.caption, 1)
-        layout.addLayout(filters)
+        self.search.returnPressed.connect(self.find)
+        c.completer.activated.connect(lambda text: self.find(text))
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
@@ -130,6 +92,9 @@ class SocialGraphDock(QWidget):
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.plotItem.vb.sigResized.connect(self._place_labels)
+        self.plot.plotItem.vb.sigRangeChangedManually.connect(self._place_labels)
         self.plot.setToolTip("Click a person to select them on the map; click a line to see how two people know "
                              "each other")
         layout.addWidget(self.plot, 1)
@@ -139,6 +104,7 @@ class SocialGraphDock(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.central = QLabel()
         self.central.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the dock
+        self.central.setWordWrap(True)
         self.central.setToolTip("The most central people in the graph shown; click a name to select them")
         self.central.linkActivated.connect(lambda link: self.selection.focus(PERSON, int(link)))
         layout.addWidget(self.central)
@@ -156,15 +122,16 @@ class SocialGraphDock(QWidget):
         self._laid_out_at = 0.0
         self._version = -1
         self._static_id = 0
+        self._previous: dict[int, tuple[float, float]] = {}  # the whole town's last positions
         self._colours: np.ndarray = np.zeros(0, dtype=object)
         selection.changed.connect(self._on_selection)
 
     # ------------------------------------------------------------------ inputs
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
-        new_world = self.snapshot is None or snapshot.static is not self.snapshot.static
+        first = self.snapshot is None
         self.snapshot = snapshot
-        if new_world:
+        if first:
             self._static_id += 1
             self._colours = np.zeros(0, dtype=object)
             self.layout_data = None
@@ -173,9 +140,10 @@ class SocialGraphDock(QWidget):
             self.pair_panel.setVisible(False)
             self._request(force=True)
             return
-        if snapshot.static.version != self._districts_version:  # someone moved in or the map changed
-            self._districts_version = snapshot.static.version
-            self._districts = home_districts(snapshot.static)
+        if snapshot.static.version != self._districts_version:  # someone moved in or left, or the map changed
+            self._fill_districts(snapshot)
+            self._request(force=True)
+            return
         ties = snapshot.relationships
         if ties.version != self._version and time.monotonic() - self._laid_out_at > RELAYOUT_SECONDS:
             self._request()
@@ -183,6 +151,8 @@ class SocialGraphDock(QWidget):
     def _fill_districts(self, snapshot: WorldSnapshot) -> None:
         self._districts_version = snapshot.static.version
         self._districts = home_districts(snapshot.static)
+        self._colours = np.zeros(0, dtype=object)
+        self.controls.set_names(sorted(p.name for p in living(snapshot.static)))
         chosen = self.district.currentData()
         self.district.blockSignals(True)
         self.district.clear()
@@ -194,9 +164,27 @@ class SocialGraphDock(QWidget):
 
     def subscribe(self, bridge: EngineBridge) -> None:
         """Hear the engine, and ask it about a pair through it."""
+        bridge.world_attached.connect(self.reset_world)
         bridge.snapshot_changed.connect(self.set_snapshot)
         bridge.answers_arrived.connect(self.add_answers)
+        bridge.moment_changed.connect(self.show_moment)
         self.set_sender(bridge.query)
+
+    def reset_world(self) -> None:
+        """A new world: nothing of the old one's picture is kept."""
+        self.snapshot, self.layout_data, self._previous = None, None, {}
+        self._static_id += 1
+        self._draw()
+
+    def show_moment(self, _moment: Moment) -> None:
+        """Another moment is shown (a seek, a branch, an undo): lay out its ties now, not in ten seconds.
+
+        The pair report was about the old moment: it goes. Positions are kept, so the picture stays put."""
+        self.pair_report, self._pair_request = None, -1
+        self.pair_panel.setVisible(False)
+        if self.snapshot is not None:
+            self._fill_districts(self.snapshot)  # the search offers only who is in the world now
+        self._request(force=True)
 
     def set_sender(self, send: Callable[[Command], int | None]) -> None:
         """How the dock asks the engine questions (the bridge's ``query``)."""
@@ -227,8 +215,25 @@ class SocialGraphDock(QWidget):
         self.pair_panel.setVisible(True)
 
     def _on_strength(self, value: int) -> None:
-        self.strength_label.setText(f"{value / 100:.2f}")
+        self.strength_label.setText(f"Ties ≥ {value / 100:.2f}")
         self._filter_timer.start()
+
+    def find(self, text: str | None = None) -> int:
+        """Select the person whose name matches the search (whole name first, else a unique part); -1: none."""
+        words = (self.search.text() if text is None else text).strip().lower()
+        snap = self.snapshot
+        if not words or snap is None:
+            return -1
+        people = living(snap.static)
+        exact = [p.id for p in people if p.name.lower() == words]
+        partial = [p.id for p in people if words in p.name.lower()]
+        found = exact or (partial if len(partial) == 1 else [])
+        if not found:
+            self.caption.setText(f"Nobody called “{words}”" if not partial else
+                                 f"{len(partial)} people match “{words}”: type more of the name")
+            return -1
+        self.selection.focus(PERSON, found[0])
+        return found[0]
 
     def set_filters(self, min_strength: float | None = None, label: str | None = None,
                     district: int | None = None) -> None:
@@ -242,7 +247,7 @@ class SocialGraphDock(QWidget):
             self.strength.blockSignals(True)
             self.strength.setValue(round(min_strength * 100))
             self.strength.blockSignals(False)
-            self.strength_label.setText(f"{min_strength:.2f}")
+            self.strength_label.setText(f"Ties ≥ {min_strength:.2f}")
         self._request(force=True)
 
     def _members(self) -> np.ndarray | None:
@@ -252,25 +257,33 @@ class SocialGraphDock(QWidget):
         return np.flatnonzero(np.array(self._districts, dtype=np.int64) == int(district))
 
     def _on_selection(self, kind: str, index: int) -> None:
-        big = self.snapshot is not None and len(self.snapshot.static.people) > FULL_LIMIT
-        if big and kind == PERSON and (self.layout_data is None or self.layout_data.focus != index):
+        wanted = self._focus()
+        if self.layout_data is None or self.layout_data.focus != wanted:
             self._request(force=True)
         self._draw()
+
+    def _focus(self) -> int:
+        """Whose circle is laid out: the selected person in the circle view (or in a big town); -1: nobody."""
+        snap = self.snapshot
+        if snap is None or not is_living(snap.static, self.selection.person):
+            return -1
+        if self.view.currentData() == "circle" or len(snap.static.people) > FULL_LIMIT:
+            return self.selection.person
+        return -1
 
     def _request(self, force: bool = False) -> None:
         snap = self.snapshot
         if snap is None or (self._future is not None and not self._future.done() and not force):
             return
         ties = snap.relationships
-        focus = self.selection.person if len(snap.static.people) > FULL_LIMIT else -1
+        focus = self._focus()
         self._filter_timer.stop()
-        previous = {}
-        if self.layout_data is not None and self.layout_data.mode == "all":
-            previous = {int(n): (float(x), float(y)) for n, (x, y) in zip(self.layout_data.nodes,
-                                                                           self.layout_data.pos, strict=True)}
-        request = GraphRequest(len(snap.static.people), ties.a, ties.b, ties.affinity, focus, ties.version, previous,
-                               min_strength=self.strength.value() / 100, label=self.show_label.currentData(),
-                               members=self._members(), centrality=self.size_by.currentData())
+        alive = np.array([not p.removed for p in snap.static.people], dtype=bool)
+        request = GraphRequest(len(snap.static.people), ties.a, ties.b, ties.affinity, focus, ties.version,
+                               dict(self._previous), min_strength=self.strength.value() / 100,
+                               label=self.show_label.currentData(), members=self._members(),
+                               centrality=self.size_by.currentData(), circle=self.view.currentData() == "circle",
+                               alive=alive)
         self._version = ties.version
         self._laid_out_at = time.monotonic()
         if self.layout_data is None or force:
@@ -284,8 +297,13 @@ class SocialGraphDock(QWidget):
         static_id, future = payload
         if static_id != self._static_id or future is not self._future or future.exception() is not None:
             return
+        old = self.layout_data
         self.layout_data = future.result()
-        self._draw()
+        if self.layout_data.mode == "all":  # the whole town's places are remembered, so refreshes stay put
+            self._previous = {int(n): (float(x), float(y)) for n, (x, y) in zip(self.layout_data.nodes,
+                                                                                 self.layout_data.pos, strict=True)}
+        self._draw(refit=old is None or old.mode != self.layout_data.mode or old.focus != self.layout_data.focus
+                   or len(old.nodes) != len(self.layout_data.nodes))
 
     # ------------------------------------------------------------------ drawing
 
@@ -314,7 +332,7 @@ class SocialGraphDock(QWidget):
 
     _colours_key: Any = None
 
-    def _draw(self) -> None:
+    def _draw(self, refit: bool = False) -> None:
         data, snap = self.layout_data, self.snapshot
         for label in self._labels:
             self.plot.removeItem(label)
@@ -325,13 +343,13 @@ class SocialGraphDock(QWidget):
             return
         colours = self.node_colours()
         selected = data.index_of(self.selection.person)
-        base = 9.0 if len(data.nodes) < 150 else 6.0
+        base = 11.0 if len(data.nodes) < 150 else 6.0
         sizes = np.full(len(data.nodes), base)
         if len(data.centrality) == len(data.nodes):
             sizes = base * (0.6 + 1.4 * data.centrality)  # the most central are drawn twice the usual size
         pens = [pg.mkPen("#241b2f", width=0.8)] * len(data.nodes)
         if selected >= 0:
-            sizes[selected] = 16
+            sizes[selected] = 18
             pens = list(pens)
             pens[selected] = pg.mkPen("#f6cf57", width=3)
         edge_pen = np.zeros(len(data.edges), dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
@@ -342,16 +360,24 @@ class SocialGraphDock(QWidget):
         edge_pen["blue"] = np.where(friendly, 69, 74)
         edge_pen["alpha"] = (60 + 160 * np.clip(np.abs(data.affinity), 0, 1)).astype(np.ubyte)
         edge_pen["width"] = 0.5 + 2.5 * np.clip(np.abs(data.affinity), 0, 1)
+        names = [snap.static.people[int(n)].name for n in data.nodes]
         self.graph.setData(pos=data.pos, adj=data.edges if len(data.edges) else None, pen=edge_pen,
                            size=sizes, symbolBrush=[pg.mkBrush(c) for c in colours],
-                           symbolPen=pens, data=data.nodes, pxMode=True)
+                           symbolPen=pens, data=data.nodes, pxMode=True, hoverable=True,
+                           tip=lambda x, y, data: person_name(snap.static, int(data)))
+        if refit:
+            self.fit()
         if len(data.nodes) <= NAMES_UP_TO:
-            for node, (x, y) in zip(data.nodes, data.pos, strict=True):
-                label = pg.TextItem(snap.static.people[int(node)].name.split(" ")[0], color="#241b2f", anchor=(0.5, 1.3))
-                label.setPos(float(x), float(y))
+            for node, name in zip(data.nodes, names, strict=True):
+                short = name if data.mode == "ego" and int(node) == data.focus else name.split(" ")[0]
+                label = pg.TextItem(short, color="#241b2f", anchor=(0.5, 1.0))
+                label.setToolTip(name)
                 self.plot.addItem(label)
                 self._labels.append(label)
-        mode = {"all": "everyone", "ego": "the selected person's circle",
+            self._place_labels()
+        mode = {"all": "everyone" if self.view.currentData() == "town" or not len(data.edges)
+                else "everyone (select someone to see their circle)",
+                "ego": f"{person_name(snap.static, data.focus)}'s circle",
                 "top": f"the {len(data.edges)} strongest ties (select someone to see their circle)"}[data.mode]
         groups = len({int(c) for c in data.communities if c >= 0})
         self.caption.setText(f"{len(data.nodes)} people, {len(data.edges)} ties, {groups} communities — {mode}")
@@ -365,6 +391,45 @@ class SocialGraphDock(QWidget):
         links = ", ".join(f"<a href='{int(data.nodes[i])}'>{html.escape(snap.static.people[int(data.nodes[i])].name)}"
                           f"</a>" for i in order if data.centrality[i] > 0)
         self.central.setText(f"Most central: {links}" if links else "")
+
+    def fit(self) -> None:
+        """Frame every node (with room for the names above them)."""
+        data = self.layout_data
+        if data is None or not len(data.nodes):
+            return
+        (x0, y0), (x1, y1) = data.pos.min(axis=0), data.pos.max(axis=0)
+        pad = max(x1 - x0, y1 - y0, 0.5) * 0.08
+        self.plot.plotItem.vb.setRange(xRange=(x0 - pad, x1 + pad), yRange=(y0 - pad, y1 + pad * 2), padding=0)
+
+    def _place_labels(self, *_args: object) -> None:
+        """Print the names that fit without covering each other; the others show on hover."""
+        data = self.layout_data
+        if data is None or len(self._labels) != len(data.nodes):
+            return
+        for label, (x, y) in zip(self._labels, data.pos, strict=True):
+            label.setPos(float(x), float(y))
+        metrics = QFontMetricsF(self.font())
+        texts = [label.textItem.toPlainText() for label in self._labels]
+        importance = data.centrality if len(data.centrality) == len(data.nodes) else np.zeros(len(data.nodes))
+        first = {data.index_of(self.selection.person), data.index_of(data.focus)} - {-1}
+        order = sorted(range(len(data.nodes)), key=lambda i: (i not in first, -float(importance[i]), i))
+        shown = set(clear_labels(self._pixels(), texts, order,
+                                 lambda text: (metrics.horizontalAdvance(text), metrics.height())))
+        for i, label in enumerate(self._labels):
+            label.setVisible(i in shown)
+
+    def shown_labels(self) -> list[str]:
+        """The names printed on the graph now (tests check none overlap)."""
+        return [label.textItem.toPlainText() for label in self._labels if label.isVisible()]
+
+    def label_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Scene boxes of the printed names."""
+        boxes = []
+        for label in self._labels:
+            if label.isVisible():
+                rect = label.mapRectToScene(label.boundingRect())
+                boxes.append((rect.left(), rect.top(), rect.right(), rect.bottom()))
+        return boxes
 
     def most_central(self) -> list[int]:
         """Person ids of the short "most central" list, most central first."""

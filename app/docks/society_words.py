@@ -5,13 +5,14 @@ Pure functions over ``engine.contracts`` data (no Qt), so they are tested withou
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.common import formatting as fmt
 from app.common.formatting import district_name
-from engine.contracts import StaticWorld
-from engine.contracts.society import Account, FactView
+from engine.contracts import StaticWorld, WorldSnapshot
+from engine.contracts.society import Account, FactView, PairReport
 
 
 def person_name(static: StaticWorld | None, person: int, nobody: str = "the player") -> str:
@@ -119,3 +120,22 @@ def policy_value_text(policy: str, value: float) -> str:
         return fmt.money(int(value)) + unit.suffix.replace(" $", "")
     shown = value * unit.scale
     return f"{shown:+g}{unit.suffix}" if policy == "opening_hours" else f"{shown:g}{unit.suffix}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def pair_report_html(report: PairReport, snapshot: WorldSnapshot | None) -> str:
+    """How two people know each other, as a short page."""
+    static = snapshot.static if snapshot is not None else None
+    a, b = html.escape(person_name(static, report.a)), html.escape(person_name(static, report.b))
+    when = (lambda t: fmt.tick_time(snapshot, t)) if snapshot is not None else str
+    last = "never" if report.last_tick < 0 else when(report.last_tick)
+    lines = [f"<b>{a}</b> and <b>{b}</b>: {html.escape(report.label)}",
+             f"affinity {report.affinity:+.2f} · familiarity {report.familiarity:.2f} · trust {report.trust:+.2f}",
+             f"met {plural(report.meetings, 'time')}, last {last}; {plural(report.shared, 'event')} together"]
+    lines += [f"· {when(t)}: {html.escape(text)}" for t, text in report.history]
+    if report.shared_facts:
+        lines.append("Both know: " + "; ".join(f"“{html.escape(f)}”" for f in report.shared_facts))
+    return "<br>".join(lines)

@@ -94,7 +94,12 @@ class ThoughtsTab(QueryTab):
 
     def show_answer(self, event: Event) -> None:
         assert isinstance(event, ThoughtsResult)
-        if event.thoughts == self.thoughts:
+        n = len(event.thoughts)
+        name = self.feed.first_name(event.agent)
+        # Said on every answer, even an unchanged one: the first answer of "no thoughts" equals the empty start.
+        self.count.setText(f"{n}{'+' if n >= LIMIT else ''} thought{'s' * (n != 1)}, newest first"
+                           if n else f"{name} has not thought with the model yet (the rule brain needs no prompts).")
+        if event.thoughts == self.thoughts and self.list.count() == n:
             return
         current = self.list.currentItem()
         keep = thought_key(current.data(THOUGHT_ROLE)) if current is not None else None
@@ -106,10 +111,6 @@ class ThoughtsTab(QueryTab):
             if keep is not None and thought_key(thought) == keep:
                 self.list.setCurrentRow(self.list.count() - 1)
         self.list.blockSignals(False)
-        n = len(event.thoughts)
-        name = self.feed.first_name(event.agent)
-        self.count.setText(f"{n}{'+' if n >= LIMIT else ''} thought{'s' * (n != 1)}, newest first"
-                           if n else f"{name} has not thought with the model yet (the rule brain needs no prompts).")
         self._show_selected()
 
     def _item(self, t: ThoughtView) -> QListWidgetItem:

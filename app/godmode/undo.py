@@ -166,10 +166,12 @@ class EditHistory(QObject):
         elif command is not None and kind == "undo":
             command.redo_json = event.inverse
             self.message(f"Undone: {command.text()}")
+            self.bridge.announce_moment("undo")
             command.resume()
         elif command is not None:
             command.undo_json = event.inverse
             self.message(f"Redone: {command.text()}")
+            self.bridge.announce_moment("redo")
             command.resume()
         self.applied.emit(event.summary)
 

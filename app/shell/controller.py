@@ -19,8 +19,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from app.common import formatting as fmt
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
 from app.common.event_store import EventStore
+from app.common.population import is_living, living, population
 from app.common.resources import bundled_world
 from app.common.selection import PERSON, Selection
 from app.files.loader import Loaded, WorldLoader
@@ -109,6 +110,7 @@ class Controller(QObject):
         self.selection.changed.connect(self._on_selection)
         w.subscribe(self.bridge)  # the map, inspector, graph, timeline and event log hear the engine themselves
         self.bridge.snapshot_changed.connect(self._on_snapshot)
+        self.bridge.moment_changed.connect(self._on_moment)
         w.inspector.set_editor(self.history.send, self.tools.pick)
         self.bridge.world_saved.connect(self._on_saved)
         self.bridge.save_failed.connect(lambda path, reason: self._error("Could not save", f"{path}: {reason}"))
@@ -301,7 +303,7 @@ class Controller(QObject):
         """The toolbar and status bar; the map and the docks take the snapshot themselves."""
         w = self.window
         w.clock.setText(snapshot.clock_text)
-        people = len(snapshot.static.people)
+        people = population(snapshot.static)  # the removed keep their slot: never count them
         w.population_label.setText(f"{people:,} people")
         w.rate_label.setText(f"{snapshot.ticks_per_second:.1f} ticks/s" if snapshot.running else "paused")
         if time.monotonic() - self._play_sent_at > PLAY_GRACE and w.actions.play.isChecked() != snapshot.running:
@@ -312,6 +314,13 @@ class Controller(QObject):
                                       else w.style().StandardPixmap.SP_MediaPlay)
         w.actions.play.setIcon(icon)
         self.thinking.set_snapshot(snapshot)
+
+    def _on_moment(self, _moment: Moment) -> None:
+        """Someone selected who is not in the world at the moment now shown (spawned later, or the spawn
+        undone) is selected no more: every dock would otherwise describe a person who is not there."""
+        snap = self.bridge.latest
+        if snap is not None and self.selection.kind == PERSON and not is_living(snap.static, self.selection.index):
+            self.selection.clear()
 
     # ------------------------------------------------------------------ selection
 
@@ -341,10 +350,10 @@ class Controller(QObject):
         snap = self.bridge.latest
         if snap is None:
             return
-        names = [p.name for p in snap.static.people]
-        name, ok = QInputDialog.getItem(self.window, "Find a person", "Name:", sorted(names), 0, True)
-        if ok and name in names:
-            self.selection.focus(PERSON, names.index(name))
+        ids = {p.name: p.id for p in living(snap.static)}
+        name, ok = QInputDialog.getItem(self.window, "Find a person", "Name:", sorted(ids), 0, True)
+        if ok and name in ids:
+            self.selection.focus(PERSON, ids[name])
 
     # ------------------------------------------------------------------ errors and shutdown
 
