@@ -8,10 +8,7 @@ when there is room and scroll when there is not.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
-
-ROOMY_HEIGHT = 1000  # screens at least this tall get the social graph under the inspector; smaller, a tab
 
 
 def scrollable(widget: QWidget) -> QScrollArea:
@@ -21,8 +18,3 @@ def scrollable(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     return area
-
-
-def roomy_screen() -> bool:
-    screen = QGuiApplication.primaryScreen()
-    return screen is None or screen.availableGeometry().height() >= ROOMY_HEIGHT

@@ -111,6 +111,9 @@ def kept_until(timeline: TimelineView | None, event: TimeJumped) -> int:
     return keep
 
 
+PLOT_MIN_HEIGHT = 80  # px: room for three labelled ticks on the left axis and the legend
+
+
 class TimelineDock(QWidget):
     seek_requested = Signal(int, bool)  # tick, exact
 
@@ -177,7 +180,8 @@ class TimelineDock(QWidget):
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(4)
         self.layout_widget.ci.layout.setSpacing(0)
-        self.setMinimumHeight(150)  # still readable; more and a 1280x800 screen could not hold the window
+        for plot in (self.needs, self.activity):  # never squeezed until their axis labels print over each other
+            plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.activity.setXLink(self.needs)
         self.strip.setXLink(self.needs)
         self._build_time_items()

@@ -2,9 +2,9 @@
 
 Video-editor habits: Left/Right step one tick (back means restore a checkpoint
 and replay), Shift+Left/Right jump ten ticks, Home/End go to the first
-checkpoint / the head, J/K/L are back/pause/play. Shortcuts are window-wide, so
-they work unless a text field (or the map, which pans with bare arrows while it
-has focus) takes the key first.
+checkpoint / the head, J/K/L are back/pause/play. These keys work while the
+timeline or the map has focus (the map keeps bare arrows for panning), never
+while typing in the console, the chat or a dock's table, where arrows move a cursor.
 
 Kept out of the controller so time travel is one module: it owns its actions,
 the Time menu, the Branches dock, and turns the timeline's and the dock's
@@ -80,11 +80,12 @@ class TimeControls(QObject):
     def _action(self, text: str, keys: tuple[str, ...], tip: str, slot: object) -> QAction:
         action = QAction(text, self.window)
         action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(f"{tip} ({', '.join(keys)})" if keys else tip)
         action.setStatusTip(tip)
         action.triggered.connect(slot)
-        self.window.addAction(action)  # shortcuts work without the menu being open
+        for place in (self.window.docks["timeline"], self.window.map_view):
+            place.addAction(action)  # the keys work where time is shown, without the menu being open
         return action
 
     def _build_actions(self) -> None:

@@ -21,9 +21,18 @@ class MapCamera:
     zoom: float = 1.0  # screen pixels per world pixel
     width: float = 1.0  # viewport, logical screen pixels
     height: float = 1.0
+    fitted: tuple[float, ...] | None = None  # the last fit's rectangle and margin, and the view it gave
 
     def resize(self, width: float, height: float) -> None:
-        self.width, self.height = max(1.0, float(width)), max(1.0, float(height))
+        """A view still as the last ``fit`` left it is fitted again (the town stays whole and as big as it
+        can be, e.g. when a dock is closed); a view the user zoomed or panned keeps its centre and zoom."""
+        size = (max(1.0, float(width)), max(1.0, float(height)))
+        if size == (self.width, self.height):
+            return
+        as_fitted = self.fitted is not None and self.fitted[5:] == (self.zoom, self.center_x, self.center_y)
+        self.width, self.height = size
+        if as_fitted and self.fitted is not None:
+            self.fit(*self.fitted[:5])
 
     def screen_to_world(self, sx: float, sy: float) -> tuple[float, float]:
         return (self.center_x + (sx - self.width / 2) / self.zoom,
@@ -60,6 +69,7 @@ class MapCamera:
         zoom = min(self.width / width, self.height / height) * (1 - 2 * margin)
         self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         self.look_at(left + width / 2, bottom + height / 2)
+        self.fitted = (left, bottom, width, height, margin, self.zoom, self.center_x, self.center_y)
 
     def clamp_to(self, left: float, bottom: float, width: float, height: float) -> None:
         """Keep the centre over the map so the city can't be panned out of sight."""

@@ -35,6 +35,7 @@ from app.map.tools import MapTools
 from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
 from app.shell.welcome import offer_recovery, show_welcome
 from app.thinking.control import Thinking
+from app.window.help import open_controls, open_tour
 from app.window.main_window import MainWindow
 from app.window.society_docks import install_society_docks
 from engine import api
@@ -99,6 +100,9 @@ class Controller(QObject):
         a.follow.toggled.connect(w.map_view.set_follow)
         a.find.triggered.connect(self.find_person)
         a.about.triggered.connect(lambda: QMessageBox.about(w, "About Townsfolk", about_text()))
+        a.controls.triggered.connect(lambda: open_controls(w))
+        a.tour.triggered.connect(lambda: open_tour(w))
+        a.reset_layout.triggered.connect(w.reset_layout)
         a.llm_status.triggered.connect(self.thinking.open_status)
         a.thinking.triggered.connect(self.thinking.open_settings)
         for rate, action in a.speeds.items():

@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--world", dest="world_option", metavar="WORLD", help="the world for --smoke-test")
     parser.add_argument("--ticks", type=int, default=30, help="ticks to run in --smoke-test (default 30)")
     parser.add_argument("--size", default="1280x800", help="window size for --smoke-test (default 1280x800)")
+    parser.add_argument("--dock", metavar="NAME", help="--smoke-test also floats this dock (graph, timeline, "
+                        "inspector, ...) at 900x700 and saves it beside the screenshot as OUT-NAME.png")
+    parser.add_argument("--select", type=int, default=-1, metavar="PERSON",
+                        help="--smoke-test selects this person (by id) before the screenshots")
     return parser
 
 
@@ -138,7 +142,7 @@ def run_gui(args: list[str]) -> int:
 
         width, _, height = options.size.partition("x")
         return run_smoke(options.smoke_test, options.world_option or options.world, options.ticks,
-                         (int(width or 1280), int(height or 800)))
+                         (int(width or 1280), int(height or 800)), dock=options.dock, select=options.select)
     from app.files.crash import CrashGuard
     from app.shell.controller import Controller
 

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from app.shell.controller import Controller
+    from app.window.main_window import MainWindow
 
 LOAD_TIMEOUT = 180.0
 RUN_TIMEOUT = 300.0
@@ -66,13 +68,14 @@ def grab_window(window: QWidget, map_widget: QWidget, map_image: QImage) -> QIma
     return shot
 
 
-def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (1280, 800)) -> int:
+def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (1280, 800),
+              dock: str | None = None, select: int = -1) -> int:
     os.environ.setdefault("TOWNSFOLK_CONFIG_DIR", tempfile.mkdtemp(prefix="townsfolk-smoke-"))
     from app.shell.controller import Controller
 
     controller = Controller(quiet=True)
     try:
-        return _run(controller, out, world, ticks, size)
+        return _run(controller, out, world, ticks, size, dock, select)
     finally:
         # Tear the window (and its GL context) down while Qt is still fully alive.
         controller.window.close()
@@ -80,7 +83,8 @@ def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (
         _pump(0.05)
 
 
-def _run(controller: Controller, out: str, world: str | None, ticks: int, size: tuple[int, int]) -> int:
+def _run(controller: Controller, out: str, world: str | None, ticks: int, size: tuple[int, int],
+         dock: str | None, select: int) -> int:
     from app.common.resources import bundled_world
     from engine.contracts import SetSpeed, Step
 
@@ -129,6 +133,8 @@ def _run(controller: Controller, out: str, world: str | None, ticks: int, size: 
     while not view.scene.ready and time.monotonic() < deadline:  # the ground is painted on a worker
         view.render_now()
         _pump(0.05)
+    if select >= 0:
+        controller.selection.select_person(select)
     _pump(0.3)  # let the docks and the map catch up with the last snapshot
     view.render_now()
     _pump(0.1)
@@ -143,6 +149,27 @@ def _run(controller: Controller, out: str, world: str | None, ticks: int, size: 
     if not shot.save(out):
         return fail(f"could not write {out}")
     snap = bridge.latest
+    share = view.width() * view.height() / max(1, window.width() * window.height())
     print(f"smoke test ok: {controller.world_name}, {len(snap.static.people)} people, ran {ticks} ticks to "
-          f"{snap.clock_text}; map backend {view.backend}; screenshot {out}")
+          f"{snap.clock_text}; map backend {view.backend}; map {view.width()}x{view.height()} = {share:.0%} of "
+          f"the {window.width()}x{window.height()} window; screenshot {out}")
+    if dock:
+        return _grab_dock(window, dock, out, fail)
+    return 0
+
+
+def _grab_dock(window: MainWindow, key: str, out: str, fail: Callable[[str], int]) -> int:
+    """Float one dock at a readable size and save it beside the window's screenshot."""
+    dock = window.docks.get(key)
+    if dock is None:
+        return fail(f"no dock called {key!r} (there are {', '.join(sorted(window.docks))})")
+    dock.setFloating(True)
+    dock.resize(900, 700)
+    dock.show()
+    dock.raise_()
+    _pump(2.0)  # the graph's layout comes from a worker thread
+    path = Path(out).with_name(f"{Path(out).stem}-{key}.png")
+    if not dock.grab().save(str(path)):
+        return fail(f"could not write {path}")
+    print(f"dock {key}: {path}")
     return 0

@@ -29,6 +29,9 @@ class Actions:
     follow: QAction
     find: QAction
     about: QAction
+    controls: QAction
+    tour: QAction
+    reset_layout: QAction
     llm_status: QAction
     thinking: QAction
     import_tiled: QAction
@@ -68,6 +71,12 @@ def build_actions(window: QMainWindow) -> Actions:
                        checkable=True),
         find=_action(window, "&Find Person…", QKeySequence.StandardKey.Find, "Find someone by name"),
         about=_action(window, "&About Townsfolk", tip="About Townsfolk"),
+        controls=_action(window, "&Controls and Shortcuts", QKeySequence.StandardKey.HelpContents,
+                         "Every mouse control and keyboard shortcut on one page"),
+        tour=_action(window, "&Getting Started…", tip="A short tour of the window: the map, the docks, time travel "
+                     "and god mode"),
+        reset_layout=_action(window, "&Reset Layout", tip="Put every dock back in its default place: the map big, "
+                             "the docks in two tab groups on the right"),
         llm_status=_action(window, "&LLM Status…", tip="How the townsfolk's thinking is going, and how to turn it on"),
         thinking=_action(window, "&Thinking…", "Ctrl+,", "Choose the brain people think with: rules or a language model"),
         import_tiled=_action(window, "&Import Tiled Map…", tip="Make a new town from a Tiled map (.tmj, .tmx, .json)"),
@@ -118,6 +127,8 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
     view_menu.addAction(actions.follow)
     view_menu.addAction(actions.find)
     view_menu.addSeparator()
+    view_menu.addAction(actions.reset_layout)
+    view_menu.addSeparator()
     sim_menu = bar.addMenu("&Simulation")
     sim_menu.addAction(actions.play)
     sim_menu.addAction(actions.step)
@@ -130,6 +141,9 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
     world_menu.addAction(actions.inject_event)
     world_menu.addAction(actions.broadcast)
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.tour)
+    help_menu.addAction(actions.controls)
+    help_menu.addSeparator()
     help_menu.addAction(actions.llm_status)
     help_menu.addAction(actions.about)
 

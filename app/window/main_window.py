@@ -18,11 +18,12 @@ from app.docks.console import ConsoleDock
 from app.docks.event_log import EventLogDock
 from app.docks.inspector import InspectorDock
 from app.docks.palette import PaletteDock
-from app.docks.roomy import roomy_screen, scrollable
+from app.docks.roomy import scrollable
 from app.docks.social_graph import SocialGraphDock
 from app.docks.timeline import TimelineDock
 from app.map.view import MapView
 from app.window.actions import build_actions, build_menus, build_toolbar
+from app.window.layout import arrange
 
 SQUEEZABLE = ("chat", "console")  # docks whose forms scroll rather than hold the window open (see app.docks.roomy)
 LLM_OFF = "LLM: off — rule brain"
@@ -74,9 +75,6 @@ class MainWindow(QMainWindow):
         # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
         self._arranged = False
         self._wanted_size = self.size()
-        self._tabs: list[tuple[str, str]] = [("timeline", key) for key in ("events", "chat", "console")]
-        if not roomy_screen():  # a laptop screen: under the inspector the graph would be a sliver, so it gets a tab
-            self._tabs.insert(0, ("inspector", "graph"))
 
         self._busy_label = ""
         status = self.statusBar()
@@ -113,18 +111,21 @@ class MainWindow(QMainWindow):
         self.graph.subscribe(bridge)
 
     def add_tabbed_dock(self, key: str, dock: QDockWidget, anchor: str) -> None:
-        """A dock added later (branches, economy, ...), in a tab beside ``anchor``'s."""
+        """A dock added later (branches, economy, ...); the default layout (app.window.layout) places it,
+        or, once arranged, a tab beside ``anchor``'s."""
         self.addDockWidget(self.dockWidgetArea(self.docks[anchor]), dock)
         self.docks[key] = dock
         if self._arranged:
             self.tabifyDockWidget(self.docks[anchor], dock)
-        else:
-            self._tabs.append((anchor, key))
 
     def keep_restored_layout(self) -> None:
         """The user's saved layout was restored: the default arrangement is not wanted."""
         self._arranged = True
-        self._tabs.clear()
+
+    def reset_layout(self) -> None:
+        """View > Reset layout: every dock back in its default place, for the window's size now."""
+        self._arranged = True
+        arrange(self, self.docks)
 
     def setVisible(self, visible: bool) -> None:
         if visible and not self._arranged:
@@ -142,17 +143,7 @@ class MainWindow(QMainWindow):
 
     def _arrange(self) -> None:
         self._arranged = True
-        if roomy_screen():
-            self.splitDockWidget(self.docks["inspector"], self.docks["graph"], Qt.Orientation.Vertical)
-        for anchor, key in self._tabs:
-            self.tabifyDockWidget(self.docks[anchor], self.docks[key])
-        self._tabs.clear()
-        for key in ("graph", "inspector", "timeline"):  # the first tab of each group in front
-            self.docks[key].raise_()
-        self.resizeDocks([self.docks["inspector"]], [480], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["timeline"]], [250], Qt.Orientation.Vertical)
-        if roomy_screen():  # the inspector's tables and the prompts need room to read; the graph is fine smaller
-            self.resizeDocks([self.docks["inspector"], self.docks["graph"]], [640, 260], Qt.Orientation.Vertical)
+        arrange(self, self.docks)
 
     @property
     def loading(self) -> bool:
