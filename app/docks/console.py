@@ -238,10 +238,13 @@ class ConsoleDock(QWidget):
             self._write(f'<span style="color:#c0392b">Not understood: {html.escape(reason)}</span>'
                         '<br><span style="color:gray">Type ? for what the console understands.</span>')
             return
-        if parsed.explanation:
-            self._write(html.escape(parsed.explanation).replace("\n", "<br>"))
-        items = "".join(f"<li>{html.escape(_describe(text))}</li>" for text in parsed.edits)
-        self._write(f"This will do:<ul style='margin:0'>{items}</ul>")
+        # The engine says in words what each edit will do; its own lines are the fallback (an older answer).
+        said = [line for line in parsed.explanation.splitlines() if line.strip()]
+        if len(said) != len(parsed.edits):
+            if said:
+                self._write(html.escape("\n".join(said)).replace("\n", "<br>"))
+            said = [_describe(text) for text in parsed.edits]
+        self._write("This will do:<br>" + "<br>".join(f"&nbsp;• {html.escape(line)}" for line in said))
         self._proposal = parsed.edits
         count = len(parsed.edits)
         self.question.setText(f"Run {'this change' if count == 1 else f'these {count} changes'}? "

@@ -14,7 +14,7 @@ from typing import Any
 from engine.cognition import Cognition
 from engine.contracts.events import ConsoleParsed, Event
 from engine.edits import codec
-from engine.edits.console import SYNTAX, understood
+from engine.edits.console import SYNTAX, read
 from engine.llm.backend import ChatRequest
 from engine.state.world import World
 
@@ -61,6 +61,7 @@ def answer(world: World, agent: int, data: dict[str, Any] | None, context: dict[
     if data is None:
         return [ConsoleParsed(tick, command_id, text, (), "", "the model did not answer")]
     lines = "\n".join(data["lines"])
-    edits, error = understood(world, lines)
-    explanation = "understood as:\n" + lines
-    return [ConsoleParsed(tick, command_id, text, tuple(codec.to_json(x) for x in edits), explanation, error)]
+    reading = read(world, lines)
+    explanation = "\n".join(reading.words) if reading.edits else "understood as:\n" + lines
+    return [ConsoleParsed(tick, command_id, text, tuple(codec.to_json(x) for x in reading.edits), explanation,
+                          reading.error)]

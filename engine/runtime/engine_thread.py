@@ -245,11 +245,14 @@ class EngineThread:
 
     def _on_console(self, command: Command) -> Handled:
         assert isinstance(command, ParseConsole)
-        edits, error = console_words.understood(self.sim.world, command.text)
+        pop = self.sim.pop
+        reading = console_words.read(self.sim.world, command.text,
+                                     lambda person: (int(pop.xy[person][0]), int(pop.xy[person][1])))
         minds = self.sim.cognition
-        if edits or minds is None or not minds.available:
-            lines = tuple(edit_codec.to_json(x) for x in edits)
-            return "parsed", [ConsoleParsed(self.sim.tick, command.id, command.text, lines, "", error)]
+        if reading.edits or minds is None or not minds.available:
+            lines = tuple(edit_codec.to_json(x) for x in reading.edits)
+            return "parsed", [ConsoleParsed(self.sim.tick, command.id, command.text, lines, "\n".join(reading.words),
+                                            reading.error)]
         refused = console_round.ask(minds, self.sim.world, command.text, command.id, self.sim.tick)
         return "asking the model", minds.drain_events() + refused
 

@@ -188,7 +188,7 @@ def test_console_spawns_on_confirm_and_undo_removes(controller, qtbot, no_dialog
     qtbot.keyClicks(console.line, "spawn a baker named Ana Reyes")
     qtbot.keyClick(console.line, Qt.Key.Key_Return)
     wait_until(lambda: console.proposal, 20, "the parsed command")
-    assert console.run_button.isVisible() and "SpawnPerson" in console.log.toPlainText()
+    assert console.run_button.isVisible() and "Ana Reyes, a baker, moves in" in console.log.toPlainText()
     assert len(_present(bridge.latest)) == before  # nothing happens before confirming
 
     qtbot.keyClick(console.line, Qt.Key.Key_Return)  # Enter on the empty line runs it
