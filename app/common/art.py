@@ -129,7 +129,18 @@ def load_art(folder: str | None = None) -> Art:
         return _placeholder()
 
 
-def person_variant(person_id: int, variants: int) -> int:
-    """Which of the colour variants a person wears: stable for a given id."""
+# The people sprites with grey hair (assets/generate_art.py's PEOPLE rows 8 and 9): worn by the old only.
+GREY_HAIRED = (8, 9)
+OLD_FROM = 65
+
+
+def person_variant(person_id: int, variants: int, age: int | None = None) -> int:
+    """Which of the sprite variants a person wears: stable for a given id, and fitting their age
+    (grey hair from OLD_FROM on, never before). The map and the inspector's portrait agree."""
     # A multiplicative hash so that neighbours in a family don't all share a look.
-    return (person_id * 2654435761 >> 7) % max(1, variants)
+    pick = person_id * 2654435761 >> 7
+    grey = [v for v in GREY_HAIRED if v < variants]
+    if age is None or not grey or len(grey) == variants:
+        return pick % max(1, variants)
+    pool = grey if age >= OLD_FROM else [v for v in range(variants) if v not in grey]
+    return pool[pick % len(pool)]

@@ -101,7 +101,9 @@ class InspectorDock(QWidget):
             self.stop_editing()
         self.person.notice.setVisible(False)
         if kind == PERSON:
-            self.person.picture.setPixmap(portrait(index))
+            snap = self.snapshot
+            age = snap.static.people[index].age if snap is not None and is_living(snap.static, index) else None
+            self.person.picture.setPixmap(portrait(index, age))
         self.person_tabs.set_agent(index if kind == PERSON else -1)  # first: showing the tabs may ask at once
         self.refresh(force=True)
 

@@ -68,10 +68,10 @@ def _pick_button(tip: str) -> QToolButton:
     return button
 
 
-def portrait(person_id: int) -> QPixmap:
-    """The person's map sprite, scaled up by whole pixels."""
+def portrait(person_id: int, age: int | None = None) -> QPixmap:
+    """The person's map sprite (fitting their age), scaled up by whole pixels."""
     art = load_art()
-    image = art.people[person_variant(person_id, len(art.people))]
+    image = art.people[person_variant(person_id, len(art.people), age)]
     data = image.tobytes("raw", "RGBA")
     qimage = QImage(data, image.width, image.height, image.width * 4, QImage.Format.Format_RGBA8888).copy()
     return QPixmap.fromImage(qimage).scaled(image.width * PORTRAIT_SCALE, image.height * PORTRAIT_SCALE,

@@ -7,8 +7,8 @@ Emits ``armed(kind, value)``: ("building", "cafe"), ("person", "new"), ("prop", 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.common import palette_mime
@@ -55,6 +55,23 @@ def _image_icon(image) -> QIcon:  # type: ignore[no-untyped-def]
     return QIcon(QPixmap.fromImage(qimage))
 
 
+DRAG_ICON = 28  # px: the card's picture beside the cursor while dragging
+DRAG_GAP = 10  # px between that picture and the cursor
+
+
+def drag_image(icon: QIcon) -> tuple[QPixmap, QPoint]:
+    """A small, see-through picture of the card, up and to the left of the cursor (the hot spot lies
+    outside it): the card's full-size image under the cursor would hide the footprint preview on the map."""
+    picture = icon.pixmap(DRAG_ICON, DRAG_ICON)
+    faded = QPixmap(picture.size())
+    faded.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(faded)
+    painter.setOpacity(0.75)
+    painter.drawPixmap(0, 0, picture)
+    painter.end()
+    return faded, QPoint(faded.width() + DRAG_GAP, faded.height() + DRAG_GAP)
+
+
 class PaletteList(QListWidget):
     """Cards can be dragged out onto the map (they carry their kind and value)."""
 
@@ -66,6 +83,17 @@ class PaletteList(QListWidget):
 
     def mimeTypes(self) -> list[str]:
         return [palette_mime.MIME]
+
+    def startDrag(self, actions: Qt.DropAction) -> None:
+        item = self.currentItem()
+        if item is None or item.data(KIND_ROLE) is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mimeData([item]))
+        pixmap, hotspot = drag_image(item.icon())
+        drag.setPixmap(pixmap)
+        drag.setHotSpot(hotspot)
+        drag.exec(actions, Qt.DropAction.CopyAction)
 
     def mimeData(self, items) -> QMimeData:  # type: ignore[no-untyped-def, override]
         cards = [item for item in items if item.data(KIND_ROLE) is not None]

@@ -43,6 +43,7 @@ DOT_COLOURS = np.array([  # by Activity: a legible heat when zoomed out
 PERSON_LIFT = 5.0  # world px: sprites stand on their position instead of being centred on it
 PERSON_LABELS, BUILDING_LABELS, BUBBLES = 160, 140, 48
 BUBBLE_RECENT_TICKS = 10
+PICK_REACH = 12.0  # screen px around a person's sprite that still picks them
 FAR_GROUND_ZOOM = 0.4
 FAR_SCALE = 4  # the far pictures are a quarter of the map's size
 _GROUND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="townsfolk-ground")
@@ -127,7 +128,7 @@ class Scene:
             self._set_static(static)
         plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)  # type: ignore[union-attr]
         if plan.rebuild:
-            self._variants = np.array([person_variant(p.id, len(self.art.people)) for p in static.people])
+            self._variants = np.array([person_variant(p.id, len(self.art.people), p.age) for p in static.people])
         self._activity_dirty = True
         self.snapshot = snapshot
 
@@ -197,8 +198,9 @@ class Scene:
         wx, wy = self.camera.screen_to_world(sx, sy)
         xy = self.people.current_positions().copy()
         xy[:, 1] += PERSON_LIFT
-        # At least 7 screen pixels of reach, so tiny far-away people can still be clicked.
-        radius = max(9.0, 7.0 / self.camera.zoom)
+        # At least PICK_REACH screen pixels, so people a few pixels tall at the starting zoom are clicked, not
+        # the building they stand by (a person in reach wins over any building).
+        radius = max(9.0, PICK_REACH / self.camera.zoom)
         outdoors = self.people.alpha == 255
         person = sync.pick_person(xy, wx, wy, radius, prefer=outdoors)
         if person >= 0:

@@ -266,8 +266,9 @@ def first_words(text: str, limit: int = 28) -> str:
 @dataclass
 class Bubble:
     agent: int
-    text: str
+    text: str  # what the bubble shows: the start of the line
     until: float
+    full: str = ""  # the whole line, for the hover text
 
 
 @dataclass
@@ -280,7 +281,7 @@ class BubbleBook:
 
     def say(self, agent: int, text: str, now: float, delay: float = 0.0) -> None:
         self.bubbles.pop(agent, None)
-        self.bubbles[agent] = Bubble(agent, first_words(text), now + delay + self.seconds)
+        self.bubbles[agent] = Bubble(agent, first_words(text), now + delay + self.seconds, " ".join(text.split()))
         while len(self.bubbles) > self.limit:
             self.bubbles.popitem(last=False)
 
@@ -292,6 +293,11 @@ class BubbleBook:
             if agent not in said:
                 self.say(agent, text, now, delay=0.0 if not said else 0.4)
                 said.add(agent)
+
+    def saying(self, agent: int) -> str:
+        """The whole line someone's bubble shows the start of; "" when they are not speaking."""
+        bubble = self.bubbles.get(agent)
+        return bubble.full if bubble is not None else ""
 
     def expire(self, now: float) -> bool:
         """Drop finished bubbles; True if any went."""

@@ -9,6 +9,7 @@ drawing happens later in the host's paint (where the GL context is current).
 
 from __future__ import annotations
 
+import html
 import math
 import time
 
@@ -309,7 +310,10 @@ class MapView(QWidget):
             verb = Activity(int(snap.activity[index])).verb
             where = int(snap.location[index])
             place = f" at {static.buildings[where].name}" if 0 <= where < len(static.buildings) else ""
-            return f"<b>{person.name}</b><br>{person.occupation}, {person.age}<br>{verb}{place}"
+            said = self.scene.bubbles.saying(index)  # the bubble shows the start; the hover, all of it
+            speech = f"<br><i>“{html.escape(said)}”</i>" if said else ""
+            return (f"<b>{html.escape(person.name)}</b><br>{html.escape(person.occupation)}, {person.age}<br>"
+                    f"{verb}{html.escape(place)}{speech}")
         if kind == "building" and index < len(static.buildings):
             b = static.buildings[index]
             inside = int((snap.location == b.id).sum())
