@@ -168,8 +168,9 @@ class EventLogDock(QWidget):
         head = line.head if line is not None else moment.tick
         until = moment.tick if moment.tick < head else None
         if until != self.proxy.until:
+            self.proxy.beginFilterChange()
             self.proxy.until = until
-            self.proxy.invalidateFilter()
+            self.proxy.endFilterChange()
 
     def _expect_new_world(self) -> None:
         self._new_world = True
@@ -203,12 +204,14 @@ class EventLogDock(QWidget):
         self._follow_tail = value >= self.view.verticalScrollBar().maximum() - 2
 
     def _apply_text(self) -> None:
+        self.proxy.beginFilterChange()
         self.proxy.text = self.search.text().strip().lower()
-        self.proxy.invalidateFilter()
+        self.proxy.endFilterChange()
 
     def _on_kind(self) -> None:
+        self.proxy.beginFilterChange()
         self.proxy.kinds = FILTERS[self.kind.currentData()][1]
-        self.proxy.invalidateFilter()
+        self.proxy.endFilterChange()
 
     def _on_clicked(self, index: QModelIndex) -> None:
         event = self.proxy.data(index, EVENT_ROLE)

@@ -254,7 +254,10 @@ class InspectorDock(QWidget):
         if snap is None or sel.index < 0:
             self.stack.setCurrentWidget(self.empty)
             return
-        if sel.kind == PERSON and is_living(snap.static, sel.index):
+        # Someone not in the world at this moment is not shown, unless their edit form is open: what was
+        # typed stays, with the engine's reason for refusing it.
+        shown = is_living(snap.static, sel.index) or (sel.index == self._editing < len(snap.static.people))
+        if sel.kind == PERSON and shown:
             if force or self.person_tabs.currentWidget() is self.person_tabs.overview:
                 self._show_person(snap, sel.index)
             self.stack.setCurrentWidget(self.person_view)

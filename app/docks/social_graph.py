@@ -295,7 +295,8 @@ class SocialGraphDock(QWidget):
 
     def _on_layout(self, payload: tuple[int, Future[GraphLayout]]) -> None:
         static_id, future = payload
-        if static_id != self._static_id or future is not self._future or future.exception() is not None:
+        if (static_id != self._static_id or future is not self._future or future.cancelled()
+                or future.exception() is not None):
             return
         old = self.layout_data
         self.layout_data = future.result()
