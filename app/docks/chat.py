@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
 from app.common.selection import PERSON, Selection
 from engine.contracts import ChatReply, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Chat, Edit
@@ -31,6 +31,7 @@ class Conversation:
 
     turns: list[tuple[str, str]] = field(default_factory=list)  # (speaker, words)
     sources: list[str] = field(default_factory=list)  # per turn: "" for the user, else how the answer was made
+    ticks: list[int] = field(default_factory=list)  # per turn: when it was said
     waiting: int | None = None  # command id of the line being answered
     waiting_text: str = ""
     problem: str = ""
@@ -71,7 +72,22 @@ class ChatDock(QWidget):
         """Hear the engine; a loaded world starts a fresh conversation."""
         bridge.snapshot_changed.connect(self.set_snapshot)
         bridge.events_arrived.connect(self.add_events)
+        bridge.moment_changed.connect(self.show_moment)
         world_loaded.connect(lambda _loaded: self.reset_world())
+
+    def show_moment(self, moment: Moment) -> None:
+        """Time moved: talk after the moment shown has not happened (and is not sent back as history);
+        a line still waiting is dropped, its answer would belong to the other time."""
+        if moment.reason not in ("seek", "switch"):
+            return
+        for talk in self._talks.values():
+            kept = [i for i, tick in enumerate(talk.ticks) if tick <= moment.tick]
+            talk.turns = [talk.turns[i] for i in kept]
+            talk.sources = [talk.sources[i] for i in kept]
+            talk.ticks = [talk.ticks[i] for i in kept]
+            talk.waiting, talk.waiting_text, talk.problem = None, "", ""
+        self._by_command.clear()
+        self._show()
 
     def set_sender(self, send: Callable[[Edit], int | None]) -> None:
         """Where Chat edits go (the edit history, so they are logged like every edit)."""
@@ -101,6 +117,7 @@ class ChatDock(QWidget):
                 if isinstance(event, ChatReply):
                     talk.turns += [(YOU, event.text), (self._first_name(person), event.reply)]
                     talk.sources += ["", event.thinking]
+                    talk.ticks += [event.tick, event.tick]
                 else:
                     talk.problem = event.reason
                 talk.waiting, talk.waiting_text = None, ""

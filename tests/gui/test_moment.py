@@ -91,3 +91,18 @@ def test_undoing_a_spawn_is_a_new_moment_every_view_follows(controller) -> None:
     controller.history.stack.undo()
     wait_until(lambda: moments and moments[-1].reason == "undo", 10, "the undo's moment")
     _agree(controller, ada, people)
+
+
+def test_a_chat_after_the_moment_shown_is_gone_from_the_chat_dock(controller) -> None:  # type: ignore[no-untyped-def]
+    chat = controller.window.chat
+    before = run_ticks(controller, 30)
+    run_ticks(controller, 10)
+    controller.selection.select_person(2)
+    chat.input.setText("How is the bakery doing?")
+    chat.send_line()
+    wait_until(lambda: len(chat.conversation(2).turns) == 2, 10, "the answer")
+    assert "bakery" in chat.transcript.toPlainText()
+    controller.time.seek(before)
+    _settle(controller, before)
+    wait_until(lambda: not chat.conversation(2).turns, 5, "the talk to be undone by time")
+    assert "bakery" not in chat.transcript.toPlainText()
