@@ -106,10 +106,12 @@ class GovernanceDock(QWidget):
         self.withdraw.clicked.connect(self.withdraw_selected)
         self.status = QLabel("Councils appear once the world is running.")
         self.status.setStyleSheet("color:#55536b")
+        self.status.setWordWrap(True)
         for widget in (self.propose, self.decree, self.withdraw):
             buttons.addWidget(widget)
-        buttons.addWidget(self.status, 1)
+        buttons.addStretch(1)
         layout.addLayout(buttons)
+        layout.addWidget(self.status)  # a line of its own: beside the buttons it held a narrow dock too wide
         self.news = QLabel("")
         self.news.setObjectName("councilNews")
         self.news.setWordWrap(True)

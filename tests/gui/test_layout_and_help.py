@@ -4,7 +4,7 @@ the map keeping its view on resize, Help's controls page and tour, and time keys
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QScrollArea
 
 from app.docks.timeline import PLOT_MIN_HEIGHT
 from app.map.camera import MapCamera
@@ -43,6 +43,12 @@ def test_the_default_layout_gives_the_map_most_of_the_window(controller) -> None
     QApplication.processEvents()
     for combo in window.graph.findChildren(QComboBox):
         assert combo.width() >= combo.sizeHint().width(), combo.currentText()
+    for key, dock in window.docks.items():  # nothing wider than its dock: no sideways scrolling, no cut text
+        dock.raise_()
+        QApplication.processEvents()
+        area = dock.widget()
+        if isinstance(area, QScrollArea):
+            assert area.horizontalScrollBar().maximum() == 0, key
     window.docks["chat"].raise_()
     QApplication.processEvents()
     chat_line = window.chat.findChildren(QLineEdit)[0]
