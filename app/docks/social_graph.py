@@ -3,7 +3,7 @@
 By default it shows the selected person's circle (them in the middle, the people they
 know around them); with nobody selected, or on request, the whole town. A search box
 finds someone by name. Names are printed only where they fit (see
-:mod:`app.docks.graph_labels`); the whole town's picture keeps its places between
+:mod:`app.docks.graph_names`); the whole town's picture keeps its places between
 refreshes (see :mod:`app.docks.graph_geometry`), and people not in the world at the
 moment shown are left out.
 
@@ -30,15 +30,14 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from app.common.bridge import EngineBridge, Moment
 from app.common.population import is_living, living
 from app.common.selection import PERSON, Selection
 from app.docks.graph_controls import GraphControls
-from app.docks.graph_labels import clear_labels
 from app.docks.graph_layout import FULL_LIMIT, GraphLayout, GraphRequest, compute_layout
+from app.docks.graph_names import GraphNames
 from app.docks.society_words import home_districts, pair_report_html, person_name
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.society import PairReport, QueryPair
@@ -46,7 +45,6 @@ from engine.contracts.society import PairReport, QueryPair
 PALETTE = ["#d35a4a", "#3f9e94", "#7d5ba6", "#ec9a4c", "#4c8a45", "#e89aae", "#3f74b5", "#c9a46a",
            "#8f2f3a", "#97c45f", "#55536b", "#f6cf57"]
 RELAYOUT_SECONDS = 10.0  # ties change every few ticks; a calm picture beats a jittery one
-NAMES_UP_TO = 60
 LONER = "#c9c6d2"  # people with no friend in the shown graph belong to no community
 EDGE_PICK_PIXELS = 6.0  # a click this close to a line picks that tie
 NODE_PICK_PIXELS = 8.0  # ...unless it is this close to a person (the node click wins)
@@ -93,8 +91,6 @@ class SocialGraphDock(QWidget):
         self.plot.hideAxis("bottom")
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
-        self.plot.plotItem.vb.sigResized.connect(self._place_labels)
-        self.plot.plotItem.vb.sigRangeChangedManually.connect(self._place_labels)
         self.plot.setToolTip("Click a person to select them on the map; click a line to see how two people know "
                              "each other")
         layout.addWidget(self.plot, 1)
@@ -114,7 +110,9 @@ class SocialGraphDock(QWidget):
         self.pair_panel.setToolTip("Click an empty spot of the graph to close")
         self.pair_panel.setVisible(False)
         layout.addWidget(self.pair_panel)
-        self._labels: list[pg.TextItem] = []
+        self.names = GraphNames(self.plot, self._pixels)
+        self.plot.plotItem.vb.sigResized.connect(self.names.place)
+        self.plot.plotItem.vb.sigRangeChangedManually.connect(self.names.place)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="townsfolk-graph")
         self._future: Future[GraphLayout] | None = None
         self._done = _Done()
@@ -335,9 +333,7 @@ class SocialGraphDock(QWidget):
 
     def _draw(self, refit: bool = False) -> None:
         data, snap = self.layout_data, self.snapshot
-        for label in self._labels:
-            self.plot.removeItem(label)
-        self._labels.clear()
+        self.names.clear()
         if data is None or snap is None or len(data.nodes) == 0:
             self.graph.setData(pos=np.zeros((0, 2)), adj=np.zeros((0, 2), dtype=int))
             self.caption.setText("No ties yet" if snap is not None else "")
@@ -368,14 +364,7 @@ class SocialGraphDock(QWidget):
                            tip=lambda x, y, data: person_name(snap.static, int(data)))
         if refit:
             self.fit()
-        if len(data.nodes) <= NAMES_UP_TO:
-            for node, name in zip(data.nodes, names, strict=True):
-                short = name if data.mode == "ego" and int(node) == data.focus else name.split(" ")[0]
-                label = pg.TextItem(short, color="#241b2f", anchor=(0.5, 1.0))
-                label.setToolTip(name)
-                self.plot.addItem(label)
-                self._labels.append(label)
-            self._place_labels()
+        self.names.make(data, names, self.selection.person)
         mode = {"all": "everyone" if self.view.currentData() == "town" or not len(data.edges)
                 else "everyone (select someone to see their circle)",
                 "ego": f"{person_name(snap.static, data.focus)}'s circle",
@@ -402,35 +391,13 @@ class SocialGraphDock(QWidget):
         pad = max(x1 - x0, y1 - y0, 0.5) * 0.08
         self.plot.plotItem.vb.setRange(xRange=(x0 - pad, x1 + pad), yRange=(y0 - pad, y1 + pad * 2), padding=0)
 
-    def _place_labels(self, *_args: object) -> None:
-        """Print the names that fit without covering each other; the others show on hover."""
-        data = self.layout_data
-        if data is None or len(self._labels) != len(data.nodes):
-            return
-        for label, (x, y) in zip(self._labels, data.pos, strict=True):
-            label.setPos(float(x), float(y))
-        metrics = QFontMetricsF(self.font())
-        texts = [label.textItem.toPlainText() for label in self._labels]
-        importance = data.centrality if len(data.centrality) == len(data.nodes) else np.zeros(len(data.nodes))
-        first = {data.index_of(self.selection.person), data.index_of(data.focus)} - {-1}
-        order = sorted(range(len(data.nodes)), key=lambda i: (i not in first, -float(importance[i]), i))
-        shown = set(clear_labels(self._pixels(), texts, order,
-                                 lambda text: (metrics.horizontalAdvance(text), metrics.height())))
-        for i, label in enumerate(self._labels):
-            label.setVisible(i in shown)
-
     def shown_labels(self) -> list[str]:
-        """The names printed on the graph now (tests check none overlap)."""
-        return [label.textItem.toPlainText() for label in self._labels if label.isVisible()]
+        """The names printed on the graph now."""
+        return self.names.shown()
 
     def label_boxes(self) -> list[tuple[float, float, float, float]]:
-        """Scene boxes of the printed names."""
-        boxes = []
-        for label in self._labels:
-            if label.isVisible():
-                rect = label.mapRectToScene(label.boundingRect())
-                boxes.append((rect.left(), rect.top(), rect.right(), rect.bottom()))
-        return boxes
+        """Scene boxes of the printed names (tests check none overlap)."""
+        return self.names.boxes()
 
     def most_central(self) -> list[int]:
         """Person ids of the short "most central" list, most central first."""

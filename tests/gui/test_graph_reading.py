@@ -86,7 +86,7 @@ def test_the_village_graph_reads(controller, qtbot) -> None:  # type: ignore[no-
     wait_until(lambda: graph.plot.height() > 450, 5, "the graph to grow")
     graph.fit()
     QApplication.processEvents()
-    graph._place_labels()
+    graph.names.place()
     boxes = graph.label_boxes()
     assert len(boxes) >= 3 and target.name in graph.shown_labels()
     assert not any(_overlap(p, q) for i, p in enumerate(boxes) for q in boxes[i + 1:])
@@ -96,3 +96,19 @@ def test_the_village_graph_reads(controller, qtbot) -> None:  # type: ignore[no-
     assert len(graph.layout_data.nodes) == sum(1 for p in static.people if not p.removed)
     xs = graph.layout_data.pos
     assert np.ptp(xs[:, 0]) > 0 and np.ptp(xs[:, 1]) > 0
+
+
+def test_a_big_circle_still_names_the_person_and_their_friends() -> None:
+    from app.docks.graph_names import NAMES_UP_TO, name_order
+
+    rng = np.random.default_rng(3)
+    n = 300
+    a = np.concatenate([np.zeros(30, dtype=np.int64), rng.integers(1, n, 400)])
+    b = np.concatenate([np.arange(1, 31), rng.integers(1, n, 400)])
+    keep = a != b
+    a, b = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    aff = rng.uniform(0.1, 1, len(a)).astype(np.float32)
+    circle = compute_layout(GraphRequest(n, a, b, aff, focus=0, circle=True))
+    assert len(circle.nodes) > NAMES_UP_TO  # too many to name everyone
+    named = {int(circle.nodes[i]) for i in name_order(circle, 0)[:NAMES_UP_TO]}
+    assert {0, *range(1, 31)} <= named  # the person and every direct tie get a name to print
