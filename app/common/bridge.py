@@ -18,7 +18,6 @@ undone or redone. It is emitted after the snapshot of that moment, so
 re-asks or forgets, so nothing from another time or branch stays on screen.
 """
 
-
 from __future__ import annotations
 
 import logging
@@ -55,6 +54,7 @@ class Moment:
     tick: int
     branch: int
     reason: str  # open | seek | switch | fork | undo | redo
+    when: str = ""  # the clock at that tick, in words ("Day 2  08:00")
 
 
 class EngineBridge(QObject):
@@ -176,4 +176,4 @@ class EngineBridge(QObject):
         if snapshot is None:
             return
         branch = snapshot.timeline.current if snapshot.timeline is not None else 0
-        self.moment_changed.emit(Moment(snapshot.tick, branch, reason))
+        self.moment_changed.emit(Moment(snapshot.tick, branch, reason, snapshot.clock_text))

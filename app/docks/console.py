@@ -134,8 +134,9 @@ class ConsoleDock(QWidget):
         self._asked, self._proposal = None, ()
         self._show_confirm(False)
         if not self.log.document().isEmpty():
-            self._write(f'<span style="color:#7d5ba6">— {html.escape(MOMENT_WORDS.get(moment.reason, "now"))}: '
-                        f"tick {moment.tick:,} —</span>")
+            when = " ".join(moment.when.split()) or f"tick {moment.tick:,}"
+            self._write(f'<span style="color:#7d5ba6">— {html.escape(MOMENT_WORDS[moment.reason])}: now '
+                        f"{html.escape(when)} —</span>")
 
     def set_senders(self, query: Callable[[Command], int | None], send_edit: Callable[[Edit], int | None]) -> None:
         """``query`` asks the engine quietly (parsing changes nothing); ``send_edit`` goes through the history."""

@@ -174,10 +174,12 @@ class SocialGraphDock(QWidget):
         self._static_id += 1
         self._draw()
 
-    def show_moment(self, _moment: Moment) -> None:
+    def show_moment(self, moment: Moment) -> None:
         """Another moment is shown (a seek, a branch, an undo): lay out its ties now, not in ten seconds.
 
         The pair report was about the old moment: it goes. Positions are kept, so the picture stays put."""
+        if moment.reason == "open":
+            return  # the first snapshot already asked for a layout
         self.pair_report, self._pair_request = None, -1
         self.pair_panel.setVisible(False)
         if self.snapshot is not None:
