@@ -146,6 +146,8 @@ def _sim(args: argparse.Namespace) -> int:
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact])
+    for warning in summary.warnings:
+        print(f"townsfolk: warning: {warning}", file=sys.stderr)
     if summary.llm and summary.llm["state"] not in ("ready", "off"):
         print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
     if args.save:

@@ -1,17 +1,15 @@
-"""Open and save ``.town`` world files.
+"""Write and open ``.town`` world files.
 
-Saving writes a complete new file beside the target and renames it over the old
-one only once it is fsynced, so a crash or a full disk mid-save leaves the old
-file exactly as it was. Opening checks, in order, that the file is SQLite, whole,
+Saving writes a complete new file beside the target and fsyncs it; ``world_save``
+renames it over the old one together with its memories, so a crash or a full disk
+mid-save leaves the old file exactly as it was. Opening checks, in order, that the file is SQLite, whole,
 uncorrupted, a Townsfolk world, and not from a newer version, and says which.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +18,6 @@ from types import SimpleNamespace
 import numpy as np
 import zstandard
 from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
@@ -28,7 +25,9 @@ from engine.agents.person import Person
 from engine.cognition.thinker import ThoughtRecord
 from engine.contracts.enums import BuildingType
 from engine.persistence import event_codec
+from engine.persistence.durable import fsync_file
 from engine.persistence.errors import WorldFileError
+from engine.persistence.leftovers import owned_name, remove
 from engine.persistence.schema import (
     ADDED_IN,
     APPLICATION_ID,
@@ -63,50 +62,20 @@ def _engine(path: Path) -> Engine:
 # -- saving ------------------------------------------------------------------------------
 
 
-def save_world(world: World, path: str | Path) -> None:
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorldFileError(target, f"folder {folder} does not exist")
-    _sweep_stale_temps(folder, target.name)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+def write_temp(world: World, folder: Path, name: str) -> Path:
+    """The whole world in a new, fsynced file in ``folder``, named for this process (see ``leftovers``).
+
+    The caller renames it over the world file (``world_save``); on any failure it is removed here.
+    """
+    tmp = folder / owned_name(f".{name}", ".saving")
     try:
         _write(world, tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(folder)
-    except (OSError, SQLAlchemyError) as exc:
-        tmp.unlink(missing_ok=True)
-        reason = getattr(exc, "strerror", None) or getattr(exc, "orig", None) or exc
-        raise WorldFileError(target, f"could not save ({reason}); the previous file is untouched") from exc
+        fsync_file(tmp)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove(tmp)
+        remove(tmp.with_name(tmp.name + "-journal"))
         raise
-
-
-def _sweep_stale_temps(folder: Path, name: str, older_than_s: float = 600.0) -> None:
-    """Half-written files of saves that were killed: old enough that no save is still writing them."""
-    now = time.time()
-    for stale in folder.glob(f".{name}.*.saving*"):  # with SQLite's -journal beside it
-        try:
-            if now - stale.stat().st_mtime > older_than_s:
-                stale.unlink()
-        except OSError:
-            pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not every platform lets us open a directory; the rename is still atomic
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return tmp
 
 
 def _write(world: World, path: Path) -> None:
