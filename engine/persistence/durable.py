@@ -20,6 +20,7 @@ _CAUSES = {
     errno.EIO: "the disk reported an input/output error",
     errno.ENAMETOOLONG: "the name is too long",
     errno.ENOENT: "a folder on the way does not exist",
+    errno.ENOTDIR: "a file is in the way of a folder",
 }
 
 

@@ -16,6 +16,7 @@ are and move to a version on their next save.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -119,6 +120,17 @@ def _copy_file(source: str, target: str) -> object:
     return shutil.copy2(source, target)
 
 
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a folder, stopping at the first error with that error (``shutil.copytree`` would go on
+    copying onto a full disk, then raise a list in which the cause is hard to find)."""
+    for current, folders, files in os.walk(source):
+        here = target / Path(current).relative_to(source)
+        here.mkdir(exist_ok=here == target)
+        folders.sort()
+        for name in sorted(files):
+            _copy_file(os.path.join(current, name), str(here / name))
+
+
 def write_version(world: World, store: MemoryStore, container: Path) -> str:
     """A complete, fsynced copy of ``store`` as a new version in ``container``; returns its name.
 
@@ -131,6 +143,8 @@ def write_version(world: World, store: MemoryStore, container: Path) -> str:
     hold(staging.name)
     created = not container.exists()
     try:
+        if not created and not container.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(container))
         container.mkdir(exist_ok=True)
         if created:
             fsync_dir(container.parent)
@@ -156,7 +170,7 @@ def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
     if isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
         store.flush()
         store.tag(tag, replace=True)
-        shutil.copytree(store.folder, folder, copy_function=_copy_file)
+        copy_tree(store.folder, folder)
     else:
         copy = lance(folder, store.embedder, world.tick_seconds)  # type: ignore[attr-defined]
         copy_memories(store, copy, len(world.people))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import api
+from engine.memory.types import MemoryStore
 from engine.persistence.memory_files import memory_folder
 from engine.persistence.memory_session import open_session
 
@@ -43,6 +44,21 @@ def read_pair(path: Path) -> PairContents:
         return PairContents(world.tick, world.sim_state or b"", tuple(sorted(rows)), session.warning)
     finally:
         session.close()
+
+
+def thinking_world(ticks: int = 20) -> tuple[api.World, MemoryStore]:
+    """A small village that has thought and remembered for ``ticks`` ticks, and its memory store."""
+    world = api.new_world(12, seed=5, template="village")
+    summary = api.run_headless(world, ticks, llm=api.LLMConfig(brain="fake"), embedder="hashing")
+    assert summary.memory is not None and summary.memory.count() > 0
+    return world, summary.memory
+
+
+def fingerprint(world_path: Path) -> dict[str, bytes]:
+    """Every byte of a world file and its memory folder, by relative path (to prove nothing changed)."""
+    folder = world_path.parent
+    files = [world_path, *(p for p in memory_folder(world_path).rglob("*") if p.is_file())]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files if p.exists()}
 
 
 def copy_pair(source: Path, target: Path) -> None:
