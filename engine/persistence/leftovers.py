@@ -100,8 +100,8 @@ def _old(path: Path, age_s: float) -> bool:
 
 def sweep_world_temps(folder: Path, world_name: str) -> None:
     """Half-written world files (and SQLite journals beside them) of saves that were killed."""
-    with contextlib.suppress(OSError):
-        for stale in folder.glob(f".{world_name}.*.saving*"):
+    with contextlib.suppress(OSError):  # ``.NAME-p<pid>-<random>.saving``; before owners: ``.NAME.<random>.saving``
+        for stale in [*folder.glob(f".{world_name}-p*.saving*"), *folder.glob(f".{world_name}.*.saving*")]:
             verdict = abandoned(stale.name)
             if verdict or (verdict is None and _old(stale, UNOWNED_TEMP_AGE_S)):
                 remove(stale)

@@ -27,7 +27,7 @@ from engine.contracts.enums import BuildingType
 from engine.persistence import event_codec
 from engine.persistence.durable import fsync_file
 from engine.persistence.errors import WorldFileError
-from engine.persistence.leftovers import owned_name, remove
+from engine.persistence.leftovers import owned_name, remove, sweep_world_temps
 from engine.persistence.schema import (
     ADDED_IN,
     APPLICATION_ID,
@@ -236,6 +236,7 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
     report(0.0, "checking the file")
     check_file(path)
     p = Path(path)
+    sweep_world_temps(p.parent, p.name)  # half-written files of killed saves of this world
     engine = _engine(p)
     try:
         with engine.connect() as conn:
