@@ -26,7 +26,7 @@ from pathlib import Path
 from engine.memory.types import MemoryStore
 from engine.persistence.durable import fsync_dir, fsync_tree
 from engine.persistence.leftovers import abandoned, hold, owned_name, release, remove
-from engine.world.model import World
+from engine.state.world import World
 
 DEFAULT_EMBEDDER = "wordllama"
 STAGING_PREFIX = ".staging"

@@ -27,7 +27,7 @@ from engine.persistence.memory_files import (
     memory_folder,
     sweep_container,
 )
-from engine.world.model import World
+from engine.state.world import World
 
 
 def embedder_for(name: str, llm: LLMConfig | None = None) -> Embedder:

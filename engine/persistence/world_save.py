@@ -22,7 +22,7 @@ from engine.persistence.errors import WorldFileError
 from engine.persistence.leftovers import release, remove, sweep_world_temps
 from engine.persistence.memory_files import MEMORY_KEYS, memory_folder, sweep_container, write_version
 from engine.persistence.world_file import write_temp
-from engine.world.model import World
+from engine.state.world import World
 
 
 def save_pair(world: World, store: MemoryStore | None, path: str | Path) -> None:
