@@ -29,7 +29,7 @@ from engine.persistence.errors import WorldFileError
 from engine.persistence.memory_session import SessionMemory, open_session
 from engine.persistence.schema import SCHEMA_VERSION
 from engine.persistence.world_file import load_world, read_meta
-from engine.persistence.world_save import save_pair
+from engine.persistence.world_save import remove_pair, save_pair
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
@@ -70,6 +70,7 @@ __all__ = [
     "open_world",
     "probe_llm",
     "read_meta",
+    "remove_world",
     "replay",
     "run_headless",
     "save_world",
@@ -201,6 +202,11 @@ def probe_llm(config: LLMConfig) -> Health:
 def save_world(world: World, path: str | Path, memory: MemoryStore | None = None) -> None:
     """Save the world file and, with ``memory``, its memories beside it, as one unit (see ``world_save``)."""
     save_pair(world, memory, path)
+
+
+def remove_world(path: str | Path) -> None:
+    """Delete a world file and its memories (for the app's recovery copies; never asks)."""
+    remove_pair(path)
 
 
 def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, name: str | None = None) -> World:

@@ -70,6 +70,13 @@ def save_pair(world: World, store: MemoryStore | None, path: str | Path) -> None
     sweep_container(container, current, unreferenced=keep_current, legacy=store is not None)
 
 
+def remove_pair(path: str | Path) -> None:
+    """Delete a world file and its memory folder (a recovery copy nobody needs any more)."""
+    target = Path(path)
+    remove(memory_folder(target))
+    remove(target)
+
+
 def _undo(world: World, before: dict[str, str], container: Path, version: str | None) -> None:
     """The world in memory goes back to naming the memories its file on disk still names."""
     for key in MEMORY_KEYS:
