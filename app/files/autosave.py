@@ -38,6 +38,7 @@ class Autosaver(QObject):
         self.target: Path | None = None  # this world's recovery copy, once written
         self._saved_revision = -1
         self._sending: tuple[Path, int] | None = None
+        self._offered = False  # our marker was written (so its absence means another start took it)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.autosave_now)
         bridge.world_saved.connect(self._on_saved)
@@ -67,19 +68,20 @@ class Autosaver(QObject):
         target, self._saved_revision = self._sending
         self._sending = None
         crash.write_marker(self.original(), target, kind="autosave")
+        self._offered = True
         log.info("Autosaved to %s", target)
 
     def discard(self) -> None:
         """The work is saved or given up: the copy and its offer go (unless another start took the offer)."""
         target, self.target = self.target, None
+        offered, self._offered = self._offered, False
         self._saved_revision = -1
         if target is None:
             return
-        offered = crash.read_marker()
-        if offered is not None and offered.recovery == target:
+        marker = crash.read_marker()
+        ours = marker is not None and marker.recovery == target
+        if ours:
             crash.discard_marker()
-            with contextlib.suppress(OSError):
-                api.remove_world(target)
-        elif offered is None and not crash.marker_path().exists():
+        if ours or not offered:  # not when a later start took the offer: the copy is its world now
             with contextlib.suppress(OSError):
                 api.remove_world(target)
