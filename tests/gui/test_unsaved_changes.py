@@ -188,3 +188,22 @@ def test_a_world_without_its_memory_folder_opens_runs_and_saves_in_the_window(  
     wait_until(lambda: not controller.unsaved.dirty, 20, "the save")
     saved = read_pair(moved)
     assert saved.warning is None and saved.tick == tick
+
+
+def test_a_clean_close_takes_the_autosave_with_it(  # type: ignore[no-untyped-def]
+        user_home, asking, village_copy: Path) -> None:  # noqa: F811
+    from app.files import crash
+    from app.files.settings import Settings
+    from app.files.user_paths import recovery_dir
+
+    Settings().set_value("files/autosave_minutes", 0.01)
+    controller = asking(village_copy)
+    _changed(controller)
+    controller.play(False)
+    wait_until(lambda: crash.marker_path().is_file(), 20, "the autosave")
+    seen: list[str] = []
+    answer("Discard", seen)
+    controller.window.close()
+    assert seen and not controller.window.isVisible()
+    assert crash.read_marker() is None  # nothing to offer: the user chose to drop the changes
+    assert not list(recovery_dir().glob("autosave-*"))  # the copy and its memory folder are gone
