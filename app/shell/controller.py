@@ -183,7 +183,7 @@ class Controller(QObject):
         if self.gate.confirm("opening another world"):
             self.loader.open(path, self.thinking.handle_options())
 
-    def _import_world(self, path: str) -> None:
+    def _import_world(self, path: str | Path) -> None:
         if self.gate.confirm("opening another world"):
             self.loader.import_tiled(path, self.thinking.handle_options())
 

@@ -49,7 +49,7 @@ class SessionMemory:
     store: MemoryStore
     scratch: Path
     warning: str | None = None
-    _cleanup: weakref.finalize = field(init=False, repr=False)  # type: ignore[type-arg]
+    _cleanup: weakref.finalize = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Tied to the store: whoever still holds it (a run's summary, to save later) keeps the folder alive.
