@@ -207,3 +207,16 @@ def test_a_clean_close_takes_the_autosave_with_it(  # type: ignore[no-untyped-de
     assert seen and not controller.window.isVisible()
     assert crash.read_marker() is None  # nothing to offer: the user chose to drop the changes
     assert not list(recovery_dir().glob("autosave-*"))  # the copy and its memory folder are gone
+
+
+def test_a_new_world_counts_as_unsaved_until_it_is_saved(asking, village_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    controller = asking(village_copy)
+    loaded: list[object] = []
+    controller.world_loaded.connect(loaded.append)
+    controller.loader.new("village", 12, 1)  # what New world... does once its dialog is answered
+    wait_until(lambda: loaded, 60, "the new world")
+    assert controller.path is None and controller.unsaved.dirty and controller.window.isWindowModified()
+    seen: list[str] = []
+    answer("Discard", seen)
+    controller.window.close()
+    assert len(seen) == 1 and not controller.window.isVisible()
