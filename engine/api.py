@@ -385,7 +385,7 @@ def run_headless(
     world: World, ticks: int, seed: int | None = None, keep_history: bool = True, llm: LLMConfig | None = None,
     world_path: str | Path | None = None, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
     checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
-    seed_facts: Sequence[tuple[str, str]] = (),
+    seed_facts: Sequence[tuple[str, str]] = (), on_warning: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
 
@@ -395,7 +395,8 @@ def run_headless(
     Checkpoints are taken every ``checkpoint_minutes`` sim minutes (0: none). ``from_tick``
     first goes back to that tick of the current branch and continues on a new branch.
     ``seed_facts`` — (person, words) pairs — are planted at the start, as the god-mode edit
-    ``SeedFact`` (so a replay plants them too), and their spread is reported.
+    ``SeedFact`` (so a replay plants them too), and their spread is reported. ``on_warning`` hears
+    each problem with the world's files at once (also kept in ``RunSummary.warnings``).
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
@@ -406,7 +407,10 @@ def run_headless(
     if (llm is not None and llm.brain != "rule") or sim.pending_cognition_state is not None:
         session = open_session(world, world_path, embedder, llm)  # its working copy goes with the store
         memory = session.store
-        warnings += [session.warning] if session.warning else []
+        if session.warning:
+            warnings.append(session.warning)
+            if on_warning is not None:
+                on_warning(session.warning)
         cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode="lockstep", max_minds=max_minds)
     machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
     if machine is not None and from_tick is not None:
