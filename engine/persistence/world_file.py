@@ -27,6 +27,7 @@ from engine.persistence import event_codec
 from engine.persistence.durable import fsync_file
 from engine.persistence.errors import WorldFileError
 from engine.persistence.leftovers import owned_name, remove, sweep_world_temps
+from engine.persistence.memory_files import memory_folder, sweep_container
 from engine.persistence.schema import (
     ADDED_IN,
     APPLICATION_ID,
@@ -255,6 +256,7 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
     try:
         with engine.connect() as conn:
             world = _read(conn, with_history, report)
+        _sweep_memory_leftovers(p, world)
         report(1.0, "done")
         return world
     except WorldFileError:
@@ -263,6 +265,15 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
         raise WorldFileError(p, f"the world is damaged ({type(exc).__name__}: {exc})") from exc
     finally:
         engine.dispose()
+
+
+def _sweep_memory_leftovers(path: Path, world: World) -> None:
+    """Staging folders and unnamed versions of killed saves (only when the version the file names is there)."""
+    current = world.meta.get("memory_version")
+    container = memory_folder(path)
+    if container.is_dir():
+        sweep_container(container, current, unreferenced=bool(current) and (container / str(current)).is_dir(),
+                        legacy=False)
 
 
 def read_meta(path: str | Path) -> dict[str, str]:

@@ -151,3 +151,18 @@ def test_a_session_removes_its_working_copy_when_it_closes(tmp_path: Path):
     assert session.scratch.is_dir() and leftovers.abandoned(session.scratch.name) is False
     session.close()
     assert not session.scratch.exists()
+
+
+def test_opening_without_minds_sweeps_too(tmp_path: Path):
+    """`townsfolk info`, `check` or a run on the rule brain open the file alone: leftovers still go."""
+    path = _saved(tmp_path)
+    dead = _dead_pid()
+    container = memory_folder(path)
+    current = api.read_meta(path)["x.memory_version"]
+    for name in (f".staging-p{dead}-0badcafe", f"v99-p{dead}-0badcafe"):
+        (container / name / "data").mkdir(parents=True)
+    (tmp_path / f".v.town-p{dead}-0badcafe.saving").write_bytes(b"half")
+    result = townsfolk("info", str(path))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in container.iterdir()] == [current]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.memory", "v.town"]
