@@ -11,6 +11,7 @@ whole; a stop after it leaves the new file, whose version is already on disk. A 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def save_pair(world: World, store: MemoryStore | None, path: str | Path) -> None
     container = memory_folder(target)
     sweep_world_temps(folder, target.name)
     before = {key: world.meta[key] for key in MEMORY_KEYS if key in world.meta}
-    had_file = target.exists()
+    had_file, had_folder = target.exists(), container.exists()
     version: str | None = None
     stage = "the memories"
     replaced = False
@@ -56,11 +57,11 @@ def save_pair(world: World, store: MemoryStore | None, path: str | Path) -> None
         if replaced:  # the new pair is in place; only its durability is in doubt
             raise WorldFileError(target, f"saved, but could not make sure it reached the disk ({cause_of(exc)})") \
                 from exc
-        _undo(world, before, container, version)
+        _undo(world, before, container, version, had_folder)
         raise WorldFileError(target, _failure(target, container, stage, exc, had_file)) from exc
     except BaseException:
         if not replaced:
-            _undo(world, before, container, version)
+            _undo(world, before, container, version, had_folder)
         raise
     finally:
         if version is not None:
@@ -77,13 +78,17 @@ def remove_pair(path: str | Path) -> None:
     remove(target)
 
 
-def _undo(world: World, before: dict[str, str], container: Path, version: str | None) -> None:
-    """The world in memory goes back to naming the memories its file on disk still names."""
+def _undo(world: World, before: dict[str, str], container: Path, version: str | None, had_folder: bool) -> None:
+    """The world in memory goes back to naming the memories its file on disk still names; what this
+    save wrote goes (the memory folder too, when the save made it)."""
     for key in MEMORY_KEYS:
         world.meta.pop(key, None)
     world.meta.update(before)
     if version is not None:
         remove(container / version)
+    if not had_folder:
+        with contextlib.suppress(OSError):
+            container.rmdir()  # only if empty: a save running beside this one may be using it
 
 
 def _failure(target: Path, container: Path, stage: str, exc: BaseException, had_file: bool) -> str:

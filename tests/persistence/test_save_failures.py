@@ -73,10 +73,14 @@ def test_a_full_disk_while_writing_the_world_file_removes_the_new_memories(tmp_p
     assert len(list(memory_folder(path).iterdir())) == 1  # the new version went again
 
 
-def test_a_first_save_that_fails_writes_nothing(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("stage", ["the memories", "the world file"])
+def test_a_first_save_that_fails_writes_nothing(tmp_path: Path, monkeypatch, stage: str):
     world, memory = thinking_world()
-    monkeypatch.setattr(memory_files, "_copy_file", _fail_after(0, errno.ENOSPC))
-    with pytest.raises(api.WorldFileError, match=r"\(the disk is full\); nothing was written$"):
+    if stage == "the memories":
+        monkeypatch.setattr(memory_files, "_copy_file", _fail_after(0, errno.ENOSPC))
+    else:
+        monkeypatch.setattr(world_file, "_write", lambda world, tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "")))
+    with pytest.raises(api.WorldFileError, match=rf"could not save {stage} \(the disk is full\); nothing was written$"):
         api.save_world(world, tmp_path / "new.town", memory=memory)
     assert list(tmp_path.iterdir()) == []
 
