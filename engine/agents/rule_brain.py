@@ -184,7 +184,10 @@ class RuleBrain:
         return society.open_now(b, m) and society.can_serve(b.id)
 
     def _open_nearby(self, near: int, kind: int, m: int, occupancy: np.ndarray) -> int:
-        for candidate in self.nearby(near, kind):
+        candidates = self.nearby(near, kind)
+        if self.society is not None and self.society.incidents.busy:  # a grand opening draws customers
+            candidates = self.society.incidents.draw(kind, candidates)
+        for candidate in candidates:
             if self._has_room(self.city.buildings[candidate], m, occupancy):
                 return candidate
         return -1

@@ -56,6 +56,9 @@ class Simulation:
         self.nprng = np.random.Generator(np.random.PCG64())
         self.society = Society(self)
         self.brain.society = self.society
+        writer = self.encounters.writer  # small talk hears what people need, plan and know
+        writer.needs = lambda person: tuple(float(v) for v in self.pop.needs[person])  # type: ignore[assignment]
+        writer.shared = self.society.shared_topics
         if world.sim_state:
             self.set_state(state_codec.decode(world.sim_state))
         else:
