@@ -17,6 +17,7 @@ import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 SYMBOL = re.compile(r"#([A-Za-z0-9_]+)(\.cap)?#")
 MAX_DEPTH = 12  # a rule that names itself forever stops here rather than hanging the tick
@@ -24,12 +25,17 @@ Rules = Mapping[str, tuple[str, ...]]
 
 
 @cache
-def load_rules(path: Path) -> dict[str, tuple[str, ...]]:
-    """A TOML file of ``symbol = ["alternative", ...]`` tables, flattened to ``table.symbol`` keys too."""
+def load_table(path: Path) -> dict[str, Any]:
     with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
+        return tomllib.load(handle)
+
+
+@cache
+def load_rules(path: Path) -> dict[str, tuple[str, ...]]:
+    """A TOML file of ``symbol = ["alternative", ...]``; ``[table]`` keys become ``table_symbol``
+    (arrays of tables are data, not rules, and are left out: read them with ``load_table``)."""
     rules: dict[str, tuple[str, ...]] = {}
-    _flatten(raw, "", rules)
+    _flatten(load_table(path), "", rules)
     return rules
 
 
@@ -39,7 +45,8 @@ def _flatten(table: Mapping[str, object], prefix: str, out: dict[str, tuple[str,
         if isinstance(value, Mapping):
             _flatten(value, f"{name}_", out)
         elif isinstance(value, list):
-            out[name] = tuple(str(v) for v in value)
+            if not any(isinstance(v, Mapping) for v in value):
+                out[name] = tuple(str(v) for v in value)
         else:
             out[name] = (str(value),)
 
