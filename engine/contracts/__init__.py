@@ -61,6 +61,7 @@ from engine.contracts.snapshots import (
     TimelineView,
     WorldSnapshot,
 )
+from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 
 __all__ = [
     "Activity",
@@ -85,6 +86,8 @@ __all__ = [
     "ExportTiled",
     "IncidentChanged",
     "IncidentView",
+    "LLMErrorKind",
+    "LLMHealth",
     "LLMStatusChanged",
     "LLMStatusView",
     "MakeCheckpoint",
@@ -112,6 +115,7 @@ __all__ = [
     "Step",
     "SwitchBranch",
     "Terrain",
+    "ThoughtKind",
     "ThoughtView",
     "ThoughtsResult",
     "TimeJumped",
