@@ -225,6 +225,38 @@ class Routine:
         near = brain.nearby(p.home, int(kind), 3)
         return near[rng.randrange(len(near))] if near else -1
 
+    # -- the plan, in words ---------------------------------------------------------------
+
+    def day_plan(self, person: int, day: int) -> list[tuple[int, int, int, str]]:
+        """The day as the rule brain means it: (hour, activity, building, note) in order of the hour."""
+        brain = self.brain
+        assert brain is not None
+        p = self.people[person]
+        s: Schedule = brain.schedules[person]
+        weekday = self.clock.weekday_of_day(day)
+        lie = self.lie_in(person, day)
+        steps = [(min(23, (s.wake + lie) // 60), int(Activity.HOME), p.home,
+                  WORDS.expand("#plan_lie_in#" if lie else "#plan_wake#", random.Random(day)))]
+        if brain.works_on(p, s, weekday):
+            place = self.city.buildings[p.workplace].name
+            kind = "plan_study" if p.is_pupil else "plan_work"
+            activity = Activity.STUDY if p.is_pupil else Activity.WORK
+            steps.append((s.work_start // 60, int(activity), p.workplace, WORDS.pick(kind, random.Random(day),
+                                                                                        {"place": place})))
+        else:
+            steps.append((12, int(Activity.EAT), p.home, WORDS.expand("#plan_lunch#", random.Random(day))))
+        outings = self.outings(person, day)
+        for outing in outings:
+            steps.append((outing.start // 60, outing.activity, outing.building, outing.note))
+        if not outings:
+            steps.append((max(18, s.work_end // 60), int(Activity.HOME), p.home,
+                          WORDS.expand("#plan_home#", random.Random(day))))
+        if not any(outing.kind == "eat_out" for outing in outings):
+            steps.append((19 if p.age >= 14 else 18, int(Activity.EAT), p.home,
+                          WORDS.expand("#plan_dinner#", random.Random(day))))
+        steps.append((s.bedtime // 60, int(Activity.SLEEP), p.home, WORDS.expand("#plan_sleep#", random.Random(day))))
+        return sorted(steps, key=lambda step: step[0])
+
     # -- state ---------------------------------------------------------------------------
 
     def get_state(self) -> np.ndarray:

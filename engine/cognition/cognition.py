@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.agents.rule_brain import Intent
-from engine.cognition import chat, civic, conversation, perception, planning, reflection
+from engine.cognition import chat, civic, conversation, perception, planning, reflection, rule_mind
 from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import WATCHED, LLMStatus
@@ -119,9 +119,13 @@ class Cognition:
         for event in events:
             if isinstance(event, ConversationHeld) and event.tick == tick:
                 self._remember_small_talk(event, tick)
+        thinking = ctx.thinker.available
         for mind in ctx.minds.values():
-            if reflection.due(ctx, mind) and self.may_think(mind.agent):
-                reflection.ask_questions(ctx, mind, tick)
+            if thinking and self.may_think(mind.agent):
+                if reflection.due(ctx, mind):
+                    reflection.ask_questions(ctx, mind, tick)
+            elif rule_mind.due(ctx, mind):  # no model: a plainer look back, from the memories themselves
+                rule_mind.reflect(ctx, mind, tick)
         if tick % FLUSH_EVERY == 0:  # unflushed memories are searched in RAM, so this only paces disk writes
             ctx.memory.flush()
 

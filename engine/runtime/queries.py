@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.agents.rule_brain import RuleBrain
 from engine.cognition import reflection
 from engine.cognition.cognition import Cognition
 from engine.cognition.mind import PlanStep
@@ -28,15 +29,25 @@ def _view(m: Memory, score: float = 0.0) -> MemoryView:
     return MemoryView(m.id, m.tick, m.kind, m.text, m.importance, m.last_access, tuple(m.evidence), m.pinned, score)
 
 
-def mind_report(cognition: Cognition | None, command: QueryMind, tick: int) -> MindReport:
+def mind_report(cognition: Cognition | None, command: QueryMind, tick: int, brain: RuleBrain | None = None
+                ) -> MindReport:
+    """A mind's plan, or (without a model's plan) the rule brain's plan for the day."""
     mind = cognition.ctx.minds.get(command.agent) if cognition else None
+    routine = _rule_plan(brain, command.agent, tick) if brain is not None else ()
     if mind is None:
-        return MindReport(tick, command.id, command.agent, False, "", (), (), (), -1, 0, 0.0)
+        return MindReport(tick, command.id, command.agent, False, "", routine, (), (), -1, 0, 0.0)
     return MindReport(
-        tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes), _steps(mind.hours),
+        tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes) or routine, _steps(mind.hours),
         _steps(mind.actions[mind.next_action:]), mind.actions_hour, mind.reflections,
         round(mind.importance_since_reflection, 1), reflection.THRESHOLD,
     )
+
+
+def _rule_plan(brain: RuleBrain, agent: int, tick: int) -> tuple[PlanStepView, ...]:
+    if not 0 <= agent < len(brain.people) or brain.people[agent].removed:
+        return ()
+    plan = brain.routine.day_plan(agent, brain.clock.day(tick))
+    return tuple(PlanStepView(hour, activity, place, note) for hour, activity, place, note in plan)
 
 
 PAGE = 500
