@@ -266,8 +266,5 @@ class Routine:
         if friend_of is None:  # saved before days had variety: work it out from the ties as they are
             self.new_day(day)
             return
-        self.friend_of = np.asarray(friend_of, dtype=np.int32).copy()
-        if len(self.friend_of) < len(self.people):
-            self.friend_of = np.concatenate([self.friend_of, np.full(len(self.people) - len(self.friend_of), -1,
-                                                                     dtype=np.int32)])
+        self.friend_of = np.asarray(friend_of, dtype=np.int32).copy()  # newcomers since: nobody to visit till midnight
         self._cache.clear()
