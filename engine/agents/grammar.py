@@ -2,8 +2,8 @@
 
 ``#symbol#`` is replaced by a pick among the symbol's alternatives (which may hold
 more symbols); ``#symbol.cap#`` capitalises the pick. Facts of the moment (names,
-places, times) are given as extra one-alternative symbols, so the same rules speak
-about whoever is talking. Picks use the caller's RNG, so a replay says the same
+places, times) are given as a mapping of extra symbols (it may work a fact out
+only when a line asks for it), so the same rules speak about whoever is talking. Picks use the caller's RNG, so a replay says the same
 words. The rules live in TOML files under ``words/`` beside the code that speaks them.
 
 (The ``tracery`` package on PyPI has had no release since 2016; this is the part of it we use.)
@@ -11,13 +11,12 @@ words. The rules live in TOML files under ``words/`` beside the code that speaks
 
 from __future__ import annotations
 
-import random
 import re
 import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 SYMBOL = re.compile(r"#([A-Za-z0-9_]+)(\.cap)?#")
 MAX_DEPTH = 12  # a rule that names itself forever stops here rather than hanging the tick
@@ -56,36 +55,67 @@ def words_file(module_file: str, name: str) -> Path:
     return Path(module_file).resolve().parent / "words" / f"{name}.toml"
 
 
+class Dice(Protocol):
+    """What the grammar needs of a random generator (``random.Random`` or ``engine.agents.dice.Dice``)."""
+
+    def random(self) -> float: ...
+
+
+Part = str | tuple[str, bool]  # literal words, or (symbol, capitalise)
+# (picks use random(), not randrange(): on the hot path of small talk it is several times cheaper)
+
+
 class Grammar:
     def __init__(self, rules: Rules):
         self.rules = rules
+        self._compiled: dict[str, tuple[Part, ...]] = {}  # template -> its parts, split once (the tick is hot)
 
     def has(self, symbol: str) -> bool:
         return symbol in self.rules
 
-    def expand(self, text: str, rng: random.Random, facts: Mapping[str, str] | None = None) -> str:
-        """``text`` with every ``#symbol#`` expanded (facts first, then the rules; unknown ones are left as they are)."""
+    def expand(self, text: str, rng: Dice, facts: Mapping[str, str] | None = None) -> str:
+        """``text`` with every ``#symbol#`` expanded (rules, then facts; unknown ones are left as they are).
+        Rule and fact names never overlap: rules are ``group_name``, facts plain words."""
         return self._expand(text, rng, facts or {}, 0)
 
-    def pick(self, symbol: str, rng: random.Random, facts: Mapping[str, str] | None = None) -> str:
+    def pick(self, symbol: str, rng: Dice, facts: Mapping[str, str] | None = None) -> str:
         options = self.rules[symbol]
-        return self._expand(options[rng.randrange(len(options))], rng, facts or {}, 0)
+        return self._expand(options[int(rng.random() * len(options))], rng, facts or {}, 0)
 
-    def _expand(self, text: str, rng: random.Random, facts: Mapping[str, str], depth: int) -> str:
+    def _parts(self, text: str) -> tuple[Part, ...]:
+        parts = self._compiled.get(text)
+        if parts is None:
+            found: list[Part] = []
+            at = 0
+            for match in SYMBOL.finditer(text):
+                if match.start() > at:
+                    found.append(text[at:match.start()])
+                found.append((match.group(1), bool(match.group(2))))
+                at = match.end()
+            if at < len(text):
+                found.append(text[at:])
+            parts = self._compiled[text] = tuple(found)
+        return parts
+
+    def _expand(self, text: str, rng: Dice, facts: Mapping[str, str], depth: int) -> str:
         if "#" not in text or depth > MAX_DEPTH:
             return text
-
-        def one(match: re.Match[str]) -> str:
-            name, cap = match.group(1), match.group(2)
-            if name in facts:  # a fact may name one rule ("#kin_partner#"); other words are kept as they are
-                value = facts[name]
-                if SYMBOL.fullmatch(value):
-                    value = self._expand(value, rng, facts, depth + 1)
-            elif name in self.rules:
-                options = self.rules[name]
-                value = self._expand(options[rng.randrange(len(options))], rng, facts, depth + 1)
+        out = []
+        for part in self._parts(text):
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            name, cap = part
+            options = self.rules.get(name)
+            if options is not None:
+                value = self._expand(options[int(rng.random() * len(options))], rng, facts, depth + 1)
             else:
-                return match.group(0)
-            return value[:1].upper() + value[1:] if cap else value
-
-        return SYMBOL.sub(one, text)
+                try:
+                    value = facts[name]  # a lazy mapping may work it out only now
+                except KeyError:
+                    value = f"#{name}{'.cap' if cap else ''}#"
+                else:  # a fact may name one rule ("#kin_partner#"); other words are kept as they are
+                    if value[:1] == "#" and SYMBOL.fullmatch(value):
+                        value = self._expand(value, rng, facts, depth + 1)
+            out.append(value[:1].upper() + value[1:] if cap else value)
+        return "".join(out)

@@ -11,17 +11,17 @@ inspector's Plan tab shows it), and the same on a replay:
 * or a quiet evening in. Now and then someone breaks routine and goes further afield.
 
 Weekends differ: no office or school, a lie-in, longer outings, two of them,
-and visits are likelier. Who counts as a friend to visit is fixed each midnight
-(kept in the state), so a checkpoint restored mid-day plans the same day.
+and visits are likelier. Who counts as a friend to visit is fixed at the first
+need of each day (kept in the state), so a checkpoint restored mid-day plans the same day.
 """
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from engine.agents.dice import Dice
 from engine.agents.grammar import Grammar, load_rules, load_table, words_file
 from engine.agents.person import Person
 from engine.contracts.enums import Activity, BuildingType
@@ -42,6 +42,7 @@ ACTIVITY = {
     "walk": Activity.LEISURE, "play": Activity.SOCIAL,
 }
 WEEKEND = 5  # Saturday and Sunday
+UNSET = -2  # in ``friend_of``: not worked out yet today
 BREAK_ROUTINE = 0.12  # chance an outing goes to a place further afield
 MIN_OUTING = 30  # minutes; shorter than this (opening hours, bedtime) and it is dropped
 
@@ -52,8 +53,8 @@ class Outing(NamedTuple):
     building: int
     start: int  # minute of day
     end: int
-    note: str  # for the plan and for small talk: "Millpond Park, to sketch the ducks"
-    why: str
+    hobby_why: str  # a hobby's reason ("to sketch the ducks"); other outings' words are made when asked
+    whom: int  # visits and play: whose home, else -1
 
 
 class Routine:
@@ -62,25 +63,39 @@ class Routine:
         self.people = people
         self.clock = clock
         self.ties = ties
-        self.friend_of = np.full(len(people), -1, dtype=np.int32)  # whom each would visit today
+        self.friend_of = np.full(len(people), UNSET, dtype=np.int32)  # whom each would visit today
         self._cache: dict[int, tuple[int, tuple[Outing, ...]]] = {}  # person -> (day, outings)
+        self._day = clock.day(0)
         self.brain = None  # the RuleBrain: schedules, nearby places, opening hours (set by it)
 
     # -- the day's choices ---------------------------------------------------------------
 
     def new_day(self, day: int) -> None:
-        """Midnight: whom each person would visit today (from today's friendships)."""
+        """Midnight: whom each person would visit is worked out afresh, when first needed today."""
         if len(self.friend_of) < len(self.people):
-            self.friend_of = np.concatenate([self.friend_of, np.full(len(self.people) - len(self.friend_of), -1,
+            self.friend_of = np.concatenate([self.friend_of, np.full(len(self.people) - len(self.friend_of), UNSET,
                                                                      dtype=np.int32)])
-        self.friend_of[:] = -1
-        for p in self.people:
-            if p.removed:
-                continue
-            near = [f for f in self.ties.closest(p.id, 3) if self.people[f].home != p.home
-                    and not self.people[f].removed and self.ties.get(p.id, f).affinity > 0.2]  # type: ignore[union-attr]
-            if near:
-                self.friend_of[p.id] = near[(p.id + day) % len(near)]
+        self.friend_of[:] = UNSET
+        self._day = day
+        self._cache.clear()
+
+    def _friend(self, person: int) -> int:
+        """The friend ``person`` would visit today: one of their closest, living elsewhere, or -1. Worked out at
+        the first need of the day and kept in the state (friendships change by the hour)."""
+        if person >= len(self.friend_of):
+            return -1  # newcomers: from tomorrow
+        found = int(self.friend_of[person])
+        if found != UNSET:
+            return found
+        p = self.people[person]
+        near = [f for f in self.ties.closest(person, 3) if self.people[f].home != p.home
+                and not self.people[f].removed and self.ties.get(person, f).affinity > 0.2]  # type: ignore[union-attr]
+        found = near[(person + self._day) % len(near)] if near else -1
+        self.friend_of[person] = found
+        return found
+
+    def forget_plans(self) -> None:
+        """The map or someone's life changed: today's outings are worked out again when next asked."""
         self._cache.clear()
 
     def lie_in(self, person: int, day: int) -> int:
@@ -122,7 +137,7 @@ class Routine:
             return ()
         s: Schedule = brain.schedules[person]
         weekday = self.clock.weekday_of_day(day)
-        rng = random.Random(person * 7_919 + day * 1_000_003 + 17)
+        rng = Dice(person, day, 17)
         free_day = weekday >= WEEKEND or not brain.works_on(p, s, weekday)
         if free_day:
             start, stop = max(s.wake + self.lie_in(person, day) + 60, 9 * 60 + 30), s.bedtime - 45
@@ -131,7 +146,7 @@ class Routine:
         if p.age < 14:
             stop = min(stop, 19 * 60)
         count = 2 if free_day else 1
-        long = (90, 180) if free_day else (60, 120)
+        long = (90, 180) if free_day else (70, 130)
         outings: list[Outing] = []
         for _ in range(count):
             if stop - start < MIN_OUTING + 30:
@@ -147,7 +162,7 @@ class Routine:
                 start = begin + length
         return tuple(outings)
 
-    def _kind(self, p: Person, rng: random.Random, free_day: bool) -> str:
+    def _kind(self, p: Person, rng: Dice, free_day: bool) -> str:
         o, c, e, _a, _n = p.traits
         child = p.age < 14
         weights = {
@@ -157,7 +172,7 @@ class Routine:
             "eat_out": 0.0 if child else 0.08 + 0.1 * e,
             "walk": 0.12,
             "play": 0.6 if child else 0.0,
-            "home": 0.15 + 0.15 * (1 - e),
+            "home": 0.08 + 0.1 * (1 - e),
         }
         pick = rng.random() * sum(weights.values())
         for kind, weight in weights.items():
@@ -166,9 +181,9 @@ class Routine:
                 return kind
         return "home"
 
-    def _outing(self, p: Person, kind: str, rng: random.Random, begin: int, end: int, day: int) -> Outing | None:
-        facts: dict[str, str] = {}
+    def _outing(self, p: Person, kind: str, rng: Dice, begin: int, end: int, day: int) -> Outing | None:
         why = ""
+        whom = -1
         if kind == "hobby":
             hobby = self._hobby(p, rng)
             building = self._place(p, PLACE_KIND[str(hobby["place"])], rng)
@@ -180,7 +195,6 @@ class Routine:
                 kind, building = "walk", self._place(p, BuildingType.PARK, rng)
             else:
                 building = self.people[whom].home
-                facts["whom"] = self.people[whom].first_name
         else:
             kind_of_place = {"errand": BuildingType.SHOP, "eat_out": BuildingType.CAFE, "walk": BuildingType.PARK}
             building = self._place(p, kind_of_place[kind], rng)
@@ -191,13 +205,19 @@ class Routine:
             begin, end = max(begin, b.opens), min(end, b.closes - 15)
         if end - begin < MIN_OUTING:
             return None
-        facts["place"] = b.name
-        why = why or WORDS.pick(f"why_{kind}", rng, facts)
-        facts["why"] = why
-        note = WORDS.pick(f"plan_{kind}", rng, facts)
-        return Outing(kind, int(ACTIVITY[kind]), building, begin, end, note, why)
+        return Outing(kind, int(ACTIVITY[kind]), building, begin, end, why, whom)
 
-    def _hobby(self, p: Person, rng: random.Random) -> dict[str, object]:
+    def words(self, outing: Outing) -> tuple[str, str]:
+        """(note, why): "Millpond Park, to sketch the ducks" for the plan, and the reason for small talk."""
+        rng = Dice(outing.building, outing.start, outing.whom)
+        facts = {"place": self.city.buildings[outing.building].name}
+        if outing.whom >= 0:
+            facts["whom"] = self.people[outing.whom].first_name
+        why = outing.hobby_why or WORDS.pick(f"why_{outing.kind}", rng, facts)
+        facts["why"] = why
+        return WORDS.pick(f"plan_{outing.kind}", rng, facts), why
+
+    def _hobby(self, p: Person, rng: Dice) -> dict[str, object]:
         """One of the hobbies of their two strongest traits."""
         ranked = sorted(range(5), key=lambda t: (-p.traits[t], t))[:2]
         fitting = [h for h in HOBBIES if TRAITS.index(str(h["trait"])) in ranked]
@@ -205,21 +225,18 @@ class Routine:
         mine = fitting[p.id % len(fitting)], fitting[(p.id // 2 + 1) % len(fitting)]  # each person has two
         return mine[rng.randrange(2)]
 
-    def _visit_whom(self, p: Person, rng: random.Random) -> int:
+    def _visit_whom(self, p: Person, rng: Dice) -> int:
         family = sorted(o for o in self.ties.known_by(p.id) if self.ties.get(p.id, o).family  # type: ignore[union-attr]
                         and self.people[o].home != p.home and not self.people[o].removed)
         friend = self._friend(p.id)
         choices = family + ([friend] if friend >= 0 else [])
         return choices[rng.randrange(len(choices))] if choices else -1
 
-    def _friend(self, person: int) -> int:
-        return int(self.friend_of[person]) if person < len(self.friend_of) else -1  # newcomers: from tomorrow
-
-    def _place(self, p: Person, kind: BuildingType, rng: random.Random) -> int:
+    def _place(self, p: Person, kind: BuildingType, rng: Dice) -> int:
         brain = self.brain
         assert brain is not None
         if rng.random() < BREAK_ROUTINE:  # further afield than usual
-            every = [b.id for b in self.city.buildings if b.type == kind and not b.removed]
+            every = brain.of_kind(int(kind))
             if every:
                 return every[rng.randrange(len(every))]
         near = brain.nearby(p.home, int(kind), 3)
@@ -236,25 +253,25 @@ class Routine:
         weekday = self.clock.weekday_of_day(day)
         lie = self.lie_in(person, day)
         steps = [(min(23, (s.wake + lie) // 60), int(Activity.HOME), p.home,
-                  WORDS.expand("#plan_lie_in#" if lie else "#plan_wake#", random.Random(day)))]
+                  WORDS.expand("#plan_lie_in#" if lie else "#plan_wake#", Dice(day)))]
         if brain.works_on(p, s, weekday):
             place = self.city.buildings[p.workplace].name
             kind = "plan_study" if p.is_pupil else "plan_work"
             activity = Activity.STUDY if p.is_pupil else Activity.WORK
-            steps.append((s.work_start // 60, int(activity), p.workplace, WORDS.pick(kind, random.Random(day),
+            steps.append((s.work_start // 60, int(activity), p.workplace, WORDS.pick(kind, Dice(day),
                                                                                         {"place": place})))
         else:
-            steps.append((12, int(Activity.EAT), p.home, WORDS.expand("#plan_lunch#", random.Random(day))))
+            steps.append((12, int(Activity.EAT), p.home, WORDS.expand("#plan_lunch#", Dice(day))))
         outings = self.outings(person, day)
         for outing in outings:
-            steps.append((outing.start // 60, outing.activity, outing.building, outing.note))
+            steps.append((outing.start // 60, outing.activity, outing.building, self.words(outing)[0]))
         if not outings:
             steps.append((max(18, s.work_end // 60), int(Activity.HOME), p.home,
-                          WORDS.expand("#plan_home#", random.Random(day))))
+                          WORDS.expand("#plan_home#", Dice(day))))
         if not any(outing.kind == "eat_out" for outing in outings):
             steps.append((19 if p.age >= 14 else 18, int(Activity.EAT), p.home,
-                          WORDS.expand("#plan_dinner#", random.Random(day))))
-        steps.append((s.bedtime // 60, int(Activity.SLEEP), p.home, WORDS.expand("#plan_sleep#", random.Random(day))))
+                          WORDS.expand("#plan_dinner#", Dice(day))))
+        steps.append((s.bedtime // 60, int(Activity.SLEEP), p.home, WORDS.expand("#plan_sleep#", Dice(day))))
         return sorted(steps, key=lambda step: step[0])
 
     # -- state ---------------------------------------------------------------------------
@@ -263,6 +280,7 @@ class Routine:
         return self.friend_of.copy()
 
     def set_state(self, friend_of: np.ndarray | None, day: int) -> None:
+        self._day = day
         if friend_of is None:  # saved before days had variety: work it out from the ties as they are
             self.new_day(day)
             return

@@ -62,10 +62,14 @@ class RuleBrain:
 
     def city_changed(self) -> None:
         self._nearby: dict[tuple[int, int], list[int]] = {}
+        self._of_kind: dict[int, list[int]] = {}
+        self.routine.forget_plans()  # places moved: plan again (as a replay from after the edit would)
         self._entrances = np.array([b.entrance for b in self.city.buildings], dtype=np.int32).reshape(-1, 2)
         self._types = np.array([-1 if b.removed else b.type for b in self.city.buildings], dtype=np.int8)
 
     def schedule_for(self, person: Person) -> Schedule:
+        """A (new) schedule for someone whose life changed; today's outings are planned again."""
+        self.routine.forget_plans()
         return self._schedule(person)
 
     def _schedule(self, p: Person) -> Schedule:
@@ -218,6 +222,13 @@ class RuleBrain:
             if self._has_room(self.city.buildings[candidate], m, occupancy):
                 return candidate
         return -1
+
+    def of_kind(self, kind: int) -> list[int]:
+        """Every standing building of ``kind`` (cached until the map changes)."""
+        found = self._of_kind.get(kind)
+        if found is None:
+            found = self._of_kind[kind] = [int(b) for b in np.flatnonzero(self._types == kind)]
+        return found
 
     def nearby(self, near: int, kind: int, count: int = 4) -> list[int]:
         """The ``count`` buildings of ``kind`` closest to building ``near`` (cached)."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.agents.grammar import Grammar, load_rules, words_file
 from engine.agents.person import Person
@@ -27,13 +28,12 @@ LOW_NEED = 0.3
 MOODS = GRAMMAR.rules["last_mood_words"]
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
     """Something to talk about: a rule group in the grammar and the facts that fill it."""
 
     kind: str  # topic_<kind> in the grammar
     answer: str  # answer_<answer>_warm / _cool
-    facts: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, str] | None = None
     weight: float = 1.0
 
 
@@ -88,6 +88,22 @@ def job_phrase(p: Person, workplace: str) -> str:
     return "keep myself busy"
 
 
+class _Facts(dict[str, str]):
+    """A speaker's side of the talk: names and place at once, the rest when a line asks (``TalkWriter.fact``)."""
+
+    def __init__(self, me: str, other: str, place: str, part: str, town: str):
+        super().__init__(me=me, other=other, place=place, part=part, town=town)
+        self.writer: TalkWriter | None = None
+        self.me: Person | None = None
+        self.other: Person | None = None
+        self.tick = 0
+
+    def __missing__(self, key: str) -> str:
+        assert self.writer is not None and self.me is not None and self.other is not None
+        value = self[key] = self.writer.fact(key, self.me, self.other, self.tick)
+        return value
+
+
 class TalkWriter:
     def __init__(self, people: list[Person], ties: Relationships, clock: Clock, workplace_name: Callable[[int], str]):
         self.people = people
@@ -95,7 +111,7 @@ class TalkWriter:
         self.clock = clock
         self.workplace_name = workplace_name
         self.shared: SharedTopics | None = None
-        self.needs: Callable[[int], tuple[float, float, float, float]] | None = None
+        self.needs: Callable[[int], tuple[int, float]] | None = None  # person -> (lowest need, its level)
         self.plan: Callable[[int, int], tuple[str, str] | None] | None = None  # (person, tick) -> (place, why)
 
     def lines(self, rng: random.Random, a: int, b: int, moment: Moment, warmth: float) -> tuple[tuple[int, str], ...]:
@@ -111,8 +127,9 @@ class TalkWriter:
         reply = "home" if rel == "family" and moment.place_is_home else ("kin" if rel == "family" else rel)
         out.append((1, GRAMMAR.pick(f"reply_{reply}", rng, facts_b)))
         topic = self._topic(rng, a, b, rel, moment, part, facts_a)
-        facts_a.update(topic.facts)
-        facts_b.update(topic.facts)
+        if topic.facts:
+            facts_a.update(topic.facts)
+            facts_b.update(topic.facts)
         out.append((0, GRAMMAR.pick(f"topic_{topic.kind}", rng, facts_a)))
         tone = "warm" if warmth >= 0 else "cool"
         answer = f"answer_{topic.answer}" if topic.answer == "rival" else f"answer_{topic.answer}_{tone}"
@@ -124,17 +141,24 @@ class TalkWriter:
         return tuple(out)
 
     def _facts(self, me: Person, other: Person, moment: Moment, tie: Tie | None, part: str) -> dict[str, str]:
-        weekday = self.clock.weekday(moment.tick)
-        my_work = self.workplace_name(me.id)
-        facts = {
-            "me": me.first_name, "other": other.first_name, "place": moment.place, "part": part, "town": moment.town,
-            "weekday": WEEKDAYS[weekday], "days_to_weekend": str(max(1, 5 - weekday)),
-            "kin": kin_word(me, other), "my_work": my_work or "home", "job_phrase": job_phrase(me, my_work),
-        }
-        other_work = self.workplace_name(other.id)
-        if other_work:
-            facts["other_work"] = other_work
+        facts = _Facts(me.first_name, other.first_name, moment.place, part, moment.town)
+        facts.writer, facts.me, facts.other, facts.tick = self, me, other, moment.tick
         return facts
+
+    def fact(self, key: str, me: Person, other: Person, tick: int) -> str:
+        """A speaker's fact that costs something to work out (asked only by the lines that use it)."""
+        if key == "kin":
+            return kin_word(me, other)
+        if key in ("weekday", "days_to_weekend"):
+            weekday = self.clock.weekday(tick)
+            return WEEKDAYS[weekday] if key == "weekday" else str(max(1, 5 - weekday))
+        if key == "my_work":
+            return self.workplace_name(me.id) or "home"
+        if key == "job_phrase":
+            return job_phrase(me, self.workplace_name(me.id))
+        if key == "other_work" and other.workplace >= 0:
+            return self.workplace_name(other.id)
+        raise KeyError(key)
 
     def _greeting(self, rng: random.Random, rel: str, tie: Tie | None, moment: Moment, part: str,
                   facts: dict[str, str]) -> str:
@@ -168,15 +192,12 @@ class TalkWriter:
         if last is not None and rel in ("friend", "acq"):
             options.append(Topic("last_time", "small", last, weight=1.5))
         if self.needs is not None:
-            needs = self.needs(a)
-            lowest = min(range(4), key=lambda k: needs[k])
-            if needs[lowest] < LOW_NEED:
+            lowest, level = self.needs(a)
+            if level < LOW_NEED:
                 options.append(Topic(f"need_{('energy', 'hunger', 'social', 'fun')[lowest]}", "need", weight=1.5))
-        if self.plan is not None:
-            planned = self.plan(a, moment.tick)
-            if planned is not None:
-                options.append(Topic("plan", "plan", {"plan_place": planned[0], "plan_why": planned[1]}))
-        if "other_work" in facts and rel != "stranger" and self.people[b].workplace >= 0:
+        if self.plan is not None:  # worked out only if picked (most talks are about something else)
+            options.append(Topic("plan", "plan"))
+        if rel != "stranger" and self.people[b].workplace >= 0:
             options.append(Topic("their_work", "work", weight=0.8))
         if self.people[a].workplace >= 0 and rel != "stranger":
             options.append(Topic("my_work", "small", weight=0.5))
@@ -186,11 +207,18 @@ class TalkWriter:
                              weight=1.0 if rel == "stranger" else 0.4))
         total = sum(t.weight for t in options)
         pick = rng.random() * total
+        chosen = options[-1]
         for topic in options:
             pick -= topic.weight
             if pick < 0:
-                return topic
-        return options[-1]
+                chosen = topic
+                break
+        if chosen.kind == "plan":
+            planned = self.plan(a, moment.tick) if self.plan is not None else None
+            if planned is None:
+                return options[-1]  # nothing planned after all: small talk about the place
+            return Topic("plan", "plan", {"plan_place": planned[0], "plan_why": planned[1]})
+        return chosen
 
     def _last_meeting(self, a: int, b: int, tick: int) -> dict[str, str] | None:
         """Where they last talked ("talked at X: ..." in the pair's history), and when, in words."""

@@ -8,9 +8,9 @@ what the person is doing, needs and plans, their ties, what they have heard
 
 from __future__ import annotations
 
-import random
 import re
 
+from engine.agents.dice import Dice
 from engine.agents.grammar import Grammar, load_rules, words_file
 from engine.agents.population import ENERGY, FUN, HUNGER, SOCIAL
 from engine.agents.talk import part_of_day
@@ -31,7 +31,7 @@ MIN_MEMORIES = 5
 
 def rule_reply(ctx: MindContext, agent: int, text: str, memories: list[str], tick: int) -> str:
     """A plain answer to ``text`` from state, ties and memory (same words for the same moment)."""
-    rng = random.Random(tick * 7_919 + agent * 31 + len(text))
+    rng = Dice(tick, agent, len(text))
     facts = _facts(ctx, agent, tick)
     lowered = f" {text.lower()} "
     named = _named_person(ctx, agent, lowered)
@@ -64,7 +64,7 @@ def _facts(ctx: MindContext, agent: int, tick: int) -> dict[str, str]:
     }
 
 
-def _answer(ctx: MindContext, agent: int, topic: str, rng: random.Random, facts: dict[str, str], tick: int) -> str:
+def _answer(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str, str], tick: int) -> str:
     p = ctx.people[agent]
     pop = ctx.pop
     if topic == "greeting":
@@ -80,7 +80,7 @@ def _answer(ctx: MindContext, agent: int, topic: str, rng: random.Random, facts:
             answer = WORDS.pick("say_doing", rng, facts)
         outing = ctx.brain.routine.next_outing(agent, ctx.clock.day(tick), ctx.clock.minute_of_day(tick))
         if outing is not None:
-            answer += WORDS.pick("say_doing_next", rng, {"next": outing.note})
+            answer += WORDS.pick("say_doing_next", rng, {"next": ctx.brain.routine.words(outing)[0]})
         return answer
     if topic == "feeling":
         needs = pop.needs[agent]
@@ -104,7 +104,7 @@ def _answer(ctx: MindContext, agent: int, topic: str, rng: random.Random, facts:
     return WORDS.pick(f"say_{topic}", rng, facts)
 
 
-def _people(ctx: MindContext, agent: int, topic: str, rng: random.Random, facts: dict[str, str]) -> str:
+def _people(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str, str]) -> str:
     ties = ctx.ties
     known = sorted(ties.known_by(agent))
     if topic == "family":
@@ -120,7 +120,7 @@ def _people(ctx: MindContext, agent: int, topic: str, rng: random.Random, facts:
     return WORDS.pick(f"say_{topic}_some", rng, {**facts, topic: listed, "family_mood": "#say_family_mood#"})
 
 
-def _news(ctx: MindContext, agent: int, topic: str, rng: random.Random, facts: dict[str, str], tick: int) -> str:
+def _news(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str, str], tick: int) -> str:
     society = ctx.brain.society
     if society is None:
         return WORDS.pick(f"say_{topic}_none" if topic == "council" else "say_news_none", rng, facts)
@@ -150,7 +150,7 @@ def _named_place(ctx: MindContext, lowered: str) -> int:
     return max(named, key=lambda b: (len(b.name), -b.id)).id if named else -1
 
 
-def _about_person(ctx: MindContext, agent: int, other: int, rng: random.Random, facts: dict[str, str],
+def _about_person(ctx: MindContext, agent: int, other: int, rng: Dice, facts: dict[str, str],
                   tick: int) -> str:
     name = ctx.people[other].first_name
     tie = ctx.ties.get(agent, other)
@@ -168,7 +168,7 @@ def _about_person(ctx: MindContext, agent: int, other: int, rng: random.Random, 
     return answer
 
 
-def _about_place(ctx: MindContext, agent: int, place: int, rng: random.Random, facts: dict[str, str]) -> str:
+def _about_place(ctx: MindContext, agent: int, place: int, rng: Dice, facts: dict[str, str]) -> str:
     society = ctx.brain.society
     b = ctx.city.buildings[place]
     if society is not None and any(i.building == place and i.kind == "fire" for i in society.incidents.items):
@@ -195,7 +195,7 @@ def reflect(ctx: MindContext, mind: Mind, tick: int) -> None:
     recent = ctx.memory.recent(mind.agent, REFLECT_RECENT)
     mind.importance_since_reflection = 0.0
     mind.reflections += 1
-    rng = random.Random(tick * 31 + mind.agent)
+    rng = Dice(tick, mind.agent)
     talks: dict[int, list[int]] = {}
     places: dict[int, list[int]] = {}
     events: list[tuple[int, str]] = []

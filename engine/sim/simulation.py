@@ -57,7 +57,7 @@ class Simulation:
         self.society = Society(self)
         self.brain.society = self.society
         writer = self.encounters.writer  # small talk hears what people need, plan and know
-        writer.needs = lambda person: tuple(float(v) for v in self.pop.needs[person])  # type: ignore[assignment]
+        writer.needs = self._lowest_need
         writer.shared = self.society.shared_topics
         writer.plan = self._plan_later
         if world.sim_state:
@@ -266,12 +266,17 @@ class Simulation:
             hours = (tick - int(pop.since[person])) * self.clock.tick_seconds / 3600
             self.society.economy.pay_shift(person, workplace, hours, tick)
 
+    def _lowest_need(self, person: int) -> tuple[int, float]:
+        row = self.pop.needs[person]
+        lowest = int(row.argmin())
+        return lowest, float(row[lowest])
+
     def _plan_later(self, person: int, tick: int) -> tuple[str, str] | None:
         """Where ``person`` means to go later today, and why (for small talk)."""
         outing = self.brain.routine.next_outing(person, self.clock.day(tick), self.clock.minute_of_day(tick))
         if outing is None:
             return None
-        return self.city.buildings[outing.building].name, outing.why
+        return self.city.buildings[outing.building].name, self.brain.routine.words(outing)[1]
 
     # -- placement ---------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.agents.dice import Dice
 from engine.agents.grammar import Grammar, load_rules, words_file
 from engine.agents.population import FUN, SOCIAL
 from engine.agents.talk import Topic
@@ -125,7 +126,7 @@ class Incidents:
         self.items.append(incident)
         self.known[ident] = set(witnesses)
         self.version += 1
-        rng = random.Random(tick * 1_000_003 + ident)
+        rng = Dice(tick, ident)
         if kind == "fire" and target >= 0:
             return [self._fire(incident, rng, tick)]
         if kind == "festival" and target >= 0:
@@ -137,7 +138,7 @@ class Incidents:
         incident.kind = "event"  # nothing to burn or open: remembered and talked about all the same
         return []
 
-    def _fire(self, incident: Incident, rng: random.Random, tick: int) -> Event:
+    def _fire(self, incident: Incident, rng: Dice, tick: int) -> Event:
         sim, pop = self.sim, self.sim.pop
         b = incident.building
         incident.phase, incident.phase_end = "burning", tick + sim.clock.ticks_for(FIRE_BURNS_MINUTES)
@@ -172,7 +173,7 @@ class Incidents:
         incident.counts = {"fled": len(inside), "gathered": gathered, "helped": helped}
         return self._story(incident, tick, fled=len(inside), gathered=gathered, helped=helped)
 
-    def _festival(self, incident: Incident, rng: random.Random, tick: int) -> Event:
+    def _festival(self, incident: Incident, rng: Dice, tick: int) -> Event:
         sim, pop = self.sim, self.sim.pop
         b = incident.building
         incident.phase, incident.phase_end = "on", tick + sim.clock.ticks_for(FESTIVAL_MINUTES)
@@ -194,7 +195,7 @@ class Incidents:
         incident.payer = spots.stall(sim.city, sim.society.economy.businesses, b)  # the food stalls' takings
         return self._story(incident, tick, coming=coming)
 
-    def _storm(self, incident: Incident, rng: random.Random, tick: int) -> list[Event]:
+    def _storm(self, incident: Incident, rng: Dice, tick: int) -> list[Event]:
         sim, pop, city = self.sim, self.sim.pop, self.sim.city
         incident.building = -1
         incident.phase, incident.phase_end = "raging", tick + sim.clock.ticks_for(STORM_MINUTES)
@@ -228,7 +229,7 @@ class Incidents:
             events.append(self._damaged(damage, tick))
         return events
 
-    def _opening(self, incident: Incident, rng: random.Random, tick: int) -> Event:
+    def _opening(self, incident: Incident, rng: Dice, tick: int) -> Event:
         sim, pop = self.sim, self.sim.pop
         b = incident.building
         economy = sim.society.economy
@@ -461,14 +462,14 @@ class Incidents:
         facts["owner"] = self.sim.society.account_name(incident.payer) if incident.payer >= 0 else "the town"
         facts["rivals"] = "rivals"
         kind = "storm" if incident.kind == "damage" else incident.kind
-        text = WORDS.pick(f"story_{kind}_{phase}", random.Random(incident.id), facts)
+        text = WORDS.pick(f"story_{kind}_{phase}", Dice(incident.id), facts)
         return IncidentChanged(tick, incident.id, incident.kind, phase, incident.building, text)
 
     def _remember(self, person: int, group: str, incident: Incident, tick: int, **extra: str) -> None:
         if self.hear_hook is None:
             return
         facts = {**self._facts(incident), **extra}
-        self.hear_hook(person, WORDS.pick(group, random.Random(incident.id * 31 + person), facts), tick)
+        self.hear_hook(person, WORDS.pick(group, Dice(incident.id, person), facts), tick)
 
     def _in_area(self, incident: Incident) -> list[int]:
         pop = self.sim.pop
