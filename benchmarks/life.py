@@ -47,9 +47,9 @@ PARTS = {"morning": range(4 * 60, 12 * 60), "afternoon": range(12 * 60, 18 * 60)
 
 def open_village(seed: int):  # type: ignore[no-untyped-def]
     from engine import api
-    from engine.cognition.setup import attach_cognition
     from engine.memory.embedders import HashingEmbedder
     from engine.memory.mem_store import InMemoryStore
+    from engine.runtime.minds import attach_cognition
     from engine.sim.simulation import Simulation
 
     world = api.open_world(WORLD)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.contracts.enums import BuildingType
-from engine.society.relationships import Tie
-from engine.world.model import World
+from engine.state.person import Person
+from engine.state.relationships import Tie
+from engine.state.world import World
 
 FIELDS = ("name", "age", "innate", "learned", "currently", "lifestyle", "living_area", "daily_plan_req")
 

@@ -23,11 +23,11 @@ import numpy as np
 
 from engine.agents.dice import Dice
 from engine.agents.grammar import Grammar, load_rules, load_table, words_file
-from engine.agents.person import Person
 from engine.contracts.enums import Activity, BuildingType
-from engine.sim.clock import MINUTES_PER_DAY, Clock
-from engine.society.relationships import Relationships
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.clock import MINUTES_PER_DAY, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 if TYPE_CHECKING:
     from engine.agents.rule_brain import Schedule

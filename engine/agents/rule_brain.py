@@ -10,17 +10,17 @@ shop, walk in the park, meet friends at the usual hangout.
 from __future__ import annotations
 
 import random
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.agents.population import ENERGY, HUNGER, Population
 from engine.agents.routine import Outing, Routine
 from engine.contracts.enums import Activity, BuildingType
-from engine.sim.clock import Clock
-from engine.society.relationships import Relationships
-from engine.world.city import Building, City
+from engine.state.city import Building, City
+from engine.state.clock import Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 WEEKDAY_ONLY = {BuildingType.OFFICE, BuildingType.WORKSHOP, BuildingType.SCHOOL, BuildingType.TOWN_HALL}
 # Plain ints on the hot path: enum attribute access costs ~1 us a time on Python 3.11.
@@ -32,6 +32,26 @@ CAFE, STORE, PARK = int(BuildingType.CAFE), int(BuildingType.SHOP), int(Building
 MEAL_PRICE = (700, 1600)  # cents
 SHOP_SPEND = (800, 6000)
 LUNCH_START, LUNCH_END = 11 * 60 + 30, 14 * 60
+
+
+class Institutions(Protocol):
+    """What the rule brain asks of the town's society (``engine.society.Society``)."""
+
+    def open_now(self, building: Building, minute: int) -> bool: ...
+
+    def can_serve(self, building: int) -> bool: ...
+
+    def park_appeal(self, person: int) -> float: ...
+
+    def draw_customers(self, kind: int, candidates: list[int]) -> list[int]:
+        """``candidates`` (nearby places of ``kind``) in the order people try them (a grand opening first)."""
+        ...
+
+    def heard_of(self, person: int) -> tuple[list[str], list[str]]:
+        """What ``person`` knows: (what happened in town, word of mouth), newest first."""
+        ...
+
+    def burned(self, building: int) -> bool: ...
 
 
 class Intent(NamedTuple):
@@ -49,13 +69,15 @@ class Schedule(NamedTuple):
 
 
 class RuleBrain:
-    def __init__(self, city: City, people: list[Person], clock: Clock, ties: Relationships):
+    def __init__(self, city: City, people: list[Person], clock: Clock, ties: Relationships,
+                 society: Institutions | None = None):
+        """``society``: opening hours, stock and park funding (None: a town without one, everything open)."""
         self.city = city
         self.people = people
         self.clock = clock
         self.ties = ties
         self.schedules = [self._schedule(p) for p in people]
-        self.society = None  # engine.society.Society: opening hours, stock and park funding (set by the simulation)
+        self.society = society
         self.routine = Routine(city, people, clock, ties)
         self.routine.brain = self
         self.city_changed()
@@ -216,8 +238,8 @@ class RuleBrain:
 
     def _open_nearby(self, near: int, kind: int, m: int, occupancy: np.ndarray) -> int:
         candidates = self.nearby(near, kind)
-        if self.society is not None and self.society.incidents.busy:  # a grand opening draws customers
-            candidates = self.society.incidents.draw(kind, candidates)
+        if self.society is not None:  # a grand opening draws customers
+            candidates = self.society.draw_customers(kind, candidates)
         for candidate in candidates:
             if self._has_room(self.city.buildings[candidate], m, occupancy):
                 return candidate

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from engine.agents.grammar import Grammar, load_rules, words_file
-from engine.agents.person import Person
-from engine.sim.clock import WEEKDAYS, Clock
-from engine.society.relationships import Relationships, Tie
+from engine.state.clock import WEEKDAYS, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships, Tie
 
 GRAMMAR = Grammar(load_rules(words_file(__file__, "talk")))
 PARTNER_AGE_GAP = 16  # family adults closer in age than this are a couple; further apart, parent and child

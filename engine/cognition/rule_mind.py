@@ -76,6 +76,8 @@ def _answer(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str
         heading = int(pop.destination[agent])
         if pop.moving[agent] and heading >= 0:
             answer = WORDS.pick("say_doing_walking", rng, {**facts, "place": ctx.city.buildings[heading].name})
+        elif int(pop.location[agent]) == p.home:
+            answer = WORDS.pick("say_doing_home", rng, facts)
         else:
             answer = WORDS.pick("say_doing", rng, facts)
         outing = ctx.brain.routine.next_outing(agent, ctx.clock.day(tick), ctx.clock.minute_of_day(tick))
@@ -123,18 +125,16 @@ def _people(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str
 def _news(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str, str], tick: int) -> str:
     society = ctx.brain.society
     if society is None:
-        return WORDS.pick(f"say_{topic}_none" if topic == "council" else "say_news_none", rng, facts)
-    if topic == "news":
-        for incident in reversed(society.incidents.items):
-            if society.incidents.knows(agent, incident.id):
-                event = incident.text[:1].lower() + incident.text[1:]
-                return WORDS.pick("say_news_event", rng, {**facts, "event": event, "event_mood": "#say_event_mood#"})
-    heard = [f for f in society.grapevine.facts if society.grapevine.knows(f.id, agent)
-             and (topic == "news" or f.kind in ("campaign", "proposal") or "council" in f.text.lower())]
+        return WORDS.pick(f"say_{topic}_none", rng, facts)
+    happened, heard = society.heard_of(agent)
+    if topic == "news" and happened:
+        event = happened[0][:1].lower() + happened[0][1:]
+        return WORDS.pick("say_news_event", rng, {**facts, "event": event, "event_mood": "#say_event_mood#"})
+    if topic == "council":
+        heard = [f for f in heard if "council" in f.lower() or "vote" in f.lower()]
     if heard:
-        fact = heard[-1].text
         group = "say_council_some" if topic == "council" else "say_news_fact"
-        return WORDS.pick(group, rng, {**facts, "fact": fact, "opinion": "#say_opinion#"})
+        return WORDS.pick(group, rng, {**facts, "fact": heard[0], "opinion": "#say_opinion#"})
     return WORDS.pick(f"say_{topic}_none", rng, facts)
 
 
@@ -171,7 +171,7 @@ def _about_person(ctx: MindContext, agent: int, other: int, rng: Dice, facts: di
 def _about_place(ctx: MindContext, agent: int, place: int, rng: Dice, facts: dict[str, str]) -> str:
     society = ctx.brain.society
     b = ctx.city.buildings[place]
-    if society is not None and any(i.building == place and i.kind == "fire" for i in society.incidents.items):
+    if society is not None and society.burned(place):
         return WORDS.pick("say_place_fire", rng, {**facts, "place": b.name})
     if place == ctx.people[agent].workplace:
         return WORDS.pick("say_place_work", rng, facts)

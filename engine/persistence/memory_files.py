@@ -18,7 +18,7 @@ from engine.llm.factory import make_backend
 from engine.memory.embedders import Embedder, make_embedder
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
-from engine.world.model import World
+from engine.state.world import World
 
 DEFAULT_EMBEDDER = "wordllama"
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from engine.agents.rule_brain import RuleBrain
-from engine.cognition import reflection
-from engine.cognition.cognition import Cognition
-from engine.cognition.mind import PlanStep
+from engine.cognition import REFLECTION_THRESHOLD, Cognition, PlanStep
 from engine.contracts.commands import QueryMemories, QueryMind, QueryThoughts
 from engine.contracts.events import (
     MemoriesResult,
@@ -17,8 +15,8 @@ from engine.contracts.events import (
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
 from engine.memory.types import Memory
-from engine.timeline.model import Timeline
-from engine.world.model import World
+from engine.state.timeline import Timeline
+from engine.state.world import World
 
 
 def _steps(steps: list[PlanStep]) -> tuple[PlanStepView, ...]:
@@ -32,14 +30,14 @@ def _view(m: Memory, score: float = 0.0) -> MemoryView:
 def mind_report(cognition: Cognition | None, command: QueryMind, tick: int, brain: RuleBrain | None = None
                 ) -> MindReport:
     """A mind's plan, or (without a model's plan) the rule brain's plan for the day."""
-    mind = cognition.ctx.minds.get(command.agent) if cognition else None
+    mind = cognition.mind(command.agent) if cognition else None
     routine = _rule_plan(brain, command.agent, tick) if brain is not None else ()
     if mind is None:
         return MindReport(tick, command.id, command.agent, False, "", routine, (), (), -1, 0, 0.0)
     return MindReport(
         tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes) or routine, _steps(mind.hours),
         _steps(mind.actions[mind.next_action:]), mind.actions_hour, mind.reflections,
-        round(mind.importance_since_reflection, 1), reflection.THRESHOLD,
+        round(mind.importance_since_reflection, 1), REFLECTION_THRESHOLD,
     )
 
 
@@ -61,7 +59,7 @@ def memories(cognition: Cognition | None, command: QueryMemories, tick: int) -> 
     """
     if cognition is None:
         return MemoriesResult(tick, command.id, command.agent, command.text, command.semantic, 0, ())
-    store = cognition.ctx.memory
+    store = cognition.memory
     limit = max(1, min(command.limit, PAGE))
     offset = max(0, command.offset)
     wanted = (lambda m: m.kind == command.kind) if command.kind else (lambda m: True)
@@ -116,7 +114,7 @@ def llm_status(cognition: Cognition | None, brain: str, model: str = "", hosts: 
     s = status.stats
     shown_model = model if brain != "rule" else ""
     return LLMStatusView(brain, status.state, status.message, status.queued, s["calls"], s["tokens"], s["failures"],
-                         s["fallbacks"], s["cache_hits"], len(cognition.ctx.minds), shown_model, hosts)
+                         s["fallbacks"], s["cache_hits"], cognition.mind_count, shown_model, hosts)
 
 
 def timeline_view(timeline: Timeline) -> TimelineView:

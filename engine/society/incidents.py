@@ -34,12 +34,12 @@ from engine.agents.talk import Topic
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import Event, IncidentChanged
 from engine.contracts.snapshots import IncidentView
-from engine.sim.clock import WEEKDAYS
 from engine.society import ledger as acct
 from engine.society import spots
+from engine.state.clock import WEEKDAYS
 
 if TYPE_CHECKING:
-    from engine.sim.simulation import Simulation
+    from engine.society.society import Society
 
 WORDS = Grammar(load_rules(words_file(__file__, "incidents")))
 KINDS = ("shop", "fire", "festival", "storm")  # the order keywords are tried in
@@ -105,8 +105,9 @@ class Incident:
 
 
 class Incidents:
-    def __init__(self, sim: Simulation):
-        self.sim = sim
+    def __init__(self, society: Society):
+        self.society = society
+        self.sim = society.sim  # the town it happens in: people, where they are, the map and the clock
         self.items: list[Incident] = []
         self.known: dict[int, set[int]] = {}  # incident -> people who saw or heard of it
         self.plans: dict[int, tuple[int, int, int]] = {}  # person -> (activity, building, until) they were told
@@ -166,9 +167,9 @@ class Incidents:
             gathered += 1
             helped += helps
         self.known[incident.id] |= fled
-        owner = sim.society.economy.properties.get(b)
-        incident.payer = (sim.society.economy._owner_account(owner.owner, b) if owner is not None
-                          else acct.treasury(sim.society.economy.district(b)))
+        owner = self.society.economy.properties.get(b)
+        incident.payer = (self.society.economy._owner_account(owner.owner, b) if owner is not None
+                          else acct.treasury(self.society.economy.district(b)))
         incident.repair_total = int(REPAIR_COST["fire"] * max(0.6, 1.0 - 0.03 * helped))
         incident.counts = {"fled": len(inside), "gathered": gathered, "helped": helped}
         return self._story(incident, tick, fled=len(inside), gathered=gathered, helped=helped)
@@ -192,7 +193,7 @@ class Incidents:
                 coming += 1
         self.came[incident.id] = set()
         incident.counts = {"coming": coming, "came": 0, "spent": 0}
-        incident.payer = spots.stall(sim.city, sim.society.economy.businesses, b)  # the food stalls' takings
+        incident.payer = spots.stall(sim.city, self.society.economy.businesses, b)  # the food stalls' takings
         return self._story(incident, tick, coming=coming)
 
     def _storm(self, incident: Incident, rng: Dice, tick: int) -> list[Event]:
@@ -232,7 +233,7 @@ class Incidents:
     def _opening(self, incident: Incident, rng: Dice, tick: int) -> Event:
         sim, pop = self.sim, self.sim.pop
         b = incident.building
-        economy = sim.society.economy
+        economy = self.society.economy
         incident.phase = "opening"
         incident.phase_end = tick + sim.clock.ticks_for(OPENING_DAYS * 24 * 60)
         shop = economy.businesses.get(b)
@@ -264,9 +265,9 @@ class Incidents:
         incident.phase_end = tick + sim.clock.ticks_for(REPAIR_DAYS[kind] * 24 * 60)
         self.closed.add(b)
         if incident.payer < 0:
-            owner = sim.society.economy.properties.get(b)
-            incident.payer = (sim.society.economy._owner_account(owner.owner, b) if owner is not None
-                              else acct.treasury(sim.society.economy.district(b)))
+            owner = self.society.economy.properties.get(b)
+            incident.payer = (self.society.economy._owner_account(owner.owner, b) if owner is not None
+                              else acct.treasury(self.society.economy.district(b)))
             incident.repair_total = REPAIR_COST[kind]
         for person in np.flatnonzero(sim.pop.location == b).tolist():  # a damaged building is emptied too
             self._tell(person, HOME, sim.people[person].home, tick + sim.clock.ticks_for(FLEE_MINUTES), tick, force=True)
@@ -298,7 +299,7 @@ class Incidents:
             incident.phase, incident.phase_end = "repaired", -1
             return [self._story(incident, tick)]
         if incident.kind == "shop":
-            shop = self.sim.society.economy.businesses.get(incident.building)
+            shop = self.society.economy.businesses.get(incident.building)
             if shop is not None:
                 shop.price = max(1, round(shop.price / OPENING_DISCOUNT))
         incident.phase, incident.phase_end = "over", -1
@@ -313,9 +314,9 @@ class Incidents:
 
     def _pay(self, incident: Incident, tick: int, cents: int) -> None:
         if cents > 0 and incident.payer >= 0:
-            self.sim.society.ledger.post(tick, "repair", incident.payer, acct.OUTSIDE_CODE, cents)
+            self.society.ledger.post(tick, "repair", incident.payer, acct.OUTSIDE_CODE, cents)
             incident.paid += cents
-            self.sim.society.economy.version += 1
+            self.society.economy.version += 1
 
     def _festival_tick(self, incident: Incident, tick: int) -> None:
         pop = self.sim.pop
@@ -332,7 +333,7 @@ class Incidents:
                 self.known[incident.id].add(person)
                 incident.counts["came"] += 1
                 if incident.payer >= 0:  # a bite at the stalls
-                    incident.counts["spent"] += self.sim.society.economy.buy(person, incident.payer, tick)
+                    incident.counts["spent"] += self.society.economy.buy(person, incident.payer, tick)
                 self._remember(person, "memory_festival", incident, tick)
 
     def _opening_tick(self, incident: Incident) -> None:
@@ -459,7 +460,7 @@ class Incidents:
         facts["spent"] = f"${incident.counts.get('spent', 0) / 100:,.2f}"
         facts["cost"] = f"${incident.paid / 100:,.2f}"
         facts["days"] = str(REPAIR_DAYS["fire" if incident.kind == "fire" else "damage"])
-        facts["owner"] = self.sim.society.account_name(incident.payer) if incident.payer >= 0 else "the town"
+        facts["owner"] = self.society.account_name(incident.payer) if incident.payer >= 0 else "the town"
         facts["rivals"] = "rivals"
         kind = "storm" if incident.kind == "damage" else incident.kind
         text = WORDS.pick(f"story_{kind}_{phase}", Dice(incident.id), facts)

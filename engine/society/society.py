@@ -16,12 +16,13 @@ same seed and edits gives the same society.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import networkx as nx
 
+from engine.agents.population import Population
 from engine.agents.talk import Topic
-from engine.cognition import civic
+from engine.cognition import Cognition, proposal_choice
 from engine.contracts.enums import Activity
 from engine.contracts.events import ConversationHeld, Event, PropertySold
 from engine.contracts.society import (
@@ -33,7 +34,6 @@ from engine.contracts.society import (
     SocietyView,
     TransactionView,
 )
-from engine.sim.clock import MINUTES_PER_DAY
 from engine.society import ledger as acct
 from engine.society.economy import Economy
 from engine.society.governance import Governance
@@ -41,10 +41,10 @@ from engine.society.grapevine import Grapevine
 from engine.society.incidents import Incidents
 from engine.society.ledger import Ledger
 from engine.society.places import residents_by_district
-from engine.world.city import Building
-
-if TYPE_CHECKING:
-    from engine.sim.simulation import Simulation
+from engine.state.city import Building, City
+from engine.state.clock import MINUTES_PER_DAY, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 BOOKS_KEPT_DAYS = 2  # the ledger window: older rows are folded into opening balances at midnight
 VIEW_EVERY = 30  # ticks between rebuilt economy views (sooner when councils or talk changed)
@@ -54,21 +54,32 @@ CURFEW_ROUNDS = 30  # sim minutes between sending curfew-breakers home
 TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
 
 
+class Host(Protocol):
+    """What the society reads of the simulation it lives in (``engine.sim.simulation.Simulation``)."""
+
+    city: City
+    people: list[Person]
+    pop: Population
+    clock: Clock
+    ties: Relationships
+    tick: int
+    cognition: Cognition | None
+
+
 class Society:
-    def __init__(self, sim: Simulation):
+    def __init__(self, sim: Host):
         self.sim = sim
         city, people, clock = sim.city, sim.people, sim.clock
         self.ledger = Ledger(sim.pop.money)
-        self.grapevine = Grapevine(city, people, sim.ties, clock)
-        self.grapevine.hear_hook = self._remember_hearing
+        self.grapevine = Grapevine(city, people, sim.ties, clock, hear_hook=self._remember_hearing)
         self.governance = Governance(city, people, sim.ties, clock, self.grapevine,
                                      lambda district: self.ledger.balance(acct.treasury(district)),
                                      purse=lambda pid: int(self.ledger.money[pid]),
-                                     owns_business=lambda pid: self.economy.owns_business(pid))
+                                     owns_business=lambda pid: self.economy.owns_business(pid),
+                                     deliberation=self)  # councillors and residents with minds are asked first
         self.economy = Economy(city, people, self.ledger, self.governance.policy)
-        self.incidents = Incidents(sim)
+        self.incidents = Incidents(self)
         self.incidents.hear_hook = self._remember_hearing
-        self.governance.deliberation = self  # councillors and residents with minds are asked first
         self._civic_events: list[Event] = []  # what minds' answers tabled, published with the next tick
         self._view: SocietyView | None = None
         self._view_key: tuple[int, ...] = ()
@@ -253,7 +264,7 @@ class Society:
             if data is not None:
                 self.governance.record_vote(int(context["proposal"]), agent, data["vote"] == "yes")
             return
-        option = civic.chosen(data, context) if data is not None else context["options"][0]
+        option = proposal_choice(data, context) if data is not None else context["options"][0]
         if option is not None:
             reason = str(data["reason"]) if data is not None else ""
             self._civic_events.extend(
@@ -270,6 +281,17 @@ class Society:
             return building.is_open(minute)
         extra = int(self._district_policy("opening_hours").get(self.economy.district(building.id), 0))
         return open_with_extra(building.opens, building.closes, extra, minute)
+
+    def draw_customers(self, kind: int, candidates: list[int]) -> list[int]:
+        return self.incidents.draw(kind, candidates) if self.incidents.busy else candidates
+
+    def heard_of(self, person: int) -> tuple[list[str], list[str]]:
+        happened = [i.text for i in reversed(self.incidents.items) if self.incidents.knows(person, i.id)]
+        facts = [f.text for f in reversed(self.grapevine.facts) if self.grapevine.knows(f.id, person)]
+        return happened, facts
+
+    def burned(self, building: int) -> bool:
+        return any(i.building == building and i.kind == "fire" for i in self.incidents.items)
 
     def can_serve(self, building: int) -> bool:
         return self.economy.can_serve(building)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.contracts.enums import BuildingType
-from engine.world.city import Building, City
+from engine.state.city import Building, City
 
 OUTDOORS = (BuildingType.PARK,)
 BUSINESSES = (BuildingType.SHOP, BuildingType.CAFE)

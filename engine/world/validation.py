@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from engine.contracts.enums import Terrain
-from engine.world.city import City
-from engine.world.model import World
+from engine.state.city import City
+from engine.state.world import World
 from engine.world.pathfinding import PathFinder
 from engine.world.props import prop_problem
 

@@ -8,11 +8,11 @@ import numpy as np
 
 from engine import api
 from engine.cognition import reflection
-from engine.cognition.setup import attach_cognition, choose_minds
 from engine.contracts.events import ConversationHeld, LLMStatusChanged, PlanMade, ReflectionMade
 from engine.llm.backend import UNAVAILABLE, ChatRequest, ChatResult, Health, LLMConfig, LLMError
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime.minds import attach_cognition, choose_minds
 from engine.sim.simulation import Simulation
 from tests.conftest import WORLDS
 
@@ -117,7 +117,7 @@ class DeadBackend:
 
 def test_a_dead_backend_falls_back_to_rules_and_says_how_to_fix_it(monkeypatch):
     dead = DeadBackend()
-    monkeypatch.setattr("engine.cognition.setup.make_backend", lambda config: dead)
+    monkeypatch.setattr("engine.runtime.minds.make_backend", lambda config: dead)
     sim, cognition = thinking_village(brain="ollama")
     events = run(sim, 6 * 60)
     status = cognition.status()
@@ -148,7 +148,7 @@ def test_watched_people_think_even_when_the_budget_is_spent():
     sim, cognition = thinking_village(budget_per_hour=2)
     watched = 7
     cognition.watch(watched)
-    run(sim, 2 * 60)
+    run(sim, 3 * 60)  # long enough for the watched one's morning to have a few decision points
     cognition.close()
     answered = collections.Counter(r.agent for r in sim.world.thoughts if r.status == "ok")
     others = max(n for agent, n in answered.items() if agent != watched)

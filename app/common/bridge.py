@@ -1,0 +1,139 @@
+"""EngineBridge: the only path between the engine thread and the Qt widgets.
+
+A ~30 Hz ``QTimer`` on the GUI thread drains the engine's outbox — the newest
+snapshot and a bounded batch of events — and re-emits them as Qt signals.
+``send`` puts a command in the inbox and returns at once: the GUI never waits
+on the engine; answers come back later as events.
+
+Reads (what someone remembers, plans, thought) are commands too: ``query``
+sends one quietly — its answer goes to ``answers_arrived`` for the inspector,
+and its "done" acknowledgement never reaches the event log, which is about the
+town, not about the user clicking around.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from engine import api
+from engine.contracts import (
+    Command,
+    CommandApplied,
+    CommandRejected,
+    Event,
+    MemoriesResult,
+    MindReport,
+    SaveWorld,
+    ThoughtsResult,
+    WorldSaved,
+    WorldSnapshot,
+)
+from engine.contracts.society import LedgerResult, PairReport
+
+log = logging.getLogger(__name__)
+POLL_MS = 33
+EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, never one long stall
+ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport)
+
+
+class EngineBridge(QObject):
+    snapshot_changed = Signal(object)  # WorldSnapshot
+    events_arrived = Signal(list)  # list[Event]
+    answers_arrived = Signal(list)  # list[MindReport | MemoriesResult | ThoughtsResult | CommandRejected] of queries
+    command_answered = Signal(object)  # CommandApplied | CommandRejected
+    world_attached = Signal()  # a new world's engine is listened to: its first snapshot follows
+    world_saved = Signal(str)  # path
+    save_failed = Signal(str, str)  # path, reason
+    engine_failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = POLL_MS):
+        super().__init__(parent)
+        self.handle: api.EngineHandle | None = None
+        self.latest: WorldSnapshot | None = None
+        self._pending_saves: dict[int, str] = {}
+        self._quiet: set[int] = set()
+        self._failure_reported = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.poll)
+
+    def attach(self, handle: api.EngineHandle) -> None:
+        """Start listening to a running engine (replacing any previous one)."""
+        self.handle = handle
+        self.latest = None
+        self._pending_saves.clear()
+        self._quiet.clear()
+        self._failure_reported = False
+        self.world_attached.emit()
+        self._timer.start()
+        self.poll()
+
+    def detach(self) -> api.EngineHandle | None:
+        handle, self.handle = self.handle, None
+        self._timer.stop()
+        return handle
+
+    @property
+    def attached(self) -> bool:
+        return self.handle is not None
+
+    def send(self, command: Command) -> int:
+        """Queue ``command`` for the engine; returns its id (the answer arrives as an event)."""
+        if self.handle is None:
+            raise RuntimeError("no world is open")
+        if isinstance(command, SaveWorld):
+            self._pending_saves[command.id] = command.path
+        return self.handle.submit(command)
+
+    def query(self, command: Command) -> int | None:
+        """Send a read or a quiet command (Watch); None when no world is open. Never raises."""
+        if self.handle is None:
+            return None
+        self._quiet.add(command.id)
+        return self.handle.submit(command)
+
+    def poll(self) -> None:
+        """Drain the outbox once (the timer calls this; tests may too)."""
+        handle = self.handle
+        if handle is None:
+            return
+        events = handle.drain_events(EVENTS_PER_POLL)
+        snapshot = handle.latest_snapshot()
+        if snapshot is not None and snapshot is not self.latest:
+            self.latest = snapshot
+            self.snapshot_changed.emit(snapshot)
+        if events:
+            events = self._answer(events)
+            if events:
+                self.events_arrived.emit(events)
+        if not handle.alive and handle.failure is not None and not self._failure_reported:
+            self._failure_reported = True
+            self.engine_failed.emit(f"The simulation stopped: {handle.failure}")
+
+    def _answer(self, events: list[Event]) -> list[Event]:
+        """Route answers; returns the events the rest of the app should see (quiet ones removed)."""
+        answers: list[Event] = []
+        kept: list[Event] = []
+        for event in events:
+            if isinstance(event, ANSWERS):
+                answers.append(event)
+            elif isinstance(event, CommandApplied | CommandRejected) and event.command_id in self._quiet:
+                self._quiet.discard(event.command_id)
+                if isinstance(event, CommandRejected):
+                    answers.append(event)
+            else:
+                kept.append(event)
+        events = kept
+        if answers:
+            self.answers_arrived.emit(answers)
+        for event in events:
+            if isinstance(event, CommandApplied | CommandRejected):
+                self.command_answered.emit(event)
+                path = self._pending_saves.pop(event.command_id, None)
+                if path is not None and isinstance(event, CommandRejected):
+                    self.save_failed.emit(path, event.reason)
+            elif isinstance(event, WorldSaved):
+                self.world_saved.emit(event.path)
+        return events

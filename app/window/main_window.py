@@ -1,0 +1,179 @@
+"""The main window: the map in the middle, docks around it, menus, toolbar, status bar.
+
+Layout only — no logic. :class:`app.shell.controller.Controller` connects what the
+actions do; the map and each dock connect to the engine's feed themselves (``subscribe``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
+
+from app.common.bridge import EngineBridge
+from app.common.event_store import EventStore
+from app.common.selection import Selection
+from app.docks.chat import ChatDock
+from app.docks.console import ConsoleDock
+from app.docks.event_log import EventLogDock
+from app.docks.inspector import InspectorDock
+from app.docks.palette import PaletteDock
+from app.docks.roomy import roomy_screen, scrollable
+from app.docks.social_graph import SocialGraphDock
+from app.docks.timeline import TimelineDock
+from app.map.view import MapView
+from app.window.actions import build_actions, build_menus, build_toolbar
+
+SQUEEZABLE = ("chat", "console")  # docks whose forms scroll rather than hold the window open (see app.docks.roomy)
+LLM_OFF = "LLM: off — rule brain"
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+
+    def __init__(self, selection: Selection, events: EventStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Townsfolk")
+        self.setObjectName("townsfolkMainWindow")
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
+        self.map_view = MapView(self)
+        self.setCentralWidget(self.map_view)
+        self.actions = build_actions(self)
+        build_menus(self, self.actions)
+        self.toolbar, self.clock = build_toolbar(self, self.actions)
+
+        self.inspector = InspectorDock(selection, events)
+        self.graph = SocialGraphDock(selection)
+        self.timeline = TimelineDock(selection)
+        self.event_log = EventLogDock(selection, events)
+        self.palette = PaletteDock(self.map_view.scene.art)
+        self.chat = ChatDock(selection)
+        self.console = ConsoleDock()
+        self.map_view.show_selection(selection)
+        self.docks: dict[str, QDockWidget] = {}
+        right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        for key, title, widget, area in (
+            ("inspector", "Inspector", self.inspector, right),
+            ("graph", "Social graph", self.graph, right),
+            ("timeline", "Timeline", self.timeline, bottom),
+            ("events", "Event log", self.event_log, bottom),
+            ("chat", "Chat", self.chat, bottom),
+            ("console", "God console", self.console, bottom),
+            ("palette", "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
+            dock.setWidget(scrollable(widget) if key in SQUEEZABLE else widget)
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+            toggle = dock.toggleViewAction()
+            toggle.setStatusTip(f"Show or hide the {title.lower()}")
+            self.actions.docks_menu.addAction(toggle)  # type: ignore[union-attr]
+        # Tab groups are formed when the window is first shown: formed before, Qt (6.11) leaves a stale
+        # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
+        self._arranged = False
+        self._wanted_size = self.size()
+        self._tabs: list[tuple[str, str]] = [("timeline", key) for key in ("events", "chat", "console")]
+        if not roomy_screen():  # a laptop screen: under the inspector the graph would be a sliver, so it gets a tab
+            self._tabs.insert(0, ("inspector", "graph"))
+
+        self._busy_label = ""
+        status = self.statusBar()
+        self.rate_label = QLabel("paused")
+        self.rate_label.setToolTip("Ticks per second the engine is running at")
+        self.population_label = QLabel("no world")
+        self.llm_label = QLabel(LLM_OFF)
+        self.llm_label.setObjectName("llmStatusLabel")
+        self.llm_label.setToolTip("No language model is connected: everyone thinks with the built-in rule brain")
+        self.save_label = QLabel("")
+        # Loading gets its own permanent widgets: a status-bar message would hide an ordinary one.
+        self.busy_label = QLabel("")
+        self.busy_label.setObjectName("busyLabel")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy until the loader says how far it got
+        self.progress.setMaximumWidth(160)
+        self.progress.setFormat("%p%")
+        for widget in (self.busy_label, self.progress):
+            widget.setVisible(False)
+        for widget in (self.busy_label, self.progress, self.rate_label, self.population_label, self.llm_label,
+                       self.save_label):
+            widget.setContentsMargins(8, 0, 8, 0)
+            status.addPermanentWidget(widget)
+
+    def subscribe(self, bridge: EngineBridge) -> None:
+        """The map and the docks made here hear the engine, each connecting what it needs.
+
+        Chat and console are subscribed with the world tools that send for them.
+        """
+        self.event_log.subscribe(bridge, timeline=lambda: self.timeline.timeline)
+        self.timeline.subscribe(bridge)
+        self.map_view.subscribe(bridge)
+        self.inspector.subscribe(bridge)
+        self.graph.subscribe(bridge)
+
+    def add_tabbed_dock(self, key: str, dock: QDockWidget, anchor: str) -> None:
+        """A dock added later (branches, economy, ...), in a tab beside ``anchor``'s."""
+        self.addDockWidget(self.dockWidgetArea(self.docks[anchor]), dock)
+        self.docks[key] = dock
+        if self._arranged:
+            self.tabifyDockWidget(self.docks[anchor], dock)
+        else:
+            self._tabs.append((anchor, key))
+
+    def keep_restored_layout(self) -> None:
+        """The user's saved layout was restored: the default arrangement is not wanted."""
+        self._arranged = True
+        self._tabs.clear()
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self._arranged:
+            # Until the docks are grouped they stand side by side, and showing would stretch the window
+            # to hold them all: remember the size it was meant to have.
+            self._wanted_size = self.size()
+        super().setVisible(visible)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._arranged:
+            self._arrange()
+            self.layout().activate()  # the grouped docks' smaller minimum, before asking for the size back
+            self.resize(self._wanted_size)
+
+    def _arrange(self) -> None:
+        self._arranged = True
+        if roomy_screen():
+            self.splitDockWidget(self.docks["inspector"], self.docks["graph"], Qt.Orientation.Vertical)
+        for anchor, key in self._tabs:
+            self.tabifyDockWidget(self.docks[anchor], self.docks[key])
+        self._tabs.clear()
+        for key in ("graph", "inspector", "timeline"):  # the first tab of each group in front
+            self.docks[key].raise_()
+        self.resizeDocks([self.docks["inspector"]], [480], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["timeline"]], [250], Qt.Orientation.Vertical)
+        if roomy_screen():  # the inspector's tables and the prompts need room to read; the graph is fine smaller
+            self.resizeDocks([self.docks["inspector"], self.docks["graph"]], [640, 260], Qt.Orientation.Vertical)
+
+    @property
+    def loading(self) -> bool:
+        return bool(self._busy_label)
+
+    def set_busy(self, message: str | None) -> None:
+        """Show (or clear) the loading indicator in the status bar (busy until progress says how far)."""
+        self._busy_label = message or ""
+        self.progress.setRange(0, 0)
+        self.busy_label.setText(self._busy_label)
+        for widget in (self.busy_label, self.progress):
+            widget.setVisible(bool(message))
+
+    def set_progress(self, fraction: float, what: str) -> None:
+        """How far loading got: a real percentage, and what it is doing now."""
+        if not self.loading:
+            return  # loading already finished (a late report)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(round(fraction * 100))
+        self.busy_label.setText(f"{self._busy_label.rstrip('…')} — {what}…")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,54 @@
+"""The society in the window: the economy and governance docks, and the social graph's questions.
+
+``install_society_docks`` builds the two docks, puts them on the right (tabbed with the
+inspector, so the map keeps its room), lists them in View, and lets each subscribe to the
+bridge (and the economy to the selection); their edits go through the undo history's ``send``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QDockWidget
+
+from app.common.bridge import EngineBridge
+from app.common.selection import Selection
+from app.docks.economy import EconomyDock
+from app.docks.governance import GovernanceDock
+from app.docks.roomy import scrollable
+from app.window.main_window import MainWindow
+from engine.contracts.edits import Edit
+
+
+@dataclass
+class SocietyDocks:
+    economy: EconomyDock
+    governance: GovernanceDock
+    economy_dock: QDockWidget
+    governance_dock: QDockWidget
+
+
+def install_society_docks(window: MainWindow, bridge: EngineBridge, selection: Selection,
+                          send: Callable[[Edit], int | None], world_loaded: SignalInstance) -> SocietyDocks:
+    economy = EconomyDock(selection, bridge.query, send)
+    governance = GovernanceDock(selection, send)
+    made = {}
+    for key, title, widget in (("economy", "Economy", economy), ("governance", "Governance", governance)):
+        dock = QDockWidget(title, window)
+        dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
+        dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
+        dock.visibilityChanged.connect(widget.set_on_screen)  # tabbed away: no refreshes nobody sees
+        window.add_tabbed_dock(key, dock, anchor="inspector")
+        toggle = dock.toggleViewAction()
+        toggle.setStatusTip(f"Show or hide the {title.lower()} dock")
+        if window.actions.docks_menu is not None:
+            window.actions.docks_menu.addAction(toggle)
+        made[key] = dock
+    if "inspector" in window.docks:
+        window.docks["inspector"].raise_()  # the inspector stays in front on a first start
+
+    economy.subscribe(bridge, world_loaded)
+    governance.subscribe(bridge, world_loaded)
+    return SocietyDocks(economy, governance, made["economy"], made["governance"])

@@ -1,0 +1,186 @@
+"""Branches and checkpoints of one world, and which of them lie on the current line.
+
+Every event and every recorded thought belongs to the branch that was current when
+it happened (its *own* list). A branch forks from its parent at a tick; its line
+is its ancestors' own records up to each fork, then its own. ``World.history``
+and ``World.thoughts`` are the current line, materialised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.contracts.events import Event
+from engine.state.thoughts import ThoughtRecord
+
+ROOT = 0
+PROTECTED_KINDS = ("user", "fork")  # never thinned away
+
+
+@dataclass
+class Branch:
+    id: int
+    name: str
+    parent: int  # -1 for the root
+    fork_tick: int  # the line follows the parent up to and including this tick
+    head_tick: int  # the furthest tick reached on this branch
+
+
+@dataclass
+class Checkpoint:
+    id: int
+    branch: int
+    tick: int
+    kind: str  # auto | edit | user | save | fork
+    name: str
+    state: bytes  # the engine state, encoded (msgpack + zstd)
+    memory_tag: str
+    state_hash: str
+    edits_done: int = 0  # edits already made at this tick when it was taken (replay makes the rest)
+
+    @property
+    def size(self) -> int:
+        return len(self.state)
+
+
+@dataclass
+class Timeline:
+    branches: dict[int, Branch] = field(default_factory=lambda: {ROOT: Branch(ROOT, "main", -1, -1, 0)})
+    current: int = ROOT
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    own_events: dict[int, list[Event]] = field(default_factory=lambda: {ROOT: []})
+    own_thoughts: dict[int, list[ThoughtRecord]] = field(default_factory=lambda: {ROOT: []})
+    next_checkpoint_id: int = 1
+    version: int = 0  # bumped on any change, for views
+
+    # -- lines -------------------------------------------------------------------------------
+
+    def chain(self, branch: int | None = None) -> list[Branch]:
+        """Root first, ``branch`` (default: current) last."""
+        b = self.branches[self.current if branch is None else branch]
+        chain = [b]
+        while b.parent >= 0:
+            b = self.branches[b.parent]
+            chain.append(b)
+        return chain[::-1]
+
+    def _limits(self, branch: int | None) -> list[tuple[int, int | None]]:
+        """(branch id, last tick of its own records on this line); None = no limit."""
+        chain = self.chain(branch)
+        return [(b.id, chain[i + 1].fork_tick if i + 1 < len(chain) else None) for i, b in enumerate(chain)]
+
+    def line_events(self, branch: int | None = None) -> list[Event]:
+        line: list[Event] = []
+        for bid, limit in self._limits(branch):
+            line.extend(e for e in self.own_events.get(bid, []) if limit is None or e.tick <= limit)
+        return line
+
+    def line_thoughts(self, branch: int | None = None) -> list[ThoughtRecord]:
+        line: list[ThoughtRecord] = []
+        for bid, limit in self._limits(branch):
+            line.extend(t for t in self.own_thoughts.get(bid, []) if limit is None or t.tick <= limit)
+        return line
+
+    def line_checkpoints(self, branch: int | None = None) -> list[Checkpoint]:
+        limits = dict(self._limits(branch))
+        on_line = [c for c in self.checkpoints
+                   if c.branch in limits and (limits[c.branch] is None or c.tick <= limits[c.branch])]
+        return sorted(on_line, key=lambda c: (c.tick, c.id))
+
+    def best_checkpoint(self, tick: int, branch: int | None = None) -> Checkpoint | None:
+        best = None
+        for c in self.line_checkpoints(branch):
+            if c.tick <= tick:
+                best = c
+        return best
+
+    @property
+    def head(self) -> int:
+        return self.branches[self.current].head_tick
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def record(self, events: list[Event], thoughts: list[ThoughtRecord], tick: int) -> None:
+        self.own_events.setdefault(self.current, []).extend(events)
+        self.own_thoughts.setdefault(self.current, []).extend(thoughts)
+        branch = self.branches[self.current]
+        if tick > branch.head_tick:
+            branch.head_tick = tick
+
+    def add_checkpoint(
+        self, tick: int, kind: str, name: str, state: bytes, memory_tag: str, state_hash: str, edits_done: int = 0
+    ) -> Checkpoint:
+        checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, state, memory_tag, state_hash,
+                                edits_done)
+        self.next_checkpoint_id += 1
+        self.checkpoints.append(checkpoint)
+        self.version += 1
+        return checkpoint
+
+    # -- branching ---------------------------------------------------------------------------
+
+    def fork(self, tick: int, name: str = "") -> Branch:
+        """A new branch leaving the current line at ``tick`` (from whichever branch owns that tick)."""
+        owner = self.chain()[0]
+        for b in self.chain():
+            if b.parent < 0 or b.fork_tick < tick:
+                owner = b
+        bid = max(self.branches) + 1
+        branch = Branch(bid, name or f"branch {bid}", owner.id, tick, tick)
+        self.branches[bid] = branch
+        self.own_events[bid] = []
+        self.own_thoughts[bid] = []
+        self.current = bid
+        self.version += 1
+        return branch
+
+    def switch(self, branch: int) -> None:
+        if branch not in self.branches:
+            raise ValueError(f"there is no branch {branch}")
+        self.current = branch
+        self.version += 1
+
+    def rename(self, branch: int, name: str) -> None:
+        if branch not in self.branches:
+            raise ValueError(f"there is no branch {branch}")
+        if not name.strip():
+            raise ValueError("a branch needs a name")
+        self.branches[branch].name = name.strip()
+        self.version += 1
+
+    def delete(self, branch: int) -> None:
+        if branch not in self.branches:
+            raise ValueError(f"there is no branch {branch}")
+        if branch == ROOT:
+            raise ValueError("the main branch cannot be deleted")
+        if branch in {b.id for b in self.chain()}:
+            raise ValueError("switch to another branch before deleting this one")
+        doomed = {branch}
+        grew = True
+        while grew:  # and every branch that forked from it
+            grew = False
+            for b in self.branches.values():
+                if b.parent in doomed and b.id not in doomed:
+                    doomed.add(b.id)
+                    grew = True
+        for bid in doomed:
+            del self.branches[bid]
+            self.own_events.pop(bid, None)
+            self.own_thoughts.pop(bid, None)
+        self.checkpoints = [c for c in self.checkpoints if c.branch not in doomed]
+        self.version += 1
+
+    def children(self, branch: int) -> list[Branch]:
+        return [b for b in self.branches.values() if b.parent == branch]
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "current": self.current,
+            "branches": [vars(b).copy() for b in sorted(self.branches.values(), key=lambda b: b.id)],
+            "checkpoints": [
+                {"id": c.id, "branch": c.branch, "tick": c.tick, "kind": c.kind, "name": c.name, "bytes": c.size,
+                 "state_hash": c.state_hash}
+                for c in sorted(self.checkpoints, key=lambda c: (c.branch, c.tick, c.id))
+            ],
+        }
