@@ -123,7 +123,7 @@ class Incidents:
         sim = self.sim
         target = spots.building_near(sim.city, x, y, radius, kind)
         ident = len(self.items)
-        incident = Incident(ident, kind, text.strip(), target, x, y, radius, tick, "", -1)
+        incident = Incident(ident, kind, text.strip(), target, int(x), int(y), float(radius), tick, "", -1)
         self.items.append(incident)
         self.known[ident] = set(witnesses)
         self.version += 1
