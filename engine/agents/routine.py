@@ -30,7 +30,7 @@ from engine.state.person import Person
 from engine.state.relationships import Relationships
 
 if TYPE_CHECKING:
-    from engine.agents.rule_brain import Schedule
+    from engine.agents.rule_brain import RuleBrain, Schedule
 
 _WORDS_PATH = words_file(__file__, "days")
 WORDS = Grammar(load_rules(_WORDS_PATH))
@@ -66,7 +66,7 @@ class Routine:
         self.friend_of = np.full(len(people), UNSET, dtype=np.int32)  # whom each would visit today
         self._cache: dict[int, tuple[int, tuple[Outing, ...]]] = {}  # person -> (day, outings)
         self._day = clock.day(0)
-        self.brain = None  # the RuleBrain: schedules, nearby places, opening hours (set by it)
+        self.brain: RuleBrain | None = None  # schedules, nearby places, opening hours (set by the brain itself)
 
     # -- the day's choices ---------------------------------------------------------------
 

@@ -108,7 +108,7 @@ def _answer(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str
 
 def _people(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str, str]) -> str:
     ties = ctx.ties
-    known = sorted(ties.known_by(agent))
+    known: list[int] = sorted(ties.known_by(agent))
     if topic == "family":
         chosen = [o for o in known if ties.get(agent, o).family]  # type: ignore[union-attr]
     elif topic == "friends":

@@ -22,8 +22,9 @@ the running dice of the day are not disturbed and a replay does the same.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -97,7 +98,7 @@ class Incident:
                 self.phase_end, self.payer, self.repair_total, self.paid, sorted(self.counts.items())]
 
     @classmethod
-    def from_list(cls, row: list) -> Incident:  # type: ignore[type-arg]
+    def from_list(cls, row: list[Any]) -> Incident:
         *head, counts = row
         return cls(int(head[0]), str(head[1]), str(head[2]), int(head[3]), int(head[4]), int(head[5]), float(head[6]),
                    int(head[7]), str(head[8]), int(head[9]), int(head[10]), int(head[11]), int(head[12]),
@@ -114,7 +115,7 @@ class Incidents:
         self.closed: set[int] = set()  # buildings shut by fire or damage
         self.came: dict[int, set[int]] = {}  # festival / opening -> who came
         self.version = 0
-        self.hear_hook = None  # (person, text, tick) -> None: a mind's memory (set by the society)
+        self.hear_hook: Callable[[int, str, int], None] | None = None  # a mind's memory (set by the society)
 
     # -- starting one ----------------------------------------------------------------------
 
@@ -494,11 +495,11 @@ class Incidents:
             "came": [[k, sorted(v)] for k, v in sorted(self.came.items())],
         }
 
-    def set_state(self, state: dict[str, object] | None) -> None:
+    def set_state(self, state: dict[str, Any] | None) -> None:
         state = state or {"items": [], "known": [], "plans": [], "came": []}
-        self.items = [Incident.from_list(row) for row in state["items"]]  # type: ignore[union-attr]
-        self.known = {int(k): {int(p) for p in v} for k, v in state["known"]}  # type: ignore[union-attr]
-        self.plans = {int(p): (int(a), int(b), int(u)) for p, a, b, u in state["plans"]}  # type: ignore[union-attr]
-        self.came = {int(k): {int(p) for p in v} for k, v in state["came"]}  # type: ignore[union-attr]
+        self.items = [Incident.from_list(row) for row in state["items"]]
+        self.known = {int(k): {int(p) for p in v} for k, v in state["known"]}
+        self.plans = {int(p): (int(a), int(b), int(u)) for p, a, b, u in state["plans"]}
+        self.came = {int(k): {int(p) for p in v} for k, v in state["came"]}
         self.closed = {i.building for i in self.items if i.active and i.phase in ("burning", "damaged")}
         self.version += 1
