@@ -61,14 +61,15 @@ class Dice(Protocol):
     def random(self) -> float: ...
 
 
-Part = str | tuple[str, bool]  # literal words, or (symbol, capitalise)
-# (picks use random(), not randrange(): on the hot path of small talk it is several times cheaper)
+# A template split once: its literal words (one more than its symbols), and its symbols with whether each is
+# capitalised. (Picks use random(), not randrange(): on the hot path of small talk it is several times cheaper.)
+Compiled = tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]
 
 
 class Grammar:
     def __init__(self, rules: Rules):
         self.rules = rules
-        self._compiled: dict[str, tuple[Part, ...]] = {}  # template -> its parts, split once (the tick is hot)
+        self._compiled: dict[str, Compiled] = {}  # template -> its parts, split once (the tick is hot)
 
     def has(self, symbol: str) -> bool:
         return symbol in self.rules
@@ -82,31 +83,28 @@ class Grammar:
         options = self.rules[symbol]
         return self._expand(options[int(rng.random() * len(options))], rng, facts or {}, 0)
 
-    def _parts(self, text: str) -> tuple[Part, ...]:
+    def _parts(self, text: str) -> Compiled:
         parts = self._compiled.get(text)
         if parts is None:
-            found: list[Part] = []
+            words: list[str] = []
+            symbols: list[tuple[str, bool]] = []
             at = 0
             for match in SYMBOL.finditer(text):
-                if match.start() > at:
-                    found.append(text[at:match.start()])
-                found.append((match.group(1), bool(match.group(2))))
+                words.append(text[at:match.start()])
+                symbols.append((match.group(1), bool(match.group(2))))
                 at = match.end()
-            if at < len(text):
-                found.append(text[at:])
-            parts = self._compiled[text] = tuple(found)
+            words.append(text[at:])
+            parts = self._compiled[text] = (tuple(words), tuple(symbols))
         return parts
 
     def _expand(self, text: str, rng: Dice, facts: Mapping[str, str], depth: int) -> str:
         if "#" not in text or depth > MAX_DEPTH:
             return text
-        out = []
-        for part in self._parts(text):
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            name, cap = part
-            options = self.rules.get(name)
+        words, symbols = self._parts(text)
+        out = [words[0]]
+        rules = self.rules
+        for (name, cap), after in zip(symbols, words[1:], strict=True):
+            options = rules.get(name)
             if options is not None:
                 value = self._expand(options[int(rng.random() * len(options))], rng, facts, depth + 1)
             else:
@@ -118,4 +116,5 @@ class Grammar:
                     if value[:1] == "#" and SYMBOL.fullmatch(value):
                         value = self._expand(value, rng, facts, depth + 1)
             out.append(value[:1].upper() + value[1:] if cap else value)
+            out.append(after)
         return "".join(out)
