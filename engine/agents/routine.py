@@ -226,7 +226,8 @@ class Routine:
         return mine[rng.randrange(2)]
 
     def _visit_whom(self, p: Person, rng: Dice) -> int:
-        family = sorted(o for o in self.ties.known_by(p.id) if self.ties.get(p.id, o).family  # type: ignore[union-attr]
+        known: set[int] = self.ties.known_by(p.id)
+        family = sorted(o for o in known if self.ties.get(p.id, o).family  # type: ignore[union-attr]
                         and self.people[o].home != p.home and not self.people[o].removed)
         friend = self._friend(p.id)
         choices = family + ([friend] if friend >= 0 else [])

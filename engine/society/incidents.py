@@ -367,10 +367,10 @@ class Incidents:
     def redirect(self, person: int, activity: int, building: int) -> tuple[int, int] | None:
         """Where someone goes instead of a closed building or, in a storm, a park."""
         if building in self.closed:
-            p = self.sim.people[person]
-            if building != p.home:
-                return HOME, p.home
-            return SOCIAL_ACT, spots.refuge(self.sim.city, building)
+            home = self.sim.people[person].home
+            if home not in self.closed:
+                return HOME, home
+            return activity if activity == SLEEP else SOCIAL_ACT, self._shelter(person)
         for incident in self.items:
             if incident.kind == "storm" and incident.active and activity == LEISURE:
                 b = self.sim.city.buildings[building]
@@ -379,6 +379,20 @@ class Incidents:
                     incident.counts["dropped"] += 1
                     return HOME, self.sim.people[person].home
         return None
+
+    def _shelter(self, person: int) -> int:
+        """Where someone whose home is shut stays meanwhile: family or a close friend living elsewhere,
+        else the place people gather."""
+        sim = self.sim
+        home = sim.people[person].home
+        ties = sim.ties
+        known: set[int] = ties.known_by(person)
+        family = sorted(o for o in known if ties.get(person, o).family)  # type: ignore[union-attr]
+        for other in family + ties.closest(person, 3):
+            elsewhere = sim.people[other].home
+            if elsewhere != home and elsewhere not in self.closed and not sim.people[other].removed:
+                return elsewhere
+        return spots.refuge(sim.city, home)
 
     def draw(self, kind: int, candidates: list[int]) -> list[int]:
         """A shop in its grand opening is tried first by whoever has it among their nearby choices."""

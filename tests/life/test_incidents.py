@@ -59,6 +59,18 @@ def test_a_fire_empties_closes_and_is_repaired_at_the_owners_cost():
     assert sim.people[owner].name in story[-1].text
 
 
+def test_people_whose_home_burned_sleep_with_family_or_friends():
+    sim = village(minds=False)
+    run_until(sim, 1, 21 * 60)
+    household = [p.id for p in sim.people if p.home == sim.people[0].home]
+    inject(sim, f"A fire breaks out at {sim.city.buildings[sim.people[0].home].name}", sim.people[0].home, 6)
+    run_until(sim, 2, 3 * 60)
+    for person in household:  # asleep, somewhere with a roof that is not their own
+        here = int(sim.pop.location[person])
+        assert here not in (-1, sim.people[person].home) and sim.pop.activity[person] == Activity.SLEEP
+        assert sim.city.buildings[here].type in (BuildingType.HOME, BuildingType.APARTMENT)
+
+
 def test_a_festival_draws_a_crowd_that_cheers_up_and_spends():
     sim = village()
     run_until(sim, 1, 16 * 60)
