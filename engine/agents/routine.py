@@ -275,6 +275,29 @@ class Routine:
         steps.append((s.bedtime // 60, int(Activity.SLEEP), p.home, WORDS.expand("#plan_sleep#", Dice(day))))
         return sorted(steps, key=lambda step: step[0])
 
+    def explain(self, person: int, day: int) -> tuple[str, str]:
+        """How the rule brain worked out ``person``'s day, as a prompt and an answer would read:
+        what it went on (the day, their strongest traits, whom they might visit) and what it chose."""
+        brain = self.brain
+        assert brain is not None
+        p = self.people[person]
+        weekday = self.clock.weekday_of_day(day)
+        works = brain.works_on(p, brain.schedules[person], weekday)
+        strongest = sorted(range(5), key=lambda t: (-p.traits[t], t))[:2]
+        traits = ", ".join(f"{TRAITS[t]} {p.traits[t]:.1f}" for t in strongest)
+        friend = self._friend(person)
+        lie = self.lie_in(person, day)
+        context = [
+            f"{p.name}, {p.age}, {p.occupation}.",
+            f"Day {day}, {('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')[weekday]}: "
+            f"{'a working day' if works else 'a day off'}" + (f", a lie-in of {lie} minutes." if lie else "."),
+            f"Strongest traits: {traits}.",
+            f"Might visit: {self.people[friend].name}." if friend >= 0 else "No friend to visit today.",
+        ]
+        chosen = [f"{o.start // 60:02d}:{o.start % 60:02d}-{o.end // 60:02d}:{o.end % 60:02d}  {self.words(o)[0]}"
+                  f"  ({o.kind})" for o in self.outings(person, day)]
+        return "\n".join(context), "\n".join(chosen) or "A quiet day: work, meals and home."
+
     # -- state ---------------------------------------------------------------------------
 
     def get_state(self) -> np.ndarray:

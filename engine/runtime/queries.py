@@ -14,6 +14,7 @@ from engine.contracts.events import (
     ThoughtView,
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
+from engine.contracts.thinking import ThoughtKind
 from engine.memory.types import Memory
 from engine.state.timeline import Timeline
 from engine.state.world import World
@@ -95,7 +96,9 @@ def _all(store, agent: int):  # type: ignore[no-untyped-def]
         offset += len(page)
 
 
-def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
+def thoughts(world: World, command: QueryThoughts, tick: int, brain: RuleBrain | None = None) -> ThoughtsResult:
+    """The person's thoughts on the model, newest first; then how the rule brain worked out their day
+    (no prompt was sent anywhere: its reasoning, written out)."""
     picked = []
     for record in reversed(world.thoughts):
         if record.agent == command.agent:
@@ -104,6 +107,11 @@ def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
                                       record.backend, record.error))
             if len(picked) >= command.limit:
                 break
+    people = brain.people if brain is not None else []
+    if brain is not None and len(picked) < command.limit and 0 <= command.agent < len(people) \
+            and not people[command.agent].removed:
+        context, chosen = brain.routine.explain(command.agent, brain.clock.day(tick))
+        picked.append(ThoughtView(tick, ThoughtKind.PLAN_DAY, context, chosen, "rule", 0, 0, 0.0, "rule brain", ""))
     return ThoughtsResult(tick, command.id, command.agent, tuple(picked))
 
 

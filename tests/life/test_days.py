@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from engine.contracts import QueryMind
+from engine.contracts import QueryMind, QueryThoughts
 from engine.contracts.enums import Activity, BuildingType
 from engine.runtime import queries
 from tests.life.conftest import run, run_until, village
@@ -71,3 +71,14 @@ def test_the_plan_tab_shows_the_rule_brains_day():
     run_until(sim, 6, 9 * 60)  # Saturday: no work in the plan
     report = queries.mind_report(sim.cognition, QueryMind(agent=clara.id), sim.tick, sim.brain)
     assert report.strokes and not any(s.activity == Activity.WORK for s in report.strokes)
+
+
+def test_the_thoughts_tab_shows_how_the_rule_brain_chose_the_day():
+    sim = village()
+    run(sim, 60)
+    report = queries.thoughts(sim.world, QueryThoughts(agent=4), sim.tick, sim.brain)
+    assert report.thoughts and report.thoughts[-1].backend == "rule brain"
+    rule = report.thoughts[-1]
+    assert sim.people[4].name in rule.prompt and "Strongest traits" in rule.prompt
+    outings = sim.brain.routine.outings(4, sim.clock.day(sim.tick))
+    assert all(sim.brain.routine.words(o)[0] in rule.response for o in outings)
