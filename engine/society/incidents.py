@@ -106,7 +106,8 @@ class Incident:
 
 
 class Incidents:
-    def __init__(self, society: Society):
+    def __init__(self, society: Society, hear_hook: Callable[[int, str, int], None] | None = None):
+        """``hear_hook``: puts what a person saw or heard into a mind's memory, when they have one."""
         self.society = society
         self.sim = society.sim  # the town it happens in: people, where they are, the map and the clock
         self.items: list[Incident] = []
@@ -115,7 +116,7 @@ class Incidents:
         self.closed: set[int] = set()  # buildings shut by fire or damage
         self.came: dict[int, set[int]] = {}  # festival / opening -> who came
         self.version = 0
-        self.hear_hook: Callable[[int, str, int], None] | None = None  # a mind's memory (set by the society)
+        self.hear_hook = hear_hook
 
     # -- starting one ----------------------------------------------------------------------
 

@@ -75,11 +75,10 @@ class Society:
         self.governance = Governance(city, people, sim.ties, clock, self.grapevine,
                                      lambda district: self.ledger.balance(acct.treasury(district)),
                                      purse=lambda pid: int(self.ledger.money[pid]),
-                                     owns_business=lambda pid: self.economy.owns_business(pid),
+                                     business_owners=lambda: self.economy.business_owners(),
                                      deliberation=self)  # councillors and residents with minds are asked first
         self.economy = Economy(city, people, self.ledger, self.governance.policy)
-        self.incidents = Incidents(self)
-        self.incidents.hear_hook = self._remember_hearing
+        self.incidents = Incidents(self, hear_hook=self._remember_hearing)
         self._civic_events: list[Event] = []  # what minds' answers tabled, published with the next tick
         self._view: SocietyView | None = None
         self._view_key: tuple[int, ...] = ()
