@@ -212,7 +212,7 @@ def event_building(event: Event) -> int:
 EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
                "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged", "FactSeeded",
                "FactHeard", "GatheringHeld", "PropertySold", "ProposalMade", "VoteHeld", "PolicyChanged",
-               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply")
+               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied")
 EVENT_LABELS = {
     "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
     "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",

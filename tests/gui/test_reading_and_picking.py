@@ -13,6 +13,7 @@ from app.common.art import GREY_HAIRED, person_variant
 from app.common.formatting import plan_words
 from app.docks.palette import drag_image
 from app.map.scene import PICK_REACH
+from engine.contracts import ThoughtsResult
 from tests.gui.conftest import run_ticks, wait_until
 
 
@@ -23,6 +24,10 @@ def test_the_thoughts_tab_says_when_there_are_none(controller) -> None:  # type:
     tabs = inspector.person_tabs
     tabs.setCurrentWidget(tabs.thoughts)
     wait_until(lambda: "Asking" not in tabs.thoughts.count.text(), 10, "the thoughts answer")
+    # Someone else, who has never thought: the first answer is as empty as the tab was, and must still be said.
+    tabs.thoughts.set_agent(4)
+    assert tabs.thoughts.count.text() == "Asking…"
+    tabs.thoughts.show_answer(ThoughtsResult(controller.bridge.latest.tick, -1, 4, ()))
     assert "has not thought" in tabs.thoughts.count.text()
 
 
