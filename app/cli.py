@@ -191,7 +191,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    problems = api.check_world(api.open_world(args.world, with_history=False))
+    _world, problems = api.check_world_file(args.world)
     if args.json:
         print(json.dumps({"world": args.world, "problems": problems}))
     elif problems:
@@ -210,11 +210,8 @@ def _import_tiled(args: argparse.Namespace) -> int:
     if args.agents is not None and args.agents < 0:
         raise CliError("--agents cannot be negative")
     world = api.import_tiled(args.map, args.agents, args.seed, args.name)
-    problems = api.check_world(world)
     api.save_world(world, out)
     print(f"created {out}: {world.name}, {len(world.people)} people, {len(world.city.buildings)} buildings")
-    for problem in problems:
-        print(f"  warning: {problem}", file=sys.stderr)
     return 0
 
 
@@ -271,15 +268,45 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _subject(args: argparse.Namespace | None) -> str:
+    """The file a command works on, so every error can name it."""
+    for name in ("world", "map", "into", "folder"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def _one_line(exc: BaseException, subject: str, unexpected: bool = False) -> str:
+    """The error as one line that names the file (scripts and people read stderr line by line)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    if len(lines) > 1:
+        text += f" (and {len(lines) - 1} more line(s))"
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)[:500]
+    if unexpected:
+        text = f"could not be handled ({type(exc).__name__}: {text})"
+    if subject and subject not in text:
+        text = f"{subject}: {text}"
+    return text
+
+
 def run_cli(argv: list[str]) -> int:
+    args = None
     try:
         args = _build_parser().parse_args(argv)
         return SUBCOMMANDS[args.command](args)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    except (CliError, api.WorldFileError, ValueError, OSError) as exc:
-        print(f"townsfolk: error: {exc}", file=sys.stderr)
+    except CliError as exc:
+        print(f"townsfolk: error: {_one_line(exc, '')}", file=sys.stderr)
+        return EXIT_ERROR
+    except (api.WorldFileError, ValueError, OSError, MemoryError, RecursionError) as exc:
+        print(f"townsfolk: error: {_one_line(exc, _subject(args))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("townsfolk: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the promise is one line, never a traceback, whatever the input
+        print(f"townsfolk: error: {_one_line(exc, _subject(args), unexpected=True)}", file=sys.stderr)
+        return EXIT_ERROR

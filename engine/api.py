@@ -37,6 +37,7 @@ from engine.runtime.mailbox import Inbox, Outbox
 from engine.sim import state_codec
 from engine.sim.clock import Clock
 from engine.sim.simulation import Simulation
+from engine.sim.trial import world_problems
 from engine.society.diffusion import Diffusion
 from engine.timeline.machine import DEFAULT_EVERY_MINUTES, SeekResult, TimeMachine
 from engine.world.generator import TEMPLATES, generate
@@ -44,7 +45,6 @@ from engine.world.model import World
 from engine.world.tiled import TiledError
 from engine.world.tiled import export_tiled as _export_tiled
 from engine.world.tiled import import_tiled as _import_tiled
-from engine.world.validation import find_problems
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -272,12 +272,29 @@ def new_world(agents: int, seed: int = 0, template: str = "city", name: str | No
 def open_world(
     path: str | Path, with_history: bool = True, progress: Callable[[float, str], None] | None = None
 ) -> World:
-    """Open a world file; ``progress(fraction, what)`` reports how far loading got (on the calling thread)."""
-    return load_world(path, with_history, progress)
+    """Open a world file; ``progress(fraction, what)`` reports how far loading got (on the calling thread).
+
+    A world that ``check_world_file`` would find problems in is refused (``WorldFileError``, naming the
+    file and the first problem): what opens, runs.
+    """
+    world = load_world(path, with_history, progress)
+    problems = world_problems(world)
+    if problems:
+        more = f" (and {len(problems) - 1} more: 'townsfolk check' lists them)" if len(problems) > 1 else ""
+        raise WorldFileError(path, problems[0] + more)
+    return world
+
+
+def check_world_file(path: str | Path) -> tuple[World, list[str]]:
+    """The world in ``path`` and every problem that would stop it opening or running (``WorldFileError``
+    when it cannot be read at all). The same checks as ``open_world``."""
+    world = load_world(path, with_history=True)
+    return world, world_problems(world)
 
 
 def check_world(world: World) -> list[str]:
-    return find_problems(world)
+    """Every problem that would stop ``world`` running, its saved engine state included."""
+    return world_problems(world)
 
 
 def world_info(world: World) -> dict[str, object]:
