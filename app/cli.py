@@ -91,6 +91,8 @@ def _build_parser() -> argparse.ArgumentParser:
     personas = sub.add_parser("import-personas", help="add Generative Agents personas (scratch.json) to a world")
     personas.add_argument("folder", help="a folder with one sub-folder (or file) per persona")
     personas.add_argument("--into", required=True, metavar="WORLD", help="the world file to add them to")
+    personas.add_argument("--replace", action="store_true",
+                          help="let a persona overwrite a resident of the same name (refused otherwise)")
 
     check = sub.add_parser("check", help="list every problem in a world file")
     check.add_argument("world")
@@ -249,7 +251,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _import_personas(args: argparse.Namespace) -> int:
     world = api.open_world(args.into)
-    names = api.import_personas(world, args.folder)
+    names = api.import_personas(world, args.folder, replace=args.replace)
     api.save_world(world, args.into)
     print(f"imported {len(names)} persona(s) into {args.into}: {', '.join(names)}")
     return 0

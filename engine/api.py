@@ -142,10 +142,11 @@ class EngineHandle:
             time.sleep(0.01)
 
 
-def import_personas(world: World, folder: str | Path) -> list[str]:
-    """Add the Generative Agents personas found under ``folder``; returns their names."""
+def import_personas(world: World, folder: str | Path, replace: bool = False) -> list[str]:
+    """Add the Generative Agents personas found under ``folder``; returns their names. A persona named like
+    a resident who did not come from a persona file is refused unless ``replace``."""
     personas = find_personas(folder)
-    ids = _import_personas(world, personas)
+    ids = _import_personas(world, personas, replace)
     if world.sim_state:  # keep the saved running state in step with the new ties
         state = state_codec.decode(world.sim_state)
         state["relationships"] = world.relationships.get_state()
@@ -191,8 +192,14 @@ def save_world(world: World, path: str | Path, memory: MemoryStore | None = None
 
 
 def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, name: str | None = None) -> World:
-    """A new world from a Tiled map (layer conventions in ``engine.world.tiled``)."""
-    return _import_tiled(path, agents, seed, name)
+    """A new world from a Tiled map (layer conventions in ``engine.world.tiled``); refused (TiledError,
+    naming the map) when the town it makes could not run."""
+    world = _import_tiled(path, agents, seed, name)
+    problems = world_problems(world)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TiledError(f"{path}: the map makes a town that cannot run: {problems[0]}{more}")
+    return world
 
 
 def export_tiled(world: World, path: str | Path) -> None:

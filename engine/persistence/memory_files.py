@@ -18,6 +18,7 @@ from engine.llm.factory import make_backend
 from engine.memory.embedders import Embedder, make_embedder
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
+from engine.persistence.world_embedder import offline_stand_in
 from engine.world.model import World
 
 DEFAULT_EMBEDDER = "wordllama"
@@ -58,7 +59,7 @@ def open_scratch(
 
     LanceDB even for a new world, because checkpoints tag its versions: time travel needs them.
     """
-    chosen = embedder_for(embedder or embedder_of(world), llm)
+    chosen = offline_stand_in(world, embedder, llm) or embedder_for(embedder or embedder_of(world), llm)
     source = memory_folder(world_path) if world_path else None
     if source is not None and not source.is_dir() and source.with_name(source.name + ".old").is_dir():
         source = source.with_name(source.name + ".old")  # a save died between its two renames
