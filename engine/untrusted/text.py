@@ -16,16 +16,18 @@ _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\
 _UNSAFE_TEXT = re.compile(f"[{_CONTROLS}]")
 _UNSAFE_NAME = re.compile(f"[\t\n{_CONTROLS}]")
 _SPACES = re.compile(r"\s+")
+# Whole terminal sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), so no stray "[31m" is left behind.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
 
 
 def clean_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     """``text`` without control and format characters (newlines and tabs stay), at most ``max_chars``."""
-    return _UNSAFE_TEXT.sub("", text[: max_chars * 2])[:max_chars]
+    return _UNSAFE_TEXT.sub("", _ESCAPES.sub("", text[: max_chars * 2]))[:max_chars]
 
 
 def clean_name(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
     """A name as it may be shown and printed: one line, single spaces, no control characters, capped."""
-    return _SPACES.sub(" ", _UNSAFE_NAME.sub(" ", text[: max_chars * 2])).strip()[:max_chars]
+    return _SPACES.sub(" ", _UNSAFE_NAME.sub(" ", _ESCAPES.sub("", text[: max_chars * 2]))).strip()[:max_chars]
 
 
 def is_clean_name(text: str) -> bool:
