@@ -59,6 +59,7 @@ from engine.contracts.snapshots import (
     TimelineView,
     WorldSnapshot,
 )
+from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 
 __all__ = [
     "Activity",
@@ -81,6 +82,8 @@ __all__ = [
     "EditMade",
     "Event",
     "ExportTiled",
+    "LLMErrorKind",
+    "LLMHealth",
     "LLMStatusChanged",
     "LLMStatusView",
     "MakeCheckpoint",
@@ -108,6 +111,7 @@ __all__ = [
     "Step",
     "SwitchBranch",
     "Terrain",
+    "ThoughtKind",
     "ThoughtView",
     "ThoughtsResult",
     "TimeJumped",

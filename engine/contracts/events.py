@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.contracts.thinking import LLMHealth, ThoughtKind
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -83,7 +85,7 @@ class ReflectionMade(Event):
 
 @dataclass(frozen=True, slots=True)
 class LLMStatusChanged(Event):
-    state: str  # ready | no_server | no_model | degraded | off
+    state: LLMHealth
     message: str  # what happened and how to fix it, in plain words
 
 
@@ -136,7 +138,7 @@ class MemoriesResult(Event):
 @dataclass(frozen=True, slots=True)
 class ThoughtView:
     tick: int
-    kind: str
+    kind: ThoughtKind
     prompt: str
     response: str
     status: str

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.contracts.society import SocietyView
+from engine.contracts.thinking import LLMHealth
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ class TimelineView:
 @dataclass(frozen=True, slots=True)
 class LLMStatusView:
     brain: str  # rule | ollama | fake
-    state: str  # ready | no_server | no_model | degraded | off
+    state: LLMHealth
     message: str  # plain words, with how to fix a problem
     queued: int = 0
     calls: int = 0
@@ -158,7 +159,7 @@ class WorldSnapshot:
     metric_samples: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     running: bool = False
     ticks_per_second: float = 0.0
-    llm: LLMStatusView = field(default_factory=lambda: LLMStatusView("rule", "off", "rule brain"))
+    llm: LLMStatusView = field(default_factory=lambda: LLMStatusView("rule", LLMHealth.OFF, "rule brain"))
     timeline: TimelineView | None = None
     society: SocietyView | None = None  # money, councils, word of mouth (None until the engine has built one)
 

@@ -13,23 +13,24 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-# LLMError kinds
-UNAVAILABLE = "unavailable"  # no server, connection refused or reset
-MODEL_MISSING = "model_missing"  # the server answers but lacks the model
-TIMEOUT = "timeout"  # slower than the configured timeout
-SERVER_ERROR = "server_error"  # 5xx or an error line from the server
-BAD_OUTPUT = "bad_output"  # not JSON, or JSON that breaks the schema, even after the repair attempt
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
 
-# Health states
-READY = "ready"
-NO_SERVER = "no_server"
-NO_MODEL = "no_model"
-DEGRADED = "degraded"  # some hosts answer, some do not
-OFF = "off"  # the rule brain: no LLM configured
+# Short names for the members, kept because code outside this package imports them from here.
+UNAVAILABLE = LLMErrorKind.UNAVAILABLE
+MODEL_MISSING = LLMErrorKind.MODEL_MISSING
+TIMEOUT = LLMErrorKind.TIMEOUT
+SERVER_ERROR = LLMErrorKind.SERVER_ERROR
+BAD_OUTPUT = LLMErrorKind.BAD_OUTPUT
+
+READY = LLMHealth.READY
+NO_SERVER = LLMHealth.NO_SERVER
+NO_MODEL = LLMHealth.NO_MODEL
+DEGRADED = LLMHealth.DEGRADED
+OFF = LLMHealth.OFF
 
 
 class LLMError(Exception):
-    def __init__(self, kind: str, message: str, advice: str = "", backend: str = ""):
+    def __init__(self, kind: LLMErrorKind, message: str, advice: str = "", backend: str = ""):
         self.kind = kind
         self.advice = advice
         self.backend = backend
@@ -58,7 +59,7 @@ class ChatResult:
 
 @dataclass(frozen=True)
 class Health:
-    state: str
+    state: LLMHealth
     message: str  # plain words for the status bar, including how to fix a problem
     models: tuple[str, ...] = ()  # models the server has (for the settings dialog)
 

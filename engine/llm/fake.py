@@ -21,10 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from engine.llm.backend import BAD_OUTPUT, READY, ChatRequest, ChatResult, Health, LLMError
-from engine.llm.hashing import hash_embed
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, ChatResult, Health, LLMError
 from engine.llm.structured import schema_problems
 from engine.llm.synth import Unsupported, synthesize
+from engine.memory.embedders import HashingEmbedder
 
 Script = Callable[[ChatRequest], "dict[str, Any] | None"]
 
@@ -53,6 +54,8 @@ class FakeBackend:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.requests: deque[ChatRequest] = deque(maxlen=history)  # the latest requests, for tests
+        # The memory stream's offline embedder, so fake-brain vectors match a store's "hashing" vectors.
+        self._embedder = HashingEmbedder()
         self._lock = threading.Lock()
 
     def answer_for(self, request: ChatRequest) -> dict[str, Any]:
@@ -62,7 +65,7 @@ class FakeBackend:
             if scripted is not None:
                 problems = schema_problems(scripted, request.schema)
                 if problems:
-                    raise LLMError(BAD_OUTPUT, "scripted answer breaks the schema: " + "; ".join(problems),
+                    raise LLMError(LLMErrorKind.BAD_OUTPUT, "scripted answer breaks the schema: " + "; ".join(problems),
                                    advice="The test script returned an answer that does not match the schema.",
                                    backend=self.name)
                 return scripted
@@ -72,11 +75,11 @@ class FakeBackend:
             try:
                 data = synthesize(request.schema, rng)
             except Unsupported as error:
-                raise LLMError(BAD_OUTPUT, f"the fake brain cannot satisfy this schema: {error}",
+                raise LLMError(LLMErrorKind.BAD_OUTPUT, f"the fake brain cannot satisfy this schema: {error}",
                                advice="Simplify the schema or script this answer.", backend=self.name) from None
             if isinstance(data, dict) and not schema_problems(data, request.schema):
                 return data
-        raise LLMError(BAD_OUTPUT, "the fake brain found no value matching this schema (pattern or format?)",
+        raise LLMError(LLMErrorKind.BAD_OUTPUT, "the fake brain found no value matching this schema (pattern or format?)",
                        advice="Script this answer in the test, or loosen the schema.", backend=self.name)
 
     def chat(self, request: ChatRequest) -> ChatResult:
@@ -95,10 +98,10 @@ class FakeBackend:
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             self.embed_calls += 1
-        return hash_embed(list(texts))
+        return self._embedder.embed(list(texts))
 
     def health(self) -> Health:
-        return Health(READY, "Thinking with the built-in fake model (no network, for tests and demos).", ("fake",))
+        return Health(LLMHealth.READY, "Thinking with the built-in fake model (no network, for tests and demos).", ("fake",))
 
     def close(self) -> None:
         pass

@@ -1,9 +1,10 @@
 """The Ollama adapter: the only module in Townsfolk that imports ``ollama``.
 
-Everything vendor-specific about Ollama lives here: the client and its
-timeouts, the request shape (``format`` = the JSON schema, ``options``), and
-turning the client's mixed bag of exceptions into ``LLMError`` kinds with
-advice a person can act on. Measured client behaviour (see RECIPES.md):
+Everything vendor-specific about Ollama lives here: the client, the request
+shape (``format`` = the JSON schema, ``options``), the client's own exception
+for error answers, and Ollama's words in errors and advice. Retries, timeouts,
+error classification and the health check are shared with the OpenAI-compatible
+backend (``server_backend.py``). How the ollama client fails, as measured:
 
 - no server -> the builtin ``ConnectionError`` (the client wraps
   ``httpx.ConnectError``), within milliseconds;
@@ -16,37 +17,48 @@ advice a person can act on. Measured client behaviour (see RECIPES.md):
 
 from __future__ import annotations
 
-import random
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-import numpy as np
 import ollama
 
-from engine.llm.backend import (
-    MODEL_MISSING,
-    NO_MODEL,
-    NO_SERVER,
-    READY,
-    SERVER_ERROR,
-    TIMEOUT,
-    UNAVAILABLE,
-    ChatRequest,
-    ChatResult,
-    Health,
-    LLMConfig,
-    LLMError,
+from engine.contracts.thinking import LLMHealth
+from engine.llm.backend import ChatRequest, Health, LLMConfig, LLMError
+from engine.llm.hosts import normalise_host
+from engine.llm.retry import Backoff
+from engine.llm.server_backend import WIRE_FAILURES, ModelServerBackend, ServerWords
+from engine.llm.structured import Messages, RawAnswer
+
+_SMALLER = "`ollama pull llama3.2:1b`"
+_MEANWHILE = "Townsfolk keeps going on its built-in brain meanwhile."
+
+OLLAMA_WORDS = ServerWords(
+    not_running="Ollama isn't running at {where}. Start it with `ollama serve`, then `ollama pull {chat_model}`. "
+    + _MEANWHILE,
+    no_model="Ollama at {where} has no model '{model}'. Run `ollama pull {model}`.",
+    missing="Ollama at {where} has no model '{model}' ({detail})",
+    missing_hint="",
+    failed="Ollama at {where} failed with '{model}': {detail} (HTTP {status})",
+    failed_advice="Ollama at {where} reported an error: {detail}. If it mentions memory, try a smaller model (e.g. "
+    + _SMALLER + "). Townsfolk retries by itself.",
+    rejected="Ollama at {where} refused the request (HTTP {status}): {detail}",
+    rejected_advice="Ollama at {where} refused the request: {detail}. Updating Ollama usually fixes this.",
+    connect_timeout="Ollama at {where} did not accept a connection within {connect:g} s",
+    slow="Ollama at {where} took longer than {timeout:g} s with '{model}'",
+    slow_advice="Ollama at {where} is too slow with '{model}'. A smaller model (" + _SMALLER + "), fewer thinking "
+    "agents or a longer timeout in Settings helps. " + _MEANWHILE,
+    nothing_listening="Ollama isn't running at {where} (connection refused)",
+    broken="The connection to Ollama at {where} broke: {exc}",
+    broken_advice="Check that Ollama is still running at {where} (`ollama serve`). Townsfolk retries by itself and "
+    "uses its built-in brain meanwhile.",
+    alien="{where} answered in a format that isn't Ollama's: {exc}",
+    alien_advice="Is {where} really Ollama? An OpenAI-compatible server's address should end in /v1.",
+    not_answering="Ollama at {where} isn't answering (it took longer than {probe:g} s). Restart it with "
+    "`ollama serve`. " + _MEANWHILE,
+    wrong_count="Ollama at {where} returned {got} embeddings for {wanted} texts",
+    wrong_count_advice="Updating Ollama usually fixes this.",
 )
-from engine.llm.hosts import is_loopback, normalise_host
-from engine.llm.retry import Backoff, call_with_retries, permanent
-from engine.llm.structured import Messages, RawAnswer, structured_chat
-
-T = TypeVar("T")
-
-PROBE_TIMEOUT_S = 5.0  # health checks must answer quickly, whatever the chat timeout
-EMBED_BATCH = 128
 
 
 def same_model(wanted: str, have: str) -> bool:
@@ -59,79 +71,28 @@ def same_model(wanted: str, have: str) -> bool:
     return full(wanted) == full(have)
 
 
-class OllamaBackend:
+class OllamaBackend(ModelServerBackend):
     """Structured chat and embeddings on one Ollama server, with retries and a per-host concurrency bound."""
 
+    words = OLLAMA_WORDS
+    failures = (*WIRE_FAILURES, ollama.ResponseError)
+
     def __init__(self, config: LLMConfig, host: str, *, backoff: Backoff | None = None):
-        self.config = config
         self.host = normalise_host(host)
-        self.model = config.model
-        self.embed_model = config.embed_model or config.model
-        self.name = f"ollama {self.host} {self.model}"
-        # Environment proxies must not capture a server on this machine (httpx has no localhost exception).
-        trust_env = not is_loopback(self.host)
-        timeout = httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s)
-        self._trust_env = trust_env
-        self._client = ollama.Client(host=self.host, timeout=timeout, trust_env=trust_env)
+        super().__init__(config, self.host, "ollama", backoff)
+        self._client = ollama.Client(host=self.host, timeout=self._timeout, trust_env=self._trust_env)
         self._probe: ollama.Client | None = None  # short-timeout client for health(), made on first use
         self._probe_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(max(1, config.concurrency))
-        self._backoff = backoff or Backoff.from_config(config)
-        self._rng = random.Random()
-
-    # -- advice ---------------------------------------------------------------------------------
-
-    def _not_running(self) -> str:
-        return (f"Ollama isn't running at {self.host}. Start it with `ollama serve`, then `ollama pull {self.model}`. "
-                "Townsfolk keeps going on its built-in brain meanwhile.")
-
-    def _no_model(self, model: str) -> str:
-        return f"Ollama at {self.host} has no model '{model}'. Run `ollama pull {model}`."
 
     def _map_error(self, exc: BaseException, model: str) -> LLMError:
-        """One ``LLMError`` per way things fail, each with its own advice."""
-        host, name = self.host, self.name
         if isinstance(exc, ollama.ResponseError):
-            status, detail = exc.status_code, exc.error
-            if status == 404:
-                return LLMError(MODEL_MISSING, f"Ollama at {host} has no model '{model}' ({detail})",
-                                advice=self._no_model(model), backend=name)
-            if status >= 500 or status == -1 or status == 429:
-                return LLMError(SERVER_ERROR, f"Ollama at {host} failed with '{model}': {detail} (HTTP {status})",
-                                advice=f"Ollama at {host} reported an error: {detail}. If it mentions memory, try a "
-                                f"smaller model (e.g. `ollama pull llama3.2:1b`). Townsfolk retries by itself.",
-                                backend=name)
-            return permanent(LLMError(SERVER_ERROR, f"Ollama at {host} refused the request (HTTP {status}): {detail}",
-                                      advice=f"Ollama at {host} refused the request: {detail}. Updating Ollama "
-                                      "usually fixes this.", backend=name))
-        if isinstance(exc, httpx.ConnectTimeout):
-            return LLMError(UNAVAILABLE, f"Ollama at {host} did not accept a connection within "
-                            f"{self.config.connect_timeout_s:g} s", advice=self._not_running(), backend=name)
-        if isinstance(exc, httpx.TimeoutException):
-            return LLMError(TIMEOUT, f"Ollama at {host} took longer than {self.config.timeout_s:g} s with '{model}'",
-                            advice=f"Ollama at {host} is too slow with '{model}'. A smaller model "
-                            "(`ollama pull llama3.2:1b`), fewer thinking agents or a longer timeout in Settings helps. "
-                            "Townsfolk keeps going on its built-in brain meanwhile.", backend=name)
-        if isinstance(exc, ConnectionError | httpx.ConnectError):
-            return LLMError(UNAVAILABLE, f"Ollama isn't running at {host} (connection refused)",
-                            advice=self._not_running(), backend=name)
-        if isinstance(exc, httpx.TransportError):
-            return LLMError(UNAVAILABLE, f"The connection to Ollama at {host} broke: {exc or type(exc).__name__}",
-                            advice=f"Check that Ollama is still running at {host} (`ollama serve`). Townsfolk retries "
-                            "by itself and uses its built-in brain meanwhile.", backend=name)
-        return permanent(LLMError(SERVER_ERROR, f"{host} answered in a format that isn't Ollama's: {exc}",
-                                  advice=f"Is {host} really Ollama? An OpenAI-compatible server's address should end "
-                                  "in /v1.", backend=name))
+            return self._status_error(exc.status_code, exc.error, model)
+        return super()._map_error(exc, model)
+
+    def _has_model(self, model: str, offered: tuple[str, ...]) -> bool:
+        return any(same_model(model, have) for have in offered)
 
     # -- requests ---------------------------------------------------------------------------------
-
-    def _guarded(self, fn: Callable[[], T], model: str) -> T:
-        """One HTTP request inside a concurrency slot, its failure mapped to an ``LLMError``."""
-        with self._slots:
-            try:
-                return fn()
-            except (ConnectionError, httpx.HTTPError, ollama.ResponseError, ValueError, TypeError) as exc:
-                raise self._map_error(exc, model) from exc
 
     def _send(self, messages: Messages, request: ChatRequest) -> RawAnswer:
         options: dict[str, Any] = {"temperature": request.temperature, "num_predict": request.max_tokens}
@@ -145,48 +106,24 @@ class OllamaBackend:
             return RawAnswer(response.message.content or "", response.prompt_eval_count or 0,
                              response.eval_count or 0, truncated=response.done_reason == "length")
 
-        return call_with_retries(lambda: self._guarded(once, self.model), self._backoff, self._rng)
-
-    def chat(self, request: ChatRequest) -> ChatResult:
-        return structured_chat(request, lambda messages: self._send(messages, request), self.name,
-                               f"The model '{self.model}' at {self.host}")
+        return self._with_retries(once, self.model)
 
     def _embed_batch(self, batch: list[str]) -> list[list[float]]:
         def once() -> list[list[float]]:
             response = self._client.embed(model=self.embed_model, input=batch)
             return [list(row) for row in response.embeddings]
 
-        rows = call_with_retries(lambda: self._guarded(once, self.embed_model), self._backoff, self._rng)
-        if len(rows) != len(batch):
-            raise LLMError(SERVER_ERROR, f"Ollama at {self.host} returned {len(rows)} embeddings for {len(batch)} texts",
-                           advice="Updating Ollama usually fixes this.", backend=self.name)
-        return rows
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """``(len(texts), d)`` float32, rows L2-normalised; ``(0, 0)`` for no texts."""
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        rows: list[list[float]] = []
-        for start in range(0, len(texts), EMBED_BATCH):
-            rows.extend(self._embed_batch(texts[start : start + EMBED_BATCH]))
-        matrix = np.asarray(rows, dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        np.divide(matrix, norms, out=matrix, where=norms > 0)
-        return matrix
+        return self._with_retries(once, self.embed_model)
 
     # -- health -----------------------------------------------------------------------------------
 
     def _probe_client(self) -> ollama.Client:
         with self._probe_lock:
             if self._probe is None:
-                timeout = httpx.Timeout(min(PROBE_TIMEOUT_S, self.config.timeout_s),
-                                        connect=self.config.connect_timeout_s)
-                self._probe = ollama.Client(host=self.host, timeout=timeout, trust_env=self._trust_env)
+                self._probe = ollama.Client(host=self.host, timeout=self._probe_timeout, trust_env=self._trust_env)
             return self._probe
 
-    def health(self) -> Health:
-        """Is the server there, and does it have our models? Never raises; quick even when the server hangs."""
+    def _inventory(self) -> tuple[tuple[str, ...], str] | Health:
         probe = self._probe_client()
         try:
             response = probe._client.get("/api/version")  # the client has no method for this
@@ -194,21 +131,11 @@ class OllamaBackend:
             version = str(response.json().get("version", "?"))
             listing = probe.list()
         except httpx.HTTPStatusError as exc:
-            return Health(NO_SERVER, f"Something answers at {self.host} but it isn't Ollama (GET /api/version gave "
-                          f"HTTP {exc.response.status_code}). An OpenAI-compatible server's address should end in /v1.")
-        except (ConnectionError, httpx.HTTPError, ollama.ResponseError, ValueError, TypeError, AttributeError) as exc:
-            error = self._map_error(exc, self.model)
-            if error.kind == TIMEOUT:
-                return Health(NO_SERVER, f"Ollama at {self.host} isn't answering (it took longer than "
-                              f"{min(PROBE_TIMEOUT_S, self.config.timeout_s):g} s). Restart it with `ollama serve`. "
-                              "Townsfolk keeps going on its built-in brain meanwhile.")
-            return Health(NO_SERVER, error.advice)
+            return Health(LLMHealth.NO_SERVER, f"Something answers at {self.host} but it isn't Ollama (GET "
+                          f"/api/version gave HTTP {exc.response.status_code}). An OpenAI-compatible server's "
+                          "address should end in /v1.")
         models = tuple(m.model for m in listing.models if m.model)
-        wanted = [self.model] + ([self.config.embed_model] if self.config.embed_model else [])
-        for model in wanted:
-            if not any(same_model(model, have) for have in models):
-                return Health(NO_MODEL, self._no_model(model), models)
-        return Health(READY, f"Ollama {version} at {self.host} is ready with '{self.model}'.", models)
+        return models, f"Ollama {version} at {self.host} is ready with '{self.model}'."
 
     def close(self) -> None:
         self._client.close()

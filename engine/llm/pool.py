@@ -20,25 +20,14 @@ from typing import TypeVar
 
 import numpy as np
 
-from engine.llm.backend import (
-    BAD_OUTPUT,
-    DEGRADED,
-    MODEL_MISSING,
-    NO_SERVER,
-    READY,
-    TIMEOUT,
-    UNAVAILABLE,
-    ChatRequest,
-    ChatResult,
-    Health,
-    LLMBackend,
-    LLMError,
-)
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, ChatResult, Health, LLMBackend, LLMError
 from engine.llm.retry import Backoff, is_transient
 
 T = TypeVar("T")
 
-BENCH_KINDS = frozenset({UNAVAILABLE, TIMEOUT, MODEL_MISSING})  # failures that say "this host can't serve now"
+# Failures that say "this host can't serve now".
+BENCH_KINDS = frozenset({LLMErrorKind.UNAVAILABLE, LLMErrorKind.TIMEOUT, LLMErrorKind.MODEL_MISSING})
 
 
 @dataclass(eq=False)
@@ -127,7 +116,7 @@ class HostPool:
             now = self._clock()
             first = next((h.last_error for h in self._hosts if h.last_error is not None), None)
             wait = min((h.down_until - now for h in self._hosts if h.down_until > 0), default=0.0)
-        kind = first.kind if first else UNAVAILABLE
+        kind = first.kind if first else LLMErrorKind.UNAVAILABLE
         detail = f" First failure: {first}" if first else ""
         return LLMError(kind, f"All {len(self._hosts)} hosts are resting after failures; the next try is in "
                         f"{max(0.0, wait):.0f} s.{detail}", advice=first.advice if first else "", backend=self.name)
@@ -146,7 +135,7 @@ class HostPool:
                 try:
                     result = op(host.backend)
                 except LLMError as error:
-                    if error.kind == BAD_OUTPUT:  # the host works; the model just can't do it
+                    if error.kind == LLMErrorKind.BAD_OUTPUT:  # the host works; the model just can't do it
                         self._succeeded(host)
                         raise
                     self._failed(host, error)
@@ -181,25 +170,25 @@ class HostPool:
             try:
                 return host.backend.health()
             except Exception as exc:  # a health check must never take the pool down
-                return Health(NO_SERVER, f"{host.backend.name}: health check failed: {exc}")
+                return Health(LLMHealth.NO_SERVER, f"{host.backend.name}: health check failed: {exc}")
 
         with ThreadPoolExecutor(max_workers=len(self._hosts)) as workers:
             results = list(workers.map(probe, self._hosts))
         models: list[str] = []
         for host, health in zip(self._hosts, results, strict=True):
             models.extend(m for m in health.models if m not in models)
-            if health.state == READY:
+            if health.state == LLMHealth.READY:
                 self._succeeded(host)  # a server that came back rejoins at once
-            elif health.state == NO_SERVER:
-                self._failed(host, LLMError(UNAVAILABLE, health.message, advice=health.message,
+            elif health.state == LLMHealth.NO_SERVER:
+                self._failed(host, LLMError(LLMErrorKind.UNAVAILABLE, health.message, advice=health.message,
                                             backend=host.backend.name))
-        bad = [h for h in results if h.state != READY]
+        bad = [h for h in results if h.state != LLMHealth.READY]
         n = len(results)
         if not bad:
             message = results[0].message if n == 1 else f"All {n} hosts are ready."
-            return Health(READY, message, tuple(models))
+            return Health(LLMHealth.READY, message, tuple(models))
         if len(bad) < n:
-            return Health(DEGRADED, f"{n - len(bad)} of {n} hosts are ready. {bad[0].message}", tuple(models))
+            return Health(LLMHealth.DEGRADED, f"{n - len(bad)} of {n} hosts are ready. {bad[0].message}", tuple(models))
         message = bad[0].message if n == 1 else f"None of the {n} hosts can think. {bad[0].message}"
         return Health(bad[0].state, message, tuple(models))
 

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from engine.llm.backend import SERVER_ERROR, TIMEOUT, UNAVAILABLE, LLMConfig, LLMError
+from engine.contracts.thinking import LLMErrorKind
+from engine.llm.backend import LLMConfig, LLMError
 
 T = TypeVar("T")
 
-TRANSIENT_KINDS = frozenset({UNAVAILABLE, TIMEOUT, SERVER_ERROR})
+TRANSIENT_KINDS = frozenset({LLMErrorKind.UNAVAILABLE, LLMErrorKind.TIMEOUT, LLMErrorKind.SERVER_ERROR})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ through an object, some servers ignore the schema, and constraints like
 ``maxLength`` are not always enforced. So every backend validates what comes
 back and, once, shows the model its own answer plus exactly what was wrong.
 That one round fixes most slips; a second failure means this model cannot do
-the task and the caller should fall back to the rule brain (``BAD_OUTPUT``).
+the task and the caller should fall back to the rule brain (``LLMErrorKind.BAD_OUTPUT``).
 
 Backends supply a ``send(messages) -> RawAnswer`` function (with their own
 retries inside); everything else lives here so all backends behave the same.
@@ -25,7 +25,8 @@ from typing import Any
 import jsonschema
 from jsonschema.validators import validator_for
 
-from engine.llm.backend import BAD_OUTPUT, ChatRequest, ChatResult, LLMError
+from engine.contracts.thinking import LLMErrorKind
+from engine.llm.backend import ChatRequest, ChatResult, LLMError
 
 Messages = tuple[tuple[str, str], ...]
 
@@ -122,7 +123,7 @@ def structured_chat(
 ) -> ChatResult:
     """Ask, check, repair once; ``who`` names the model in messages, e.g. "The model 'llama3.2' at http://...".
 
-    Raises ``LLMError(BAD_OUTPUT)`` when the repaired answer is still unusable;
+    Raises ``LLMError(LLMErrorKind.BAD_OUTPUT)`` when the repaired answer is still unusable;
     errors raised by ``send`` pass through unchanged.
     """
     validator(request.schema)
@@ -140,7 +141,7 @@ def structured_chat(
         return ChatResult(data, second.text, prompt_tokens, completion_tokens,
                           time.perf_counter() - started, backend, repaired=True)
     raise LLMError(
-        BAD_OUTPUT,
+        LLMErrorKind.BAD_OUTPUT,
         f"{who} answered in the wrong shape twice: {problem2}",
         advice=f"{who} could not follow the answer format ({problem2}). A larger or newer model usually does better; "
         "agents use the built-in brain for this thought.",

@@ -162,17 +162,16 @@ def _array(schema: dict[str, Any], rng: random.Random, root: dict[str, Any], dep
 
 def _bounds(schema: dict[str, Any], integer: bool) -> tuple[float, float]:
     step = 1 if integer else 1e-6
-    lo = schema.get("minimum")
-    hi = schema.get("maximum")
+    lo: float | None = schema.get("minimum")
+    hi: float | None = schema.get("maximum")
     if "exclusiveMinimum" in schema and not isinstance(schema["exclusiveMinimum"], bool):
         lo = max(lo if lo is not None else -1e18, schema["exclusiveMinimum"] + step)
     if "exclusiveMaximum" in schema and not isinstance(schema["exclusiveMaximum"], bool):
         hi = min(hi if hi is not None else 1e18, schema["exclusiveMaximum"] - step)
-    if lo is None and hi is None:
-        lo, hi = 0, 10
-    elif lo is None:
-        lo = hi - 10
-    elif hi is None:
+    # Unbounded sides get a span of 10 from the other side, or 0..10 when neither is given.
+    if lo is None:
+        lo = hi - 10 if hi is not None else 0
+    if hi is None:
         hi = lo + 10
     return lo, hi
 

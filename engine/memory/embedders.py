@@ -9,7 +9,8 @@ Three kinds, chosen by name with :func:`make_embedder` (the name is what a store
   the wheel does not have, falls back to ``~/.cache/wordllama`` and then tries Hugging Face.)
 - ``"hashing"`` / ``"hashing:<dim>"`` — word unigrams and bigrams hashed with blake2b into signed
   buckets. No model, stable across processes and machines (Python's ``hash()`` is salted per
-  process, so it would give every run different vectors). Fallback and test double.
+  process, so it would give every run different vectors). Fallback, test double, and what the
+  fake brain (``engine.llm.fake``) embeds with.
 - ``"ollama:<model>"`` — any ``embed_fn(list[str]) -> array`` (the Ollama adapter lives in
   ``engine.llm``); the dimension is discovered from the first call.
 

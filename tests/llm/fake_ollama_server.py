@@ -1,4 +1,4 @@
-"""A loopback server speaking Ollama's HTTP API, as measured in RECIPES.md ("Ollama").
+"""A loopback server speaking Ollama's HTTP API, shaped like answers measured from a real Ollama.
 
 Endpoints: POST /api/chat (plain and streaming NDJSON), POST /api/generate,
 POST /api/embed, GET /api/tags, GET /api/version. Errors are an HTTP status
@@ -16,8 +16,8 @@ import threading
 import time
 from typing import Any
 
-from engine.llm.hashing import hash_embed
 from engine.llm.synth import synthesize
+from engine.memory.embedders import HashingEmbedder
 from tests.llm.loopback import LoopbackServer, Reply, StreamError, _Handler
 
 
@@ -76,7 +76,7 @@ class FakeOllamaServer(LoopbackServer):
         if path == "/api/embed":
             texts = body.get("input", "")
             texts = [texts] if isinstance(texts, str) else list(texts)
-            handler.send_json(200, {"model": model, "embeddings": hash_embed(texts, 64).tolist(),
+            handler.send_json(200, {"model": model, "embeddings": HashingEmbedder(64).embed(texts).tolist(),
                                     "total_duration": 1000, "load_duration": 10,
                                     "prompt_eval_count": sum(len(t) for t in texts) // 4})
             return

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from engine.llm.hashing import hash_embed
+from engine.memory.embedders import HashingEmbedder
 from tests.llm.fake_ollama_server import made_up_content
 from tests.llm.loopback import LoopbackServer, Reply, _Handler
 
@@ -48,7 +48,7 @@ class FakeOpenAIServer(LoopbackServer):
         if path == "/v1/embeddings":
             texts = body.get("input", "")
             texts = [texts] if isinstance(texts, str) else list(texts)
-            vectors = hash_embed(texts, 32).tolist()
+            vectors = HashingEmbedder(32).embed(texts).tolist()
             data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
             handler.send_json(200, {"object": "list", "model": model, "data": data[::-1],
                                     "usage": {"prompt_tokens": 1, "total_tokens": 1}})

@@ -6,7 +6,7 @@ and ``httpx`` clients talk to this server, which a test scripts request by
 request (answer, garbage, an HTTP error, a slow answer, a hang-up) and which
 records every request so tests can check the wire shape the client really sent.
 
-Two details matter (RECIPES.md): TCP_NODELAY on accepted sockets and a larger
+Two details matter: TCP_NODELAY on accepted sockets (else Nagle delays small replies) and a larger
 listen backlog, or small requests stall. The server also tracks open keep-alive
 connections so ``stop()`` really looks like a dead server to a pooled client.
 """

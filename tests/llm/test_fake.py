@@ -14,8 +14,8 @@ import pytest
 
 from engine.llm.backend import BAD_OUTPUT, READY, ChatRequest, LLMBackend, LLMError
 from engine.llm.fake import FakeBackend
-from engine.llm.hashing import hash_embed
 from engine.llm.synth import synthesize
+from engine.memory.embedders import HashingEmbedder
 
 PLAN = {
     "type": "object",
@@ -196,10 +196,12 @@ def test_embeddings_are_deterministic_normalised_and_meaningful() -> None:
     assert backend.embed_calls == 1
 
 
-def test_hash_embedding_is_fixed_across_processes() -> None:
-    # blake2b, not hash(): these numbers must never change, saved worlds depend on them.
-    vector = hash_embed(["hello town"])[0]
+def test_fake_embeddings_are_the_memory_streams_hashing_vectors() -> None:
+    # One hashing embedder in the engine: the fake brain embeds exactly as a store named "hashing" does
+    # (whose numbers are pinned across processes in tests/memory).
+    texts = ["hello town", "Hello, town!", "the baker's bread"]
+    np.testing.assert_array_equal(FakeBackend().embed(texts), HashingEmbedder().embed(texts))
+    vector = FakeBackend().embed(["hello town"])[0]
     nonzero = np.flatnonzero(vector)
-    assert len(nonzero) == 3
-    np.testing.assert_allclose(sorted(np.abs(vector[nonzero])), sorted([1 / 1.5, 1 / 1.5, 0.5 / 1.5]), rtol=1e-5)
-    assert hash_embed(["hello town"]).tobytes() == hash_embed(["Hello, town!"]).tobytes()
+    assert len(nonzero) == 3  # two words and their pair
+    np.testing.assert_allclose(np.abs(vector[nonzero]), 1 / np.sqrt(3), rtol=1e-5)

@@ -332,7 +332,7 @@ def test_server_generate_and_raw_client_errors(ollama_server: FakeOllamaServer, 
         client.chat(model="nope", messages=[{"role": "user", "content": "hi"}])
     assert info.value.status_code == 404
     ollama_server.push(Slow(2.0))
-    with pytest.raises(httpx.ReadTimeout):  # not wrapped by the client, as RECIPES says
+    with pytest.raises(httpx.ReadTimeout):  # not wrapped by the client, unlike ConnectError
         client.chat(model="llama3.2", messages=[{"role": "user", "content": "hi"}])
     with pytest.raises(ConnectionError):
         track(ollama.Client(host=closed_url, timeout=httpx.Timeout(1, connect=1))).list()
