@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args and args[0] in SUBCOMMANDS:
         return run_cli(args)
-    from app.gui import run_gui  # Qt is imported only on this path
+    from app.shell.gui import run_gui  # Qt is imported only on this path
 
     return run_gui(args)
 

@@ -134,8 +134,8 @@ def run(agents: int, frames: int, zoom: str, people: bool = True) -> dict[str, o
 def main() -> int:
     options = _parse()
     _choose_backend(options.backend)
-    from app.gui import make_application
     from app.map.boot import choose_backend
+    from app.shell.gui import make_application
 
     make_application()
     results = [run(n, options.frames, options.zoom, not options.no_people) for n in (options.agents or [100, 1000, 10_000])]

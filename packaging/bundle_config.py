@@ -26,12 +26,12 @@ ENTRY_SCRIPT = PACKAGING / "launcher.py"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)  # the PNGs assets/art/icon_<size>.png that exist
 WINDOWS_ICON = REPO / "assets" / "art" / "icon.ico"
 
-# (glob relative to the repo root, folder inside the bundle). app/resources.py looks for
+# (glob relative to the repo root, folder inside the bundle). app/common/resources.py looks for
 # assets/ and worlds/ directly under sys._MEIPASS, so the destinations mirror the repo.
 PROJECT_DATA: tuple[tuple[str, str], ...] = (
     ("worlds/*.town", "worlds"),  # the sample worlds; worlds/source/*.toml are build inputs, not shipped
     ("assets/art/*.png", "assets/art"),
-    ("assets/art/manifest.json", "assets/art"),  # app/art.py reads the art through it
+    ("assets/art/manifest.json", "assets/art"),  # app/common/art.py reads the art through it
     ("assets/art/icon.ico", "assets/art"),
     ("assets/LICENSE.md", "assets"),  # the art's licence travels with the art
 )

@@ -2,9 +2,9 @@
 
     python packaging/check_screenshot.py OUT.png [--size 1280x800]
 
-``townsfolk --smoke-test`` already exits non-zero when the *map* is blank (app.smoke.blank_reason);
+``townsfolk --smoke-test`` already exits non-zero when the *map* is blank (app.shell.smoke.blank_reason);
 this checks the PNG it wrote, so a broken save or an all-black window grab cannot pass CI either.
-It applies the app's own test to the whole picture when app.smoke can be imported (it needs PySide6,
+It applies the app's own test to the whole picture when app.shell.smoke can be imported (it needs PySide6,
 not a display), plus stricter whole-window checks of its own with Pillow. Exit 0 = looks drawn.
 """
 
@@ -45,11 +45,11 @@ def own_reason(path: Path, size: tuple[int, int] | None) -> str | None:
 
 
 def app_reason(path: Path) -> str | None:
-    """app.smoke.blank_reason on the PNG, or None when the app's check cannot be imported here."""
+    """app.shell.smoke.blank_reason on the PNG, or None when the app's check cannot be imported here."""
     try:
         from PySide6.QtGui import QImage
 
-        from app.smoke import blank_reason
+        from app.shell.smoke import blank_reason
     except ImportError:
         return None
     return blank_reason(QImage(str(path)))
@@ -73,5 +73,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # app.smoke from the checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # app.shell.smoke from the checkout
     sys.exit(main())

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
+from app.common import formatting as fmt
 from engine.contracts import BranchView, TimelineView
 
 COLUMNS = ("Branch", "Forks at", "Length")

@@ -14,9 +14,11 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
-from app.selection import PERSON, Selection
+from app.common.bridge import EngineBridge
+from app.common.selection import PERSON, Selection
 from engine.contracts import ChatReply, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Chat, Edit
 
@@ -64,6 +66,12 @@ class ChatDock(QWidget):
         self._show()
 
     # ------------------------------------------------------------------ feeding
+
+    def subscribe(self, bridge: EngineBridge, world_loaded: SignalInstance) -> None:
+        """Hear the engine; a loaded world starts a fresh conversation."""
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.events_arrived.connect(self.add_events)
+        world_loaded.connect(lambda _loaded: self.reset_world())
 
     def set_sender(self, send: Callable[[Edit], int | None]) -> None:
         """Where Chat edits go (the edit history, so they are logged like every edit)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.common.bridge import EngineBridge
 from engine import api
 from engine.contracts import CommandRejected, ConsoleParsed, EditApplied, Event, ParseConsole
 from engine.contracts.commands import Command
@@ -114,6 +115,12 @@ class ConsoleDock(QWidget):
         layout.addLayout(confirm_row)
         layout.addLayout(input_row)
         self._show_confirm(False)
+
+    def subscribe(self, bridge: EngineBridge, world_loaded: SignalInstance) -> None:
+        """Hear the engine's answers; a loaded world starts a fresh transcript."""
+        bridge.events_arrived.connect(self.add_events)
+        bridge.answers_arrived.connect(self.add_answers)
+        world_loaded.connect(lambda _loaded: self.reset_world())
 
     def set_senders(self, query: Callable[[Command], int | None], send_edit: Callable[[Edit], int | None]) -> None:
         """``query`` asks the engine quietly (parsing changes nothing); ``send_edit`` goes through the history."""

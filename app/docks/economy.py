@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.society_words import account_name, building_name, district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
-from app.selection import BUILDING, PERSON, Selection
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Edit, SetThoughtEconomy
 from engine.contracts.society import TRANSACTION_KINDS, EconomyView, LedgerResult, QueryLedger
@@ -225,6 +226,20 @@ class EconomyDock(QWidget):
             combo.blockSignals(False)
 
     # ------------------------------------------------------------------ inputs
+
+    def subscribe(self, bridge: EngineBridge, world_loaded: SignalInstance) -> None:
+        """Hear the engine and the selection. A loaded world starts blank and shows its latest
+        snapshot at once: a paused world may send no other for a while."""
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.answers_arrived.connect(self.add_answers)
+        self.selection.changed.connect(self.show_selected)
+
+        def on_loaded(_loaded: object) -> None:
+            self.reset_world()
+            if bridge.latest is not None:
+                self.set_snapshot(bridge.latest)
+
+        world_loaded.connect(on_loaded)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         if snapshot.static.version != self._static_id:

@@ -6,6 +6,7 @@ formats rows lazily, so a flood of events at max speed costs one insert per poll
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,10 +19,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from app import formatting as fmt
-from app.event_store import EventStore
-from app.selection import BUILDING, PERSON, Selection
-from engine.contracts import Event, StaticWorld
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.event_store import EventStore
+from app.common.selection import BUILDING, PERSON, Selection
+from app.docks.timeline import kept_until, start_minute_of
+from engine.contracts import Event, StaticWorld, TimeJumped, TimelineView, WorldSnapshot
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -144,6 +147,29 @@ class EventLogDock(QWidget):
         self.view.clicked.connect(self._on_clicked)
         self.view.activated.connect(self._on_clicked)
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll)
+
+    def subscribe(self, bridge: EngineBridge, timeline: Callable[[], TimelineView | None]) -> None:
+        """Hear the engine. ``timeline`` is the line the timeline dock shows: leaving a branch
+        drops what only the old line saw, up to where the two lines part."""
+        self._timeline = timeline
+        self._new_world = True
+        bridge.world_attached.connect(self._expect_new_world)
+        bridge.snapshot_changed.connect(self._on_snapshot)
+        bridge.events_arrived.connect(self._on_events)
+
+    def _expect_new_world(self) -> None:
+        self._new_world = True
+
+    def _on_snapshot(self, snapshot: WorldSnapshot) -> None:
+        if self._new_world:
+            self._new_world = False
+            self.set_world(snapshot.static, snapshot.tick_seconds, start_minute_of(snapshot))
+
+    def _on_events(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, TimeJumped) and event.reason in ("switch", "fork"):
+                self.drop_after(kept_until(self._timeline(), event))
+        self.add_events(events)
 
     def set_world(self, static: StaticWorld, tick_seconds: int, start_minute: int) -> None:
         self.model.reset(static)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.selection import PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.policy_dialog import PolicyDialog
 from app.docks.society_words import district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
 from app.docks.word_of_mouth import WordOfMouthTab
-from app.selection import PERSON, Selection
 from engine.contracts import Event, WorldSnapshot
 from engine.contracts.edits import Edit, WithdrawProposal
 from engine.contracts.events import ElectionHeld, PolicyChanged, ProposalMade, VoteHeld
@@ -138,6 +139,19 @@ class GovernanceDock(QWidget):
         self.tabs.addTab(self.word_of_mouth, "Word of mouth")
 
     # ------------------------------------------------------------------ inputs
+
+    def subscribe(self, bridge: EngineBridge, world_loaded: SignalInstance) -> None:
+        """Hear the engine. A loaded world starts blank and shows its latest snapshot at once:
+        a paused world may send no other for a while."""
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.events_arrived.connect(self.add_events)
+
+        def on_loaded(_loaded: object) -> None:
+            self.reset_world()
+            if bridge.latest is not None:
+                self.set_snapshot(bridge.latest)
+
+        world_loaded.connect(on_loaded)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.snapshot = snapshot

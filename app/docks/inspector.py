@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
-from app.art import load_art, person_variant
+from app.common import formatting as fmt
+from app.common.art import load_art, person_variant
+from app.common.bridge import EngineBridge
+from app.common.event_store import EventStore
+from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.mind_feed import Send
 from app.docks.mind_tabs import MindTabs, made_edits
 from app.docks.person_editor import PersonEditor
-from app.event_store import EventStore
-from app.selection import BUILDING, PERSON, Selection
 from engine.contracts import BuildingType, CommandRejected, EditApplied, Event, StaticWorld, WorldSnapshot
 from engine.contracts.edits import Edit, EditPerson, Whisper
 
@@ -330,6 +331,14 @@ class InspectorDock(QWidget):
 
     def _on_tab(self, index: int) -> None:
         self.mind_header.setVisible(self.person_tabs.widget(index) is not self.person_tabs.overview)
+
+    def subscribe(self, bridge: EngineBridge) -> None:
+        """Hear the engine (a new world starts blank) and ask it about the selected person."""
+        bridge.world_attached.connect(self.reset_world)
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.events_arrived.connect(self.add_events)
+        bridge.answers_arrived.connect(self.add_answers)
+        self.set_sender(bridge.query)
 
     def set_sender(self, send: Send) -> None:
         """How the mind tabs ask the engine (the bridge's quiet ``query``)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app import formatting as fmt
+from app.common import formatting as fmt
 from engine.contracts import Command, CommandRejected, Event, MemoriesResult, MemoryView, WorldSnapshot
 
 Send = Callable[[Command], int | None]

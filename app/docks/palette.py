@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app import palette_mime
+from app.common import palette_mime
 from engine.contracts import BuildingType, Terrain
 
 BUILDINGS = tuple(t.name.lower() for t in BuildingType)  # home, apartment, ..., town_hall

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting as fmt
+from app.common import formatting as fmt
 from engine.contracts import PersonInfo
 from engine.contracts.edits import EditPerson
 

@@ -13,7 +13,7 @@ import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from app import formatting as fmt
+from app.common import formatting as fmt
 from app.docks.mind_feed import ACCENT, CREAM, MUTED, MindFeed, QueryTab, set_html_keeping_scroll
 from engine.contracts import Command, Event, MindReport, PlanStepView, QueryMind
 

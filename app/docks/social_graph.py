@@ -25,10 +25,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QTextBrowser, QVBoxLayout, QWidget
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.selection import PERSON, Selection
 from app.docks.graph_layout import FULL_LIMIT, GraphLayout, GraphRequest, compute_layout
 from app.docks.society_words import home_districts, person_name
-from app.selection import PERSON, Selection
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.society import PairReport, QueryPair
 
@@ -190,6 +191,12 @@ class SocialGraphDock(QWidget):
             self.district.addItem(info.name, info.id)
         self.district.setCurrentIndex(max(0, self.district.findData(chosen)))  # a map edit keeps the filter
         self.district.blockSignals(False)
+
+    def subscribe(self, bridge: EngineBridge) -> None:
+        """Hear the engine, and ask it about a pair through it."""
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.answers_arrived.connect(self.add_answers)
+        self.set_sender(bridge.query)
 
     def set_sender(self, send: Callable[[Command], int | None]) -> None:
         """How the dock asks the engine questions (the bridge's ``query``)."""

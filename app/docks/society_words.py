@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app import formatting as fmt
-from app.formatting import district_name
+from app.common import formatting as fmt
+from app.common.formatting import district_name
 from engine.contracts import StaticWorld
 from engine.contracts.society import Account, FactView
 

@@ -20,8 +20,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app import formatting as fmt
-from app.selection import PERSON, Selection
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.selection import PERSON, Selection
 from engine.contracts import (
     BranchView,
     ConversationHeld,
@@ -309,6 +310,22 @@ class TimelineDock(QWidget):
             self._strip_dirty = True
         self._samples_seen = -1  # the next snapshot's samples are the new line's: redraw them
         self._drawn_key = None
+
+    def subscribe(self, bridge: EngineBridge) -> None:
+        """Hear the engine: a new world's first snapshot resets the axes, every snapshot redraws."""
+        self._new_world = True
+        bridge.world_attached.connect(self._expect_new_world)
+        bridge.snapshot_changed.connect(self._on_snapshot)
+        bridge.events_arrived.connect(self.add_events)
+
+    def _expect_new_world(self) -> None:
+        self._new_world = True
+
+    def _on_snapshot(self, snapshot: WorldSnapshot) -> None:
+        if self._new_world:
+            self._new_world = False
+            self.reset(snapshot)
+        self.set_snapshot(snapshot)
 
     def reset(self, snapshot: WorldSnapshot) -> None:
         start = start_minute_of(snapshot)

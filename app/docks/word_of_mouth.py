@@ -12,11 +12,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import formatting as fmt
+from app.common import formatting as fmt
+from app.common.selection import BUILDING, Selection
 from app.docks.policy_dialog import RumourDialog
 from app.docks.society_words import building_name, fact_when, person_name, share_text
 from app.docks.tables import Cell, fill_table, make_table, row_data
-from app.selection import BUILDING, Selection
 from engine.contracts import WorldSnapshot
 from engine.contracts.edits import Edit
 from engine.contracts.society import FactView

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QDropEvent
 
+from app.common.palette_mime import decode
 from app.map.ghosts import BAD, BRUSH_RGBA, ERASE_PROP, GOOD, PERSON_GHOST, can_stand, footprint_problem
-from app.palette_mime import decode
 from engine.contracts import Terrain
 from engine.contracts.edits import PaintTerrain, PlaceBuilding, SpawnPerson
 

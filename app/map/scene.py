@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image
 from pyglet.math import Mat4
 
-from app.art import Art, load_art, person_variant
+from app.common.art import Art, load_art, person_variant
 from app.map import sprite_sync as sync
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera

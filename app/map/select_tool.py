@@ -13,19 +13,15 @@ unselected thing is left to the view too. Ghosts preview every drag; the edits g
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 
 from app.map import group as groups
 from app.map.ghosts import BAD, BAND_RGBA, GOOD, PERSON_GHOST, can_stand, footprint_problem
 from app.map.sprite_sync import TILE
+from app.map.tool_host import ToolHost
 from engine.contracts import BuildingType
 from engine.contracts.edits import MoveBuilding, TeleportPerson
-
-if TYPE_CHECKING:
-    from app.map.tools import MapTools
 
 GRAB, BAND, RESIZE, GROUP_MOVE = "grab", "band", "resize", "group"
 DRAG_THRESHOLD = 4  # screen pixels before a press becomes a drag
@@ -34,7 +30,7 @@ CURSORS = {BAND: Qt.CursorShape.CrossCursor, RESIZE: Qt.CursorShape.SizeFDiagCur
 
 
 class SelectTool:
-    def __init__(self, tools: MapTools):
+    def __init__(self, tools: ToolHost):
         self.tools = tools
         self.action: str | None = None  # GRAB, BAND, RESIZE or GROUP_MOVE while the left button is down
         self._grab: tuple[str, int] | None = None  # the thing moved or resized

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app.art import BUILDING_KEYS, TERRAIN_KEYS, Art
+from app.common.art import BUILDING_KEYS, TERRAIN_KEYS, Art
 
 OUTLINE = (36, 27, 47, 255)  # the art's outline colour
 CREAM = (251, 248, 240, 255)

@@ -79,7 +79,7 @@ class MapTools(QObject):
     def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None,  # type: ignore[no-untyped-def]
                  send_group: Callable[[str, Sequence[Edit]], object] | None = None, selection=None):
         """``send_group(label, edits)`` sends edits as one undo step; ``selection`` (an
-        ``app.selection.Selection``) holds the rubber-band group."""
+        ``app.common.selection.Selection``) holds the rubber-band group."""
         super().__init__(parent or view)
         self.view = view
         self.send = send

@@ -16,7 +16,9 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from app.formatting import building_kind, hours_text
+from app.common.bridge import EngineBridge
+from app.common.formatting import building_kind, hours_text
+from app.common.selection import BUILDING, PERSON, Selection
 from app.map.host import create_map_widget
 from app.map.scene import Scene
 from engine.contracts import Activity, Event, WorldSnapshot
@@ -71,6 +73,11 @@ class MapView(QWidget):
     def camera(self):  # type: ignore[no-untyped-def]
         return self.scene.camera
 
+    def subscribe(self, bridge: EngineBridge) -> None:
+        """Hear the engine: every snapshot is drawn, every event may leave a mark."""
+        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.events_arrived.connect(self.add_events)
+
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.scene.pixel_ratio = self.host.devicePixelRatioF()
         self.scene.set_snapshot(snapshot)
@@ -91,6 +98,26 @@ class MapView(QWidget):
         return self.host.grab_map()
 
     # ------------------------------------------------------------------ selection and camera
+
+    def show_selection(self, selection: Selection) -> None:
+        """Highlight what is selected, wherever it was chosen; centre on what is asked to be found."""
+        selection.changed.connect(self._on_selection)
+        selection.focus_requested.connect(self._on_focus)
+
+    def _on_selection(self, kind: str, index: int) -> None:
+        if kind == PERSON:
+            self.select_person(index)
+        elif kind == BUILDING:
+            self.select_building(index)
+        else:
+            self.select_person(-1)
+            self.scene.selected_building = -1
+
+    def _on_focus(self, kind: str, index: int) -> None:
+        if kind == PERSON:
+            self.center_on_person(index)
+        elif kind == BUILDING:
+            self.select_building(index, center=True)
 
     def select_person(self, index: int, center: bool = False) -> None:
         self.scene.selected_person = index

@@ -53,14 +53,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _prepare_qt() -> None:
-    """What app.gui.make_application does before the QApplication exists."""
+    """What app.shell.gui.make_application does before the QApplication exists."""
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QSurfaceFormat
 
     from app.map.boot import default_surface_format
-    from app.qt_compat import protect_singletons
+    from app.shell.qt_compat import protect_singletons
 
-    protect_singletons()  # PySide6 6.12.0 on Python 3.11 (see app/qt_compat.py)
+    protect_singletons()  # PySide6 6.12.0 on Python 3.11 (see app/shell/qt_compat.py)
     QSurfaceFormat.setDefaultFormat(default_surface_format())
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
@@ -81,7 +81,7 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
 
 @pytest.fixture(scope="session")
 def app_qt(qapp):  # type: ignore[no-untyped-def]
-    from app.gui import configure_application
+    from app.shell.gui import configure_application
 
     configure_application(qapp)
     return qapp
@@ -172,14 +172,14 @@ def wait_until(predicate: Callable[[], object], timeout: float = 20.0, message: 
 @pytest.fixture
 def open_controller(app_qt, qtbot):  # type: ignore[no-untyped-def]
     """A factory: the real main window on a world, loaded and showing its first snapshot."""
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
     made: list[Controller] = []
 
     def make(world: Path, quiet: bool = True, llm: object = None) -> Controller:
-        """``llm``: an ``app.llm_settings.LLMSettings`` to save first, so the world opens thinking that way."""
+        """``llm``: an ``app.thinking.llm_settings.LLMSettings`` to save first, so the world opens thinking that way."""
         if llm is not None:
-            from app.settings import Settings
+            from app.files.settings import Settings
 
             llm.save(Settings())  # type: ignore[attr-defined]
         controller = Controller(quiet=quiet)

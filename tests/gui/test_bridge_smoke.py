@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from app.bridge import EngineBridge
+from app.common.bridge import EngineBridge
 from engine import api
 from engine.contracts import CommandApplied, CommandRejected, SaveWorld, SetSpeed, Step
 

@@ -34,7 +34,7 @@ def _tree(folder: Path) -> dict[str, tuple[int, int]]:
 
 def _start(qtbot, path: str | None = None):  # type: ignore[no-untyped-def]
     """Build the window the way ``run_gui`` does, and start it (no world given: recovery, last, or welcome)."""
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
     controller = Controller(quiet=True)
     qtbot.addWidget(controller.window)
@@ -62,9 +62,9 @@ def _close(controller) -> None:  # type: ignore[no-untyped-def]
 def test_welcome_then_sample_then_save_goes_to_documents(app_qt, qtbot, user_home, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QFileDialog
 
-    from app.resources import bundled_world, resource_root
-    from app.settings import Settings
-    from app.user_paths import worlds_dir
+    from app.common.resources import bundled_world, resource_root
+    from app.files.settings import Settings
+    from app.files.user_paths import worlds_dir
 
     samples = resource_root() / "worlds"
     before = _tree(samples)
@@ -109,7 +109,7 @@ def test_a_crash_in_a_slot_autosaves_and_the_next_start_recovers(  # type: ignor
     from PySide6.QtCore import QObject, QTimer, Signal
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from app import crash
+    from app.files import crash
 
     controller = open_controller(worlds["village"])
     guard = crash.CrashGuard(controller).install()
@@ -157,7 +157,7 @@ def test_a_crash_in_a_slot_autosaves_and_the_next_start_recovers(  # type: ignor
 
 
 def test_font_fallback_sees_through_fontconfig_aliases() -> None:
-    from app.gui import needs_fallback_font
+    from app.shell.gui import needs_fallback_font
 
     assert needs_fallback_font([])
     assert needs_fallback_font(["Monospace", "Sans Serif", "Serif"])
@@ -165,7 +165,7 @@ def test_font_fallback_sees_through_fontconfig_aliases() -> None:
 
 
 def test_bundle_children_get_the_original_library_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.gui import restore_child_environment
+    from app.shell.gui import restore_child_environment
 
     env = {"LD_LIBRARY_PATH": "/bundle/_internal", "LD_LIBRARY_PATH_ORIG": "/usr/local/lib"}
     restore_child_environment(env)

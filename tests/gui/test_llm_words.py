@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.llm_settings import LLMSettings, host_kind, host_problem, hosts_problems
-from app.llm_status import short_problem, status_text, status_tooltip
-from app.settings import Settings
+from app.files.settings import Settings
+from app.thinking.llm_settings import LLMSettings, host_kind, host_problem, hosts_problems
+from app.thinking.llm_status import short_problem, status_text, status_tooltip
 from engine.contracts import ConfigureLLM, LLMStatusView
 
 NO_SERVER = ("Ollama isn't running at http://127.0.0.1:11434. Start it with `ollama serve`, then "

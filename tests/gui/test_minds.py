@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFontInfo
 
-from app.llm_settings import LLMSettings
+from app.thinking.llm_settings import LLMSettings
 from engine.contracts import Watch
 
 from .conftest import run_ticks, wait_until

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app.palette_mime import MIME
+from app.common.palette_mime import MIME
 from engine.contracts import Terrain
 
 from .conftest import wait_until

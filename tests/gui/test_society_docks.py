@@ -381,7 +381,7 @@ def test_social_graph_district_and_label_filters_on_a_town(open_controller, worl
 
 
 def test_the_event_log_words_the_society() -> None:
-    from app.formatting import describe_event, event_people
+    from app.common.formatting import describe_event, event_people
     from engine.contracts.events import ElectionHeld, FactHeard, GatheringHeld, PropertySold, VoteHeld
 
     assert describe_event(FactHeard(5, 0, 2, 1, True), None) == \

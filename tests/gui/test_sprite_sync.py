@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.common.event_store import EventStore
 from app.docks.graph_layout import FULL_LIMIT, GraphRequest, choose_ties, compute_layout
-from app.event_store import EventStore
 from app.map import sprite_sync as sync
 from app.map.camera import MapCamera
 from engine.contracts import ConversationHeld

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.llm_settings import LLMSettings
-from app.selection import PERSON
-from app.user_paths import needs_save_as
+from app.common.selection import PERSON
+from app.files.user_paths import needs_save_as
+from app.thinking.llm_settings import LLMSettings
 from engine.contracts import ChatReply, EditMade, WorldEventHappened
 from tests.llm.conftest import ollama_server  # noqa: F401 - fixture
 

@@ -11,8 +11,8 @@ import socket
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPlainTextEdit
 
-from app.llm_settings import LLMSettings
-from app.settings import Settings
+from app.files.settings import Settings
+from app.thinking.llm_settings import LLMSettings
 from engine.contracts import LLMStatusChanged
 
 from .conftest import run_ticks, wait_until

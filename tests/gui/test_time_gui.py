@@ -98,7 +98,7 @@ def test_playing_from_the_past_branches_and_the_dock_switches_renames(controller
 
 
 def test_event_store_forgets_the_future_of_a_line_it_left():
-    from app.event_store import EventStore
+    from app.common.event_store import EventStore
     from engine.contracts import Arrived
 
     store = EventStore()

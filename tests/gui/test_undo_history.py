@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.undo import EditHistory
+from app.godmode.undo import EditHistory
 from engine import api
 from engine.contracts import EditApplied, TimeJumped
 from engine.contracts.edits import EditPerson

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from app.smoke import blank_reason, image_array
+from app.shell.smoke import blank_reason, image_array
 from engine.contracts import SetSpeed
 
 from .conftest import wait_until
@@ -160,7 +160,7 @@ def test_bad_file_gets_a_dialog_naming_it(open_controller, worlds, monkeypatch) 
 
 
 def test_layout_and_last_world_come_back(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
-    from app.settings import Settings
+    from app.files.settings import Settings
 
     first = open_controller(worlds["village"])
     first.window.docks["events"].raise_()

@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
 LOAD_TIMEOUT = 180.0
 RUN_TIMEOUT = 300.0
@@ -68,7 +68,7 @@ def grab_window(window: QWidget, map_widget: QWidget, map_image: QImage) -> QIma
 
 def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (1280, 800)) -> int:
     os.environ.setdefault("TOWNSFOLK_CONFIG_DIR", tempfile.mkdtemp(prefix="townsfolk-smoke-"))
-    from app.controller import Controller
+    from app.shell.controller import Controller
 
     controller = Controller(quiet=True)
     try:
@@ -81,7 +81,7 @@ def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (
 
 
 def _run(controller: Controller, out: str, world: str | None, ticks: int, size: tuple[int, int]) -> int:
-    from app.resources import bundled_world
+    from app.common.resources import bundled_world
     from engine.contracts import SetSpeed, Step
 
     def fail(message: str) -> int:

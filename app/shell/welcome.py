@@ -9,17 +9,16 @@ exactly what to type if not. Everything works without Ollama: the rule brain.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app import crash
-from app.probe import LLMProbe
+from app.files import crash
+from app.thinking.probe import LLMProbe
 from engine import api
-
-if TYPE_CHECKING:
-    from app.controller import Controller
 
 OLLAMA_STEPS = {
     "checking": "Looking for Ollama on this computer…",
@@ -137,19 +136,35 @@ class WelcomeDialog(QDialog):
         return button
 
 
-def show_welcome(controller: Controller) -> WelcomeDialog:
-    """Show the welcome view over the window, wired to the controller; it closes once a world has loaded."""
-    dialog = WelcomeDialog(controller.thinking.probe, controller.window)
-    dialog.open_sample.connect(controller.open_sample)
-    dialog.new_world.connect(controller.new_dialog)
-    dialog.open_file.connect(controller.open_dialog)
-    dialog.ollama.thinking_requested.connect(controller.thinking.open_settings)
-    controller.world_loaded.connect(lambda _loaded: dialog.close())
+class WorldOpener(Protocol):
+    """What the welcome view's choices do: the app's ways to open a world, and its signal that one loaded."""
+
+    @property
+    def window(self) -> QWidget: ...
+
+    @property
+    def world_loaded(self) -> SignalInstance: ...
+
+    def open_sample(self, name: str) -> None: ...
+
+    def new_dialog(self) -> None: ...
+
+    def open_dialog(self) -> None: ...
+
+
+def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[], None]) -> WelcomeDialog:
+    """Show the welcome view over the window, wired to ``opener``; it closes once a world has loaded."""
+    dialog = WelcomeDialog(probe, opener.window)
+    dialog.open_sample.connect(opener.open_sample)
+    dialog.new_world.connect(opener.new_dialog)
+    dialog.open_file.connect(opener.open_dialog)
+    dialog.ollama.thinking_requested.connect(open_thinking)
+    opener.world_loaded.connect(lambda _loaded: dialog.close())
     dialog.show()
     return dialog
 
 
-def offer_recovery(controller: Controller) -> bool:
+def offer_recovery(window: QWidget, open_recovery: Callable[[Path, Path | None], None]) -> bool:
     """After a crash: offer the autosaved copy (Recover / Discard). True if it is being opened.
 
     A question box, not an inline message: it decides what opens at all, before anything is shown.
@@ -159,13 +174,13 @@ def offer_recovery(controller: Controller) -> bool:
         return False
     where = f"“{found.original.name}”" if found.original else "your unsaved town"
     answer = QMessageBox.question(
-        controller.window, "Recover your town?",
+        window, "Recover your town?",
         f"Townsfolk stopped unexpectedly{(' at ' + found.when.replace('T', ' ')) if found.when else ''}. "
         f"A copy of {where} was saved just before.\n\nRecover it? (Save will then ask where to keep it.)",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
     crash.discard_marker()
     if answer == QMessageBox.StandardButton.Yes:
-        controller.open_recovery(found.recovery, found.original)
+        open_recovery(found.recovery, found.original)
         return True
     with contextlib.suppress(OSError):
         found.recovery.unlink()

@@ -20,7 +20,7 @@ def resource_root() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]  # app/common/resources.py -> the checkout
 
 
 def assets_dir() -> Path:

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from app.bridge import EngineBridge
-from app.llm_dialog import ThinkingDialog
-from app.llm_settings import LLMSettings, load_embedder
-from app.llm_status import state_colour, status_text, status_tooltip
-from app.llm_status_dialog import LLMStatusDialog
-from app.loader import HandleOptions
-from app.main_window import MainWindow
-from app.probe import LLMProbe
-from app.settings import Settings
+from app.common.bridge import EngineBridge
+from app.files.loader import HandleOptions
+from app.files.settings import Settings
+from app.thinking.llm_dialog import ThinkingDialog
+from app.thinking.llm_settings import LLMSettings, load_embedder
+from app.thinking.llm_status import state_colour, status_text, status_tooltip
+from app.thinking.llm_status_dialog import LLMStatusDialog
+from app.thinking.probe import LLMProbe
+from app.window.main_window import MainWindow
 from engine.contracts import CommandApplied, CommandRejected, LLMStatusView, WorldSnapshot
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.user_paths import config_dir, is_bundled_sample, is_recovery_copy
+from app.files.user_paths import config_dir, is_bundled_sample, is_recovery_copy
 
 RECENT_LIMIT = 8
 __all__ = ["RECENT_LIMIT", "Settings", "config_dir"]

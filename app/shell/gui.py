@@ -21,7 +21,7 @@ from PySide6.QtGui import QFileOpenEvent, QFont, QFontDatabase, QGuiApplication,
 from PySide6.QtWidgets import QApplication
 
 from app.map.boot import default_surface_format
-from app.qt_compat import protect_singletons
+from app.shell.qt_compat import protect_singletons
 
 GENERIC_FAMILIES = frozenset({"Monospace", "Sans Serif", "Serif"})  # fontconfig's aliases, even with no fonts
 
@@ -114,7 +114,7 @@ def configure_application(app: QGuiApplication) -> None:
     app.setOrganizationName("Townsfolk")
     app.setApplicationDisplayName("Townsfolk")
     QGuiApplication.setDesktopFileName("townsfolk")  # Wayland matches the window to townsfolk.desktop
-    from app.art import load_art
+    from app.common.art import load_art
 
     icon = QIcon()
     for path in load_art().app_icons.values():
@@ -134,13 +134,13 @@ def run_gui(args: list[str]) -> int:
     file_open = FileOpenFilter(app)
     app.installEventFilter(file_open)
     if options.smoke_test:
-        from app.smoke import run_smoke
+        from app.shell.smoke import run_smoke
 
         width, _, height = options.size.partition("x")
         return run_smoke(options.smoke_test, options.world_option or options.world, options.ticks,
                          (int(width or 1280), int(height or 800)))
-    from app.controller import Controller
-    from app.crash import CrashGuard
+    from app.files.crash import CrashGuard
+    from app.shell.controller import Controller
 
     controller = Controller()
     CrashGuard(controller).install()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.selection import BUILDING, Selection
+from app.common.selection import BUILDING, Selection
 from engine.contracts import StaticWorld, WorldSnapshot
 from engine.contracts.edits import Broadcast, Edit, InjectEvent
 

@@ -1,8 +1,10 @@
 """The application's logic: which world is open, what the actions do, who hears what.
 
 Owns the settings, the world loader, the engine bridge and the selection, and
-wires them to the window's widgets. Nothing here blocks on the engine: commands
-go out through the bridge, answers come back as signals.
+wires the window's actions to them. The map and the docks subscribe to the bridge
+and the selection themselves; the helpers made here get only the parts they use.
+Nothing here blocks on the engine: commands go out through the bridge, answers
+come back as signals.
 """
 
 from __future__ import annotations
@@ -16,25 +18,26 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from app import formatting as fmt
-from app.bridge import EngineBridge
-from app.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
-from app.docks.timeline import kept_until, start_minute_of
-from app.event_store import EventStore
-from app.loader import Loaded, WorldLoader
-from app.main_window import MainWindow
+from app.common import formatting as fmt
+from app.common.bridge import EngineBridge
+from app.common.event_store import EventStore
+from app.common.resources import bundled_world
+from app.common.selection import PERSON, Selection
+from app.files.loader import Loaded, WorldLoader
+from app.files.settings import Settings
+from app.files.tiled_io import TiledFiles
+from app.files.user_paths import is_recovery_copy, needs_save_as, worlds_dir
+from app.godmode.time_controls import TimeControls
+from app.godmode.undo import EditHistory, install_edit_menu
+from app.godmode.world_tools import WorldTools
 from app.map.tools import MapTools
-from app.resources import bundled_world
-from app.selection import BUILDING, PERSON, Selection
-from app.settings import Settings
-from app.society_docks import install_society_docks
-from app.thinking import Thinking
-from app.time_controls import TimeControls
-from app.undo import EditHistory, install_edit_menu
-from app.user_paths import is_recovery_copy, needs_save_as, worlds_dir
-from app.world_tools import install_world_tools
+from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
+from app.shell.welcome import offer_recovery, show_welcome
+from app.thinking.control import Thinking
+from app.window.main_window import MainWindow
+from app.window.society_docks import install_society_docks
 from engine import api
-from engine.contracts import Event, Pause, Play, SaveWorld, SetSpeed, Step, TimeJumped, Watch, WorldSnapshot
+from engine.contracts import Pause, Play, SaveWorld, SetSpeed, Step, Watch, WorldSnapshot
 
 log = logging.getLogger(__name__)
 WORLD_FILTER = "Townsfolk worlds (*.town);;All files (*)"
@@ -63,14 +66,20 @@ class Controller(QObject):
         self.speed = 1.0
         self.errors: list[str] = []
         self._play_sent_at = 0.0
-        self._first_snapshot = True
         self._watched = -1  # the person the engine lets think first, because the user is looking at them
         self.recovered_from: dict[Path, Path | None] = {}  # crash recovery copies opened -> their original
         self.welcome: QWidget | None = None
         self._wire()
-        self.time = TimeControls(self)  # time travel: keys, Time menu, Branches dock
-        self.society = install_society_docks(self)  # economy, governance; the graph's pair reports
-        self.world_tools = install_world_tools(self)  # events, news, chat, god console, Tiled files
+        # Time travel: keys, Time menu, Branches dock.
+        self.time = TimeControls(self.window, self.bridge, play=self.play, step=self.step, parent=self)
+        self.society = install_society_docks(self.window, self.bridge, self.selection, self.history.send,
+                                             self.world_loaded)  # economy, governance
+        tiled = TiledFiles(self.window, self.bridge, parent=self,
+                           import_world=lambda path: self.loader.import_tiled(path, self.thinking.handle_options()),
+                           open_world=lambda: (self.path, self.world_name), report_error=self._error)
+        self.world_tools = WorldTools(self.window, self.bridge, self.selection, send=self.history.send,
+                                      pick=self.tools.pick, world_loaded=self.world_loaded, tiled=tiled,
+                                      parent=self)  # events, news, chat, god console, Tiled files
         self._restore_layout()
         self._refresh_recent()
 
@@ -98,11 +107,8 @@ class Controller(QObject):
         w.map_view.empty_clicked.connect(self.selection.clear)
         w.map_view.follow_changed.connect(self._on_follow_changed)
         self.selection.changed.connect(self._on_selection)
-        self.selection.focus_requested.connect(self._on_focus)
+        w.subscribe(self.bridge)  # the map, inspector, graph, timeline and event log hear the engine themselves
         self.bridge.snapshot_changed.connect(self._on_snapshot)
-        self.bridge.events_arrived.connect(self._on_events)
-        self.bridge.answers_arrived.connect(w.inspector.add_answers)
-        w.inspector.set_sender(self.bridge.query)
         w.inspector.set_editor(self.history.send, self.tools.pick)
         self.bridge.world_saved.connect(self._on_saved)
         self.bridge.save_failed.connect(lambda path, reason: self._error("Could not save", f"{path}: {reason}"))
@@ -131,9 +137,7 @@ class Controller(QObject):
     def open_initial(self, path: str | None = None) -> None:
         """A crash's recovery copy is offered first; then ``townsfolk WORLD`` opens WORLD, plain ``townsfolk``
         the last world, else the welcome view (first start, or the last world is gone)."""
-        from app.welcome import offer_recovery, show_welcome
-
-        if offer_recovery(self):
+        if offer_recovery(self.window, self.open_recovery):
             return
         if path:
             self.open_path(path)
@@ -142,7 +146,7 @@ class Controller(QObject):
         if last and Path(last).is_file():
             self.open_path(last)
         else:
-            self.welcome = show_welcome(self)
+            self.welcome = show_welcome(self, self.thinking.probe, self.thinking.open_settings)
 
     def open_sample(self, name: str) -> None:
         """A sample world shipped with the app (made from its template if the file is missing)."""
@@ -186,9 +190,7 @@ class Controller(QObject):
         self.world_name = loaded.name
         self.selection.clear()
         self.events.clear()
-        self.window.inspector.reset_world()
         self.history.clear()
-        self._first_snapshot = True
         self._watched = -1
         loaded.handle.start()
         self.bridge.attach(loaded.handle)
@@ -296,15 +298,8 @@ class Controller(QObject):
     # ------------------------------------------------------------------ feeds
 
     def _on_snapshot(self, snapshot: WorldSnapshot) -> None:
+        """The toolbar and status bar; the map and the docks take the snapshot themselves."""
         w = self.window
-        if self._first_snapshot:
-            self._first_snapshot = False
-            w.event_log.set_world(snapshot.static, snapshot.tick_seconds, start_minute_of(snapshot))
-            w.timeline.reset(snapshot)
-        w.map_view.set_snapshot(snapshot)
-        w.inspector.set_snapshot(snapshot)
-        w.timeline.set_snapshot(snapshot)
-        w.graph.set_snapshot(snapshot)
         w.clock.setText(snapshot.clock_text)
         people = len(snapshot.static.people)
         w.population_label.setText(f"{people:,} people")
@@ -318,28 +313,11 @@ class Controller(QObject):
         w.actions.play.setIcon(icon)
         self.thinking.set_snapshot(snapshot)
 
-    def _on_events(self, events: list[Event]) -> None:
-        w = self.window
-        for event in events:
-            if isinstance(event, TimeJumped) and event.reason in ("switch", "fork"):
-                w.event_log.drop_after(kept_until(w.timeline.timeline, event))
-        w.map_view.add_events(events)
-        w.event_log.add_events(events)
-        w.timeline.add_events(events)
-        w.inspector.add_events(events)
-
     # ------------------------------------------------------------------ selection
 
     def _on_selection(self, kind: str, index: int) -> None:
+        """The map highlights the selection itself; here the engine is told who is watched."""
         self._watch(index if kind == PERSON else -1)
-        view = self.window.map_view
-        if kind == PERSON:
-            view.select_person(index)
-        elif kind == BUILDING:
-            view.select_building(index)
-        else:
-            view.select_person(-1)
-            view.scene.selected_building = -1
         self.window.actions.follow.setEnabled(kind == PERSON)
 
     def _watch(self, person: int) -> None:
@@ -351,13 +329,6 @@ class Controller(QObject):
         if person >= 0:
             self.bridge.query(Watch(agent=person, watched=True))
         self._watched = person
-
-    def _on_focus(self, kind: str, index: int) -> None:
-        view = self.window.map_view
-        if kind == PERSON:
-            view.center_on_person(index)
-        elif kind == BUILDING:
-            view.select_building(index, center=True)
 
     def _on_follow_changed(self, on: bool) -> None:
         action = self.window.actions.follow

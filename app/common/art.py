@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from app.resources import art_dir
+from app.common.resources import art_dir
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from app.settings import Settings
+from app.files.settings import Settings
 from engine import api
 from engine.contracts import ConfigureLLM
 

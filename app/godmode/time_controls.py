@@ -15,6 +15,7 @@ inline.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -39,18 +40,21 @@ from engine.contracts import (
 )
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.common.bridge import EngineBridge
+    from app.window.main_window import MainWindow
 
 JUMP_TICKS = 10
 AIM_SECONDS = 1.0  # a key repeat faster than the engine answers steps from where we aimed, not a stale tick
 
 
 class TimeControls(QObject):
-    def __init__(self, controller: Controller):
-        super().__init__(controller)
-        self.controller = controller
-        self.window = window = controller.window
-        self.bridge = controller.bridge
+    def __init__(self, window: MainWindow, bridge: EngineBridge, play: Callable[[bool], None],
+                 step: Callable[[], None], parent: QObject | None = None):
+        """``play(on)`` plays or pauses the world and ``step()`` runs it one tick, as the toolbar does."""
+        super().__init__(parent)
+        self.window = window
+        self.bridge = bridge
+        self._play, self._step = play, step
         self._pending: dict[int, type[Command]] = {}
         self._aimed: tuple[int, float] | None = None
         self.branches = BranchesDock()
@@ -100,9 +104,9 @@ class TimeControls(QObject):
                                   self.go_start)
         self.end = self._action("Go to &End", ("End",), "Go to the head: the furthest tick of this branch",
                                 self.go_end)
-        self.pause = self._action("Pause", ("K",), "Pause", lambda: self.controller.play(False))
+        self.pause = self._action("Pause", ("K",), "Pause", lambda: self._play(False))
         self.play = self._action("Play", ("L",), "Play (from the past this starts a new branch)",
-                                 lambda: self.controller.play(True))
+                                 lambda: self._play(True))
         self.checkpoint = self._action("Make &Checkpoint…", ("Ctrl+K",), "Mark this moment with a name",
                                        self.make_checkpoint)
         self.show_branches = self._action("&Branches", (), "Show the branches of history", self.open_branches)
@@ -161,7 +165,7 @@ class TimeControls(QObject):
         tick, head = where
         if ticks > 0 and tick >= head:
             if ticks == 1:
-                self.controller.step()  # at the head, Right runs the world on
+                self._step()  # at the head, Right runs the world on
             return
         if tick + ticks != tick:
             self.seek(tick + ticks)

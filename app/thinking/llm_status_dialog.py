@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.llm_status import STATE_WORDS, message_html, state_colour, stats_lines
-from app.probe import LLMProbe
+from app.thinking.llm_status import STATE_WORDS, message_html, state_colour, stats_lines
+from app.thinking.probe import LLMProbe
 from engine import api
 from engine.contracts import LLMStatusView
 

@@ -3,7 +3,7 @@
 Everything is checked inline — a bad address turns its hint red and greys OK,
 the server's answer ("Ollama isn't running…", "ready with llama3.2") appears
 under the model box — so there is never an error box to dismiss. The server is
-asked on a worker thread (:class:`app.probe.LLMProbe`) when the dialog opens
+asked on a worker thread (:class:`app.thinking.probe.LLMProbe`) when the dialog opens
 and on Refresh; its model list fills the editable model box.
 """
 
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.llm_settings import BRAINS, DEFAULT_HOST, LLMSettings, host_kind, hosts_problems
-from app.llm_status import message_html, state_colour
-from app.probe import LLMProbe
+from app.thinking.llm_settings import BRAINS, DEFAULT_HOST, LLMSettings, host_kind, hosts_problems
+from app.thinking.llm_status import message_html, state_colour
+from app.thinking.probe import LLMProbe
 from engine import api
 
 HOSTS_HINT = ("One address per line; the load is shared between them. Empty: $OLLAMA_HOST or "

@@ -1,43 +1,46 @@
 """Wires the world tools to the window: events and news, the chat and console docks, Tiled files.
 
-``install_world_tools(controller)`` is called once by the controller; everything
-here talks to the engine only through the bridge and the edit history.
+The controller makes one ``WorldTools``; everything here talks to the engine only
+through the bridge and the edit history's ``send``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
 
-from app.tiled_io import TiledFiles
-from app.world_events import InjectEventDialog, NewsDialog
+from app.common.bridge import EngineBridge
+from app.common.selection import Selection
+from app.files.tiled_io import TiledFiles
+from app.godmode.world_events import InjectEventDialog, NewsDialog, Picker
+from app.window.main_window import MainWindow
 from engine.contracts import CommandRejected, EditApplied, Event, WorldEventHappened
 from engine.contracts.edits import Edit
-
-if TYPE_CHECKING:
-    from app.controller import Controller
 
 STATUS_MS = 10000
 
 
 class WorldTools(QObject):
-    def __init__(self, controller: Controller):
-        super().__init__(controller)
-        self.controller = controller
-        window, bridge, history = controller.window, controller.bridge, controller.history
-        self.tiled = TiledFiles(controller)
+    def __init__(self, window: MainWindow, bridge: EngineBridge, selection: Selection, *,
+                 send: Callable[[Edit], int | None], pick: Picker, world_loaded: SignalInstance, tiled: TiledFiles,
+                 parent: QObject | None = None):
+        """``send`` is the edit history's (so edits can be undone); ``pick`` asks the map for a place."""
+        super().__init__(parent)
+        self.window, self.bridge, self.selection = window, bridge, selection
+        self._send_edit, self._pick = send, pick
+        self.tiled = tiled
         self.events_dialog: InjectEventDialog | None = None
         self.news_dialog: NewsDialog | None = None
         self._news_sent: set[int] = set()
 
         chat, console = window.chat, window.console
-        chat.set_sender(history.send)
-        console.set_senders(bridge.query, history.send)  # parsing is a quiet read; running is an edit
-        bridge.snapshot_changed.connect(chat.set_snapshot)
+        chat.set_sender(send)
+        console.set_senders(bridge.query, send)  # parsing is a quiet read; running is an edit
+        chat.subscribe(bridge, world_loaded)
+        console.subscribe(bridge, world_loaded)
         bridge.events_arrived.connect(self._on_events)
-        bridge.answers_arrived.connect(console.add_answers)
-        controller.world_loaded.connect(self._on_world_loaded)
+        world_loaded.connect(self._on_world_loaded)
 
         a = window.actions
         a.inject_event.triggered.connect(self.open_events)
@@ -46,13 +49,12 @@ class WorldTools(QObject):
         a.export_tiled.triggered.connect(self.tiled.export_dialog)
 
     def _send(self, edit: Edit) -> int | None:
-        return self.controller.history.send(edit)
+        return self._send_edit(edit)
 
     def open_events(self) -> InjectEventDialog:
-        c = self.controller
         if self.events_dialog is None:
-            self.events_dialog = InjectEventDialog(c.window, c.selection, lambda: c.bridge.latest, c.tools.pick,
-                                                   self._send)
+            self.events_dialog = InjectEventDialog(self.window, self.selection, lambda: self.bridge.latest,
+                                                   self._pick, self._send)
         self.events_dialog.reset_place()
         self.events_dialog.show()
         self.events_dialog.raise_()
@@ -60,9 +62,8 @@ class WorldTools(QObject):
         return self.events_dialog
 
     def open_news(self) -> NewsDialog:
-        c = self.controller
         if self.news_dialog is None:
-            self.news_dialog = NewsDialog(c.window, lambda: c.bridge.latest, self._send_news)
+            self.news_dialog = NewsDialog(self.window, lambda: self.bridge.latest, self._send_news)
         self.news_dialog.refresh_districts()
         self.news_dialog.show()
         self.news_dialog.raise_()
@@ -76,9 +77,7 @@ class WorldTools(QObject):
         return command_id
 
     def _on_events(self, events: list[Event]) -> None:
-        window = self.controller.window
-        window.chat.add_events(events)
-        window.console.add_events(events)
+        window = self.window
         happened: WorldEventHappened | None = None  # an edit's event comes just before its answer
         for event in events:
             if isinstance(event, WorldEventHappened):
@@ -106,14 +105,8 @@ class WorldTools(QObject):
                                          else f"not told: {event.reason}")
 
     def _on_world_loaded(self, _loaded: object) -> None:
-        window = self.controller.window
-        window.chat.reset_world()
-        window.console.reset_world()
         self._news_sent.clear()
         for dialog in (self.events_dialog, self.news_dialog):
             if dialog is not None:
                 dialog.close()
 
-
-def install_world_tools(controller: Controller) -> WorldTools:
-    return WorldTools(controller)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_documents_dir, user_log_dir
 
-from app.resources import resource_root
+from app.common.resources import resource_root
 
 APP = "townsfolk"
 RECOVERY_FOLDER = "recovery"

@@ -1,7 +1,7 @@
 """The main window: the map in the middle, docks around it, menus, toolbar, status bar.
 
-Layout only — no logic. :class:`app.controller.Controller` connects what the
-actions do and feeds the widgets.
+Layout only — no logic. :class:`app.shell.controller.Controller` connects what the
+actions do; the map and each dock connect to the engine's feed themselves (``subscribe``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
 
-from app.actions import build_actions, build_menus, build_toolbar
+from app.common.bridge import EngineBridge
+from app.common.event_store import EventStore
+from app.common.selection import Selection
 from app.docks.chat import ChatDock
 from app.docks.console import ConsoleDock
 from app.docks.event_log import EventLogDock
@@ -19,9 +21,8 @@ from app.docks.palette import PaletteDock
 from app.docks.roomy import roomy_screen, scrollable
 from app.docks.social_graph import SocialGraphDock
 from app.docks.timeline import TimelineDock
-from app.event_store import EventStore
 from app.map.view import MapView
-from app.selection import Selection
+from app.window.actions import build_actions, build_menus, build_toolbar
 
 SQUEEZABLE = ("chat", "console")  # docks whose forms scroll rather than hold the window open (see app.docks.roomy)
 LLM_OFF = "LLM: off — rule brain"
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.palette = PaletteDock(self.map_view.scene.art)
         self.chat = ChatDock(selection)
         self.console = ConsoleDock()
+        self.map_view.show_selection(selection)
         self.docks: dict[str, QDockWidget] = {}
         right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         for key, title, widget, area in (
@@ -98,6 +100,17 @@ class MainWindow(QMainWindow):
                        self.save_label):
             widget.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(widget)
+
+    def subscribe(self, bridge: EngineBridge) -> None:
+        """The map and the docks made here hear the engine, each connecting what it needs.
+
+        Chat and console are subscribed with the world tools that send for them.
+        """
+        self.event_log.subscribe(bridge, timeline=lambda: self.timeline.timeline)
+        self.timeline.subscribe(bridge)
+        self.map_view.subscribe(bridge)
+        self.inspector.subscribe(bridge)
+        self.graph.subscribe(bridge)
 
     def add_tabbed_dock(self, key: str, dock: QDockWidget, anchor: str) -> None:
         """A dock added later (branches, economy, ...), in a tab beside ``anchor``'s."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from app.formatting import event_people
+from app.common.formatting import event_people
 from engine.contracts import Event
 
 LOG_LIMIT = 20_000

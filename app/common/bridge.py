@@ -43,6 +43,7 @@ class EngineBridge(QObject):
     events_arrived = Signal(list)  # list[Event]
     answers_arrived = Signal(list)  # list[MindReport | MemoriesResult | ThoughtsResult | CommandRejected] of queries
     command_answered = Signal(object)  # CommandApplied | CommandRejected
+    world_attached = Signal()  # a new world's engine is listened to: its first snapshot follows
     world_saved = Signal(str)  # path
     save_failed = Signal(str, str)  # path, reason
     engine_failed = Signal(str)
@@ -65,6 +66,7 @@ class EngineBridge(QObject):
         self._pending_saves.clear()
         self._quiet.clear()
         self._failure_reported = False
+        self.world_attached.emit()
         self._timer.start()
         self.poll()
 

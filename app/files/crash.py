@@ -22,17 +22,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.user_paths import log_dir, recovery_dir
+from app.common.bridge import EngineBridge
+from app.files.user_paths import log_dir, recovery_dir
 from engine.contracts import SaveWorld
-
-if TYPE_CHECKING:
-    from app.controller import Controller
 
 LOG_NAME = "townsfolk.log"
 MARKER_NAME = "recovery.json"
@@ -99,14 +97,27 @@ def _file_logger() -> logging.Logger:
     return log
 
 
+class OpenWorld(Protocol):
+    """What a crash needs of the app: the bridge to save through, the window to speak over, and
+    the real file behind the open world (None if it has none), for the recovery marker."""
+
+    @property
+    def bridge(self) -> EngineBridge: ...
+
+    @property
+    def window(self) -> QWidget: ...
+
+    def recovery_original(self) -> Path | None: ...
+
+
 class CrashGuard(QObject):
     """Installs the hooks; handles each crash on the GUI thread (a worker's crash is queued there)."""
 
     _from_thread = Signal(str)  # the formatted traceback of a worker thread's crash
 
-    def __init__(self, controller: Controller, show_dialog: bool = True):
-        super().__init__(controller)
-        self.controller = controller
+    def __init__(self, app: OpenWorld, show_dialog: bool = True):
+        super().__init__(app if isinstance(app, QObject) else None)  # lives as long as the app it guards
+        self.app = app
         self.show_dialog = show_dialog
         self.dialog: QMessageBox | None = None
         self.crashes: list[str] = []
@@ -158,7 +169,7 @@ class CrashGuard(QObject):
 
     def autosave(self) -> Path | None:
         """Ask the engine to save a recovery copy and wait for ``WorldSaved`` (at most 3 s)."""
-        bridge = self.controller.bridge
+        bridge = self.app.bridge
         if not bridge.attached:
             return None
         # A fresh name each time: the open world may itself be an earlier recovery copy.
@@ -182,7 +193,7 @@ class CrashGuard(QObject):
         if not any(Path(p) == target for p in saved):
             log.error("The recovery copy was not saved within %.0f s", SAVE_WAIT_S)
             return None
-        original = self.controller.recovery_original()
+        original = self.app.recovery_original()
         _write_marker(original, target)
         log.info("Recovery copy saved to %s (from %s)", target, original)
         return target
@@ -193,7 +204,7 @@ class CrashGuard(QObject):
                 if saved else "There was no open town to save.")
         box = QMessageBox(QMessageBox.Icon.Critical, "Townsfolk hit a problem",
                           f"Something went wrong: {summary}\n\n{kept}\n\nThe details are in {log_path()}",
-                          QMessageBox.StandardButton.Close, self.controller.window)
+                          QMessageBox.StandardButton.Close, self.app.window)
         folder = box.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
         folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         box.setModal(False)

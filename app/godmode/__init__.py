@@ -1,0 +1,1 @@
+"""Changing the world: edits and their undo, events and news, time travel."""
