@@ -148,8 +148,15 @@ def _sim(args: argparse.Namespace) -> int:
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact])
-    if summary.llm and summary.llm["state"] not in ("ready", "off"):
-        print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
+    if summary.llm and (summary.llm["state"] not in ("ready", "off") or summary.llm.get("fallbacks")):
+        llm = summary.llm
+        counted = f"{llm.get('fallbacks', 0)} stand-ins by the rule brain, {llm.get('failures', 0)} failed calls"
+        if llm["state"] in ("ready", "off"):
+            print(f"townsfolk: thinking ({llm['state']}): {counted}", file=sys.stderr)
+        else:
+            message = " ".join(str(llm["message"]).split())
+            print(f"townsfolk: thinking fell back to the rule brain ({llm['state']}; {counted}): {message}",
+                  file=sys.stderr)
     if args.save:
         api.save_world(world, args.save, memory=summary.memory)
     if args.json:
