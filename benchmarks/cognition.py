@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def measure(agents: int, hours: float, seed: int, embedder: str) -> dict[str, object]:
     from engine import api
-    from engine.cognition.setup import attach_cognition
     from engine.memory.embedders import make_embedder
     from engine.memory.mem_store import InMemoryStore
+    from engine.runtime.minds import attach_cognition
     from engine.sim.simulation import Simulation
 
     world = api.new_world(agents, seed=seed, template="village" if agents <= 60 else "city")

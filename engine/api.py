@@ -13,7 +13,6 @@ from pathlib import Path
 
 from engine.agents.personas import PersonaError, find_personas
 from engine.agents.personas import import_personas as _import_personas
-from engine.cognition.setup import DEFAULT_MAX_MINDS, attach_cognition
 from engine.contracts.commands import Command, Pause
 from engine.contracts.edits import Edit, SeedFact
 from engine.contracts.events import EditMade, Event
@@ -34,14 +33,15 @@ from engine.persistence.world_file import save_world as _save_world
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
+from engine.runtime.minds import DEFAULT_MAX_MINDS, attach_cognition
+from engine.runtime.trial import world_problems
 from engine.sim import state_codec
-from engine.sim.clock import Clock
+from engine.sim.diffusion import Diffusion
 from engine.sim.simulation import Simulation
-from engine.sim.trial import world_problems
-from engine.society.diffusion import Diffusion
+from engine.state.clock import Clock
+from engine.state.world import World
 from engine.timeline.machine import DEFAULT_EVERY_MINUTES, SeekResult, TimeMachine
 from engine.world.generator import TEMPLATES, generate
-from engine.world.model import World
 from engine.world.tiled import TiledError
 from engine.world.tiled import export_tiled as _export_tiled
 from engine.world.tiled import import_tiled as _import_tiled

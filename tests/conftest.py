@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine import api
-from engine.world.model import World
+from engine.state.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 WORLDS = ROOT / "worlds"

@@ -1,4 +1,4 @@
-from engine.sim.clock import Clock
+from engine.state.clock import Clock
 
 
 def test_day_and_minute_from_ticks():

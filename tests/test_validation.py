@@ -1,6 +1,6 @@
 from engine import api
 from engine.contracts.enums import Terrain
-from engine.world.city import Rect
+from engine.state.city import Rect
 
 
 def test_sample_worlds_are_valid():

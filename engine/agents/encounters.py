@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.agents.population import SOCIAL, Population
 from engine.agents.smalltalk import small_talk
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import ConversationHeld, Event, RelationshipChanged
-from engine.sim.clock import Clock
-from engine.society.relationships import Relationships
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.clock import Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 CHATTY = np.zeros(len(Activity), dtype=bool)
 CHATTY[[Activity.HOME, Activity.WORK, Activity.EAT, Activity.SHOP, Activity.LEISURE,

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.contracts.enums import BuildingType
-from engine.society.relationships import Tie
+from engine.state.person import Person
+from engine.state.relationships import Tie
+from engine.state.world import World
 from engine.untrusted.limits import MAX_PERSONA_FILES, MAX_TEXT_CHARS, TooBig
 from engine.untrusted.readers import loads_bounded, read_small_file
 from engine.untrusted.text import clean_name, clean_text
-from engine.world.model import World
 
 MAX_PERSONA_BYTES = 1024 * 1024  # the Generative Agents files are about 2 KB
 

@@ -9,16 +9,16 @@ in the park, meet friends at the usual hangout.
 from __future__ import annotations
 
 import random
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.agents.population import ENERGY, HUNGER, Population
 from engine.contracts.enums import Activity, BuildingType
-from engine.sim.clock import Clock
-from engine.society.relationships import Relationships
-from engine.world.city import Building, City
+from engine.state.city import Building, City
+from engine.state.clock import Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 WEEKDAY_ONLY = {BuildingType.OFFICE, BuildingType.WORKSHOP, BuildingType.SCHOOL, BuildingType.TOWN_HALL}
 # Plain ints on the hot path: enum attribute access costs ~1 us a time on Python 3.11.
@@ -30,6 +30,16 @@ CAFE, STORE, PARK = int(BuildingType.CAFE), int(BuildingType.SHOP), int(Building
 MEAL_PRICE = (700, 1600)  # cents
 SHOP_SPEND = (800, 6000)
 LUNCH_START, LUNCH_END = 11 * 60 + 30, 14 * 60
+
+
+class Institutions(Protocol):
+    """What the rule brain asks of the town's society (``engine.society.Society``)."""
+
+    def open_now(self, building: Building, minute: int) -> bool: ...
+
+    def can_serve(self, building: int) -> bool: ...
+
+    def park_appeal(self, person: int) -> float: ...
 
 
 class Intent(NamedTuple):
@@ -47,13 +57,15 @@ class Schedule(NamedTuple):
 
 
 class RuleBrain:
-    def __init__(self, city: City, people: list[Person], clock: Clock, ties: Relationships):
+    def __init__(self, city: City, people: list[Person], clock: Clock, ties: Relationships,
+                 society: Institutions | None = None):
+        """``society``: opening hours, stock and park funding (None: a town without one, everything open)."""
         self.city = city
         self.people = people
         self.clock = clock
         self.ties = ties
         self.schedules = [self._schedule(p) for p in people]
-        self.society = None  # engine.society.Society: opening hours, stock and park funding (set by the simulation)
+        self.society = society
         self.city_changed()
 
     def city_changed(self) -> None:

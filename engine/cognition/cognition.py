@@ -10,7 +10,7 @@ Hooks, all on the engine thread:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.agents.rule_brain import Intent
@@ -18,27 +18,39 @@ from engine.cognition import chat, civic, conversation, perception, planning, re
 from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import WATCHED, LLMStatus
-from engine.contracts.events import ConsoleParsed, ConversationHeld, Event, LLMStatusChanged, PlanMade
-from engine.edits import codec
-from engine.edits import console as console_words
+from engine.contracts.events import ConversationHeld, Event, LLMStatusChanged, PlanMade
 from engine.llm.backend import ChatRequest, ChatResult
-from engine.world.model import World
+from engine.memory.types import MemoryStore
+from engine.state.thoughts import ThoughtRecord
 
 FLUSH_EVERY = 10  # ticks between memory commits (each LanceDB commit is a new version)
 
+# Where answers to civic thoughts go (the society's councils): (kind, agent, data or None, context, tick).
+CivicAnswer = Callable[[str, int, dict[str, Any] | None, dict[str, Any], int], None]
+# Who reads the answer to a thought asked on the user's behalf: (agent, data or None, context, tick) -> events.
+Answer = Callable[[int, dict[str, Any] | None, dict[str, Any], int], list[Event]]
+
+
+def _anyone(agent: int) -> bool:
+    return True
+
 
 class Cognition:
-    def __init__(self, ctx: MindContext, minds: list[int]):
+    def __init__(
+        self, ctx: MindContext, minds: list[int], *, may_think: Callable[[int], bool] | None = None,
+        on_civic: CivicAnswer | None = None, answers: Mapping[str, Answer] | None = None,
+    ):
+        """``may_think``: whether someone may think on the model now (the thought economy says no to people
+        in debt); ``on_civic``: the councils, who read civic answers; ``answers``: thought kind -> who reads
+        the answers to thoughts asked with ``ask_for_user`` (the god console)."""
         self.ctx = ctx
         for agent in minds:
             ctx.minds[agent] = Mind(agent)
         self.talks: dict[int, conversation.Talk] = {}
-        self._world: World | None = None
         self.next_talk_id = 1
-        # Whether someone may think on the model now (the thought economy says no to people in debt).
-        self.may_think: Callable[[int], bool] = lambda agent: True
-        # Where answers to civic thoughts go (the society's councils): (kind, agent, data or None, context, tick).
-        self.on_civic: Callable[[str, int, dict[str, Any] | None, dict[str, Any], int], None] | None = None
+        self.may_think: Callable[[int], bool] = may_think if may_think is not None else _anyone
+        self.on_civic = on_civic
+        self._answers: dict[str, Answer] = dict(answers or {})
         self._appliers = {
             "plan_day": lambda mind, data, context, tick: planning.apply_day(self.ctx, mind, data, context, tick),
             "plan_hours": lambda mind, data, context, tick: planning.apply_hours(self.ctx, mind, data, context, tick),
@@ -65,8 +77,9 @@ class Cognition:
             if thought.kind == "chat":
                 chat.apply_answer(ctx, thought.agent, data, thought.context, tick)
                 continue
-            if thought.kind == "console":
-                self._console_answer(data, thought.context, tick)
+            answer = self._answers.get(thought.kind)
+            if answer is not None:  # asked on the user's behalf: the asker reads it
+                ctx.events.extend(answer(thought.agent, data, thought.context, tick))
                 continue
             if thought.kind.startswith("civic_"):  # failed ones too: the council falls back on its rules
                 if self.on_civic is not None:
@@ -174,27 +187,11 @@ class Cognition:
         """Someone talks to ``agent``: the answer comes as a ``ChatReply`` event (now, or when thought)."""
         chat.ask(self.ctx, agent, text, history, command_id, tick)
 
-    def console(self, world: World, text: str, command_id: int, tick: int) -> None:
-        """Words the syntax did not cover: ask the model to restate them as command lines."""
-        self._world = world
-        prompt = console_words.prompt_for(world, text)
-        request = ChatRequest((("user", prompt),), console_words.CONSOLE_SCHEMA, 0.2)
+    def ask_for_user(self, kind: str, request: ChatRequest, context: dict[str, Any], tick: int) -> bool:
+        """A thought on the user's behalf, no one's mind (at the watched priority); False: refused now.
+        Its answer goes to the reader registered for ``kind``."""
         hour = self.ctx.clock.total_minutes(tick) // 60
-        context = {"command": command_id, "text": text}
-        if not self.ctx.thinker.offer(-1, "console", WATCHED, request, context, tick, hour):
-            reason = "thinking is off or busy: use the command syntax (see Help)"
-            self.ctx.events.append(ConsoleParsed(tick, command_id, text, (), "", reason))
-
-    def _console_answer(self, data: dict[str, Any] | None, context: dict[str, Any], tick: int) -> None:
-        command_id, text = context["command"], context["text"]
-        if data is None:
-            self.ctx.events.append(ConsoleParsed(tick, command_id, text, (), "", "the model did not answer"))
-            return
-        lines = "\n".join(data["lines"])
-        edits, error = console_words.understood(self._world, lines)
-        explanation = "understood as:\n" + lines
-        self.ctx.events.append(ConsoleParsed(tick, command_id, text, tuple(codec.to_json(x) for x in edits),
-                                             explanation, error))
+        return self.ctx.thinker.offer(-1, kind, WATCHED, request, context, tick, hour)
 
     def drain_events(self) -> list[Event]:
         events, self.ctx.events = self.ctx.events, []
@@ -206,6 +203,56 @@ class Cognition:
         self.ctx.watched.discard(agent)
         for talk in [t for t in self.talks.values() if agent in (t.a, t.b)]:
             conversation.finish(self.ctx, self.talks, talk, tick)
+
+    # -- what the rest of the engine may ask ---------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """Worth asking the model now (False when off, or down as this tick began)."""
+        return self.ctx.thinker.available
+
+    @property
+    def memory(self) -> MemoryStore:
+        return self.ctx.memory
+
+    def mind(self, agent: int) -> Mind | None:
+        return self.ctx.minds.get(agent)
+
+    @property
+    def mind_count(self) -> int:
+        return len(self.ctx.minds)
+
+    def remember(self, agent: int, kind: str, text: str, tick: int, importance: float | None = None) -> int:
+        """A memory for ``agent`` (importance by heuristic unless given)."""
+        return self.ctx.remember(agent, kind, text, tick, importance)
+
+    def plant_memory(self, agent: int, tick: int, kind: str, text: str, importance: float, pinned: bool = False,
+                     memory_id: int = -1) -> int:
+        """A memory given from outside (god mode), under ``memory_id`` or a fresh id; it counts towards reflecting."""
+        ctx = self.ctx
+        if memory_id < 0:
+            memory_id = ctx.next_memory_id
+            ctx.next_memory_id += 1
+        ctx.memory.add(agent, tick, kind, text, importance, pinned=pinned, id=memory_id)
+        mind = ctx.minds.get(agent)
+        if mind is not None:
+            mind.importance_since_reflection += importance
+        return memory_id
+
+    def drain_thoughts(self) -> list[ThoughtRecord]:
+        """The thoughts applied since last asked, for the world's records."""
+        return self.ctx.thinker.drain_records()
+
+    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[str, str]]) -> None:
+        """Answer from ``records`` (seeking into the past): no model is called until ``end_replay``."""
+        self.ctx.thinker.replay(records, status_changes)
+
+    def end_replay(self) -> None:
+        self.ctx.thinker.end_replay()
+
+    def probe_now(self) -> None:
+        """Ask the backend's health in the background (after a settings change)."""
+        self.ctx.thinker.probe_now()
 
     def status(self) -> LLMStatus:
         return self.ctx.thinker.status()

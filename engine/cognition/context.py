@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.agents.person import Person
 from engine.agents.population import Population
 from engine.agents.rule_brain import RuleBrain
 from engine.cognition import prompts
@@ -20,9 +19,10 @@ from engine.contracts.events import Event
 from engine.llm.backend import ChatRequest
 from engine.memory.importance import heuristic_importance
 from engine.memory.types import MemoryStore, RetrievalWeights
-from engine.sim.clock import WEEKDAYS, Clock
-from engine.society.relationships import Relationships
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.clock import WEEKDAYS, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 NEARBY_KINDS = (BuildingType.CAFE, BuildingType.PARK, BuildingType.SHOP)
 ACTIVITY_BY_WORD = {

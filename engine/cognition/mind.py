@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.agents.person import Person
+from engine.state.person import Person
 
 TEMPERAMENT = (
     ("curious", "conventional"),

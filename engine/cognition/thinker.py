@@ -40,6 +40,7 @@ from engine.llm.backend import (
     LLMBackend,
     LLMError,
 )
+from engine.state.thoughts import ThoughtRecord
 
 # Priorities: lower runs first and may use more of the queue.
 WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
@@ -68,23 +69,6 @@ class Thought:
     future: Future[ChatResult] | None = None
     cached: ChatResult | None = None
     recorded: ThoughtRecord | None = None  # replaying: the answer it got the first time
-
-
-@dataclass
-class ThoughtRecord:
-    tick: int
-    agent: int
-    kind: str
-    prompt_hash: str
-    prompt: str
-    response: str
-    status: str  # ok | cached | failed
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    latency_ms: float = 0.0
-    backend: str = ""
-    error: str = ""
-    asked: int = -1  # the tick it was asked at (with ``tick``, when it was applied: what replay needs)
 
 
 @dataclass

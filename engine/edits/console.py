@@ -13,8 +13,9 @@ case-insensitive, a unique prefix or part of a name will do):
     demolish <place>
     pay <person> <amount>
 
-Anything else is handed to the language model (when thinking is on), which
-answers with lines of this very syntax, so both paths end in one parser.
+Anything else is handed to the language model (when thinking is on; see
+``console_round``), which answers with lines of this very syntax, so both paths
+end in one parser.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 
 from engine.contracts import edits as e
 from engine.edits.context import EditError
-from engine.world.model import World
+from engine.state.world import World
 
 SYNTAX = __doc__.split("\n\n")[2]
 
@@ -122,29 +123,3 @@ def understood(world: World, text: str) -> tuple[list[e.Edit], str]:
         return parse(world, text), ""
     except EditError as error:
         return [], str(error)
-
-
-CONSOLE_PROMPT = """You turn a town builder's wish into commands for the town of {town}.
-Use only these command forms, one per line:
-{syntax}
-
-People: {people}
-Places: {places}
-Districts: {districts}
-
-Wish: {wish}"""
-
-CONSOLE_SCHEMA = {
-    "type": "object",
-    "properties": {"lines": {"type": "array", "minItems": 1, "maxItems": 8,
-                             "items": {"type": "string", "minLength": 3, "maxLength": 200}}},
-    "required": ["lines"],
-}
-
-
-def prompt_for(world: World, wish: str) -> str:
-    people = ", ".join(p.name for p in world.people if not p.removed)[:3000]
-    places = ", ".join(b.name for b in world.city.standing)[:3000]
-    districts = ", ".join(d.name for d in world.city.districts)
-    return CONSOLE_PROMPT.format(town=world.city.name, syntax=SYNTAX, people=people, places=places,
-                                 districts=districts, wish=wish)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from engine.cognition import Cognition
 from engine.contracts.events import Event
 from engine.memory.types import MemoryStore
-
-if TYPE_CHECKING:  # the simulation imports cognition, which reads the console syntax from here
-    from engine.sim.simulation import Simulation
+from engine.sim.simulation import Simulation
 
 
 class EditError(ValueError):
@@ -26,10 +24,14 @@ class EditContext:
         return self.sim.tick
 
     @property
-    def memory(self) -> MemoryStore:
+    def minds(self) -> Cognition:
         if self.sim.cognition is None:
             raise EditError("this world runs without minds (memories are off)")
-        return self.sim.cognition.ctx.memory
+        return self.sim.cognition
+
+    @property
+    def memory(self) -> MemoryStore:
+        return self.minds.memory
 
     def person(self, agent: int):  # type: ignore[no-untyped-def]
         people = self.sim.people

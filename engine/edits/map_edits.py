@@ -12,13 +12,13 @@ import numpy as np
 from engine.contracts import edits as e
 from engine.contracts.enums import BuildingType, Terrain
 from engine.edits.context import EditContext, EditError
-from engine.world.city import Building, City, Lot, Rect
+from engine.state.city import WALKWAYS, Building, City, Lot, NoDoorError, Rect, entrance_for
 from engine.world.generator import STAFF, default_capacity
+from engine.world.layout import DEFAULT_HOURS
 from engine.world.pathfinding import PathFinder
 from engine.world.props import props_in
 
 MAX_SIDE = 16
-WALKWAYS = (Terrain.ROAD, Terrain.PLAZA)
 
 
 def _kind(name: str) -> BuildingType:
@@ -55,17 +55,11 @@ def _overlap(a: Rect, b: Rect) -> bool:
     return a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and b.y < a.y + a.height
 
 
-def entrance_for(city: City, rect: Rect) -> tuple[int, int]:
-    """The road tile touching the footprint nearest the middle of its front (bottom, then top, sides)."""
-    cx, cy = rect.x + rect.width // 2, rect.y + rect.height // 2
-    candidates = [(x, rect.y + rect.height) for x in range(rect.x, rect.x + rect.width)]
-    candidates += [(x, rect.y - 1) for x in range(rect.x, rect.x + rect.width)]
-    candidates += [(rect.x - 1, y) for y in range(rect.y, rect.y + rect.height)]
-    candidates += [(rect.x + rect.width, y) for y in range(rect.y, rect.y + rect.height)]
-    roads = [(x, y) for x, y in candidates if city.in_bounds(x, y) and city.terrain[y, x] in WALKWAYS]
-    if not roads:
-        raise EditError("it needs a road along one side for its door; paint a road first")
-    return min(roads, key=lambda p: (abs(p[0] - cx) + abs(p[1] - cy), candidates.index(p)))
+def _entrance(city: City, rect: Rect) -> tuple[int, int]:
+    try:
+        return entrance_for(city, rect)
+    except NoDoorError as error:
+        raise EditError(str(error)) from None
 
 
 def _check_reachable(city: City) -> None:
@@ -88,7 +82,7 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     rect = Rect(edit.x, edit.y, edit.width, edit.height)
     _check_footprint(city, rect)
     _check_props(city, rect, kind)
-    entrance = entrance_for(city, rect)
+    entrance = _entrance(city, rect)
     # A replay (or a redo) of a logged placement brings back the same id: the tombstone its undo left.
     revive = 0 <= edit.building_id < len(city.buildings) and city.buildings[edit.building_id].removed
     building_id = edit.building_id if revive else len(city.buildings)
@@ -101,8 +95,6 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     building = Building(building_id, name, kind, lot.id, rect, entrance, capacity)
     if kind in (BuildingType.CAFE, BuildingType.SHOP, BuildingType.OFFICE, BuildingType.WORKSHOP,
                 BuildingType.SCHOOL, BuildingType.TOWN_HALL):
-        from engine.world.layout import DEFAULT_HOURS
-
         building.opens, building.closes = DEFAULT_HOURS[kind]
     _put(city.lots, lot_id, lot)
     _put(city.buildings, building_id, building)
@@ -145,7 +137,7 @@ def move(ctx: EditContext, edit: e.MoveBuilding) -> tuple[str, e.Edit]:
     rect = Rect(edit.x, edit.y, edit.width or old.width, edit.height or old.height)
     _check_footprint(city, rect, ignore=building.id)
     _check_props(city, rect, building.type)
-    entrance = entrance_for(city, rect)
+    entrance = _entrance(city, rect)
     before = (building.footprint, building.entrance)
     building.footprint, building.entrance = rect, entrance
     try:

@@ -22,18 +22,8 @@ def _remember(ctx: EditContext, agent: int, kind: str, text: str, importance: fl
         raise EditError(f"unknown kind of memory {kind!r}")
     if not 1.0 <= importance <= 10.0:
         raise EditError("importance is between 1 and 10")
-    memory = ctx.memory
-    cognition = ctx.sim.cognition
-    assert cognition is not None
-    mind_ctx = cognition.ctx
-    if memory_id < 0:
-        memory_id = mind_ctx.next_memory_id
-        mind_ctx.next_memory_id += 1
-    memory.add(agent, ctx.tick if tick < 0 else tick, kind, text.strip(), importance, pinned=pinned, id=memory_id)
-    mind = mind_ctx.minds.get(agent)
-    if mind is not None:
-        mind.importance_since_reflection += importance
-    return memory_id
+    return ctx.minds.plant_memory(agent, ctx.tick if tick < 0 else tick, kind, text.strip(), importance, pinned,
+                                 memory_id)
 
 
 def add(ctx: EditContext, edit: e.AddMemory) -> tuple[str, e.Edit]:

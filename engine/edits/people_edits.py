@@ -6,10 +6,10 @@ import dataclasses
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.contracts import edits as e
 from engine.contracts.enums import Terrain
 from engine.edits.context import EditContext, EditError
+from engine.state.person import Person
 
 
 def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
@@ -116,8 +116,8 @@ def _teleport(ctx: EditContext, person: Person, x: int, y: int, notice: bool) ->
     sim.teleport(person.id, building.id if building else -1, (x + 0.5, y + 0.5))
     place = building.name if building else f"the corner of tile ({x}, {y})"
     if notice and sim.cognition is not None:
-        sim.cognition.ctx.remember(person.id, "observation", f"I suddenly found myself at {place}. How odd.",
-                                   sim.tick, importance=7.0)
+        sim.cognition.remember(person.id, "observation", f"I suddenly found myself at {place}. How odd.",
+                               sim.tick, importance=7.0)
     return place
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.contracts import edits as e
 from engine.edits.context import EditContext, EditError
-from engine.world.city import Prop
+from engine.state.city import Prop
 from engine.world.props import prop_problem
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from engine.persistence.checks import meta_int
 from engine.persistence.errors import WorldFileError
-from engine.timeline.model import ROOT, Timeline
+from engine.state.timeline import ROOT, Timeline
 from engine.untrusted.limits import MAX_MAP_SIDE, MAX_PROMPT_CHARS, MAX_TICK, TooBig
 from engine.untrusted.readers import decompress_zstd, loads_bounded
 from engine.untrusted.text import clean_name, clean_text

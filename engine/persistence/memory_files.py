@@ -19,7 +19,7 @@ from engine.memory.embedders import Embedder, make_embedder
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
 from engine.persistence.world_embedder import offline_stand_in
-from engine.world.model import World
+from engine.state.world import World
 
 DEFAULT_EMBEDDER = "wordllama"
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.llm.backend import LLMConfig
 from engine.memory.embedders import CallableEmbedder, Embedder
-from engine.world.model import World
+from engine.state.world import World
 
 MAX_EMBED_DIM = 16_384
 

@@ -24,8 +24,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
-from engine.agents.person import Person
-from engine.cognition.thinker import ThoughtRecord
 from engine.contracts.enums import BuildingType
 from engine.persistence import event_codec
 from engine.persistence.checks import describe, inspect_tables, one_line
@@ -50,10 +48,12 @@ from engine.persistence.schema import (
     ThoughtRow,
     TieRow,
 )
-from engine.society.relationships import Relationships, Tie
-from engine.timeline.model import Branch, Checkpoint, Timeline
-from engine.world.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
-from engine.world.model import World
+from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
+from engine.state.person import Person
+from engine.state.relationships import Relationships, Tie
+from engine.state.thoughts import ThoughtRecord
+from engine.state.timeline import Branch, Checkpoint, Timeline
+from engine.state.world import World
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -12,7 +12,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from engine.cognition.setup import attach_cognition
 from engine.contracts.commands import (
     Command,
     ConfigureLLM,
@@ -47,6 +46,7 @@ from engine.contracts.events import (
 from engine.contracts.society import QueryLedger, QueryPair
 from engine.edits import codec as edit_codec
 from engine.edits import console as console_words
+from engine.edits import console_round
 from engine.edits.apply import apply as apply_edit
 from engine.llm.backend import LLMConfig
 from engine.memory.types import MemoryStore
@@ -56,6 +56,7 @@ from engine.persistence.world_file import save_world
 from engine.runtime import queries
 from engine.runtime.controller import StepController
 from engine.runtime.mailbox import Inbox, Outbox
+from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
 from engine.sim.snapshot import build_relationships, build_snapshot, build_static
 from engine.timeline.machine import TimeMachine
@@ -245,11 +246,12 @@ class EngineThread:
     def _on_console(self, command: Command) -> Handled:
         assert isinstance(command, ParseConsole)
         edits, error = console_words.understood(self.sim.world, command.text)
-        if edits or self.sim.cognition is None or not self.sim.cognition.ctx.thinker.available:
+        minds = self.sim.cognition
+        if edits or minds is None or not minds.available:
             lines = tuple(edit_codec.to_json(x) for x in edits)
             return "parsed", [ConsoleParsed(self.sim.tick, command.id, command.text, lines, "", error)]
-        self.sim.cognition.console(self.sim.world, command.text, command.id, self.sim.tick)
-        return "asking the model", self.sim.cognition.drain_events()
+        refused = console_round.ask(minds, self.sim.world, command.text, command.id, self.sim.tick)
+        return "asking the model", minds.drain_events() + refused
 
     def _on_export_tiled(self, command: Command) -> str:
         assert isinstance(command, ExportTiled)
@@ -314,7 +316,7 @@ class EngineThread:
         self.llm = LLMConfig(brain=command.brain, hosts=command.hosts, model=command.model,
                              temperature=command.temperature, budget_per_hour=command.budget_per_hour,
                              timeout_s=command.timeout_s)
-        self.sim.pending_cognition_state = state
-        cognition = attach_cognition(self.sim, self.llm, self.memory, mode="live", max_minds=self.max_minds)
-        cognition.ctx.thinker.probe_now()  # say at once when the new server is not there, not at the next tick
+        cognition = attach_cognition(self.sim, self.llm, self.memory, mode="live", max_minds=self.max_minds,
+                                     state=state)
+        cognition.probe_now()  # say at once when the new server is not there, not at the next tick
         return f"thinking with {command.brain}" + (f" ({command.model})" if command.brain == "ollama" else "")

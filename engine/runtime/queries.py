@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from engine.cognition import reflection
-from engine.cognition.cognition import Cognition
-from engine.cognition.mind import PlanStep
+from engine.cognition import REFLECTION_THRESHOLD, Cognition, PlanStep
 from engine.contracts.commands import QueryMemories, QueryMind, QueryThoughts
 from engine.contracts.events import (
     MemoriesResult,
@@ -16,8 +14,8 @@ from engine.contracts.events import (
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
 from engine.memory.types import Memory
-from engine.timeline.model import Timeline
-from engine.world.model import World
+from engine.state.timeline import Timeline
+from engine.state.world import World
 
 
 def _steps(steps: list[PlanStep]) -> tuple[PlanStepView, ...]:
@@ -29,13 +27,13 @@ def _view(m: Memory, score: float = 0.0) -> MemoryView:
 
 
 def mind_report(cognition: Cognition | None, command: QueryMind, tick: int) -> MindReport:
-    mind = cognition.ctx.minds.get(command.agent) if cognition else None
+    mind = cognition.mind(command.agent) if cognition else None
     if mind is None:
         return MindReport(tick, command.id, command.agent, False, "", (), (), (), -1, 0, 0.0)
     return MindReport(
         tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes), _steps(mind.hours),
         _steps(mind.actions[mind.next_action:]), mind.actions_hour, mind.reflections,
-        round(mind.importance_since_reflection, 1), reflection.THRESHOLD,
+        round(mind.importance_since_reflection, 1), REFLECTION_THRESHOLD,
     )
 
 
@@ -50,7 +48,7 @@ def memories(cognition: Cognition | None, command: QueryMemories, tick: int) -> 
     """
     if cognition is None:
         return MemoriesResult(tick, command.id, command.agent, command.text, command.semantic, 0, ())
-    store = cognition.ctx.memory
+    store = cognition.memory
     limit = max(1, min(command.limit, PAGE))
     offset = max(0, command.offset)
     wanted = (lambda m: m.kind == command.kind) if command.kind else (lambda m: True)
@@ -105,7 +103,7 @@ def llm_status(cognition: Cognition | None, brain: str, model: str = "", hosts: 
     s = status.stats
     shown_model = model if brain != "rule" else ""
     return LLMStatusView(brain, status.state, status.message, status.queued, s["calls"], s["tokens"], s["failures"],
-                         s["fallbacks"], s["cache_hits"], len(cognition.ctx.minds), shown_model, hosts)
+                         s["fallbacks"], s["cache_hits"], cognition.mind_count, shown_model, hosts)
 
 
 def timeline_view(timeline: Timeline) -> TimelineView:

@@ -1,1 +1,1 @@
-"""The tick: clock, the simulation step, metrics and state hashing."""
+"""The tick: the simulation step, metrics, word-of-mouth sampling, state encoding and hashing."""

@@ -13,18 +13,18 @@ import numpy as np
 
 from engine.agents.encounters import Encounters
 from engine.agents.needs import leisure_fun_boost, update_needs
-from engine.agents.person import Person
 from engine.agents.population import Population
 from engine.agents.rule_brain import Intent, RuleBrain
-from engine.cognition.cognition import Cognition
+from engine.cognition import Cognition
 from engine.contracts.enums import Activity
 from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
 from engine.sim import state_codec
-from engine.sim.clock import Clock
 from engine.sim.metrics import Metrics
 from engine.society.society import Society
-from engine.world.city import Building
-from engine.world.model import World
+from engine.state.city import Building
+from engine.state.clock import Clock
+from engine.state.person import Person
+from engine.state.world import World
 from engine.world.pathfinding import NoPathError, PathFinder
 from engine.world.props import park_fun_factor
 
@@ -44,18 +44,17 @@ class Simulation:
         self.tick = world.tick
         self.paths = PathFinder(self.city.walkable_mask())
         self.pop = Population(len(self.people), self.city.width)
-        self.brain = RuleBrain(self.city, self.people, self.clock, self.ties)
+        self.society = Society(self)
+        self.brain = RuleBrain(self.city, self.people, self.clock, self.ties, society=self.society)
         self.encounters = Encounters(self.city, self.people, self.clock, self.ties)
         self.metrics = Metrics()
         self.pending_cognition_state: object = None  # restored once cognition is attached
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
         self.fun_factor = park_fun_factor(self.city)  # per building: parks with a fountain, flowers or a bench
-        self.cognition: Cognition | None = None  # attached by engine.cognition.setup when people think
+        self.cognition: Cognition | None = None  # minds, when people think (see ``think_with``)
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
-        self.society = Society(self)
-        self.brain.society = self.society
         if world.sim_state:
             self.set_state(state_codec.decode(world.sim_state))
         else:
@@ -63,6 +62,13 @@ class Simulation:
             self.society.found(world.seed)
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
+
+    def think_with(self, cognition: Cognition, state: object = None) -> None:
+        """Minds join the simulation, or replace the ones it had (another model was chosen); ``state``:
+        where they take up (the minds they replace, or those a saved world held), None: fresh minds."""
+        self.cognition = cognition
+        if state is not None:
+            cognition.set_state(state)  # type: ignore[arg-type]
 
     def city_changed(self) -> None:
         """The map was edited: rebuild what was derived from it (paths, per-building tables)."""
@@ -197,7 +203,7 @@ class Simulation:
         thoughts = []
         if mind:
             mind.end_tick(tick, events)
-            thoughts = mind.ctx.thinker.drain_records()
+            thoughts = mind.drain_thoughts()
             for record in thoughts:
                 self.society.economy.charge_thought(record.agent, record.prompt_tokens + record.completion_tokens, tick)
         self.metrics.record(tick, pop, sum(1 for e in events if isinstance(e, ConversationHeld)), self.society.metrics)

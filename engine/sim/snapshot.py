@@ -17,8 +17,8 @@ from engine.contracts.snapshots import (
 )
 from engine.sim.metrics import COLUMNS
 from engine.sim.simulation import Simulation
-from engine.society.relationships import Relationships
-from engine.world.model import World
+from engine.state.relationships import Relationships
+from engine.state.world import World
 
 
 def build_static(world: World, version: int) -> StaticWorld:

@@ -1,1 +1,1 @@
-"""Society: relationships now; the economy and governance hang here later."""
+"""Society: the ledger and the economy, councils and votes, the grapevine; one ``Society`` joins them."""

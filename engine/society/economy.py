@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.contracts.enums import BuildingType
 from engine.contracts.society import BusinessView, EconomyView, PropertyView
 from engine.society import ledger as acct
 from engine.society.ledger import OUTSIDE_CODE, Ledger
 from engine.society.places import district_of_building
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.person import Person
 
 HOURLY_WAGE = {  # cents
     BuildingType.CAFE: 1400, BuildingType.SHOP: 1500, BuildingType.OFFICE: 2600,

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from engine.agents.person import Person
 from engine.contracts.events import ElectionHeld, Event, PolicyChanged, ProposalMade, VoteHeld
 from engine.contracts.society import (
     POLICIES,
@@ -24,11 +23,12 @@ from engine.contracts.society import (
     PolicyView,
     ProposalView,
 )
-from engine.sim.clock import MINUTES_PER_DAY, Clock
 from engine.society import policies, voting
 from engine.society.places import residents_by_district
-from engine.society.relationships import Relationships
-from engine.world.city import City, District
+from engine.state.city import City, District
+from engine.state.clock import MINUTES_PER_DAY, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 PROPOSALS_AT = 9 * 60
 ELECTIONS_AT = 12 * 60
@@ -104,7 +104,9 @@ class Proposal:
 class Governance:
     def __init__(self, city: City, people: list[Person], ties: Relationships, clock: Clock,
                  hearsay: Hearsay, treasury: Callable[[int], int],
-                 purse: Callable[[int], int] | None = None, owns_business: Callable[[int], bool] | None = None) -> None:
+                 purse: Callable[[int], int] | None = None, owns_business: Callable[[int], bool] | None = None,
+                 deliberation: Deliberation | None = None) -> None:
+        """``deliberation``: minds on the model, when there are any (asked before the rules decide)."""
         self.purse = purse or (lambda pid: people[pid].money)  # a person's balance now (the ledger's, when there is one)
         self.owns_business = owns_business or (lambda pid: False)
         self.city = city
@@ -129,7 +131,7 @@ class Governance:
         self._districts_seen = -1  # districts when councils were last checked; -1: never
         self._view: GovernanceView | None = None
         self._view_treasuries: tuple[tuple[int, int], ...] = ()
-        self.deliberation: Deliberation | None = None  # minds on the model, when there are any
+        self.deliberation = deliberation
         self._next_consult = NEVER
         self._minds_votes: dict[tuple[int, int], bool] = {}  # (proposal, councillor) -> yes, as their mind answered
 

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from engine.agents.person import Person
 from engine.contracts.enums import BuildingType
 from engine.contracts.events import Event, FactHeard, FactSeeded, GatheringHeld
 from engine.contracts.society import FactView
-from engine.sim.clock import MINUTES_PER_DAY, WEEKDAYS, Clock
-from engine.society.relationships import Relationships
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.clock import MINUTES_PER_DAY, WEEKDAYS, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 EVENT_WORDS = ("party", "dinner", "meeting", "gathering", "festival", "celebration", "concert", "picnic",
                "wedding", "birthday", "fair", "market", "show", "rally", "get-together", "gig", "reading")
@@ -136,7 +137,9 @@ def _start_tick(text: str, minute: int, clock: Clock, tick: int) -> int:
 
 
 class Grapevine:
-    def __init__(self, city: City, people: list[Person], ties: Relationships, clock: Clock):
+    def __init__(self, city: City, people: list[Person], ties: Relationships, clock: Clock,
+                 hear_hook: Callable[[int, str, int], None] | None = None):
+        """``hear_hook``: (person, text, tick), the memory of a mind told something (None: nobody keeps one)."""
         self.city = city
         self.people = people
         self.ties = ties
@@ -149,7 +152,7 @@ class Grapevine:
         self._known: dict[int, set[int]] = {}  # person -> facts they know (talk compares two of these sets)
         self._live_cache: tuple[int, int, set[int]] = (-1, -1, set())  # (tick, version, live fact ids)
         self.version = 0
-        self.hear_hook = None  # (person, text, tick) -> None: the memory of a mind, set by the society
+        self.hear_hook = hear_hook
 
     # -- planting --------------------------------------------------------------------------
 

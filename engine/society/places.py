@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.agents.person import Person
-from engine.world.city import Building, City
+from engine.state.city import Building, City
+from engine.state.person import Person
 
 
 def district_of_building(city: City, building: Building) -> int:

@@ -16,11 +16,12 @@ same seed and edits gives the same society.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import networkx as nx
 
-from engine.cognition import civic
+from engine.agents.population import Population
+from engine.cognition import Cognition, proposal_choice
 from engine.contracts.enums import Activity
 from engine.contracts.events import ConversationHeld, Event, PropertySold
 from engine.contracts.society import (
@@ -32,17 +33,16 @@ from engine.contracts.society import (
     SocietyView,
     TransactionView,
 )
-from engine.sim.clock import MINUTES_PER_DAY
 from engine.society import ledger as acct
 from engine.society.economy import Economy
 from engine.society.governance import Governance
 from engine.society.grapevine import Grapevine
 from engine.society.ledger import Ledger
 from engine.society.places import residents_by_district
-from engine.world.city import Building
-
-if TYPE_CHECKING:
-    from engine.sim.simulation import Simulation
+from engine.state.city import Building, City
+from engine.state.clock import MINUTES_PER_DAY, Clock
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 BOOKS_KEPT_DAYS = 2  # the ledger window: older rows are folded into opening balances at midnight
 VIEW_EVERY = 30  # ticks between rebuilt economy views (sooner when councils or talk changed)
@@ -52,19 +52,30 @@ CURFEW_ROUNDS = 30  # sim minutes between sending curfew-breakers home
 TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
 
 
+class Host(Protocol):
+    """What the society reads of the simulation it lives in (``engine.sim.simulation.Simulation``)."""
+
+    city: City
+    people: list[Person]
+    pop: Population
+    clock: Clock
+    ties: Relationships
+    tick: int
+    cognition: Cognition | None
+
+
 class Society:
-    def __init__(self, sim: Simulation):
+    def __init__(self, sim: Host):
         self.sim = sim
         city, people, clock = sim.city, sim.people, sim.clock
         self.ledger = Ledger(sim.pop.money)
-        self.grapevine = Grapevine(city, people, sim.ties, clock)
-        self.grapevine.hear_hook = self._remember_hearing
+        self.grapevine = Grapevine(city, people, sim.ties, clock, hear_hook=self._remember_hearing)
         self.governance = Governance(city, people, sim.ties, clock, self.grapevine,
                                      lambda district: self.ledger.balance(acct.treasury(district)),
                                      purse=lambda pid: int(self.ledger.money[pid]),
-                                     owns_business=lambda pid: self.economy.owns_business(pid))
+                                     owns_business=lambda pid: self.economy.owns_business(pid),
+                                     deliberation=self)  # councillors and residents with minds are asked first
         self.economy = Economy(city, people, self.ledger, self.governance.policy)
-        self.governance.deliberation = self  # councillors and residents with minds are asked first
         self._civic_events: list[Event] = []  # what minds' answers tabled, published with the next tick
         self._view: SocietyView | None = None
         self._view_key: tuple[int, ...] = ()
@@ -229,7 +240,7 @@ class Society:
             if data is not None:
                 self.governance.record_vote(int(context["proposal"]), agent, data["vote"] == "yes")
             return
-        option = civic.chosen(data, context) if data is not None else context["options"][0]
+        option = proposal_choice(data, context) if data is not None else context["options"][0]
         if option is not None:
             reason = str(data["reason"]) if data is not None else ""
             self._civic_events.extend(

@@ -11,11 +11,11 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from engine.agents.person import Person
 from engine.contracts.enums import BuildingType
 from engine.society.economy import HOURLY_WAGE
-from engine.society.relationships import Relationships
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.person import Person
+from engine.state.relationships import Relationships
 
 ADULT_AGE = 18
 LIVING_WAGE = 1800  # cents per hour: below it people feel they earn little

@@ -19,7 +19,7 @@ from engine.edits.apply import WORLD_EDITS, apply
 from engine.memory.types import MemoryStore
 from engine.sim import state_codec
 from engine.sim.simulation import Simulation
-from engine.timeline.model import Checkpoint
+from engine.state.timeline import Checkpoint
 from engine.timeline.thinning import thin
 
 DEFAULT_EVERY_MINUTES = 30
@@ -117,15 +117,15 @@ class TimeMachine:
 
     def replay_from(self, checkpoint: Checkpoint, tick: int) -> int:
         """Restore ``checkpoint``, then replay the recorded line to ``tick``; returns ticks replayed."""
-        thinker = self.sim.cognition.ctx.thinker if self.sim.cognition else None
-        if thinker is not None:  # before restoring, so thoughts in flight at the checkpoint find their answers
-            thinker.replay(self.timeline.line_thoughts(), _status_changes(self.timeline.line_events()))
+        minds = self.sim.cognition
+        if minds is not None:  # before restoring, so thoughts in flight at the checkpoint find their answers
+            minds.replay(self.timeline.line_thoughts(), _status_changes(self.timeline.line_events()))
         try:
             self.restore(checkpoint)
             return self.replay_to(tick, skip_at_start=checkpoint.edits_done)
         finally:
-            if thinker is not None:
-                thinker.end_replay()
+            if minds is not None:
+                minds.end_replay()
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self._move_world(checkpoint.tick, checkpoint.edits_done)

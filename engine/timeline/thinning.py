@@ -8,7 +8,7 @@ User checkpoints, fork points and each branch's first checkpoint are never dropp
 
 from __future__ import annotations
 
-from engine.timeline.model import PROTECTED_KINDS, Checkpoint
+from engine.state.timeline import PROTECTED_KINDS, Checkpoint
 
 TIERS = ((120, 0), (24 * 60, 60), (None, 6 * 60))  # (up to this age, keep one per this many minutes)
 

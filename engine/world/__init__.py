@@ -1,1 +1,4 @@
-"""The city: terrain, districts, neighbourhoods, lots, buildings and paths."""
+"""Making a city: layout, buildings, the cast, names, paths and props; checks; Tiled maps and specs.
+
+The city's data itself lives in ``engine.state.city``.
+"""

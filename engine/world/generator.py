@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.agents.cast import (
+from engine.contracts.enums import BuildingType
+from engine.state.city import Building, City
+from engine.state.person import Person
+from engine.state.relationships import Relationships, Tie
+from engine.state.world import World
+from engine.world.cast import (
     Household,
     describe,
     invent_households,
@@ -20,12 +25,7 @@ from engine.agents.cast import (
     pick_name,
     traits_for,
 )
-from engine.agents.person import Person
-from engine.contracts.enums import BuildingType
-from engine.society.relationships import Relationships, Tie
-from engine.world.city import Building, City
 from engine.world.layout import BuildingOrder, lay_out
-from engine.world.model import World
 from engine.world.names import (
     APARTMENT_NAMES,
     CAFE_NAMES,

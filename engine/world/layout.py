@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.contracts.enums import BuildingType, Terrain
-from engine.world.city import Building, City, District, Lot, Neighbourhood, Rect
+from engine.state.city import Building, City, District, Lot, Neighbourhood, Rect
 from engine.world.names import DISTRICTS, NEIGHBOURHOOD_SUFFIXES, STREETS
 
 MARGIN = 4

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.contracts.enums import BuildingType, Terrain
-from engine.world.city import PROP_KINDS, City, Rect
+from engine.state.city import PROP_KINDS, City, Rect
 
 # Objects that make a park more fun to spend time in.
 PARK_DELIGHTS = ("fountain", "flowers", "bench")

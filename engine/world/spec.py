@@ -9,12 +9,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from engine.agents.person import Person
 from engine.contracts.enums import BuildingType
-from engine.society.relationships import Relationships, Tie
+from engine.state.person import Person
+from engine.state.relationships import Relationships, Tie
+from engine.state.world import World
 from engine.world.generator import choose_hangouts, default_capacity
 from engine.world.layout import BuildingOrder, lay_out
-from engine.world.model import World
 
 
 class SpecError(ValueError):

@@ -25,12 +25,12 @@ from pytiled_parser import ObjectLayer, TileLayer, parse_map
 from pytiled_parser.tiled_object import Rectangle, TiledObject
 
 from engine.contracts.enums import BuildingType, Terrain
+from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect, entrance_for
+from engine.state.world import World
 from engine.untrusted.limits import MAX_BUILDINGS, MAX_CAPACITY, MAX_MAP_SIDE, MAX_PEOPLE
 from engine.untrusted.text import clean_name
-from engine.world.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.world.generator import STAFF, default_capacity, populate
 from engine.world.layout import DEFAULT_HOURS
-from engine.world.model import World
 from engine.world.props import prop_problem
 from engine.world.spec import parse_hours
 from engine.world.tiled_limits import MapTooBig, check_map_file
@@ -167,8 +167,6 @@ def _add_districts(city: City, objects: list[Rectangle], tile_w: int, tile_h: in
 
 
 def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
-    from engine.edits.map_edits import entrance_for  # the same door rule as god mode
-
     rect = _tiles(obj, tile_w, tile_h)
     label = str(obj.class_ or (obj.properties or {}).get("type") or "home").strip().lower().replace(" ", "_")[:40]
     try:
@@ -181,7 +179,7 @@ def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
     area = city.terrain[rect.y : rect.y + rect.height, rect.x : rect.x + rect.width]
     area[area == Terrain.WATER] = Terrain.GRASS  # no building stands in water
     try:
-        entrance = entrance_for(city, rect)
+        entrance = entrance_for(city, rect)  # the same door rule as god mode
     except ValueError:  # no road beside it: lay one tile of road at its front door
         entrance = (rect.x + rect.width // 2, min(rect.y + rect.height, city.height - 1))
         city.terrain[entrance[1], entrance[0]] = Terrain.ROAD

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from engine.contracts.enums import Terrain
+from engine.state.city import City
+from engine.state.world import World
 from engine.untrusted.limits import MAX_BUILDINGS, MAX_CAPACITY, MAX_MAP_SIDE, MAX_PEOPLE
-from engine.world.city import City
-from engine.world.model import World
 from engine.world.pathfinding import PathFinder
 from engine.world.props import prop_problem
 

@@ -8,11 +8,11 @@ import numpy as np
 
 from engine import api
 from engine.cognition import reflection
-from engine.cognition.setup import attach_cognition, choose_minds
 from engine.contracts.events import ConversationHeld, LLMStatusChanged, PlanMade, ReflectionMade
 from engine.llm.backend import UNAVAILABLE, ChatRequest, ChatResult, Health, LLMConfig, LLMError
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime.minds import attach_cognition, choose_minds
 from engine.sim.simulation import Simulation
 from tests.conftest import WORLDS
 
@@ -117,7 +117,7 @@ class DeadBackend:
 
 def test_a_dead_backend_falls_back_to_rules_and_says_how_to_fix_it(monkeypatch):
     dead = DeadBackend()
-    monkeypatch.setattr("engine.cognition.setup.make_backend", lambda config: dead)
+    monkeypatch.setattr("engine.runtime.minds.make_backend", lambda config: dead)
     sim, cognition = thinking_village(brain="ollama")
     events = run(sim, 6 * 60)
     status = cognition.status()

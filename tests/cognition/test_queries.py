@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from engine import api
-from engine.cognition.setup import attach_cognition
 from engine.contracts import MindReport, QueryMemories, QueryMind
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
 from engine.runtime import queries
+from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
 from tests.conftest import WORLDS
 

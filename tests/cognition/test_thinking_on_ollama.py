@@ -9,11 +9,11 @@ import sys
 import time
 
 from engine import api
-from engine.cognition.setup import attach_cognition
 from engine.contracts import Step
 from engine.llm.backend import LLMConfig
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
 from tests.conftest import WORLDS
 from tests.llm.conftest import closed_url, ollama_server  # noqa: F401 - fixtures

@@ -15,7 +15,7 @@ from engine.contracts import Activity, BuildingType, Seek, Terrain
 from engine.contracts import edits as e
 from engine.edits.apply import apply
 from engine.sim.simulation import Simulation
-from engine.world.city import Prop
+from engine.state.city import Prop
 from engine.world.props import FUN_BONUS, park_fun_factor
 from engine.world.tiled import export_tiled, import_tiled
 from engine.world.validation import find_problems

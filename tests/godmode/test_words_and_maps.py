@@ -11,7 +11,6 @@ import arcade
 import pytest
 
 from engine import api
-from engine.cognition.setup import attach_cognition
 from engine.contracts import edits as e
 from engine.contracts.enums import BuildingType, Terrain
 from engine.edits import console
@@ -19,6 +18,7 @@ from engine.edits.apply import apply
 from engine.edits.context import EditError
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
 from tests.conftest import WORLDS
 from tests.llm.conftest import ollama_server  # noqa: F401 - fixture

@@ -10,17 +10,17 @@ from types import SimpleNamespace
 import pytest
 
 from engine import api
-from engine.agents.person import Person
 from engine.contracts import edits as e
 from engine.contracts.enums import BuildingType
 from engine.contracts.events import ElectionHeld, PolicyChanged, ProposalMade, VoteHeld
 from engine.edits import apply as edit_apply
 from engine.edits.context import EditError
 from engine.sim import state_codec
-from engine.sim.clock import Clock
 from engine.society.governance import Governance
 from engine.society.places import residents_by_district
-from engine.world.model import World
+from engine.state.clock import Clock
+from engine.state.person import Person
+from engine.state.world import World
 
 DAY = 24 * 60  # ticks: these worlds tick once a minute
 

@@ -14,7 +14,7 @@ from engine.contracts.events import CommandRejected
 from engine.contracts.society import LedgerResult, PairReport, QueryLedger, QueryPair
 from engine.edits.apply import apply
 from engine.society.places import district_of_person
-from engine.society.relationships import Relationships, Tie
+from engine.state.relationships import Relationships, Tie
 from tests.conftest import WORLDS
 from tests.society.conftest import run
 

@@ -15,8 +15,8 @@ from engine import api
 from engine.contracts import edits as e
 from engine.contracts.events import ConversationHeld, FactHeard, GatheringHeld
 from engine.edits.apply import apply
-from engine.sim.clock import Clock
 from engine.society.grapevine import understand_event
+from engine.state.clock import Clock
 from tests.conftest import ROOT, WORLDS
 from tests.society.conftest import run
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from engine import api
-from engine.cognition.setup import attach_cognition
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime.minds import attach_cognition
 from engine.sim import state_codec
 from engine.sim.simulation import Simulation
 from engine.timeline.machine import TimeMachine

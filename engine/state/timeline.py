@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.cognition.thinker import ThoughtRecord
 from engine.contracts.events import Event
+from engine.state.thoughts import ThoughtRecord
 
 ROOT = 0
 PROTECTED_KINDS = ("user", "fork")  # never thinned away

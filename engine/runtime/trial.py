@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import copy
 
-from engine.cognition.setup import attach_cognition
 from engine.llm.backend import LLMConfig
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
-from engine.timeline.model import Timeline
-from engine.world.model import World
+from engine.state.timeline import Timeline
+from engine.state.world import World
 from engine.world.validation import find_problems
 
 TRIAL_TICKS = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from engine.agents.person import Person
+from engine.state.person import Person
 from engine.world.names import FIRST_NAMES, HOBBIES, SURNAMES
 
 

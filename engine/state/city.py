@@ -1,7 +1,8 @@
 """The city's static shape: terrain grid, districts > neighbourhoods > lots, buildings.
 
 Everything here is plain data plus the geometry questions the rest of the engine
-asks (which tiles a building covers, which district a tile is in).
+asks (which tiles a building covers, which district a tile is in, where a
+building's door opens).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.contracts.enums import BuildingType, Terrain
+from engine.state.clock import MINUTES_PER_DAY
 
-MINUTES_PER_DAY = 24 * 60
+WALKWAYS = (Terrain.ROAD, Terrain.PLAZA)  # where a door may open
 
 
 @dataclass
@@ -163,3 +165,20 @@ class City:
             if not b.removed and b.footprint.contains(x, y):
                 return b
         return None
+
+
+class NoDoorError(ValueError):
+    """No road or plaza along any side of a footprint: nowhere for its door."""
+
+
+def entrance_for(city: City, rect: Rect) -> tuple[int, int]:
+    """The road tile touching the footprint nearest the middle of its front (bottom, then top, sides)."""
+    cx, cy = rect.x + rect.width // 2, rect.y + rect.height // 2
+    candidates = [(x, rect.y + rect.height) for x in range(rect.x, rect.x + rect.width)]
+    candidates += [(x, rect.y - 1) for x in range(rect.x, rect.x + rect.width)]
+    candidates += [(rect.x - 1, y) for y in range(rect.y, rect.y + rect.height)]
+    candidates += [(rect.x + rect.width, y) for y in range(rect.y, rect.y + rect.height)]
+    roads = [(x, y) for x, y in candidates if city.in_bounds(x, y) and city.terrain[y, x] in WALKWAYS]
+    if not roads:
+        raise NoDoorError("it needs a road along one side for its door; paint a road first")
+    return min(roads, key=lambda p: (abs(p[0] - cx) + abs(p[1] - cy), candidates.index(p)))

@@ -7,10 +7,7 @@ for an event, who meant to go and who came.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from engine.sim.simulation import Simulation
+from engine.sim.simulation import Simulation
 
 
 class Diffusion:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.agents.person import Person
-from engine.cognition.thinker import ThoughtRecord
 from engine.contracts.events import Event
-from engine.society.relationships import Relationships
-from engine.timeline.model import Timeline
-from engine.world.city import City
+from engine.state.city import City
+from engine.state.person import Person
+from engine.state.relationships import Relationships
+from engine.state.thoughts import ThoughtRecord
+from engine.state.timeline import Timeline
 
 DEFAULT_TICK_SECONDS = 60
 DEFAULT_START_MINUTE = 6 * 60
@@ -29,14 +29,14 @@ class World:
     thoughts: list[ThoughtRecord] = field(default_factory=list)  # every prompt and answer, for the inspector
     meta: dict[str, str] = field(default_factory=dict)  # embedder, memory tag, ... (strings, saved as they are)
     timeline: Timeline = field(default_factory=Timeline)  # branches, checkpoints, every branch's own records
+    template: str = "custom"
+    revision: int = 0  # bumped by every edit of the map or the cast, so views know to rebuild
 
     def record(self, events: list[Event], thoughts: list[ThoughtRecord], tick: int) -> None:
         """What just happened on the current branch (its line is ``history`` and ``thoughts``)."""
         self.history.extend(events)
         self.thoughts.extend(thoughts)
         self.timeline.record(events, thoughts, tick)
-    template: str = "custom"
-    revision: int = 0  # bumped by every edit of the map or the cast, so views know to rebuild
 
     @property
     def name(self) -> str:

@@ -2,19 +2,23 @@
 
 With the rule brain, minds still perceive and remember (importance by heuristic),
 so the inspector's memories are never empty; only the language model is off.
+The minds are built with everything they answer to: the thought economy, the
+councils, and the god console's model round.
 """
 
 from __future__ import annotations
 
-from engine.cognition.cognition import Cognition
-from engine.cognition.context import MindContext
-from engine.cognition.thinker import PROBE_EVERY_S, Thinker
+from functools import partial
+
+from engine.cognition import PROBE_EVERY_S, Cognition, MindContext, Thinker
+from engine.edits import console_round
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
 from engine.memory.types import MemoryStore, RetrievalWeights
 from engine.sim.simulation import Simulation
 
 DEFAULT_MAX_MINDS = 100
+SAVED = object()  # resume the minds the simulation restored from its saved state
 
 
 def choose_minds(population: int, max_minds: int) -> list[int]:
@@ -26,8 +30,10 @@ def choose_minds(population: int, max_minds: int) -> list[int]:
 
 def attach_cognition(
     sim: Simulation, llm: LLMConfig, memory: MemoryStore, mode: str = "live",
-    max_minds: int = DEFAULT_MAX_MINDS, latency_ticks: int = 1,
+    max_minds: int = DEFAULT_MAX_MINDS, latency_ticks: int = 1, state: object = SAVED,
 ) -> Cognition:
+    """Minds for ``sim`` (replacing any it had). ``state``: the minds to resume (None: fresh ones;
+    by default, those the simulation restored from its saved state, if any)."""
     backend = make_backend(llm)
     workers = max(1, llm.concurrency * max(1, len(llm.hosts)))
     probe = float(llm.extra.get("probe_every_s", PROBE_EVERY_S))
@@ -36,11 +42,11 @@ def attach_cognition(
     weights = RetrievalWeights(**llm.extra.get("retrieval", {}))  # e.g. {"recency": 0.5, "importance": 3}
     ctx = MindContext(sim.city, sim.people, sim.pop, sim.clock, sim.ties, sim.brain, memory, thinker,
                       temperature=llm.temperature, weights=weights)
-    cognition = Cognition(ctx, choose_minds(len(sim.people), max_minds))
-    sim.cognition = cognition
-    cognition.may_think = sim.society.economy.may_think  # the thought economy, when it is on
-    cognition.on_civic = sim.society.civic_answer  # votes and proposals thought on the model
-    pending = sim.pending_cognition_state
-    if pending is not None:
-        cognition.set_state(pending)
+    cognition = Cognition(
+        ctx, choose_minds(len(sim.people), max_minds),
+        may_think=sim.society.economy.may_think,  # the thought economy, when it is on
+        on_civic=sim.society.civic_answer,  # votes and proposals thought on the model
+        answers={console_round.KIND: partial(console_round.answer, sim.world)},  # the god console's wishes
+    )
+    sim.think_with(cognition, sim.pending_cognition_state if state is SAVED else state)
     return cognition
