@@ -26,7 +26,8 @@ def sim_hash(*args: str) -> str:
 @pytest.mark.parametrize(("world", "args", "expected"), [
     ("village.town", ("--ticks", "720", "--seed", "7"), "d2342d61c50e005d8a3773ddcfffed4b"),
     ("city.town", ("--ticks", "240", "--seed", "7"), "6b7b987262cf0f075eb82ffa764a63ee"),
-    ("village.town", ("--ticks", "240", "--seed", "7", "--brain", "fake"), "34cbd5ee67191560c521b68562c006b5"),
+    # The fake model answers from a digest of the prompt: quoting untrusted words in every prompt changed it.
+    ("village.town", ("--ticks", "240", "--seed", "7", "--brain", "fake"), "0a8b3a09d22bc6d45455fb86597f1e85"),
 ])
 def test_sample_worlds_keep_their_hashes(world: str, args: tuple[str, ...], expected: str):
     assert sim_hash(str(WORLDS / world), *args) == expected

@@ -72,7 +72,7 @@ class MindContext:
         tick: int,
     ) -> bool:
         person = self.people[agent]
-        system = prompts.SYSTEM.format(name=person.name, town=self.city.name)
+        system = prompts.fill(prompts.SYSTEM, name=person.name, town=self.city.name)
         request = ChatRequest((("system", system), ("user", prompt)), schema, self.temperature)
         if agent in self.watched:
             priority = min(priority, WATCHED)

@@ -32,3 +32,15 @@ def clean_name(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
 
 def is_clean_name(text: str) -> bool:
     return clean_name(text) == text
+
+
+QUOTE_OPEN, QUOTE_CLOSE = "\u00ab", "\u00bb"  # « »: rare in town text, and unambiguous to a model
+
+
+def quote(text: object, max_chars: int = 300) -> str:
+    """Words from people or files as quoted material for a prompt: «one line, capped», with any « » inside
+    turned into ‹ › so the quote cannot be closed early, and no control characters."""
+    words = clean_name(str(text), max_chars * 2).replace(QUOTE_OPEN, "\u2039").replace(QUOTE_CLOSE, "\u203a")
+    if len(words) > max_chars:
+        words = words[: max_chars - 1].rstrip() + "\u2026"
+    return f"{QUOTE_OPEN}{words}{QUOTE_CLOSE}"
