@@ -16,6 +16,7 @@ from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
 from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
+from engine.state.relationships import Relationships
 from engine.state.timeline import Timeline
 from engine.state.world import World
 from engine.world.validation import find_problems
@@ -35,7 +36,8 @@ def trial_run(world: World, ticks: int = TRIAL_TICKS) -> str | None:
     """Why the world's saved state does not run, in one line; None when it ran ``ticks`` ticks."""
     trial = World(
         city=copy.deepcopy(world.city), people=copy.deepcopy(world.people),
-        relationships=copy.deepcopy(world.relationships), seed=world.seed, tick=world.tick,
+        # The saved state brings its own ties; only a world without one runs on the rows' ties.
+        relationships=Relationships() if world.sim_state else copy.deepcopy(world.relationships), seed=world.seed, tick=world.tick,
         tick_seconds=world.tick_seconds, start_minute=world.start_minute, sim_state=world.sim_state,
         meta=dict(world.meta), timeline=Timeline(), template=world.template,
     )
