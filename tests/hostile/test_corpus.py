@@ -93,9 +93,9 @@ def test_check_and_open_agree_on_every_world(corpus: list[Case]):
         api.run_headless(world, 3, checkpoint_minutes=0)  # and it runs
 
 
-WORST = ("branch_loop_in_info", "branch_cycle", "capacity_ten_million", "too_many_people", "state_bomb",
-         "terrain_bomb", "map_huge", "map_zlib_bomb", "map_dev_zero_tileset", "map_capacity_ten_million",
-         "map_dev_zero", "persona_dev_zero", "persona_deep")
+# The ones that used to loop, hang or eat gigabytes (the rest run in-process above).
+WORST = ("branch_loop_in_info", "branch_cycle", "too_many_people", "state_bomb", "map_huge", "map_zlib_bomb",
+         "map_dev_zero_tileset", "map_capacity_ten_million", "persona_dev_zero")
 
 
 def _limited() -> None:
