@@ -147,7 +147,8 @@ def _sim(args: argparse.Namespace) -> int:
     summary = api.run_headless(world, ticks, args.seed, keep_history=True, llm=_llm_config(args),
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
-                               seed_facts=[tuple(pair) for pair in args.seed_fact])
+                               seed_facts=[tuple(pair) for pair in args.seed_fact],
+                               on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr))
     if summary.llm and (summary.llm["state"] not in ("ready", "off") or summary.llm.get("fallbacks")):
         llm = summary.llm
         counted = f"{llm.get('fallbacks', 0)} stand-ins by the rule brain, {llm.get('failures', 0)} failed calls"

@@ -12,6 +12,7 @@ import numpy as np
 
 from engine.persistence.checks import meta_int
 from engine.persistence.errors import WorldFileError
+from engine.persistence.memory_files import is_version
 from engine.state.timeline import ROOT, Timeline
 from engine.untrusted.limits import MAX_MAP_SIDE, MAX_PROMPT_CHARS, MAX_TICK, TooBig
 from engine.untrusted.readers import decompress_zstd, loads_bounded
@@ -40,6 +41,9 @@ def read_header(meta: dict[str, str], path: Path) -> Header:
     number = lambda key, default, low, high: meta_int(meta, key, default, low, high, path)  # noqa: E731
     number("branch", 0, 0, INT32)  # read later by the timeline: refuse a bad one now
     number("next_checkpoint_id", 1, 0, INT32)
+    version = meta.get("x.memory_version")
+    if version is not None and not is_version(version):  # it names a folder beside the file: no paths
+        raise WorldFileError(path, f"the world is damaged: its memory version {version[:40]!r} is not one")
     return Header(
         name=clean_name(meta.get("name", "")),
         width=number("width", 0, 1, MAX_MAP_SIDE),

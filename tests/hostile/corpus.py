@@ -135,6 +135,8 @@ def world_cases(folder: Path) -> list[Case]:
           "prompt_tokens, completion_tokens, latency_ms, backend, error, branch, asked) VALUES "
           "(0, 0, 0, 'plan', 'h', NULL, '', 'ok', 0, 0, 0, '', '', 0, 0)", command="info")
     world("table_dropped", "DROP TABLE person")
+    world("memory_version_is_a_path", "INSERT INTO meta VALUES ('x.memory_version', '../../elsewhere')",
+          command="info")
     world("escape_in_name", ("UPDATE person SET name=? WHERE id=0", ("Eve\x1b[2J\x1b[31mRED\x07",)),
           command="info", refused=False)
     world("server_embedder", "INSERT INTO meta VALUES ('x.embedder', 'ollama:nomic-embed-text')",
