@@ -311,7 +311,10 @@ def run_cli(argv: list[str]) -> int:
     except CliError as exc:
         print(f"townsfolk: error: {_one_line(exc, '')}", file=sys.stderr)
         return EXIT_ERROR
-    except (api.WorldFileError, ValueError, OSError, MemoryError, RecursionError) as exc:
+    except api.WorldFileError as exc:  # names its own file (which may be the --save target)
+        print(f"townsfolk: error: {_one_line(exc, '')}", file=sys.stderr)
+        return EXIT_ERROR
+    except (ValueError, OSError, MemoryError, RecursionError) as exc:
         print(f"townsfolk: error: {_one_line(exc, _subject(args))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
