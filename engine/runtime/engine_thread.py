@@ -95,9 +95,9 @@ class EngineThread:
             SetSpeed: self._on_speed,
             SaveWorld: self._on_save,
             Watch: self._on_watch,
-            QueryMind: lambda c: ("mind", [queries.mind_report(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryMind: lambda c: ("mind", [queries.mind_report(self.sim.cognition, c, self.sim.tick, self.sim.brain)]),  # type: ignore[arg-type]
             QueryMemories: lambda c: ("memories", [queries.memories(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
-            QueryThoughts: lambda c: ("thoughts", [queries.thoughts(self.sim.world, c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryThoughts: lambda c: ("thoughts", [queries.thoughts(self.sim.world, c, self.sim.tick, self.sim.brain)]),  # type: ignore[arg-type]
             QueryLedger: lambda c: ("ledger", [self.sim.society.ledger_page(c, self.sim.tick)]),  # type: ignore[arg-type]
             QueryPair: lambda c: ("pair", [self.sim.society.pair(c, self.sim.tick)]),  # type: ignore[arg-type]
             ConfigureLLM: self._on_configure,

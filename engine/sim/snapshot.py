@@ -91,4 +91,5 @@ def build_snapshot(
         llm=llm or LLMStatusView("rule", "off", "rule brain"),
         timeline=timeline,
         society=sim.society.view(sim.tick),
+        incidents=sim.society.incidents.views(),
     )
