@@ -14,9 +14,9 @@ import re
 from engine.contracts import LLMStatusView
 
 STATE_COLOURS = {"ready": "#3d7a36", "off": "#55536b", "no_server": "#b4432f", "no_model": "#b4432f",
-                 "degraded": "#b7791f"}
+                 "degraded": "#b7791f", "not_answering": "#b4432f"}
 STATE_WORDS = {"ready": "ready", "off": "off", "no_server": "no server", "no_model": "model missing",
-               "degraded": "degraded"}
+               "degraded": "degraded", "not_answering": "not answering"}
 HOW_TO = ("To let people think on a local model, install Ollama (https://ollama.com), then run:\n"
           "    ollama serve\n"
           "    ollama pull llama3.2\n"

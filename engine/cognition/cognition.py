@@ -73,7 +73,7 @@ class Cognition:
         for thought, outcome in ctx.thinker.ready(tick):
             data = outcome.data if isinstance(outcome, ChatResult) else None
             if thought.kind == "converse":
-                conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick)
+                conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick, self.may_think)
                 continue
             if thought.kind == "chat":
                 chat.apply_answer(ctx, thought.agent, data, thought.context, tick)

@@ -16,7 +16,8 @@ class LLMHealth(StrEnum):
     READY = "ready"
     NO_SERVER = "no_server"  # nothing answers at the address, or it is not a model server
     NO_MODEL = "no_model"  # the server answers but lacks the model
-    DEGRADED = "degraded"  # some hosts of a pool answer, some do not
+    DEGRADED = "degraded"  # some hosts of a pool answer, some do not; or the model's answers are unusable
+    NOT_ANSWERING = "not_answering"  # the server takes the call but no whole answer comes within the deadline
     OFF = "off"  # the rule brain: no LLM configured
 
 
