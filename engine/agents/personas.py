@@ -169,7 +169,7 @@ def _upsert(world: World, persona: Persona, by_name: dict[str, Person], home: in
     if bed is not None:
         extra["bed_minute"] = str(bed)
     existing = by_name.get(persona.name)
-    person = existing or Person(len(world.people), persona.name, age, "", "", (0.5,) * 5, home)  # type: ignore[arg-type]
+    person = existing or Person(len(world.people), persona.name, age, "", "", (0.5,) * 5, home)
     person.age = age
     person.occupation = occupation_from(str(f["learned"]), age)
     person.bio = f"{f['learned']} {f['currently']}".strip()

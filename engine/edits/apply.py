@@ -8,6 +8,7 @@ itself (the caller logs ``EditMade``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from engine.contracts import edits as e
 from engine.contracts.events import Event
@@ -37,7 +38,7 @@ def _place(ctx: EditContext, edit: e.Edit) -> Result:
     return summary, inverse, e.PlaceBuilding(**{**_fields(edit), "building_id": inverse.building})
 
 
-def _fields(edit: e.Edit) -> dict[str, object]:
+def _fields(edit: e.Edit) -> dict[str, Any]:  # values of every type: Any, so they pass back into a constructor
     return {name: getattr(edit, name) for name in edit.__dataclass_fields__ if name != "id"}
 
 

@@ -108,14 +108,14 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     return f"built {name}", e.RemoveBuilding(building=building.id)
 
 
-def _put(items: list, index: int, item: object) -> None:  # type: ignore[type-arg]
+def _put(items: list, index: int, item: object) -> None:
     if index < len(items):
         items[index] = item
     else:
         items.append(item)
 
 
-def _undo_put(items: list, index: int, previous: object) -> None:  # type: ignore[type-arg]
+def _undo_put(items: list, index: int, previous: object) -> None:
     if previous is None:
         items.pop()
     else:
@@ -174,7 +174,7 @@ def remove(ctx: EditContext, edit: e.RemoveBuilding) -> tuple[str, e.Edit]:
     return f"demolished {building.name}{moved}", e.RestoreBuilding(building=building.id, homes=homes, jobs=jobs)
 
 
-def _rehouse(city: City, people: list, residents: list, leaving: Building) -> dict[int, int]:  # type: ignore[type-arg]
+def _rehouse(city: City, people: list, residents: list, leaving: Building) -> dict[int, int]:
     counts = np.bincount([p.home for p in people if not p.removed], minlength=len(city.buildings))
     homes = [b for b in city.standing if b.type.is_residential and b.id != leaving.id]
     lx, ly = leaving.entrance

@@ -146,8 +146,8 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
     old: dict[str, object] = {}
     for key, value in wanted.items():
         if key == "money":
-            old[key] = int(sim.pop.money[person.id])
-            sim.society.grant(person.id, int(value) - old[key], sim.tick)  # money moves only through the ledger
+            old[key] = before = int(sim.pop.money[person.id])
+            sim.society.grant(person.id, int(value) - before, sim.tick)  # money moves only through the ledger
             person.money = int(value)
         elif key == "goals":
             old[key] = person.extra.get("goals", "")

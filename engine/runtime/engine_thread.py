@@ -90,8 +90,8 @@ class EngineThread:
         self._tick_times: deque[float] = deque(maxlen=60)
         self._thread = threading.Thread(target=self._run, name="townsfolk-engine", daemon=True)
         self._handlers: dict[type, Callable[[Command], Handled]] = {
-            Play: lambda c: (self.controller.play(), "playing")[1],
-            Pause: lambda c: (self.controller.pause(), "paused")[1],
+            Play: self._on_play,
+            Pause: self._on_pause,
             Step: self._on_step,
             SetSpeed: self._on_speed,
             SaveWorld: self._on_save,
@@ -203,6 +203,14 @@ class EngineThread:
             if isinstance(command, SaveWorld):
                 events.append(WorldSaved(self.sim.tick, command.path))
         return events
+
+    def _on_play(self, command: Command) -> str:
+        self.controller.play()
+        return "playing"
+
+    def _on_pause(self, command: Command) -> str:
+        self.controller.pause()
+        return "paused"
 
     def _on_step(self, command: Command) -> str:
         assert isinstance(command, Step)

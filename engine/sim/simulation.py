@@ -8,6 +8,7 @@ chance meetings. Only this object writes world state.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 
@@ -308,12 +309,12 @@ class Simulation:
             "society": self.society.get_state(),
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
-        self.tick = int(state["tick"])  # type: ignore[arg-type]
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.tick = int(state["tick"])
         self.world.tick = self.tick
-        known = self.pop.set_state(state["population"])  # type: ignore[arg-type]
-        self.ties.set_state(state["relationships"])  # type: ignore[arg-type]
-        version, internal, gauss = state["rng"]  # type: ignore[misc]
+        known = self.pop.set_state(state["population"])
+        self.ties.set_state(state["relationships"])
+        version, internal, gauss = state["rng"]
         self.rng.setstate((version, tuple(internal), gauss))
         self.nprng.bit_generator.state = state["nprng"]
         self.occupancy = np.asarray(state["occupancy"], dtype=np.int32).copy()
@@ -323,14 +324,14 @@ class Simulation:
                 self.person_removed(person)
             else:
                 self._move_home(person)
-        self.metrics.set_state(state["metrics"])  # type: ignore[arg-type]
+        self.metrics.set_state(state["metrics"])
         if state.get("society") is not None:
-            self.society.set_state(state["society"])  # type: ignore[arg-type]
+            self.society.set_state(state["society"])
         else:  # saved before the town had an economy: found one on what people hold now
             self.society.found(self.world.seed)
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:
-            self.cognition.set_state(self.pending_cognition_state)  # type: ignore[arg-type]
+            self.cognition.set_state(self.pending_cognition_state)
 
     def state_hash(self) -> str:
         return state_codec.digest(self.get_state())

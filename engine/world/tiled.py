@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from pytiled_parser import ObjectLayer, TileLayer, parse_map
+from pytiled_parser.properties import Property
 from pytiled_parser.tiled_object import Rectangle, TiledObject
 
 from engine.contracts.enums import BuildingType, Terrain
@@ -48,8 +49,9 @@ def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, nam
         raise TiledError(f"{source}: no such file") from None
     except Exception as exc:  # the parser raises many kinds; say which file and why
         raise TiledError(f"{source}: not a Tiled map I can read ({type(exc).__name__}: {exc})") from exc
-    width, height = tiled.map_size.width, tiled.map_size.height
-    tile_w, tile_h = tiled.tile_size.width, tiled.tile_size.height
+    # The parser's Size says float, but Tiled counts tiles and pixels in whole numbers.
+    width, height = int(tiled.map_size.width), int(tiled.map_size.height)
+    tile_w, tile_h = int(tiled.tile_size.width), int(tiled.tile_size.height)
     terrain = np.full((height, width), Terrain.GRASS, dtype=np.uint8)
     buildings: list[Any] = []
     districts: list[Any] = []
@@ -117,6 +119,20 @@ def _tile_terrain(gid: int, tilesets: dict[int, Any]) -> Terrain:
                          f"{', '.join(TERRAIN_NAMES)})") from None
 
 
+def _text(value: Property) -> str:
+    """A custom property that should be words (Tiled also allows numbers, colours and files)."""
+    if not isinstance(value, str):
+        raise TiledError(f"expected text, found {value!r}")
+    return value
+
+
+def _whole(value: Property) -> int:
+    """A custom property that should be a whole number (written as a number or as text)."""
+    if not isinstance(value, int | float | str):
+        raise TiledError(f"expected a number, found {value!r}")
+    return int(value)
+
+
 def _tiles(obj: Rectangle, tile_w: int, tile_h: int) -> Rect:
     x, y = round(obj.coordinates.x / tile_w), round(obj.coordinates.y / tile_h)
     w, h = max(1, round(obj.size.width / tile_w)), max(1, round(obj.size.height / tile_h))
@@ -134,7 +150,7 @@ def _add_districts(city: City, objects: list[Rectangle], tile_w: int, tile_h: in
 
 def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
     rect = _tiles(obj, tile_w, tile_h)
-    label = (obj.class_ or (obj.properties or {}).get("type") or "home").strip().lower().replace(" ", "_")
+    label = _text(obj.class_ or (obj.properties or {}).get("type") or "home").strip().lower().replace(" ", "_")
     try:
         kind = BuildingType[label.upper()]
     except KeyError:
@@ -152,7 +168,7 @@ def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
     district = next((d.id for d in city.districts if d.area.contains(rect.x, rect.y)), 0)
     lot = Lot(len(city.lots), district, Rect(rect.x, rect.y, rect.width, rect.height))
     city.lots.append(lot)
-    capacity = int(props.get("capacity", 0)) or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
+    capacity = _whole(props.get("capacity", 0)) or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
     opens, closes = DEFAULT_HOURS.get(kind, (0, 24 * 60))
     if "opens" in props and "closes" in props:
         opens, closes = parse_hours(f"{props['opens']}-{props['closes']}")
@@ -161,7 +177,7 @@ def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
 
 
 def _add_prop(city: City, obj: TiledObject, tile_w: int, tile_h: int) -> None:
-    kind = (obj.class_ or (obj.properties or {}).get("kind") or "").strip().lower()
+    kind = _text(obj.class_ or (obj.properties or {}).get("kind") or "").strip().lower()
     x, y = int(obj.coordinates.x // tile_w), int(obj.coordinates.y // tile_h)
     problem = prop_problem(city, kind, x, y)
     if problem:

@@ -73,9 +73,9 @@ def find_problems(world: World) -> list[str]:
     for b in city.buildings:
         if b.type.is_residential and residents[b.id] > b.capacity:
             problems.append(f"'{b.name}' houses {residents[b.id]} people but has room for {b.capacity}")
-    for (a, b), _tie in world.relationships.items():
-        if not (0 <= a < len(world.people) and 0 <= b < len(world.people)):
-            problems.append(f"a relationship names person {max(a, b)}, who does not exist")
+    for (first, second), _tie in world.relationships.items():
+        if not (0 <= first < len(world.people) and 0 <= second < len(world.people)):
+            problems.append(f"a relationship names person {max(first, second)}, who does not exist")
     return problems
 
 
