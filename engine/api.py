@@ -17,6 +17,7 @@ from engine.contracts.commands import Command, Pause
 from engine.contracts.edits import Edit, SeedFact
 from engine.contracts.events import EditMade, Event
 from engine.contracts.snapshots import WorldSnapshot
+from engine.contracts.thinking import LLMHealth
 from engine.edits import codec as edit_codec
 from engine.edits.apply import apply as apply_edit
 from engine.llm.backend import Health, LLMConfig
@@ -176,7 +177,7 @@ def probe_llm(config: LLMConfig) -> Health:
     """
     backend = make_backend(config)
     if backend is None:
-        return Health("off", "Thinking is off: people live on the built-in rule brain.")
+        return Health(LLMHealth.OFF, "Thinking is off: people live on the built-in rule brain.")
     try:
         return backend.health()
     finally:
@@ -231,7 +232,7 @@ def timeline_info(world: World) -> dict[str, object]:
     """Branches and checkpoints, for `townsfolk checkpoints` and scripts."""
     clock = Clock(world.tick_seconds, world.start_minute)
     info = world.timeline.describe()
-    for checkpoint in info["checkpoints"]:  # type: ignore[union-attr]
+    for checkpoint in info["checkpoints"]:
         checkpoint["sim_time"] = clock.text(checkpoint["tick"])
     info["tick"] = world.tick
     return info

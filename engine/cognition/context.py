@@ -16,6 +16,7 @@ from engine.cognition.mind import Mind, persona_facts
 from engine.cognition.thinker import WATCHED, Thinker
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import Event
+from engine.contracts.thinking import ThoughtKind
 from engine.llm.backend import ChatRequest
 from engine.memory.importance import heuristic_importance
 from engine.memory.types import MemoryStore, RetrievalWeights
@@ -68,7 +69,7 @@ class MindContext:
     # -- asking the model ----------------------------------------------------------------------
 
     def ask(
-        self, agent: int, kind: str, priority: int, prompt: str, schema: dict[str, Any], context: dict[str, Any],
+        self, agent: int, kind: ThoughtKind, priority: int, prompt: str, schema: dict[str, Any], context: dict[str, Any],
         tick: int,
     ) -> bool:
         person = self.people[agent]

@@ -24,12 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 from engine.llm.backend import (
-    MODEL_MISSING,
-    NO_SERVER,
-    OFF,
-    READY,
-    UNAVAILABLE,
     ChatRequest,
     ChatResult,
     Health,
@@ -53,7 +49,7 @@ def prompt_hash(request: ChatRequest, model: str) -> str:
 class Thought:
     id: int
     agent: int
-    kind: str
+    kind: ThoughtKind
     priority: int
     request: ChatRequest
     context: dict[str, Any]
@@ -78,7 +74,7 @@ class ThinkStats:
 
 @dataclass
 class LLMStatus:
-    state: str
+    state: LLMHealth
     message: str
     queued: int = 0
     stats: dict[str, int] = field(default_factory=dict)
@@ -106,16 +102,16 @@ class Thinker:
         self._hour = -1
         self._spent_this_hour = 0
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="townsfolk-think") if backend else None
-        self._health = Health(READY, "thinking on the language model") if backend else Health(OFF, "rule brain")
+        self._health = Health(LLMHealth.READY, "thinking on the language model") if backend else Health(LLMHealth.OFF, "rule brain")
         self._down_since: float | None = None
         self._probe: Future[Health] | None = None
         self._lock = threading.Lock()
         # Decisions within a tick see one availability, fixed at the tick's start, so a
         # failure arriving mid-tick cannot make a run depend on thread timing.
         self._tick_available = backend is not None
-        self._reported: tuple[str, str] = (self._health.state, self._health.message)
+        self._reported: tuple[LLMHealth, str] = (self._health.state, self._health.message)
         self._replay: dict[tuple[int, int, str, str], ThoughtRecord] | None = None
-        self._replay_status: dict[int, tuple[str, str]] = {}
+        self._replay_status: dict[int, tuple[LLMHealth, str]] = {}
 
     # -- asking --------------------------------------------------------------------------
 
@@ -124,13 +120,13 @@ class Thinker:
         """Worth building a prompt at all? False when off or the backend was down as this tick began."""
         return self._tick_available
 
-    def begin_tick(self, tick: int) -> tuple[str, str] | None:
+    def begin_tick(self, tick: int) -> tuple[LLMHealth, str] | None:
         """Fix this tick's availability; returns (state, message) when it changed (to be logged as an event)."""
         if self._replay is not None:
             change = self._replay_status.get(tick)
             if change is not None:
                 self._reported = change
-                self._tick_available = change[0] in (READY, "degraded")
+                self._tick_available = change[0] in (LLMHealth.READY, LLMHealth.DEGRADED)
             return change
         if self.backend is None:
             self._tick_available = False
@@ -147,7 +143,7 @@ class Thinker:
 
     # -- replay ------------------------------------------------------------------------------
 
-    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[str, str]]) -> None:
+    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[LLMHealth, str]]) -> None:
         """Answer from ``records`` instead of the backend (seeking into the past): no model is called."""
         self._replay = {(r.asked, r.agent, r.kind, r.prompt_hash): r for r in records}
         self._replay_status = dict(status_changes)
@@ -176,7 +172,7 @@ class Thinker:
             self.stats.fallbacks += 1
 
     def offer(
-        self, agent: int, kind: str, priority: int, request: ChatRequest, context: dict[str, Any], tick: int, hour: int
+        self, agent: int, kind: ThoughtKind, priority: int, request: ChatRequest, context: dict[str, Any], tick: int, hour: int
     ) -> bool:
         if not self.can_accept(priority, hour) or (self._replay is None and self.backend is None):
             self.refuse()
@@ -249,7 +245,7 @@ class Thinker:
         if r is None or r.status == "failed":
             self.stats.failures += 1
             reason = r.error if r else "no recorded answer for this thought"
-            return LLMError("replay", reason)
+            return LLMError(LLMErrorKind.REPLAYED, reason)
         if r.status == "cached":
             self.stats.cache_hits += 1
         else:
@@ -277,7 +273,7 @@ class Thinker:
             return error
         except Exception as error:  # a bug in a backend must not kill the engine thread
             self.stats.failures += 1
-            wrapped = LLMError("server_error", f"{type(error).__name__}: {error}")
+            wrapped = LLMError(LLMErrorKind.SERVER_ERROR, f"{type(error).__name__}: {error}")
             self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
                                               error=str(wrapped), asked=thought.asked_tick))
             return wrapped
@@ -295,23 +291,23 @@ class Thinker:
         records, self.records = self.records, []
         return records
 
-    def pending_for(self, agent: int, kind: str | None = None) -> bool:
+    def pending_for(self, agent: int, kind: ThoughtKind | None = None) -> bool:
         return any(t.agent == agent and (kind is None or t.kind == kind) for t in self._pending)
 
     # -- health ----------------------------------------------------------------------------
 
     def _note_failure(self, error: LLMError) -> None:
-        if error.kind in (UNAVAILABLE, MODEL_MISSING):
+        if error.kind in (LLMErrorKind.UNAVAILABLE, LLMErrorKind.MODEL_MISSING):
             with self._lock:
                 if self._down_since is None:
                     self._down_since = time.monotonic()
-                state = NO_SERVER if error.kind == UNAVAILABLE else "no_model"
+                state = LLMHealth.NO_SERVER if error.kind == LLMErrorKind.UNAVAILABLE else LLMHealth.NO_MODEL
                 self._health = Health(state, error.advice or str(error))
 
     def _note_success(self) -> None:
         with self._lock:
-            if self._health.state != READY:
-                self._health = Health(READY, "thinking on the language model")
+            if self._health.state != LLMHealth.READY:
+                self._health = Health(LLMHealth.READY, "thinking on the language model")
             self._down_since = None
 
     def probe_now(self) -> None:
@@ -332,10 +328,10 @@ class Thinker:
         try:
             health = self._probe.result()
         except Exception as error:
-            health = Health(NO_SERVER, str(error))
+            health = Health(LLMHealth.NO_SERVER, str(error))
         self._probe = None
         with self._lock:
-            if health.state == READY:
+            if health.state == LLMHealth.READY:
                 self._health, self._down_since = health, None
             else:
                 self._health, self._down_since = health, time.monotonic()
@@ -371,13 +367,13 @@ class Thinker:
     def set_state(self, state: dict[str, Any]) -> None:
         self._next_id, self._hour, self._spent_this_hour = state["next_id"], state["hour"], state["spent"]
         self._tick_available = bool(state.get("tick_available", self.backend is not None))
-        self._reported = tuple(state.get("reported", self._reported))  # type: ignore[assignment]
+        self._reported = tuple(state.get("reported", self._reported))
         self.stats = ThinkStats(**state["stats"])
         self._pending = []
         for p in state["pending"]:  # thoughts in flight are asked again (the cache usually answers)
             request = ChatRequest(tuple((r, c) for r, c in p["messages"]), p["schema"], p["temperature"],
                                   p["max_tokens"], p["seed"])
-            thought = Thought(p["id"], p["agent"], p["kind"], p["priority"], request, p["context"], p["asked"])
+            thought = Thought(p["id"], p["agent"], ThoughtKind(p["kind"]), p["priority"], request, p["context"], p["asked"])
             thought.key = prompt_hash(request, self.model)
             if self._replay is not None:
                 thought.recorded = self._replay.get((thought.asked_tick, thought.agent, thought.kind, thought.key))

@@ -13,18 +13,19 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import zstandard
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
 from engine.contracts.enums import BuildingType
+from engine.contracts.thinking import ThoughtKind
 from engine.persistence import event_codec
 from engine.persistence.errors import WorldFileError
 from engine.persistence.schema import (
@@ -158,9 +159,10 @@ def _write(world: World, path: Path) -> None:
         engine.dispose()
 
 
-def _write_timeline(conn, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
+def _write_timeline(conn: Connection, timeline: Timeline) -> None:
     """Every branch's own events and thoughts, the branches, the checkpoints."""
-    event_rows, thought_rows = [], []
+    event_rows: list[dict[str, object]] = []
+    thought_rows: list[dict[str, object]] = []
     for branch in sorted(timeline.branches):
         for event in timeline.own_events.get(branch, []):
             tick, kind, payload = event_codec.to_row(event)
@@ -173,7 +175,7 @@ def _write_timeline(conn, timeline: Timeline) -> None:  # type: ignore[no-untype
     _insert(conn, CheckpointRow, [vars(c).copy() for c in timeline.checkpoints])
 
 
-def _insert(conn, model: type[SQLModel], rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def _insert(conn: Connection, model: type[SQLModel], rows: Sequence[Mapping[str, object]]) -> None:
     if rows:
         conn.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
 
@@ -360,7 +362,7 @@ def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-u
         timeline.own_events.setdefault(r.branch or 0, []).append(event_codec.from_row(r.tick, r.kind, r.payload))
     if version >= 2:
         for r in _rows(conn, ThoughtRow):
-            record = ThoughtRecord(r.tick, r.agent, r.kind, r.prompt_hash, r.prompt, r.response, r.status,
+            record = ThoughtRecord(r.tick, r.agent, ThoughtKind(r.kind), r.prompt_hash, r.prompt, r.response, r.status,
                                    r.prompt_tokens, r.completion_tokens, r.latency_ms, r.backend, r.error,
                                    -1 if r.asked is None else r.asked)
             timeline.own_thoughts.setdefault(r.branch or 0, []).append(record)

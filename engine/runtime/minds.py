@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import partial
 
 from engine.cognition import PROBE_EVERY_S, Cognition, MindContext, Thinker
+from engine.contracts.thinking import ThoughtKind
 from engine.edits import console_round
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
@@ -46,7 +47,7 @@ def attach_cognition(
         ctx, choose_minds(len(sim.people), max_minds),
         may_think=sim.society.economy.may_think,  # the thought economy, when it is on
         on_civic=sim.society.civic_answer,  # votes and proposals thought on the model
-        answers={console_round.KIND: partial(console_round.answer, sim.world)},  # the god console's wishes
+        answers={ThoughtKind.CONSOLE: partial(console_round.answer, sim.world)},  # the god console's wishes
     )
     sim.think_with(cognition, sim.pending_cognition_state if state is SAVED else state)
     return cognition

@@ -13,6 +13,7 @@ from engine.contracts.events import (
     ThoughtView,
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
+from engine.contracts.thinking import LLMHealth
 from engine.memory.types import Memory
 from engine.state.timeline import Timeline
 from engine.state.world import World
@@ -98,7 +99,7 @@ def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
 
 def llm_status(cognition: Cognition | None, brain: str, model: str = "", hosts: tuple[str, ...] = ()) -> LLMStatusView:
     if cognition is None:
-        return LLMStatusView(brain, "off", "rule brain")
+        return LLMStatusView(brain, LLMHealth.OFF, "rule brain")
     status = cognition.status()
     s = status.stats
     shown_model = model if brain != "rule" else ""

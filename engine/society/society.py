@@ -33,6 +33,7 @@ from engine.contracts.society import (
     SocietyView,
     TransactionView,
 )
+from engine.contracts.thinking import ThoughtKind
 from engine.society import ledger as acct
 from engine.society.economy import Economy
 from engine.society.governance import Governance
@@ -184,7 +185,7 @@ class Society:
         return (activity if activity in (EAT, SLEEP) else int(Activity.HOME)), p.home
 
     @staticmethod
-    def _past(curfew: int, minute: int) -> bool:
+    def _past(curfew: float, minute: int) -> bool:
         """Is ``minute`` inside the curfew (from ``curfew`` until 05:00)?"""
         return minute >= curfew or minute < 5 * 60 if curfew >= 5 * 60 else curfew <= minute < 5 * 60
 
@@ -233,10 +234,10 @@ class Society:
         cognition = self.sim.cognition
         return cognition is not None and cognition.consult_proposal(agent, district, options, tick)
 
-    def civic_answer(self, kind: str, agent: int, data: dict[str, Any] | None, context: dict[str, Any],
+    def civic_answer(self, kind: ThoughtKind, agent: int, data: dict[str, Any] | None, context: dict[str, Any],
                      tick: int) -> None:
         """A mind answered (``data`` None: the thought failed, and the rules stand in for it)."""
-        if kind == "civic_vote":
+        if kind == ThoughtKind.CIVIC_VOTE:
             if data is not None:
                 self.governance.record_vote(int(context["proposal"]), agent, data["vote"] == "yes")
             return
@@ -387,14 +388,14 @@ class Society:
             "people": len(self.sim.people),
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
+    def set_state(self, state: dict[str, Any]) -> None:
         self.rebind()
         self.economy.cast_changed()
-        self.ledger.set_state(state["ledger"])  # type: ignore[arg-type]
-        self.economy.set_state(state["economy"])  # type: ignore[arg-type]
-        self.grapevine.set_state(state["grapevine"])  # type: ignore[arg-type]
-        self.governance.set_state(state["governance"])  # type: ignore[arg-type]
-        for person in range(int(state["people"]), len(self.sim.people)):  # type: ignore[call-overload]
+        self.ledger.set_state(state["ledger"])
+        self.economy.set_state(state["economy"])
+        self.grapevine.set_state(state["grapevine"])
+        self.governance.set_state(state["governance"])
+        for person in range(int(state["people"]), len(self.sim.people)):
             if not self.sim.people[person].removed:  # arrived after the save (and still here)
                 self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))
         self._view = None
