@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from engine import api
 
@@ -22,7 +23,7 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise CliError(f"{message} (see 'townsfolk {self.prog.split()[-1]} --help')")
 
 
@@ -164,16 +165,16 @@ def _sim(args: argparse.Namespace) -> int:
 def _society_lines(summary: api.RunSummary) -> list[str]:
     economy, governance, social = summary.economy, summary.governance, summary.social
     lines = [
-        f"economy: GDP ${int(economy['gdp']) / 100:,.0f}/day, Gini {economy['gini']}, "  # type: ignore[call-overload]
+        f"economy: GDP ${int(economy['gdp']) / 100:,.0f}/day, Gini {economy['gini']}, "
         f"{economy['transactions']:,} transactions",
         f"governance: {governance.get('proposals', 0)} proposals ({governance.get('passed', 0)} passed), "
         f"{governance.get('elections', 0)} elections",
         f"social: density {social['density']}, {social['communities']} communities",
     ]
     words = summary.word_of_mouth or {}
-    for fact in words.get("diffusion", []):  # type: ignore[union-attr]
+    for fact in words.get("diffusion", []):
         lines.append(f"word of mouth: {fact['knowers']} know \u201c{fact['text']}\u201d ({fact['share']:.0%})")
-    for event in words.get("attendance", []):  # type: ignore[union-attr]
+    for event in words.get("attendance", []):
         lines.append(f"  at {event['place']} ({event['starts']}): {event['attended']} came "
                      f"of {event['meant_to_go']} who meant to")
     return lines
@@ -229,11 +230,11 @@ def _checkpoints(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info))
         return 0
-    for branch in info["branches"]:  # type: ignore[union-attr]
+    for branch in info["branches"]:
         mark = "*" if branch["id"] == info["current"] else " "
         print(f"{mark} branch {branch['id']} '{branch['name']}': from tick {max(branch['fork_tick'], 0)} "
               f"to {branch['head_tick']}")
-        for c in info["checkpoints"]:  # type: ignore[union-attr]
+        for c in info["checkpoints"]:
             if c["branch"] == branch["id"]:
                 label = f" '{c['name']}'" if c["name"] else ""
                 print(f"    tick {c['tick']:>7}  {c['sim_time']}  {c['kind']}{label}  {c['bytes'] / 1024:.0f} KiB")

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.agents.personas import PersonaError, find_personas
 from engine.agents.personas import import_personas as _import_personas
@@ -228,7 +229,7 @@ def suggest_name(taken: set[str], seed: int = 0) -> str:
     return f"{name} {number}"
 
 
-def timeline_info(world: World) -> dict[str, object]:
+def timeline_info(world: World) -> dict[str, Any]:
     """Branches and checkpoints, for `townsfolk checkpoints` and scripts."""
     clock = Clock(world.tick_seconds, world.start_minute)
     info = world.timeline.describe()
@@ -281,7 +282,7 @@ def check_world(world: World) -> list[str]:
     return find_problems(world)
 
 
-def world_info(world: World) -> dict[str, object]:
+def world_info(world: World) -> dict[str, Any]:
     clock = Clock(world.tick_seconds, world.start_minute)
     city = world.city
     return {
@@ -321,10 +322,11 @@ class RunSummary:
     metrics: dict[str, float]
     llm: dict[str, object] | None = None
     memory: MemoryStore | None = field(default=None, repr=False)  # the run's memories, for save_world
-    economy: dict[str, object] = field(default_factory=dict)  # gdp, gini, transactions, ...
-    governance: dict[str, object] = field(default_factory=dict)  # proposals, votes, policies, ...
-    social: dict[str, object] = field(default_factory=dict)  # density, communities, ...
-    word_of_mouth: dict[str, object] | None = None  # with seeded facts: diffusion, density before/after, attendance
+    # The reports below are JSON-ready (the CLI prints them as they are); readers take the keys they know.
+    economy: dict[str, Any] = field(default_factory=dict)  # gdp, gini, transactions, ...
+    governance: dict[str, Any] = field(default_factory=dict)  # proposals, votes, policies, ...
+    social: dict[str, Any] = field(default_factory=dict)  # density, communities, ...
+    word_of_mouth: dict[str, Any] | None = None  # with seeded facts: diffusion, density before/after, attendance
 
     def as_dict(self) -> dict[str, object]:
         data = {k: v for k, v in vars(self).items() if k != "memory"}

@@ -85,6 +85,12 @@ def fill_table(table: QTableWidget, rows: list[tuple[Cell, ...]]) -> bool:
     return True
 
 
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text shown in one cell ("" where the cell has no item)."""
+    item = table.item(row, column)
+    return "" if item is None else item.text()
+
+
 def row_data(table: QTableWidget, row: int) -> Any:
     """What row ``row`` is about (the first cell's data), None for no row."""
     item = table.item(row, 0) if row >= 0 else None

@@ -24,9 +24,11 @@ class Settings:
 
     def recent_files(self) -> list[str]:
         value = self.qsettings.value("files/recent", [])
-        if isinstance(value, str):
+        if isinstance(value, str):  # QSettings hands back a one-entry list as a lone string
             value = [value]
-        return [str(v) for v in (value or []) if v]
+        if not isinstance(value, list):
+            return []
+        return [str(v) for v in value if v]
 
     def add_recent(self, path: str | Path) -> list[str]:
         """Remember a world opened or saved. A crash recovery copy is a stop-gap and never listed; a bundled

@@ -77,14 +77,13 @@ class _QtOwnedContext(pyglet.gl.base.Context):
 
     def __init__(self) -> None:
         super().__init__(_NoConfig(), None)  # type: ignore[arg-type]
-        self.canvas = object()  # set_current() refuses a context without a canvas
+        # set_current() refuses a context without a canvas. pyglet types the attribute by its None default.
+        self.canvas = object()  # type: ignore[assignment]
 
 
 class _HostWindow:
     """Stands in for ``arcade.Window``: what ArcadeContext, projectors and sprite lists read."""
 
-    projection = pyglet.window.BaseWindow.projection
-    view = pyglet.window.BaseWindow.view
     headless = False
 
     def __init__(self, widget: QWidget):
@@ -101,6 +100,27 @@ class _HostWindow:
         self.view = Mat4()
         self.projection = Mat4.orthogonal_projection(0, self.width, 0, self.height, -100, 100)
         self.ctx: Any = None
+
+    # As pyglet's BaseWindow does: keep each matrix, and write it to the WindowBlock every shader reads.
+    @property
+    def projection(self) -> Mat4:
+        return self._projection_matrix
+
+    @projection.setter
+    def projection(self, matrix: Mat4) -> None:
+        with self.ubo as window_block:
+            window_block.projection[:] = matrix
+        self._projection_matrix = matrix
+
+    @property
+    def view(self) -> Mat4:
+        return self._view_matrix
+
+    @view.setter
+    def view(self, matrix: Mat4) -> None:
+        with self.ubo as window_block:
+            window_block.view[:] = matrix
+        self._view_matrix = matrix
 
     @property
     def width(self) -> int:
@@ -166,7 +186,7 @@ class GLMapWidget(QOpenGLWidget):
         self._host = _HostWindow(self)
         self.ctx = arcade.gl.provider.get_arcade_context(self._host, gl_api="opengl")
         self._host.ctx = self.ctx
-        arcade.set_window(self._host)  # type: ignore[arg-type]
+        arcade.set_window(self._host)
         self._painter.gl_ready(self.ctx)
 
     def paintGL(self) -> None:
@@ -175,7 +195,7 @@ class GLMapWidget(QOpenGLWidget):
         started = time.perf_counter()
         try:
             self._pyglet_ctx.set_current()  # type: ignore[union-attr]
-            arcade.set_window(self._host)  # type: ignore[arg-type]
+            arcade.set_window(self._host)
             self._bind_screen()
             self._painter.paint(self.ctx, float(self.width()), float(self.height()))
             force_opaque_alpha()
@@ -260,7 +280,7 @@ class OffscreenMapWidget(QWidget):
         # Wraps the numpy buffer without a copy; RGB32 ignores the alpha channel.
         self._image = QImage(self._pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
 
-    def render(self) -> None:
+    def render_frame(self) -> None:
         """Render one frame into the pixel buffer (the paint event shows it)."""
         if self.ctx is None or self.gl_error:
             return
@@ -295,7 +315,7 @@ class OffscreenMapWidget(QWidget):
         self.stats.frames += 1
 
     def paintEvent(self, event: Any) -> None:
-        self.render()
+        self.render_frame()
         painter = QPainter(self)
         if not self._image.isNull():
             # GL rows run bottom-up: paint the image flipped instead of copying it.
@@ -310,7 +330,7 @@ class OffscreenMapWidget(QWidget):
         self.update()
 
     def grab_map(self) -> QImage:
-        self.render()
+        self.render_frame()
         return self._image.flipped(Qt.Orientation.Vertical)
 
 

@@ -21,7 +21,7 @@ DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.DragLeav
 
 
 class PaletteDrop:
-    def __init__(self, tools) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, tools) -> None:
         self.tools = tools  # app.map.tools.MapTools: geometry, ghosts, names and the edit sender
 
     def handle(self, event: QEvent) -> bool:
@@ -71,7 +71,7 @@ class PaletteDrop:
             return [tools.prop_ghost(tile, removing=value == ERASE_PROP)]
         return [tools.tile_rect(*tile, rgba=BRUSH_RGBA.get(Terrain(int(value)), GOOD))]  # type: ignore[call-overload]
 
-    def _edit(self, card: tuple[str, object], pos: QPointF):  # type: ignore[no-untyped-def]
+    def _edit(self, card: tuple[str, object], pos: QPointF):
         kind, value = card
         if kind == "building":
             spot = self._footprint(str(value), pos)

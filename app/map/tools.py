@@ -76,7 +76,7 @@ class MapTools(QObject):
     dropped = Signal()  # Place, Paint or New person was dropped (Esc, right click): the palette clears its choice
     message = Signal(str)
 
-    def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None,
                  send_group: Callable[[str, Sequence[Edit]], object] | None = None, selection=None):
         """``send_group(label, edits)`` sends edits as one undo step; ``selection`` (an
         ``app.common.selection.Selection``) holds the rubber-band group."""
@@ -108,7 +108,7 @@ class MapTools(QObject):
     # ------------------------------------------------------------------ choosing
 
     @property
-    def scene(self):  # type: ignore[no-untyped-def]
+    def scene(self):
         return self.view.scene
 
     def arm(self, kind: str, value: object) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QWheelEvent
@@ -28,6 +29,12 @@ PAN_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton, Qt.MouseB
 WHEEL_STEP = 1.15  # zoom factor per wheel notch
 KEY_PAN = 80  # pixels per arrow key press
 FRAME_MS = 16
+
+
+class EventHandler(Protocol):
+    """What the map offers its events to first (``app.map.tools.MapTools``)."""
+
+    def handle(self, event: QEvent) -> bool: ...
 
 
 class MapView(QWidget):
@@ -53,7 +60,7 @@ class MapView(QWidget):
         self._dragging = False
         self._dirty = True
         self._hover_at = 0.0
-        self.tools = None  # app.map.tools.MapTools, set by the controller: offered every event first
+        self.tools: EventHandler | None = None  # set by the controller: offered every event first
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -70,7 +77,7 @@ class MapView(QWidget):
         return self.host.gl_error
 
     @property
-    def camera(self):  # type: ignore[no-untyped-def]
+    def camera(self):
         return self.scene.camera
 
     def subscribe(self, bridge: EngineBridge) -> None:

@@ -152,7 +152,7 @@ class WorldOpener(Protocol):
     def open_dialog(self) -> None: ...
 
 
-def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[], None]) -> WelcomeDialog:
+def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[], object]) -> WelcomeDialog:
     """Show the welcome view over the window, wired to ``opener``; it closes once a world has loaded."""
     dialog = WelcomeDialog(probe, opener.window)
     dialog.open_sample.connect(opener.open_sample)

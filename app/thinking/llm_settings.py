@@ -53,11 +53,13 @@ class LLMSettings:
         d = cls()
         brain = str(settings.value("llm/brain", d.brain) or d.brain)
         hosts = settings.value("llm/hosts", [])
-        if isinstance(hosts, str):
+        if isinstance(hosts, str):  # QSettings hands back a one-entry list as a lone string
             hosts = [hosts]
+        if not isinstance(hosts, list):
+            hosts = []
         return cls(
             brain=brain if brain in dict(BRAINS) else d.brain,
-            hosts=tuple(str(h).strip() for h in (hosts or []) if str(h).strip()),
+            hosts=tuple(str(h).strip() for h in hosts if str(h).strip()),
             model=str(settings.value("llm/model", d.model) or d.model),
             temperature=_float(settings.value("llm/temperature", d.temperature), d.temperature),
             budget_per_hour=_int(settings.value("llm/budget_per_hour", d.budget_per_hour), d.budget_per_hour),
