@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from engine import api
+from engine.contracts import LLMHealth
 
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
@@ -147,7 +148,7 @@ def _sim(args: argparse.Namespace) -> int:
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact])
-    if summary.llm and summary.llm["state"] not in ("ready", "off"):
+    if summary.llm and summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF):
         print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
     if args.save:
         api.save_world(world, args.save, memory=summary.memory)

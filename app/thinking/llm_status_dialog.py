@@ -90,7 +90,7 @@ class LLMStatusDialog(QDialog):
             self.headline.setText("No world is open")
             self.message.setText("Open a world to see how its people think.")
             return
-        if view.brain == "rule" or view.state == "off":
+        if view.brain == "rule" or view.state == LLMHealth.OFF:
             headline, text = "Thinking is off — rule brain", ("Everyone lives on the built-in rule brain: "
                                                                "they still perceive and remember, but plan "
                                                                "and talk by rules.")
