@@ -4,7 +4,7 @@ Both hosts draw the same :class:`MapPainter` and expose the same small
 interface (``request_frame``, ``grab_map``, ``frame_stats``, ``gl_error``), so
 the map view does not care which one it got (see :mod:`app.map.boot`).
 
-The ``gl`` host follows RECIPES.md, "Arcade inside Qt": Qt owns the context, a
+In the ``gl`` host Qt owns the context (arcade never creates a window of its own), a
 pyglet context with no native handle only tells pyglet which context is
 current, and a small stand-in for ``arcade.Window`` carries what arcade's
 context, projectors and sprite lists read from "the window". The stand-in uses a

@@ -2,7 +2,7 @@
 
 Setting 10,000 ``Sprite.position`` attributes one by one costs ~12 ms a frame;
 writing the SpriteList's position buffer from a numpy array costs ~0.1 ms
-(RECIPES.md). ``NumpySprites`` builds a list of a fixed size once and exposes
+(measured at 10,000 people). ``NumpySprites`` builds a list of a fixed size once and exposes
 its buffers as numpy views; nothing may be appended afterwards (the views pin
 the underlying arrays). Hit tests use numpy, never ``Sprite.position``.
 """

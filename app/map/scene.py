@@ -2,8 +2,8 @@
 
 Snapshots and events arrive on the GUI thread at any time (``set_snapshot``,
 ``add_events``); they only update numpy state. All GL work happens in
-``paint``, which a host calls with its context current (RECIPES.md: never touch
-GL from a mouse handler).
+``paint``, which a host calls with its context current (never touch GL from a
+mouse handler: there the context current may be another widget's, or none).
 
 Draw order: ground, buildings and then objects (trees, benches, ...; day, then night
 cross-faded on top), selection

@@ -1,7 +1,7 @@
 """Every prompt and answer schema the townsfolk think with, in one readable place.
 
 Schemas keep small models honest: enums for places and small integer scales,
-``maxLength`` on strings (RECIPES: small models loop otherwise).
+``maxLength`` on strings (small models otherwise repeat themselves until the token limit).
 """
 
 from __future__ import annotations
