@@ -7,7 +7,7 @@ headless work (new, open, save, check, info, run) on the caller's thread.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,8 +103,9 @@ class EngineHandle:
         self._thread = EngineThread(self._sim, self._outbox, self._inbox, self._controller, llm, memory, max_minds)
 
     @classmethod
-    def open(cls, path: str | Path, seed: int | None = None, **options: object) -> EngineHandle:
-        return cls(load_world(path), seed, path, **options)  # type: ignore[arg-type]
+    def open(cls, path: str | Path, seed: int | None = None, llm: LLMConfig | None = None, minds: bool = True,
+             embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS) -> EngineHandle:
+        return cls(load_world(path), seed, path, llm=llm, minds=minds, embedder=embedder, max_minds=max_minds)
 
     def start(self) -> None:
         self._thread.start()
@@ -303,7 +304,7 @@ def world_info(world: World) -> dict[str, Any]:
     }
 
 
-def _count(items) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _count(items: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in items:
         counts[item] = counts.get(item, 0) + 1
@@ -387,7 +388,8 @@ def run_headless(
         machine.seek(from_tick)
         machine.before_change()
     facts = [_make_edit(sim, machine, SeedFact(agent=find_person(world, who), text=text)) for who, text in seed_facts]
-    tracker = Diffusion(sim, [fact.fact_id for fact in facts]) if facts else None  # type: ignore[attr-defined]
+    seeded = [fact.fact_id for fact in facts if isinstance(fact, SeedFact)]  # as applied: each has its fact id
+    tracker = Diffusion(sim, seeded) if facts else None
     events = 0
     conversations_before = sim.metrics.conversations
     llm_before = cognition.status().stats if cognition is not None else {}
@@ -422,7 +424,7 @@ def run_headless(
         metrics=dict(sim.metrics.latest),
         llm=llm_report,
         memory=memory,
-        **sim.society.summary(),  # type: ignore[arg-type]
+        **sim.society.summary(),
         word_of_mouth=tracker.report() if tracker is not None else None,
     )
 

@@ -21,6 +21,7 @@ class LLMError(Exception):
         self.kind = kind
         self.advice = advice
         self.backend = backend
+        self.permanent = False  # set by retry.permanent: a normally transient kind that retrying cannot fix
         super().__init__(message)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.cognition import REFLECTION_THRESHOLD, Cognition, PlanStep
 from engine.contracts.commands import QueryMemories, QueryMind, QueryThoughts
 from engine.contracts.events import (
@@ -14,7 +16,7 @@ from engine.contracts.events import (
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
 from engine.contracts.thinking import LLMHealth
-from engine.memory.types import Memory
+from engine.memory.types import Memory, MemoryStore
 from engine.state.timeline import Timeline
 from engine.state.world import World
 
@@ -74,7 +76,7 @@ def memories(cognition: Cognition | None, command: QueryMemories, tick: int) -> 
     return MemoriesResult(tick, command.id, command.agent, command.text, False, len(matches), views)
 
 
-def _all(store, agent: int):  # type: ignore[no-untyped-def]
+def _all(store: MemoryStore, agent: int) -> Iterator[Memory]:
     """Every memory of ``agent``, newest first, a page at a time (up to MAX_MATCHES)."""
     offset = 0
     while offset < MAX_MATCHES:

@@ -49,7 +49,7 @@ class Simulation:
         self.brain = RuleBrain(self.city, self.people, self.clock, self.ties, society=self.society)
         self.encounters = Encounters(self.city, self.people, self.clock, self.ties)
         self.metrics = Metrics()
-        self.pending_cognition_state: object = None  # restored once cognition is attached
+        self.pending_cognition_state: dict[str, Any] | None = None  # restored once cognition is attached
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
         self.fun_factor = park_fun_factor(self.city)  # per building: parks with a fountain, flowers or a bench
@@ -64,12 +64,12 @@ class Simulation:
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
 
-    def think_with(self, cognition: Cognition, state: object = None) -> None:
+    def think_with(self, cognition: Cognition, state: dict[str, Any] | None = None) -> None:
         """Minds join the simulation, or replace the ones it had (another model was chosen); ``state``:
         where they take up (the minds they replace, or those a saved world held), None: fresh minds."""
         self.cognition = cognition
         if state is not None:
-            cognition.set_state(state)  # type: ignore[arg-type]
+            cognition.set_state(state)
 
     def city_changed(self) -> None:
         """The map was edited: rebuild what was derived from it (paths, per-building tables)."""

@@ -155,6 +155,7 @@ class Ledger:
         self.first = int(state["first"])
         self.window_start_tick = int(state["window_start_tick"])
         rows = np.asarray(state["rows"], dtype=np.int64).reshape(-1, 5)
-        self._rows = [tuple(int(v) for v in row) for row in rows.tolist()]  # type: ignore[misc]
+        self._rows = [(int(tick), int(kind), int(payer), int(payee), int(amount))
+                      for tick, kind, payer, payee, amount in rows.tolist()]
         self.balances = {int(c): int(v) for c, v in state["balances"]}
         self.opening = {int(c): int(v) for c, v in state["opening"]}

@@ -16,7 +16,7 @@ same seed and edits gives the same society.
 from __future__ import annotations
 
 import random
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 import networkx as nx
 
@@ -51,6 +51,14 @@ SLEEP, EAT = int(Activity.SLEEP), int(Activity.EAT)
 SHARED_WITNESSES = 40  # of a crowd, the first this many count as having been through it together
 CURFEW_ROUNDS = 30  # sim minutes between sending curfew-breakers home
 TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
+
+
+class SocietySummary(TypedDict):
+    """The society's part of a headless run's summary (JSON-ready numbers by name)."""
+
+    economy: dict[str, Any]
+    governance: dict[str, Any]
+    social: dict[str, Any]
 
 
 class Host(Protocol):
@@ -364,7 +372,7 @@ class Society:
                           tuple(self.sim.ties.history(query.a, query.b)),
                           tuple(self.grapevine.shared_facts(query.a, query.b)))
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> SocietySummary:
         alive = [p.id for p in self.sim.people if not p.removed]
         return {
             "economy": self.economy.summary(),
@@ -401,7 +409,7 @@ class Society:
         self._view = None
 
 
-def social_summary(ties, people: list[int]) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def social_summary(ties: Relationships, people: list[int]) -> dict[str, Any]:
     """Density (share of pairs who know each other) and communities of the acquaintance network."""
     graph = nx.Graph()
     graph.add_nodes_from(people)

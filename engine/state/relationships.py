@@ -59,6 +59,11 @@ class Relationships:
     def get(self, a: int, b: int) -> Tie | None:
         return self._ties.get(_key(a, b))
 
+    def affinity(self, a: int, b: int) -> float:
+        """How much ``a`` and ``b`` like each other (0.0, neutral, for two who never met)."""
+        tie = self._ties.get(_key(a, b))
+        return 0.0 if tie is None else tie.affinity
+
     def tie(self, a: int, b: int) -> Tie:
         key = _key(a, b)
         tie = self._ties.get(key)
