@@ -76,7 +76,7 @@ class _QtOwnedContext(pyglet.gl.base.Context):
     """A pyglet context with no native handle: Qt does the real ``makeCurrent``."""
 
     def __init__(self) -> None:
-        super().__init__(_NoConfig(), None)  # type: ignore[arg-type]
+        super().__init__(_NoConfig(), None)  # type: ignore[arg-type]  # a stand-in: pyglet only asks it compatible()
         # set_current() refuses a context without a canvas. pyglet types the attribute by its None default.
         self.canvas = object()  # type: ignore[assignment]
 
@@ -190,11 +190,11 @@ class GLMapWidget(QOpenGLWidget):
         self._painter.gl_ready(self.ctx)
 
     def paintGL(self) -> None:
-        if self.ctx is None or self.gl_error:
+        if self.ctx is None or self._pyglet_ctx is None or self.gl_error:  # both are made in initializeGL
             return
         started = time.perf_counter()
         try:
-            self._pyglet_ctx.set_current()  # type: ignore[union-attr]
+            self._pyglet_ctx.set_current()
             arcade.set_window(self._host)
             self._bind_screen()
             self._painter.paint(self.ctx, float(self.width()), float(self.height()))

@@ -125,7 +125,8 @@ class Scene:
         static = snapshot.static
         if static is not self.static:  # the engine publishes a new StaticWorld only when it changed
             self._set_static(static)
-        plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)  # type: ignore[union-attr]
+        assert self.people is not None  # _set_static made it for the first world
+        plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)
         if plan.rebuild:
             self._variants = np.array([person_variant(p.id, len(self.art.people)) for p in static.people])
         self._activity_dirty = True

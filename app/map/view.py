@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Protocol
+from typing import Protocol, cast
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QWheelEvent
@@ -202,17 +202,18 @@ class MapView(QWidget):
         kind = event.type()
         if self.tools is not None and self.tools.handle(event):
             return True
+        # Qt types the filtered event as a bare QEvent; its type() says which subclass it is.
         if kind == QEvent.Type.MouseButtonPress:
-            return self._mouse_press(event)  # type: ignore[arg-type]
+            return self._mouse_press(cast(QMouseEvent, event))
         if kind == QEvent.Type.MouseMove:
-            return self._mouse_move(event)  # type: ignore[arg-type]
+            return self._mouse_move(cast(QMouseEvent, event))
         if kind == QEvent.Type.MouseButtonRelease:
-            return self._mouse_release(event)  # type: ignore[arg-type]
+            return self._mouse_release(cast(QMouseEvent, event))
         if kind == QEvent.Type.Wheel:
-            return self._wheel(event)  # type: ignore[arg-type]
+            return self._wheel(cast(QWheelEvent, event))
         if kind == QEvent.Type.KeyPress:
-            return self._key(event)  # type: ignore[arg-type]
-        if kind == QEvent.Type.ShortcutOverride and self._pan_key(event) is not None:  # type: ignore[arg-type]
+            return self._key(cast(QKeyEvent, event))
+        if kind == QEvent.Type.ShortcutOverride and self._pan_key(cast(QKeyEvent, event)) is not None:
             event.accept()  # the map keeps arrow keys while it has focus
             return True
         if kind == QEvent.Type.Resize:

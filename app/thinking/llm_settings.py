@@ -25,17 +25,16 @@ EMBEDDER_KEY = "minds/embedder"  # advanced: "" lets the world decide (wordllama
 
 
 def _float(value: object, default: float) -> float:
+    if not isinstance(value, int | float | str):  # nothing stored, or not a number
+        return default
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return float(value)
+    except ValueError:
         return default
 
 
 def _int(value: object, default: int) -> int:
-    try:
-        return int(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
+    return int(_float(value, default))
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
             toggle = dock.toggleViewAction()
             toggle.setStatusTip(f"Show or hide the {title.lower()}")
-            self.window_actions.docks_menu.addAction(toggle)  # type: ignore[union-attr]
+            if self.window_actions.docks_menu is not None:  # build_menus made it
+                self.window_actions.docks_menu.addAction(toggle)
         # Tab groups are formed when the window is first shown: formed before, Qt (6.11) leaves a stale
         # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
         self._arranged = False
