@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import zstandard
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.schema import ColumnDefault
 from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
@@ -177,7 +179,7 @@ def _write_timeline(conn: Connection, timeline: Timeline) -> None:
 
 def _insert(conn: Connection, model: type[SQLModel], rows: Sequence[Mapping[str, object]]) -> None:
     if rows:
-        conn.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        conn.execute(insert(_table(model)), rows)
 
 
 def _rect(r: Rect) -> dict[str, int]:
@@ -288,29 +290,38 @@ def read_meta(path: str | Path) -> dict[str, str]:
     engine = _engine(Path(path))
     try:
         with engine.connect() as conn:
-            return {r.key: r.value for r in conn.execute(select(MetaRow.__table__))}  # type: ignore[attr-defined]
+            return {r.key: r.value for r in conn.execute(select(_table(MetaRow)))}
     finally:
         engine.dispose()
 
 
-def _rows(conn, model: type[SQLModel]):  # type: ignore[no-untyped-def]
-    """Every row, oldest schema first: columns a newer schema added get their defaults."""
-    table = model.__table__  # type: ignore[attr-defined]
+def _table(model: type[SQLModel]) -> Table:
+    """A table model's SQLAlchemy table."""
+    # SQLAlchemy sets __table__ when the class is made; SQLModel's types do not declare it.
+    return model.__table__  # type: ignore[attr-defined]
+
+
+def _rows(conn: Connection, model: type[SQLModel]) -> Sequence[Any]:
+    """Every row, oldest schema first: columns a newer schema added get their defaults.
+
+    Rows are read by column name (``row.tick``), whether SQLAlchemy rows or, for an older file, namespaces."""
+    table = _table(model)
     present = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
     columns = [c for c in table.columns if c.name in present]
-    missing = {c.name: c.default.arg if c.default is not None else None for c in table.columns if c.name not in present}
+    missing = {c.name: c.default.arg if isinstance(c.default, ColumnDefault) else None
+               for c in table.columns if c.name not in present}  # every default in the schema is a value
     rows = conn.execute(select(*columns).order_by(*table.primary_key.columns)).all()
     if not missing:
         return rows
     return [SimpleNamespace(**missing, **row._mapping) for row in rows]
 
 
-def _has_table(conn, model: type[SQLModel]) -> bool:  # type: ignore[no-untyped-def]
-    name = model.__table__.name  # type: ignore[attr-defined]
+def _has_table(conn: Connection, model: type[SQLModel]) -> bool:
+    name = _table(model).name
     return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).first() is not None
 
 
-def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[no-untyped-def]
+def _read(conn: Connection, with_history: bool, report: Progress) -> World:
     report(0.05, "reading the map")
     meta = {r.key: r.value for r in _rows(conn, MetaRow)}
     blobs = {r.name: r.data for r in _rows(conn, BlobRow)}
@@ -353,7 +364,7 @@ def _read(conn, with_history: bool, report: Progress) -> World:  # type: ignore[
     )
 
 
-def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-untyped-def]
+def _read_timeline(conn: Connection, meta: dict[str, str]) -> Timeline:
     version = int(meta["schema_version"])
     timeline = Timeline()
     timeline.own_events = {0: []}
