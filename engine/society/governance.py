@@ -92,7 +92,7 @@ class Proposal:
                 self.made_tick, self.fact, self.state, self.decided_tick, list(self.yes), list(self.no)]
 
     @classmethod
-    def from_row(cls, row: list) -> Proposal:
+    def from_row(cls, row: list[Any]) -> Proposal:  # a saved row: decoded JSON/msgpack
         (pid, district, policy, value, text, reason, proposer, made, fact, state, decided, yes, no) = row
         return cls(int(pid), int(district), str(policy), float(value), str(text), str(reason), int(proposer),
                    int(made), int(fact), str(state), int(decided), [int(v) for v in yes], [int(v) for v in no])
@@ -384,7 +384,7 @@ class Governance:
                 break
         return events
 
-    def _ask_a_mind(self, district: District, top: policies.Grievance, ranked: list, tick: int) -> bool:
+    def _ask_a_mind(self, district: District, top: policies.Grievance, ranked: list[tuple[float, int, policies.Grievance]], tick: int) -> bool:
         """The aggrieved resident, if they think on the model, chooses what to ask for (from the live grievances)."""
         if self.deliberation is None:
             return False
