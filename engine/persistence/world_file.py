@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import zstandard
-from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.schema import ColumnDefault
 from sqlmodel import SQLModel, create_engine
@@ -48,6 +48,7 @@ from engine.persistence.schema import (
     PropRow,
     ThoughtRow,
     TieRow,
+    table_of,
 )
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.state.person import Person
@@ -179,7 +180,7 @@ def _write_timeline(conn: Connection, timeline: Timeline) -> None:
 
 def _insert(conn: Connection, model: type[SQLModel], rows: Sequence[Mapping[str, object]]) -> None:
     if rows:
-        conn.execute(insert(_table(model)), rows)
+        conn.execute(insert(table_of(model)), rows)
 
 
 def _rect(r: Rect) -> dict[str, int]:
@@ -290,22 +291,16 @@ def read_meta(path: str | Path) -> dict[str, str]:
     engine = _engine(Path(path))
     try:
         with engine.connect() as conn:
-            return {r.key: r.value for r in conn.execute(select(_table(MetaRow)))}
+            return {r.key: r.value for r in conn.execute(select(table_of(MetaRow)))}
     finally:
         engine.dispose()
-
-
-def _table(model: type[SQLModel]) -> Table:
-    """A table model's SQLAlchemy table."""
-    # SQLAlchemy sets __table__ when the class is made; SQLModel's types do not declare it.
-    return model.__table__  # type: ignore[attr-defined]
 
 
 def _rows(conn: Connection, model: type[SQLModel]) -> Sequence[Any]:
     """Every row, oldest schema first: columns a newer schema added get their defaults.
 
     Rows are read by column name (``row.tick``), whether SQLAlchemy rows or, for an older file, namespaces."""
-    table = _table(model)
+    table = table_of(model)
     present = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
     columns = [c for c in table.columns if c.name in present]
     missing = {c.name: c.default.arg if isinstance(c.default, ColumnDefault) else None
@@ -317,7 +312,7 @@ def _rows(conn: Connection, model: type[SQLModel]) -> Sequence[Any]:
 
 
 def _has_table(conn: Connection, model: type[SQLModel]) -> bool:
-    name = _table(model).name
+    name = table_of(model).name
     return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).first() is not None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.contracts.enums import Terrain
-from engine.state.city import City
+from engine.state.city import City, Rect
 from engine.state.world import World
 from engine.world.pathfinding import PathFinder
 from engine.world.props import prop_problem
@@ -79,7 +79,7 @@ def find_problems(world: World) -> list[str]:
     return problems
 
 
-def _touches(f, x: int, y: int) -> bool:  # type: ignore[no-untyped-def]
+def _touches(f: Rect, x: int, y: int) -> bool:
     inside_x = f.x <= x < f.x + f.width
     inside_y = f.y <= y < f.y + f.height
     return (inside_x and y in (f.y - 1, f.y + f.height)) or (inside_y and x in (f.x - 1, f.x + f.width))
