@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
@@ -19,6 +20,9 @@ from engine.memory.embedders import Embedder, make_embedder
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
 from engine.state.world import World
+
+if TYPE_CHECKING:  # imported for real only when a store is opened (see _lance)
+    from engine.memory.lance_store import LanceMemoryStore
 
 DEFAULT_EMBEDDER = "wordllama"
 
@@ -32,7 +36,7 @@ def embedder_of(world: World, default: str = DEFAULT_EMBEDDER) -> str:
     return world.meta.get("embedder", default)
 
 
-def _lance():  # type: ignore[no-untyped-def]
+def _lance() -> type[LanceMemoryStore]:
     """LanceDB takes over a second to import: only when a memory store is really opened."""
     from engine.memory.lance_store import LanceMemoryStore
 
@@ -98,7 +102,7 @@ def _write_alongside(world: World, store: MemoryStore, target: Path) -> None:
                 store.tag(tag, replace=True)
                 shutil.copytree(store.folder, staging / "memory")
             else:
-                copy = lance(staging / "memory", store.embedder, world.tick_seconds)  # type: ignore[attr-defined]
+                copy = lance(staging / "memory", store.embedder, world.tick_seconds)
                 copy_memories(store, copy, len(world.people))
                 copy.tag(tag, replace=True)
                 copy.close()
@@ -110,8 +114,8 @@ def _write_alongside(world: World, store: MemoryStore, target: Path) -> None:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     world.meta["memory_tag"] = tag
-    world.meta["embedder"] = store.embedder.name  # type: ignore[attr-defined]
-    world.meta["embedder_dim"] = str(store.embedder.dim)  # type: ignore[attr-defined]
+    world.meta["embedder"] = store.embedder.name
+    world.meta["embedder_dim"] = str(store.embedder.dim)
 
 
 def copy_memories(source: MemoryStore, target: MemoryStore, people: int, batch: int = 5000) -> int:
