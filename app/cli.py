@@ -147,7 +147,8 @@ def _sim(args: argparse.Namespace) -> int:
     summary = api.run_headless(world, ticks, args.seed, keep_history=True, llm=_llm_config(args),
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
-                               seed_facts=[tuple(pair) for pair in args.seed_fact])
+                               seed_facts=[tuple(pair) for pair in args.seed_fact],
+                               on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr))
     if summary.llm and summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF):
         print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
     if args.save:

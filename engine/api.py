@@ -27,11 +27,11 @@ from engine.llm.hosts import host_kind as _host_kind
 from engine.llm.hosts import host_problem as _host_problem
 from engine.llm.hosts import normalise_host as _normalise_host
 from engine.memory.types import MemoryStore
-from engine.persistence import memory_files
 from engine.persistence.errors import WorldFileError
+from engine.persistence.memory_session import SessionMemory, open_session
 from engine.persistence.schema import SCHEMA_VERSION
 from engine.persistence.world_file import load_world, read_meta
-from engine.persistence.world_file import save_world as _save_world
+from engine.persistence.world_save import remove_pair, save_pair
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
@@ -72,6 +72,7 @@ __all__ = [
     "open_world",
     "probe_llm",
     "read_meta",
+    "remove_world",
     "replay",
     "run_headless",
     "save_world",
@@ -94,9 +95,13 @@ class EngineHandle:
         """
         self.path = Path(path) if path else None
         self._sim = Simulation(world, seed)
+        self._session: SessionMemory | None = None
         memory = None
         if minds:
-            memory, _ = memory_files.open_scratch(world, self.path, embedder, llm)
+            self._session = open_session(world, self.path, embedder, llm)
+            memory = self._session.store
+        #: One line each about what was wrong with the world's files and what happens instead.
+        self.warnings: list[str] = [self._session.warning] if self._session and self._session.warning else []
         self._inbox = Inbox()
         self._outbox = Outbox()
         self._controller = StepController()
@@ -111,8 +116,19 @@ class EngineHandle:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop the engine thread; a save it is writing is always finished first, however long it takes."""
         self._controller.stop()
         self._thread.join(timeout)
+        while self._thread.alive and self._thread.saving:
+            self._thread.join(0.05)
+        if not self._thread.alive and self._session is not None:
+            self._session.close()  # the working copy of the memories goes with the session
+            self._session = None
+
+    @property
+    def saving(self) -> bool:
+        """A save is being written right now (the window waits for it before quitting)."""
+        return self._thread.saving
 
     def submit(self, command: Command) -> int:
         self._inbox.put(command)
@@ -187,10 +203,13 @@ def probe_llm(config: LLMConfig) -> Health:
 
 
 def save_world(world: World, path: str | Path, memory: MemoryStore | None = None) -> None:
-    """Save atomically; with ``memory``, its folder goes beside the file first (the file names its tag)."""
-    if memory is not None:
-        memory_files.save_alongside(world, memory, path)
-    _save_world(world, path)
+    """Save the world file and, with ``memory``, its memories beside it, as one unit (see ``world_save``)."""
+    save_pair(world, memory, path)
+
+
+def remove_world(path: str | Path) -> None:
+    """Delete a world file and its memories (for the app's recovery copies; never asks)."""
+    remove_pair(path)
 
 
 def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, name: str | None = None) -> World:
@@ -248,14 +267,20 @@ def replay(world: World, to_tick: int, world_path: str | Path | None = None) -> 
     """
     sim = Simulation(world, record_history=False)
     memory = None
+    session = None
     if sim.pending_cognition_state is not None:
-        memory, _ = memory_files.open_scratch(world, world_path)
+        session = open_session(world, world_path)
+        memory = session.store
         attach_cognition(sim, LLMConfig(), memory, mode="lockstep")
-    machine = TimeMachine(sim, memory, first_checkpoint=False)  # only looking: no new checkpoint
-    result: SeekResult = machine.seek(to_tick)
+    try:
+        machine = TimeMachine(sim, memory, first_checkpoint=False)  # only looking: no new checkpoint
+        result: SeekResult = machine.seek(to_tick)
+    finally:
+        if sim.cognition is not None:
+            sim.cognition.close()
+        if session is not None:
+            session.close()
     recorded = [c.state_hash for c in world.timeline.line_checkpoints() if c.tick == to_tick]
-    if sim.cognition is not None:
-        sim.cognition.close()
     return {
         "tick": sim.tick,
         "sim_time": sim.clock.text(sim.tick),
@@ -328,9 +353,10 @@ class RunSummary:
     governance: dict[str, Any] = field(default_factory=dict)  # proposals, votes, policies, ...
     social: dict[str, Any] = field(default_factory=dict)  # density, communities, ...
     word_of_mouth: dict[str, Any] | None = None  # with seeded facts: diffusion, density before/after, attendance
+    warnings: list[str] = field(default_factory=list)  # one line each: what was wrong with the files, what happened
 
     def as_dict(self) -> dict[str, object]:
-        data = {k: v for k, v in vars(self).items() if k != "memory"}
+        data = {k: v for k, v in vars(self).items() if k not in ("memory", "warnings")}
         for optional in ("llm", "word_of_mouth"):
             if data[optional] is None:
                 data.pop(optional)
@@ -363,7 +389,7 @@ def run_headless(
     world: World, ticks: int, seed: int | None = None, keep_history: bool = True, llm: LLMConfig | None = None,
     world_path: str | Path | None = None, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
     checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
-    seed_facts: Sequence[tuple[str, str]] = (),
+    seed_facts: Sequence[tuple[str, str]] = (), on_warning: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
 
@@ -373,15 +399,22 @@ def run_headless(
     Checkpoints are taken every ``checkpoint_minutes`` sim minutes (0: none). ``from_tick``
     first goes back to that tick of the current branch and continues on a new branch.
     ``seed_facts`` — (person, words) pairs — are planted at the start, as the god-mode edit
-    ``SeedFact`` (so a replay plants them too), and their spread is reported.
+    ``SeedFact`` (so a replay plants them too), and their spread is reported. ``on_warning`` hears
+    each problem with the world's files at once (also kept in ``RunSummary.warnings``).
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
     sim = Simulation(world, seed, record_history=keep_history)
     cognition = None
     memory = None
+    warnings: list[str] = []
     if (llm is not None and llm.brain != "rule") or sim.pending_cognition_state is not None:
-        memory, _scratch = memory_files.open_scratch(world, world_path, embedder, llm)
+        session = open_session(world, world_path, embedder, llm)  # its working copy goes with the store
+        memory = session.store
+        if session.warning:
+            warnings.append(session.warning)
+            if on_warning is not None:
+                on_warning(session.warning)
         cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode="lockstep", max_minds=max_minds)
     machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
     if machine is not None and from_tick is not None:
@@ -426,6 +459,7 @@ def run_headless(
         memory=memory,
         **sim.society.summary(),
         word_of_mouth=tracker.report() if tracker is not None else None,
+        warnings=warnings,
     )
 
 

@@ -59,7 +59,8 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path, village, m
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(world_file, "_write", full)
-    with pytest.raises(api.WorldFileError, match=r"No space left on device.*untouched"):
+    expected = r"could not save the world file \(the disk is full\); v.town and v.memory/ are as they were"
+    with pytest.raises(api.WorldFileError, match=expected):
         api.save_world(village, path)
     assert path.read_bytes() == before
 

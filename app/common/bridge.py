@@ -76,6 +76,11 @@ class EngineBridge(QObject):
         return handle
 
     @property
+    def saving(self) -> bool:
+        """A save was sent and the engine has not answered it yet."""
+        return bool(self._pending_saves)
+
+    @property
     def attached(self) -> bool:
         return self.handle is not None
 

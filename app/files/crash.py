@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import logging.handlers
+import os
 import sys
 import threading
 import time
@@ -48,24 +49,43 @@ def marker_path() -> Path:
 
 @dataclass(frozen=True)
 class Recovery:
-    """What a crash left behind: the autosaved copy and the file it came from (None if never saved)."""
+    """What a crash (or a timed autosave) left: the copy and the file it came from (None if never saved)."""
 
     recovery: Path
     original: Path | None
     when: str
+    kind: str = "crash"  # crash | autosave
 
 
 def read_marker() -> Recovery | None:
-    """The recovery on offer, if its marker exists and its copy is still readable."""
+    """The recovery on offer, if its marker exists and its copy is still readable.
+
+    A timed autosave of a Townsfolk that is still running (another window) is not on offer: it
+    is that window's unsaved work, not a lost one.
+    """
     try:
         data = json.loads(marker_path().read_text(encoding="utf-8"))
         recovery = Path(data["recovery"])
         with recovery.open("rb"):
             pass
+        kind = str(data.get("kind", "crash"))
+        pid = int(data.get("pid", 0))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if kind == "autosave" and pid and pid != os.getpid() and _running(pid):
+        return None
     original = data.get("original")
-    return Recovery(recovery, Path(original) if original else None, str(data.get("time", "")))
+    return Recovery(recovery, Path(original) if original else None, str(data.get("time", "")), kind)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def discard_marker() -> None:
@@ -74,9 +94,11 @@ def discard_marker() -> None:
         marker_path().unlink()
 
 
-def _write_marker(original: Path | None, recovery: Path) -> None:
+def write_marker(original: Path | None, recovery: Path, kind: str = "crash") -> None:
+    """Offer ``recovery`` at the next start (``kind`` autosave: only once this process is gone)."""
     data = {"original": str(original) if original else None, "recovery": str(recovery),
-            "time": datetime.now().isoformat(timespec="seconds"), "log": str(log_path())}
+            "time": datetime.now().isoformat(timespec="seconds"), "log": str(log_path()), "kind": kind,
+            "pid": os.getpid()}
     marker = marker_path()
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -194,7 +216,7 @@ class CrashGuard(QObject):
             log.error("The recovery copy was not saved within %.0f s", SAVE_WAIT_S)
             return None
         original = self.app.recovery_original()
-        _write_marker(original, target)
+        write_marker(original, target)
         log.info("Recovery copy saved to %s (from %s)", target, original)
         return target
 

@@ -53,6 +53,13 @@ class Settings:
         value = self.qsettings.value("files/last", "")
         return str(value) if value and not is_bundled_sample(str(value)) else None
 
+    def autosave_minutes(self, default: float = 5.0) -> float:
+        """Real minutes between autosaves of unsaved work (``files/autosave_minutes``; 0 turns them off)."""
+        try:
+            return max(0.0, float(self.qsettings.value("files/autosave_minutes", default)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return default
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self.qsettings.value("window/geometry")
         state = self.qsettings.value("window/state")

@@ -23,15 +23,18 @@ from app.common.bridge import EngineBridge
 from app.common.event_store import EventStore
 from app.common.resources import bundled_world
 from app.common.selection import PERSON, Selection
+from app.files.autosave import Autosaver
 from app.files.loader import Loaded, WorldLoader
 from app.files.settings import Settings
 from app.files.tiled_io import TiledFiles
+from app.files.unsaved import UnsavedChanges
 from app.files.user_paths import is_recovery_copy, needs_save_as, worlds_dir
 from app.godmode.time_controls import TimeControls
 from app.godmode.undo import EditHistory, install_edit_menu
 from app.godmode.world_tools import WorldTools
 from app.map.tools import MapTools
 from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
+from app.shell.save_prompt import SaveGate
 from app.shell.welcome import offer_recovery, show_welcome
 from app.thinking.control import Thinking
 from app.window.main_window import MainWindow
@@ -69,13 +72,19 @@ class Controller(QObject):
         self._watched = -1  # the person the engine lets think first, because the user is looking at them
         self.recovered_from: dict[Path, Path | None] = {}  # crash recovery copies opened -> their original
         self.welcome: QWidget | None = None
+        self.notices: list[str] = []  # one-line warnings about the open world's files (a lost memory folder...)
+        self.unsaved = UnsavedChanges(self._is_own_file, self)
+        self.autosave = Autosaver(self.bridge, self.unsaved, self.recovery_original, self.settings.autosave_minutes(),
+                                  self)
+        self.gate = SaveGate(self.window, self.bridge, self.unsaved, self.save, lambda: self.world_name or "This town",
+                             ask=not quiet)
         self._wire()
         # Time travel: keys, Time menu, Branches dock.
         self.time = TimeControls(self.window, self.bridge, play=self.play, step=self.step, parent=self)
         self.society = install_society_docks(self.window, self.bridge, self.selection, self.history.send,
                                              self.world_loaded)  # economy, governance
         tiled = TiledFiles(self.window, self.bridge, parent=self,
-                           import_world=lambda path: self.loader.import_tiled(path, self.thinking.handle_options()),
+                           import_world=self._import_world,
                            open_world=lambda: (self.path, self.world_name), report_error=self._error)
         self.world_tools = WorldTools(self.window, self.bridge, self.selection, send=self.history.send,
                                       pick=self.tools.pick, world_loaded=self.world_loaded, tiled=tiled,
@@ -111,6 +120,10 @@ class Controller(QObject):
         self.bridge.snapshot_changed.connect(self._on_snapshot)
         w.inspector.set_editor(self.history.send, self.tools.pick)
         self.bridge.world_saved.connect(self._on_saved)
+        self.bridge.snapshot_changed.connect(self.unsaved.on_snapshot)
+        self.bridge.events_arrived.connect(self.unsaved.on_events)
+        self.unsaved.changed.connect(lambda _dirty: self._update_title())
+        w.close_check = lambda: self.gate.confirm("closing it")
         self.bridge.save_failed.connect(lambda path, reason: self._error("Could not save", f"{path}: {reason}"))
         self.bridge.engine_failed.connect(lambda message: self._error("The simulation stopped", message))
         self.loader.started.connect(self.window.set_busy)
@@ -152,7 +165,7 @@ class Controller(QObject):
         """A sample world shipped with the app (made from its template if the file is missing)."""
         if bundled_world(name).is_file():
             self.open_path(bundled_world(name))
-        else:
+        elif self.gate.confirm("opening another world"):
             self.loader.new(name, TEMPLATE_SIZES.get(name, 25), 0, options=self.thinking.handle_options())
 
     def open_recovery(self, recovery: Path, original: Path | None) -> None:
@@ -166,16 +179,26 @@ class Controller(QObject):
         return None if needs_save_as(path) else path
 
     def open_path(self, path: str | Path) -> None:
-        self.loader.open(path, self.thinking.handle_options())
+        """Open ``path`` (after Save / Discard / Cancel when the open world has unsaved changes)."""
+        if self.gate.confirm("opening another world"):
+            self.loader.open(path, self.thinking.handle_options())
+
+    def _import_world(self, path: str | Path) -> None:
+        if self.gate.confirm("opening another world"):
+            self.loader.import_tiled(path, self.thinking.handle_options())
 
     def open_dialog(self) -> None:
+        if not self.gate.confirm("opening another world"):
+            return
         home = worlds_dir() if worlds_dir().is_dir() else Path.home()
         start = str(self.path.parent) if not needs_save_as(self.path) and self.path else str(home)
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a world", start, WORLD_FILTER)
         if path:
-            self.open_path(path)
+            self.loader.open(path, self.thinking.handle_options())
 
     def new_dialog(self) -> None:
+        if not self.gate.confirm("making a new world"):
+            return
         dialog = NewWorldDialog(self.window)
         if dialog.exec():
             template, agents, seed, name = dialog.values()
@@ -188,6 +211,8 @@ class Controller(QObject):
             threading.Thread(target=old.stop, name="townsfolk-stop", daemon=True).start()
         self.path = loaded.path
         self.world_name = loaded.name
+        self.unsaved.world_opened(saved=loaded.path is not None and not is_recovery_copy(loaded.path))
+        self.autosave.world_opened()
         self.selection.clear()
         self.events.clear()
         self.history.clear()
@@ -197,10 +222,13 @@ class Controller(QObject):
         self.thinking.world_opened(loaded.options)
         self.bridge.send(SetSpeed(ticks_per_second=self.speed))
         self.window.set_busy(None)
-        where = loaded.path.name if loaded.path else "unsaved"
-        self.window.setWindowTitle(f"{loaded.name} — {where} — Townsfolk")
+        self._update_title()
         self.window.statusBar().showMessage(f"Opened {loaded.name}: {loaded.people:,} people "
                                             f"in {loaded.seconds:.1f} s", 5000)
+        for warning in loaded.handle.warnings:  # e.g. the memory folder did not come with the file
+            log.warning("%s", warning)
+            self.notices.append(warning)
+            self.window.statusBar().showMessage(warning, 30000)
         if loaded.path is not None:
             self.settings.add_recent(loaded.path)
             self._refresh_recent()
@@ -235,27 +263,41 @@ class Controller(QObject):
 
     # ------------------------------------------------------------------ saving
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Start saving the open world; False when there was nothing to save or Save As was cancelled."""
         if needs_save_as(self.path):  # unsaved, a bundled sample (never write into the app) or a recovery copy
-            self.save_as()
-        elif self.bridge.attached:
-            self.bridge.send(SaveWorld(path=str(self.path)))
-            self.window.save_label.setText("saving…")
-
-    def save_as(self) -> None:
+            return self.save_as()
         if not self.bridge.attached:
-            return
+            return False
+        self.bridge.send(SaveWorld(path=str(self.path)))
+        self.window.save_label.setText("saving…")
+        return True
+
+    def save_as(self) -> bool:
+        if not self.bridge.attached:
+            return False
         start = self.recovery_original() or worlds_dir() / f"{self.world_name or 'town'}.town"
         start.parent.mkdir(parents=True, exist_ok=True)
         path, _ = QFileDialog.getSaveFileName(self.window, "Save the world as", str(start), WORLD_FILTER)
         if not path:
-            return
+            return False
         target = Path(path)
         if target.suffix != ".town":
             target = target.with_suffix(".town")
         self.path = target
         self.bridge.send(SaveWorld(path=str(target)))
         self.window.save_label.setText("saving…")
+        return True
+
+    def _is_own_file(self, path: str) -> bool:
+        """A save to the open world's own file (not an autosave or a crash's recovery copy)."""
+        return self.path is not None and Path(path) == self.path
+
+    def _update_title(self) -> None:
+        """``name — file — Townsfolk``, marked (``*``) while there are unsaved changes."""
+        where = self.path.name if self.path else "unsaved"
+        self.window.setWindowTitle(f"{self.world_name} — {where}[*] — Townsfolk")
+        self.window.setWindowModified(self.unsaved.dirty)
 
     def _on_saved(self, path: str) -> None:
         if is_recovery_copy(path) and Path(path) != self.path:
@@ -266,7 +308,7 @@ class Controller(QObject):
         self.window.save_label.setToolTip(path)
         self.settings.add_recent(path)
         self._refresh_recent()
-        self.window.setWindowTitle(f"{self.world_name} — {Path(path).name} — Townsfolk")
+        self._update_title()
 
     # ------------------------------------------------------------------ time
 
@@ -356,6 +398,9 @@ class Controller(QObject):
         QMessageBox.critical(self.window, title, message)
 
     def shutdown(self) -> None:
+        """The window is closing (any unsaved work was saved or given up): the autosave copy goes too."""
+        self.autosave.timer.stop()
+        self.autosave.discard()
         self.settings.save_window_state(self.window.saveGeometry(), self.window.saveState())
         self.settings.sync()
         self.window.graph.shutdown()

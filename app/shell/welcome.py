@@ -176,15 +176,19 @@ def offer_recovery(window: QWidget, open_recovery: Callable[[Path, Path | None],
     if found is None:
         return False
     where = f"“{found.original.name}”" if found.original else "your unsaved town"
+    when = f" at {found.when.replace('T', ' ')}" if found.when else ""
+    if found.kind == "autosave":
+        story = (f"Townsfolk did not close normally last time. Changes to {where} that were not saved were "
+                 f"kept automatically{when}.")
+    else:
+        story = f"Townsfolk stopped unexpectedly{when}. A copy of {where} was saved just before."
     answer = QMessageBox.question(
-        window, "Recover your town?",
-        f"Townsfolk stopped unexpectedly{(' at ' + found.when.replace('T', ' ')) if found.when else ''}. "
-        f"A copy of {where} was saved just before.\n\nRecover it? (Save will then ask where to keep it.)",
+        window, "Recover your town?", f"{story}\n\nRecover it? (Save will then ask where to keep it.)",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
     crash.discard_marker()
     if answer == QMessageBox.StandardButton.Yes:
         open_recovery(found.recovery, found.original)
         return True
     with contextlib.suppress(OSError):
-        found.recovery.unlink()
+        api.remove_world(found.recovery)  # the copy and its memories
     return False

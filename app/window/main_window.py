@@ -6,6 +6,8 @@ actions do; the map and each dock connect to the engine's feed themselves (``sub
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
@@ -33,6 +35,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, selection: Selection, events: EventStore, parent: QWidget | None = None):
         super().__init__(parent)
+        #: Asked before the window closes; False keeps it open (the controller asks about unsaved work).
+        self.close_check: Callable[[], bool] | None = None
         self.setWindowTitle("Townsfolk")
         self.setObjectName("townsfolkMainWindow")
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
@@ -178,5 +182,8 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(f"{self._busy_label.rstrip('…')} — {what}…")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_check is not None and not self.close_check():
+            event.ignore()  # the user chose to keep the window (unsaved changes: Cancel)
+            return
         self.closing.emit()
         super().closeEvent(event)

@@ -223,7 +223,12 @@ class LanceMemoryStore(StoreBase):
                 table.tags.create(name, table.version)
 
     def untag(self, name: str) -> None:
-        """Delete a tag (its versions become prunable)."""
+        """Delete a tag (its versions become prunable); KeyError if there is none, as in InMemoryStore.
+
+        A memory stream started afresh (its folder was lost) lacks the tags of older checkpoints.
+        """
+        if name not in self._rows.table.tags.list():
+            raise KeyError(f"no tag {name!r}")
         for table in self._tables():
             table.tags.delete(name)
         self._prune_blocked = False

@@ -1,17 +1,15 @@
-"""Open and save ``.town`` world files.
+"""Write and open ``.town`` world files.
 
-Saving writes a complete new file beside the target and renames it over the old
-one only once it is fsynced, so a crash or a full disk mid-save leaves the old
-file exactly as it was. Opening checks, in order, that the file is SQLite, whole,
+Saving writes a complete new file beside the target and fsyncs it; ``world_save``
+renames it over the old one together with its memories, so a crash or a full disk
+mid-save leaves the old file exactly as it was. Opening checks, in order, that the file is SQLite, whole,
 uncorrupted, a Townsfolk world, and not from a newer version, and says which.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 import numpy as np
 import zstandard
 from sqlalchemy import Connection, Engine, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.sql.schema import ColumnDefault
 from sqlmodel import SQLModel, create_engine
 
@@ -29,7 +27,10 @@ from engine import __version__
 from engine.contracts.enums import BuildingType
 from engine.contracts.thinking import ThoughtKind
 from engine.persistence import event_codec
+from engine.persistence.durable import fsync_file
 from engine.persistence.errors import WorldFileError
+from engine.persistence.leftovers import owned_name, remove, sweep_world_temps
+from engine.persistence.memory_files import memory_folder, sweep_container
 from engine.persistence.schema import (
     ADDED_IN,
     APPLICATION_ID,
@@ -64,58 +65,41 @@ def _engine(path: Path) -> Engine:
     return create_engine(f"sqlite:///{path}")
 
 
+def _scratch_engine(path: Path) -> Engine:
+    """For a file nobody reads until it is complete: no journal, no syncs per statement (SQLite's
+    own syncs were half the save). ``write_temp`` fsyncs the whole file once before it is used."""
+    engine = _engine(path)
+
+    @sqlalchemy_event.listens_for(engine, "connect")
+    def _unsynced(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+
+    return engine
+
+
 # -- saving ------------------------------------------------------------------------------
 
 
-def save_world(world: World, path: str | Path) -> None:
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorldFileError(target, f"folder {folder} does not exist")
-    _sweep_stale_temps(folder, target.name)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+def write_temp(world: World, folder: Path, name: str) -> Path:
+    """The whole world in a new, fsynced file in ``folder``, named for this process (see ``leftovers``).
+
+    The caller renames it over the world file (``world_save``); on any failure it is removed here.
+    """
+    tmp = folder / owned_name(f".{name}", ".saving")
     try:
         _write(world, tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(folder)
-    except (OSError, SQLAlchemyError) as exc:
-        tmp.unlink(missing_ok=True)
-        reason = getattr(exc, "strerror", None) or getattr(exc, "orig", None) or exc
-        raise WorldFileError(target, f"could not save ({reason}); the previous file is untouched") from exc
+        fsync_file(tmp)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove(tmp)
+        remove(tmp.with_name(tmp.name + "-journal"))
         raise
-
-
-def _sweep_stale_temps(folder: Path, name: str, older_than_s: float = 600.0) -> None:
-    """Half-written files of saves that were killed: old enough that no save is still writing them."""
-    now = time.time()
-    for stale in folder.glob(f".{name}.*.saving*"):  # with SQLite's -journal beside it
-        try:
-            if now - stale.stat().st_mtime > older_than_s:
-                stale.unlink()
-        except OSError:
-            pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not every platform lets us open a directory; the rename is still atomic
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return tmp
 
 
 def _write(world: World, path: Path) -> None:
     path.unlink(missing_ok=True)
-    engine = _engine(path)
+    engine = _scratch_engine(path)
     try:
         SQLModel.metadata.create_all(engine)
         city = world.city
@@ -272,10 +256,12 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
     report(0.0, "checking the file")
     check_file(path)
     p = Path(path)
+    sweep_world_temps(p.parent, p.name)  # half-written files of killed saves of this world
     engine = _engine(p)
     try:
         with engine.connect() as conn:
             world = _read(conn, with_history, report)
+        _sweep_memory_leftovers(p, world)
         report(1.0, "done")
         return world
     except WorldFileError:
@@ -284,6 +270,15 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
         raise WorldFileError(p, f"the world is damaged ({type(exc).__name__}: {exc})") from exc
     finally:
         engine.dispose()
+
+
+def _sweep_memory_leftovers(path: Path, world: World) -> None:
+    """Staging folders and unnamed versions of killed saves (only when the version the file names is there)."""
+    current = world.meta.get("memory_version")
+    container = memory_folder(path)
+    if container.is_dir():
+        sweep_container(container, current, unreferenced=bool(current) and (container / str(current)).is_dir(),
+                        legacy=False)
 
 
 def read_meta(path: str | Path) -> dict[str, str]:

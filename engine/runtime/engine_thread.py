@@ -52,9 +52,8 @@ from engine.edits import console_round
 from engine.edits.apply import apply as apply_edit
 from engine.llm.backend import LLMConfig
 from engine.memory.types import MemoryStore
-from engine.persistence import memory_files
 from engine.persistence.errors import WorldFileError
-from engine.persistence.world_file import save_world
+from engine.persistence.world_save import save_pair
 from engine.runtime import queries
 from engine.runtime.controller import StepController
 from engine.runtime.mailbox import Inbox, Outbox
@@ -127,6 +126,7 @@ class EngineThread:
         self.machine = TimeMachine(sim, memory)
         self._timeline_view = queries.timeline_view(sim.world.timeline)
         self.error: BaseException | None = None
+        self.saving = False  # read by other threads: stopping waits while a save is being written
 
     def start(self) -> None:
         self.publish([])
@@ -241,10 +241,11 @@ class EngineThread:
     def _on_save(self, command: Command) -> str:
         assert isinstance(command, SaveWorld)
         self.sim.freeze()
-        if self.memory is not None:
-            self.memory.flush()
-            memory_files.save_alongside(self.sim.world, self.memory, command.path)
-        save_world(self.sim.world, command.path)
+        self.saving = True
+        try:
+            save_pair(self.sim.world, self.memory, command.path)
+        finally:
+            self.saving = False
         return f"saved {command.path}"
 
     def _on_edit(self, command: Command) -> Handled:

@@ -135,8 +135,9 @@ class TimeMachine:
                 self.memory.restore(checkpoint.memory_tag)
             except KeyError:
                 raise ValueError(
-                    f"the memories of tick {checkpoint.tick} are missing from the memory folder "
-                    f"(tag {checkpoint.memory_tag!r}); was the world's .memory folder replaced?"
+                    f"cannot go back to tick {checkpoint.tick}: its memories (tag {checkpoint.memory_tag!r}) are not "
+                    "in this world's memory stream (its memory folder was missing or from another save when it "
+                    "was opened); only ticks since then can be revisited"
                 ) from None
         self.sim.set_state(state_codec.decode(checkpoint.state))
 
