@@ -55,9 +55,12 @@ class Settings:
 
     def autosave_minutes(self, default: float = 5.0) -> float:
         """Real minutes between autosaves of unsaved work (``files/autosave_minutes``; 0 turns them off)."""
+        value = self.qsettings.value("files/autosave_minutes", default)
+        if not isinstance(value, int | float | str):  # INI values come back as text
+            return default
         try:
-            return max(0.0, float(self.qsettings.value("files/autosave_minutes", default)))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return max(0.0, float(value))
+        except ValueError:
             return default
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:

@@ -53,6 +53,12 @@ def is_version(name: str) -> bool:
     return _VERSION.match(name) is not None
 
 
+def _version_number(name: str) -> int:
+    match = _VERSION.match(name)
+    assert match is not None  # only names is_version accepted are sorted
+    return int(match.group(1))
+
+
 def _lance() -> type[LanceMemoryStore]:
     """LanceDB takes over a second to import: only when a memory store is really opened."""
     from engine.memory.lance_store import LanceMemoryStore
@@ -109,7 +115,7 @@ def _versions_in(container: Path) -> list[str]:
         names = [p.name for p in container.iterdir() if p.is_dir() and is_version(p.name)]
     except OSError:
         return []
-    return sorted(names, key=lambda name: int(_VERSION.match(name).group(1)))  # type: ignore[union-attr]
+    return sorted(names, key=_version_number)
 
 
 def _has_legacy(folder: Path) -> bool:

@@ -71,7 +71,7 @@ def _scratch_engine(path: Path) -> Engine:
     engine = _engine(path)
 
     @sqlalchemy_event.listens_for(engine, "connect")
-    def _unsynced(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _unsynced(connection: sqlite3.Connection, _record: object) -> None:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
 
