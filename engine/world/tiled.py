@@ -92,7 +92,8 @@ def _paint_layer(terrain: np.ndarray, layer: TileLayer, tilesets: dict[int, Any]
     named = TERRAIN_NAMES.get(layer.name.strip().lower())
     by_tile = layer.name.strip().lower() == "terrain"
     height, width = terrain.shape
-    for y, row in enumerate(layer.data[:height]):  # type: ignore[index]
+    assert layer.data is not None  # import_tiled passes only layers that have tiles
+    for y, row in enumerate(layer.data[:height]):
         for x, gid in enumerate(row[:width]):
             if gid == 0:
                 continue
