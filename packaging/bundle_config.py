@@ -34,6 +34,10 @@ PROJECT_DATA: tuple[tuple[str, str], ...] = (
     ("assets/art/manifest.json", "assets/art"),  # app/common/art.py reads the art through it
     ("assets/art/icon.ico", "assets/art"),
     ("assets/LICENSE.md", "assets"),  # the art's licence travels with the art
+    # The rule brain's words (small talk, days, answers, what events do): read beside the code that speaks them.
+    ("engine/agents/words/*.toml", "engine/agents/words"),
+    ("engine/cognition/words/*.toml", "engine/cognition/words"),
+    ("engine/society/words/*.toml", "engine/society/words"),
 )
 # Files in those globs that are development aids, not read by the app.
 PROJECT_DATA_SKIP = frozenset({"assets/art/contact_sheet.png"})
@@ -132,6 +136,7 @@ REQUIRED_FILES: tuple[str, ...] = (
     "worlds/village.town",
     "assets/art/manifest.json",
     "assets/art/icon_256.png",
+    "engine/agents/words/talk.toml",  # without it the rule brain cannot talk
     "arcade/VERSION",  # a file, not the folder arcade's own hook makes (see fix_arcade_version)
     "arcade/resources/system/fonts/ttf/Liberation/Liberation_Sans_Regular.ttf",  # the fallback UI font
     "arcade/resources/system/shaders",

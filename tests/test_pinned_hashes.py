@@ -4,6 +4,10 @@ Moving code between packages must not change behaviour: the same world, seed and
 ticks give the same `state_hash` as before the move, on the rule brain, the fake model
 and a freshly generated town. A deliberate change of behaviour updates these numbers
 in the same commit and says why.
+
+Last re-pinned when the rule brain's life changed on purpose: small talk from a word
+grammar (ties, hour, shared news), daily outings and weekends, and injected events
+with consequences (the same seed still gives the same hash twice).
 """
 
 import json
@@ -24,9 +28,9 @@ def sim_hash(*args: str) -> str:
 
 
 @pytest.mark.parametrize(("world", "args", "expected"), [
-    ("village.town", ("--ticks", "720", "--seed", "7"), "d2342d61c50e005d8a3773ddcfffed4b"),
-    ("city.town", ("--ticks", "240", "--seed", "7"), "6b7b987262cf0f075eb82ffa764a63ee"),
-    ("village.town", ("--ticks", "240", "--seed", "7", "--brain", "fake"), "34cbd5ee67191560c521b68562c006b5"),
+    ("village.town", ("--ticks", "720", "--seed", "7"), "125b9f760e03dce7e0eacd920c15b7f9"),
+    ("city.town", ("--ticks", "240", "--seed", "7"), "e4d12555965d789a6a5f304ffdd743f0"),
+    ("village.town", ("--ticks", "240", "--seed", "7", "--brain", "fake"), "0304c89485941538d574b4b87db270bb"),
 ])
 def test_sample_worlds_keep_their_hashes(world: str, args: tuple[str, ...], expected: str):
     assert sim_hash(str(WORLDS / world), *args) == expected
@@ -37,4 +41,4 @@ def test_a_generated_town_keeps_its_hash(tmp_path: Path):
     made = subprocess.run([sys.executable, "-m", "app", "new", str(town), "--agents", "300", "--seed", "3"],
                           capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stderr
-    assert sim_hash(str(town), "--ticks", "300", "--seed", "5") == "07c958fbe2038f03deac6a0733ebbf01"
+    assert sim_hash(str(town), "--ticks", "300", "--seed", "5") == "d14934f4250e1f366ba09b82d66b7543"

@@ -29,6 +29,7 @@ from engine.contracts.events import (
     FactHeard,
     FactSeeded,
     GatheringHeld,
+    IncidentChanged,
     PolicyChanged,
     PropertySold,
     ProposalMade,
@@ -175,6 +176,8 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
                f"(turnout {event.turnout:.0%})"
     if isinstance(event, WorldEventHappened):
         return f"{event.text} — {len(event.witnesses)} people noticed"
+    if isinstance(event, IncidentChanged):
+        return event.text  # the engine tells the story: "Flames and smoke pour out of ..."
     if isinstance(event, ChatReply):
         return f"{person_name(static, event.agent)} answered you: “{event.reply}”"
     return ""
@@ -206,7 +209,7 @@ def event_building(event: Event) -> int:
 EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
                "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged", "FactSeeded",
                "FactHeard", "GatheringHeld", "PropertySold", "ProposalMade", "VoteHeld", "PolicyChanged",
-               "ElectionHeld", "WorldEventHappened", "ChatReply")
+               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply")
 EVENT_LABELS = {
     "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
     "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",
@@ -214,5 +217,5 @@ EVENT_LABELS = {
     "FactSeeded": "Rumours started", "FactHeard": "Word of mouth", "GatheringHeld": "Gatherings",
     "PropertySold": "Property sales", "ProposalMade": "Proposals", "VoteHeld": "Council votes",
     "PolicyChanged": "Policies", "ElectionHeld": "Elections", "WorldEventHappened": "World events",
-    "ChatReply": "Chats",
+    "IncidentChanged": "What happened next", "ChatReply": "Chats",
 }

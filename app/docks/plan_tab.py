@@ -63,7 +63,10 @@ class PlanTab(QueryTab):
         if not event.has_mind:
             self.doing.setText(f"{name} lives on the rule brain for now.")
             self.summary.setText("Only some people can think at once; watching someone gives them a mind.")
-            set_html_keeping_scroll(self.view, f"<p style='color:{MUTED}'>No plan yet.</p>")
+            if event.strokes:  # the rule brain's plan for the day
+                set_html_keeping_scroll(self.view, self._html(event))
+            else:
+                set_html_keeping_scroll(self.view, f"<p style='color:{MUTED}'>No plan yet.</p>")
             return
         self.doing.setText(f"{name} is doing: {event.doing}" if event.doing else f"{name} is following the routine.")
         self.summary.setText(f"Reflected {event.reflections} time{'s' * (event.reflections != 1)} · "

@@ -6,7 +6,8 @@ Snapshots and events arrive on the GUI thread at any time (``set_snapshot``,
 mouse handler: there the context current may be another widget's, or none).
 
 Draw order: ground, buildings and then objects (trees, benches, ...; day, then night
-cross-faded on top), selection
+cross-faded on top), what is happening in town (flames and smoke, bunting, rain:
+``app.map.incidents``), selection
 (with the resize handle of a selected building), group highlight, tool ghosts, people (sprites, or dots when far), activity icons, building names, person
 names, speech bubbles. Night is a multiply tint on ground and people, and the
 night building art (lit windows) faded in.
@@ -27,6 +28,7 @@ from app.common.art import Art, load_art, person_variant
 from app.map import sprite_sync as sync
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
+from app.map.incidents import Marks, incident_marks
 from app.map.layers import DotLayer, LabelPool, NumpySprites, make_texture
 from app.map.textures import bubble_image, building_image, label_image, prop_image, terrain_image
 from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
@@ -108,6 +110,7 @@ class Scene:
         self.group: tuple[tuple[str, int], ...] = ()  # a rubber-band selection: ("person"|"building", index)
         self.show_handle = True  # a selected building shows its resize handle
         self.show_people = True  # off: the map without anyone on it (tests compare the two)
+        self.show_incidents = True  # off: no fires, festivals, storms drawn (tests compare the two)
         self.times = FrameTimes()
         self.ctx: Any = None
         self._built: StaticWorld | None = None
@@ -258,7 +261,8 @@ class Scene:
         return out
 
     def animating(self) -> bool:
-        return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow
+        burning = self.snapshot is not None and bool(self.snapshot.incidents)  # flames, smoke and rain move
+        return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow or burning
 
     # ------------------------------------------------------------------ GL
 
@@ -455,6 +459,8 @@ class Scene:
             if night > 0:
                 gpu["props_night"].alpha = round(255 * night)
                 gpu["props_night"].draw(pixelated=True)
+        if self.show_incidents and self.snapshot is not None and self.snapshot.incidents:
+            _draw_marks(incident_marks(self.snapshot.incidents, self._rects, static.terrain.shape[0], sync.TILE, now))
         if 0 <= self.selected_building < len(self._rects):
             x0, y0, x1, y1 = (float(v) for v in self._rects[self.selected_building])
             arcade.draw_lbwh_rectangle_outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW,
@@ -547,3 +553,15 @@ class Scene:
             self._labels(signs, [int(i) for i in chosen], centres[chosen], lift_px=0)
         else:
             signs.hide()
+
+
+def _draw_marks(marks: Marks) -> None:
+    """What is happening in town, over the buildings (see ``app.map.incidents``)."""
+    for left, bottom, width, height, rgba in marks.rects:
+        arcade.draw_lbwh_rectangle_filled(left, bottom, width, height, rgba)
+    for x, y, radius, rgba in marks.circles:
+        arcade.draw_circle_filled(x, y, radius, rgba)
+    for points, rgba, width in marks.lines:
+        arcade.draw_lines(points, rgba, width)
+    for points, rgba, size in marks.points:
+        arcade.draw_points(points, rgba, size)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.agents.population import SOCIAL, Population
-from engine.agents.smalltalk import small_talk
+from engine.agents.talk import Moment, TalkWriter
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import ConversationHeld, Event, RelationshipChanged
 from engine.state.city import City
@@ -41,8 +41,11 @@ class Encounters:
         self.clock = clock
         self.ties = ties
         self.city_changed()
-        cafes = [b.name for b in city.buildings if b.type == BuildingType.CAFE]
-        self._cafe = cafes[0] if cafes else "the cafe"
+        self.writer = TalkWriter(people, ties, clock, self._workplace_name)
+
+    def _workplace_name(self, person: int) -> str:
+        work = self.people[person].workplace
+        return self.city.buildings[work].name if work >= 0 else ""
 
     def city_changed(self) -> None:
         self._rate = np.array([PLACE_RATE.get(b.type, 0.05) for b in self.city.buildings], dtype=np.float64)
@@ -90,8 +93,8 @@ class Encounters:
         kindness = (pa.traits[3] + pb.traits[3]) / 2  # agreeableness
         warmth = max(-1.0, min(1.0, 0.6 * (kindness - 0.35) + 0.4 * affinity + rng.uniform(-0.35, 0.35)))
         building = self.city.buildings[place]
-        street = building.name.split()[-2] if building.name.endswith("Street") else "Main"
-        lines = small_talk(rng, pa.first_name, pb.first_name, building.name, self._cafe, street, warmth)
+        moment = Moment(tick, building.name, place in (pa.home, pb.home), self.city.name)
+        lines = self.writer.lines(rng, a, b, moment, warmth)
         tie = self.ties.meet(a, b, tick, warmth)
         for person in (a, b):
             pop.needs[person, SOCIAL] = min(1.0, pop.needs[person, SOCIAL] + CHAT_LIFT)

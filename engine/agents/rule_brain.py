@@ -1,9 +1,10 @@
 """The rule brain: deterministic, seedable ordinary life with no LLM.
 
 Asked only at decision points (an activity ended, or someone arrived), it picks
-the next activity from the time of day, the person's schedule, their needs,
-traits and purse. Sleep at home, commute, work in opening hours, eat, shop, walk
-in the park, meet friends at the usual hangout.
+the next activity from the time of day, the person's schedule, the day's outings
+(hobbies, visits, errands: ``engine.agents.routine``), their needs, traits and
+purse. Sleep at home (longer at weekends), commute, work in opening hours, eat,
+shop, walk in the park, meet friends at the usual hangout.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from engine.agents.population import ENERGY, HUNGER, Population
+from engine.agents.routine import Outing, Routine
 from engine.contracts.enums import Activity, BuildingType
 from engine.state.city import Building, City
 from engine.state.clock import Clock
@@ -41,6 +43,16 @@ class Institutions(Protocol):
 
     def park_appeal(self, person: int) -> float: ...
 
+    def draw_customers(self, kind: int, candidates: list[int]) -> list[int]:
+        """``candidates`` (nearby places of ``kind``) in the order people try them (a grand opening first)."""
+        ...
+
+    def heard_of(self, person: int) -> tuple[list[str], list[str]]:
+        """What ``person`` knows: (what happened in town, word of mouth), newest first."""
+        ...
+
+    def burned(self, building: int) -> bool: ...
+
 
 class Intent(NamedTuple):
     activity: int  # an Activity value
@@ -66,14 +78,20 @@ class RuleBrain:
         self.ties = ties
         self.schedules = [self._schedule(p) for p in people]
         self.society = society
+        self.routine = Routine(city, people, clock, ties)
+        self.routine.brain = self
         self.city_changed()
 
     def city_changed(self) -> None:
         self._nearby: dict[tuple[int, int], list[int]] = {}
+        self._of_kind: dict[int, list[int]] = {}
+        self.routine.forget_plans()  # places moved: plan again (as a replay from after the edit would)
         self._entrances = np.array([b.entrance for b in self.city.buildings], dtype=np.int32).reshape(-1, 2)
         self._types = np.array([-1 if b.removed else b.type for b in self.city.buildings], dtype=np.int8)
 
     def schedule_for(self, person: Person) -> Schedule:
+        """A (new) schedule for someone whose life changed; today's outings are planned again."""
+        self.routine.forget_plans()
         return self._schedule(person)
 
     def _schedule(self, p: Person) -> Schedule:
@@ -114,8 +132,12 @@ class RuleBrain:
         energy, hunger, social, fun = (float(v) for v in pop.needs[i])
         home = person.home
 
+        day = self.clock.day(tick)
         if m >= s.bedtime or m < s.wake:
-            return Intent(SLEEP, home, self.clock.tick_at_minute(tick, s.wake))
+            wake = s.wake + self.routine.lie_in(i, day + 1 if m >= s.bedtime else day)
+            return Intent(SLEEP, home, self.clock.tick_at_minute(tick, wake))
+        if m < s.wake + self.routine.lie_in(i, day) and pop.activity[i] == SLEEP:
+            return Intent(SLEEP, home, self.clock.tick_at_minute(tick, s.wake + self.routine.lie_in(i, day)))
         if hunger < 0.15:
             return self._meal(i, tick, here, pop, rng, occupancy)
         if self._works_now(person, s, tick, m):
@@ -128,6 +150,9 @@ class RuleBrain:
             return Intent(activity, person.workplace, self.clock.tick_at_minute(tick, stop))
         if hunger < 0.4:
             return self._meal(i, tick, here, pop, rng, occupancy)
+        outing = self.routine.current(i, day, m)
+        if outing is not None and self._may_go(outing, i, m, pop, occupancy):
+            return Intent(outing.activity, outing.building, self._after(tick, outing.end - m, s))
         if energy < 0.2:
             return Intent(HOME, home, self._after(tick, 60, s))
         if social < 0.65 and rng.random() < 0.35 + 0.5 * person.traits[2]:
@@ -155,10 +180,26 @@ class RuleBrain:
     def _works_now(self, person: Person, s: Schedule, tick: int, m: int) -> bool:
         if person.workplace < 0 or not s.work_start <= m < s.work_end:
             return False
-        weekday = self.clock.weekday(tick)
+        return self.works_on(person, s, self.clock.weekday(tick))
+
+    def works_on(self, person: Person, s: Schedule, weekday: int) -> bool:
+        """Whether ``person`` goes to work (or school) on ``weekday`` (0 = Monday)."""
+        if person.workplace < 0:
+            return False
         if self.city.buildings[person.workplace].type in WEEKDAY_ONLY or person.is_pupil:
             return weekday < 5
         return weekday != s.day_off
+
+    def _may_go(self, outing: Outing, i: int, m: int, pop: Population, occupancy: np.ndarray) -> bool:
+        """Open, with room, and affordable (a visit only needs the friend's door)."""
+        b = self.city.buildings[outing.building]
+        if b.removed:
+            return False
+        if outing.activity == EAT and pop.money[i] < MEAL_PRICE[1]:
+            return False
+        if outing.kind in ("visit", "play"):
+            return self.society is None or self.society.open_now(b, m)  # not into a burnt-out house
+        return self._has_room(b, m, occupancy)
 
     def _after(self, tick: int, minutes: int, s: Schedule) -> int:
         """``minutes`` from now, but never past bedtime."""
@@ -196,10 +237,20 @@ class RuleBrain:
         return society.open_now(b, m) and society.can_serve(b.id)
 
     def _open_nearby(self, near: int, kind: int, m: int, occupancy: np.ndarray) -> int:
-        for candidate in self.nearby(near, kind):
+        candidates = self.nearby(near, kind)
+        if self.society is not None:  # a grand opening draws customers
+            candidates = self.society.draw_customers(kind, candidates)
+        for candidate in candidates:
             if self._has_room(self.city.buildings[candidate], m, occupancy):
                 return candidate
         return -1
+
+    def of_kind(self, kind: int) -> list[int]:
+        """Every standing building of ``kind`` (cached until the map changes)."""
+        found = self._of_kind.get(kind)
+        if found is None:
+            found = self._of_kind[kind] = [int(b) for b in np.flatnonzero(self._types == kind)]
+        return found
 
     def nearby(self, near: int, kind: int, count: int = 4) -> list[int]:
         """The ``count`` buildings of ``kind`` closest to building ``near`` (cached)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.agents.rule_brain import Intent
-from engine.cognition import chat, civic, conversation, perception, planning, reflection
+from engine.cognition import chat, civic, conversation, perception, planning, reflection, rule_mind
 from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import WATCHED, LLMStatus
@@ -54,6 +54,7 @@ class Cognition:
         self.talks: dict[int, conversation.Talk] = {}
         self.next_talk_id = 1
         self.may_think: Callable[[int], bool] = may_think if may_think is not None else _anyone
+        ctx.may_think = self.may_think
         self.on_civic = on_civic
         self._answers: dict[ThoughtKind, Answer] = dict(answers or {})
         self._appliers = {
@@ -137,9 +138,13 @@ class Cognition:
         for event in events:
             if isinstance(event, ConversationHeld) and event.tick == tick:
                 self._remember_small_talk(event, tick)
+        thinking = ctx.thinker.available
         for mind in ctx.minds.values():
-            if reflection.due(ctx, mind) and self.may_think(mind.agent):
-                reflection.ask_questions(ctx, mind, tick)
+            if thinking and self.may_think(mind.agent):
+                if reflection.due(ctx, mind):
+                    reflection.ask_questions(ctx, mind, tick)
+            elif rule_mind.due(ctx, mind):  # no model: a plainer look back, from the memories themselves
+                rule_mind.reflect(ctx, mind, tick)
         if tick % FLUSH_EVERY == 0:  # unflushed memories are searched in RAM, so this only paces disk writes
             ctx.memory.flush()
 

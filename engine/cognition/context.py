@@ -6,6 +6,7 @@ them, so nothing here needs a lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class MindContext:
     events: list[Event] = field(default_factory=list)  # produced while applying answers this tick
     temperature: float = 0.7
     weights: RetrievalWeights = field(default_factory=RetrievalWeights)  # recency / importance / relevance
+    may_think: Callable[[int], bool] = field(default=lambda agent: True)  # the thought economy's say (see Cognition)
 
     # -- memory --------------------------------------------------------------------------
 
@@ -72,6 +74,8 @@ class MindContext:
         self, agent: int, kind: ThoughtKind, priority: int, prompt: str, schema: dict[str, Any], context: dict[str, Any],
         tick: int,
     ) -> bool:
+        if not self.may_think(agent):  # in debt under the thought economy: no thought, not even a talk's next line
+            return False
         person = self.people[agent]
         system = prompts.SYSTEM.format(name=person.name, town=self.city.name)
         request = ChatRequest((("system", system), ("user", prompt)), schema, self.temperature)

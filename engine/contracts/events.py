@@ -284,3 +284,14 @@ class ElectionHeld(Event):
     winners: tuple[int, ...]
     tally: tuple[tuple[int, int], ...]  # (candidate, votes)
     turnout: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentChanged(Event):
+    """Something that happened in town moved on: a fire broke out, was put out, the building reopened..."""
+
+    incident: int
+    what: str  # fire | festival | storm | shop | damage
+    phase: str  # burning | damaged | repaired | on | over | raging | opening
+    building: int  # -1: an area (a storm)
+    text: str  # the event log's sentence

@@ -139,6 +139,22 @@ class LLMStatusView:
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentView:
+    """Something happening in town that the map shows: a fire, a festival, a storm, a grand opening."""
+
+    id: int
+    kind: str  # fire | festival | storm | shop | damage
+    phase: str  # burning | damaged | on | raging | opening (only the ones still going are shown)
+    building: int  # -1: an area
+    x: int  # tile of the centre
+    y: int
+    radius: float  # tiles
+    start_tick: int
+    end_tick: int  # when this phase ends
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorldSnapshot:
     tick: int
     day: int  # 1-based sim day
@@ -162,6 +178,7 @@ class WorldSnapshot:
     llm: LLMStatusView = field(default_factory=lambda: LLMStatusView("rule", LLMHealth.OFF, "rule brain"))
     timeline: TimelineView | None = None
     society: SocietyView | None = None  # money, councils, word of mouth (None until the engine has built one)
+    incidents: tuple[IncidentView, ...] = ()  # fires, festivals, storms and openings going on now
 
     def minute_at(self, tick: int) -> int:
         """Minute of day at ``tick`` (for turning ``until`` into a clock time)."""

@@ -33,7 +33,7 @@ class Account:
 TRANSACTION_KINDS = (
     "opening",  # the books were closed: an account's balance carried forward
     "wage", "tax", "meal", "goods", "rent", "restock", "export", "dividend", "pension", "funding",
-    "property", "thought", "grant",
+    "property", "thought", "grant", "repair",
 )
 
 

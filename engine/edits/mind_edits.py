@@ -83,9 +83,12 @@ def inject_event(ctx: EditContext, edit: e.InjectEvent) -> tuple[str, e.Edit]:
     distance = np.hypot(sim.pop.xy[:, 0] - (edit.x + 0.5), sim.pop.xy[:, 1] - (edit.y + 0.5))
     witnesses = np.flatnonzero(present & (distance <= edit.radius)).tolist()
     importance = max(1.0, min(10.0, edit.importance))
-    ids = tuple(_remember(ctx, w, "event", edit.text, importance) for w in witnesses)
+    minds = sim.cognition is not None  # without minds nobody keeps memories, but the event still happens
+    ids = tuple(_remember(ctx, w, "event", edit.text, importance) for w in witnesses) if minds else ()
     ctx.events.append(WorldEventHappened(ctx.tick, edit.text, edit.x, edit.y, edit.radius, tuple(witnesses)))
     ctx.sim.society.shared_event(tuple(witnesses), edit.text.strip(), ctx.tick)  # a shared memory draws them closer
+    # A fire burns, a festival draws a crowd, a storm sends people indoors (see engine.society.incidents).
+    ctx.events.extend(sim.society.incidents.begin(edit.text, edit.x, edit.y, edit.radius, tuple(witnesses), ctx.tick))
     return f"{len(witnesses)} people noticed: {edit.text}", e.DeleteMemories(memory_ids=ids)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.agents.rule_brain import RuleBrain
 from engine.cognition import REFLECTION_THRESHOLD, Cognition, PlanStep
 from engine.contracts.commands import QueryMemories, QueryMind, QueryThoughts
 from engine.contracts.events import (
@@ -15,7 +16,7 @@ from engine.contracts.events import (
     ThoughtView,
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
-from engine.contracts.thinking import LLMHealth
+from engine.contracts.thinking import LLMHealth, ThoughtKind
 from engine.memory.types import Memory, MemoryStore
 from engine.state.timeline import Timeline
 from engine.state.world import World
@@ -29,15 +30,25 @@ def _view(m: Memory, score: float = 0.0) -> MemoryView:
     return MemoryView(m.id, m.tick, m.kind, m.text, m.importance, m.last_access, tuple(m.evidence), m.pinned, score)
 
 
-def mind_report(cognition: Cognition | None, command: QueryMind, tick: int) -> MindReport:
+def mind_report(cognition: Cognition | None, command: QueryMind, tick: int, brain: RuleBrain | None = None
+                ) -> MindReport:
+    """A mind's plan, or (without a model's plan) the rule brain's plan for the day."""
     mind = cognition.mind(command.agent) if cognition else None
+    routine = _rule_plan(brain, command.agent, tick) if brain is not None else ()
     if mind is None:
-        return MindReport(tick, command.id, command.agent, False, "", (), (), (), -1, 0, 0.0)
+        return MindReport(tick, command.id, command.agent, False, "", routine, (), (), -1, 0, 0.0)
     return MindReport(
-        tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes), _steps(mind.hours),
+        tick, command.id, command.agent, True, mind.doing, _steps(mind.strokes) or routine, _steps(mind.hours),
         _steps(mind.actions[mind.next_action:]), mind.actions_hour, mind.reflections,
         round(mind.importance_since_reflection, 1), REFLECTION_THRESHOLD,
     )
+
+
+def _rule_plan(brain: RuleBrain, agent: int, tick: int) -> tuple[PlanStepView, ...]:
+    if not 0 <= agent < len(brain.people) or brain.people[agent].removed:
+        return ()
+    plan = brain.routine.day_plan(agent, brain.clock.day(tick))
+    return tuple(PlanStepView(hour, activity, place, note) for hour, activity, place, note in plan)
 
 
 PAGE = 500
@@ -87,7 +98,9 @@ def _all(store: MemoryStore, agent: int) -> Iterator[Memory]:
         offset += len(page)
 
 
-def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
+def thoughts(world: World, command: QueryThoughts, tick: int, brain: RuleBrain | None = None) -> ThoughtsResult:
+    """The person's thoughts on the model, newest first; then how the rule brain worked out their day
+    (no prompt was sent anywhere: its reasoning, written out)."""
     picked = []
     for record in reversed(world.thoughts):
         if record.agent == command.agent:
@@ -96,6 +109,11 @@ def thoughts(world: World, command: QueryThoughts, tick: int) -> ThoughtsResult:
                                       record.backend, record.error))
             if len(picked) >= command.limit:
                 break
+    people = brain.people if brain is not None else []
+    if brain is not None and len(picked) < command.limit and 0 <= command.agent < len(people) \
+            and not people[command.agent].removed:
+        context, chosen = brain.routine.explain(command.agent, brain.clock.day(tick))
+        picked.append(ThoughtView(tick, ThoughtKind.PLAN_DAY, context, chosen, "rule", 0, 0, 0.0, "rule brain", ""))
     return ThoughtsResult(tick, command.id, command.agent, tuple(picked))
 
 

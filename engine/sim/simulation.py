@@ -56,11 +56,16 @@ class Simulation:
         self.cognition: Cognition | None = None  # minds, when people think (see ``think_with``)
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
+        writer = self.encounters.writer  # small talk hears what people need, plan and know
+        writer.needs = self._lowest_need
+        writer.shared = self.society.shared_topics
+        writer.plan = self._plan_later
         if world.sim_state:
             self.set_state(state_codec.decode(world.sim_state))
         else:
             self._move_everyone_home()
             self.society.found(world.seed)
+            self.brain.routine.new_day(self.clock.day(self.tick))
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
 
@@ -180,6 +185,8 @@ class Simulation:
         nice_parks = self.fun_factor.size and self.fun_factor.max() > 1
         boost = leisure_fun_boost(pop.activity, pop.location, self.fun_factor) if nice_parks else None
         update_needs(pop.needs, pop.activity, minutes, boost)
+        if self.clock.day(tick) != self.clock.day(tick - 1):
+            self.brain.routine.new_day(self.clock.day(tick))  # whom people would visit today
         mind = self.cognition
         events: list[Event] = mind.begin_tick(tick) if mind else []
         events.extend(self.society.begin_tick(tick, self.rng))
@@ -266,6 +273,18 @@ class Simulation:
             hours = (tick - int(pop.since[person])) * self.clock.tick_seconds / 3600
             self.society.economy.pay_shift(person, workplace, hours, tick)
 
+    def _lowest_need(self, person: int) -> tuple[int, float]:
+        row = self.pop.needs[person]
+        lowest = int(row.argmin())
+        return lowest, float(row[lowest])
+
+    def _plan_later(self, person: int, tick: int) -> tuple[str, str] | None:
+        """Where ``person`` means to go later today, and why (for small talk)."""
+        outing = self.brain.routine.next_outing(person, self.clock.day(tick), self.clock.minute_of_day(tick))
+        if outing is None:
+            return None
+        return self.city.buildings[outing.building].name, self.brain.routine.words(outing)[1]
+
     # -- placement ---------------------------------------------------------------------
 
     def _place_inside(self, person: int, b: Building) -> None:
@@ -307,6 +326,7 @@ class Simulation:
             "metrics": self.metrics.get_state(),
             "cognition": self.cognition.get_state() if self.cognition else None,
             "society": self.society.get_state(),
+            "routine": self.brain.routine.get_state(),
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -329,6 +349,7 @@ class Simulation:
             self.society.set_state(state["society"])
         else:  # saved before the town had an economy: found one on what people hold now
             self.society.found(self.world.seed)
+        self.brain.routine.set_state(state.get("routine"), self.clock.day(self.tick))
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:
             self.cognition.set_state(self.pending_cognition_state)

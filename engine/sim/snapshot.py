@@ -92,4 +92,5 @@ def build_snapshot(
         llm=llm or LLMStatusView("rule", LLMHealth.OFF, "rule brain"),
         timeline=timeline,
         society=sim.society.view(sim.tick),
+        incidents=sim.society.incidents.views(),
     )

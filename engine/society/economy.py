@@ -173,9 +173,11 @@ class Economy:
             tax = int(gross * self.policy(district, "tax_rate"))
             self.ledger.post(tick, "tax", acct.person(person), acct.treasury(district), tax)
 
-    def owns_business(self, person: int) -> bool:
-        return any(shop.owner == person for shop in self.businesses.values()) or any(
-            prop.owner == person and not self._is_home(prop.building) for prop in self.properties.values())
+    def business_owners(self) -> set[int]:
+        """Everyone who owns a shop or a property that is not a home; one pass, for a whole district's residents."""
+        owners = {shop.owner for shop in self.businesses.values()}
+        owners.update(prop.owner for prop in self.properties.values() if not self._is_home(prop.building))
+        return owners
 
     def can_serve(self, building: int) -> bool:
         shop = self.businesses.get(building)

@@ -105,11 +105,11 @@ class Proposal:
 class Governance:
     def __init__(self, city: City, people: list[Person], ties: Relationships, clock: Clock,
                  hearsay: Hearsay, treasury: Callable[[int], int],
-                 purse: Callable[[int], int] | None = None, owns_business: Callable[[int], bool] | None = None,
+                 purse: Callable[[int], int] | None = None, business_owners: Callable[[], set[int]] | None = None,
                  deliberation: Deliberation | None = None) -> None:
         """``deliberation``: minds on the model, when there are any (asked before the rules decide)."""
         self.purse = purse or (lambda pid: people[pid].money)  # a person's balance now (the ledger's, when there is one)
-        self.owns_business = owns_business or (lambda pid: False)
+        self.business_owners = business_owners or set  # asked once per pass: scanning every business per person is O(n^2)
         self.city = city
         self.people = people
         self.ties = ties
@@ -362,10 +362,11 @@ class Governance:
         residents = residents_by_district(self.city, self.people)
         parent_ids = voting.parents(self.people, self.ties)
         events: list[Event] = []
+        owners = self.business_owners()
         for district in self.city.districts:
             d = district.id
             wage = self.policy(d, "minimum_wage")
-            adults = [voting.standing_of(self.people[p], self.city, wage, parent_ids, self.purse(p), self.owns_business(p))
+            adults = [voting.standing_of(self.people[p], self.city, wage, parent_ids, self.purse(p), p in owners)
                       for p in residents.get(d, []) if self.people[p].age >= voting.ADULT_AGE]
             found = policies.grievances(adults, partial(self.policy, d), self.treasury(d),
                                         district.name)
@@ -459,9 +460,10 @@ class Governance:
         treasury = self.treasury(d)
         proposer = proposal.proposer
         neighbours = set(residents_by_district(self.city, self.people).get(d, []))
+        owners = self.business_owners()
         for member in members:
             standing = voting.standing_of(self.people[member], self.city, self.policy(d, "minimum_wage"), parent_ids,
-                                          self.purse(member), self.owns_business(member))
+                                          self.purse(member), member in owners)
             tellers = []
             if proposal.fact >= 0 and self.hearsay.knows(proposal.fact, member):
                 tellers.append(self.hearsay.heard_from(proposal.fact, member))

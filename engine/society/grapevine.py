@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.agents.talk import GRAMMAR as TALK
 from engine.contracts.enums import BuildingType
 from engine.contracts.events import Event, FactHeard, FactSeeded, GatheringHeld
 from engine.contracts.society import FactView
@@ -261,7 +262,7 @@ class Grapevine:
             tie = self.ties.tie(teller, listener)
             tie.trust = min(1.0, tie.trust + 0.02)
             events.append(FactHeard(tick, fact.id, listener, teller, going))
-            lines.append((0 if teller == a else 1, self._telling(fact, teller)))
+            lines.append((0 if teller == a else 1, self._telling(fact, teller, listener, rng)))
             if self.hear_hook is not None:
                 self.hear_hook(listener, self._heard_text(fact, teller), tick)
         if events:
@@ -283,11 +284,11 @@ class Grapevine:
         chance = 0.25 + 0.35 * liking + 0.25 * p.traits[2] - 0.1 * p.traits[4] + 0.1 * (friend.trust if friend else 0)
         return rng.random() < max(0.05, min(0.9, chance))
 
-    def _telling(self, fact: Fact, teller: int) -> str:
-        if teller == fact.origin:
-            return fact.text
+    def _telling(self, fact: Fact, teller: int, listener: int, rng: random.Random) -> str:
+        """The line passing it on (the words are in the small talk's grammar)."""
         origin = self.people[fact.origin].first_name if fact.origin >= 0 else "someone"
-        return f"Did you hear? {origin} says: \u201c{fact.text}\u201d"
+        words = {"fact": fact.text, "origin": origin, "other": self.people[listener].first_name}
+        return TALK.pick("tell_own" if teller == fact.origin else "tell_heard", rng, words)
 
     def _heard_text(self, fact: Fact, teller: int) -> str:
         who = self.people[teller].name
@@ -351,6 +352,13 @@ class Grapevine:
                      self.attended(f.id))
             for f in reversed(self.facts) if f.kind != FORGOTTEN
         )
+
+    def live_shared(self, a: int, b: int, tick: int) -> list[Fact]:
+        """Fresh facts both know (what two people who talk may bring up), oldest first."""
+        known_a, known_b = self._known.get(a, _NONE), self._known.get(b, _NONE)
+        if not known_a or not known_b:
+            return []
+        return [self.facts[f] for f in sorted(known_a & known_b & self._live(tick))]
 
     def shared_facts(self, a: int, b: int) -> list[str]:
         return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]

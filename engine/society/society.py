@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypedDict
 import networkx as nx
 
 from engine.agents.population import Population
+from engine.agents.talk import Topic
 from engine.cognition import Cognition, proposal_choice
 from engine.contracts.enums import Activity
 from engine.contracts.events import ConversationHeld, Event, PropertySold
@@ -38,6 +39,7 @@ from engine.society import ledger as acct
 from engine.society.economy import Economy
 from engine.society.governance import Governance
 from engine.society.grapevine import Grapevine
+from engine.society.incidents import Incidents
 from engine.society.ledger import Ledger
 from engine.society.places import residents_by_district
 from engine.state.city import Building, City
@@ -82,9 +84,10 @@ class Society:
         self.governance = Governance(city, people, sim.ties, clock, self.grapevine,
                                      lambda district: self.ledger.balance(acct.treasury(district)),
                                      purse=lambda pid: int(self.ledger.money[pid]),
-                                     owns_business=lambda pid: self.economy.owns_business(pid),
+                                     business_owners=lambda: self.economy.business_owners(),
                                      deliberation=self)  # councillors and residents with minds are asked first
         self.economy = Economy(city, people, self.ledger, self.governance.policy)
+        self.incidents = Incidents(self, hear_hook=self._remember_hearing)
         self._civic_events: list[Event] = []  # what minds' answers tabled, published with the next tick
         self._view: SocietyView | None = None
         self._view_key: tuple[int, ...] = ()
@@ -114,6 +117,7 @@ class Society:
                 events.extend(self._midnight(tick, rng))
         events.extend(self._civic_events)
         self._civic_events = []
+        events.extend(self.incidents.on_tick(tick))
         events.extend(self.governance.on_tick(tick, rng))
         for person in self.grapevine.starting(tick):
             self._interrupt(person, tick)  # drop what they are doing: the party is about to start
@@ -162,6 +166,7 @@ class Society:
         return found
 
     def _midnight(self, tick: int, rng: random.Random) -> list[Event]:
+        self.incidents.midnight(tick)
         sales = self.economy.midnight(tick, rng)
         kept = self.sim.clock.ticks_for(BOOKS_KEPT_DAYS * 24 * 60)
         self.ledger.close_books(max(0, tick - kept))
@@ -170,6 +175,10 @@ class Society:
     def agenda(self, person: int, tick: int) -> tuple[int, int, int] | None:
         """(activity, building, until) that comes before any brain: an event they mean to go to,
         or home because of a curfew. None: let the brain decide."""
+        if self.incidents.plans:  # a fire to flee or watch, a festival, a storm to shelter from
+            told = self.incidents.agenda(person, tick)
+            if told is not None:
+                return told
         if self.grapevine.going:
             event = self.grapevine.agenda(person, tick)
             if event is not None:
@@ -183,7 +192,12 @@ class Society:
         return None
 
     def keep_in(self, person: int, activity: int, building: int, tick: int) -> tuple[int, int]:
-        """A brain's choice under a curfew: nowhere but home (a meal out becomes a meal in)."""
+        """A brain's choice under a curfew: nowhere but home (a meal out becomes a meal in); never into a
+        building shut by fire or damage, nor to the park in a storm."""
+        if self.incidents.busy:
+            instead = self.incidents.redirect(person, activity, building)
+            if instead is not None:
+                activity, building = instead
         if not self._any_curfew():
             return activity, building
         p = self.sim.people[person]
@@ -205,6 +219,8 @@ class Society:
             if not isinstance(event, ConversationHeld) or event.tick != tick:
                 continue
             heard, lines = self.grapevine.on_talk(event.a, event.b, tick, rng)
+            if self.incidents.items:
+                self.incidents.on_talk(event.a, event.b, tick, rng)
             if lines:
                 event = ConversationHeld(event.tick, event.a, event.b, event.building, event.lines + tuple(lines))
                 events[index] = event
@@ -212,6 +228,13 @@ class Society:
             first = event.lines[0][1] if event.lines else ""
             self.sim.ties.note(event.a, event.b, tick, f"talked at {names[event.building].name}: \u201c{first}\u201d")
         return out
+
+    def shared_topics(self, a: int, b: int, tick: int) -> list[Topic]:
+        """What ``a`` may bring up with ``b``: news both heard, and what happened in town that either knows."""
+        topics = [Topic("fact_both", "fact", {"fact": f.text}, weight=2.0)
+                  for f in self.grapevine.live_shared(a, b, tick)[-2:]]
+        topics.extend(self.incidents.topics(a, b, tick))
+        return topics
 
     def end_tick(self, tick: int) -> list[Event]:
         return self.grapevine.watch_events(tick, self.sim.pop.location)
@@ -258,11 +281,25 @@ class Society:
     # -- what the rule brain asks ----------------------------------------------------------
 
     def open_now(self, building: Building, minute: int) -> bool:
-        """Open, counting the district's opening-hours policy for cafes and shops (later or earlier closing)."""
+        """Open, counting the district's opening-hours policy for cafes and shops (later or earlier closing),
+        and shut while burnt or damaged."""
+        if self.incidents.closed and building.id in self.incidents.closed:
+            return False
         if building.id not in self.economy.businesses:
             return building.is_open(minute)
         extra = int(self._district_policy("opening_hours").get(self.economy.district(building.id), 0))
         return open_with_extra(building.opens, building.closes, extra, minute)
+
+    def draw_customers(self, kind: int, candidates: list[int]) -> list[int]:
+        return self.incidents.draw(kind, candidates) if self.incidents.busy else candidates
+
+    def heard_of(self, person: int) -> tuple[list[str], list[str]]:
+        happened = [i.text for i in reversed(self.incidents.items) if self.incidents.knows(person, i.id)]
+        facts = [f.text for f in reversed(self.grapevine.facts) if self.grapevine.knows(f.id, person)]
+        return happened, facts
+
+    def burned(self, building: int) -> bool:
+        return any(i.building == building and i.kind == "fire" for i in self.incidents.items)
 
     def can_serve(self, building: int) -> bool:
         return self.economy.can_serve(building)
@@ -393,6 +430,7 @@ class Society:
             "economy": self.economy.get_state(),
             "grapevine": self.grapevine.get_state(),
             "governance": self.governance.get_state(),
+            "incidents": self.incidents.get_state(),
             "people": len(self.sim.people),
         }
 
@@ -403,6 +441,7 @@ class Society:
         self.economy.set_state(state["economy"])
         self.grapevine.set_state(state["grapevine"])
         self.governance.set_state(state["governance"])
+        self.incidents.set_state(state.get("incidents"))
         for person in range(int(state["people"]), len(self.sim.people)):
             if not self.sim.people[person].removed:  # arrived after the save (and still here)
                 self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))

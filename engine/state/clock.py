@@ -34,6 +34,11 @@ class Clock:
         """0 = Monday ... 6 = Sunday."""
         return (self.day(tick) - 1) % 7
 
+    @staticmethod
+    def weekday_of_day(day: int) -> int:
+        """0 = Monday ... 6 = Sunday, of 1-based sim day ``day``."""
+        return (day - 1) % 7
+
     def ticks_for(self, minutes: float) -> int:
         return max(1, round(minutes * 60 / self.tick_seconds))
 

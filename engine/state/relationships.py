@@ -59,6 +59,10 @@ class Relationships:
     def get(self, a: int, b: int) -> Tie | None:
         return self._ties.get(_key(a, b))
 
+    def known_tie(self, a: int, b: int) -> Tie:
+        """The tie of two who know each other (one of them is in the other's ``known_by``)."""
+        return self._ties[_key(a, b)]
+
     def affinity(self, a: int, b: int) -> float:
         """How much ``a`` and ``b`` like each other (0.0, neutral, for two who never met)."""
         tie = self._ties.get(_key(a, b))

@@ -35,7 +35,7 @@ def grid_graph(walkable: np.ndarray) -> csr_matrix:
     # per-call symmetrisation, which costs more than the search itself.
     src = np.concatenate([left, right, up, down])
     dst = np.concatenate([right, left, down, up])
-    data = np.ones(len(src), dtype=np.int8)
+    data = np.ones(len(src), dtype=np.float64)  # scipy searches float64 graphs: any other dtype is copied per search
     n = height * width
     return csr_matrix((data, (src, dst)), shape=(n, n))
 

@@ -47,12 +47,14 @@ def test_every_project_data_glob_matches_existing_files():
     assert pairs and all(Path(src).is_file() for src, _ in pairs)
     dests = {f"{dest}/{Path(src).name}" for src, dest in pairs}
     assert {"worlds/village.town", "worlds/city.town", "assets/art/manifest.json"} <= dests
+    words = {p.relative_to(ROOT).as_posix() for p in ROOT.glob("engine/*/words/*.toml")}
+    assert words and words <= dests  # every words file the engine reads
     assert "assets/art/contact_sheet.png" not in dests
 
 
 def test_required_project_files_are_shipped_as_data():
     dests = {f"{dest}/{Path(src).name}" for src, dest in cfg.project_datas()}
-    ours = [f for f in cfg.REQUIRED_FILES if f.split("/")[0] in ("worlds", "assets")]
+    ours = [f for f in cfg.REQUIRED_FILES if f.split("/")[0] in ("worlds", "assets", "engine")]
     assert ours and set(ours) <= dests
 
 
