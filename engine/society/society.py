@@ -94,6 +94,7 @@ class Society:
         self._view_tick = -VIEW_EVERY
         self._policy_cache: dict[str, dict[int, float]] = {}
         self._policy_cache_version = -1
+        self._curfew_anywhere: tuple[int, bool] = (-1, False)  # (councils' version, any district under curfew)
 
     def found(self, seed: int) -> None:
         """A world with no society yet: open the books, and who owns what (from the world's seed,
@@ -149,7 +150,12 @@ class Society:
         return curfew >= 0 and self._past(curfew, minute)
 
     def _any_curfew(self) -> bool:
-        return any(value >= 0 for value in self._district_policy("curfew").values())
+        """Asked for every decision, so kept until the councils change something."""
+        version, anywhere = self._curfew_anywhere
+        if version != self.governance.version:
+            anywhere = any(value >= 0 for value in self._district_policy("curfew").values())
+            self._curfew_anywhere = (self.governance.version, anywhere)
+        return anywhere
 
     def _home_district(self, person: int) -> int:
         return self.economy.district(self.sim.people[person].home)
