@@ -93,6 +93,8 @@ def _build_parser() -> argparse.ArgumentParser:
     personas = sub.add_parser("import-personas", help="add Generative Agents personas (scratch.json) to a world")
     personas.add_argument("folder", help="a folder with one sub-folder (or file) per persona")
     personas.add_argument("--into", required=True, metavar="WORLD", help="the world file to add them to")
+    personas.add_argument("--replace", action="store_true",
+                          help="let a persona overwrite a resident of the same name (refused otherwise)")
 
     check = sub.add_parser("check", help="list every problem in a world file")
     check.add_argument("world")
@@ -149,8 +151,15 @@ def _sim(args: argparse.Namespace) -> int:
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact],
                                on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr))
-    if summary.llm and summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF):
-        print(f"townsfolk: thinking fell back to the rule brain: {summary.llm['message']}", file=sys.stderr)
+    if summary.llm and (summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF) or summary.llm.get("fallbacks")):
+        llm = summary.llm
+        counted = f"{llm.get('fallbacks', 0)} stand-ins by the rule brain, {llm.get('failures', 0)} failed calls"
+        if llm["state"] in (LLMHealth.READY, LLMHealth.OFF):
+            print(f"townsfolk: thinking ({llm['state']}): {counted}", file=sys.stderr)
+        else:
+            message = " ".join(str(llm["message"]).split())
+            print(f"townsfolk: thinking fell back to the rule brain ({llm['state']}; {counted}): {message}",
+                  file=sys.stderr)
     if args.save:
         api.save_world(world, args.save, memory=summary.memory)
     if args.json:
@@ -194,7 +203,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    problems = api.check_world(api.open_world(args.world, with_history=False))
+    _world, problems = api.check_world_file(args.world)
     if args.json:
         print(json.dumps({"world": args.world, "problems": problems}))
     elif problems:
@@ -213,11 +222,8 @@ def _import_tiled(args: argparse.Namespace) -> int:
     if args.agents is not None and args.agents < 0:
         raise CliError("--agents cannot be negative")
     world = api.import_tiled(args.map, args.agents, args.seed, args.name)
-    problems = api.check_world(world)
     api.save_world(world, out)
     print(f"created {out}: {world.name}, {len(world.people)} people, {len(world.city.buildings)} buildings")
-    for problem in problems:
-        print(f"  warning: {problem}", file=sys.stderr)
     return 0
 
 
@@ -255,7 +261,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _import_personas(args: argparse.Namespace) -> int:
     world = api.open_world(args.into)
-    names = api.import_personas(world, args.folder)
+    names = api.import_personas(world, args.folder, replace=args.replace)
     api.save_world(world, args.into)
     print(f"imported {len(names)} persona(s) into {args.into}: {', '.join(names)}")
     return 0
@@ -274,15 +280,48 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _subject(args: argparse.Namespace | None) -> str:
+    """The file a command works on, so every error can name it."""
+    for name in ("world", "map", "into", "folder"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def _one_line(exc: BaseException, subject: str, unexpected: bool = False) -> str:
+    """The error as one line that names the file (scripts and people read stderr line by line)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    if len(lines) > 1:
+        text += f" (and {len(lines) - 1} more line(s))"
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)[:500]
+    if unexpected:
+        text = f"could not be handled ({type(exc).__name__}: {text})"
+    if subject and subject not in text:
+        text = f"{subject}: {text}"
+    return text
+
+
 def run_cli(argv: list[str]) -> int:
+    args = None
     try:
         args = _build_parser().parse_args(argv)
         return SUBCOMMANDS[args.command](args)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    except (CliError, api.WorldFileError, ValueError, OSError) as exc:
-        print(f"townsfolk: error: {exc}", file=sys.stderr)
+    except CliError as exc:
+        print(f"townsfolk: error: {_one_line(exc, '')}", file=sys.stderr)
+        return EXIT_ERROR
+    except api.WorldFileError as exc:  # names its own file (which may be the --save target)
+        print(f"townsfolk: error: {_one_line(exc, '')}", file=sys.stderr)
+        return EXIT_ERROR
+    except (ValueError, OSError, MemoryError, RecursionError) as exc:
+        print(f"townsfolk: error: {_one_line(exc, _subject(args))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("townsfolk: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the promise is one line, never a traceback, whatever the input
+        print(f"townsfolk: error: {_one_line(exc, _subject(args), unexpected=True)}", file=sys.stderr)
+        return EXIT_ERROR

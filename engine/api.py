@@ -36,6 +36,7 @@ from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.runtime.minds import DEFAULT_MAX_MINDS, attach_cognition
+from engine.runtime.trial import world_problems
 from engine.sim import state_codec
 from engine.sim.diffusion import Diffusion
 from engine.sim.simulation import Simulation
@@ -46,7 +47,6 @@ from engine.world.generator import TEMPLATES, generate
 from engine.world.tiled import TiledError
 from engine.world.tiled import export_tiled as _export_tiled
 from engine.world.tiled import import_tiled as _import_tiled
-from engine.world.validation import find_problems
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -161,10 +161,11 @@ class EngineHandle:
             time.sleep(0.01)
 
 
-def import_personas(world: World, folder: str | Path) -> list[str]:
-    """Add the Generative Agents personas found under ``folder``; returns their names."""
+def import_personas(world: World, folder: str | Path, replace: bool = False) -> list[str]:
+    """Add the Generative Agents personas found under ``folder``; returns their names. A persona named like
+    a resident who did not come from a persona file is refused unless ``replace``."""
     personas = find_personas(folder)
-    ids = _import_personas(world, personas)
+    ids = _import_personas(world, personas, replace)
     if world.sim_state:  # keep the saved running state in step with the new ties
         state = state_codec.decode(world.sim_state)
         state["relationships"] = world.relationships.get_state()
@@ -213,8 +214,14 @@ def remove_world(path: str | Path) -> None:
 
 
 def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, name: str | None = None) -> World:
-    """A new world from a Tiled map (layer conventions in ``engine.world.tiled``)."""
-    return _import_tiled(path, agents, seed, name)
+    """A new world from a Tiled map (layer conventions in ``engine.world.tiled``); refused (TiledError,
+    naming the map) when the town it makes could not run."""
+    world = _import_tiled(path, agents, seed, name)
+    problems = world_problems(world)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TiledError(f"{path}: the map makes a town that cannot run: {problems[0]}{more}")
+    return world
 
 
 def export_tiled(world: World, path: str | Path) -> None:
@@ -300,12 +307,29 @@ def new_world(agents: int, seed: int = 0, template: str = "city", name: str | No
 def open_world(
     path: str | Path, with_history: bool = True, progress: Callable[[float, str], None] | None = None
 ) -> World:
-    """Open a world file; ``progress(fraction, what)`` reports how far loading got (on the calling thread)."""
-    return load_world(path, with_history, progress)
+    """Open a world file; ``progress(fraction, what)`` reports how far loading got (on the calling thread).
+
+    A world that ``check_world_file`` would find problems in is refused (``WorldFileError``, naming the
+    file and the first problem): what opens, runs.
+    """
+    world = load_world(path, with_history, progress)
+    problems = world_problems(world)
+    if problems:
+        more = f" (and {len(problems) - 1} more: 'townsfolk check' lists them)" if len(problems) > 1 else ""
+        raise WorldFileError(path, problems[0] + more)
+    return world
+
+
+def check_world_file(path: str | Path) -> tuple[World, list[str]]:
+    """The world in ``path`` and every problem that would stop it opening or running (``WorldFileError``
+    when it cannot be read at all). The same checks as ``open_world``."""
+    world = load_world(path, with_history=True)
+    return world, world_problems(world)
 
 
 def check_world(world: World) -> list[str]:
-    return find_problems(world)
+    """Every problem that would stop ``world`` running, its saved engine state included."""
+    return world_problems(world)
 
 
 def world_info(world: World) -> dict[str, Any]:

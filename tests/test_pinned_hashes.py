@@ -30,7 +30,8 @@ def sim_hash(*args: str) -> str:
 @pytest.mark.parametrize(("world", "args", "expected"), [
     ("village.town", ("--ticks", "720", "--seed", "7"), "125b9f760e03dce7e0eacd920c15b7f9"),
     ("city.town", ("--ticks", "240", "--seed", "7"), "e4d12555965d789a6a5f304ffdd743f0"),
-    ("village.town", ("--ticks", "240", "--seed", "7", "--brain", "fake"), "0304c89485941538d574b4b87db270bb"),
+    # The fake model answers from a digest of the prompt: quoting untrusted words in every prompt changed it.
+    ("village.town", ("--ticks", "240", "--seed", "7", "--brain", "fake"), "603255d49e0184682dbce9768dad6baa"),
 ])
 def test_sample_worlds_keep_their_hashes(world: str, args: tuple[str, ...], expected: str):
     assert sim_hash(str(WORLDS / world), *args) == expected

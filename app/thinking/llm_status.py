@@ -14,9 +14,10 @@ import re
 from engine.contracts import LLMHealth, LLMStatusView
 
 STATE_COLOURS = {LLMHealth.READY: "#3d7a36", LLMHealth.OFF: "#55536b", LLMHealth.NO_SERVER: "#b4432f",
-                 LLMHealth.NO_MODEL: "#b4432f", LLMHealth.DEGRADED: "#b7791f"}
+                 LLMHealth.NO_MODEL: "#b4432f", LLMHealth.DEGRADED: "#b7791f", LLMHealth.NOT_ANSWERING: "#b4432f"}
 STATE_WORDS = {LLMHealth.READY: "ready", LLMHealth.OFF: "off", LLMHealth.NO_SERVER: "no server",
-               LLMHealth.NO_MODEL: "model missing", LLMHealth.DEGRADED: "degraded"}
+               LLMHealth.NO_MODEL: "model missing", LLMHealth.DEGRADED: "degraded",
+               LLMHealth.NOT_ANSWERING: "not answering"}
 HOW_TO = ("To let people think on a local model, install Ollama (https://ollama.com), then run:\n"
           "    ollama serve\n"
           "    ollama pull llama3.2\n"

@@ -9,7 +9,7 @@ original text is kept in ``Person.extra`` so prompts can quote it.
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,11 @@ from engine.contracts.enums import BuildingType
 from engine.state.person import Person
 from engine.state.relationships import Tie
 from engine.state.world import World
+from engine.untrusted.limits import MAX_PERSONA_FILES, MAX_TEXT_CHARS, TooBig
+from engine.untrusted.readers import loads_bounded, read_small_file
+from engine.untrusted.text import clean_name, clean_text
+
+MAX_PERSONA_BYTES = 1024 * 1024  # the Generative Agents files are about 2 KB
 
 FIELDS = ("name", "age", "innate", "learned", "currently", "lifestyle", "living_area", "daily_plan_req")
 
@@ -79,17 +84,32 @@ def find_personas(folder: str | Path) -> list[Persona]:
     root = Path(folder)
     if not root.is_dir():
         raise PersonaError(f"{root}: not a folder")
-    files = sorted(root.rglob("scratch.json"))
+    files = _persona_files(root)
     if not files:
         raise PersonaError(f"{root}: no persona files (scratch.json) found")
     return [read_persona(f) for f in files]
 
 
+def _persona_files(root: Path) -> list[Path]:
+    """Every scratch.json under ``root``, not following links to folders, at most MAX_PERSONA_FILES."""
+    found: list[Path] = []
+    for here, folders, files in os.walk(root, followlinks=False):
+        folders.sort()
+        if "scratch.json" in files:
+            found.append(Path(here) / "scratch.json")
+            if len(found) > MAX_PERSONA_FILES:
+                raise PersonaError(f"{root}: more than {MAX_PERSONA_FILES:,} persona files")
+    return sorted(found)
+
+
 def read_persona(path: Path) -> Persona:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PersonaError(f"{path}: not readable JSON ({exc})") from exc
+        data = loads_bounded(read_small_file(path, MAX_PERSONA_BYTES).decode("utf-8"), MAX_PERSONA_BYTES)
+    except TooBig as exc:
+        raise PersonaError(f"{path}: too big ({exc})") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise PersonaError(f"{path}: not readable JSON ({detail.removeprefix(f'{path}: ')})") from None
     if not isinstance(data, dict):
         raise PersonaError(f"{path}: expected a JSON object")
     missing = [f for f in ("name", "age") if not data.get(f)]
@@ -97,9 +117,19 @@ def read_persona(path: Path) -> Persona:
         raise PersonaError(f"{path}: missing {', '.join(missing)}")
     try:
         age = int(data["age"])
-    except (TypeError, ValueError):
-        raise PersonaError(f"{path}: age {data['age']!r} is not a number") from None
-    fields = {f: data.get(f) or "" for f in FIELDS}
+    except (TypeError, ValueError, OverflowError):
+        raise PersonaError(f"{path}: age {str(data['age'])[:40]!r} is not a number") from None
+    if not 0 <= age <= 120:
+        raise PersonaError(f"{path}: age {age} is not a person's age (0 to 120)")
+    fields: dict[str, object] = {}
+    for name in FIELDS:
+        value = data.get(name) or ""
+        if not isinstance(value, str | int | float):
+            raise PersonaError(f"{path}: {name} is a {type(value).__name__}, not text")
+        fields[name] = clean_text(str(value), MAX_TEXT_CHARS)
+    fields["name"] = clean_name(str(data["name"]))
+    if not fields["name"]:
+        raise PersonaError(f"{path}: the name is empty once control characters are taken out")
     fields["age"] = age
     return Persona(path, fields)
 
@@ -137,10 +167,24 @@ def _workplace_type(text: str) -> BuildingType | None:
     return None
 
 
-def import_personas(world: World, personas: list[Persona]) -> list[int]:
-    """Add (or update, by name) the personas in ``world``; returns their person ids."""
+def import_personas(world: World, personas: list[Persona], replace: bool = False) -> list[int]:
+    """Add the personas to ``world``; returns their person ids.
+
+    A persona named like someone already there updates them only when that person came from a persona
+    file too (importing the same folder twice) or ``replace`` is set; otherwise PersonaError says who,
+    so a resident is never overwritten silently.
+    """
     city = world.city
     by_name = {p.name: p for p in world.people}
+    seen: dict[str, Path] = {}
+    for persona in personas:
+        if persona.name in seen:
+            raise PersonaError(f"{persona.source}: {persona.name} is also in {seen[persona.name]}")
+        seen[persona.name] = persona.source
+        existing = by_name.get(persona.name)
+        if existing is not None and not replace and not _from_persona(existing):
+            raise PersonaError(f"{persona.source}: {persona.name} already lives in {city.name} "
+                               "(use --replace to overwrite them with the persona)")
     households: dict[str, list[Persona]] = {}
     for persona in personas:
         area = str(persona.fields["living_area"]).split(":")
@@ -163,6 +207,11 @@ def import_personas(world: World, personas: list[Persona]) -> list[int]:
             ids.append(_upsert(world, persona, by_name, home.id))
     _family_ties(world, households, {p.name: p.id for p in world.people})
     return ids
+
+
+def _from_persona(person: Person) -> bool:
+    """Whether this person was made by an earlier persona import (their extra keeps the persona's texts)."""
+    return all(key in person.extra for key in ("innate", "learned", "living_area"))
 
 
 def _upsert(world: World, persona: Persona, by_name: dict[str, Person], home: int) -> int:

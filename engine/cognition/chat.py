@@ -21,9 +21,9 @@ def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str],
         tick: int) -> None:
     person = ctx.people[agent]
     memories = ctx.recall(agent, text, tick, k=8)
-    transcript = "\n".join(f"{who}: {words}" for who, words in (*history, ("Visitor", text)))
+    transcript = prompts.transcript_block((*history, ("Visitor", text)))
     if ctx.thinker.available and ctx.may_ask(agent, WATCHED, tick):
-        prompt = prompts.CHAT.format(persona=ctx.persona(agent), clock=ctx.clock_text(tick), name=person.first_name,
+        prompt = prompts.fill(prompts.CHAT, persona=ctx.persona(agent), clock=ctx.clock_text(tick), name=person.first_name,
                                      memories=prompts.memories_block(memories), transcript=transcript)
         context = {"command": command_id, "text": text}
         if ctx.ask(agent, ThoughtKind.CHAT, WATCHED, prompt, prompts.CHAT_SCHEMA, context, tick):

@@ -22,7 +22,7 @@ def ask_vote(ctx: MindContext, agent: int, about: dict[str, Any], tick: int) -> 
     if agent not in ctx.minds or not ctx.may_ask(agent, REFLECT, tick):
         return False
     name = ctx.people[agent].first_name
-    prompt = prompts.CIVIC_VOTE.format(
+    prompt = prompts.fill(prompts.CIVIC_VOTE,
         persona=ctx.persona(agent), name=name, district=about["district"], proposal=about["text"],
         proposer=about["proposer"], reason=about["reason"], current=about["current"],
         memories=prompts.memories_block(ctx.recall(agent, about["text"], tick, k=6)),
@@ -38,8 +38,9 @@ def ask_proposal(ctx: MindContext, agent: int, district: dict[str, Any], options
         return False
     options = options[: len(LETTERS)]
     letters = list(LETTERS[: len(options)])
-    listed = "\n".join(f"{letter}. {o['text']} ({o['reason']})" for letter, o in zip(letters, options, strict=True))
-    prompt = prompts.CIVIC_PROPOSAL.format(
+    listed = "\n".join(f"{letter}. {prompts.quote(o['text'], 200)} ({prompts.quote(o['reason'], 200)})"
+                       for letter, o in zip(letters, options, strict=True))
+    prompt = prompts.fill(prompts.CIVIC_PROPOSAL,
         persona=ctx.persona(agent), name=ctx.people[agent].first_name, district=district["name"], options=listed,
         memories=prompts.memories_block(ctx.recall(agent, " ".join(o["text"] for o in options), tick, k=6)),
     )

@@ -78,7 +78,7 @@ class Cognition:
         for thought, outcome in ctx.thinker.ready(tick):
             data = outcome.data if isinstance(outcome, ChatResult) else None
             if thought.kind == ThoughtKind.CONVERSE:
-                conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick)
+                conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick, self.may_think)
                 continue
             if thought.kind == ThoughtKind.CHAT:
                 chat.apply_answer(ctx, thought.agent, data, thought.context, tick)

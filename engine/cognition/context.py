@@ -77,7 +77,7 @@ class MindContext:
         if not self.may_think(agent):  # in debt under the thought economy: no thought, not even a talk's next line
             return False
         person = self.people[agent]
-        system = prompts.SYSTEM.format(name=person.name, town=self.city.name)
+        system = prompts.fill(prompts.SYSTEM, name=person.name, town=self.city.name)
         request = ChatRequest((("system", system), ("user", prompt)), schema, self.temperature)
         if agent in self.watched:
             priority = min(priority, WATCHED)

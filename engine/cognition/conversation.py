@@ -7,6 +7,7 @@ stored as a memory for both and moves their relationship by how warm it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,10 +72,10 @@ def _ask_turn(ctx: MindContext, talk: Talk, tick: int) -> bool:
     relationship = f"{tie.label}, affinity {tie.affinity:+.1f}" if tie else "a stranger"
     last = talk.lines[-1][1] if talk.lines else ""
     memories = ctx.recall(speaker, f"{them.name} {last}".strip(), tick, k=6)
-    transcript = "\n".join(
-        f"{ctx.people[talk.a if s == 0 else talk.b].first_name}: {text}" for s, text in talk.lines
-    ) or "(nobody has spoken yet)"
-    prompt = prompts.CONVERSE.format(
+    transcript = prompts.transcript_block(
+        (ctx.people[talk.a if s == 0 else talk.b].first_name, text) for s, text in talk.lines
+    )
+    prompt = prompts.fill(prompts.CONVERSE,
         persona=ctx.persona(speaker), clock=ctx.clock_text(tick), place=ctx.city.buildings[talk.place].name,
         name=me.first_name, other=them.name, relationship=relationship,
         memories=prompts.memories_block(memories), transcript=transcript,
@@ -82,20 +83,25 @@ def _ask_turn(ctx: MindContext, talk: Talk, tick: int) -> bool:
     return ctx.ask(speaker, ThoughtKind.CONVERSE, CONVERSATION, prompt, prompts.CONVERSE_SCHEMA, {"talk": talk.id}, tick)
 
 
-def apply_turn(ctx: MindContext, talks: dict[int, Talk], data: dict[str, Any] | None, talk_id: int, tick: int) -> None:
+def apply_turn(ctx: MindContext, talks: dict[int, Talk], data: dict[str, Any] | None, talk_id: int, tick: int,
+               may_think: Callable[[int], bool] = lambda person: True) -> None:
+    """The line just thought; then the next one is asked, unless the talk is over or one of the two may no
+    longer think on the model (the thought economy: they ran out of money mid-talk)."""
     talk = talks.get(talk_id)
     if talk is None:
         return
     if data is None:  # the model failed: end with what was said
-        finish(ctx, talks, talk, tick)
+        finish(ctx, talks, talk, tick, may_think)
         return
     talk.lines.append((0 if talk.speaker == talk.a else 1, data["line"]))
     talk.warmth.append(int(data["warmth"]))
-    if (data["end"] and len(talk.lines) >= 2) or len(talk.lines) >= MAX_TURNS or not _ask_turn(ctx, talk, tick):
-        finish(ctx, talks, talk, tick)
+    over = (data["end"] and len(talk.lines) >= 2) or len(talk.lines) >= MAX_TURNS
+    if over or not (may_think(talk.a) and may_think(talk.b)) or not _ask_turn(ctx, talk, tick):
+        finish(ctx, talks, talk, tick, may_think)
 
 
-def finish(ctx: MindContext, talks: dict[int, Talk], talk: Talk, tick: int) -> None:
+def finish(ctx: MindContext, talks: dict[int, Talk], talk: Talk, tick: int,
+           may_think: Callable[[int], bool] = lambda person: True) -> None:
     talks.pop(talk.id, None)
     for person in (talk.a, talk.b):
         ctx.pop.until[person] = tick + 1
@@ -113,12 +119,13 @@ def finish(ctx: MindContext, talks: dict[int, Talk], talk: Talk, tick: int) -> N
         other = ctx.people[talk.other(person)]
         said = " / ".join(f"{ctx.people[talk.a if s == 0 else talk.b].first_name}: {t}" for s, t in talk.lines[:4])
         memory_id = ctx.remember(person, "conversation", f"Talked with {other.name} at {place}. {said}", tick)
-        rate_importance(ctx, person, memory_id, f"Talked with {other.name}: {said}", tick)
+        if may_think(person):
+            rate_importance(ctx, person, memory_id, f"Talked with {other.name}: {said}", tick)
 
 
 def rate_importance(ctx: MindContext, agent: int, memory_id: int, text: str, tick: int) -> None:
     """Ask the model how poignant a memory is (the heuristic score stands until it answers)."""
     if not ctx.may_ask(agent, IMPORTANCE, tick):
         return
-    prompt = prompts.IMPORTANCE.format(name=ctx.people[agent].name, memory=text)
+    prompt = prompts.fill(prompts.IMPORTANCE, name=ctx.people[agent].name, memory=text)
     ctx.ask(agent, ThoughtKind.IMPORTANCE, IMPORTANCE, prompt, prompts.IMPORTANCE_SCHEMA, {"memory": memory_id}, tick)

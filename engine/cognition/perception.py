@@ -49,7 +49,7 @@ def _ask_reaction(ctx: MindContext, mind: Mind, other: int, building: int, tick:
         return
     me, them = ctx.people[mind.agent], ctx.people[other]
     doing = Activity(int(ctx.pop.next_activity[mind.agent])).verb
-    prompt = prompts.REACT.format(
+    prompt = prompts.fill(prompts.REACT,
         persona=ctx.persona(mind.agent), clock=ctx.clock_text(tick), name=me.first_name,
         place=ctx.city.buildings[building].name, doing=f"go on {doing}" if doing else "carry on",
         observation=f"{them.name} is here, {Activity(int(ctx.pop.activity[other])).verb}.",

@@ -66,10 +66,10 @@ def ask_day(ctx: MindContext, mind: Mind, tick: int) -> None:
     person = ctx.people[mind.agent]
     places, names = _places(ctx, mind.agent)
     memories = ctx.recall(mind.agent, f"{person.name}'s plans and commitments today", tick)
-    prompt = prompts.DAY_PLAN.format(
+    prompt = prompts.fill(prompts.DAY_PLAN,
         persona=ctx.persona(mind.agent), weekday=ctx.weekday(tick), day=ctx.clock.day(tick),
         clock=ctx.clock_text(tick), name=person.first_name, memories=prompts.memories_block(memories),
-        places=", ".join(names),
+        places=prompts.place_list(names),
     )
     ctx.ask(mind.agent, ThoughtKind.PLAN_DAY, PLAN, prompt, prompts.day_plan_schema(names),
             {"places": places, "day": ctx.clock.day(tick)}, tick)
@@ -81,11 +81,12 @@ def ask_hours(ctx: MindContext, mind: Mind, tick: int) -> None:
         return
     person = ctx.people[mind.agent]
     places, names = _places(ctx, mind.agent)
-    strokes = "\n".join(f"{s.when:02d}:00 {s.note} ({ctx.place_name(mind.agent, s.place)})" for s in mind.strokes)
-    prompt = prompts.HOURLY_PLAN.format(
+    strokes = "\n".join(f"{s.when:02d}:00 {prompts.quote(s.note, 120)} ({prompts.quote(ctx.place_name(mind.agent, s.place), 80)})"
+                        for s in mind.strokes)
+    prompt = prompts.fill(prompts.HOURLY_PLAN,
         persona=ctx.persona(mind.agent), weekday=ctx.weekday(tick), clock=ctx.clock_text(tick),
         name=person.first_name, strokes=strokes, from_hour=ctx.clock.minute_of_day(tick) // 60,
-        places=", ".join(names),
+        places=prompts.place_list(names),
     )
     ctx.ask(mind.agent, ThoughtKind.PLAN_HOURS, PLAN, prompt, prompts.hourly_plan_schema(names), {"places": places}, tick)
 
@@ -97,10 +98,10 @@ def ask_actions(ctx: MindContext, mind: Mind, item: PlanStep, tick: int) -> None
     person = ctx.people[mind.agent]
     places, names = _places(ctx, mind.agent)
     memories = ctx.recall(mind.agent, item.note, tick, k=5)
-    prompt = prompts.ACTIONS.format(
+    prompt = prompts.fill(prompts.ACTIONS,
         persona=ctx.persona(mind.agent), clock=ctx.clock_text(tick), name=person.first_name,
         hour_item=f"{item.note} at {ctx.place_name(mind.agent, item.place)}",
-        memories=prompts.memories_block(memories), places=", ".join(names),
+        memories=prompts.memories_block(memories), places=prompts.place_list(names),
     )
     hour = ctx.clock.minute_of_day(tick) // 60
     ctx.ask(mind.agent, ThoughtKind.ACTIONS, PLAN, prompt, prompts.actions_schema(names), {"places": places, "hour": hour}, tick)

@@ -32,7 +32,7 @@ def ask_questions(ctx: MindContext, mind: Mind, tick: int) -> bool:
     if not ctx.may_ask(mind.agent, REFLECT, tick):
         return False
     recent = list(reversed(ctx.memory.recent(mind.agent, RECENT)))
-    prompt = prompts.REFLECT_QUESTIONS.format(
+    prompt = prompts.fill(prompts.REFLECT_QUESTIONS,
         persona=ctx.persona(mind.agent), name=ctx.people[mind.agent].first_name,
         memories=prompts.memories_block([m.text for m in recent]),
     )
@@ -50,9 +50,9 @@ def apply_questions(ctx: MindContext, mind: Mind, data: dict[str, Any], tick: in
     ids = list(evidence)[:100]
     if not ids or not ctx.may_ask(mind.agent, REFLECT, tick):
         return
-    prompt = prompts.REFLECT_INSIGHTS.format(
+    prompt = prompts.fill(prompts.REFLECT_INSIGHTS,
         persona=ctx.persona(mind.agent), name=ctx.people[mind.agent].first_name,
-        questions="\n".join(f"- {q}" for q in data["questions"]),
+        questions=prompts.list_block(data["questions"]),
         memories=prompts.memories_block([evidence[i] for i in ids]),
     )
     ctx.ask(mind.agent, ThoughtKind.REFLECT_INSIGHTS, REFLECT, prompt, prompts.REFLECT_INSIGHTS_SCHEMA, {"ids": ids}, tick)

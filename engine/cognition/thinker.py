@@ -38,6 +38,9 @@ from engine.state.thoughts import ThoughtRecord
 WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
 QUEUE_SHARE = {WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
 PROBE_EVERY_S = 10.0  # while the backend is down, how often to check whether it is back
+UNUSABLE_STREAK = 3  # answers in a row that could not be used before the model is called degraded
+DOWN_STATES = {LLMErrorKind.UNAVAILABLE: LLMHealth.NO_SERVER, LLMErrorKind.MODEL_MISSING: LLMHealth.NO_MODEL,
+               LLMErrorKind.TIMEOUT: LLMHealth.NOT_ANSWERING}
 
 
 def prompt_hash(request: ChatRequest, model: str) -> str:
@@ -104,6 +107,7 @@ class Thinker:
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="townsfolk-think") if backend else None
         self._health = Health(LLMHealth.READY, "thinking on the language model") if backend else Health(LLMHealth.OFF, "rule brain")
         self._down_since: float | None = None
+        self._unusable = 0  # answers in a row that failed without the server being down
         self._probe: Future[Health] | None = None
         self._lock = threading.Lock()
         # Decisions within a tick see one availability, fixed at the tick's start, so a
@@ -198,9 +202,18 @@ class Thinker:
 
     def _submit(self, request: ChatRequest) -> Future[ChatResult]:
         assert self._pool is not None and self.backend is not None
-        future = self._pool.submit(self.backend.chat, request)
+        future = self._pool.submit(self._call, request)
         future.add_done_callback(self._on_done)
         return future
+
+    def _call(self, request: ChatRequest) -> ChatResult:
+        """On a worker: ask, unless the server stopped answering while this waited in the queue."""
+        assert self.backend is not None
+        with self._lock:
+            down, health = self._down_since is not None, self._health
+        if down:
+            raise LLMError(LLMErrorKind.NOT_SENT, f"not asked: {health.message}")
+        return self.backend.chat(request)
 
     def _on_done(self, future: Future[ChatResult]) -> None:
         """On the worker thread: update health as soon as an answer (or failure) is in, not when applied."""
@@ -267,12 +280,14 @@ class Thinker:
             result = thought.future.result()  # lockstep may wait here; live only reads finished futures
         except LLMError as error:
             self.stats.failures += 1
+            self.stats.fallbacks += 1  # the rule brain stands in for this thought
             self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
                                               backend=error.backend, error=f"{error.kind}: {error}",
                                               asked=thought.asked_tick))
             return error
         except Exception as error:  # a bug in a backend must not kill the engine thread
             self.stats.failures += 1
+            self.stats.fallbacks += 1
             wrapped = LLMError(LLMErrorKind.SERVER_ERROR, f"{type(error).__name__}: {error}")
             self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
                                               error=str(wrapped), asked=thought.asked_tick))
@@ -297,15 +312,30 @@ class Thinker:
     # -- health ----------------------------------------------------------------------------
 
     def _note_failure(self, error: LLMError) -> None:
-        if error.kind in (LLMErrorKind.UNAVAILABLE, LLMErrorKind.MODEL_MISSING):
-            with self._lock:
+        """A server that is gone, lacks the model or does not answer in time is down: nobody waits on it and
+        it is probed now and then. One that answers, but nothing usable, is degraded, with the reason."""
+        with self._lock:
+            if error.kind in DOWN_STATES:
                 if self._down_since is None:
                     self._down_since = time.monotonic()
-                state = LLMHealth.NO_SERVER if error.kind == LLMErrorKind.UNAVAILABLE else LLMHealth.NO_MODEL
-                self._health = Health(state, error.advice or str(error))
+                message = str(error)
+                if error.kind == LLMErrorKind.TIMEOUT:
+                    message = (f"Not answering: {error}. {error.advice} It is asked again every "
+                               f"{self.probe_every_s:g} s; thinking resumes when it answers.")
+                elif error.advice:
+                    message = error.advice
+                self._health = Health(DOWN_STATES[error.kind], message)
+            elif error.kind in (LLMErrorKind.BAD_OUTPUT, LLMErrorKind.SERVER_ERROR):
+                self._unusable += 1
+                if self._unusable >= UNUSABLE_STREAK and self._down_since is None:
+                    advice = error.advice or "A larger or instruction-tuned model usually follows the format."
+                    self._health = Health(LLMHealth.DEGRADED, f"The model answers, but its last {self._unusable} answers "
+                                          f"were unusable ({str(error)[:200]}). {advice} The rule brain stands in "
+                                          "for each, and they are counted as fallbacks.")
 
     def _note_success(self) -> None:
         with self._lock:
+            self._unusable = 0
             if self._health.state != LLMHealth.READY:
                 self._health = Health(LLMHealth.READY, "thinking on the language model")
             self._down_since = None

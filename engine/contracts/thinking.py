@@ -16,7 +16,8 @@ class LLMHealth(StrEnum):
     READY = "ready"
     NO_SERVER = "no_server"  # nothing answers at the address, or it is not a model server
     NO_MODEL = "no_model"  # the server answers but lacks the model
-    DEGRADED = "degraded"  # some hosts of a pool answer, some do not
+    DEGRADED = "degraded"  # some hosts of a pool answer, some do not; or the model's answers are unusable
+    NOT_ANSWERING = "not_answering"  # the server takes the call but no whole answer comes within the deadline
     OFF = "off"  # the rule brain: no LLM configured
 
 
@@ -28,6 +29,7 @@ class LLMErrorKind(StrEnum):
     TIMEOUT = "timeout"  # slower than the configured timeout
     SERVER_ERROR = "server_error"  # 5xx or an error line from the server
     BAD_OUTPUT = "bad_output"  # not JSON, or JSON that breaks the schema, even after the repair attempt
+    NOT_SENT = "not_sent"  # a queued call dropped because the server had stopped answering meanwhile
     REPLAYED = "replay"  # a replay reading back a failure the original run recorded (no model is asked)
 
 

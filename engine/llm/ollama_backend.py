@@ -25,6 +25,7 @@ import ollama
 
 from engine.contracts.thinking import LLMHealth
 from engine.llm.backend import ChatRequest, Health, LLMConfig, LLMError
+from engine.llm.deadline import DeadlineTransport
 from engine.llm.hosts import normalise_host
 from engine.llm.retry import Backoff
 from engine.llm.server_backend import WIRE_FAILURES, ModelServerBackend, ServerWords
@@ -80,7 +81,8 @@ class OllamaBackend(ModelServerBackend):
     def __init__(self, config: LLMConfig, host: str, *, backoff: Backoff | None = None):
         self.host = normalise_host(host)
         super().__init__(config, self.host, "ollama", backoff)
-        self._client = ollama.Client(host=self.host, timeout=self._timeout, trust_env=self._trust_env)
+        self._client = ollama.Client(host=self.host, timeout=self._timeout, trust_env=self._trust_env,
+                                     transport=DeadlineTransport())
         self._probe: ollama.Client | None = None  # short-timeout client for health(), made on first use
         self._probe_lock = threading.Lock()
 
@@ -120,7 +122,8 @@ class OllamaBackend(ModelServerBackend):
     def _probe_client(self) -> ollama.Client:
         with self._probe_lock:
             if self._probe is None:
-                self._probe = ollama.Client(host=self.host, timeout=self._probe_timeout, trust_env=self._trust_env)
+                self._probe = ollama.Client(host=self.host, timeout=self._probe_timeout, trust_env=self._trust_env,
+                                            transport=DeadlineTransport())
             return self._probe
 
     def _inventory(self) -> tuple[tuple[str, ...], str] | Health:

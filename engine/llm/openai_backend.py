@@ -15,6 +15,7 @@ import httpx
 
 from engine.contracts.thinking import LLMHealth
 from engine.llm.backend import ChatRequest, Health, LLMConfig
+from engine.llm.deadline import DeadlineTransport
 from engine.llm.retry import Backoff
 from engine.llm.server_backend import WIRE_FAILURES, ModelServerBackend, ServerWords
 from engine.llm.structured import Messages, RawAnswer
@@ -81,7 +82,7 @@ class OpenAICompatBackend(ModelServerBackend):
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=self._timeout,
-                                  trust_env=self._trust_env)
+                                  trust_env=self._trust_env, transport=DeadlineTransport())
 
     def _post(self, path: str, body: dict[str, Any], model: str) -> Any:
         def once() -> Any:

@@ -25,6 +25,7 @@ import httpx
 import numpy as np
 
 from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm import deadline
 from engine.llm.backend import ChatRequest, ChatResult, Health, LLMConfig, LLMError
 from engine.llm.hosts import is_loopback
 from engine.llm.retry import Backoff, call_with_retries, permanent
@@ -169,10 +170,12 @@ class ModelServerBackend(ABC):
     # -- requests -----------------------------------------------------------------------------------
 
     def _guarded(self, fn: Callable[[], T], model: str) -> T:
-        """One HTTP request inside a concurrency slot, its failure mapped to an ``LLMError``."""
+        """One HTTP request inside a concurrency slot, within ``timeout_s`` from connecting to the answer's last
+        byte (however slowly it trickles), its failure mapped to an ``LLMError``."""
         with self._slots:
             try:
-                return fn()
+                with deadline.within(self.config.timeout_s):
+                    return fn()
             except self.failures as exc:
                 raise self._map_error(exc, model) from exc
 
@@ -209,7 +212,8 @@ class ModelServerBackend(ABC):
         # A probe also reads fields of the answer, which may be missing on a server of the wrong kind.
         probe_failures: tuple[type[Exception], ...] = (*self.failures, AttributeError)
         try:
-            found = self._inventory()
+            with deadline.within(self._probe_timeout_s + self.config.connect_timeout_s):
+                found = self._inventory()
         except probe_failures as exc:
             error = self._map_error(exc, self.model)
             if error.kind == LLMErrorKind.TIMEOUT:

@@ -27,6 +27,7 @@ from engine.persistence.memory_files import (
     memory_folder,
     sweep_container,
 )
+from engine.persistence.world_embedder import offline_stand_in
 from engine.state.world import World
 
 
@@ -83,7 +84,7 @@ def open_session(
         current = world.meta.get("memory_version")
         sweep_container(memory_folder(world_path), current, unreferenced=saved.consistent and bool(current),
                         legacy=False)
-    chosen = embedder_for(embedder or embedder_of(world), llm)
+    chosen = offline_stand_in(world, embedder, llm) or embedder_for(embedder or embedder_of(world), llm)
     name = leftovers.owned_name(leftovers.SCRATCH_PREFIX.rstrip("-"))
     leftovers.hold(name)
     scratch = Path(tempfile.gettempdir()) / name

@@ -27,9 +27,11 @@ from engine import __version__
 from engine.contracts.enums import BuildingType
 from engine.contracts.thinking import ThoughtKind
 from engine.persistence import event_codec
+from engine.persistence.checks import describe, inspect_tables, one_line
 from engine.persistence.durable import fsync_file
 from engine.persistence.errors import WorldFileError
 from engine.persistence.leftovers import owned_name, remove, sweep_world_temps
+from engine.persistence.loading import check_branches, clean_rows, read_extra, read_grid, read_header
 from engine.persistence.memory_files import memory_folder, sweep_container
 from engine.persistence.schema import (
     ADDED_IN,
@@ -219,14 +221,14 @@ def check_file(path: str | Path) -> None:
         with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
             verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
-                raise WorldFileError(p, f"the file is corrupt ({verdict})")
+                raise WorldFileError(p, f"the file is corrupt ({one_line(verdict)})")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             missing = [t for t in REQUIRED_TABLES if t not in tables]
             if missing:
                 raise WorldFileError(p, f"not a Townsfolk world (missing table {missing[0]!r})")
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise WorldFileError(p, f"the file is corrupt ({exc})") from exc
+        raise WorldFileError(p, f"the file is corrupt ({one_line(exc)})") from exc
     except UnicodeDecodeError as exc:  # SQLite's own complaint quoted a damaged page
         raise WorldFileError(p, "the file is corrupt (damaged pages)") from exc
     if row is None:
@@ -245,6 +247,11 @@ def check_file(path: str | Path) -> None:
     for table, since in ADDED_IN.items():
         if version >= since and table not in tables:
             raise WorldFileError(p, f"the world is damaged (missing table {table!r})")
+    try:
+        with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
+            inspect_tables(conn, p, tables)
+    except sqlite3.DatabaseError as exc:
+        raise WorldFileError(p, f"the file is corrupt ({one_line(exc)})") from exc
 
 
 Progress = Callable[[float, str], None]
@@ -260,14 +267,14 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
     engine = _engine(p)
     try:
         with engine.connect() as conn:
-            world = _read(conn, with_history, report)
+            world = _read(conn, with_history, report, p)
         _sweep_memory_leftovers(p, world)
         report(1.0, "done")
         return world
     except WorldFileError:
         raise
     except Exception as exc:  # a damaged row: say so, never a traceback
-        raise WorldFileError(p, f"the world is damaged ({type(exc).__name__}: {exc})") from exc
+        raise WorldFileError(p, f"the world is damaged ({describe(exc)})") from exc
     finally:
         engine.dispose()
 
@@ -311,22 +318,23 @@ def _has_table(conn: Connection, model: type[SQLModel]) -> bool:
     return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).first() is not None
 
 
-def _read(conn: Connection, with_history: bool, report: Progress) -> World:
+def _read(conn: Connection, with_history: bool, report: Progress, path: Path) -> World:
     report(0.05, "reading the map")
     meta = {r.key: r.value for r in _rows(conn, MetaRow)}
     blobs = {r.name: r.data for r in _rows(conn, BlobRow)}
-    width, height = int(meta["width"]), int(meta["height"])
-    terrain = np.frombuffer(zstandard.decompress(blobs["terrain"]), dtype=np.uint8).reshape(height, width).copy()
-    city = City(name=meta["name"], terrain=terrain)
-    city.districts = [District(r.id, r.name, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, DistrictRow)]
+    header = read_header(meta, path)
+    terrain = read_grid(blobs.get("terrain"), header.width, header.height, path)
+    city = City(name=header.name, terrain=terrain)
+    city.districts = [District(r.id, r.name, Rect(r.x, r.y, r.width, r.height)) for r in clean_rows(_rows(conn, DistrictRow), ("name",))]
     city.neighbourhoods = [
-        Neighbourhood(r.id, r.district, r.name, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, NeighbourhoodRow)
+        Neighbourhood(r.id, r.district, r.name, Rect(r.x, r.y, r.width, r.height))
+        for r in clean_rows(_rows(conn, NeighbourhoodRow), ("name",))
     ]
     city.lots = [Lot(r.id, r.neighbourhood, Rect(r.x, r.y, r.width, r.height)) for r in _rows(conn, LotRow)]
     city.buildings = [
         Building(r.id, r.name, BuildingType[r.type], r.lot, Rect(r.x, r.y, r.width, r.height),
                  (r.entrance_x, r.entrance_y), r.capacity, r.opens, r.closes, bool(r.removed))
-        for r in _rows(conn, BuildingRow)
+        for r in clean_rows(_rows(conn, BuildingRow), ("name",))
     ]
     if _has_table(conn, PropRow):  # files older than schema 5 have no objects
         city.props = [Prop(r.id, r.kind, r.x, r.y, bool(r.removed)) for r in _rows(conn, PropRow)]
@@ -334,8 +342,8 @@ def _read(conn: Connection, with_history: bool, report: Progress) -> World:
     people = [
         Person(r.id, r.name, r.age, r.occupation, r.bio,
                (r.openness, r.conscientiousness, r.extraversion, r.agreeableness, r.neuroticism),
-               r.home, r.workplace, r.money, r.hangout, json.loads(r.extra or "{}"), bool(r.removed))
-        for r in _rows(conn, PersonRow)
+               r.home, r.workplace, r.money, r.hangout, read_extra(r.extra, path), bool(r.removed))
+        for r in clean_rows(_rows(conn, PersonRow), ("name",), ("occupation", "bio"))
     ]
     report(0.4, "remembering who knows whom")
     ties = Relationships()
@@ -345,9 +353,10 @@ def _read(conn: Connection, with_history: bool, report: Progress) -> World:
     if with_history:
         report(0.6, "reading the history")
         timeline = _read_timeline(conn, meta)
+        check_branches(timeline, path)
     return World(
-        city=city, people=people, relationships=ties, seed=int(meta.get("seed", 0)), tick=int(meta.get("tick", 0)),
-        tick_seconds=int(meta.get("tick_seconds", 60)), start_minute=int(meta.get("start_minute", 360)),
+        city=city, people=people, relationships=ties, seed=header.seed, tick=header.tick,
+        tick_seconds=header.tick_seconds, start_minute=header.start_minute,
         history=timeline.line_events(), sim_state=blobs.get("sim_state"), template=meta.get("template", "custom"),
         thoughts=timeline.line_thoughts(), meta={k[2:]: v for k, v in meta.items() if k.startswith("x.")},
         timeline=timeline,

@@ -13,6 +13,9 @@ import msgpack
 import numpy as np
 import zstandard
 
+from engine.untrusted.limits import MAX_BLOB_BYTES
+from engine.untrusted.readers import decompress_zstd
+
 _ARRAY = 1  # msgpack ext type code
 _BIGINT = 2  # ints beyond 64 bits (numpy's PCG64 state)
 
@@ -65,8 +68,16 @@ def encode(state: dict[str, Any]) -> bytes:
 
 
 def decode(blob: bytes) -> dict[str, Any]:
-    raw = zstandard.ZstdDecompressor().decompress(blob)
-    return msgpack.unpackb(raw, ext_hook=_ext_hook, raw=False, strict_map_key=False)
+    """The state in ``blob``; ValueError when it is damaged, too large or not a state at all (it may come
+    from a shared world file)."""
+    raw = decompress_zstd(blob, MAX_BLOB_BYTES, "the saved engine state")
+    try:
+        state = msgpack.unpackb(raw, ext_hook=_ext_hook, raw=False, strict_map_key=False)
+    except (msgpack.UnpackException, ValueError, TypeError, RecursionError) as exc:
+        raise ValueError(f"the saved engine state is damaged ({type(exc).__name__})") from None
+    if not isinstance(state, dict):
+        raise ValueError("the saved engine state is damaged (not a table of values)")
+    return state
 
 
 def digest(state: dict[str, Any]) -> str:

@@ -21,17 +21,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pytiled_parser import ObjectLayer, TileLayer, parse_map
+from pytiled_parser import ObjectLayer, TiledMap, TileLayer, parse_map
 from pytiled_parser.properties import Property
 from pytiled_parser.tiled_object import Rectangle, TiledObject
 
 from engine.contracts.enums import BuildingType, Terrain
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect, entrance_for
 from engine.state.world import World
+from engine.untrusted.limits import MAX_BUILDINGS, MAX_CAPACITY, MAX_MAP_SIDE, MAX_PEOPLE
+from engine.untrusted.text import clean_name
 from engine.world.generator import STAFF, default_capacity, populate
 from engine.world.layout import DEFAULT_HOURS
 from engine.world.props import prop_problem
 from engine.world.spec import parse_hours
+from engine.world.tiled_limits import MapTooBig, check_map_file
 
 TERRAIN_NAMES = {t.name.lower(): t for t in Terrain}
 
@@ -41,17 +44,39 @@ class TiledError(ValueError):
 
 
 def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, name: str | None = None) -> World:
-    """A world from a Tiled map; ``agents`` people move in (default: enough to fill the homes)."""
+    """A world from a Tiled map; ``agents`` people move in (default: enough to fill the homes, at most
+    MAX_PEOPLE). Every refusal is a TiledError whose message starts with the map's path."""
     source = Path(path)
     try:
-        tiled = parse_map(source)
+        check_map_file(source)
     except FileNotFoundError:
         raise TiledError(f"{source}: no such file") from None
+    except MapTooBig as exc:
+        raise TiledError(f"{source}: {exc}") from None
+    try:
+        tiled = parse_map(source)
+    except FileNotFoundError as exc:
+        raise TiledError(f"{source}: a file it names is missing ({exc.filename or exc})") from None
     except Exception as exc:  # the parser raises many kinds; say which file and why
-        raise TiledError(f"{source}: not a Tiled map I can read ({type(exc).__name__}: {exc})") from exc
+        detail = str(exc).splitlines()[0][:200] if str(exc).strip() else ""
+        raise TiledError(f"{source}: not a Tiled map I can read ({type(exc).__name__}: {detail})") from None
+    try:
+        return _build(tiled, source, agents, seed, name)
+    except TiledError as exc:
+        raise TiledError(exc.args[0] if str(exc).startswith(str(source)) else f"{source}: {exc}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        # a property of the wrong type, hours that are not hours, ...
+        detail = str(exc).splitlines()[0][:200] if str(exc).strip() else ""
+        raise TiledError(f"{source}: not a map I can use ({type(exc).__name__}: {detail})") from None
+
+
+def _build(tiled: TiledMap, source: Path, agents: int | None, seed: int, name: str | None) -> World:
     # The parser's Size says float, but Tiled counts tiles and pixels in whole numbers.
     width, height = int(tiled.map_size.width), int(tiled.map_size.height)
     tile_w, tile_h = int(tiled.tile_size.width), int(tiled.tile_size.height)
+    if not (1 <= width <= MAX_MAP_SIDE and 1 <= height <= MAX_MAP_SIDE) or tile_w < 1 or tile_h < 1:
+        raise TiledError(f"the map is {width} x {height} tiles of {tile_w} x {tile_h} pixels "
+                         f"(at most {MAX_MAP_SIDE} tiles each way)")
     terrain = np.full((height, width), Terrain.GRASS, dtype=np.uint8)
     buildings: list[Any] = []
     districts: list[Any] = []
@@ -68,8 +93,11 @@ def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, nam
                 districts += rects
             elif kind == "props":
                 props += layer.tiled_objects
+    if len(buildings) > MAX_BUILDINGS:
+        raise TiledError(f"{len(buildings):,} buildings is more than {MAX_BUILDINGS:,}")
     town = (tiled.properties or {}).get("town")
-    city = City(name=name or str(town or source.stem.replace("_", " ").title()), terrain=terrain)
+    city = City(name=clean_name(name or str(town or source.stem.replace("_", " ").title())) or "Town",
+                terrain=terrain)
     _add_districts(city, districts, tile_w, tile_h)
     for obj in buildings:
         _add_building(city, obj, tile_w, tile_h)
@@ -77,7 +105,7 @@ def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, nam
         _add_prop(city, obj, tile_w, tile_h)
     world = World(city=city, people=[], seed=seed, template="tiled")
     homes = sum(b.capacity for b in city.buildings if b.type.is_residential)
-    populate(world, homes if agents is None else min(agents, homes), random.Random(seed))
+    populate(world, min(MAX_PEOPLE, homes if agents is None else min(agents, homes)), random.Random(seed))
     return world
 
 
@@ -92,17 +120,22 @@ def _paint_layer(terrain: np.ndarray, layer: TileLayer, tilesets: dict[int, Any]
     named = TERRAIN_NAMES.get(layer.name.strip().lower())
     by_tile = layer.name.strip().lower() == "terrain"
     height, width = terrain.shape
+    by_gid: dict[int, Terrain] = {}
     assert layer.data is not None  # import_tiled passes only layers that have tiles
     for y, row in enumerate(layer.data[:height]):
-        for x, gid in enumerate(row[:width]):
-            if gid == 0:
-                continue
-            if named is not None:
-                terrain[y, x] = named
-            elif by_tile:
-                terrain[y, x] = _tile_terrain(gid, tilesets)
-            else:
-                terrain[y, x] = Terrain.ROAD
+        gids = np.asarray(row[:width], dtype=np.int64)
+        used = gids != 0
+        if not used.any():
+            continue
+        if named is not None:
+            terrain[y, : len(gids)][used] = named
+        elif by_tile:
+            for gid in np.unique(gids[used]).tolist():
+                if gid not in by_gid:
+                    by_gid[gid] = _tile_terrain(gid, tilesets)
+                terrain[y, : len(gids)][gids == gid] = by_gid[gid]
+        else:
+            terrain[y, : len(gids)][used] = Terrain.ROAD
 
 
 def _tile_terrain(gid: int, tilesets: dict[int, Any]) -> Terrain:
@@ -120,17 +153,10 @@ def _tile_terrain(gid: int, tilesets: dict[int, Any]) -> Terrain:
                          f"{', '.join(TERRAIN_NAMES)})") from None
 
 
-def _text(value: Property) -> str:
-    """A custom property that should be words (Tiled also allows numbers, colours and files)."""
-    if not isinstance(value, str):
-        raise TiledError(f"expected text, found {value!r}")
-    return value
-
-
 def _whole(value: Property) -> int:
     """A custom property that should be a whole number (written as a number or as text)."""
     if not isinstance(value, int | float | str):
-        raise TiledError(f"expected a number, found {value!r}")
+        raise TypeError(f"expected a number, found {value!r}")
     return int(value)
 
 
@@ -141,7 +167,8 @@ def _tiles(obj: Rectangle, tile_w: int, tile_h: int) -> Rect:
 
 
 def _add_districts(city: City, objects: list[Rectangle], tile_w: int, tile_h: int) -> None:
-    areas = [(o.name or f"District {i + 1}", _tiles(o, tile_w, tile_h)) for i, o in enumerate(objects)]
+    areas = [(clean_name(o.name or "") or f"District {i + 1}", _tiles(o, tile_w, tile_h))
+             for i, o in enumerate(objects)]
     if not areas:
         areas = [(city.name, Rect(0, 0, city.width, city.height))]
     for i, (district_name, area) in enumerate(areas):
@@ -151,13 +178,13 @@ def _add_districts(city: City, objects: list[Rectangle], tile_w: int, tile_h: in
 
 def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
     rect = _tiles(obj, tile_w, tile_h)
-    label = _text(obj.class_ or (obj.properties or {}).get("type") or "home").strip().lower().replace(" ", "_")
+    label = str(obj.class_ or (obj.properties or {}).get("type") or "home").strip().lower().replace(" ", "_")[:40]
     try:
         kind = BuildingType[label.upper()]
     except KeyError:
-        raise TiledError(f"building {obj.name or obj.id!r} has unknown type {label!r}") from None
+        raise TiledError(f"building {clean_name(obj.name or '') or obj.id!r} has unknown type {label!r}") from None
     if not (city.in_bounds(rect.x, rect.y) and city.in_bounds(rect.x + rect.width - 1, rect.y + rect.height - 1)):
-        raise TiledError(f"building {obj.name or obj.id!r} lies off the map")
+        raise TiledError(f"building {clean_name(obj.name or '') or obj.id!r} lies off the map")
     props = obj.properties or {}
     area = city.terrain[rect.y : rect.y + rect.height, rect.x : rect.x + rect.width]
     area[area == Terrain.WATER] = Terrain.GRASS  # no building stands in water
@@ -170,19 +197,23 @@ def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
     lot = Lot(len(city.lots), district, Rect(rect.x, rect.y, rect.width, rect.height))
     city.lots.append(lot)
     capacity = _whole(props.get("capacity", 0)) or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise TiledError(f"building {clean_name(obj.name or '') or obj.id!r} has capacity {capacity:,} "
+                         f"(1 to {MAX_CAPACITY:,})")
     opens, closes = DEFAULT_HOURS.get(kind, (0, 24 * 60))
     if "opens" in props and "closes" in props:
         opens, closes = parse_hours(f"{props['opens']}-{props['closes']}")
-    city.buildings.append(Building(len(city.buildings), obj.name or f"{kind.label.title()} {len(city.buildings) + 1}",
+    title = clean_name(obj.name or "") or f"{kind.label.title()} {len(city.buildings) + 1}"
+    city.buildings.append(Building(len(city.buildings), title,
                                    kind, lot.id, rect, entrance, capacity, opens, closes))
 
 
 def _add_prop(city: City, obj: TiledObject, tile_w: int, tile_h: int) -> None:
-    kind = _text(obj.class_ or (obj.properties or {}).get("kind") or "").strip().lower()
+    kind = str(obj.class_ or (obj.properties or {}).get("kind") or "").strip().lower()[:40]
     x, y = int(obj.coordinates.x // tile_w), int(obj.coordinates.y // tile_h)
     problem = prop_problem(city, kind, x, y)
     if problem:
-        raise TiledError(f"object {obj.name or obj.id!r} in layer 'props': {problem}")
+        raise TiledError(f"object {clean_name(obj.name or '') or obj.id!r} in layer 'props': {problem}")
     city.props.append(Prop(len(city.props), kind, x, y))
 
 

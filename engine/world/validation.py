@@ -7,6 +7,7 @@ import numpy as np
 from engine.contracts.enums import Terrain
 from engine.state.city import City, Rect
 from engine.state.world import World
+from engine.untrusted.limits import MAX_BUILDINGS, MAX_CAPACITY, MAX_MAP_SIDE, MAX_PEOPLE
 from engine.world.pathfinding import PathFinder
 from engine.world.props import prop_problem
 
@@ -16,15 +17,16 @@ def find_problems(world: World) -> list[str]:
     problems: list[str] = []
     n_buildings = len(city.buildings)
     living = [p for p in world.people if not p.removed]
+    problems += _numbering(world)
+    if problems:
+        return problems  # the checks below index by id
     if len({p.name for p in living}) != len(living):
         problems.append("two or more people share a name")
-    for i, b in enumerate(city.buildings):
+    for b in city.buildings:
         if b.removed:
             continue
         f = b.footprint
         label = f"building {b.id} '{b.name}'"
-        if b.id != i:
-            problems.append(f"{label} has id {b.id} but is number {i} in the list")
         if f.width < 1 or f.height < 1:
             problems.append(f"{label} has an empty footprint")
         if not (city.in_bounds(f.x, f.y) and city.in_bounds(f.x + f.width - 1, f.y + f.height - 1)):
@@ -34,6 +36,8 @@ def find_problems(world: World) -> list[str]:
             problems.append(f"{label} stands in water")
         if b.capacity < 1:
             problems.append(f"{label} has no capacity")
+        elif b.capacity > MAX_CAPACITY:
+            problems.append(f"{label} holds {b.capacity:,} people (at most {MAX_CAPACITY:,})")
         if not (0 <= b.opens < 1440 and 0 < b.closes <= 1440):
             problems.append(f"{label} has impossible opening hours {b.opens}-{b.closes}")
         if not 0 <= b.lot < len(city.lots):
@@ -64,6 +68,8 @@ def find_problems(world: World) -> list[str]:
             problems.append(f"{label} lives in '{city.buildings[p.home].name}', which is not a home")
         if p.workplace >= n_buildings or p.workplace < -1 or (p.workplace >= 0 and city.buildings[p.workplace].removed):
             problems.append(f"{label} works at building {p.workplace}, which does not exist")
+        if p.hangout >= n_buildings or p.hangout < -1 or (p.hangout >= 0 and city.buildings[p.hangout].removed):
+            problems.append(f"{label} hangs out at building {p.hangout}, which does not exist")
         if not all(0.0 <= t <= 1.0 for t in p.traits):
             problems.append(f"{label} has traits outside 0..1")
         if p.age < 0 or p.age > 120:
@@ -76,6 +82,25 @@ def find_problems(world: World) -> list[str]:
     for (first, second), _tie in world.relationships.items():
         if not (0 <= first < len(world.people) and 0 <= second < len(world.people)):
             problems.append(f"a relationship names person {max(first, second)}, who does not exist")
+    return problems
+
+
+def _numbering(world: World) -> list[str]:
+    """The engine keeps people and buildings in arrays indexed by id: ids must count up from 0."""
+    problems = []
+    city = world.city
+    if not (1 <= city.width <= MAX_MAP_SIDE and 1 <= city.height <= MAX_MAP_SIDE):
+        problems.append(f"the map is {city.width} x {city.height} tiles (at most {MAX_MAP_SIDE} each way)")
+    if len(world.people) > MAX_PEOPLE:
+        problems.append(f"{len(world.people):,} people is more than {MAX_PEOPLE:,}")
+    if len(city.buildings) > MAX_BUILDINGS:
+        problems.append(f"{len(city.buildings):,} buildings is more than {MAX_BUILDINGS:,}")
+    bad_person = next((i for i, p in enumerate(world.people) if p.id != i), None)
+    if bad_person is not None:
+        problems.append(f"person {world.people[bad_person].id} is number {bad_person} in the list")
+    bad_building = next((i for i, b in enumerate(city.buildings) if b.id != i), None)
+    if bad_building is not None:
+        problems.append(f"building {city.buildings[bad_building].id} is number {bad_building} in the list")
     return problems
 
 

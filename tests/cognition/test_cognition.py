@@ -149,7 +149,7 @@ def test_watched_people_think_even_when_the_budget_is_spent():
     sim, cognition = thinking_village(budget_per_hour=2)
     watched = 7
     cognition.watch(watched)
-    run(sim, 3 * 60)  # long enough for the watched one's morning to have a few decision points
+    run(sim, 5 * 60)  # long enough for the watched one's morning to have a few decision points, whatever the plan
     cognition.close()
     answered = collections.Counter(r.agent for r in sim.world.thoughts if r.status == "ok")
     others = max(n for agent, n in answered.items() if agent != watched)

@@ -55,6 +55,13 @@ class Slow:
 
 
 @dataclass
+class Trickle:
+    """Send the headers of a long answer, then one byte every ``every`` seconds until the client leaves."""
+
+    every: float = 0.2
+
+
+@dataclass
 class Hangup:
     """Close the connection without answering, like a server that crashed mid-request."""
 
@@ -256,6 +263,17 @@ class LoopbackServer:
                 return True, None
             behaviour = behaviour.then
         if isinstance(behaviour, Hangup):
+            handler.hang_up()
+            return True, None
+        if isinstance(behaviour, Trickle):
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(10**9))
+            handler.end_headers()
+            with contextlib.suppress(OSError):
+                while not stop.wait(behaviour.every):
+                    handler.wfile.write(b" ")
+                    handler.wfile.flush()
             handler.hang_up()
             return True, None
         if isinstance(behaviour, Status):

@@ -1,0 +1,1 @@
+"""Input from outside (world files, maps, personas, model answers): its limits, bounded readers, safe text."""
