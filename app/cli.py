@@ -10,8 +10,10 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from engine import api
+from engine.contracts import LLMHealth
 
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
@@ -22,7 +24,7 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise CliError(f"{message} (see 'townsfolk {self.prog.split()[-1]} --help')")
 
 
@@ -149,10 +151,10 @@ def _sim(args: argparse.Namespace) -> int:
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact],
                                on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr))
-    if summary.llm and (summary.llm["state"] not in ("ready", "off") or summary.llm.get("fallbacks")):
+    if summary.llm and (summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF) or summary.llm.get("fallbacks")):
         llm = summary.llm
         counted = f"{llm.get('fallbacks', 0)} stand-ins by the rule brain, {llm.get('failures', 0)} failed calls"
-        if llm["state"] in ("ready", "off"):
+        if llm["state"] in (LLMHealth.READY, LLMHealth.OFF):
             print(f"townsfolk: thinking ({llm['state']}): {counted}", file=sys.stderr)
         else:
             message = " ".join(str(llm["message"]).split())
@@ -174,16 +176,16 @@ def _sim(args: argparse.Namespace) -> int:
 def _society_lines(summary: api.RunSummary) -> list[str]:
     economy, governance, social = summary.economy, summary.governance, summary.social
     lines = [
-        f"economy: GDP ${int(economy['gdp']) / 100:,.0f}/day, Gini {economy['gini']}, "  # type: ignore[call-overload]
+        f"economy: GDP ${int(economy['gdp']) / 100:,.0f}/day, Gini {economy['gini']}, "
         f"{economy['transactions']:,} transactions",
         f"governance: {governance.get('proposals', 0)} proposals ({governance.get('passed', 0)} passed), "
         f"{governance.get('elections', 0)} elections",
         f"social: density {social['density']}, {social['communities']} communities",
     ]
     words = summary.word_of_mouth or {}
-    for fact in words.get("diffusion", []):  # type: ignore[union-attr]
+    for fact in words.get("diffusion", []):
         lines.append(f"word of mouth: {fact['knowers']} know \u201c{fact['text']}\u201d ({fact['share']:.0%})")
-    for event in words.get("attendance", []):  # type: ignore[union-attr]
+    for event in words.get("attendance", []):
         lines.append(f"  at {event['place']} ({event['starts']}): {event['attended']} came "
                      f"of {event['meant_to_go']} who meant to")
     return lines
@@ -236,11 +238,11 @@ def _checkpoints(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info))
         return 0
-    for branch in info["branches"]:  # type: ignore[union-attr]
+    for branch in info["branches"]:
         mark = "*" if branch["id"] == info["current"] else " "
         print(f"{mark} branch {branch['id']} '{branch['name']}': from tick {max(branch['fork_tick'], 0)} "
               f"to {branch['head_tick']}")
-        for c in info["checkpoints"]:  # type: ignore[union-attr]
+        for c in info["checkpoints"]:
             if c["branch"] == branch["id"]:
                 label = f" '{c['name']}'" if c["name"] else ""
                 print(f"    tick {c['tick']:>7}  {c['sim_time']}  {c['kind']}{label}  {c['bytes'] / 1024:.0f} KiB")

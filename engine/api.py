@@ -7,9 +7,10 @@ headless work (new, open, save, check, info, run) on the caller's thread.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.agents.personas import PersonaError, find_personas
 from engine.agents.personas import import_personas as _import_personas
@@ -17,6 +18,7 @@ from engine.contracts.commands import Command, Pause
 from engine.contracts.edits import Edit, SeedFact
 from engine.contracts.events import EditMade, Event
 from engine.contracts.snapshots import WorldSnapshot
+from engine.contracts.thinking import LLMHealth
 from engine.edits import codec as edit_codec
 from engine.edits.apply import apply as apply_edit
 from engine.llm.backend import Health, LLMConfig
@@ -106,8 +108,9 @@ class EngineHandle:
         self._thread = EngineThread(self._sim, self._outbox, self._inbox, self._controller, llm, memory, max_minds)
 
     @classmethod
-    def open(cls, path: str | Path, seed: int | None = None, **options: object) -> EngineHandle:
-        return cls(load_world(path), seed, path, **options)  # type: ignore[arg-type]
+    def open(cls, path: str | Path, seed: int | None = None, llm: LLMConfig | None = None, minds: bool = True,
+             embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS) -> EngineHandle:
+        return cls(load_world(path), seed, path, llm=llm, minds=minds, embedder=embedder, max_minds=max_minds)
 
     def start(self) -> None:
         self._thread.start()
@@ -193,7 +196,7 @@ def probe_llm(config: LLMConfig) -> Health:
     """
     backend = make_backend(config)
     if backend is None:
-        return Health("off", "Thinking is off: people live on the built-in rule brain.")
+        return Health(LLMHealth.OFF, "Thinking is off: people live on the built-in rule brain.")
     try:
         return backend.health()
     finally:
@@ -253,11 +256,11 @@ def suggest_name(taken: set[str], seed: int = 0) -> str:
     return f"{name} {number}"
 
 
-def timeline_info(world: World) -> dict[str, object]:
+def timeline_info(world: World) -> dict[str, Any]:
     """Branches and checkpoints, for `townsfolk checkpoints` and scripts."""
     clock = Clock(world.tick_seconds, world.start_minute)
     info = world.timeline.describe()
-    for checkpoint in info["checkpoints"]:  # type: ignore[union-attr]
+    for checkpoint in info["checkpoints"]:
         checkpoint["sim_time"] = clock.text(checkpoint["tick"])
     info["tick"] = world.tick
     return info
@@ -329,7 +332,7 @@ def check_world(world: World) -> list[str]:
     return world_problems(world)
 
 
-def world_info(world: World) -> dict[str, object]:
+def world_info(world: World) -> dict[str, Any]:
     clock = Clock(world.tick_seconds, world.start_minute)
     city = world.city
     return {
@@ -350,7 +353,7 @@ def world_info(world: World) -> dict[str, object]:
     }
 
 
-def _count(items) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _count(items: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in items:
         counts[item] = counts.get(item, 0) + 1
@@ -369,10 +372,11 @@ class RunSummary:
     metrics: dict[str, float]
     llm: dict[str, object] | None = None
     memory: MemoryStore | None = field(default=None, repr=False)  # the run's memories, for save_world
-    economy: dict[str, object] = field(default_factory=dict)  # gdp, gini, transactions, ...
-    governance: dict[str, object] = field(default_factory=dict)  # proposals, votes, policies, ...
-    social: dict[str, object] = field(default_factory=dict)  # density, communities, ...
-    word_of_mouth: dict[str, object] | None = None  # with seeded facts: diffusion, density before/after, attendance
+    # The reports below are JSON-ready (the CLI prints them as they are); readers take the keys they know.
+    economy: dict[str, Any] = field(default_factory=dict)  # gdp, gini, transactions, ...
+    governance: dict[str, Any] = field(default_factory=dict)  # proposals, votes, policies, ...
+    social: dict[str, Any] = field(default_factory=dict)  # density, communities, ...
+    word_of_mouth: dict[str, Any] | None = None  # with seeded facts: diffusion, density before/after, attendance
     warnings: list[str] = field(default_factory=list)  # one line each: what was wrong with the files, what happened
 
     def as_dict(self) -> dict[str, object]:
@@ -441,7 +445,8 @@ def run_headless(
         machine.seek(from_tick)
         machine.before_change()
     facts = [_make_edit(sim, machine, SeedFact(agent=find_person(world, who), text=text)) for who, text in seed_facts]
-    tracker = Diffusion(sim, [fact.fact_id for fact in facts]) if facts else None  # type: ignore[attr-defined]
+    seeded = [fact.fact_id for fact in facts if isinstance(fact, SeedFact)]  # as applied: each has its fact id
+    tracker = Diffusion(sim, seeded) if facts else None
     events = 0
     conversations_before = sim.metrics.conversations
     llm_before = cognition.status().stats if cognition is not None else {}
@@ -476,7 +481,7 @@ def run_headless(
         metrics=dict(sim.metrics.latest),
         llm=llm_report,
         memory=memory,
-        **sim.society.summary(),  # type: ignore[arg-type]
+        **sim.society.summary(),
         word_of_mouth=tracker.report() if tracker is not None else None,
         warnings=warnings,
     )

@@ -73,7 +73,7 @@ def _load(folder: Path) -> Art:
         bubble=_open(folder, ui["bubble"]),
         bubble_slice=(int(nine.get("left", 4)), int(nine.get("top", 4)), int(nine.get("right", 4)),
                       int(nine.get("bottom", 4))),
-        night_tint=tuple(manifest.get("night_tint", (140, 150, 210)))[:3],  # type: ignore[arg-type]
+        night_tint=tuple(manifest.get("night_tint", (140, 150, 210)))[:3],
         app_icons={k: folder / v for k, v in manifest.get("app_icon", {}).items()},
         props_day={k: _open(folder, manifest["props"][k]["day"]) for k in PROP_KEYS},
         props_night={k: _open(folder, manifest["props"][k]["night"]) for k in PROP_KEYS},

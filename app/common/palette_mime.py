@@ -15,6 +15,13 @@ def encode(kind: str, value: object) -> QMimeData:
     return data
 
 
+def terrain_value(value: object) -> int:
+    """A terrain card's value: the Terrain number (the palette makes it an int; JSON keeps it one)."""
+    if not isinstance(value, int):
+        raise TypeError(f"a terrain card carries a number, not {value!r}")
+    return int(value)  # a plain int, also for an IntEnum member
+
+
 def decode(data: QMimeData | None) -> tuple[str, object] | None:
     """(kind, value) of a palette card, or None for anything else dropped on the map."""
     if data is None or not data.hasFormat(MIME):

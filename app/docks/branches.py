@@ -153,7 +153,9 @@ class BranchesDock(QWidget):
         if row < 0:
             self.show_message("Choose a branch to rename.", error=True)
             return
-        self.table.editItem(self.table.item(row, 0))
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.table.editItem(item)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != 0:

@@ -163,7 +163,7 @@ class ChatDock(QWidget):
         info = self._info(person)
         return info.name.split()[0] if info is not None and info.name else f"Person {person}"
 
-    def _info(self, person: int):  # type: ignore[no-untyped-def]
+    def _info(self, person: int):
         if self._snapshot is None or not 0 <= person < len(self._snapshot.static.people):
             return None
         return self._snapshot.static.people[person]

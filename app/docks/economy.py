@@ -32,7 +32,7 @@ from app.common.population import population
 from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.society_words import account_name, building_name, district_name, person_name
-from app.docks.tables import Cell, fill_table, make_table, row_data
+from app.docks.tables import Cell, cell_text, fill_table, make_table, row_data
 from engine.contracts import Command, CommandRejected, Event, WorldSnapshot
 from engine.contracts.edits import Edit, SetThoughtEconomy
 from engine.contracts.society import TRANSACTION_KINDS, EconomyView, LedgerResult, QueryLedger
@@ -201,7 +201,7 @@ class EconomyDock(QWidget):
         pager.addWidget(self.ledger_label, 1)
         pager.addWidget(self.older)
         layout.addLayout(pager)
-        self.ledger_offset = 0
+        self.ledger_offset: int = 0
         self.ledger_page = page
         self.tabs.addTab(page, "Ledger")
 
@@ -369,7 +369,7 @@ class EconomyDock(QWidget):
     def _filter_people(self) -> None:
         words = self.people_search.text().strip().lower()
         for r in range(self.people.rowCount()):
-            text = " ".join(self.people.item(r, c).text().lower() for c in (0, 1))
+            text = " ".join(cell_text(self.people, r, c).lower() for c in (0, 1))
             self.people.setRowHidden(r, bool(words) and words not in text)
 
     def show_selected(self, kind: str, index: int) -> None:
@@ -379,7 +379,9 @@ class EconomyDock(QWidget):
             for r in range(table.rowCount()):
                 if row_data(table, r) == index:
                     table.selectRow(r)
-                    table.scrollToItem(table.item(r, 0))
+                    item = table.item(r, 0)
+                    if item is not None:
+                        table.scrollToItem(item)
                     break
 
     def _select(self, kind: str, table: QTableWidget, row: int) -> None:
@@ -402,4 +404,4 @@ class EconomyDock(QWidget):
         return [int(row_data(self.businesses, r)) for r in range(self.businesses.rowCount())]
 
     def ledger_kinds(self) -> set[str]:
-        return {self.ledger_table.item(r, 1).text() for r in range(self.ledger_table.rowCount())}
+        return {cell_text(self.ledger_table, r, 1) for r in range(self.ledger_table.rowCount())}

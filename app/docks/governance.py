@@ -70,9 +70,14 @@ def decided_rows(proposals: tuple[ProposalView, ...], snapshot: WorldSnapshot) -
             for p in proposals if p.state != "open"]
 
 
+def _top_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The tree's top-level rows (Qt types each lookup as possibly None; within the count none is)."""
+    return [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
+
+
 def election_rows(view: GovernanceView, snapshot: WorldSnapshot) -> list[tuple[Cell, ...]]:
     static = snapshot.static
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for e in view.elections:
         tally = ", ".join(f"{person_name(static, who)} {votes}" for who, votes in e.tally)
         rows.append((Cell(fmt.tick_time(snapshot, e.tick, short=True), e.tick, data=e.tick),
@@ -229,8 +234,7 @@ class GovernanceDock(QWidget):
 
     def _draw_councils(self, view: GovernanceView, snap: WorldSnapshot) -> None:
         tree = self.councils
-        expanded = {tree.topLevelItem(i).data(0, DISTRICT_ROLE) for i in range(tree.topLevelItemCount())
-                    if tree.topLevelItem(i).isExpanded()}
+        expanded = {item.data(0, DISTRICT_ROLE) for item in _top_items(tree) if item.isExpanded()}
         first_time = tree.topLevelItemCount() == 0
         scroll = tree.verticalScrollBar().value()
         chosen = self._current_district()  # redrawn when treasuries move: the user's choice stays
@@ -299,11 +303,11 @@ class GovernanceDock(QWidget):
     def council_members(self) -> dict[int, list[int]]:
         """district -> person ids, as the tree shows them."""
         out: dict[int, list[int]] = {}
-        for i in range(self.councils.topLevelItemCount()):
-            top = self.councils.topLevelItem(i)
+        for top in _top_items(self.councils):
             members = top.child(0)
-            out[int(top.data(0, DISTRICT_ROLE))] = [int(members.child(j).data(0, PERSON_ROLE))
-                                                       for j in range(members.childCount())]
+            assert members is not None  # every district's row holds its members' row
+            out[int(top.data(0, DISTRICT_ROLE))] = [int(member.data(0, PERSON_ROLE)) for j in range(members.childCount())
+                                                       if (member := members.child(j)) is not None]
         return out
 
     def open_proposal_ids(self) -> list[int]:

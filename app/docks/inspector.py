@@ -77,7 +77,7 @@ class InspectorDock(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        self._history_key: tuple[int, int] = (-1, -1)
+        self._history_key: tuple[int, int, int] = (-1, -1, -1)  # person, last event's tick, events
         self._people_cache: tuple[object, tuple[list[str], list[str]]] = (None, ([], []))
         self.send_edit: SendEdit | None = None
         self.pick: Pick | None = None
@@ -96,7 +96,7 @@ class InspectorDock(QWidget):
         selection.changed.connect(self._on_selection)
 
     def _on_selection(self, kind: str, index: int) -> None:
-        self._history_key = (-1, -1)
+        self._history_key = (-1, -1, -1)
         if (kind, index) != (PERSON, self._editing):
             self.stop_editing()
         self.person.notice.setVisible(False)
@@ -204,7 +204,8 @@ class InspectorDock(QWidget):
         if building < 0:
             self._notice("That click was not on a building: nothing changed.")
             return
-        self.send_edit(EditPerson(agent=agent, **{field: building}))  # type: ignore[arg-type]
+        moved = EditPerson(agent=agent, home=building) if field == "home" else EditPerson(agent=agent, workplace=building)
+        self.send_edit(moved)
 
     def _leave_job(self) -> None:
         agent = self._selected_person()
@@ -292,7 +293,7 @@ class InspectorDock(QWidget):
         history = self.events.by_person.get(i)
         key = (i, history[-1].tick if history else -1, len(history) if history else 0)
         if key != self._history_key:
-            self._history_key = key  # type: ignore[assignment]
+            self._history_key = key
             page.history.clear()
             for event in reversed(self.events.for_person(i)):
                 text = fmt.describe_event(event, snap.static)

@@ -139,11 +139,11 @@ class MemoriesTab(QueryTab):
         self.editor_area.setWidget(self.editor)
         self.editor_area.setWidgetResizable(True)
         self.editor_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.lower = QStackedWidget()
-        self.lower.addWidget(self.detail)
-        self.lower.addWidget(self.editor_area)
+        self.lower_pane = QStackedWidget()
+        self.lower_pane.addWidget(self.detail)
+        self.lower_pane.addWidget(self.editor_area)
         split.addWidget(self.table)
-        split.addWidget(self.lower)
+        split.addWidget(self.lower_pane)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
@@ -349,17 +349,17 @@ class MemoriesTab(QueryTab):
         if not self.add_action.isEnabled():
             return
         self.editor.start_new(self.agent, self.feed.first_name(self.agent))
-        self.lower.setCurrentWidget(self.editor_area)
+        self.lower_pane.setCurrentWidget(self.editor_area)
 
     def start_edit(self) -> None:
         chosen = self.selected_memories()
         if not self.edit_action.isEnabled() or len(chosen) != 1:
             return
         self.editor.start_edit(self.agent, chosen[0])
-        self.lower.setCurrentWidget(self.editor_area)
+        self.lower_pane.setCurrentWidget(self.editor_area)
 
     def editing(self) -> bool:
-        return self.lower.currentWidget() is self.editor_area
+        return self.lower_pane.currentWidget() is self.editor_area
 
     def _save_edit(self, edit: Edit) -> None:
         """The form stays open until the engine answers: a refusal keeps what was typed."""
@@ -386,7 +386,7 @@ class MemoriesTab(QueryTab):
     def _close_editor(self) -> None:
         self._saving = None
         if self.editing():
-            self.lower.setCurrentWidget(self.detail)
+            self.lower_pane.setCurrentWidget(self.detail)
             self.table.setFocus()
 
     def toggle_pin(self) -> None:

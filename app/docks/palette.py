@@ -7,6 +7,8 @@ Emits ``armed(kind, value)``: ("building", "cafe"), ("person", "new"), ("prop", 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -32,22 +34,22 @@ def _swatch(rgb: tuple[int, int, int]) -> QIcon:
     return QIcon(pixmap)
 
 
-def _person_icon(art) -> QIcon | None:  # type: ignore[no-untyped-def]
+def _person_icon(art) -> QIcon | None:
     people = getattr(art, "people", None) if art is not None else None
     return _image_icon(people[0]) if people else None
 
 
-def _building_icon(art, name: str) -> QIcon | None:  # type: ignore[no-untyped-def]
+def _building_icon(art, name: str) -> QIcon | None:
     image = getattr(art, "buildings_day", {}).get(name) if art is not None else None
     return _image_icon(image) if image is not None else None
 
 
-def _prop_icon(art, kind: str) -> QIcon | None:  # type: ignore[no-untyped-def]
+def _prop_icon(art, kind: str) -> QIcon | None:
     image = getattr(art, "props_day", {}).get(kind) if art is not None else None
     return _image_icon(image) if image is not None else None
 
 
-def _image_icon(image) -> QIcon:  # type: ignore[no-untyped-def]
+def _image_icon(image) -> QIcon:
     """A PIL image as an icon."""
     rgba = image.convert("RGBA")
     data = rgba.tobytes()
@@ -95,7 +97,7 @@ class PaletteList(QListWidget):
         drag.setHotSpot(hotspot)
         drag.exec(actions, Qt.DropAction.CopyAction)
 
-    def mimeData(self, items) -> QMimeData:  # type: ignore[no-untyped-def, override]
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
         cards = [item for item in items if item.data(KIND_ROLE) is not None]
         if not cards:
             return QMimeData()
@@ -105,7 +107,7 @@ class PaletteList(QListWidget):
 class PaletteDock(QWidget):
     armed = Signal(str, object)
 
-    def __init__(self, art=None, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+    def __init__(self, art=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.list = PaletteList()
         self.list.setObjectName("paletteList")
@@ -123,14 +125,14 @@ class PaletteDock(QWidget):
             self._item(name.replace("_", " ").capitalize(), "building", name, _building_icon(art, name))
         self._header("People")
         self._item("New person", *PERSON_CARD, _person_icon(art))
-        card = self.find(*PERSON_CARD)
+        card = self.find_card(*PERSON_CARD)
         if card is not None:
             card.setToolTip("Click the map to bring a newcomer there (they get a fresh name and a home nearby)")
         self._header("Objects")
         for label, kind in PROPS:
             self._item(label, "prop", kind, _prop_icon(art, kind))
         self._item("Remove object", *REMOVE_PROP_CARD, _swatch((240, 120, 60)))
-        card = self.find(*REMOVE_PROP_CARD)
+        card = self.find_card(*REMOVE_PROP_CARD)
         if card is not None:
             card.setToolTip("Click an object on the map to take it away (Ctrl+Z puts it back)")
         self._header("Terrain")
@@ -155,7 +157,7 @@ class PaletteDock(QWidget):
             item.setIcon(icon)
         self.list.addItem(item)
 
-    def find(self, kind: str, value: object) -> QListWidgetItem | None:
+    def find_card(self, kind: str, value: object) -> QListWidgetItem | None:
         for row in range(self.list.count()):
             item = self.list.item(row)
             if item.data(KIND_ROLE) == kind and item.data(VALUE_ROLE) == value:
@@ -163,14 +165,14 @@ class PaletteDock(QWidget):
         return None
 
     def choose(self, kind: str, value: object) -> None:
-        item = self.find(kind, value)
+        item = self.find_card(kind, value)
         if item is not None:
             self.list.setCurrentItem(item)
 
     def drop(self) -> None:
         """Nothing chosen (the map went back to selecting)."""
         if self.list.currentItem() is not None:
-            self.list.setCurrentItem(None)  # type: ignore[arg-type]
+            self.list.setCurrentRow(-1)  # no card current (Qt types setCurrentItem as never None)
         self.list.clearSelection()
 
     def _on_current(self, item: QListWidgetItem | None, _previous: object = None) -> None:

@@ -10,6 +10,8 @@ The form stays open until the engine has accepted the edit, so a refusal
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -179,7 +181,7 @@ class PersonEditor(QWidget):
         info = self._original
         if info is None:
             return None
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}  # EditPerson's field -> new value, each of its field's own type
         name, occupation = self.name.text().strip(), self.occupation.text().strip()
         if name != info.name:
             changes["name"] = name
@@ -201,7 +203,7 @@ class PersonEditor(QWidget):
             # Untouched sliders keep the exact value they had, not its rounding to the slider's steps.
             changes["traits"] = tuple(float(t) if now == before else now / TRAIT_STEPS for t, now, before
                                       in zip(info.traits, sliders, self._original_sliders, strict=True))
-        return EditPerson(agent=info.id, **changes) if changes else None  # type: ignore[arg-type]
+        return EditPerson(agent=info.id, **changes) if changes else None
 
     def _update_buttons(self) -> None:
         self.apply_button.setEnabled(not self.waiting and bool(self.name.text().strip()))

@@ -7,6 +7,7 @@ rebuild, so a table never jumps under the reader.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,12 +52,16 @@ def make_table(headers: tuple[str, ...], parent: QWidget | None = None, sortable
     return table
 
 
+# What each table shows now, by table: so an unchanged snapshot leaves the table (and its scroll) alone.
+_SHOWN_ROWS: weakref.WeakKeyDictionary[QTableWidget, tuple[tuple[tuple[str, Any], ...], ...]] = weakref.WeakKeyDictionary()
+
+
 def fill_table(table: QTableWidget, rows: list[tuple[Cell, ...]]) -> bool:
     """Show ``rows``; returns False (and leaves the table alone) when they are what it already shows."""
     key = tuple(tuple((c.text, c.data) for c in row) for row in rows)
-    if getattr(table, "_shown_rows", None) == key:
+    if _SHOWN_ROWS.get(table) == key:
         return False
-    table._shown_rows = key  # type: ignore[attr-defined]
+    _SHOWN_ROWS[table] = key
     scroll = table.verticalScrollBar().value()
     selected = row_data(table, table.currentRow()) if table.currentRow() >= 0 else None
     sorting = table.isSortingEnabled()
@@ -83,6 +88,12 @@ def fill_table(table: QTableWidget, rows: list[tuple[Cell, ...]]) -> bool:
                 break
     table.verticalScrollBar().setValue(scroll)
     return True
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text shown in one cell ("" where the cell has no item)."""
+    item = table.item(row, column)
+    return "" if item is None else item.text()
 
 
 def row_data(table: QTableWidget, row: int) -> Any:

@@ -191,7 +191,7 @@ class TimelineDock(QWidget):
         self._strip_dirty = False
         self._strip_drawn_at = 0.0
         self._strip_timer = QTimer(self)  # marks that arrived after the last snapshot still get drawn
-        self._strip_timer.timeout.connect(lambda: self._strip_dirty and self._draw_strip())
+        self._strip_timer.timeout.connect(self._draw_strip_if_dirty)
         self._strip_timer.start(int(STRIP_REDRAW_SECONDS * 1000))
 
     # ------------------------------------------------------------------ time travel items
@@ -403,6 +403,10 @@ class TimelineDock(QWidget):
             self._events.extend(notable)
             del self._events[:-STRIP_LIMIT]
             self._strip_dirty = True
+
+    def _draw_strip_if_dirty(self) -> None:
+        if self._strip_dirty:
+            self._draw_strip()
 
     def _draw_strip(self) -> None:
         self._strip_dirty = False

@@ -25,7 +25,7 @@ from engine.contracts.society import FactView
 def fact_rows(facts: tuple[FactView, ...], snapshot: WorldSnapshot) -> list[tuple[Cell, ...]]:
     static = snapshot.static
     population = sum(1 for p in static.people if not p.removed)
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for fact in facts:
         share = fact.knowers / population if population else 0.0
         when = fact_when(fact, lambda t: fmt.tick_time(snapshot, t, short=True))

@@ -24,9 +24,11 @@ class Settings:
 
     def recent_files(self) -> list[str]:
         value = self.qsettings.value("files/recent", [])
-        if isinstance(value, str):
+        if isinstance(value, str):  # QSettings hands back a one-entry list as a lone string
             value = [value]
-        return [str(v) for v in (value or []) if v]
+        if not isinstance(value, list):
+            return []
+        return [str(v) for v in value if v]
 
     def add_recent(self, path: str | Path) -> list[str]:
         """Remember a world opened or saved. A crash recovery copy is a stop-gap and never listed; a bundled
@@ -53,9 +55,12 @@ class Settings:
 
     def autosave_minutes(self, default: float = 5.0) -> float:
         """Real minutes between autosaves of unsaved work (``files/autosave_minutes``; 0 turns them off)."""
+        value = self.qsettings.value("files/autosave_minutes", default)
+        if not isinstance(value, int | float | str):  # INI values come back as text
+            return default
         try:
-            return max(0.0, float(self.qsettings.value("files/autosave_minutes", default)))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return max(0.0, float(value))
+        except ValueError:
             return default
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:

@@ -64,8 +64,8 @@ class TimeControls(QObject):
         window.add_tabbed_dock("branches", self.dock, anchor="graph")
         toggle = self.dock.toggleViewAction()
         toggle.setStatusTip("Show or hide the branches")
-        if window.actions.docks_menu is not None:
-            window.actions.docks_menu.addAction(toggle)
+        if window.window_actions.docks_menu is not None:
+            window.window_actions.docks_menu.addAction(toggle)
         self.past_label = QLabel(PAST_TEXT)
         self.past_label.setObjectName("pastLabel")
         self.past_label.setStyleSheet("color:#7d5ba6;font-weight:bold")
@@ -89,7 +89,7 @@ class TimeControls(QObject):
         return action
 
     def _build_actions(self) -> None:
-        actions = self.window.actions
+        actions = self.window.window_actions
         # Right now moves along the line (seek) in the past and steps at the head: one key, two jobs.
         actions.step.setShortcuts([QKeySequence(".")])
         self.back = self._action("Step &Back", ("Left", "J"), "One tick back (restores a checkpoint and replays)",
@@ -156,7 +156,7 @@ class TimeControls(QObject):
         tick = max(0, min(tick, where[1]))
         if exact:
             self._aimed = (tick, time.monotonic())
-        self.window.actions.play.setChecked(False)  # the engine pauses to seek
+        self.window.window_actions.play.setChecked(False)  # the engine pauses to seek
         self._send(Seek(tick=tick, exact=exact))
 
     def step_by(self, ticks: int) -> None:

@@ -81,7 +81,7 @@ class EditHistory(QObject):
     applied = Signal(str)  # summary
     rejected = Signal(str)  # reason
 
-    def __init__(self, bridge, message: Callable[[str], None], parent: QObject | None = None):  # type: ignore[no-untyped-def]
+    def __init__(self, bridge, message: Callable[[str], None], parent: QObject | None = None):
         super().__init__(parent)
         self.bridge = bridge
         self.message = message

@@ -123,9 +123,9 @@ class InjectEventDialog(QDialog):
         self.importance.setRange(1, 10)
         self.importance.setValue(8)
         self.importance.setToolTip("How much it matters to those who see it (1: trivial, 10: life-changing)")
-        self.result = QLabel("")
-        self.result.setObjectName("injectResult")
-        self.result.setWordWrap(True)
+        self.outcome = QLabel("")
+        self.outcome.setObjectName("injectResult")
+        self.outcome.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow("Preset:", self.presets)
@@ -141,7 +141,7 @@ class InjectEventDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
 
@@ -204,16 +204,16 @@ class InjectEventDialog(QDialog):
                            radius=float(self.radius.value()), importance=float(self.importance.value()))
         command_id = self._send(edit)
         if command_id is None:
-            self.result.setText("No world is open.")
+            self.outcome.setText("No world is open.")
             return
         self.sent.append(command_id)
-        self.result.setText("Happening…")
+        self.outcome.setText("Happening…")
 
     def show_witnesses(self, count: int, text: str) -> None:
-        self.result.setText(f"{count} {'person' if count == 1 else 'people'} noticed: {text}")
+        self.outcome.setText(f"{count} {'person' if count == 1 else 'people'} noticed: {text}")
 
     def show_refusal(self, reason: str) -> None:
-        self.result.setText(f"Nothing happened: {reason}")
+        self.outcome.setText(f"Nothing happened: {reason}")
 
 
 class NewsDialog(QDialog):
@@ -228,8 +228,8 @@ class NewsDialog(QDialog):
         self.text = QLineEdit()
         self.text.setPlaceholderText("e.g. the mayor has resigned")
         self.district = QComboBox()
-        self.result = QLabel("")
-        self.result.setWordWrap(True)
+        self.outcome = QLabel("")
+        self.outcome.setWordWrap(True)
         form = QFormLayout()
         form.addRow("News:", self.text)
         form.addRow("Who hears it:", self.district)
@@ -242,7 +242,7 @@ class NewsDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(buttons)
         self.resize(460, self.sizeHint().height())
 
@@ -262,7 +262,7 @@ class NewsDialog(QDialog):
         if not text:
             return
         command_id = self._send(Broadcast(text=text, district=int(self.district.currentData())))
-        self.result.setText("Telling them…" if command_id is not None else "No world is open.")
+        self.outcome.setText("Telling them…" if command_id is not None else "No world is open.")
 
     def show_outcome(self, summary: str) -> None:
-        self.result.setText(summary[:1].upper() + summary[1:])
+        self.outcome.setText(summary[:1].upper() + summary[1:])

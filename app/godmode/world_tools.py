@@ -42,7 +42,7 @@ class WorldTools(QObject):
         bridge.events_arrived.connect(self._on_events)
         world_loaded.connect(self._on_world_loaded)
 
-        a = window.actions
+        a = window.window_actions
         a.inject_event.triggered.connect(self.open_events)
         a.broadcast.triggered.connect(self.open_news)
         a.import_tiled.triggered.connect(self.tiled.import_dialog)

@@ -1,6 +1,6 @@
 """Import arcade the one way that works inside Qt, and decide which map backend to use.
 
-Two backends share one scene (see RECIPES.md, "Arcade inside Qt"):
+Two backends share one scene:
 
 * ``gl``: arcade draws straight into a ``QOpenGLWidget``; Qt owns the GL context.
 * ``offscreen``: arcade renders into its own framebuffer in a headless (EGL)
@@ -8,8 +8,8 @@ Two backends share one scene (see RECIPES.md, "Arcade inside Qt"):
   ``QT_QPA_PLATFORM=offscreen`` needs, because there a ``QOpenGLWidget`` gets
   no context. It is also chosen when the GL driver is a software rasterizer
   (llvmpipe, softpipe, swrast): there Qt composites a GL widget in software at
-  ~30-90 ms a frame, while a readback costs under a millisecond (RECIPES.md
-  measured the same), so the offscreen path is the faster one on such machines.
+  ~30-90 ms a frame, while a readback costs under a millisecond, so the
+  offscreen path is the faster one on such machines.
 
 pyglet reads its options when arcade is imported, and headless mode cannot be
 switched afterwards, so the choice is made once per process, here, before the

@@ -4,7 +4,7 @@ Both hosts draw the same :class:`MapPainter` and expose the same small
 interface (``request_frame``, ``grab_map``, ``frame_stats``, ``gl_error``), so
 the map view does not care which one it got (see :mod:`app.map.boot`).
 
-The ``gl`` host follows RECIPES.md, "Arcade inside Qt": Qt owns the context, a
+In the ``gl`` host Qt owns the context (arcade never creates a window of its own), a
 pyglet context with no native handle only tells pyglet which context is
 current, and a small stand-in for ``arcade.Window`` carries what arcade's
 context, projectors and sprite lists read from "the window". The stand-in uses a
@@ -76,15 +76,14 @@ class _QtOwnedContext(pyglet.gl.base.Context):
     """A pyglet context with no native handle: Qt does the real ``makeCurrent``."""
 
     def __init__(self) -> None:
-        super().__init__(_NoConfig(), None)  # type: ignore[arg-type]
-        self.canvas = object()  # set_current() refuses a context without a canvas
+        super().__init__(_NoConfig(), None)  # type: ignore[arg-type]  # a stand-in: pyglet only asks it compatible()
+        # set_current() refuses a context without a canvas. pyglet types the attribute by its None default.
+        self.canvas = object()  # type: ignore[assignment]
 
 
 class _HostWindow:
     """Stands in for ``arcade.Window``: what ArcadeContext, projectors and sprite lists read."""
 
-    projection = pyglet.window.BaseWindow.projection
-    view = pyglet.window.BaseWindow.view
     headless = False
 
     def __init__(self, widget: QWidget):
@@ -101,6 +100,27 @@ class _HostWindow:
         self.view = Mat4()
         self.projection = Mat4.orthogonal_projection(0, self.width, 0, self.height, -100, 100)
         self.ctx: Any = None
+
+    # As pyglet's BaseWindow does: keep each matrix, and write it to the WindowBlock every shader reads.
+    @property
+    def projection(self) -> Mat4:
+        return self._projection_matrix
+
+    @projection.setter
+    def projection(self, matrix: Mat4) -> None:
+        with self.ubo as window_block:
+            window_block.projection[:] = matrix
+        self._projection_matrix = matrix
+
+    @property
+    def view(self) -> Mat4:
+        return self._view_matrix
+
+    @view.setter
+    def view(self, matrix: Mat4) -> None:
+        with self.ubo as window_block:
+            window_block.view[:] = matrix
+        self._view_matrix = matrix
 
     @property
     def width(self) -> int:
@@ -166,16 +186,16 @@ class GLMapWidget(QOpenGLWidget):
         self._host = _HostWindow(self)
         self.ctx = arcade.gl.provider.get_arcade_context(self._host, gl_api="opengl")
         self._host.ctx = self.ctx
-        arcade.set_window(self._host)  # type: ignore[arg-type]
+        arcade.set_window(self._host)
         self._painter.gl_ready(self.ctx)
 
     def paintGL(self) -> None:
-        if self.ctx is None or self.gl_error:
+        if self.ctx is None or self._pyglet_ctx is None or self.gl_error:  # both are made in initializeGL
             return
         started = time.perf_counter()
         try:
-            self._pyglet_ctx.set_current()  # type: ignore[union-attr]
-            arcade.set_window(self._host)  # type: ignore[arg-type]
+            self._pyglet_ctx.set_current()
+            arcade.set_window(self._host)
             self._bind_screen()
             self._painter.paint(self.ctx, float(self.width()), float(self.height()))
             force_opaque_alpha()
@@ -260,7 +280,7 @@ class OffscreenMapWidget(QWidget):
         # Wraps the numpy buffer without a copy; RGB32 ignores the alpha channel.
         self._image = QImage(self._pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
 
-    def render(self) -> None:
+    def render_frame(self) -> None:
         """Render one frame into the pixel buffer (the paint event shows it)."""
         if self.ctx is None or self.gl_error:
             return
@@ -295,7 +315,7 @@ class OffscreenMapWidget(QWidget):
         self.stats.frames += 1
 
     def paintEvent(self, event: Any) -> None:
-        self.render()
+        self.render_frame()
         painter = QPainter(self)
         if not self._image.isNull():
             # GL rows run bottom-up: paint the image flipped instead of copying it.
@@ -310,7 +330,7 @@ class OffscreenMapWidget(QWidget):
         self.update()
 
     def grab_map(self) -> QImage:
-        self.render()
+        self.render_frame()
         return self._image.flipped(Qt.Orientation.Vertical)
 
 

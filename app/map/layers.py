@@ -2,7 +2,7 @@
 
 Setting 10,000 ``Sprite.position`` attributes one by one costs ~12 ms a frame;
 writing the SpriteList's position buffer from a numpy array costs ~0.1 ms
-(RECIPES.md). ``NumpySprites`` builds a list of a fixed size once and exposes
+(measured at 10,000 people). ``NumpySprites`` builds a list of a fixed size once and exposes
 its buffers as numpy views; nothing may be appended afterwards (the views pin
 the underlying arrays). Hit tests use numpy, never ``Sprite.position``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -83,33 +83,36 @@ class NumpySprites:
             self.list.draw(pixelated=pixelated)
 
 
-class LabelPool:
+LabelKey = TypeVar("LabelKey", bound=Hashable)  # what a label shows: a person id, a building id, (speaker, words)
+
+
+class LabelPool(Generic[LabelKey]):
     """A fixed number of text sprites handed out each frame to whoever needs a label.
 
     Labels keep a constant size on screen whatever the zoom: their world size is
     the image size divided by the zoom, recomputed every frame from numpy.
     """
 
-    def __init__(self, slots: int, blank: Any, make: Callable[[Hashable], Any], atlas: Any = None):
+    def __init__(self, slots: int, blank: Any, make: Callable[[LabelKey], Any], atlas: Any = None):
         self.sprites = NumpySprites(slots, blank, atlas)
         self._make = make  # key -> texture
-        self._textures: dict[Hashable, Any] = {}
-        self._assigned: list[Hashable | None] = [None] * slots
+        self._textures: dict[LabelKey, Any] = {}
+        self._assigned: list[LabelKey | None] = [None] * slots
         self._px = np.zeros((slots, 2), dtype=np.float32)  # texture size in screen pixels
         self.sprites.color[:, 3] = 0  # nothing shows until a slot is handed out
         self.used = 0
 
-    def screen_size(self, key: Hashable, scale: float = 1.0) -> tuple[float, float]:
+    def screen_size(self, key: LabelKey, scale: float = 1.0) -> tuple[float, float]:
         texture = self.texture_for(key)
         return texture.width / scale, texture.height / scale
 
-    def texture_for(self, key: Hashable) -> Any:
+    def texture_for(self, key: LabelKey) -> Any:
         texture = self._textures.get(key)
         if texture is None:
             texture = self._textures[key] = self._make(key)
         return texture
 
-    def forget(self, keys: list[Hashable]) -> None:
+    def forget(self, keys: list[LabelKey]) -> None:
         """Drop cached textures (their atlas space is reclaimed when unused)."""
         for key in keys:
             texture = self._textures.pop(key, None)
@@ -122,10 +125,10 @@ class LabelPool:
     def cached(self) -> int:
         return len(self._textures)
 
-    def cached_keys(self) -> list[Hashable]:
+    def cached_keys(self) -> list[LabelKey]:
         return list(self._textures)
 
-    def show(self, keys: list[Hashable], anchors: np.ndarray, zoom: float, lift_px: float = 0.0,
+    def show(self, keys: list[LabelKey], anchors: np.ndarray, zoom: float, lift_px: float = 0.0,
              scale: float = 1.0, alpha: np.ndarray | None = None) -> None:
         """Label ``keys`` at world ``anchors`` (bottom centre), ``lift_px`` screen pixels above."""
         sprites = self.sprites

@@ -9,10 +9,12 @@ leaves the map in whatever tool it was in.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QDropEvent
 
-from app.common.palette_mime import decode
+from app.common.palette_mime import decode, terrain_value
 from app.map.ghosts import BAD, BRUSH_RGBA, ERASE_PROP, GOOD, PERSON_GHOST, can_stand, footprint_problem
 from engine.contracts import Terrain
 from engine.contracts.edits import PaintTerrain, PlaceBuilding, SpawnPerson
@@ -21,7 +23,7 @@ DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.DragLeav
 
 
 class PaletteDrop:
-    def __init__(self, tools) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, tools) -> None:
         self.tools = tools  # app.map.tools.MapTools: geometry, ghosts, names and the edit sender
 
     def handle(self, event: QEvent) -> bool:
@@ -29,7 +31,7 @@ class PaletteDrop:
         if kind == QEvent.Type.DragLeave:
             self.tools.show_ghosts([])
             return True
-        drop: QDropEvent = event  # type: ignore[assignment]
+        drop = cast(QDropEvent, event)  # drag enter, drag move and drop events are all QDropEvents
         card = decode(drop.mimeData())
         if card is None:
             return False
@@ -69,9 +71,9 @@ class PaletteDrop:
             return [tools.tile_rect(*tile, rgba=PERSON_GHOST if can_stand(static, *tile) else BAD)]
         if kind == "prop":
             return [tools.prop_ghost(tile, removing=value == ERASE_PROP)]
-        return [tools.tile_rect(*tile, rgba=BRUSH_RGBA.get(Terrain(int(value)), GOOD))]  # type: ignore[call-overload]
+        return [tools.tile_rect(*tile, rgba=BRUSH_RGBA.get(Terrain(terrain_value(value)), GOOD))]
 
-    def _edit(self, card: tuple[str, object], pos: QPointF):  # type: ignore[no-untyped-def]
+    def _edit(self, card: tuple[str, object], pos: QPointF):
         kind, value = card
         if kind == "building":
             spot = self._footprint(str(value), pos)
@@ -85,5 +87,5 @@ class PaletteDrop:
         if kind == "prop":
             return self.tools.prop_edit(tile, str(value))
         if kind == "terrain":
-            return PaintTerrain(cells=((tile[0], tile[1], int(value)),))  # type: ignore[call-overload]
+            return PaintTerrain(cells=((tile[0], tile[1], terrain_value(value)),))
         return None

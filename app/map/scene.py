@@ -2,8 +2,8 @@
 
 Snapshots and events arrive on the GUI thread at any time (``set_snapshot``,
 ``add_events``); they only update numpy state. All GL work happens in
-``paint``, which a host calls with its context current (RECIPES.md: never touch
-GL from a mouse handler).
+``paint``, which a host calls with its context current (never touch GL from a
+mouse handler: there the context current may be another widget's, or none).
 
 Draw order: ground, buildings and then objects (trees, benches, ...; day, then night
 cross-faded on top), what is happening in town (flames and smoke, bunting, rain:
@@ -129,7 +129,8 @@ class Scene:
         static = snapshot.static
         if static is not self.static:  # the engine publishes a new StaticWorld only when it changed
             self._set_static(static)
-        plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)  # type: ignore[union-attr]
+        assert self.people is not None  # _set_static made it for the first world
+        plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)
         if plan.rebuild:
             self._variants = np.array([person_variant(p.id, len(self.art.people), p.age) for p in static.people])
         self._activity_dirty = True
@@ -321,11 +322,11 @@ class Scene:
         scale = self.pixel_ratio
         people_names = {i: p.name.split(" ")[0] if n > 500 else p.name for i, p in enumerate(static.people)}
         names = {b.id: sync.short_place_name(b.name) for b in static.buildings}
-        gpu["person_labels"] = LabelPool(PERSON_LABELS, blank, lambda k: make_texture(
+        gpu["person_labels"] = LabelPool[int](PERSON_LABELS, blank, lambda k: make_texture(
             label_image(people_names.get(k, "?"), scale=scale), f"pl_{k}_{people_names.get(k)}_{scale}"))
-        gpu["building_labels"] = LabelPool(BUILDING_LABELS, blank, lambda k: make_texture(
+        gpu["building_labels"] = LabelPool[int](BUILDING_LABELS, blank, lambda k: make_texture(
             label_image(names.get(k, "?"), bold=True, pill=True, scale=scale), f"bl_{k}_{names.get(k)}_{scale}"))
-        gpu["bubbles"] = LabelPool(BUBBLES, blank, lambda k: make_texture(
+        gpu["bubbles"] = LabelPool[tuple[int, str]](BUBBLES, blank, lambda k: make_texture(
             bubble_image(art, k[1], scale=scale), f"bubble_{k[1]}_{scale}"))
         self._activity_dirty = True
         self._built = static
@@ -348,12 +349,12 @@ class Scene:
                 layer.append(sprite)
         return day, night
 
-    def _build_ground(self, static: StaticWorld) -> None:
-        """Upload the ground picture (painted on a worker thread) as one sprite with its own atlas."""
+    def _build_ground(self, static: StaticWorld, job: Future[Any]) -> None:
+        """Upload the ground picture ``job`` painted on a worker thread as one sprite with its own atlas."""
         ctx, gpu = self.ctx, self._gpu
         h, w = static.terrain.shape
         t = sync.TILE
-        image, far, far_night = self._ground_job.result()
+        image, far, far_night = job.result()
         limit = int(ctx.info.MAX_TEXTURE_SIZE) - 4
         if max(image.size) > limit:
             # Past the GL texture limit: a smaller picture of the same ground (blurrier, still right).
@@ -385,7 +386,7 @@ class Scene:
                 or self._gpu["people_list"].count != people.count:
             self._build(static)
         if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
-            self._build_ground(static)
+            self._build_ground(static, self._ground_job)
         if self._fit_pending:
             self.zoom_to_fit()
         now = time.perf_counter()

@@ -40,7 +40,7 @@ class SelectTool:
         self._dragging = False
 
     @property
-    def scene(self):  # type: ignore[no-untyped-def]
+    def scene(self):
         return self.tools.scene
 
     def reset(self) -> None:

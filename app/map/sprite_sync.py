@@ -349,4 +349,5 @@ def night_amount(minute_of_day: float) -> float:
 
 def tint(night: float, night_colour: tuple[int, int, int]) -> tuple[int, int, int]:
     """The colour sprites are multiplied by: white by day, ``night_colour`` at night."""
-    return tuple(round(255 + (c - 255) * night) for c in night_colour)  # type: ignore[return-value]
+    red, green, blue = night_colour
+    return round(255 + (red - 255) * night), round(255 + (green - 255) * night), round(255 + (blue - 255) * night)

@@ -41,6 +41,13 @@ def _font(px: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
+def _text_box(font: ImageFont.FreeTypeFont | ImageFont.ImageFont, text: str,
+              stroke: int = 0) -> tuple[int, int, int, int]:
+    """Where ``text`` inks, in whole pixels (both font kinds measure in pixels; Pillow's types say float)."""
+    left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
+    return int(left), int(top), int(right), int(bottom)
+
+
 def _tile_hash(h: int, w: int) -> np.ndarray:
     """A fixed per-tile pseudo-random number (variant choice must not flicker between runs)."""
     y, x = np.mgrid[0:h, 0:w].astype(np.uint32)
@@ -121,7 +128,7 @@ def label_image(text: str, bold: bool = False, pill: bool = False, scale: float 
     px = max(6, round(LABEL_FONT_PX * scale))
     font = _font(px, bold)
     stroke = 0 if pill else max(1, round(2 * scale))
-    left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
+    left, top, right, bottom = _text_box(font, text, stroke)
     pad_x, pad_y = (round(5 * scale), round(2 * scale)) if pill else (1, 1)
     w, h = right - left + 2 * pad_x, bottom - top + 2 * pad_y
     image = Image.new("RGBA", (max(1, w), max(1, h)), (0, 0, 0, 0))
@@ -135,7 +142,7 @@ def label_image(text: str, bold: bool = False, pill: bool = False, scale: float 
 def bubble_image(art: Art, text: str, scale: float = 1.0) -> Image.Image:
     """A speech bubble: the art's bubble, nine-sliced around the text, tail at the bottom left."""
     font = _font(max(6, round(10 * scale)), False)
-    left, top, right, bottom = font.getbbox(text)
+    left, top, right, bottom = _text_box(font, text)
     s_left, s_top, s_right, s_bottom = art.bubble_slice
     src = art.bubble
     k = max(1, round(scale))  # the bubble art is scaled by whole pixels only

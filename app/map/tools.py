@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QMessageBox
 
+from app.common.palette_mime import terrain_value
 from app.map import group as groups
 from app.map.clipboard import Clip, copy_members, paste_edits
 from app.map.ghosts import (
@@ -76,7 +77,7 @@ class MapTools(QObject):
     dropped = Signal()  # Place, Paint or New person was dropped (Esc, right click): the palette clears its choice
     message = Signal(str)
 
-    def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, view, send: Callable[[Edit], object], parent: QObject | None = None,
                  send_group: Callable[[str, Sequence[Edit]], object] | None = None, selection=None):
         """``send_group(label, edits)`` sends edits as one undo step; ``selection`` (an
         ``app.common.selection.Selection``) holds the rubber-band group."""
@@ -108,7 +109,7 @@ class MapTools(QObject):
     # ------------------------------------------------------------------ choosing
 
     @property
-    def scene(self):  # type: ignore[no-untyped-def]
+    def scene(self):
         return self.view.scene
 
     def arm(self, kind: str, value: object) -> None:
@@ -122,7 +123,7 @@ class MapTools(QObject):
         elif kind == "prop":
             self.mode, self.prop_kind = PROP, str(value)
         elif kind == "terrain":
-            self.mode, self.terrain = PAINT, int(value)  # type: ignore[call-overload]
+            self.mode, self.terrain = PAINT, terrain_value(value)
         elif kind == "person":
             self.mode = SPAWN
         else:
@@ -194,10 +195,11 @@ class MapTools(QObject):
         kind = event.type()
         if kind in DRAG_EVENTS:
             return self.drops.handle(event)
+        # Qt types the event as a bare QEvent; its type() says which subclass it is.
         if kind == QEvent.Type.KeyPress:
-            return self._key(event)  # type: ignore[arg-type]
+            return self._key(cast(QKeyEvent, event))
         if kind == QEvent.Type.ShortcutOverride:
-            key = event.key()  # type: ignore[attr-defined]
+            key = cast(QKeyEvent, event).key()
             drop = key == Qt.Key.Key_Escape and (self.mode != SELECT or bool(self.group()))
             remove = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.mode == SELECT \
                 and (self.scene.selected_building >= 0 or bool(self.group()))
@@ -212,7 +214,7 @@ class MapTools(QObject):
             return False
         if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
             return False
-        mouse: QMouseEvent = event  # type: ignore[assignment]
+        mouse = cast(QMouseEvent, event)  # one of the three mouse event types just checked
         self._cursor = mouse.position()
         if self.mode == PLACE:
             return self._place(kind, mouse)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import time
+from typing import Protocol, cast
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QWheelEvent
@@ -29,6 +30,12 @@ PAN_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton, Qt.MouseB
 WHEEL_STEP = 1.15  # zoom factor per wheel notch
 KEY_PAN = 80  # pixels per arrow key press
 FRAME_MS = 16
+
+
+class EventHandler(Protocol):
+    """What the map offers its events to first (``app.map.tools.MapTools``)."""
+
+    def handle(self, event: QEvent) -> bool: ...
 
 
 class MapView(QWidget):
@@ -54,7 +61,7 @@ class MapView(QWidget):
         self._dragging = False
         self._dirty = True
         self._hover_at = 0.0
-        self.tools = None  # app.map.tools.MapTools, set by the controller: offered every event first
+        self.tools: EventHandler | None = None  # set by the controller: offered every event first
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -71,7 +78,7 @@ class MapView(QWidget):
         return self.host.gl_error
 
     @property
-    def camera(self):  # type: ignore[no-untyped-def]
+    def camera(self):
         return self.scene.camera
 
     def subscribe(self, bridge: EngineBridge) -> None:
@@ -196,17 +203,18 @@ class MapView(QWidget):
         kind = event.type()
         if self.tools is not None and self.tools.handle(event):
             return True
+        # Qt types the filtered event as a bare QEvent; its type() says which subclass it is.
         if kind == QEvent.Type.MouseButtonPress:
-            return self._mouse_press(event)  # type: ignore[arg-type]
+            return self._mouse_press(cast(QMouseEvent, event))
         if kind == QEvent.Type.MouseMove:
-            return self._mouse_move(event)  # type: ignore[arg-type]
+            return self._mouse_move(cast(QMouseEvent, event))
         if kind == QEvent.Type.MouseButtonRelease:
-            return self._mouse_release(event)  # type: ignore[arg-type]
+            return self._mouse_release(cast(QMouseEvent, event))
         if kind == QEvent.Type.Wheel:
-            return self._wheel(event)  # type: ignore[arg-type]
+            return self._wheel(cast(QWheelEvent, event))
         if kind == QEvent.Type.KeyPress:
-            return self._key(event)  # type: ignore[arg-type]
-        if kind == QEvent.Type.ShortcutOverride and self._pan_key(event) is not None:  # type: ignore[arg-type]
+            return self._key(cast(QKeyEvent, event))
+        if kind == QEvent.Type.ShortcutOverride and self._pan_key(cast(QKeyEvent, event)) is not None:
             event.accept()  # the map keeps arrow keys while it has focus
             return True
         if kind == QEvent.Type.Resize:

@@ -97,7 +97,7 @@ class Controller(QObject):
     # ------------------------------------------------------------------ wiring
 
     def _wire(self) -> None:
-        w, a = self.window, self.window.actions
+        w, a = self.window, self.window.window_actions
         a.open.triggered.connect(self.open_dialog)
         a.new.triggered.connect(self.new_dialog)
         a.save.triggered.connect(self.save)
@@ -140,8 +140,8 @@ class Controller(QObject):
         install_edit_menu(w, self.history.stack, before=a.docks_menu, copy=self.tools.copy_selection,
                           paste=self.tools.paste)
         w.map_view.tools = self.tools
-        w.palette.armed.connect(self.tools.arm)
-        self.tools.dropped.connect(w.palette.drop)
+        w.palette_dock.armed.connect(self.tools.arm)
+        self.tools.dropped.connect(w.palette_dock.drop)
         self.tools.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
 
     def _restore_layout(self) -> None:
@@ -238,7 +238,7 @@ class Controller(QObject):
         if loaded.path is not None:
             self.settings.add_recent(loaded.path)
             self._refresh_recent()
-        self.window.actions.play.setChecked(False)
+        self.window.window_actions.play.setChecked(False)
         self.world_loaded.emit(loaded)
 
     def _on_load_failed(self, title: str, message: str) -> None:
@@ -247,7 +247,7 @@ class Controller(QObject):
         self.load_failed.emit(title, message)
 
     def _refresh_recent(self) -> None:
-        menu = self.window.actions.recent_menu
+        menu = self.window.window_actions.recent_menu
         assert menu is not None
         menu.clear()
         recent = self.settings.recent_files()
@@ -323,21 +323,21 @@ class Controller(QObject):
 
     def play(self, on: bool = True) -> None:
         if not self.bridge.attached:
-            self.window.actions.play.setChecked(False)
+            self.window.window_actions.play.setChecked(False)
             return
         self._play_sent_at = time.monotonic()
-        self.window.actions.play.setChecked(on)
+        self.window.window_actions.play.setChecked(on)
         self.bridge.send(Play() if on else Pause())
 
     def step(self) -> None:
         if self.bridge.attached:
             self._play_sent_at = time.monotonic()
-            self.window.actions.play.setChecked(False)
+            self.window.window_actions.play.setChecked(False)
             self.bridge.send(Step(ticks=1))
 
     def set_speed(self, rate: float) -> None:
         self.speed = rate
-        action = self.window.actions.speeds.get(rate)
+        action = self.window.window_actions.speeds.get(rate)
         if action is not None:
             action.setChecked(True)
         if self.bridge.attached:
@@ -352,13 +352,13 @@ class Controller(QObject):
         people = population(snapshot.static)  # the removed keep their slot: never count them
         w.population_label.setText(f"{people:,} people")
         w.rate_label.setText(f"{snapshot.ticks_per_second:.1f} ticks/s" if snapshot.running else "paused")
-        if time.monotonic() - self._play_sent_at > PLAY_GRACE and w.actions.play.isChecked() != snapshot.running:
-            w.actions.play.blockSignals(True)
-            w.actions.play.setChecked(snapshot.running)
-            w.actions.play.blockSignals(False)
-        icon = w.style().standardIcon(w.style().StandardPixmap.SP_MediaPause if w.actions.play.isChecked()
+        if time.monotonic() - self._play_sent_at > PLAY_GRACE and w.window_actions.play.isChecked() != snapshot.running:
+            w.window_actions.play.blockSignals(True)
+            w.window_actions.play.setChecked(snapshot.running)
+            w.window_actions.play.blockSignals(False)
+        icon = w.style().standardIcon(w.style().StandardPixmap.SP_MediaPause if w.window_actions.play.isChecked()
                                       else w.style().StandardPixmap.SP_MediaPlay)
-        w.actions.play.setIcon(icon)
+        w.window_actions.play.setIcon(icon)
         self.thinking.set_snapshot(snapshot)
 
     def _on_moment(self, _moment: Moment) -> None:
@@ -373,7 +373,7 @@ class Controller(QObject):
     def _on_selection(self, kind: str, index: int) -> None:
         """The map highlights the selection itself; here the engine is told who is watched."""
         self._watch(index if kind == PERSON else -1)
-        self.window.actions.follow.setEnabled(kind == PERSON)
+        self.window.window_actions.follow.setEnabled(kind == PERSON)
 
     def _watch(self, person: int) -> None:
         """The selected person thinks first (and gets a mind if they had none); the previous one stops."""
@@ -386,7 +386,7 @@ class Controller(QObject):
         self._watched = person
 
     def _on_follow_changed(self, on: bool) -> None:
-        action = self.window.actions.follow
+        action = self.window.window_actions.follow
         if action.isChecked() != on:
             action.blockSignals(True)
             action.setChecked(on)

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFileOpenEvent, QFont, QFontDatabase, QGuiApplication, QIcon, QSurfaceFormat
@@ -103,7 +104,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     protect_singletons()
     existing = QApplication.instance()
     if existing is not None:
-        return existing  # type: ignore[return-value]
+        return cast(QApplication, existing)  # this process only ever makes a QApplication (Qt types it as the core one)
     QSurfaceFormat.setDefaultFormat(default_surface_format())
     # Docks can float: a QOpenGLWidget moved between windows needs shared contexts.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)

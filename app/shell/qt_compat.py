@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 IMMORTAL = 1 << 40  # far more references than any run can drop
@@ -24,10 +25,10 @@ PROBES = 64
 _done = False
 
 
-def _drops(fn: object, obj: object) -> bool:
+def _drops(fn: Callable[[], object], obj: object) -> bool:
     before = sys.getrefcount(obj)
     for _ in range(PROBES):
-        fn()  # type: ignore[operator]
+        fn()
     return sys.getrefcount(obj) < before - PROBES // 2
 
 

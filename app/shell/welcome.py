@@ -19,25 +19,28 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 from app.files import crash
 from app.thinking.probe import LLMProbe
 from engine import api
+from engine.contracts import LLMHealth
 
-OLLAMA_STEPS = {
-    "checking": "Looking for Ollama on this computer…",
-    "no_server": ("<b>Ollama is not installed or not running.</b> People think with the built-in rule brain "
+CHECKING = "checking"  # the panel's own state while the probe runs (not an LLM health)
+
+OLLAMA_STEPS: dict[str, str] = {
+    CHECKING: "Looking for Ollama on this computer…",
+    LLMHealth.NO_SERVER: ("<b>Ollama is not installed or not running.</b> People think with the built-in rule brain "
                   "meanwhile. To let them think with a language model: install Ollama from ollama.com, run "
                   "<code>ollama serve</code>, then <code>ollama pull llama3.2</code>, then choose "
                   "<i>Simulation › Thinking…</i> and pick Ollama."),
-    "no_model": ("<b>Ollama is running, but without the model.</b> Run <code>ollama pull llama3.2</code>, "
+    LLMHealth.NO_MODEL: ("<b>Ollama is running, but without the model.</b> Run <code>ollama pull llama3.2</code>, "
                  "then choose <i>Simulation › Thinking…</i> and pick Ollama. The rule brain works meanwhile."),
-    "ready": ("<b>Ollama is ready.</b> Choose <i>Simulation › Thinking…</i> and pick Ollama to let people "
+    LLMHealth.READY: ("<b>Ollama is ready.</b> Choose <i>Simulation › Thinking…</i> and pick Ollama to let people "
               "think with llama3.2; until then they use the built-in rule brain."),
 }
 
 
 def ollama_text(state: str) -> str:
     """The words and steps for one probe state (``degraded`` reads like ``ready``; anything else like no_server)."""
-    if state == "degraded":
-        state = "ready"
-    return OLLAMA_STEPS.get(state, OLLAMA_STEPS["no_server"])
+    if state == LLMHealth.DEGRADED:
+        state = LLMHealth.READY
+    return OLLAMA_STEPS.get(state, OLLAMA_STEPS[LLMHealth.NO_SERVER])
 
 
 class OllamaPanel(QWidget):
@@ -48,7 +51,7 @@ class OllamaPanel(QWidget):
     def __init__(self, probe: LLMProbe, parent: QWidget | None = None):
         super().__init__(parent)
         self.probe = probe
-        self.state = "checking"
+        self.state: str = CHECKING
         self._job = 0
         self.text = QLabel()
         self.text.setObjectName("ollamaText")
@@ -74,7 +77,7 @@ class OllamaPanel(QWidget):
         self.check()
 
     def check(self) -> None:
-        self._show("checking")
+        self._show(CHECKING)
         self._job = self.probe.check(api.LLMConfig(brain="ollama"))
 
     def _on_health(self, job: int, health: api.Health) -> None:
@@ -85,7 +88,7 @@ class OllamaPanel(QWidget):
     def _show(self, state: str) -> None:
         self.state = state
         self.text.setText(ollama_text(state))
-        self.again.setEnabled(state != "checking")
+        self.again.setEnabled(state != CHECKING)
 
 
 class WelcomeDialog(QDialog):
@@ -152,7 +155,7 @@ class WorldOpener(Protocol):
     def open_dialog(self) -> None: ...
 
 
-def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[], None]) -> WelcomeDialog:
+def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[], object]) -> WelcomeDialog:
     """Show the welcome view over the window, wired to ``opener``; it closes once a world has loaded."""
     dialog = WelcomeDialog(probe, opener.window)
     dialog.open_sample.connect(opener.open_sample)

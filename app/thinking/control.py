@@ -20,7 +20,7 @@ from app.thinking.llm_status import state_colour, status_text, status_tooltip
 from app.thinking.llm_status_dialog import LLMStatusDialog
 from app.thinking.probe import LLMProbe
 from app.window.main_window import MainWindow
-from engine.contracts import CommandApplied, CommandRejected, LLMStatusView, WorldSnapshot
+from engine.contracts import CommandApplied, CommandRejected, LLMHealth, LLMStatusView, WorldSnapshot
 
 
 class Thinking(QObject):
@@ -128,7 +128,7 @@ class Thinking(QObject):
         label = self.window.llm_label
         text = status_text(view, self.active.model_label)
         tooltip = status_tooltip(view, self.active.model_label)
-        state = view.state if view is not None else "off"
+        state = view.state if view is not None else LLMHealth.OFF
         if (text, tooltip, state) == self._shown:
             return  # 30 snapshots a second: touch the label only when the words change
         self._shown = (text, tooltip, state)

@@ -29,6 +29,7 @@ from app.thinking.llm_settings import BRAINS, DEFAULT_HOST, LLMSettings, host_ki
 from app.thinking.llm_status import message_html, state_colour
 from app.thinking.probe import LLMProbe
 from engine import api
+from engine.contracts import LLMHealth
 
 HOSTS_HINT = ("One address per line; the load is shared between them. Empty: $OLLAMA_HOST or "
               f"{DEFAULT_HOST}. An address ending in <b>/v1</b> is an OpenAI-compatible server "
@@ -165,7 +166,7 @@ class ThinkingDialog(QDialog):
         problems = self.problems()
         if problems:
             self.hosts_hint.setText(" ".join(problems))
-            self.hosts_hint.setStyleSheet(f"color:{state_colour('no_server')}")
+            self.hosts_hint.setStyleSheet(f"color:{state_colour(LLMHealth.NO_SERVER)}")
         else:
             lines = self.host_lines()
             kinds = [host_kind(h) for h in lines]

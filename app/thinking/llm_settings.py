@@ -25,17 +25,16 @@ EMBEDDER_KEY = "minds/embedder"  # advanced: "" lets the world decide (wordllama
 
 
 def _float(value: object, default: float) -> float:
+    if not isinstance(value, int | float | str):  # nothing stored, or not a number
+        return default
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return float(value)
+    except ValueError:
         return default
 
 
 def _int(value: object, default: int) -> int:
-    try:
-        return int(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
+    return int(_float(value, default))
 
 
 @dataclass(frozen=True)
@@ -53,11 +52,13 @@ class LLMSettings:
         d = cls()
         brain = str(settings.value("llm/brain", d.brain) or d.brain)
         hosts = settings.value("llm/hosts", [])
-        if isinstance(hosts, str):
+        if isinstance(hosts, str):  # QSettings hands back a one-entry list as a lone string
             hosts = [hosts]
+        if not isinstance(hosts, list):
+            hosts = []
         return cls(
             brain=brain if brain in dict(BRAINS) else d.brain,
-            hosts=tuple(str(h).strip() for h in (hosts or []) if str(h).strip()),
+            hosts=tuple(str(h).strip() for h in hosts if str(h).strip()),
             model=str(settings.value("llm/model", d.model) or d.model),
             temperature=_float(settings.value("llm/temperature", d.temperature), d.temperature),
             budget_per_hour=_int(settings.value("llm/budget_per_hour", d.budget_per_hour), d.budget_per_hour),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import html
 import re
 
-from engine.contracts import LLMStatusView
+from engine.contracts import LLMHealth, LLMStatusView
 
-STATE_COLOURS = {"ready": "#3d7a36", "off": "#55536b", "no_server": "#b4432f", "no_model": "#b4432f",
-                 "degraded": "#b7791f", "not_answering": "#b4432f"}
-STATE_WORDS = {"ready": "ready", "off": "off", "no_server": "no server", "no_model": "model missing",
-               "degraded": "degraded", "not_answering": "not answering"}
+STATE_COLOURS = {LLMHealth.READY: "#3d7a36", LLMHealth.OFF: "#55536b", LLMHealth.NO_SERVER: "#b4432f",
+                 LLMHealth.NO_MODEL: "#b4432f", LLMHealth.DEGRADED: "#b7791f", LLMHealth.NOT_ANSWERING: "#b4432f"}
+STATE_WORDS = {LLMHealth.READY: "ready", LLMHealth.OFF: "off", LLMHealth.NO_SERVER: "no server",
+               LLMHealth.NO_MODEL: "model missing", LLMHealth.DEGRADED: "degraded",
+               LLMHealth.NOT_ANSWERING: "not answering"}
 HOW_TO = ("To let people think on a local model, install Ollama (https://ollama.com), then run:\n"
           "    ollama serve\n"
           "    ollama pull llama3.2\n"
@@ -32,10 +33,10 @@ def short_problem(message: str) -> str:
 
 def status_text(view: LLMStatusView | None, model_label: str) -> str:
     """The status bar's words: 'LLM: ready — llama3.2 · 3 queued', 'LLM: off — rule brain', ..."""
-    if view is None or view.brain == "rule" or view.state == "off":
+    if view is None or view.brain == "rule" or view.state == LLMHealth.OFF:
         return "LLM: off — rule brain"
     queued = f" · thinking: {view.queued} queued" if view.queued else ""
-    if view.state == "ready":
+    if view.state == LLMHealth.READY:
         return f"LLM: ready — {model_label}{queued}"
     problem = short_problem(view.message) if view.message else STATE_WORDS.get(view.state, view.state)
     return f"LLM: {problem}{queued}"
@@ -57,9 +58,9 @@ def status_tooltip(view: LLMStatusView | None, model_label: str) -> str:
     """The full message and the counters, for hovering over the status bar."""
     if view is None:
         return "No world is open."
-    if view.brain == "rule" or view.state == "off":
+    if view.brain == "rule" or view.state == LLMHealth.OFF:
         head = "Thinking is off: everyone lives on the built-in rule brain.\n\n" + HOW_TO
-    elif view.state == "ready":
+    elif view.state == LLMHealth.READY:
         head = f"Thinking on {model_label} ({view.brain}): {view.message}."
     else:
         head = view.message
@@ -67,7 +68,7 @@ def status_tooltip(view: LLMStatusView | None, model_label: str) -> str:
     return f"{head}\n\n{stats}\n\nHelp › LLM Status… for more."
 
 
-def state_colour(state: str) -> str:
+def state_colour(state: LLMHealth) -> str:
     return STATE_COLOURS.get(state, "#241b2f")
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.thinking.llm_status import STATE_WORDS, message_html, state_colour, stats_lines
 from app.thinking.probe import LLMProbe
 from engine import api
-from engine.contracts import LLMStatusView
+from engine.contracts import LLMHealth, LLMStatusView
 
 COMMANDS = "ollama serve\nollama pull llama3.2"
 
@@ -62,7 +62,7 @@ class LLMStatusDialog(QDialog):
         layout.addWidget(commands)
         self.stats = QFormLayout()
         self.stat_labels: dict[str, QLabel] = {}
-        for label, _value in stats_lines(LLMStatusView("rule", "off", "")):
+        for label, _value in stats_lines(LLMStatusView("rule", LLMHealth.OFF, "")):
             value = QLabel("—")
             self.stat_labels[label] = value
             self.stats.addRow(label, value)
@@ -90,7 +90,7 @@ class LLMStatusDialog(QDialog):
             self.headline.setText("No world is open")
             self.message.setText("Open a world to see how its people think.")
             return
-        if view.brain == "rule" or view.state == "off":
+        if view.brain == "rule" or view.state == LLMHealth.OFF:
             headline, text = "Thinking is off — rule brain", ("Everyone lives on the built-in rule brain: "
                                                                "they still perceive and remember, but plan "
                                                                "and talk by rules.")

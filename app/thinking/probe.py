@@ -14,6 +14,7 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from engine import api
+from engine.contracts import LLMHealth
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class LLMProbe(QObject):
                 health = api.probe_llm(config)
             except Exception as exc:  # a bad address or a broken server: say so, never a traceback
                 log.debug("probe failed", exc_info=True)
-                health = api.Health("no_server", f"Could not check the server: {exc}")
+                health = api.Health(LLMHealth.NO_SERVER, f"Could not check the server: {exc}")
             with contextlib.suppress(RuntimeError):  # the app quit while we were asking
                 self.finished.emit(job, health)
 

@@ -44,7 +44,7 @@ class Actions:
     docks_menu: QMenu | None = None
 
 
-def _action(parent: QWidget, text: str, shortcut: QKeySequence | str | None = None, tip: str = "",
+def _action(parent: QWidget, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "",
             checkable: bool = False) -> QAction:
     action = QAction(text, parent)
     if shortcut:

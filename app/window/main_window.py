@@ -44,15 +44,15 @@ class MainWindow(QMainWindow):
                             | QMainWindow.DockOption.AllowNestedDocks)
         self.map_view = MapView(self)
         self.setCentralWidget(self.map_view)
-        self.actions = build_actions(self)
-        build_menus(self, self.actions)
-        self.toolbar, self.clock = build_toolbar(self, self.actions)
+        self.window_actions = build_actions(self)
+        build_menus(self, self.window_actions)
+        self.toolbar, self.clock = build_toolbar(self, self.window_actions)
 
         self.inspector = InspectorDock(selection, events)
         self.graph = SocialGraphDock(selection)
         self.timeline = TimelineDock(selection)
         self.event_log = EventLogDock(selection, events)
-        self.palette = PaletteDock(self.map_view.scene.art)
+        self.palette_dock = PaletteDock(self.map_view.scene.art)
         self.chat = ChatDock(selection)
         self.console = ConsoleDock()
         self.map_view.show_selection(selection)
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
             ("events", "Event log", self.event_log, bottom),
             ("chat", "Chat", self.chat, bottom),
             ("console", "God console", self.console, bottom),
-            ("palette", "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("palette", "Palette", self.palette_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
             toggle = dock.toggleViewAction()
             toggle.setStatusTip(f"Show or hide the {title.lower()}")
-            self.actions.docks_menu.addAction(toggle)  # type: ignore[union-attr]
+            if self.window_actions.docks_menu is not None:  # build_menus made it
+                self.window_actions.docks_menu.addAction(toggle)
         # Tab groups are formed when the window is first shown: formed before, Qt (6.11) leaves a stale
         # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
         self._arranged = False
@@ -96,12 +97,12 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)  # busy until the loader says how far it got
         self.progress.setMaximumWidth(160)
         self.progress.setFormat("%p%")
-        for widget in (self.busy_label, self.progress):
-            widget.setVisible(False)
-        for widget in (self.busy_label, self.progress, self.rate_label, self.population_label, self.llm_label,
-                       self.save_label):
-            widget.setContentsMargins(8, 0, 8, 0)
-            status.addPermanentWidget(widget)
+        for busy in (self.busy_label, self.progress):
+            busy.setVisible(False)
+        for shown in (self.busy_label, self.progress, self.rate_label, self.population_label, self.llm_label,
+                      self.save_label):
+            shown.setContentsMargins(8, 0, 8, 0)
+            status.addPermanentWidget(shown)
 
     def subscribe(self, bridge: EngineBridge) -> None:
         """The map and the docks made here hear the engine, each connecting what it needs.
@@ -142,7 +143,9 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._arranged:
             self._arrange()
-            self.layout().activate()  # the grouped docks' smaller minimum, before asking for the size back
+            layout = self.layout()
+            if layout is not None:  # a main window always has one; Qt's types allow None
+                layout.activate()  # the grouped docks' smaller minimum, before asking for the size back
             self.resize(self._wanted_size)
 
     def _arrange(self) -> None:

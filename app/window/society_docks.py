@@ -43,8 +43,8 @@ def install_society_docks(window: MainWindow, bridge: EngineBridge, selection: S
         window.add_tabbed_dock(key, dock, anchor="inspector")
         toggle = dock.toggleViewAction()
         toggle.setStatusTip(f"Show or hide the {title.lower()} dock")
-        if window.actions.docks_menu is not None:
-            window.actions.docks_menu.addAction(toggle)
+        if window.window_actions.docks_menu is not None:
+            window.window_actions.docks_menu.addAction(toggle)
         made[key] = dock
     if "inspector" in window.docks:
         window.docks["inspector"].raise_()  # the inspector stays in front on a first start

@@ -83,7 +83,7 @@ class Encounters:
         others = [int(p) for p in group if p != a]
         friends = [p for p in others if p in known]
         if friends and rng.random() < 0.7:
-            return max(friends, key=lambda p: (self.ties.get(a, p).affinity, -p))  # type: ignore[union-attr]
+            return max(friends, key=lambda p: (self.ties.affinity(a, p), -p))
         return others[rng.randrange(len(others))]
 
     def _talk(self, a: int, b: int, place: int, tick: int, pop: Population, rng: random.Random) -> list[Event]:

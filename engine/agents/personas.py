@@ -73,6 +73,12 @@ class Persona:
     def name(self) -> str:
         return str(self.fields["name"])
 
+    @property
+    def age(self) -> int:
+        age = self.fields["age"]
+        assert isinstance(age, int)  # read_persona checked it and keeps it as a number
+        return age
+
 
 def find_personas(folder: str | Path) -> list[Persona]:
     root = Path(folder)
@@ -135,7 +141,8 @@ def traits_from(innate: str) -> tuple[float, float, float, float, float]:
         if hit:
             index, push = hit
             traits[index] = min(0.95, max(0.05, traits[index] + 0.22 * push))
-    return tuple(round(t, 3) for t in traits)  # type: ignore[return-value]
+    openness, conscientiousness, extraversion, agreeableness, neuroticism = (round(t, 3) for t in traits)
+    return openness, conscientiousness, extraversion, agreeableness, neuroticism
 
 
 def occupation_from(learned: str, age: int) -> str:
@@ -210,7 +217,7 @@ def _from_persona(person: Person) -> bool:
 def _upsert(world: World, persona: Persona, by_name: dict[str, Person], home: int) -> int:
     f = persona.fields
     text = f"{f['learned']} {f['daily_plan_req']}"
-    age = int(f["age"])  # type: ignore[call-overload]
+    age = persona.age
     extra = {k: str(f[k]) for k in ("innate", "learned", "currently", "lifestyle", "living_area", "daily_plan_req")}
     wake, bed = _clock(WAKE.search(str(f["lifestyle"]))), _clock(SLEEP.search(str(f["lifestyle"])))
     if wake is not None:

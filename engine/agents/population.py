@@ -7,6 +7,8 @@ int32 pool, so "advance everyone along their path" is a gather, not a loop.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from engine.contracts.enums import Activity
@@ -112,7 +114,7 @@ class Population:
         state: dict[str, object] = {name: getattr(self, name).copy() for name in self.ARRAYS}
         # Store only the live part of the pool, re-based, so equal worlds give equal state.
         walking = np.flatnonzero(self.moving)
-        pieces = [self.path_cells(p) for p in walking]
+        pieces = [self.path_cells(p) for p in walking.tolist()]
         offsets = np.zeros(self.count, dtype=np.int64)
         if pieces:
             offsets[walking] = np.concatenate([[0], np.cumsum([len(p) for p in pieces])[:-1]])
@@ -120,7 +122,7 @@ class Population:
         state["pool"] = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
         return state
 
-    def set_state(self, state: dict[str, object]) -> int:
+    def set_state(self, state: dict[str, Any]) -> int:
         """Restore; returns how many people the state knew (newcomers after them keep defaults)."""
         known = self.count
         for name in self.ARRAYS:

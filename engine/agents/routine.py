@@ -17,7 +17,7 @@ need of each day (kept in the state), so a checkpoint restored mid-day plans the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 _WORDS_PATH = words_file(__file__, "days")
 WORDS = Grammar(load_rules(_WORDS_PATH))
-HOBBIES: list[dict[str, object]] = list(load_table(_WORDS_PATH)["hobby"])
+HOBBIES: list[dict[str, Any]] = list(load_table(_WORDS_PATH)["hobby"])  # as the words file has them
 TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
 PLACE_KIND = {"park": BuildingType.PARK, "cafe": BuildingType.CAFE, "shop": BuildingType.SHOP}
 ACTIVITY = {
@@ -89,7 +89,7 @@ class Routine:
             return found
         p = self.people[person]
         near = [f for f in self.ties.closest(person, 3) if self.people[f].home != p.home
-                and not self.people[f].removed and self.ties.get(person, f).affinity > 0.2]  # type: ignore[union-attr]
+                and not self.people[f].removed and self.ties.affinity(person, f) > 0.2]
         found = near[(person + self._day) % len(near)] if near else -1
         self.friend_of[person] = found
         return found
@@ -187,7 +187,7 @@ class Routine:
         if kind == "hobby":
             hobby = self._hobby(p, rng)
             building = self._place(p, PLACE_KIND[str(hobby["place"])], rng)
-            options = list(hobby["why"])  # type: ignore[call-overload]
+            options = list(hobby["why"])
             why = str(options[rng.randrange(len(options))])
         elif kind in ("visit", "play"):
             whom = self._visit_whom(p, rng) if kind == "visit" else self._friend(p.id)
@@ -217,7 +217,7 @@ class Routine:
         facts["why"] = why
         return WORDS.pick(f"plan_{outing.kind}", rng, facts), why
 
-    def _hobby(self, p: Person, rng: Dice) -> dict[str, object]:
+    def _hobby(self, p: Person, rng: Dice) -> dict[str, Any]:
         """One of the hobbies of their two strongest traits."""
         ranked = sorted(range(5), key=lambda t: (-p.traits[t], t))[:2]
         fitting = [h for h in HOBBIES if TRAITS.index(str(h["trait"])) in ranked]
@@ -226,8 +226,8 @@ class Routine:
         return mine[rng.randrange(2)]
 
     def _visit_whom(self, p: Person, rng: Dice) -> int:
-        known: set[int] = self.ties.known_by(p.id)
-        family = sorted(o for o in known if self.ties.get(p.id, o).family  # type: ignore[union-attr]
+        known = self.ties.known_by(p.id)
+        family = sorted(o for o in known if self.ties.known_tie(p.id, o).family
                         and self.people[o].home != p.home and not self.people[o].removed)
         friend = self._friend(p.id)
         choices = family + ([friend] if friend >= 0 else [])

@@ -14,6 +14,7 @@ from engine.cognition.context import MindContext
 from engine.cognition.rule_mind import rule_reply
 from engine.cognition.thinker import WATCHED
 from engine.contracts.events import ChatReply
+from engine.contracts.thinking import ThoughtKind
 
 
 def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str], ...], command_id: int,
@@ -25,7 +26,7 @@ def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str],
         prompt = prompts.fill(prompts.CHAT, persona=ctx.persona(agent), clock=ctx.clock_text(tick), name=person.first_name,
                                      memories=prompts.memories_block(memories), transcript=transcript)
         context = {"command": command_id, "text": text}
-        if ctx.ask(agent, "chat", WATCHED, prompt, prompts.CHAT_SCHEMA, context, tick):
+        if ctx.ask(agent, ThoughtKind.CHAT, WATCHED, prompt, prompts.CHAT_SCHEMA, context, tick):
             return
     reply_with(ctx, agent, text, rule_reply(ctx, agent, text, memories, tick), command_id, tick, "rule brain")
 

@@ -12,6 +12,7 @@ from typing import Any
 from engine.cognition import prompts
 from engine.cognition.context import MindContext
 from engine.cognition.thinker import REFLECT
+from engine.contracts.thinking import ThoughtKind
 
 LETTERS = "ABCDE"
 
@@ -26,7 +27,7 @@ def ask_vote(ctx: MindContext, agent: int, about: dict[str, Any], tick: int) -> 
         proposer=about["proposer"], reason=about["reason"], current=about["current"],
         memories=prompts.memories_block(ctx.recall(agent, about["text"], tick, k=6)),
     )
-    return ctx.ask(agent, "civic_vote", REFLECT, prompt, prompts.CIVIC_VOTE_SCHEMA, {"proposal": about["proposal"]},
+    return ctx.ask(agent, ThoughtKind.CIVIC_VOTE, REFLECT, prompt, prompts.CIVIC_VOTE_SCHEMA, {"proposal": about["proposal"]},
                    tick)
 
 
@@ -44,11 +45,11 @@ def ask_proposal(ctx: MindContext, agent: int, district: dict[str, Any], options
         memories=prompts.memories_block(ctx.recall(agent, " ".join(o["text"] for o in options), tick, k=6)),
     )
     context = {"district": district["id"], "options": options, "letters": letters}
-    return ctx.ask(agent, "civic_proposal", REFLECT, prompt, prompts.civic_proposal_schema(letters), context, tick)
+    return ctx.ask(agent, ThoughtKind.CIVIC_PROPOSAL, REFLECT, prompt, prompts.civic_proposal_schema(letters), context, tick)
 
 
 def chosen(data: dict[str, Any] | None, context: dict[str, Any]) -> dict[str, Any] | None:
     """The option a proposal answer picked (None: "none", or no answer)."""
     if data is None or data.get("choice") not in context["letters"]:
         return None
-    return context["options"][context["letters"].index(data["choice"])]  # type: ignore[no-any-return]
+    return context["options"][context["letters"].index(data["choice"])]

@@ -19,14 +19,19 @@ from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import WATCHED, LLMStatus
 from engine.contracts.events import ConversationHeld, Event, LLMStatusChanged, PlanMade
+from engine.contracts.thinking import LLMHealth, ThoughtKind
 from engine.llm.backend import ChatRequest, ChatResult
 from engine.memory.types import MemoryStore
 from engine.state.thoughts import ThoughtRecord
 
 FLUSH_EVERY = 10  # ticks between memory commits (each LanceDB commit is a new version)
 
+CIVIC_KINDS = frozenset({ThoughtKind.CIVIC_VOTE, ThoughtKind.CIVIC_PROPOSAL})
+# A plan thought's kind -> the grain its PlanMade event reports.
+PLAN_GRAINS = {ThoughtKind.PLAN_DAY: "day", ThoughtKind.PLAN_HOURS: "hours", ThoughtKind.ACTIONS: "actions"}
+
 # Where answers to civic thoughts go (the society's councils): (kind, agent, data or None, context, tick).
-CivicAnswer = Callable[[str, int, dict[str, Any] | None, dict[str, Any], int], None]
+CivicAnswer = Callable[[ThoughtKind, int, dict[str, Any] | None, dict[str, Any], int], None]
 # Who reads the answer to a thought asked on the user's behalf: (agent, data or None, context, tick) -> events.
 Answer = Callable[[int, dict[str, Any] | None, dict[str, Any], int], list[Event]]
 
@@ -38,7 +43,7 @@ def _anyone(agent: int) -> bool:
 class Cognition:
     def __init__(
         self, ctx: MindContext, minds: list[int], *, may_think: Callable[[int], bool] | None = None,
-        on_civic: CivicAnswer | None = None, answers: Mapping[str, Answer] | None = None,
+        on_civic: CivicAnswer | None = None, answers: Mapping[ThoughtKind, Answer] | None = None,
     ):
         """``may_think``: whether someone may think on the model now (the thought economy says no to people
         in debt); ``on_civic``: the councils, who read civic answers; ``answers``: thought kind -> who reads
@@ -51,16 +56,16 @@ class Cognition:
         self.may_think: Callable[[int], bool] = may_think if may_think is not None else _anyone
         ctx.may_think = self.may_think
         self.on_civic = on_civic
-        self._answers: dict[str, Answer] = dict(answers or {})
+        self._answers: dict[ThoughtKind, Answer] = dict(answers or {})
         self._appliers = {
-            "plan_day": lambda mind, data, context, tick: planning.apply_day(self.ctx, mind, data, context, tick),
-            "plan_hours": lambda mind, data, context, tick: planning.apply_hours(self.ctx, mind, data, context, tick),
-            "actions": lambda mind, data, context, tick: planning.apply_actions(self.ctx, mind, data, context, tick),
-            "reflect_questions": lambda mind, data, context, tick: reflection.apply_questions(self.ctx, mind, data, tick),
-            "reflect_insights": lambda mind, data, context, tick: reflection.apply_insights(
+            ThoughtKind.PLAN_DAY: lambda mind, data, context, tick: planning.apply_day(self.ctx, mind, data, context, tick),
+            ThoughtKind.PLAN_HOURS: lambda mind, data, context, tick: planning.apply_hours(self.ctx, mind, data, context, tick),
+            ThoughtKind.ACTIONS: lambda mind, data, context, tick: planning.apply_actions(self.ctx, mind, data, context, tick),
+            ThoughtKind.REFLECT_QUESTIONS: lambda mind, data, context, tick: reflection.apply_questions(self.ctx, mind, data, tick),
+            ThoughtKind.REFLECT_INSIGHTS: lambda mind, data, context, tick: reflection.apply_insights(
                 self.ctx, mind, data, context, tick),
-            "react": self._apply_reaction,
-            "importance": self._apply_importance,
+            ThoughtKind.REACT: self._apply_reaction,
+            ThoughtKind.IMPORTANCE: self._apply_importance,
         }
 
     # -- hooks -------------------------------------------------------------------------------
@@ -72,17 +77,17 @@ class Cognition:
             ctx.events.append(LLMStatusChanged(tick, *change))
         for thought, outcome in ctx.thinker.ready(tick):
             data = outcome.data if isinstance(outcome, ChatResult) else None
-            if thought.kind == "converse":
+            if thought.kind == ThoughtKind.CONVERSE:
                 conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick, self.may_think)
                 continue
-            if thought.kind == "chat":
+            if thought.kind == ThoughtKind.CHAT:
                 chat.apply_answer(ctx, thought.agent, data, thought.context, tick)
                 continue
             answer = self._answers.get(thought.kind)
             if answer is not None:  # asked on the user's behalf: the asker reads it
                 ctx.events.extend(answer(thought.agent, data, thought.context, tick))
                 continue
-            if thought.kind.startswith("civic_"):  # failed ones too: the council falls back on its rules
+            if thought.kind in CIVIC_KINDS:  # failed ones too: the council falls back on its rules
                 if self.on_civic is not None:
                     self.on_civic(thought.kind, thought.agent, data, thought.context, tick)
                 continue
@@ -90,8 +95,8 @@ class Cognition:
             if mind is None or data is None:
                 continue  # a failed thought: the rule brain has been deciding meanwhile
             self._appliers[thought.kind](mind, data, thought.context, tick)
-            if thought.kind in ("plan_day", "plan_hours", "actions"):
-                grain = {"plan_day": "day", "plan_hours": "hours", "actions": "actions"}[thought.kind]
+            grain = PLAN_GRAINS.get(thought.kind)
+            if grain is not None:
                 ctx.events.append(PlanMade(tick, mind.agent, grain, _summary(data)))
         events, ctx.events = ctx.events, []
         return events
@@ -192,7 +197,7 @@ class Cognition:
         """Someone talks to ``agent``: the answer comes as a ``ChatReply`` event (now, or when thought)."""
         chat.ask(self.ctx, agent, text, history, command_id, tick)
 
-    def ask_for_user(self, kind: str, request: ChatRequest, context: dict[str, Any], tick: int) -> bool:
+    def ask_for_user(self, kind: ThoughtKind, request: ChatRequest, context: dict[str, Any], tick: int) -> bool:
         """A thought on the user's behalf, no one's mind (at the watched priority); False: refused now.
         Its answer goes to the reader registered for ``kind``."""
         hour = self.ctx.clock.total_minutes(tick) // 60
@@ -248,7 +253,7 @@ class Cognition:
         """The thoughts applied since last asked, for the world's records."""
         return self.ctx.thinker.drain_records()
 
-    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[str, str]]) -> None:
+    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[LLMHealth, str]]) -> None:
         """Answer from ``records`` (seeking into the past): no model is called until ``end_replay``."""
         self.ctx.thinker.replay(records, status_changes)
 

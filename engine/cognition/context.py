@@ -17,6 +17,7 @@ from engine.cognition.mind import Mind, persona_facts
 from engine.cognition.thinker import WATCHED, Thinker
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import Event
+from engine.contracts.thinking import ThoughtKind
 from engine.llm.backend import ChatRequest
 from engine.memory.importance import heuristic_importance
 from engine.memory.types import MemoryStore, RetrievalWeights
@@ -70,7 +71,7 @@ class MindContext:
     # -- asking the model ----------------------------------------------------------------------
 
     def ask(
-        self, agent: int, kind: str, priority: int, prompt: str, schema: dict[str, Any], context: dict[str, Any],
+        self, agent: int, kind: ThoughtKind, priority: int, prompt: str, schema: dict[str, Any], context: dict[str, Any],
         tick: int,
     ) -> bool:
         if not self.may_think(agent):  # in debt under the thought economy: no thought, not even a talk's next line

@@ -15,6 +15,7 @@ from engine.cognition import prompts
 from engine.cognition.context import MindContext
 from engine.cognition.thinker import CONVERSATION, IMPORTANCE
 from engine.contracts.events import ConversationHeld, RelationshipChanged
+from engine.contracts.thinking import ThoughtKind
 
 MAX_TURNS = 8
 HOLD_MINUTES = 45  # how long both stay put at most while the lines come in
@@ -79,7 +80,7 @@ def _ask_turn(ctx: MindContext, talk: Talk, tick: int) -> bool:
         name=me.first_name, other=them.name, relationship=relationship,
         memories=prompts.memories_block(memories), transcript=transcript,
     )
-    return ctx.ask(speaker, "converse", CONVERSATION, prompt, prompts.CONVERSE_SCHEMA, {"talk": talk.id}, tick)
+    return ctx.ask(speaker, ThoughtKind.CONVERSE, CONVERSATION, prompt, prompts.CONVERSE_SCHEMA, {"talk": talk.id}, tick)
 
 
 def apply_turn(ctx: MindContext, talks: dict[int, Talk], data: dict[str, Any] | None, talk_id: int, tick: int,
@@ -127,4 +128,4 @@ def rate_importance(ctx: MindContext, agent: int, memory_id: int, text: str, tic
     if not ctx.may_ask(agent, IMPORTANCE, tick):
         return
     prompt = prompts.fill(prompts.IMPORTANCE, name=ctx.people[agent].name, memory=text)
-    ctx.ask(agent, "importance", IMPORTANCE, prompt, prompts.IMPORTANCE_SCHEMA, {"memory": memory_id}, tick)
+    ctx.ask(agent, ThoughtKind.IMPORTANCE, IMPORTANCE, prompt, prompts.IMPORTANCE_SCHEMA, {"memory": memory_id}, tick)

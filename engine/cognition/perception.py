@@ -15,6 +15,7 @@ from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import REACT
 from engine.contracts.enums import Activity
+from engine.contracts.thinking import ThoughtKind
 
 MAX_NOTICED = 4
 STRONG_FEELINGS = 0.35  # |affinity| that makes someone worth reacting to
@@ -54,7 +55,7 @@ def _ask_reaction(ctx: MindContext, mind: Mind, other: int, building: int, tick:
         observation=f"{them.name} is here, {Activity(int(ctx.pop.activity[other])).verb}.",
         memories=prompts.memories_block(ctx.recall(mind.agent, them.name, tick, k=5)), other=them.first_name,
     )
-    ctx.ask(mind.agent, "react", REACT, prompt, prompts.REACT_SCHEMA, {"other": other, "place": building}, tick)
+    ctx.ask(mind.agent, ThoughtKind.REACT, REACT, prompt, prompts.REACT_SCHEMA, {"other": other, "place": building}, tick)
 
 
 def apply_reaction(

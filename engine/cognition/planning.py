@@ -15,6 +15,7 @@ from engine.cognition.context import ACTIVITY_BY_WORD, MindContext
 from engine.cognition.mind import Mind, PlanStep
 from engine.cognition.thinker import PLAN
 from engine.contracts.enums import Activity
+from engine.contracts.thinking import ThoughtKind
 
 SLEEP = int(Activity.SLEEP)
 
@@ -25,11 +26,11 @@ def next_intent(ctx: MindContext, mind: Mind, tick: int) -> Intent | None:
     hour = ctx.clock.minute_of_day(tick) // 60
     thinker = ctx.thinker
     if mind.plan_day != day:
-        if not thinker.pending_for(mind.agent, "plan_day"):
+        if not thinker.pending_for(mind.agent, ThoughtKind.PLAN_DAY):
             ask_day(ctx, mind, tick)
         return None
     if not mind.hours:
-        if mind.strokes and not thinker.pending_for(mind.agent, "plan_hours"):
+        if mind.strokes and not thinker.pending_for(mind.agent, ThoughtKind.PLAN_HOURS):
             ask_hours(ctx, mind, tick)
         return None
     if mind.actions_hour == hour and mind.next_action < len(mind.actions):
@@ -39,7 +40,7 @@ def next_intent(ctx: MindContext, mind: Mind, tick: int) -> Intent | None:
     item = mind.hour_item(hour)
     if item is None:
         return None
-    if mind.actions_hour != hour and not thinker.pending_for(mind.agent, "actions"):
+    if mind.actions_hour != hour and not thinker.pending_for(mind.agent, ThoughtKind.ACTIONS):
         ask_actions(ctx, mind, item, tick)
     end_of_hour = ctx.clock.tick_at_minute(tick, (hour + 1) % 24 * 60)
     return _intent(ctx, mind, item, tick, end_of_hour)
@@ -70,7 +71,7 @@ def ask_day(ctx: MindContext, mind: Mind, tick: int) -> None:
         clock=ctx.clock_text(tick), name=person.first_name, memories=prompts.memories_block(memories),
         places=prompts.place_list(names),
     )
-    ctx.ask(mind.agent, "plan_day", PLAN, prompt, prompts.day_plan_schema(names),
+    ctx.ask(mind.agent, ThoughtKind.PLAN_DAY, PLAN, prompt, prompts.day_plan_schema(names),
             {"places": places, "day": ctx.clock.day(tick)}, tick)
 
 
@@ -87,7 +88,7 @@ def ask_hours(ctx: MindContext, mind: Mind, tick: int) -> None:
         name=person.first_name, strokes=strokes, from_hour=ctx.clock.minute_of_day(tick) // 60,
         places=prompts.place_list(names),
     )
-    ctx.ask(mind.agent, "plan_hours", PLAN, prompt, prompts.hourly_plan_schema(names), {"places": places}, tick)
+    ctx.ask(mind.agent, ThoughtKind.PLAN_HOURS, PLAN, prompt, prompts.hourly_plan_schema(names), {"places": places}, tick)
 
 
 def ask_actions(ctx: MindContext, mind: Mind, item: PlanStep, tick: int) -> None:
@@ -103,7 +104,7 @@ def ask_actions(ctx: MindContext, mind: Mind, item: PlanStep, tick: int) -> None
         memories=prompts.memories_block(memories), places=prompts.place_list(names),
     )
     hour = ctx.clock.minute_of_day(tick) // 60
-    ctx.ask(mind.agent, "actions", PLAN, prompt, prompts.actions_schema(names), {"places": places, "hour": hour}, tick)
+    ctx.ask(mind.agent, ThoughtKind.ACTIONS, PLAN, prompt, prompts.actions_schema(names), {"places": places, "hour": hour}, tick)
 
 
 def _steps(rows: list[dict[str, Any]], key: str, places: dict[str, int]) -> list[PlanStep]:

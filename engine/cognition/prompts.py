@@ -1,7 +1,7 @@
 """Every prompt and answer schema the townsfolk think with, in one readable place.
 
 Schemas keep small models honest: enums for places and small integer scales,
-``maxLength`` on strings (small models loop otherwise).
+``maxLength`` on strings (small models otherwise repeat themselves until the token limit).
 
 Every word that came from a person or a file (names, bios, memories, what others
 said, chat, events, facts, place names) goes into a prompt quoted: «one line,

@@ -14,6 +14,7 @@ from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
 from engine.cognition.thinker import REFLECT
 from engine.contracts.events import ReflectionMade
+from engine.contracts.thinking import ThoughtKind
 
 THRESHOLD = 150.0
 RECENT = 100
@@ -22,7 +23,7 @@ MIN_MEMORIES = 5  # nothing to reflect on before that
 
 
 def due(ctx: MindContext, mind: Mind) -> bool:
-    busy = ctx.thinker.pending_for(mind.agent, "reflect_questions") or ctx.thinker.pending_for(mind.agent, "reflect_insights")
+    busy = ctx.thinker.pending_for(mind.agent, ThoughtKind.REFLECT_QUESTIONS) or ctx.thinker.pending_for(mind.agent, ThoughtKind.REFLECT_INSIGHTS)
     # count() last: it is the only part that may touch the disk, and it rarely gets that far.
     return mind.importance_since_reflection >= THRESHOLD and not busy and ctx.memory.count(mind.agent) >= MIN_MEMORIES
 
@@ -35,7 +36,7 @@ def ask_questions(ctx: MindContext, mind: Mind, tick: int) -> bool:
         persona=ctx.persona(mind.agent), name=ctx.people[mind.agent].first_name,
         memories=prompts.memories_block([m.text for m in recent]),
     )
-    asked = ctx.ask(mind.agent, "reflect_questions", REFLECT, prompt, prompts.REFLECT_QUESTIONS_SCHEMA, {}, tick)
+    asked = ctx.ask(mind.agent, ThoughtKind.REFLECT_QUESTIONS, REFLECT, prompt, prompts.REFLECT_QUESTIONS_SCHEMA, {}, tick)
     if asked:
         mind.importance_since_reflection = 0.0
     return asked
@@ -54,7 +55,7 @@ def apply_questions(ctx: MindContext, mind: Mind, data: dict[str, Any], tick: in
         questions=prompts.list_block(data["questions"]),
         memories=prompts.memories_block([evidence[i] for i in ids]),
     )
-    ctx.ask(mind.agent, "reflect_insights", REFLECT, prompt, prompts.REFLECT_INSIGHTS_SCHEMA, {"ids": ids}, tick)
+    ctx.ask(mind.agent, ThoughtKind.REFLECT_INSIGHTS, REFLECT, prompt, prompts.REFLECT_INSIGHTS_SCHEMA, {"ids": ids}, tick)
 
 
 def apply_insights(ctx: MindContext, mind: Mind, data: dict[str, Any], context: dict[str, Any], tick: int) -> None:

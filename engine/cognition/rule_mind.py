@@ -110,11 +110,11 @@ def _people(ctx: MindContext, agent: int, topic: str, rng: Dice, facts: dict[str
     ties = ctx.ties
     known: list[int] = sorted(ties.known_by(agent))
     if topic == "family":
-        chosen = [o for o in known if ties.get(agent, o).family]  # type: ignore[union-attr]
+        chosen = [o for o in known if ties.known_tie(agent, o).family]
     elif topic == "friends":
-        chosen = [o for o in ties.closest(agent, 6) if ties.get(agent, o).label in ("friend", "close friend")]  # type: ignore[union-attr]
+        chosen = [o for o in ties.closest(agent, 6) if ties.known_tie(agent, o).label in ("friend", "close friend")]
     else:
-        chosen = [o for o in known if ties.get(agent, o).label == "rival"]  # type: ignore[union-attr]
+        chosen = [o for o in known if ties.known_tie(agent, o).label == "rival"]
     names = [ctx.people[o].first_name for o in chosen if not ctx.people[o].removed][:4]
     if not names:
         return WORDS.pick(f"say_{topic}_none", rng, facts)

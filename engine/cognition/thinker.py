@@ -24,16 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 from engine.llm.backend import (
-    DEGRADED,
-    MODEL_MISSING,
-    NO_MODEL,
-    NO_SERVER,
-    OFF,
-    READY,
-    TIMEOUT,
-    UNAVAILABLE,
     ChatRequest,
     ChatResult,
     Health,
@@ -47,8 +39,8 @@ WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
 QUEUE_SHARE = {WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
 PROBE_EVERY_S = 10.0  # while the backend is down, how often to check whether it is back
 UNUSABLE_STREAK = 3  # answers in a row that could not be used before the model is called degraded
-NOT_SENT = "not_sent"  # a queued call dropped because the server had stopped answering meanwhile
-DOWN_STATES = {UNAVAILABLE: NO_SERVER, MODEL_MISSING: NO_MODEL, TIMEOUT: LLMHealth.NOT_ANSWERING}
+DOWN_STATES = {LLMErrorKind.UNAVAILABLE: LLMHealth.NO_SERVER, LLMErrorKind.MODEL_MISSING: LLMHealth.NO_MODEL,
+               LLMErrorKind.TIMEOUT: LLMHealth.NOT_ANSWERING}
 
 
 def prompt_hash(request: ChatRequest, model: str) -> str:
@@ -60,7 +52,7 @@ def prompt_hash(request: ChatRequest, model: str) -> str:
 class Thought:
     id: int
     agent: int
-    kind: str
+    kind: ThoughtKind
     priority: int
     request: ChatRequest
     context: dict[str, Any]
@@ -85,7 +77,7 @@ class ThinkStats:
 
 @dataclass
 class LLMStatus:
-    state: str
+    state: LLMHealth
     message: str
     queued: int = 0
     stats: dict[str, int] = field(default_factory=dict)
@@ -113,7 +105,7 @@ class Thinker:
         self._hour = -1
         self._spent_this_hour = 0
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="townsfolk-think") if backend else None
-        self._health = Health(READY, "thinking on the language model") if backend else Health(OFF, "rule brain")
+        self._health = Health(LLMHealth.READY, "thinking on the language model") if backend else Health(LLMHealth.OFF, "rule brain")
         self._down_since: float | None = None
         self._unusable = 0  # answers in a row that failed without the server being down
         self._probe: Future[Health] | None = None
@@ -121,9 +113,9 @@ class Thinker:
         # Decisions within a tick see one availability, fixed at the tick's start, so a
         # failure arriving mid-tick cannot make a run depend on thread timing.
         self._tick_available = backend is not None
-        self._reported: tuple[str, str] = (self._health.state, self._health.message)
+        self._reported: tuple[LLMHealth, str] = (self._health.state, self._health.message)
         self._replay: dict[tuple[int, int, str, str], ThoughtRecord] | None = None
-        self._replay_status: dict[int, tuple[str, str]] = {}
+        self._replay_status: dict[int, tuple[LLMHealth, str]] = {}
 
     # -- asking --------------------------------------------------------------------------
 
@@ -132,13 +124,13 @@ class Thinker:
         """Worth building a prompt at all? False when off or the backend was down as this tick began."""
         return self._tick_available
 
-    def begin_tick(self, tick: int) -> tuple[str, str] | None:
+    def begin_tick(self, tick: int) -> tuple[LLMHealth, str] | None:
         """Fix this tick's availability; returns (state, message) when it changed (to be logged as an event)."""
         if self._replay is not None:
             change = self._replay_status.get(tick)
             if change is not None:
                 self._reported = change
-                self._tick_available = change[0] in (READY, "degraded")
+                self._tick_available = change[0] in (LLMHealth.READY, LLMHealth.DEGRADED)
             return change
         if self.backend is None:
             self._tick_available = False
@@ -155,7 +147,7 @@ class Thinker:
 
     # -- replay ------------------------------------------------------------------------------
 
-    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[str, str]]) -> None:
+    def replay(self, records: list[ThoughtRecord], status_changes: dict[int, tuple[LLMHealth, str]]) -> None:
         """Answer from ``records`` instead of the backend (seeking into the past): no model is called."""
         self._replay = {(r.asked, r.agent, r.kind, r.prompt_hash): r for r in records}
         self._replay_status = dict(status_changes)
@@ -184,7 +176,7 @@ class Thinker:
             self.stats.fallbacks += 1
 
     def offer(
-        self, agent: int, kind: str, priority: int, request: ChatRequest, context: dict[str, Any], tick: int, hour: int
+        self, agent: int, kind: ThoughtKind, priority: int, request: ChatRequest, context: dict[str, Any], tick: int, hour: int
     ) -> bool:
         if not self.can_accept(priority, hour) or (self._replay is None and self.backend is None):
             self.refuse()
@@ -220,7 +212,7 @@ class Thinker:
         with self._lock:
             down, health = self._down_since is not None, self._health
         if down:
-            raise LLMError(NOT_SENT, f"not asked: {health.message}")  # type: ignore[arg-type]
+            raise LLMError(LLMErrorKind.NOT_SENT, f"not asked: {health.message}")
         return self.backend.chat(request)
 
     def _on_done(self, future: Future[ChatResult]) -> None:
@@ -266,7 +258,7 @@ class Thinker:
         if r is None or r.status == "failed":
             self.stats.failures += 1
             reason = r.error if r else "no recorded answer for this thought"
-            return LLMError("replay", reason)
+            return LLMError(LLMErrorKind.REPLAYED, reason)
         if r.status == "cached":
             self.stats.cache_hits += 1
         else:
@@ -296,7 +288,7 @@ class Thinker:
         except Exception as error:  # a bug in a backend must not kill the engine thread
             self.stats.failures += 1
             self.stats.fallbacks += 1
-            wrapped = LLMError("server_error", f"{type(error).__name__}: {error}")
+            wrapped = LLMError(LLMErrorKind.SERVER_ERROR, f"{type(error).__name__}: {error}")
             self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
                                               error=str(wrapped), asked=thought.asked_tick))
             return wrapped
@@ -314,7 +306,7 @@ class Thinker:
         records, self.records = self.records, []
         return records
 
-    def pending_for(self, agent: int, kind: str | None = None) -> bool:
+    def pending_for(self, agent: int, kind: ThoughtKind | None = None) -> bool:
         return any(t.agent == agent and (kind is None or t.kind == kind) for t in self._pending)
 
     # -- health ----------------------------------------------------------------------------
@@ -327,7 +319,7 @@ class Thinker:
                 if self._down_since is None:
                     self._down_since = time.monotonic()
                 message = str(error)
-                if error.kind == TIMEOUT:
+                if error.kind == LLMErrorKind.TIMEOUT:
                     message = (f"Not answering: {error}. {error.advice} It is asked again every "
                                f"{self.probe_every_s:g} s; thinking resumes when it answers.")
                 elif error.advice:
@@ -337,15 +329,15 @@ class Thinker:
                 self._unusable += 1
                 if self._unusable >= UNUSABLE_STREAK and self._down_since is None:
                     advice = error.advice or "A larger or instruction-tuned model usually follows the format."
-                    self._health = Health(DEGRADED, f"The model answers, but its last {self._unusable} answers "
+                    self._health = Health(LLMHealth.DEGRADED, f"The model answers, but its last {self._unusable} answers "
                                           f"were unusable ({str(error)[:200]}). {advice} The rule brain stands in "
                                           "for each, and they are counted as fallbacks.")
 
     def _note_success(self) -> None:
         with self._lock:
             self._unusable = 0
-            if self._health.state != READY:
-                self._health = Health(READY, "thinking on the language model")
+            if self._health.state != LLMHealth.READY:
+                self._health = Health(LLMHealth.READY, "thinking on the language model")
             self._down_since = None
 
     def probe_now(self) -> None:
@@ -366,10 +358,10 @@ class Thinker:
         try:
             health = self._probe.result()
         except Exception as error:
-            health = Health(NO_SERVER, str(error))
+            health = Health(LLMHealth.NO_SERVER, str(error))
         self._probe = None
         with self._lock:
-            if health.state == READY:
+            if health.state == LLMHealth.READY:
                 self._health, self._down_since = health, None
             else:
                 self._health, self._down_since = health, time.monotonic()
@@ -405,13 +397,13 @@ class Thinker:
     def set_state(self, state: dict[str, Any]) -> None:
         self._next_id, self._hour, self._spent_this_hour = state["next_id"], state["hour"], state["spent"]
         self._tick_available = bool(state.get("tick_available", self.backend is not None))
-        self._reported = tuple(state.get("reported", self._reported))  # type: ignore[assignment]
+        self._reported = tuple(state.get("reported", self._reported))
         self.stats = ThinkStats(**state["stats"])
         self._pending = []
         for p in state["pending"]:  # thoughts in flight are asked again (the cache usually answers)
             request = ChatRequest(tuple((r, c) for r, c in p["messages"]), p["schema"], p["temperature"],
                                   p["max_tokens"], p["seed"])
-            thought = Thought(p["id"], p["agent"], p["kind"], p["priority"], request, p["context"], p["asked"])
+            thought = Thought(p["id"], p["agent"], ThoughtKind(p["kind"]), p["priority"], request, p["context"], p["asked"])
             thought.key = prompt_hash(request, self.model)
             if self._replay is not None:
                 thought.recorded = self._replay.get((thought.asked_tick, thought.agent, thought.kind, thought.key))

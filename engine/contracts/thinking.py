@@ -29,6 +29,8 @@ class LLMErrorKind(StrEnum):
     TIMEOUT = "timeout"  # slower than the configured timeout
     SERVER_ERROR = "server_error"  # 5xx or an error line from the server
     BAD_OUTPUT = "bad_output"  # not JSON, or JSON that breaks the schema, even after the repair attempt
+    NOT_SENT = "not_sent"  # a queued call dropped because the server had stopped answering meanwhile
+    REPLAYED = "replay"  # a replay reading back a failure the original run recorded (no model is asked)
 
 
 class ThoughtKind(StrEnum):

@@ -8,6 +8,7 @@ itself (the caller logs ``EditMade``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from engine.contracts import edits as e
 from engine.contracts.events import Event
@@ -23,10 +24,24 @@ WORLD_EDITS = (e.PlaceBuilding, e.MoveBuilding, e.RemoveBuilding, e.RestoreBuild
                e.RemoveProp, e.SpawnPerson, e.RemovePerson, e.RestorePerson, e.EditPerson)
 
 
-def _plain(fn: Callable[[EditContext, e.Edit], tuple[str, e.Edit]]) -> Callable[[EditContext, e.Edit], Result]:
+Handler = Callable[[EditContext, e.Edit], Result]
+Kind = TypeVar("Kind", bound=e.Edit)
+
+
+def _plain(kind: type[Kind], fn: Callable[[EditContext, Kind], tuple[str, e.Edit]]) -> Handler:
+    """A handler for edits of ``kind`` whose function returns (summary, inverse)."""
     def run(ctx: EditContext, edit: e.Edit) -> Result:
+        assert isinstance(edit, kind)  # handlers are looked up by the edit's type
         summary, inverse = fn(ctx, edit)
         return summary, inverse, edit
+    return run
+
+
+def _full(kind: type[Kind], fn: Callable[[EditContext, Kind], Result]) -> Handler:
+    """A handler for edits of ``kind`` whose function also returns the edit as applied."""
+    def run(ctx: EditContext, edit: e.Edit) -> Result:
+        assert isinstance(edit, kind)  # handlers are looked up by the edit's type
+        return fn(ctx, edit)
     return run
 
 
@@ -37,7 +52,7 @@ def _place(ctx: EditContext, edit: e.Edit) -> Result:
     return summary, inverse, e.PlaceBuilding(**{**_fields(edit), "building_id": inverse.building})
 
 
-def _fields(edit: e.Edit) -> dict[str, object]:
+def _fields(edit: e.Edit) -> dict[str, Any]:  # values of every type: Any, so they pass back into a constructor
     return {name: getattr(edit, name) for name in edit.__dataclass_fields__ if name != "id"}
 
 
@@ -53,26 +68,26 @@ def _chat(ctx: EditContext, edit: e.Edit) -> Result:
     return f"talking with {person.name}", None, edit
 
 
-HANDLERS: dict[type, Callable[[EditContext, e.Edit], Result]] = {
+HANDLERS: dict[type, Handler] = {
     e.PlaceBuilding: _place,
-    e.MoveBuilding: _plain(map_edits.move),  # type: ignore[arg-type]
-    e.RemoveBuilding: _plain(map_edits.remove),  # type: ignore[arg-type]
-    e.RestoreBuilding: _plain(map_edits.restore),  # type: ignore[arg-type]
-    e.PaintTerrain: _plain(map_edits.paint),  # type: ignore[arg-type]
-    e.PlaceProp: lambda ctx, edit: prop_edits.place(ctx, edit),  # type: ignore[arg-type]
-    e.RemoveProp: _plain(prop_edits.remove),  # type: ignore[arg-type]
-    e.SpawnPerson: lambda ctx, edit: people_edits.spawn(ctx, edit),  # type: ignore[arg-type]
-    e.RemovePerson: _plain(people_edits.remove),  # type: ignore[arg-type]
-    e.RestorePerson: _plain(people_edits.restore),  # type: ignore[arg-type]
-    e.TeleportPerson: _plain(people_edits.teleport),  # type: ignore[arg-type]
-    e.EditPerson: _plain(people_edits.edit),  # type: ignore[arg-type]
-    e.AddMemory: _plain(mind_edits.add),  # type: ignore[arg-type]
-    e.EditMemory: _plain(mind_edits.change),  # type: ignore[arg-type]
-    e.DeleteMemories: _plain(mind_edits.delete),  # type: ignore[arg-type]
-    e.RestoreMemories: _plain(mind_edits.bring_back),  # type: ignore[arg-type]
-    e.Whisper: _plain(mind_edits.whisper),  # type: ignore[arg-type]
-    e.InjectEvent: _plain(mind_edits.inject_event),  # type: ignore[arg-type]
-    e.Broadcast: _plain(mind_edits.broadcast),  # type: ignore[arg-type]
+    e.MoveBuilding: _plain(e.MoveBuilding, map_edits.move),
+    e.RemoveBuilding: _plain(e.RemoveBuilding, map_edits.remove),
+    e.RestoreBuilding: _plain(e.RestoreBuilding, map_edits.restore),
+    e.PaintTerrain: _plain(e.PaintTerrain, map_edits.paint),
+    e.PlaceProp: _full(e.PlaceProp, prop_edits.place),
+    e.RemoveProp: _plain(e.RemoveProp, prop_edits.remove),
+    e.SpawnPerson: _full(e.SpawnPerson, people_edits.spawn),
+    e.RemovePerson: _plain(e.RemovePerson, people_edits.remove),
+    e.RestorePerson: _plain(e.RestorePerson, people_edits.restore),
+    e.TeleportPerson: _plain(e.TeleportPerson, people_edits.teleport),
+    e.EditPerson: _plain(e.EditPerson, people_edits.edit),
+    e.AddMemory: _plain(e.AddMemory, mind_edits.add),
+    e.EditMemory: _plain(e.EditMemory, mind_edits.change),
+    e.DeleteMemories: _plain(e.DeleteMemories, mind_edits.delete),
+    e.RestoreMemories: _plain(e.RestoreMemories, mind_edits.bring_back),
+    e.Whisper: _plain(e.Whisper, mind_edits.whisper),
+    e.InjectEvent: _plain(e.InjectEvent, mind_edits.inject_event),
+    e.Broadcast: _plain(e.Broadcast, mind_edits.broadcast),
     e.Chat: _chat,
     e.Propose: society_edits.propose,
     e.WithdrawProposal: society_edits.withdraw,

@@ -4,7 +4,7 @@ The model answers with lines of the console syntax (``engine.edits.console``),
 which the same parser reads; the user sees them as a ``ConsoleParsed`` and
 confirms before anything is done. The thought runs on the minds' thinking queue
 (``Cognition.ask_for_user``), and its answer comes back through ``answer``,
-registered with the cognition under the thought kind ``KIND``.
+registered with the cognition under the thought kind ``ThoughtKind.CONSOLE``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from typing import Any
 
 from engine.cognition import Cognition
 from engine.contracts.events import ConsoleParsed, Event
+from engine.contracts.thinking import ThoughtKind
 from engine.edits import codec
 from engine.edits.console import SYNTAX, read
 from engine.llm.backend import ChatRequest
 from engine.state.world import World
 from engine.untrusted.text import quote
-
-KIND = "console"
 
 CONSOLE_PROMPT = """You turn a town builder's wish into commands for the town of {town}.
 Use only these command forms, one per line:
@@ -69,7 +68,7 @@ def _names(names: Iterable[str], budget: int = 3000) -> str:
 def ask(cognition: Cognition, world: World, text: str, command_id: int, tick: int) -> list[Event]:
     """Ask the model to restate ``text`` as command lines; the refusal, when thinking is off or busy."""
     request = ChatRequest((("user", prompt_for(world, text)),), CONSOLE_SCHEMA, 0.2)
-    if cognition.ask_for_user(KIND, request, {"command": command_id, "text": text}, tick):
+    if cognition.ask_for_user(ThoughtKind.CONSOLE, request, {"command": command_id, "text": text}, tick):
         return []
     reason = "thinking is off or busy: use the command syntax (see Help)"
     return [ConsoleParsed(tick, command_id, text, (), "", reason)]

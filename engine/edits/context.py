@@ -8,6 +8,8 @@ from engine.cognition import Cognition
 from engine.contracts.events import Event
 from engine.memory.types import MemoryStore
 from engine.sim.simulation import Simulation
+from engine.state.city import Building
+from engine.state.person import Person
 
 
 class EditError(ValueError):
@@ -33,13 +35,13 @@ class EditContext:
     def memory(self) -> MemoryStore:
         return self.minds.memory
 
-    def person(self, agent: int):  # type: ignore[no-untyped-def]
+    def person(self, agent: int) -> Person:
         people = self.sim.people
         if not 0 <= agent < len(people) or people[agent].removed:
             raise EditError(f"there is no person {agent}")
         return people[agent]
 
-    def building(self, building: int):  # type: ignore[no-untyped-def]
+    def building(self, building: int) -> Building:
         buildings = self.sim.city.buildings
         if not 0 <= building < len(buildings) or buildings[building].removed:
             raise EditError(f"there is no building {building}")

@@ -7,12 +7,15 @@ town can reach.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
 from engine.contracts import edits as e
 from engine.contracts.enums import BuildingType, Terrain
 from engine.edits.context import EditContext, EditError
 from engine.state.city import WALKWAYS, Building, City, Lot, NoDoorError, Rect, entrance_for
+from engine.state.person import Person
 from engine.world.generator import STAFF, default_capacity
 from engine.world.layout import DEFAULT_HOURS
 from engine.world.pathfinding import PathFinder
@@ -108,14 +111,17 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     return f"built {name}", e.RemoveBuilding(building=building.id)
 
 
-def _put(items: list, index: int, item: object) -> None:  # type: ignore[type-arg]
+Item = TypeVar("Item")
+
+
+def _put(items: list[Item], index: int, item: Item) -> None:
     if index < len(items):
         items[index] = item
     else:
         items.append(item)
 
 
-def _undo_put(items: list, index: int, previous: object) -> None:  # type: ignore[type-arg]
+def _undo_put(items: list[Item], index: int, previous: Item | None) -> None:
     if previous is None:
         items.pop()
     else:
@@ -174,7 +180,7 @@ def remove(ctx: EditContext, edit: e.RemoveBuilding) -> tuple[str, e.Edit]:
     return f"demolished {building.name}{moved}", e.RestoreBuilding(building=building.id, homes=homes, jobs=jobs)
 
 
-def _rehouse(city: City, people: list, residents: list, leaving: Building) -> dict[int, int]:  # type: ignore[type-arg]
+def _rehouse(city: City, people: list[Person], residents: list[Person], leaving: Building) -> dict[int, int]:
     counts = np.bincount([p.home for p in people if not p.removed], minlength=len(city.buildings))
     homes = [b for b in city.standing if b.type.is_residential and b.id != leaving.id]
     lx, ly = leaving.entrance

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
     pid = edit.person_id if edit.person_id >= 0 else len(sim.people)
     person = Person(pid, name, edit.age, edit.occupation.strip() or "newcomer",
                     edit.bio.strip() or f"{name} has just arrived in {sim.city.name}.",
-                    tuple(float(t) for t in edit.traits), home, edit.workplace, edit.money)  # type: ignore[arg-type]
+                    _as_floats(edit.traits), home, edit.workplace, edit.money)
     if pid < len(sim.people):  # a replay bringing the same person back
         if not sim.people[pid].removed:
             raise EditError(f"person {pid} already exists")
@@ -71,6 +72,12 @@ def _check_workplace(ctx: EditContext, workplace: int) -> None:
 def _check_traits(traits: tuple[float, ...]) -> None:
     if len(traits) != 5 or not all(0.0 <= float(t) <= 1.0 for t in traits):
         raise EditError("traits are five numbers between 0 and 1 (O, C, E, A, N)")
+
+
+def _as_floats(traits: tuple[float, float, float, float, float]) -> tuple[float, float, float, float, float]:
+    """Checked traits as floats (an edit read back from JSON may hold ints)."""
+    openness, conscientiousness, extraversion, agreeableness, neuroticism = traits
+    return float(openness), float(conscientiousness), float(extraversion), float(agreeableness), float(neuroticism)
 
 
 def remove(ctx: EditContext, edit: e.RemovePerson) -> tuple[str, e.Edit]:
@@ -143,11 +150,11 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
         _check_workplace(ctx, int(wanted["workplace"]))
     if "money" in wanted and not -MONEY_LIMIT <= int(wanted["money"]) <= MONEY_LIMIT:  # below zero: in debt
         raise EditError(f"money is between -${MONEY_LIMIT // 100:,} and ${MONEY_LIMIT // 100:,}")
-    old: dict[str, object] = {}
+    old: dict[str, Any] = {}  # field -> value before, each of its field's own type
     for key, value in wanted.items():
         if key == "money":
-            old[key] = int(sim.pop.money[person.id])
-            sim.society.grant(person.id, int(value) - old[key], sim.tick)  # money moves only through the ledger
+            old[key] = before = int(sim.pop.money[person.id])
+            sim.society.grant(person.id, int(value) - before, sim.tick)  # money moves only through the ledger
             person.money = int(value)
         elif key == "goals":
             old[key] = person.extra.get("goals", "")
@@ -159,4 +166,4 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
         sim.brain.schedules[person.id] = sim.brain.schedule_for(person)
         sim.pop.until[person.id] = min(int(sim.pop.until[person.id]), sim.tick + 1)  # rethink the day
     ctx.changed_people()
-    return f"changed {', '.join(wanted)} of {person.name}", e.EditPerson(agent=person.id, **old)  # type: ignore[arg-type]
+    return f"changed {', '.join(wanted)} of {person.name}", e.EditPerson(agent=person.id, **old)

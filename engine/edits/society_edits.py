@@ -19,7 +19,7 @@ def _governance(ctx: EditContext) -> Governance:
     society = getattr(ctx.sim, "society", None)
     if society is None:
         raise EditError("this world has no councils (the society is not running)")
-    return society.governance  # type: ignore[no-any-return]
+    return society.governance
 
 
 def propose(ctx: EditContext, edit: e.Edit) -> Result:
@@ -66,7 +66,8 @@ def seed_fact(ctx: EditContext, edit: e.Edit) -> Result:
         raise EditError(str(err)) from None
     seeded = grapevine.seeded_event(fact)
     ctx.events.append(seeded)
-    grapevine.hear_hook(person.id, f"I said: {seeded.text}", ctx.tick)
+    if grapevine.hear_hook is not None:  # as the grapevine does: None means nobody keeps memories
+        grapevine.hear_hook(person.id, f"I said: {seeded.text}", ctx.tick)
     what = "an event" if seeded.kind == "event" else "word"
     return (f"{person.name} starts spreading {what}: {seeded.text}", e.ForgetFact(fact_id=fact),
             dataclasses.replace(edit, fact_id=fact))

@@ -15,25 +15,13 @@ import numpy as np
 
 from engine.contracts.thinking import LLMErrorKind, LLMHealth
 
-# Short names for the members, kept because code outside this package imports them from here.
-UNAVAILABLE = LLMErrorKind.UNAVAILABLE
-MODEL_MISSING = LLMErrorKind.MODEL_MISSING
-TIMEOUT = LLMErrorKind.TIMEOUT
-SERVER_ERROR = LLMErrorKind.SERVER_ERROR
-BAD_OUTPUT = LLMErrorKind.BAD_OUTPUT
-
-READY = LLMHealth.READY
-NO_SERVER = LLMHealth.NO_SERVER
-NO_MODEL = LLMHealth.NO_MODEL
-DEGRADED = LLMHealth.DEGRADED
-OFF = LLMHealth.OFF
-
 
 class LLMError(Exception):
     def __init__(self, kind: LLMErrorKind, message: str, advice: str = "", backend: str = ""):
         self.kind = kind
         self.advice = advice
         self.backend = backend
+        self.permanent = False  # set by retry.permanent: a normally transient kind that retrying cannot fix
         super().__init__(message)
 
 

@@ -46,12 +46,12 @@ class Backoff:
 
 def is_transient(error: LLMError) -> bool:
     """Worth another try? Some server errors (a 400, a 401) are permanent and say so."""
-    return error.kind in TRANSIENT_KINDS and not getattr(error, "permanent", False)
+    return error.kind in TRANSIENT_KINDS and not error.permanent
 
 
 def permanent(error: LLMError) -> LLMError:
     """Mark an error of a normally transient kind as not worth retrying (e.g. HTTP 400)."""
-    error.permanent = True  # type: ignore[attr-defined]
+    error.permanent = True
     return error
 
 

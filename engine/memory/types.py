@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from engine.memory.embedders import Embedder
+
 #: The kinds of memory the engine writes. Validated on add so a typo cannot silently create a new kind.
 KINDS: frozenset[str] = frozenset(
     {"observation", "plan", "reflection", "conversation", "whisper", "event", "chat"}
@@ -67,6 +69,8 @@ class RetrievalWeights:
 @runtime_checkable
 class MemoryStore(Protocol):
     """What the engine calls; ``InMemoryStore`` and ``LanceMemoryStore`` both satisfy it."""
+
+    embedder: Embedder  # what its vectors were made with (a saved world records its name and size)
 
     def add(
         self,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Column
 from sqlmodel import SQLModel
 
 from engine.persistence.errors import WorldFileError
@@ -29,6 +31,7 @@ from engine.persistence.schema import (
     PropRow,
     ThoughtRow,
     TieRow,
+    table_of,
 )
 from engine.untrusted.limits import (
     MAX_BLOB_BYTES,
@@ -103,17 +106,17 @@ def _column_tests(table: str, column: str, kind: str) -> list[tuple[str, str]]:
     return tests
 
 
-def _kind(column: object) -> str:
+def _kind(column: Column[Any]) -> str:
     from sqlalchemy import Boolean, Float, Integer, LargeBinary, String
 
     kinds = ((Boolean, "bool"), (Integer, "int"), (Float, "float"), (String, "text"), (LargeBinary, "bytes"))
-    return next(kind for sa_type, kind in kinds if isinstance(getattr(column.type, "impl", column.type), sa_type))  # type: ignore[attr-defined]
+    return next(kind for sa_type, kind in kinds if isinstance(getattr(column.type, "impl", column.type), sa_type))
 
 
 def inspect_tables(conn: sqlite3.Connection, path: str | Path, tables: set[str]) -> None:
     """Raise WorldFileError at the first table with too many rows or a column holding a bad value."""
     for model in MODELS:
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         if table.name not in tables:
             continue
         rows = conn.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table.name}" LIMIT ?)',

@@ -22,11 +22,15 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.memory.types import MemoryStore
 from engine.persistence.durable import fsync_dir, fsync_tree
 from engine.persistence.leftovers import abandoned, hold, owned_name, release, remove
 from engine.state.world import World
+
+if TYPE_CHECKING:  # imported for real only when a store is opened (see _lance)
+    from engine.memory.lance_store import LanceMemoryStore
 
 DEFAULT_EMBEDDER = "wordllama"
 STAGING_PREFIX = ".staging"
@@ -49,7 +53,13 @@ def is_version(name: str) -> bool:
     return _VERSION.match(name) is not None
 
 
-def _lance():  # type: ignore[no-untyped-def]
+def _version_number(name: str) -> int:
+    match = _VERSION.match(name)
+    assert match is not None  # only names is_version accepted are sorted
+    return int(match.group(1))
+
+
+def _lance() -> type[LanceMemoryStore]:
     """LanceDB takes over a second to import: only when a memory store is really opened."""
     from engine.memory.lance_store import LanceMemoryStore
 
@@ -105,7 +115,7 @@ def _versions_in(container: Path) -> list[str]:
         names = [p.name for p in container.iterdir() if p.is_dir() and is_version(p.name)]
     except OSError:
         return []
-    return sorted(names, key=lambda name: int(_VERSION.match(name).group(1)))  # type: ignore[union-attr]
+    return sorted(names, key=_version_number)
 
 
 def _has_legacy(folder: Path) -> bool:
@@ -172,13 +182,13 @@ def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
         store.tag(tag, replace=True)
         copy_tree(store.folder, folder)
     else:
-        copy = lance(folder, store.embedder, world.tick_seconds)  # type: ignore[attr-defined]
+        copy = lance(folder, store.embedder, world.tick_seconds)
         copy_memories(store, copy, len(world.people))
         copy.tag(tag, replace=True)
         copy.close()
     world.meta["memory_tag"] = tag
-    world.meta["embedder"] = store.embedder.name  # type: ignore[attr-defined]
-    world.meta["embedder_dim"] = str(store.embedder.dim)  # type: ignore[attr-defined]
+    world.meta["embedder"] = store.embedder.name
+    world.meta["embedder_dim"] = str(store.embedder.dim)
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -102,7 +102,8 @@ def open_session(
                 store.close()
                 shutil.rmtree(scratch / "memory")
                 store = _lance()(scratch / "memory", chosen, world.tick_seconds)
-                warning = legacy_tag_missing(world_path, tag)  # type: ignore[arg-type]
+                assert world_path is not None  # a saved folder was found beside it
+                warning = legacy_tag_missing(world_path, tag)
     except BaseException:
         _discard(scratch)
         raise

@@ -6,6 +6,7 @@ exact running state (positions, paths, RNGs) is one compressed blob beside them.
 
 from __future__ import annotations
 
+from sqlalchemy import Table
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 6  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people; 5: trust, props;
@@ -169,3 +170,9 @@ class CheckpointRow(SQLModel, table=True):
 
 REQUIRED_TABLES = ("meta", "blob", "district", "neighbourhood", "lot", "building", "person", "tie", "event")
 ADDED_IN = {"thought": 2, "branch": 3, "checkpoint": 3, "prop": 5}  # tables newer schemas added; older files simply lack them
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's SQLAlchemy table."""
+    # SQLAlchemy sets __table__ when the class is made; SQLModel's types do not declare it.
+    return model.__table__  # type: ignore[attr-defined]

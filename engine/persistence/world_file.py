@@ -11,18 +11,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import zstandard
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.sql.schema import ColumnDefault
 from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
 from engine.contracts.enums import BuildingType
+from engine.contracts.thinking import ThoughtKind
 from engine.persistence import event_codec
 from engine.persistence.checks import describe, inspect_tables, one_line
 from engine.persistence.durable import fsync_file
@@ -48,6 +51,7 @@ from engine.persistence.schema import (
     PropRow,
     ThoughtRow,
     TieRow,
+    table_of,
 )
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.state.person import Person
@@ -69,7 +73,7 @@ def _scratch_engine(path: Path) -> Engine:
     engine = _engine(path)
 
     @sqlalchemy_event.listens_for(engine, "connect")
-    def _unsynced(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _unsynced(connection: sqlite3.Connection, _record: object) -> None:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
 
@@ -144,9 +148,10 @@ def _write(world: World, path: Path) -> None:
         engine.dispose()
 
 
-def _write_timeline(conn, timeline: Timeline) -> None:  # type: ignore[no-untyped-def]
+def _write_timeline(conn: Connection, timeline: Timeline) -> None:
     """Every branch's own events and thoughts, the branches, the checkpoints."""
-    event_rows, thought_rows = [], []
+    event_rows: list[dict[str, object]] = []
+    thought_rows: list[dict[str, object]] = []
     for branch in sorted(timeline.branches):
         for event in timeline.own_events.get(branch, []):
             tick, kind, payload = event_codec.to_row(event)
@@ -159,9 +164,9 @@ def _write_timeline(conn, timeline: Timeline) -> None:  # type: ignore[no-untype
     _insert(conn, CheckpointRow, [vars(c).copy() for c in timeline.checkpoints])
 
 
-def _insert(conn, model: type[SQLModel], rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def _insert(conn: Connection, model: type[SQLModel], rows: Sequence[Mapping[str, object]]) -> None:
     if rows:
-        conn.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        conn.execute(insert(table_of(model)), rows)
 
 
 def _rect(r: Rect) -> dict[str, int]:
@@ -288,29 +293,32 @@ def read_meta(path: str | Path) -> dict[str, str]:
     engine = _engine(Path(path))
     try:
         with engine.connect() as conn:
-            return {r.key: r.value for r in conn.execute(select(MetaRow.__table__))}  # type: ignore[attr-defined]
+            return {r.key: r.value for r in conn.execute(select(table_of(MetaRow)))}
     finally:
         engine.dispose()
 
 
-def _rows(conn, model: type[SQLModel]):  # type: ignore[no-untyped-def]
-    """Every row, oldest schema first: columns a newer schema added get their defaults."""
-    table = model.__table__  # type: ignore[attr-defined]
+def _rows(conn: Connection, model: type[SQLModel]) -> Sequence[Any]:
+    """Every row, oldest schema first: columns a newer schema added get their defaults.
+
+    Rows are read by column name (``row.tick``), whether SQLAlchemy rows or, for an older file, namespaces."""
+    table = table_of(model)
     present = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
     columns = [c for c in table.columns if c.name in present]
-    missing = {c.name: c.default.arg if c.default is not None else None for c in table.columns if c.name not in present}
+    missing = {c.name: c.default.arg if isinstance(c.default, ColumnDefault) else None
+               for c in table.columns if c.name not in present}  # every default in the schema is a value
     rows = conn.execute(select(*columns).order_by(*table.primary_key.columns)).all()
     if not missing:
         return rows
     return [SimpleNamespace(**missing, **row._mapping) for row in rows]
 
 
-def _has_table(conn, model: type[SQLModel]) -> bool:  # type: ignore[no-untyped-def]
-    name = model.__table__.name  # type: ignore[attr-defined]
+def _has_table(conn: Connection, model: type[SQLModel]) -> bool:
+    name = table_of(model).name
     return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).first() is not None
 
 
-def _read(conn, with_history: bool, report: Progress, path: Path) -> World:  # type: ignore[no-untyped-def]
+def _read(conn: Connection, with_history: bool, report: Progress, path: Path) -> World:
     report(0.05, "reading the map")
     meta = {r.key: r.value for r in _rows(conn, MetaRow)}
     blobs = {r.name: r.data for r in _rows(conn, BlobRow)}
@@ -355,7 +363,7 @@ def _read(conn, with_history: bool, report: Progress, path: Path) -> World:  # t
     )
 
 
-def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-untyped-def]
+def _read_timeline(conn: Connection, meta: dict[str, str]) -> Timeline:
     version = int(meta["schema_version"])
     timeline = Timeline()
     timeline.own_events = {0: []}
@@ -364,7 +372,7 @@ def _read_timeline(conn, meta: dict[str, str]) -> Timeline:  # type: ignore[no-u
         timeline.own_events.setdefault(r.branch or 0, []).append(event_codec.from_row(r.tick, r.kind, r.payload))
     if version >= 2:
         for r in _rows(conn, ThoughtRow):
-            record = ThoughtRecord(r.tick, r.agent, r.kind, r.prompt_hash, r.prompt, r.response, r.status,
+            record = ThoughtRecord(r.tick, r.agent, ThoughtKind(r.kind), r.prompt_hash, r.prompt, r.response, r.status,
                                    r.prompt_tokens, r.completion_tokens, r.latency_ms, r.backend, r.error,
                                    -1 if r.asked is None else r.asked)
             timeline.own_thoughts.setdefault(r.branch or 0, []).append(record)

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TypeVar
 
 from engine.contracts.commands import (
     Command,
@@ -43,6 +44,7 @@ from engine.contracts.events import (
     TimeJumped,
     WorldSaved,
 )
+from engine.contracts.snapshots import RelationshipTable
 from engine.contracts.society import QueryLedger, QueryPair
 from engine.edits import codec as edit_codec
 from engine.edits import console as console_words
@@ -67,6 +69,15 @@ IDLE_REFRESH_S = 0.5  # while paused, how often to check whether the LLM status 
 
 
 Handled = str | tuple[str, list[Event]]  # a summary, plus any answer events
+Query = TypeVar("Query", bound=Command)
+
+
+def _answer(kind: type[Query], summary: str, answer: Callable[[Query], Event]) -> Callable[[Command], Handled]:
+    """A handler for one kind of query: its answer is the one event sent back."""
+    def handle(command: Command) -> Handled:
+        assert isinstance(command, kind)  # the handlers are looked up by the command's type
+        return summary, [answer(command)]
+    return handle
 
 
 class EngineThread:
@@ -89,17 +100,20 @@ class EngineThread:
         self._tick_times: deque[float] = deque(maxlen=60)
         self._thread = threading.Thread(target=self._run, name="townsfolk-engine", daemon=True)
         self._handlers: dict[type, Callable[[Command], Handled]] = {
-            Play: lambda c: (self.controller.play(), "playing")[1],
-            Pause: lambda c: (self.controller.pause(), "paused")[1],
+            Play: self._on_play,
+            Pause: self._on_pause,
             Step: self._on_step,
             SetSpeed: self._on_speed,
             SaveWorld: self._on_save,
             Watch: self._on_watch,
-            QueryMind: lambda c: ("mind", [queries.mind_report(self.sim.cognition, c, self.sim.tick, self.sim.brain)]),  # type: ignore[arg-type]
-            QueryMemories: lambda c: ("memories", [queries.memories(self.sim.cognition, c, self.sim.tick)]),  # type: ignore[arg-type]
-            QueryThoughts: lambda c: ("thoughts", [queries.thoughts(self.sim.world, c, self.sim.tick, self.sim.brain)]),  # type: ignore[arg-type]
-            QueryLedger: lambda c: ("ledger", [self.sim.society.ledger_page(c, self.sim.tick)]),  # type: ignore[arg-type]
-            QueryPair: lambda c: ("pair", [self.sim.society.pair(c, self.sim.tick)]),  # type: ignore[arg-type]
+            QueryMind: _answer(QueryMind, "mind",
+                               lambda c: queries.mind_report(self.sim.cognition, c, self.sim.tick, self.sim.brain)),
+            QueryMemories: _answer(QueryMemories, "memories",
+                                   lambda c: queries.memories(self.sim.cognition, c, self.sim.tick)),
+            QueryThoughts: _answer(QueryThoughts, "thoughts",
+                                   lambda c: queries.thoughts(self.sim.world, c, self.sim.tick, self.sim.brain)),
+            QueryLedger: _answer(QueryLedger, "ledger", lambda c: self.sim.society.ledger_page(c, self.sim.tick)),
+            QueryPair: _answer(QueryPair, "pair", lambda c: self.sim.society.pair(c, self.sim.tick)),
             ConfigureLLM: self._on_configure,
             MakeCheckpoint: self._on_checkpoint,
             Seek: self._on_seek,
@@ -177,7 +191,7 @@ class EngineThread:
                                   self._timeline_view)
         self.outbox.publish(snapshot, events)
 
-    def _current_ties(self):  # type: ignore[no-untyped-def]
+    def _current_ties(self) -> RelationshipTable:
         """Rebuilding 50k ties costs ~30 ms: at most every 30 ticks while running."""
         stale = self._ties.version != self.sim.ties.version
         if stale and (not self.controller.running or self.sim.tick - self._ties_built_at >= TIES_REFRESH_TICKS):
@@ -203,6 +217,14 @@ class EngineThread:
             if isinstance(command, SaveWorld):
                 events.append(WorldSaved(self.sim.tick, command.path))
         return events
+
+    def _on_play(self, command: Command) -> str:
+        self.controller.play()
+        return "playing"
+
+    def _on_pause(self, command: Command) -> str:
+        self.controller.pause()
+        return "paused"
 
     def _on_step(self, command: Command) -> str:
         assert isinstance(command, Step)

@@ -8,9 +8,12 @@ councils, and the god console's model round.
 
 from __future__ import annotations
 
+from enum import Enum
 from functools import partial
+from typing import Any
 
 from engine.cognition import PROBE_EVERY_S, Cognition, MindContext, Thinker
+from engine.contracts.thinking import ThoughtKind
 from engine.edits import console_round
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
@@ -18,7 +21,11 @@ from engine.memory.types import MemoryStore, RetrievalWeights
 from engine.sim.simulation import Simulation
 
 DEFAULT_MAX_MINDS = 100
-SAVED = object()  # resume the minds the simulation restored from its saved state
+class _Resume(Enum):
+    SAVED = "saved"
+
+
+SAVED = _Resume.SAVED  # resume the minds the simulation restored from its saved state
 
 
 def choose_minds(population: int, max_minds: int) -> list[int]:
@@ -30,7 +37,8 @@ def choose_minds(population: int, max_minds: int) -> list[int]:
 
 def attach_cognition(
     sim: Simulation, llm: LLMConfig, memory: MemoryStore, mode: str = "live",
-    max_minds: int = DEFAULT_MAX_MINDS, latency_ticks: int = 1, state: object = SAVED,
+    max_minds: int = DEFAULT_MAX_MINDS, latency_ticks: int = 1,
+    state: dict[str, Any] | _Resume | None = SAVED,
 ) -> Cognition:
     """Minds for ``sim`` (replacing any it had). ``state``: the minds to resume (None: fresh ones;
     by default, those the simulation restored from its saved state, if any)."""
@@ -46,7 +54,7 @@ def attach_cognition(
         ctx, choose_minds(len(sim.people), max_minds),
         may_think=sim.society.economy.may_think,  # the thought economy, when it is on
         on_civic=sim.society.civic_answer,  # votes and proposals thought on the model
-        answers={console_round.KIND: partial(console_round.answer, sim.world)},  # the god console's wishes
+        answers={ThoughtKind.CONSOLE: partial(console_round.answer, sim.world)},  # the god console's wishes
     )
     sim.think_with(cognition, sim.pending_cognition_state if state is SAVED else state)
     return cognition

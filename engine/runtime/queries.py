@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.agents.rule_brain import RuleBrain
 from engine.cognition import REFLECTION_THRESHOLD, Cognition, PlanStep
 from engine.contracts.commands import QueryMemories, QueryMind, QueryThoughts
@@ -14,8 +16,8 @@ from engine.contracts.events import (
     ThoughtView,
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
-from engine.contracts.thinking import ThoughtKind
-from engine.memory.types import Memory
+from engine.contracts.thinking import LLMHealth, ThoughtKind
+from engine.memory.types import Memory, MemoryStore
 from engine.state.timeline import Timeline
 from engine.state.world import World
 
@@ -85,7 +87,7 @@ def memories(cognition: Cognition | None, command: QueryMemories, tick: int) -> 
     return MemoriesResult(tick, command.id, command.agent, command.text, False, len(matches), views)
 
 
-def _all(store, agent: int):  # type: ignore[no-untyped-def]
+def _all(store: MemoryStore, agent: int) -> Iterator[Memory]:
     """Every memory of ``agent``, newest first, a page at a time (up to MAX_MATCHES)."""
     offset = 0
     while offset < MAX_MATCHES:
@@ -117,7 +119,7 @@ def thoughts(world: World, command: QueryThoughts, tick: int, brain: RuleBrain |
 
 def llm_status(cognition: Cognition | None, brain: str, model: str = "", hosts: tuple[str, ...] = ()) -> LLMStatusView:
     if cognition is None:
-        return LLMStatusView(brain, "off", "rule brain")
+        return LLMStatusView(brain, LLMHealth.OFF, "rule brain")
     status = cognition.status()
     s = status.stats
     shown_model = model if brain != "rule" else ""

@@ -8,6 +8,8 @@ for an event, who meant to go and who came.
 from __future__ import annotations
 
 from engine.sim.simulation import Simulation
+from engine.society.grapevine import Grapevine
+from engine.state.person import Person
 
 
 class Diffusion:
@@ -74,7 +76,7 @@ def _deduplicated(samples: list[dict[str, object]]) -> list[dict[str, object]]:
     return list(seen.values())
 
 
-def _told_by(grapevine, fact: int, people) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _told_by(grapevine: Grapevine, fact: int, people: list[Person]) -> list[list[str]]:
     """Who heard it from whom, in the order they heard it: the chain of word of mouth."""
     heard, tellers = grapevine.heard_tick[fact], grapevine.teller[fact]
     order = sorted((int(heard[p]), p) for p in range(len(heard)) if heard[p] >= 0 and tellers[p] >= 0)

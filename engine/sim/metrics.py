@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -51,9 +52,9 @@ class Metrics:
     def get_state(self) -> dict[str, object]:
         return {"conversations": self.conversations, "latest": dict(self.latest), "samples": [list(s) for s in self.samples]}
 
-    def set_state(self, state: dict[str, object]) -> None:
-        self.conversations = int(state["conversations"])  # type: ignore[arg-type]
-        self.latest = dict(state["latest"])  # type: ignore[arg-type]
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.conversations = int(state["conversations"])
+        self.latest = dict(state["latest"])
         # Samples saved before the society columns existed are padded with zeros.
-        self.samples = [list(s) + [0.0] * (len(COLUMNS) - len(s)) for s in state["samples"]]  # type: ignore[union-attr]
+        self.samples = [list(s) + [0.0] * (len(COLUMNS) - len(s)) for s in state["samples"]]
         self._frozen = None

@@ -8,6 +8,7 @@ chance meetings. Only this object writes world state.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class Simulation:
         self.brain = RuleBrain(self.city, self.people, self.clock, self.ties, society=self.society)
         self.encounters = Encounters(self.city, self.people, self.clock, self.ties)
         self.metrics = Metrics()
-        self.pending_cognition_state: object = None  # restored once cognition is attached
+        self.pending_cognition_state: dict[str, Any] | None = None  # restored once cognition is attached
         self.occupancy = np.zeros(len(self.city.buildings), dtype=np.int32)
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
         self.fun_factor = park_fun_factor(self.city)  # per building: parks with a fountain, flowers or a bench
@@ -68,12 +69,12 @@ class Simulation:
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
 
-    def think_with(self, cognition: Cognition, state: object = None) -> None:
+    def think_with(self, cognition: Cognition, state: dict[str, Any] | None = None) -> None:
         """Minds join the simulation, or replace the ones it had (another model was chosen); ``state``:
         where they take up (the minds they replace, or those a saved world held), None: fresh minds."""
         self.cognition = cognition
         if state is not None:
-            cognition.set_state(state)  # type: ignore[arg-type]
+            cognition.set_state(state)
 
     def city_changed(self) -> None:
         """The map was edited: rebuild what was derived from it (paths, per-building tables)."""
@@ -328,12 +329,12 @@ class Simulation:
             "routine": self.brain.routine.get_state(),
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
-        self.tick = int(state["tick"])  # type: ignore[arg-type]
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.tick = int(state["tick"])
         self.world.tick = self.tick
-        known = self.pop.set_state(state["population"])  # type: ignore[arg-type]
-        self.ties.set_state(state["relationships"])  # type: ignore[arg-type]
-        version, internal, gauss = state["rng"]  # type: ignore[misc]
+        known = self.pop.set_state(state["population"])
+        self.ties.set_state(state["relationships"])
+        version, internal, gauss = state["rng"]
         self.rng.setstate((version, tuple(internal), gauss))
         self.nprng.bit_generator.state = state["nprng"]
         self.occupancy = np.asarray(state["occupancy"], dtype=np.int32).copy()
@@ -343,15 +344,15 @@ class Simulation:
                 self.person_removed(person)
             else:
                 self._move_home(person)
-        self.metrics.set_state(state["metrics"])  # type: ignore[arg-type]
+        self.metrics.set_state(state["metrics"])
         if state.get("society") is not None:
-            self.society.set_state(state["society"])  # type: ignore[arg-type]
+            self.society.set_state(state["society"])
         else:  # saved before the town had an economy: found one on what people hold now
             self.society.found(self.world.seed)
-        self.brain.routine.set_state(state.get("routine"), self.clock.day(self.tick))  # type: ignore[arg-type]
+        self.brain.routine.set_state(state.get("routine"), self.clock.day(self.tick))
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:
-            self.cognition.set_state(self.pending_cognition_state)  # type: ignore[arg-type]
+            self.cognition.set_state(self.pending_cognition_state)
 
     def state_hash(self) -> str:
         return state_codec.digest(self.get_state())

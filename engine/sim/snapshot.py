@@ -15,6 +15,7 @@ from engine.contracts.snapshots import (
     TimelineView,
     WorldSnapshot,
 )
+from engine.contracts.thinking import LLMHealth
 from engine.sim.metrics import COLUMNS
 from engine.sim.simulation import Simulation
 from engine.state.relationships import Relationships
@@ -88,7 +89,7 @@ def build_snapshot(
         metric_samples=sim.metrics.sample_array(),
         running=running,
         ticks_per_second=tps,
-        llm=llm or LLMStatusView("rule", "off", "rule brain"),
+        llm=llm or LLMStatusView("rule", LLMHealth.OFF, "rule brain"),
         timeline=timeline,
         society=sim.society.view(sim.tick),
         incidents=sim.society.incidents.views(),

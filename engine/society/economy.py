@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -403,15 +404,15 @@ class Economy:
             "sales": self.sales,
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
-        self.businesses = {int(r[0]): Business(*(int(v) for v in r)) for r in state["businesses"]}  # type: ignore[union-attr]
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.businesses = {int(r[0]): Business(*(int(v) for v in r)) for r in state["businesses"]}
         self.properties = {int(r[0]): Property(int(r[0]), int(r[1]), int(r[2]), bool(r[3]))
-                           for r in state["properties"]}  # type: ignore[union-attr]
-        enabled, price = state["thought"]  # type: ignore[misc]
+                           for r in state["properties"]}
+        enabled, price = state["thought"]
         self.thought_economy, self.thought_price = bool(enabled), int(price)
-        self.gdp_hours = [int(v) for v in state["gdp_hours"]]  # type: ignore[union-attr]
-        self._hour = int(state["hour"])  # type: ignore[call-overload]
-        self.sales = int(state["sales"])  # type: ignore[call-overload]
+        self.gdp_hours = [int(v) for v in state["gdp_hours"]]
+        self._hour = int(state["hour"])
+        self.sales = int(state["sales"])
         self.city_changed()  # buildings placed after this state was saved get their books
 
 

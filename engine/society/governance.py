@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from engine.contracts.events import ElectionHeld, Event, PolicyChanged, ProposalMade, VoteHeld
@@ -91,7 +92,7 @@ class Proposal:
                 self.made_tick, self.fact, self.state, self.decided_tick, list(self.yes), list(self.no)]
 
     @classmethod
-    def from_row(cls, row: list) -> Proposal:  # type: ignore[type-arg]
+    def from_row(cls, row: list[Any]) -> Proposal:  # a saved row: decoded JSON/msgpack
         (pid, district, policy, value, text, reason, proposer, made, fact, state, decided, yes, no) = row
         return cls(int(pid), int(district), str(policy), float(value), str(text), str(reason), int(proposer),
                    int(made), int(fact), str(state), int(decided), [int(v) for v in yes], [int(v) for v in no])
@@ -209,15 +210,15 @@ class Governance:
 
     def _first_elections(self, tick: int, rng: random.Random) -> list[Event]:
         adults = self._adults_by_district()
-        events = [self._elect(d.id, adults.get(d.id, []), tick, rng)
-                  for d in self.city.districts if d.id not in self._councils]
+        events: list[Event] = [self._elect(d.id, adults.get(d.id, []), tick, rng)
+                               for d in self.city.districts if d.id not in self._councils]
         if self._next_election == NEVER:
             self._schedule_after(tick)
         return events
 
     def _elect_all(self, tick: int, rng: random.Random) -> list[Event]:
         adults = self._adults_by_district()
-        events = [self._elect(d.id, adults.get(d.id, []), tick, rng) for d in self.city.districts]
+        events: list[Event] = [self._elect(d.id, adults.get(d.id, []), tick, rng) for d in self.city.districts]
         self._schedule_after(tick)
         return events
 
@@ -367,7 +368,7 @@ class Governance:
             wage = self.policy(d, "minimum_wage")
             adults = [voting.standing_of(self.people[p], self.city, wage, parent_ids, self.purse(p), p in owners)
                       for p in residents.get(d, []) if self.people[p].age >= voting.ADULT_AGE]
-            found = policies.grievances(adults, lambda name, d=d: self.policy(d, name), self.treasury(d),
+            found = policies.grievances(adults, partial(self.policy, d), self.treasury(d),
                                         district.name)
             ranked = sorted(((g.strength + 0.1 * rng.random(), i, g) for i, g in enumerate(found)), reverse=True)
             for strength, _, grievance in ranked:
@@ -384,7 +385,7 @@ class Governance:
                 break
         return events
 
-    def _ask_a_mind(self, district: District, top: policies.Grievance, ranked: list, tick: int) -> bool:  # type: ignore[type-arg]
+    def _ask_a_mind(self, district: District, top: policies.Grievance, ranked: list[tuple[float, int, policies.Grievance]], tick: int) -> bool:
         """The aggrieved resident, if they think on the model, chooses what to ask for (from the live grievances)."""
         if self.deliberation is None:
             return False
@@ -549,7 +550,7 @@ class Governance:
                           for e in self._elections],
         }
 
-    def set_state(self, state: dict) -> None:  # type: ignore[type-arg]
+    def set_state(self, state: dict[str, Any]) -> None:
         self._started = bool(state["started"])
         self._next_id = int(state["next_id"])
         self._votes_cast = int(state["votes_cast"])

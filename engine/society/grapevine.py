@@ -18,6 +18,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -371,20 +372,20 @@ class Grapevine:
             "came": [[f.id, sorted(self.came[f.id])] for f in self.facts if f.id in self.came],
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
+    def set_state(self, state: dict[str, Any]) -> None:
         self.facts = [Fact(int(i), int(o), str(t), str(k), int(tk), int(b), int(s), int(e))
-                      for i, o, t, k, tk, b, s, e in state["facts"]]  # type: ignore[union-attr]
+                      for i, o, t, k, tk, b, s, e in state["facts"]]
         count = len(self.people)
         self.heard_tick, self.teller = {}, {}
-        for f, heard, told in zip(self.facts, state["heard"], state["teller"], strict=True):  # type: ignore[call-overload]
+        for f, heard, told in zip(self.facts, state["heard"], state["teller"], strict=True):
             self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
             self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
         self._known = {}
         for fact_id, heard in self.heard_tick.items():
             for person in np.flatnonzero(heard >= 0).tolist():
                 self._known.setdefault(person, set()).add(fact_id)
-        self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}  # type: ignore[union-attr]
-        self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}  # type: ignore[union-attr]
+        self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}
+        self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}
         self.version += 1
 
 

@@ -387,8 +387,8 @@ class Incidents:
         sim = self.sim
         home = sim.people[person].home
         ties = sim.ties
-        known: set[int] = ties.known_by(person)
-        family = sorted(o for o in known if ties.get(person, o).family)  # type: ignore[union-attr]
+        known = ties.known_by(person)
+        family = sorted(o for o in known if ties.known_tie(person, o).family)
         for other in family + ties.closest(person, 3):
             elsewhere = sim.people[other].home
             if elsewhere != home and elsewhere not in self.closed and not sim.people[other].removed:

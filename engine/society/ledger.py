@@ -20,6 +20,7 @@ accounts (businesses, treasuries, the world outside) live here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -150,10 +151,11 @@ class Ledger:
             "opening": sorted([code, cents] for code, cents in self.opening.items()),
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
-        self.first = int(state["first"])  # type: ignore[call-overload]
-        self.window_start_tick = int(state["window_start_tick"])  # type: ignore[call-overload]
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.first = int(state["first"])
+        self.window_start_tick = int(state["window_start_tick"])
         rows = np.asarray(state["rows"], dtype=np.int64).reshape(-1, 5)
-        self._rows = [tuple(int(v) for v in row) for row in rows.tolist()]  # type: ignore[misc]
-        self.balances = {int(c): int(v) for c, v in state["balances"]}  # type: ignore[union-attr]
-        self.opening = {int(c): int(v) for c, v in state["opening"]}  # type: ignore[union-attr]
+        self._rows = [(int(tick), int(kind), int(payer), int(payee), int(amount))
+                      for tick, kind, payer, payee, amount in rows.tolist()]
+        self.balances = {int(c): int(v) for c, v in state["balances"]}
+        self.opening = {int(c): int(v) for c, v in state["opening"]}

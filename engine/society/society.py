@@ -16,7 +16,7 @@ same seed and edits gives the same society.
 from __future__ import annotations
 
 import random
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 import networkx as nx
 
@@ -34,6 +34,7 @@ from engine.contracts.society import (
     SocietyView,
     TransactionView,
 )
+from engine.contracts.thinking import ThoughtKind
 from engine.society import ledger as acct
 from engine.society.economy import Economy
 from engine.society.governance import Governance
@@ -52,6 +53,14 @@ SLEEP, EAT = int(Activity.SLEEP), int(Activity.EAT)
 SHARED_WITNESSES = 40  # of a crowd, the first this many count as having been through it together
 CURFEW_ROUNDS = 30  # sim minutes between sending curfew-breakers home
 TREASURY_PER_RESIDENT = 20_000  # cents a district's treasury starts with, per resident
+
+
+class SocietySummary(TypedDict):
+    """The society's part of a headless run's summary (JSON-ready numbers by name)."""
+
+    economy: dict[str, Any]
+    governance: dict[str, Any]
+    social: dict[str, Any]
 
 
 class Host(Protocol):
@@ -204,7 +213,7 @@ class Society:
         return (activity if activity in (EAT, SLEEP) else int(Activity.HOME)), p.home
 
     @staticmethod
-    def _past(curfew: int, minute: int) -> bool:
+    def _past(curfew: float, minute: int) -> bool:
         """Is ``minute`` inside the curfew (from ``curfew`` until 05:00)?"""
         return minute >= curfew or minute < 5 * 60 if curfew >= 5 * 60 else curfew <= minute < 5 * 60
 
@@ -262,10 +271,10 @@ class Society:
         cognition = self.sim.cognition
         return cognition is not None and cognition.consult_proposal(agent, district, options, tick)
 
-    def civic_answer(self, kind: str, agent: int, data: dict[str, Any] | None, context: dict[str, Any],
+    def civic_answer(self, kind: ThoughtKind, agent: int, data: dict[str, Any] | None, context: dict[str, Any],
                      tick: int) -> None:
         """A mind answered (``data`` None: the thought failed, and the rules stand in for it)."""
-        if kind == "civic_vote":
+        if kind == ThoughtKind.CIVIC_VOTE:
             if data is not None:
                 self.governance.record_vote(int(context["proposal"]), agent, data["vote"] == "yes")
             return
@@ -406,7 +415,7 @@ class Society:
                           tuple(self.sim.ties.history(query.a, query.b)),
                           tuple(self.grapevine.shared_facts(query.a, query.b)))
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> SocietySummary:
         alive = [p.id for p in self.sim.people if not p.removed]
         return {
             "economy": self.economy.summary(),
@@ -431,21 +440,21 @@ class Society:
             "people": len(self.sim.people),
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
+    def set_state(self, state: dict[str, Any]) -> None:
         self.rebind()
         self.economy.cast_changed()
-        self.ledger.set_state(state["ledger"])  # type: ignore[arg-type]
-        self.economy.set_state(state["economy"])  # type: ignore[arg-type]
-        self.grapevine.set_state(state["grapevine"])  # type: ignore[arg-type]
-        self.governance.set_state(state["governance"])  # type: ignore[arg-type]
-        self.incidents.set_state(state.get("incidents"))  # type: ignore[arg-type]
-        for person in range(int(state["people"]), len(self.sim.people)):  # type: ignore[call-overload]
+        self.ledger.set_state(state["ledger"])
+        self.economy.set_state(state["economy"])
+        self.grapevine.set_state(state["grapevine"])
+        self.governance.set_state(state["governance"])
+        self.incidents.set_state(state.get("incidents"))
+        for person in range(int(state["people"]), len(self.sim.people)):
             if not self.sim.people[person].removed:  # arrived after the save (and still here)
                 self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))
         self._view = None
 
 
-def social_summary(ties, people: list[int]) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def social_summary(ties: Relationships, people: list[int]) -> dict[str, Any]:
     """Density (share of pairs who know each other) and communities of the acquaintance network."""
     graph = nx.Graph()
     graph.add_nodes_from(people)

@@ -10,7 +10,9 @@ and a short history in words. Labels are derived, never stored.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as ReadOnlySet
 from dataclasses import dataclass
+from typing import Any
 
 NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the event log)
 
@@ -57,6 +59,15 @@ class Relationships:
     def get(self, a: int, b: int) -> Tie | None:
         return self._ties.get(_key(a, b))
 
+    def known_tie(self, a: int, b: int) -> Tie:
+        """The tie of two who know each other (one of them is in the other's ``known_by``)."""
+        return self._ties[_key(a, b)]
+
+    def affinity(self, a: int, b: int) -> float:
+        """How much ``a`` and ``b`` like each other (0.0, neutral, for two who never met)."""
+        tie = self._ties.get(_key(a, b))
+        return 0.0 if tie is None else tie.affinity
+
     def tie(self, a: int, b: int) -> Tie:
         key = _key(a, b)
         tie = self._ties.get(key)
@@ -72,7 +83,7 @@ class Relationships:
         self._ties[_key(a, b)] = tie
         self.version += 1
 
-    def known_by(self, person: int) -> set[int]:
+    def known_by(self, person: int) -> ReadOnlySet[int]:
         return self._friends.get(person, set())
 
     def closest(self, person: int, count: int) -> list[int]:
@@ -120,19 +131,19 @@ class Relationships:
             "notes": [[a, b, [[tick, text] for tick, text in notes]] for (a, b), notes in sorted(self._notes.items())],
         }
 
-    def set_state(self, state: dict[str, object] | list[list[float | int | bool]]) -> None:
+    def set_state(self, state: dict[str, Any] | list[list[float | int | bool]]) -> None:
         """Restore; also reads the older list-of-rows form (no trust, no history)."""
         rows = state["ties"] if isinstance(state, dict) else state
         self._ties.clear()
         self._friends.clear()
         self._notes.clear()
-        for row in rows:  # type: ignore[union-attr]
+        for row in rows:
             a, b, affinity, familiarity, meetings, last_tick, family, *more = row
             trust, shared = (float(more[0]), int(more[1])) if more else (0.0, 0)
             self.set(int(a), int(b), Tie(float(affinity), float(familiarity), int(meetings), int(last_tick),
                                          bool(family), trust, shared))
         if isinstance(state, dict):
-            for a, b, notes in state["notes"]:  # type: ignore[union-attr]
+            for a, b, notes in state["notes"]:
                 self._notes[(int(a), int(b))] = [(int(t), str(x)) for t, x in notes]
 
     def density(self, population: int, min_familiarity: float = 0.1) -> float:

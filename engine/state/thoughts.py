@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.contracts.thinking import ThoughtKind
+
 
 @dataclass
 class ThoughtRecord:
     tick: int
     agent: int
-    kind: str
+    kind: ThoughtKind
     prompt_hash: str
     prompt: str
     response: str

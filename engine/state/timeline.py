@@ -85,7 +85,7 @@ class Timeline:
     def line_checkpoints(self, branch: int | None = None) -> list[Checkpoint]:
         limits = dict(self._limits(branch))
         on_line = [c for c in self.checkpoints
-                   if c.branch in limits and (limits[c.branch] is None or c.tick <= limits[c.branch])]
+                   if c.branch in limits and ((limit := limits[c.branch]) is None or c.tick <= limit)]
         return sorted(on_line, key=lambda c: (c.tick, c.id))
 
     def best_checkpoint(self, tick: int, branch: int | None = None) -> Checkpoint | None:

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from engine.contracts.events import EditMade, Event, LLMStatusChanged
+from engine.contracts.thinking import LLMHealth
 from engine.edits import codec
 from engine.edits.apply import WORLD_EDITS, apply
 from engine.memory.types import MemoryStore
@@ -232,5 +233,5 @@ def _is_world_edit(made: EditMade) -> bool:
     return json.loads(made.edit)["edit"] in _WORLD_EDIT_NAMES
 
 
-def _status_changes(events: list[Event]) -> dict[int, tuple[str, str]]:
+def _status_changes(events: list[Event]) -> dict[int, tuple[LLMHealth, str]]:
     return {e.tick: (e.state, e.message) for e in events if isinstance(e, LLMStatusChanged)}

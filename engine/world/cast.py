@@ -51,7 +51,9 @@ def invent_households(count: int, rng: random.Random) -> list[Household]:
 
 def traits_for(rng: random.Random) -> tuple[float, float, float, float, float]:
     # Beta(2, 2): most people are middling, a few are extreme, like real trait scores.
-    return tuple(round(rng.betavariate(2.0, 2.0), 3) for _ in range(5))  # type: ignore[return-value]
+    def draw() -> float:
+        return round(rng.betavariate(2.0, 2.0), 3)
+    return draw(), draw(), draw(), draw(), draw()  # drawn left to right, as the generator did
 
 
 def pick_name(rng: random.Random, surname: str, taken: set[str]) -> str:

@@ -70,7 +70,7 @@ def _person(index: int, p: dict[str, Any], building_of: dict[str, int]) -> Perso
     if len(traits) != 5 or not all(0 <= t <= 1 for t in traits):
         raise SpecError(f"{p['name']} needs five traits between 0 and 1")
     return Person(
-        index, p["name"], int(p["age"]), p["occupation"], p["bio"].strip(), traits,  # type: ignore[arg-type]
+        index, p["name"], int(p["age"]), p["occupation"], p["bio"].strip(), traits,
         building_of[p["home"]], building_of[work] if work else -1, int(p.get("money", 0)) * 100,
     )
 

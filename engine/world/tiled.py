@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pytiled_parser import ObjectLayer, TileLayer, parse_map
+from pytiled_parser import ObjectLayer, TiledMap, TileLayer, parse_map
+from pytiled_parser.properties import Property
 from pytiled_parser.tiled_object import Rectangle, TiledObject
 
 from engine.contracts.enums import BuildingType, Terrain
@@ -69,9 +70,10 @@ def import_tiled(path: str | Path, agents: int | None = None, seed: int = 0, nam
         raise TiledError(f"{source}: not a map I can use ({type(exc).__name__}: {detail})") from None
 
 
-def _build(tiled: Any, source: Path, agents: int | None, seed: int, name: str | None) -> World:
-    width, height = tiled.map_size.width, tiled.map_size.height
-    tile_w, tile_h = tiled.tile_size.width, tiled.tile_size.height
+def _build(tiled: TiledMap, source: Path, agents: int | None, seed: int, name: str | None) -> World:
+    # The parser's Size says float, but Tiled counts tiles and pixels in whole numbers.
+    width, height = int(tiled.map_size.width), int(tiled.map_size.height)
+    tile_w, tile_h = int(tiled.tile_size.width), int(tiled.tile_size.height)
     if not (1 <= width <= MAX_MAP_SIDE and 1 <= height <= MAX_MAP_SIDE) or tile_w < 1 or tile_h < 1:
         raise TiledError(f"the map is {width} x {height} tiles of {tile_w} x {tile_h} pixels "
                          f"(at most {MAX_MAP_SIDE} tiles each way)")
@@ -119,7 +121,8 @@ def _paint_layer(terrain: np.ndarray, layer: TileLayer, tilesets: dict[int, Any]
     by_tile = layer.name.strip().lower() == "terrain"
     height, width = terrain.shape
     by_gid: dict[int, Terrain] = {}
-    for y, row in enumerate(layer.data[:height]):  # type: ignore[index]
+    assert layer.data is not None  # import_tiled passes only layers that have tiles
+    for y, row in enumerate(layer.data[:height]):
         gids = np.asarray(row[:width], dtype=np.int64)
         used = gids != 0
         if not used.any():
@@ -148,6 +151,13 @@ def _tile_terrain(gid: int, tilesets: dict[int, Any]) -> Terrain:
     except KeyError:
         raise TiledError(f"tile {gid} in layer 'terrain' has no 'terrain' property (one of "
                          f"{', '.join(TERRAIN_NAMES)})") from None
+
+
+def _whole(value: Property) -> int:
+    """A custom property that should be a whole number (written as a number or as text)."""
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"expected a number, found {value!r}")
+    return int(value)
 
 
 def _tiles(obj: Rectangle, tile_w: int, tile_h: int) -> Rect:
@@ -186,7 +196,7 @@ def _add_building(city: City, obj: Rectangle, tile_w: int, tile_h: int) -> None:
     district = next((d.id for d in city.districts if d.area.contains(rect.x, rect.y)), 0)
     lot = Lot(len(city.lots), district, Rect(rect.x, rect.y, rect.width, rect.height))
     city.lots.append(lot)
-    capacity = int(props.get("capacity", 0)) or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
+    capacity = _whole(props.get("capacity", 0)) or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
     if not 1 <= capacity <= MAX_CAPACITY:
         raise TiledError(f"building {clean_name(obj.name or '') or obj.id!r} has capacity {capacity:,} "
                          f"(1 to {MAX_CAPACITY:,})")

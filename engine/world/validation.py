@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.contracts.enums import Terrain
-from engine.state.city import City
+from engine.state.city import City, Rect
 from engine.state.world import World
 from engine.untrusted.limits import MAX_BUILDINGS, MAX_CAPACITY, MAX_MAP_SIDE, MAX_PEOPLE
 from engine.world.pathfinding import PathFinder
@@ -79,9 +79,9 @@ def find_problems(world: World) -> list[str]:
     for b in city.buildings:
         if b.type.is_residential and residents[b.id] > b.capacity:
             problems.append(f"'{b.name}' houses {residents[b.id]} people but has room for {b.capacity}")
-    for (a, b), _tie in world.relationships.items():
-        if not (0 <= a < len(world.people) and 0 <= b < len(world.people)):
-            problems.append(f"a relationship names person {max(a, b)}, who does not exist")
+    for (first, second), _tie in world.relationships.items():
+        if not (0 <= first < len(world.people) and 0 <= second < len(world.people)):
+            problems.append(f"a relationship names person {max(first, second)}, who does not exist")
     return problems
 
 
@@ -104,7 +104,7 @@ def _numbering(world: World) -> list[str]:
     return problems
 
 
-def _touches(f, x: int, y: int) -> bool:  # type: ignore[no-untyped-def]
+def _touches(f: Rect, x: int, y: int) -> bool:
     inside_x = f.x <= x < f.x + f.width
     inside_y = f.y <= y < f.y + f.height
     return (inside_x and y in (f.y - 1, f.y + f.height)) or (inside_y and x in (f.x - 1, f.x + f.width))

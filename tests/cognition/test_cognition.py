@@ -9,7 +9,8 @@ import numpy as np
 from engine import api
 from engine.cognition import reflection
 from engine.contracts.events import ConversationHeld, LLMStatusChanged, PlanMade, ReflectionMade
-from engine.llm.backend import UNAVAILABLE, ChatRequest, ChatResult, Health, LLMConfig, LLMError
+from engine.contracts.thinking import LLMErrorKind
+from engine.llm.backend import ChatRequest, ChatResult, Health, LLMConfig, LLMError
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
 from engine.runtime.minds import attach_cognition, choose_minds
@@ -102,7 +103,7 @@ class DeadBackend:
 
     def chat(self, request: ChatRequest) -> ChatResult:
         if not self.up:
-            raise LLMError(UNAVAILABLE, "connection refused", advice="Start it with `ollama serve`.", backend="dead")
+            raise LLMError(LLMErrorKind.UNAVAILABLE, "connection refused", advice="Start it with `ollama serve`.", backend="dead")
         return ChatResult({}, "{}", 1, 1, 0.0, "dead")
 
     def embed(self, texts):  # pragma: no cover - not used

@@ -76,7 +76,7 @@ def test_place_a_building_then_undo_and_redo(controller) -> None:  # type: ignor
     window, bridge = controller.window, controller.bridge
     view = window.map_view
     static = bridge.latest.static
-    window.palette.choose("building", "cafe")
+    window.palette_dock.choose("building", "cafe")
     assert controller.tools.mode == "place"
     width, height = controller.tools.place_size()
     x, y = _free_spot(static, width, height)
@@ -104,7 +104,7 @@ def test_place_a_building_then_undo_and_redo(controller) -> None:  # type: ignor
 
     # Esc drops the tool and the palette choice.
     _key(controller, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
-    assert controller.tools.mode == "select" and window.palette.list.currentItem() is None
+    assert controller.tools.mode == "select" and window.palette_dock.list.currentItem() is None
 
 
 def test_a_refused_placement_says_why(controller) -> None:  # type: ignore[no-untyped-def]
@@ -114,7 +114,7 @@ def test_a_refused_placement_says_why(controller) -> None:  # type: ignore[no-un
     water = np.argwhere(terrain[3:-3, 3:-3] == Terrain.WATER)
     assert len(water), "the village has no water"
     y, x = (int(v) + 3 for v in water[len(water) // 2])
-    window.palette.choose("building", "home")
+    window.palette_dock.choose("building", "home")
     point = _aim(view, x, y)
     count = len(bridge.latest.static.buildings)
     _mouse(view, QEvent.Type.MouseButtonPress, point)
@@ -132,7 +132,7 @@ def test_paint_a_road_stroke_and_undo(controller) -> None:  # type: ignore[no-un
     static = bridge.latest.static
     x, y = _free_spot(static, 4, 3)
     before = static.terrain.copy()
-    window.palette.choose("terrain", int(Terrain.ROAD))
+    window.palette_dock.choose("terrain", int(Terrain.ROAD))
     assert controller.tools.mode == "paint"
     start = _aim(view, x, y + 2)
     step = round(TILE * view.camera.zoom)

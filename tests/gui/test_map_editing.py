@@ -230,11 +230,11 @@ def test_copy_paste_a_building_and_a_person(controller) -> None:  # type: ignore
     static = bridge.latest.static
     person = next(p for p in static.people if not p.removed)
     controller.selection.select_person(person.id)
-    window.findChild(type(window.actions.find), "copyAction").trigger()
+    window.findChild(type(window.window_actions.find), "copyAction").trigger()
     gx, gy = _free_spot(static, 1, 1)
     _hover(view, _aim(view, gx, gy))
     people = len(static.people)
-    window.findChild(type(window.actions.find), "pasteAction").trigger()
+    window.findChild(type(window.window_actions.find), "pasteAction").trigger()
     wait_until(lambda: len(bridge.latest.static.people) > people, 10, "the pasted person")
     twin = bridge.latest.static.people[people]
     assert twin.name == f"{person.name} II"
@@ -278,7 +278,7 @@ def test_the_new_person_card_spawns_someone_where_clicked(controller) -> None:  
     window, bridge = controller.window, controller.bridge
     view = window.map_view
     static = bridge.latest.static
-    window.palette.choose("person", "new")
+    window.palette_dock.choose("person", "new")
     assert controller.tools.mode == "spawn"
     x, y = _free_spot(static, 1, 1)
     point = _aim(view, x, y)
@@ -293,7 +293,7 @@ def test_the_new_person_card_spawns_someone_where_clicked(controller) -> None:  
     assert tuple(int(v) for v in bridge.latest.positions[count]) == (x, y)
     assert np.isfinite(bridge.latest.positions[count]).all()
     _key(controller, Qt.Key.Key_Escape, NO_KEYS)
-    assert controller.tools.mode == "select" and window.palette.list.currentItem() is None
+    assert controller.tools.mode == "select" and window.palette_dock.list.currentItem() is None
     _undo(controller)
     wait_until(lambda: bridge.latest.static.people[count].removed, 10, "Ctrl+Z to undo the arrival")
     assert _standing(bridge.latest.static) == before

@@ -17,7 +17,7 @@ COPY = Qt.DropAction.CopyAction
 
 def _card_data(palette, kind: str, value: object):  # type: ignore[no-untyped-def]
     """What the palette list puts on the drag (the same call Qt makes when a drag starts)."""
-    item = palette.find(kind, value)
+    item = palette.find_card(kind, value)
     assert item is not None
     data = palette.list.mimeData([item])
     assert data.hasFormat(MIME) and MIME in palette.list.mimeTypes()
@@ -43,7 +43,7 @@ def test_drag_a_cafe_from_the_palette_onto_the_map_then_undo(controller) -> None
     width, height = controller.tools.place_size("cafe")
     x, y = _free_spot(static, width, height)
     target = _aim(view, x + width // 2, y + height // 2)
-    data = _card_data(window.palette, "building", "cafe")
+    data = _card_data(window.palette_dock, "building", "cafe")
     count = len(static.buildings)
     host = view.host
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
@@ -69,7 +69,7 @@ def test_drop_a_new_person_and_something_that_is_not_a_card(controller) -> None:
                 if static.terrain[y, x] == Terrain.ROAD)
     point = _aim(view, *road)
     people = len(static.people)
-    assert _drag_onto(view, _card_data(window.palette, "person", "new"), [point])
+    assert _drag_onto(view, _card_data(window.palette_dock, "person", "new"), [point])
     wait_until(lambda: len(bridge.latest.static.people) > people, 10, "the newcomer")
     text = QMimeData()
     text.setText("just words")

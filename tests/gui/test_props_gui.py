@@ -36,9 +36,9 @@ def _click(view, point) -> None:  # type: ignore[no-untyped-def]
 def test_arm_the_fountain_card_click_the_map_then_undo_and_redo(controller) -> None:  # type: ignore[no-untyped-def]
     window, bridge = controller.window, controller.bridge
     view = window.map_view
-    item = window.palette.find("prop", "fountain")
+    item = window.palette_dock.find_card("prop", "fountain")
     assert item is not None and not item.icon().isNull()  # the card shows the fountain's art
-    window.palette.choose("prop", "fountain")
+    window.palette_dock.choose("prop", "fountain")
     assert controller.tools.mode == "prop"
     x, y = _free_tile(bridge.latest.static)
     point = _aim(view, x, y)
@@ -63,7 +63,7 @@ def test_drag_a_tree_card_onto_the_map(controller) -> None:  # type: ignore[no-u
     view = window.map_view
     x, y = _free_tile(bridge.latest.static, skip=5)
     point = _aim(view, x, y)
-    assert _drag_onto(view, _card_data(window.palette, "prop", "tree"), [point])
+    assert _drag_onto(view, _card_data(window.palette_dock, "prop", "tree"), [point])
     wait_until(lambda: ("tree", x, y) in _standing(bridge).values(), 10, "the dropped tree")
     assert controller.tools.mode == "select" and not view.scene.ghosts  # a drop arms nothing
     _undo(controller)
@@ -75,10 +75,10 @@ def test_remove_an_object_from_the_window_and_undo_that(controller) -> None:  # 
     view = window.map_view
     x, y = _free_tile(bridge.latest.static, skip=9)
     point = _aim(view, x, y)
-    assert _drag_onto(view, _card_data(window.palette, "prop", "bench"), [point])
+    assert _drag_onto(view, _card_data(window.palette_dock, "prop", "bench"), [point])
     wait_until(lambda: _standing(bridge), 10, "the bench")
 
-    window.palette.choose("prop", "remove")
+    window.palette_dock.choose("prop", "remove")
     assert controller.tools.mode == "unprop"
     _click(view, point)
     wait_until(lambda: not _standing(bridge), 10, "the Remove object card to take the bench away")
@@ -88,9 +88,9 @@ def test_remove_an_object_from_the_window_and_undo_that(controller) -> None:  # 
 
     # Dragging the Remove object card onto it works too; on bare ground it does nothing.
     empty = _aim(view, *_free_tile(bridge.latest.static, skip=20))
-    assert not _drag_onto(view, _card_data(window.palette, "prop", "remove"), [empty])
+    assert not _drag_onto(view, _card_data(window.palette_dock, "prop", "remove"), [empty])
     bench = _aim(view, x, y)
-    assert _drag_onto(view, _card_data(window.palette, "prop", "remove"), [bench])
+    assert _drag_onto(view, _card_data(window.palette_dock, "prop", "remove"), [bench])
     wait_until(lambda: not _standing(bridge), 10, "the dropped eraser")
 
 

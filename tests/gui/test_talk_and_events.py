@@ -60,7 +60,7 @@ def _busiest_building(snapshot, radius: float):  # type: ignore[no-untyped-def]
 def test_a_preset_event_at_a_picked_place_is_noticed_by_those_near(controller, no_dialogs) -> None:  # type: ignore[no-untyped-def]
     window, bridge = controller.window, controller.bridge
     happened = _collect(controller, WorldEventHappened)
-    window.actions.inject_event.trigger()
+    window.window_actions.inject_event.trigger()
     dialog = controller.world_tools.events_dialog
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     assert dialog.place is not None  # the map centre until something is picked
@@ -95,12 +95,12 @@ def test_a_preset_event_at_a_picked_place_is_noticed_by_those_near(controller, n
     assert 0 < len(near) < len(_present(bridge.latest))
     noticed = f"{len(near)} {'person' if len(near) == 1 else 'people'} noticed"
     wait_until(lambda: window.statusBar().currentMessage().startswith(noticed), 10, "the status line")
-    assert dialog.result.text().startswith(noticed)
+    assert dialog.outcome.text().startswith(noticed)
 
 
 def test_news_reaches_a_district(controller, no_dialogs) -> None:  # type: ignore[no-untyped-def]
     window = controller.window
-    window.actions.broadcast.trigger()
+    window.window_actions.broadcast.trigger()
     dialog = controller.world_tools.news_dialog
     districts = controller.bridge.latest.static.districts
     assert dialog.district.count() == len(districts) + 1
@@ -108,8 +108,8 @@ def test_news_reaches_a_district(controller, no_dialogs) -> None:  # type: ignor
     dialog.text.setText("the mayor has resigned")
     made = _collect(controller, EditMade)
     dialog.tell_button.click()
-    wait_until(lambda: dialog.result.text().startswith("Told everyone in"), 20, "the news to be told")
-    assert districts[0].name in dialog.result.text()
+    wait_until(lambda: dialog.outcome.text().startswith("Told everyone in"), 20, "the news to be told")
+    assert districts[0].name in dialog.outcome.text()
     assert made and '"district":0' in made[0].edit.replace(" ", "")
 
 

@@ -38,7 +38,7 @@ def test_thinking_dialog_validates_persists_and_reconfigures(controller, no_dial
     bridge = controller.bridge
     assert bridge.latest.llm.brain == "rule"
     assert controller.window.llm_label.text() == "LLM: off — rule brain"
-    controller.window.actions.thinking.trigger()
+    controller.window.window_actions.thinking.trigger()
     dialog = controller.thinking.dialog
     assert dialog is not None and dialog.isVisible()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -80,7 +80,7 @@ def test_status_bar_says_ollama_is_not_running(open_controller, worlds, no_dialo
     assert reached >= start + 60 and controller.bridge.latest.llm.fallbacks > 0
     assert any(isinstance(e, LLMStatusChanged) and e.state == "no_server" for e in controller.events.events)
 
-    controller.window.actions.llm_status.trigger()
+    controller.window.window_actions.llm_status.trigger()
     status = controller.thinking.status_dialog
     assert status is not None and status.isVisible()
     assert "No server" in status.headline.text() and "ollama serve" in status.message.text()

@@ -90,7 +90,7 @@ def test_quit_with_unsaved_changes_asks_and_cancel_keeps_the_window_and_the_worl
     before = village_copy.read_bytes()
     seen: list[str] = []
     answer("Cancel", seen)
-    controller.window.actions.quit.trigger()
+    controller.window.window_actions.quit.trigger()
     assert len(seen) == 1 and "not saved" in seen[0] and "closing" in seen[0]
     assert controller.window.isVisible() and controller.bridge.attached
     assert controller.bridge.latest.tick == tick and controller.unsaved.dirty

@@ -106,7 +106,7 @@ def test_selecting_in_social_graph_selects_on_map(controller, qtbot) -> None:  #
 
 
 def test_play_pause_step_move_the_clock(controller) -> None:  # type: ignore[no-untyped-def]
-    bridge, actions, clock = controller.bridge, controller.window.actions, controller.window.clock
+    bridge, actions, clock = controller.bridge, controller.window.window_actions, controller.window.clock
     start = bridge.latest.tick
     text = clock.text()
     actions.step.trigger()
@@ -132,18 +132,18 @@ def test_open_save_round_trip_through_menus(controller, tmp_path, monkeypatch) -
     controller.step()
     wait_until(lambda: controller.bridge.latest.tick >= 1, 10, "a step")
     saved_tick = controller.bridge.latest.tick
-    controller.window.actions.save_as.trigger()
+    controller.window.window_actions.save_as.trigger()
     saved = target.with_suffix(".town")
     wait_until(lambda: saved.is_file() and controller.window.save_label.text().startswith("saved"), 30, "the save")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ""))
     loaded: list = []
     controller.world_loaded.connect(loaded.append)
-    controller.window.actions.open.trigger()
+    controller.window.window_actions.open.trigger()
     wait_until(lambda: loaded, 30, "the reopen")
     assert loaded[0].path == saved and controller.path == saved
     wait_until(lambda: controller.bridge.latest is not None and controller.bridge.latest.tick == saved_tick, 10,
                "the reopened world's first snapshot")
-    recent = [a.toolTip() for a in controller.window.actions.recent_menu.actions()]
+    recent = [a.toolTip() for a in controller.window.window_actions.recent_menu.actions()]
     assert str(saved.resolve()) in recent
     assert "saved copy.town" in controller.window.windowTitle()
 

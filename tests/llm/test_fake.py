@@ -12,7 +12,8 @@ import jsonschema
 import numpy as np
 import pytest
 
-from engine.llm.backend import BAD_OUTPUT, READY, ChatRequest, LLMBackend, LLMError
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, LLMBackend, LLMError
 from engine.llm.fake import FakeBackend
 from engine.llm.synth import synthesize
 from engine.memory.embedders import HashingEmbedder
@@ -135,7 +136,7 @@ def test_script_overrides_and_is_checked() -> None:
     bad = FakeBackend(script=lambda request: {"importance": 99})
     with pytest.raises(LLMError) as info:
         ask(bad, schema)
-    assert info.value.kind == BAD_OUTPUT
+    assert info.value.kind == LLMErrorKind.BAD_OUTPUT
 
 
 def test_script_can_play_a_failing_server() -> None:
@@ -174,13 +175,13 @@ def test_unsatisfiable_schema_is_bad_output() -> None:
     with pytest.raises(LLMError) as info:
         ask(FakeBackend(), {"type": "object", "properties": {"code": {"type": "string", "pattern": "^[0-9]{4}$"}},
                             "required": ["code"]})
-    assert info.value.kind == BAD_OUTPUT
+    assert info.value.kind == LLMErrorKind.BAD_OUTPUT
 
 
 def test_health_and_protocol() -> None:
     backend = FakeBackend()
     assert isinstance(backend, LLMBackend)
-    assert backend.health().state == READY
+    assert backend.health().state == LLMHealth.READY
     backend.close()
 
 

@@ -11,19 +11,8 @@ import numpy as np
 import ollama
 import pytest
 
-from engine.llm.backend import (
-    BAD_OUTPUT,
-    MODEL_MISSING,
-    NO_MODEL,
-    NO_SERVER,
-    READY,
-    SERVER_ERROR,
-    TIMEOUT,
-    UNAVAILABLE,
-    ChatRequest,
-    LLMBackend,
-    LLMError,
-)
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, LLMBackend, LLMError
 from engine.llm.ollama_backend import OllamaBackend, same_model
 from tests.llm.conftest import fast_config, track
 from tests.llm.fake_ollama_server import FakeOllamaServer
@@ -117,7 +106,7 @@ def test_always_wrong_is_bad_output_without_retries(ollama_server: FakeOllamaSer
     ollama_server.script = lambda path, body: Reply({"mood": 7})
     with pytest.raises(LLMError) as info:
         backend(ollama_server, retries=3).chat(request())
-    assert info.value.kind == BAD_OUTPUT
+    assert info.value.kind == LLMErrorKind.BAD_OUTPUT
     assert "llama3.2" in info.value.advice
     assert len(ollama_server.posts("/api/chat")) == 2  # the ask and one repair, nothing more
 
@@ -139,7 +128,7 @@ def test_server_error_gives_up_after_the_retries(ollama_server: FakeOllamaServer
     ollama_server.script = lambda path, body: Status(503, "server busy")
     with pytest.raises(LLMError) as info:
         backend(ollama_server, retries=2).chat(request())
-    assert info.value.kind == SERVER_ERROR and "server busy" in str(info.value)
+    assert info.value.kind == LLMErrorKind.SERVER_ERROR and "server busy" in str(info.value)
     assert len(ollama_server.posts("/api/chat")) == 3
 
 
@@ -147,7 +136,7 @@ def test_client_error_is_not_retried(ollama_server: FakeOllamaServer) -> None:
     ollama_server.push(Status(400, "invalid format"))
     with pytest.raises(LLMError) as info:
         backend(ollama_server, retries=2).chat(request())
-    assert info.value.kind == SERVER_ERROR
+    assert info.value.kind == LLMErrorKind.SERVER_ERROR
     assert len(ollama_server.posts("/api/chat")) == 1
 
 
@@ -155,7 +144,7 @@ def test_missing_model_is_not_retried_and_says_how_to_pull(ollama_server: FakeOl
     with pytest.raises(LLMError) as info:
         backend(ollama_server, model="mistral-nemo", retries=3).chat(request())
     error = info.value
-    assert error.kind == MODEL_MISSING
+    assert error.kind == LLMErrorKind.MODEL_MISSING
     assert error.advice == f"Ollama at {ollama_server.url} has no model 'mistral-nemo'. Run `ollama pull mistral-nemo`."
     assert len(ollama_server.posts("/api/chat")) == 1
 
@@ -166,7 +155,7 @@ def test_slow_server_times_out(ollama_server: FakeOllamaServer) -> None:
     with pytest.raises(LLMError) as info:
         backend(ollama_server, retries=1, timeout_s=0.2).chat(request())
     elapsed = time.perf_counter() - started
-    assert info.value.kind == TIMEOUT
+    assert info.value.kind == LLMErrorKind.TIMEOUT
     assert "smaller model" in info.value.advice
     assert 0.35 < elapsed < 1.5  # two tries of 0.2 s each plus a tiny backoff
     assert len(ollama_server.posts("/api/chat")) == 2
@@ -185,7 +174,7 @@ def test_no_server_is_unavailable_in_milliseconds(closed_url: str) -> None:
         b.chat(request())
     assert time.perf_counter() - started < 0.5  # refused at once, not after the 2 s connect timeout
     error = info.value
-    assert error.kind == UNAVAILABLE
+    assert error.kind == LLMErrorKind.UNAVAILABLE
     assert error.advice == (f"Ollama isn't running at {closed_url}. Start it with `ollama serve`, then "
                             "`ollama pull llama3.2`. Townsfolk keeps going on its built-in brain meanwhile.")
     assert error.backend == b.name
@@ -204,7 +193,7 @@ def test_server_hanging_up_is_unavailable(ollama_server: FakeOllamaServer) -> No
     ollama_server.script = lambda path, body: Hangup()
     with pytest.raises(LLMError) as info:
         backend(ollama_server, retries=1).chat(request())
-    assert info.value.kind == UNAVAILABLE
+    assert info.value.kind == LLMErrorKind.UNAVAILABLE
     assert "ollama serve" in info.value.advice
 
 
@@ -256,12 +245,12 @@ def test_embed_of_nothing_makes_no_request(ollama_server: FakeOllamaServer) -> N
 def test_embed_with_missing_model(ollama_server: FakeOllamaServer) -> None:
     with pytest.raises(LLMError) as info:
         backend(ollama_server, embed_model="mxbai-embed-large").embed(["hello"])
-    assert info.value.kind == MODEL_MISSING and "ollama pull mxbai-embed-large" in info.value.advice
+    assert info.value.kind == LLMErrorKind.MODEL_MISSING and "ollama pull mxbai-embed-large" in info.value.advice
 
 
 def test_health_ready_lists_models(ollama_server: FakeOllamaServer) -> None:
     health = backend(ollama_server).health()
-    assert health.state == READY
+    assert health.state == LLMHealth.READY
     assert "0.6.3" in health.message
     assert health.models == ("llama3.2:latest", "nomic-embed-text:latest")
     assert [r.path for r in ollama_server.requests] == ["/api/version", "/api/tags"]
@@ -269,31 +258,31 @@ def test_health_ready_lists_models(ollama_server: FakeOllamaServer) -> None:
 
 def test_health_no_model(ollama_server: FakeOllamaServer) -> None:
     health = backend(ollama_server, model="qwen2.5:7b").health()
-    assert health.state == NO_MODEL
+    assert health.state == LLMHealth.NO_MODEL
     assert health.message == f"Ollama at {ollama_server.url} has no model 'qwen2.5:7b'. Run `ollama pull qwen2.5:7b`."
 
 
 def test_health_no_embed_model(ollama_server: FakeOllamaServer) -> None:
     health = backend(ollama_server, embed_model="all-minilm").health()
-    assert health.state == NO_MODEL and "`ollama pull all-minilm`" in health.message
+    assert health.state == LLMHealth.NO_MODEL and "`ollama pull all-minilm`" in health.message
 
 
 def test_health_no_server(closed_url: str) -> None:
     health = track(OllamaBackend(fast_config(), closed_url)).health()
-    assert health.state == NO_SERVER
+    assert health.state == LLMHealth.NO_SERVER
     assert "ollama serve" in health.message and "ollama pull llama3.2" in health.message
 
 
 def test_health_of_something_that_is_not_ollama(openai_server: FakeOpenAIServer) -> None:
     health = track(OllamaBackend(fast_config(), openai_server.url)).health()
-    assert health.state == NO_SERVER and "/v1" in health.message
+    assert health.state == LLMHealth.NO_SERVER and "/v1" in health.message
 
 
 def test_health_of_a_hung_server_is_quick(ollama_server: FakeOllamaServer) -> None:
     ollama_server.script = lambda path, body: Slow(3.0)
     started = time.perf_counter()
     health = backend(ollama_server, timeout_s=0.2).health()
-    assert health.state == NO_SERVER and "isn't answering" in health.message
+    assert health.state == LLMHealth.NO_SERVER and "isn't answering" in health.message
     assert time.perf_counter() - started < 2.0  # the probe's own short timeout, not the server's 3 s
 
 

@@ -8,19 +8,8 @@ import jsonschema
 import numpy as np
 import pytest
 
-from engine.llm.backend import (
-    BAD_OUTPUT,
-    MODEL_MISSING,
-    NO_MODEL,
-    NO_SERVER,
-    READY,
-    SERVER_ERROR,
-    TIMEOUT,
-    UNAVAILABLE,
-    ChatRequest,
-    LLMBackend,
-    LLMError,
-)
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, LLMBackend, LLMError
 from engine.llm.openai_backend import OpenAICompatBackend
 from tests.llm.conftest import fast_config, track
 from tests.llm.fake_openai_server import FakeOpenAIServer
@@ -77,7 +66,7 @@ def test_repair_then_bad_output(openai_server: FakeOpenAIServer) -> None:
     openai_server.script = lambda path, body: Reply({"reply": "Hi", "ends": "no"})
     with pytest.raises(LLMError) as info:
         backend(openai_server).chat(request())
-    assert info.value.kind == BAD_OUTPUT and "at 'ends'" in str(info.value)
+    assert info.value.kind == LLMErrorKind.BAD_OUTPUT and "at 'ends'" in str(info.value)
 
 
 def test_server_error_retried_then_ok(openai_server: FakeOpenAIServer) -> None:
@@ -90,21 +79,21 @@ def test_server_error_message_comes_from_the_error_body(openai_server: FakeOpenA
     openai_server.script = lambda path, body: Status(500, "CUDA out of memory")
     with pytest.raises(LLMError) as info:
         backend(openai_server, retries=0).chat(request())
-    assert info.value.kind == SERVER_ERROR and "CUDA out of memory" in str(info.value)
+    assert info.value.kind == LLMErrorKind.SERVER_ERROR and "CUDA out of memory" in str(info.value)
 
 
 def test_unsupported_response_format_is_not_retried(openai_server: FakeOpenAIServer) -> None:
     openai_server.push(Status(400, "response_format json_schema is not supported"))
     with pytest.raises(LLMError) as info:
         backend(openai_server, retries=2).chat(request())
-    assert info.value.kind == SERVER_ERROR and "response_format" in info.value.advice
+    assert info.value.kind == LLMErrorKind.SERVER_ERROR and "response_format" in info.value.advice
     assert len(openai_server.posts("/v1/chat/completions")) == 1
 
 
 def test_unknown_model(openai_server: FakeOpenAIServer) -> None:
     with pytest.raises(LLMError) as info:
         backend(openai_server, model="gpt-9", retries=2).chat(request())
-    assert info.value.kind == MODEL_MISSING and "gpt-9" in info.value.advice
+    assert info.value.kind == LLMErrorKind.MODEL_MISSING and "gpt-9" in info.value.advice
     assert len(openai_server.posts("/v1/chat/completions")) == 1
 
 
@@ -113,7 +102,7 @@ def test_timeout(openai_server: FakeOpenAIServer) -> None:
     started = time.perf_counter()
     with pytest.raises(LLMError) as info:
         backend(openai_server, retries=0, timeout_s=0.2).chat(request())
-    assert info.value.kind == TIMEOUT and time.perf_counter() - started < 2.0
+    assert info.value.kind == LLMErrorKind.TIMEOUT and time.perf_counter() - started < 2.0
 
 
 def test_no_server(closed_url: str) -> None:
@@ -121,9 +110,9 @@ def test_no_server(closed_url: str) -> None:
     started = time.perf_counter()
     with pytest.raises(LLMError) as info:
         b.chat(request())
-    assert info.value.kind == UNAVAILABLE and time.perf_counter() - started < 0.5
+    assert info.value.kind == LLMErrorKind.UNAVAILABLE and time.perf_counter() - started < 0.5
     health = b.health()
-    assert health.state == NO_SERVER and "llama-server" in health.message
+    assert health.state == LLMHealth.NO_SERVER and "llama-server" in health.message
 
 
 def test_embeddings_are_sorted_by_index_and_normalised(openai_server: FakeOpenAIServer) -> None:
@@ -139,9 +128,9 @@ def test_embeddings_are_sorted_by_index_and_normalised(openai_server: FakeOpenAI
 
 def test_health_states(openai_server: FakeOpenAIServer) -> None:
     ready = backend(openai_server).health()
-    assert ready.state == READY and ready.models == ("qwen2.5-3b-instruct", "bge-small")
+    assert ready.state == LLMHealth.READY and ready.models == ("qwen2.5-3b-instruct", "bge-small")
     missing = backend(openai_server, model="llama-3-8b").health()
-    assert missing.state == NO_MODEL
+    assert missing.state == LLMHealth.NO_MODEL
     assert "llama-3-8b" in missing.message and "qwen2.5-3b-instruct" in missing.message
     wrong_path = track(OpenAICompatBackend(fast_config(model=MODEL), openai_server.url)).health()  # forgot /v1
-    assert wrong_path.state == NO_SERVER and "/v1" in wrong_path.message
+    assert wrong_path.state == LLMHealth.NO_SERVER and "/v1" in wrong_path.message

@@ -7,19 +7,8 @@ import time
 
 import pytest
 
-from engine.llm.backend import (
-    BAD_OUTPUT,
-    DEGRADED,
-    MODEL_MISSING,
-    NO_MODEL,
-    NO_SERVER,
-    READY,
-    SERVER_ERROR,
-    UNAVAILABLE,
-    ChatRequest,
-    LLMBackend,
-    LLMError,
-)
+from engine.contracts.thinking import LLMErrorKind, LLMHealth
+from engine.llm.backend import ChatRequest, LLMBackend, LLMError
 from engine.llm.fake import FakeBackend
 from engine.llm.ollama_backend import OllamaBackend
 from engine.llm.pool import HostPool
@@ -101,7 +90,7 @@ def test_bad_output_is_not_failed_over(ollama_server: FakeOllamaServer,
     ollama_server.push(Reply("nope"), Reply("still nope"))
     with pytest.raises(LLMError) as info:
         p.chat(request())
-    assert info.value.kind == BAD_OUTPUT
+    assert info.value.kind == LLMErrorKind.BAD_OUTPUT
     assert not second_ollama_server.posts("/api/chat")
 
 
@@ -121,12 +110,12 @@ def test_all_down_fails_fast_with_advice(ollama_server: FakeOllamaServer) -> Non
     ollama_server.stop()
     with pytest.raises(LLMError) as first:
         p.chat(request())
-    assert first.value.kind == UNAVAILABLE and "ollama serve" in first.value.advice
+    assert first.value.kind == LLMErrorKind.UNAVAILABLE and "ollama serve" in first.value.advice
     ollama_server.start()  # back, but the pool does not know yet
     with pytest.raises(LLMError) as resting:
         p.chat(request())
     assert not ollama_server.requests  # no request while the host rests
-    assert resting.value.kind == UNAVAILABLE and "resting" in str(resting.value)
+    assert resting.value.kind == LLMErrorKind.UNAVAILABLE and "resting" in str(resting.value)
     assert "ollama serve" in resting.value.advice
 
 
@@ -171,7 +160,7 @@ def test_cooloff_grows_and_resets() -> None:
     def failing(request: ChatRequest) -> dict[str, str] | None:
         calls.append("a")
         if len(calls) <= 3:
-            raise LLMError(UNAVAILABLE, "down", advice="start it")
+            raise LLMError(LLMErrorKind.UNAVAILABLE, "down", advice="start it")
         return None
 
     p = HostPool([FakeBackend(script=failing)], cooloff_s=10, max_cooloff_s=25, clock=lambda: now[0])
@@ -193,7 +182,7 @@ def test_only_one_request_probes_a_resting_host() -> None:
     def script(request: ChatRequest) -> dict[str, str] | None:
         calls.append(1)
         if len(calls) == 1:
-            raise LLMError(UNAVAILABLE, "down")
+            raise LLMError(LLMErrorKind.UNAVAILABLE, "down")
         gate.wait(1)
         return {"say": "back"}
 
@@ -218,7 +207,7 @@ def test_pool_retries_transient_passes() -> None:
     def script(request: ChatRequest) -> dict[str, str] | None:
         attempts.append(1)
         if len(attempts) < 3:
-            raise LLMError(SERVER_ERROR, "busy")
+            raise LLMError(LLMErrorKind.SERVER_ERROR, "busy")
         return None
 
     sleeps: list[float] = []
@@ -235,20 +224,20 @@ def test_embed_fails_over(ollama_server: FakeOllamaServer, closed_url: str) -> N
 def test_health_summary(ollama_server: FakeOllamaServer, second_ollama_server: FakeOllamaServer,
                         closed_url: str) -> None:
     both = pool(ollama_server.url, second_ollama_server.url).health()
-    assert both.state == READY and both.models == ("llama3.2:latest", "nomic-embed-text:latest")
+    assert both.state == LLMHealth.READY and both.models == ("llama3.2:latest", "nomic-embed-text:latest")
 
     some = pool(ollama_server.url, closed_url).health()
-    assert some.state == DEGRADED and some.message.startswith("1 of 2 hosts are ready.")
+    assert some.state == LLMHealth.DEGRADED and some.message.startswith("1 of 2 hosts are ready.")
     assert "ollama serve" in some.message
 
     none = pool(closed_url, f"http://127.0.0.1:{free_port()}").health()
-    assert none.state == NO_SERVER and "ollama serve" in none.message
+    assert none.state == LLMHealth.NO_SERVER and "ollama serve" in none.message
 
     no_model = pool(ollama_server.url, model="gemma2").health()
-    assert no_model.state == NO_MODEL and "`ollama pull gemma2`" in no_model.message
+    assert no_model.state == LLMHealth.NO_MODEL and "`ollama pull gemma2`" in no_model.message
 
     one = pool(ollama_server.url).health()
-    assert one.state == READY and "0.6.3" in one.message
+    assert one.state == LLMHealth.READY and "0.6.3" in one.message
 
 
 def test_health_brings_a_resting_host_back(ollama_server: FakeOllamaServer) -> None:
@@ -257,7 +246,7 @@ def test_health_brings_a_resting_host_back(ollama_server: FakeOllamaServer) -> N
     with pytest.raises(LLMError):
         p.chat(request())
     ollama_server.start()
-    assert p.health().state == READY
+    assert p.health().state == LLMHealth.READY
     assert p.chat(request()).data
 
 
@@ -269,4 +258,4 @@ def test_pool_rejects_no_backends() -> None:
 def test_kinds_are_preserved_through_the_pool(ollama_server: FakeOllamaServer) -> None:
     with pytest.raises(LLMError) as info:
         pool(ollama_server.url, model="nope").chat(request())
-    assert info.value.kind == MODEL_MISSING
+    assert info.value.kind == LLMErrorKind.MODEL_MISSING

@@ -6,16 +6,8 @@ import random
 
 import pytest
 
-from engine.llm.backend import (
-    BAD_OUTPUT,
-    MODEL_MISSING,
-    SERVER_ERROR,
-    TIMEOUT,
-    UNAVAILABLE,
-    ChatRequest,
-    LLMConfig,
-    LLMError,
-)
+from engine.contracts.thinking import LLMErrorKind
+from engine.llm.backend import ChatRequest, LLMConfig, LLMError
 from engine.llm.retry import Backoff, call_with_retries, is_transient, permanent
 from engine.llm.structured import RawAnswer, parse_answer, repair_messages, structured_chat
 
@@ -76,7 +68,7 @@ def test_structured_chat_gives_bad_output_after_one_repair() -> None:
 
     with pytest.raises(LLMError) as info:
         structured_chat(ChatRequest((("user", "x"),), SCHEMA), send, "b", "The model 'm'")
-    assert info.value.kind == BAD_OUTPUT and len(calls) == 2 and "The model 'm'" in info.value.advice
+    assert info.value.kind == LLMErrorKind.BAD_OUTPUT and len(calls) == 2 and "The model 'm'" in info.value.advice
 
 
 def test_backoff_grows_with_jitter_and_cap() -> None:
@@ -93,7 +85,7 @@ def test_backoff_from_config() -> None:
 
 
 @pytest.mark.parametrize(("kind", "tries"), [
-    (UNAVAILABLE, 3), (TIMEOUT, 3), (SERVER_ERROR, 3), (MODEL_MISSING, 1), (BAD_OUTPUT, 1),
+    (LLMErrorKind.UNAVAILABLE, 3), (LLMErrorKind.TIMEOUT, 3), (LLMErrorKind.SERVER_ERROR, 3), (LLMErrorKind.MODEL_MISSING, 1), (LLMErrorKind.BAD_OUTPUT, 1),
 ])
 def test_only_transient_kinds_are_retried(kind: str, tries: int) -> None:
     calls, sleeps = [], []
@@ -108,13 +100,13 @@ def test_only_transient_kinds_are_retried(kind: str, tries: int) -> None:
 
 
 def test_permanent_errors_are_not_retried() -> None:
-    error = permanent(LLMError(SERVER_ERROR, "bad request"))
+    error = permanent(LLMError(LLMErrorKind.SERVER_ERROR, "bad request"))
     assert not is_transient(error)
-    assert is_transient(LLMError(SERVER_ERROR, "busy"))
+    assert is_transient(LLMError(LLMErrorKind.SERVER_ERROR, "busy"))
 
 
 def test_success_after_retry_returns_value() -> None:
-    outcomes = iter([LLMError(TIMEOUT, "slow"), 42])
+    outcomes = iter([LLMError(LLMErrorKind.TIMEOUT, "slow"), 42])
 
     def flaky() -> int:
         value = next(outcomes)
