@@ -126,7 +126,7 @@ class InspectorDock(QWidget):
         """Another moment: the person shown may not exist in it; the mind tabs ask again about this one."""
         if moment.reason == "open":
             return
-        self._history_key = (-1, -1)
+        self._history_key = (-1, -1, -1)
         self.person_tabs.moment_changed()
         self.refresh(force=True)
 

@@ -80,8 +80,8 @@ class SocialGraphDock(QWidget):
         for combo in (self.size_by, self.show_label, self.district):
             combo.currentIndexChanged.connect(lambda _i: self._request(force=True))
         self.strength.valueChanged.connect(self._on_strength)
-        self.search.returnPressed.connect(self.find)
-        c.completer.activated.connect(lambda text: self.find(text))
+        self.search.returnPressed.connect(self.find_person)
+        c.completer.activated.connect(lambda text: self.find_person(text))
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
@@ -218,7 +218,7 @@ class SocialGraphDock(QWidget):
         self.strength_label.setText(f"Ties ≥ {value / 100:.2f}")
         self._filter_timer.start()
 
-    def find(self, text: str | None = None) -> int:
+    def find_person(self, text: str | None = None) -> int:
         """Select the person whose name matches the search (whole name first, else a unique part); -1: none."""
         words = (self.search.text() if text is None else text).strip().lower()
         snap = self.snapshot

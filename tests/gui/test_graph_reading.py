@@ -77,7 +77,7 @@ def test_the_village_graph_reads(controller, qtbot) -> None:  # type: ignore[no-
     target = static.people[int(np.argmax(np.bincount(np.concatenate([controller.bridge.latest.relationships.a,
                                                                      controller.bridge.latest.relationships.b]))))]
     graph.search.setText(target.name.split()[0].lower())
-    assert graph.find() == target.id and controller.selection.person == target.id
+    assert graph.find_person() == target.id and controller.selection.person == target.id
     wait_until(lambda: graph.layout_data.mode == "ego" and graph.layout_data.focus == target.id, 20, "their circle")
     # Floated and enlarged, as a user would to read it: the names never overlap, the chosen one is printed.
     dock.setFloating(True)
