@@ -64,8 +64,8 @@ def test_reset_layout_puts_every_dock_back(controller) -> None:  # type: ignore[
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, window.docks["events"])
     window.docks["events"].show()
     QApplication.processEvents()
-    assert "Reset Layout" in [a.text().replace("&", "") for a in window.actions.docks_menu.actions()]
-    window.actions.reset_layout.trigger()
+    assert "Reset Layout" in [a.text().replace("&", "") for a in window.window_actions.docks_menu.actions()]
+    window.window_actions.reset_layout.trigger()
     QApplication.processEvents()
     assert all(not d.isFloating() and d.isVisibleTo(window) for d in window.docks.values())
     assert {"timeline", "events", "chat", "console", "branches"} in _tab_groups(window)
@@ -88,14 +88,14 @@ def test_help_has_controls_and_a_tour(controller) -> None:  # type: ignore[no-un
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     titles = [a.text().replace("&", "") for a in help_menu.actions()]
     assert "Controls and Shortcuts" in titles and "Getting Started…" in titles
-    window.actions.controls.trigger()
+    window.window_actions.controls.trigger()
     dialog = window.findChild(ControlsDialog)
     assert dialog is not None
     text = dialog.page.toPlainText()
     assert "Ctrl+Z" in text and "Space" in text and "Wheel" in text
     assert "Step Back" in text and "Left" in text  # the Time menu's keys, read from the menus
     dialog.close()
-    window.actions.tour.trigger()
+    window.window_actions.tour.trigger()
     tour = window.findChild(TourDialog)
     assert tour is not None and tour.title.text() == TOUR[0][0] and not tour.back.isEnabled()
     for _ in TOUR[1:]:
