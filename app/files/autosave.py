@@ -76,6 +76,7 @@ class Autosaver(QObject):
         target, self.target = self.target, None
         offered, self._offered = self._offered, False
         self._saved_revision = -1
+        self._sending = None  # an answer still on its way is for a copy given up: it must not write an offer
         if target is None:
             return
         marker = crash.read_marker()

@@ -413,6 +413,9 @@ class Controller(QObject):
     def shutdown(self) -> None:
         """The window is closing (any unsaved work was saved or given up): the autosave copy goes too."""
         self.autosave.timer.stop()
+        # An autosave may have left while the user was being asked; let it land before its copy is removed,
+        # or the engine would write the copy again after the removal.
+        self.gate.wait_for_saves()
         self.autosave.discard()
         self.settings.save_window_state(self.window.saveGeometry(), self.window.saveState())
         self.settings.sync()
