@@ -295,3 +295,20 @@ class IncidentChanged(Event):
     phase: str  # burning | damaged | repaired | on | over | raging | opening
     building: int  # -1: an area (a storm)
     text: str  # the event log's sentence
+
+
+@dataclass(frozen=True, slots=True)
+class PluginNews(Event):
+    """A plugin's line for the event log ("Market day on the plaza: 6 stalls")."""
+
+    plugin: str
+    text: str
+    building: int  # -1: the town
+
+
+@dataclass(frozen=True, slots=True)
+class PluginSwitchedOff(Event):
+    """A plugin raised and was switched off for this run; the town runs on without it."""
+
+    plugin: str
+    reason: str
