@@ -33,8 +33,10 @@ def recorded(meta: dict[str, str]) -> dict[str, dict[str, Any]]:
     return {str(k): dict(v) for k, v in found.items() if isinstance(v, dict)} if isinstance(found, dict) else {}
 
 
-def use(meta: dict[str, str], names: list[str], registry: Registry | None = None) -> list[str]:
-    """Switch plugins on in a world (by name); returns the problems (not installed, broken) in words."""
+def use(meta: dict[str, str], names: list[str], registry: Registry | None = None,
+        settings: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Switch plugins on in a world (by name), each with its ``settings`` (plain values the plugin reads as
+    ``town.settings``); returns the problems (not installed, broken) in words."""
     registry = registry or installed()
     record = recorded(meta)
     problems = []
@@ -45,7 +47,11 @@ def use(meta: dict[str, str], names: list[str], registry: Registry | None = None
             problems.append(known.error if known is not None and known.error else
                             f"there is no plugin called '{name}' (installed: {', '.join(registry.records) or 'none'})")
             continue
-        record[name] = {"version": plugin.version, "adds": plugin.contributions.words()}
+        entry: dict[str, Any] = {"version": plugin.version, "adds": plugin.contributions.words()}
+        wanted = (settings or {}).get(name, record.get(name, {}).get("settings"))
+        if wanted:
+            entry["settings"] = dict(wanted)
+        record[name] = entry
     meta[META] = json.dumps(record, sort_keys=True)
     return problems
 
@@ -77,7 +83,7 @@ class PluginHost:
             if plugin is None:
                 self.missing[name] = _left_out(name, entry, self.registry.records.get(name))
                 continue
-            self.towns[name] = Town(name, sim)
+            self.towns[name] = Town(name, sim, dict(entry.get("settings") or {}))
             for policy in plugin.contributions.policies:
                 policies.register(policy)
         self._resolve()

@@ -78,16 +78,18 @@ class MetricKind:
 class Scenario:
     """A ready-made start: a world, facts seeded into people, goals and a description.
 
-    ``build`` returns the world (``engine.api.new_world`` or ``open_world`` are the usual start) and the
-    edits that finish it (a PlaceBuilding for a new building, ...), applied before it is saved."""
+    ``world(seed)`` makes the world (``engine.api.new_world`` is the usual start); ``setup(world)`` lists
+    the edits that finish it, each step as alternatives tried in order until one is accepted (where a new
+    building may stand depends on the map): a PlaceBuilding, a SeedFact (what someone knows, passed on by
+    word of mouth), ... They are applied and logged like the player's, before the world is first saved."""
 
     key: str
     title: str
     description: str
-    build: Callable[[int], tuple[Any, list[Any]]]  # seed -> (World, [Edit, ...])
-    facts: tuple[tuple[str, str], ...] = ()  # (person's name, what they know), spread by word of mouth
+    world: Callable[[int], Any]  # seed -> World
+    setup: Callable[[Any], list[list[Any]]] = lambda world: []  # World -> [[Edit, alternative...], ...]
     goals: tuple[str, ...] = ()
-    plugins: tuple[str, ...] = ()  # switched on in the world it makes (its own plugin is always among them)
+    plugins: tuple[str, ...] = ()  # switched on in the world it makes, besides its own
 
 
 @dataclass(frozen=True, slots=True)

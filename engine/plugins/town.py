@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from engine.agents.population import Population
 from engine.contracts.events import Event, PluginNews
+from engine.contracts.society import TRANSACTION_KINDS
 from engine.society import ledger as accounts
 from engine.society.society import Society
 from engine.state.city import City
@@ -39,11 +40,14 @@ class Host(Protocol):
 
 
 class Town:
-    def __init__(self, name: str, sim: Host):
+    def __init__(self, name: str, sim: Host, settings: dict[str, Any] | None = None):
         self.name = name
         self.sim = sim
+        self.settings: dict[str, Any] = settings or {}  # what the world (or an experiment) chose for it
         self.state: dict[str, Any] = {}  # the plugin's own, saved with the world: plain values only
         self.news: list[Event] = []  # what it said this tick, published with the tick's events
+        self._placed_text = ""
+        self._placed: dict[str, str] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -80,7 +84,10 @@ class Town:
 
     def buildings_of(self, kind: str) -> list[int]:
         """Standing buildings of a plugin's building kind, by id."""
-        placed = json.loads(self.sim.world.meta.get(BUILDINGS_META, "{}"))
+        text = self.sim.world.meta.get(BUILDINGS_META, "{}")
+        if text != self._placed_text:  # parsed again only when a building of a plugin's kind was placed
+            self._placed_text, self._placed = text, json.loads(text)
+        placed = self._placed
         return sorted(int(b) for b, k in placed.items()
                       if k == kind and int(b) < len(self.city.buildings) and not self.city.buildings[int(b)].removed)
 
@@ -100,9 +107,20 @@ class Town:
     # -- acting ----------------------------------------------------------------------------
 
     def pay(self, payer: int, payee: int, cents: int, kind: str) -> None:
-        """Money moves through the ledger like any other (accounts: ``person``, ``building``, ``treasury``)."""
+        """Money moves through the ledger like any other (accounts: ``person_account``, ``building_account``,
+        ``treasury_account``, ``OUTSIDE``); ``kind`` is one of the ledger's (wage, goods, funding, grant, ...)."""
+        if kind not in TRANSACTION_KINDS:
+            raise ValueError(f"'{kind}' is not a kind of transaction (one of {', '.join(TRANSACTION_KINDS)})")
         if cents > 0:
             self.society.ledger.post(self.tick, kind, payer, payee, int(cents))
+
+    def sell(self, buyer: int, seller: int, cents: int) -> bool:
+        """``buyer`` (a person) pays ``seller`` (an account) for goods, if their purse holds it; counts in GDP."""
+        if cents <= 0 or int(self.society.ledger.money[buyer]) < cents:
+            return False
+        self.society.ledger.post(self.tick, "goods", accounts.person(buyer), seller, int(cents))
+        self.society.economy._count_sale(self.tick, int(cents))
+        return True
 
     person_account = staticmethod(accounts.person)
     building_account = staticmethod(accounts.building)
@@ -112,6 +130,18 @@ class Town:
     def interrupt(self, person: int) -> None:
         """Make ``person`` decide again now (their agenda hook is asked), unless asleep or walking."""
         self.society._interrupt(person, self.tick)
+
+    def call_out(self, person: int) -> None:
+        """Make ``person`` decide again at once, even if asleep or on their way somewhere (on call)."""
+        pop = self.pop
+        if self.people[person].removed:
+            return
+        if pop.moving[person]:  # stop where they are and think again (as the core does when a destination burns)
+            pop.moving[person] = False
+            pop.destination[person] = -1
+            pop.until[person] = self.tick + 1
+        else:
+            pop.until[person] = min(int(pop.until[person]), self.tick)
 
     def say(self, text: str, building: int = -1) -> None:
         """A line for the event log."""
