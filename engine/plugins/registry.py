@@ -39,6 +39,7 @@ class Registry:
         """Register one plugin object; a problem with it is kept as its error, never raised."""
         record = PluginRecord(name, version, None)
         self.records[name] = record
+        self.records = dict(sorted(self.records.items()))
         try:
             self.manager.register(module, name=name)
         except Exception as error:  # pluggy's validation: a misnamed hook, a wrong argument
@@ -81,7 +82,7 @@ class Registry:
                                                               f"{type(error).__name__}: {error}")
                 continue
             self.add(point.name, module, version)
-        self.records = dict(sorted(self.records.items()))
+        self.records = dict(sorted(self.records.items()))  # (add keeps the order too: this is for load failures)
 
     def working(self, name: str) -> PluginRecord | None:
         record = self.records.get(name)

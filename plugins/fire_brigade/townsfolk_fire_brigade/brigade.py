@@ -35,8 +35,13 @@ def station(town: Town) -> int:
 
 
 def start(town: Town) -> None:
-    town.state.update(crew=[], calls=[], put_out=0, responses=[], fires=[])
+    town.state.update(crew=[], station=-1, calls=[], put_out=0, responses=[], fires=[])
+    _roll(town)
+
+
+def _roll(town: Town) -> None:
     town.state["crew"] = pick_crew(town)
+    town.state["station"] = station(town)
 
 
 def pick_crew(town: Town) -> list[int]:
@@ -59,6 +64,8 @@ def tick(town: Town, tick: int) -> None:
     clock = town.clock
     if clock.minute_of_day(tick) < clock.minute_of_day(tick - 1):
         _midnight(town)
+    elif station(town) != town.state["station"]:  # a station built or pulled down: a new roll at once
+        _roll(town)
     for call in town.state["calls"]:
         if call[ARRIVED] == -1:
             _answer(town, call, tick)
@@ -73,14 +80,12 @@ def _midnight(town: Town) -> None:
         share = int(town.policy(district, FUNDING.key)) // len(state["crew"])
         for person in state["crew"]:
             town.pay(town.treasury_account(district), town.person_account(person), share, "funding")
-    state["crew"] = pick_crew(town)
+    _roll(town)
 
 
 def call_out(town: Town, incident: Any, tick: int) -> None:
     state = town.state
     state["fires"].append([town.district_of(incident.building), tick])
-    if not state["crew"]:  # a station built since the roll was last drawn up
-        state["crew"] = pick_crew(town)
     if station(town) < 0 or not state["crew"]:
         town.say(f"Nobody answers the fire at {town.city.buildings[incident.building].name}: the town has no "
                  "fire brigade", incident.building)
@@ -136,7 +141,7 @@ def grievances(town: Town, district: int) -> list[tuple[str, float, str, int, fl
     unanswered = not state["crew"] or station(town) < 0
     value = min(FUNDING.high, funding + PER_FIREFIGHTER * 2)
     reason = f"{len(recent)} fire{'s' if len(recent) > 1 else ''} this week" + (" and no brigade came" if unanswered else "")
-    return [(FUNDING.key, value, reason, residents[0], 2.0 if unanswered else 1.2)]
+    return [(FUNDING.key, value, reason, residents[0], 3.0 if unanswered else 2.0)]  # a fire tops the agenda
 
 
 def measure(town: Town) -> dict[str, float]:
