@@ -59,9 +59,10 @@ class PluginManagerDialog(QDialog):
         self.table.setObjectName("pluginTable")
         self.table.setHeaderLabels(["Use", "Plugin", "State", "Adds"])
         self.table.setRootIsDecorated(False)
+        self.table.setWordWrap(True)  # a plugin's additions one to a line, and long errors in full
         self.table.setColumnWidth(USE, 48)
         self.table.setColumnWidth(NAME, 170)
-        self.table.setColumnWidth(STATE, 220)
+        self.table.setColumnWidth(STATE, 200)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close)
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.setToolTip("Save the choice with the world (it applies when the world next opens)")
@@ -75,7 +76,7 @@ class PluginManagerDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self.resize(820, 360)
+        self.resize(820, 420)
         bridge.answers_arrived.connect(self._on_answers)
 
     def refresh(self) -> None:
@@ -88,7 +89,7 @@ class PluginManagerDialog(QDialog):
         self.views = views
         self.table.clear()
         for view in views:
-            item = QTreeWidgetItem(["", f"{view.name} {view.version}", state_words(view), "; ".join(view.adds)])
+            item = QTreeWidgetItem(["", f"{view.name} {view.version}", state_words(view), "\n".join(view.adds)])
             item.setData(NAME, Qt.ItemDataRole.UserRole, view.name)
             usable = view.installed and not (view.problem and not view.running and not view.used)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
