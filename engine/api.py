@@ -361,6 +361,7 @@ def world_info(world: World) -> dict[str, Any]:
         "sim_time": clock.text(world.tick),
         "events": len(world.history),
         "seed": world.seed,
+        "plugins": {name: entry.get("version", "") for name, entry in recorded(world.meta).items()},
     }
 
 

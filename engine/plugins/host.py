@@ -18,6 +18,7 @@ from engine.plugins.kinds import BuildingKind, MetricKind, PluginRecord
 from engine.plugins.registry import Registry, installed
 from engine.plugins.town import BUILDINGS_META, Host, Town
 from engine.society import policies
+from engine.society.ledger import building as building_account
 
 META = "plugins"  # world.meta key: {name: {"version": ..., "adds": [...]}}
 RUNTIME_HOOKS = ("townsfolk_start", "townsfolk_tick", "townsfolk_agenda", "townsfolk_incident",
@@ -76,6 +77,7 @@ class PluginHost:
         self.kept: dict[str, Any] = {}  # saved state of missing plugins, carried along untouched
         self.pending: list[Event] = []  # switch-offs to publish with the tick's events
         self.buildings: dict[str, BuildingKind] = {}
+        self.prices: dict[int, int] = {}  # building id -> cents a visit costs, for buildings of plugins' kinds
         self.metrics: tuple[MetricKind, ...] = ()
         self._hooks: dict[str, list[tuple[str, Callable[..., Any]]]] = {}
         for name, entry in sorted(self.record.items()):
@@ -105,6 +107,12 @@ class PluginHost:
             self._hooks[hook].sort(key=lambda pair: pair[0])
         self.buildings = {b.key: b for name in self.towns for b in self._plugin(name).contributions.buildings}
         self.metrics = tuple(m for name in self.towns for m in self._plugin(name).contributions.metrics)
+        self._price_list()
+
+    def _price_list(self) -> None:
+        placed = json.loads(self.sim.world.meta.get(BUILDINGS_META, "{}")) if self.buildings else {}
+        self.prices = {int(b): self.buildings[k].price for b, k in placed.items()
+                       if k in self.buildings and self.buildings[k].price > 0}
 
     def _plugin(self, name: str) -> PluginRecord:
         plugin = self.registry.working(name)
@@ -202,6 +210,18 @@ class PluginHost:
         placed = json.loads(meta.get(BUILDINGS_META, "{}"))
         placed[str(building)] = kind
         meta[BUILDINGS_META] = json.dumps(placed, sort_keys=True)
+        self._price_list()
+
+    def visit(self, person: int, building: int, tick: int) -> None:
+        """``person`` starts what they came for at a building of a plugin's kind that charges: they pay it."""
+        who = self.sim.people[person]
+        if who.workplace == building or who.home == building:
+            return  # staff and residents do not pay to be there
+        cents = self.prices[building]
+        society = self.sim.society
+        if int(society.ledger.money[person]) >= cents:
+            society.ledger.post(tick, "goods", person, building_account(building), cents)
+            society.economy._count_sale(tick, cents)
 
     def status(self) -> dict[str, Any]:
         """Which plugins run, are missing or were switched off, and their metrics now (JSON-ready)."""

@@ -26,8 +26,9 @@ class BuildingKind:
     capacity: int = 10
     opens: int = 0  # minute of day; opens == 0 and closes == 1440: always open
     closes: int = 24 * 60
-    activity: Activity = Activity.WORK  # what people do there
-    price: int = 0  # cents a visit costs (0: free)
+    activity: Activity = Activity.WORK  # what people do there (the plugin's agenda sends them with it; the rule
+    # brain treats the building as its ``base``)
+    price: int = 0  # cents each activity begun there costs the visitor, paid to the building (0: free)
     colour: tuple[int, int, int] = (200, 60, 40)  # the map's tint for it
     description: str = ""
 

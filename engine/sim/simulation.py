@@ -290,6 +290,9 @@ class Simulation:
             self.society.economy.buy(person, building, tick)
         elif activity == SHOP:
             self.society.economy.buy(person, building, tick, units=self.rng.randint(1, 3))
+        prices = self.plugins.prices  # what a visit costs at a building of a plugin's kind (usually none)
+        if prices and building in prices:
+            self.plugins.visit(person, building, tick)
         return ActivityStarted(tick, person, activity, building, until)
 
     def _leave_activity(self, person: int, tick: int) -> None:

@@ -102,6 +102,8 @@ def _amount(name: str, value: float) -> str:
         return f"{_money(value)}/h"
     if name in ("park_funding", "school_funding"):
         return f"{_whole_money(value)}/day"
+    if name in PLUGIN_POLICIES:
+        return f"{value:g}"  # in the plugin's own unit (its label says what)
     return f"{value:g} minutes"
 
 
