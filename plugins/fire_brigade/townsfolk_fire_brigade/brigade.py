@@ -11,6 +11,7 @@ PER_FIREFIGHTER = 30_000  # cents a day one firefighter costs the district
 PUT_OUT_MINUTES = 10  # once the crew is there
 DAMAGE_SPARED = 0.4  # of the repair bill, when the brigade answered
 GRIEVANCE_DAYS = 7  # a fire is remembered at the council this long
+KEPT_RESPONSES = 50  # the latest response times kept (their mean is the metric)
 CALL, BUILDING, CALLED, ARRIVED = range(4)  # a call: [incident, building, tick called, tick arrived (-1 not yet)]
 
 
@@ -25,7 +26,8 @@ FUNDING = PolicyKind("fire_brigade_funding", "fire brigade funding", default=60_
                      text=_funding_text,
                      description="cents a day from the district's treasury; one firefighter for each $300")
 METRICS = (MetricKind("fire_brigade.fires_put_out", "fires the brigade put out"),
-           MetricKind("fire_brigade.response_minutes", "minutes from the alarm to the crew's arrival (mean)", "min"),
+           MetricKind("fire_brigade.response_minutes", "minutes from the alarm to the crew's arrival (mean of the latest)",
+                      "min"),
            MetricKind("fire_brigade.crew", "firefighters on the roll", "people"))
 
 
@@ -35,7 +37,7 @@ def station(town: Town) -> int:
 
 
 def start(town: Town) -> None:
-    town.state.update(crew=[], station=-1, calls=[], put_out=0, responses=[], fires=[])
+    town.state.update(crew=[], station=-1, calls=[], put_out=0, responses=[], fires=[], fires_total=0)
     _roll(town)
 
 
@@ -72,8 +74,13 @@ def tick(town: Town, tick: int) -> None:
 
 
 def _midnight(town: Town) -> None:
-    """The day's pay from the district's treasury, then the roll for tomorrow (the council may have changed it)."""
+    """The day's pay from the district's treasury, then the roll for tomorrow (the council may have changed it);
+    answered calls and fires older than the council remembers are let go, so the state stays small."""
     state = town.state
+    since = town.tick - town.clock.ticks_for(GRIEVANCE_DAYS * 24 * 60)
+    state["fires"] = [f for f in state["fires"] if f[1] >= since]
+    state["calls"] = [c for c in state["calls"] if c[ARRIVED] == -1]
+    state["responses"] = state["responses"][-KEPT_RESPONSES:]
     where = station(town)
     if where >= 0 and state["crew"]:
         district = town.district_of(where)
@@ -86,6 +93,7 @@ def _midnight(town: Town) -> None:
 def call_out(town: Town, incident: Any, tick: int) -> None:
     state = town.state
     state["fires"].append([town.district_of(incident.building), tick])
+    state["fires_total"] += 1
     if station(town) < 0 or not state["crew"]:
         town.say(f"Nobody answers the fire at {town.city.buildings[incident.building].name}: the town has no "
                  "fire brigade", incident.building)
@@ -158,7 +166,7 @@ def summary(town: Town) -> dict[str, Any]:
     return {
         "station": town.city.buildings[where].name if where >= 0 else None,
         "crew": len(state["crew"]),
-        "fires": len(state["fires"]),
+        "fires": state["fires_total"],
         "put_out": state["put_out"],
         "response_minutes": list(state["responses"]),
     }
