@@ -35,7 +35,8 @@ class BuildingKind:
 
 @dataclass(frozen=True, slots=True)
 class ActivityKind:
-    """Something people do on the rule brain; ``prompt`` is the line minds are given about it."""
+    """Something people do on the rule brain; ``prompt`` is the line minds are given about it (the plugin passes
+    it on with ``town.remember(person, kind.prompt)`` when it sends someone to do it)."""
 
     key: str
     verb: str  # "shopping at the market"

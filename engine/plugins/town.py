@@ -143,6 +143,11 @@ class Town:
         else:
             pop.until[person] = min(int(pop.until[person]), self.tick)
 
+    def remember(self, person: int, text: str) -> None:
+        """Put ``text`` in ``person``'s memory, if they have a mind (the way they hear of a fire): what minds on the
+        model know of a plugin's doings, e.g. an ``ActivityKind``'s ``prompt`` when the plugin sends them to it."""
+        self.society._remember_hearing(person, text, self.tick)
+
     def say(self, text: str, building: int = -1) -> None:
         """A line for the event log."""
         self.news.append(PluginNews(self.tick, self.name, text, building))

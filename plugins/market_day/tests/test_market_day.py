@@ -118,3 +118,17 @@ def test_the_market_town_scenario(tmp_path: Path) -> None:
     assert api.plugin_warnings(world) == []
     sim = Simulation(world)
     assert len(sim.society.grapevine.get_state()["facts"]) == 2  # the stallholders' word of the market
+
+
+def test_minds_are_told_what_the_market_is() -> None:
+    world = _village_with_market()
+    summary = api.run_headless(world, OPENS + 120, llm=api.LLMConfig(brain="fake"), embedder="hashing",
+                               checkpoint_minutes=0)
+    memory = summary.memory
+    assert memory is not None
+    try:
+        told = [p.id for p in world.people if memory.search_text(p.id, "a market fills the plaza")]
+    finally:
+        memory.close()
+    assert told  # the shoppers the market sent remember what it is (a mind plans with its memories)
+    assert summary.plugins is not None and summary.plugins["market_day"]["markets"] == 1

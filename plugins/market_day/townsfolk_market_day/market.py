@@ -120,6 +120,7 @@ def agenda(town: Town, person: int, tick: int) -> tuple[int, int, int] | None:
     p = town.people[person]
     if p.removed or p.age < 12 or town.pop.activity[person] == Activity.SLEEP or town.rng.random() > COMES:
         return None
+    town.remember(person, ACTIVITY.prompt)  # a mind on the model knows what the market is when it plans
     return int(Activity.SHOP), where, min(state["open_until"], tick + town.clock.ticks_for(town.rng.randint(20, 50)))
 
 
