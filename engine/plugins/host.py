@@ -29,9 +29,21 @@ def recorded(meta: dict[str, str]) -> dict[str, dict[str, Any]]:
     """The plugins a world's meta names: {name: {"version", "adds"}} (a damaged record counts as none)."""
     try:
         found = json.loads(meta.get(META, "{}"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
-    return {str(k): dict(v) for k, v in found.items() if isinstance(v, dict)} if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in found.items():  # a shared file may hold anything here: keep only what has the right shape
+        if not isinstance(entry, dict):
+            continue
+        adds = entry.get("adds")
+        clean: dict[str, Any] = {"version": str(entry.get("version", ""))[:50],
+                                 "adds": [str(a)[:200] for a in adds[:50]] if isinstance(adds, list) else []}
+        if isinstance(entry.get("settings"), dict):
+            clean["settings"] = entry["settings"]
+        out[str(name)[:100]] = clean
+    return out
 
 
 def use(meta: dict[str, str], names: list[str], registry: Registry | None = None,

@@ -126,3 +126,12 @@ def test_hooks_nobody_implements_are_never_called(village: api.World) -> None:
 def test_asking_for_a_plugin_that_is_not_installed_is_refused_with_the_ones_that_are(village: api.World) -> None:
     problems = api.use_plugins(village, ["nope"], registry=_registry())
     assert problems == ["there is no plugin called 'nope' (installed: broken, counter)"]
+
+
+def test_a_damaged_plugin_record_in_a_shared_world_is_read_for_what_it_can_be(village: api.World) -> None:
+    village.meta["plugins"] = '{"ghost": {"version": 3, "adds": "not a list", "settings": "nor a table"}, "x": 7}'
+    assert api.world_plugins(village) == {"ghost": {"version": "3", "adds": []}}
+    sim = Simulation(village, plugins=Registry())
+    assert sim.plugins.messages() == ["this world uses plugin 'ghost' 3, but it is not installed: left out: what it added"]
+    village.meta["plugins"] = "[[[[not json"
+    assert api.world_plugins(village) == {} and not Simulation(village, plugins=Registry()).plugins.record
