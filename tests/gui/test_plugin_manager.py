@@ -79,3 +79,18 @@ def test_a_scenario_opens_from_the_welcome_view(app_qt, qtbot, monkeypatch, tmp_
     view = controller.window.map_view
     wait_until(lambda: view.scene.ready or view.gl_error, 30, "the map to be built")
     controller.window.close()
+
+
+def test_a_world_whose_plugin_is_missing_says_so_and_runs(open_controller, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "haunted.town"
+    world = api.new_world(25, 3, "village")
+    world.meta["plugins"] = '{"ghost_tours": {"version": "1.0", "adds": ["building: haunted house"]}}'
+    api.save_world(world, path)
+    controller = open_controller(path)
+    said = "this world uses plugin 'ghost_tours' 1.0, but it is not installed: left out: building: haunted house"
+    assert said in controller.notices
+    dialog = controller.plugins.open()
+    wait_until(lambda: "ghost_tours" in _rows(dialog), 20, "the plugin report")
+    used, state, adds = _rows(dialog)["ghost_tours"]
+    assert used and state == said and adds == "building: haunted house"
+    assert run_ticks(controller, 30) >= 30  # the town runs on without it
