@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from app import research_cli
 from engine import api
 from engine.contracts import LLMHealth
 
@@ -99,6 +100,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="list every problem in a world file")
     check.add_argument("world")
     check.add_argument("--json", action="store_true")
+    research_cli.add_parsers(sub)
     return root
 
 
@@ -277,12 +279,13 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-tiled": _import_tiled,
     "export-tiled": _export_tiled,
     "replay": _replay,
+    **research_cli.SUBCOMMANDS,
 }
 
 
 def _subject(args: argparse.Namespace | None) -> str:
     """The file a command works on, so every error can name it."""
-    for name in ("world", "map", "into", "folder"):
+    for name in ("world", "map", "into", "folder", "spec"):
         value = getattr(args, name, None)
         if value:
             return str(value)

@@ -21,6 +21,12 @@ from engine.contracts.snapshots import WorldSnapshot
 from engine.contracts.thinking import LLMHealth
 from engine.edits import codec as edit_codec
 from engine.edits.apply import apply as apply_edit
+from engine.experiments import ExperimentReport, ExperimentSpec, Progress, SpecError, load_spec, run_experiment
+from engine.experiments import plan as plan_experiment
+from engine.experiments.compare import compare_branches
+from engine.experiments.interviews import Answer
+from engine.experiments.reproduce import rerun as rerun_experiment
+from engine.experiments.survey import ask_world
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
 from engine.llm.hosts import host_kind as _host_kind
@@ -51,15 +57,22 @@ from engine.world.tiled import import_tiled as _import_tiled
 __all__ = [
     "SCHEMA_VERSION",
     "TEMPLATES",
+    "Answer",
     "EngineHandle",
+    "ExperimentReport",
+    "ExperimentSpec",
     "Health",
     "LLMConfig",
     "PersonaError",
+    "Progress",
     "RunSummary",
+    "SpecError",
     "TiledError",
     "World",
     "WorldFileError",
+    "ask_world",
     "check_world",
+    "compare_branches",
     "edit_from_json",
     "edit_to_json",
     "export_tiled",
@@ -67,13 +80,17 @@ __all__ = [
     "host_problem",
     "import_personas",
     "import_tiled",
+    "load_spec",
     "new_world",
     "normalise_host",
     "open_world",
+    "plan_experiment",
     "probe_llm",
     "read_meta",
     "remove_world",
     "replay",
+    "rerun_experiment",
+    "run_experiment",
     "run_headless",
     "save_world",
     "timeline_info",
