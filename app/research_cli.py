@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from app.common.comparison import compare_lines
 from engine import api
 
 EXIT_FAILED_RUNS = 1
@@ -142,23 +143,8 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report))
         return 0
-    a, b = report["branches"]
-    print(f"A: branch {a['id']} '{a['name']}' at {a['sim_time']}   B: branch {b['id']} '{b['name']}' at {b['sim_time']}")
-    print("metrics at the heads (A / B):")
-    for key, (va, vb) in report["final"].items():
-        print(f"  {key:<14} {va!s:>12} {vb!s:>12}")
-    for fact in report["knowledge"]:
-        print(f"knows \u201c{fact['text'][:60]}\u201d: {fact['knowers'][0]} / {fact['knowers'][1]}"
-              f"; only in A: {', '.join(fact['only_a']) or '-'}; only in B: {', '.join(fact['only_b']) or '-'}")
-    for tie in report["ties"]:
-        print(f"tie {tie['a']} - {tie['b']}: {tie['label'][0]} ({tie['affinity'][0]}) / "
-              f"{tie['label'][1]} ({tie['affinity'][1]})")
-    for row in report["money"]:
-        print(f"money {row['name']}: ${row['money'][0]:,.2f} / ${row['money'][1]:,.2f}")
-    for row in report["council"]["policies"]:
-        print(f"policy in {row['district']}: {row['values'][0]} / {row['values'][1]}")
-    for row in report["council"]["decisions"]:
-        print(f"council of {row['district']} on {row['proposal']}: {row['outcome'][0]} / {row['outcome'][1]}")
+    for line in compare_lines(report):
+        print(line)
     return 0
 
 

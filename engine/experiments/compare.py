@@ -66,6 +66,7 @@ def compare_branches(path: str | Path, branch_a: str, branch_b: str) -> dict[str
     return {
         "world": str(path),
         "branches": [_branch(a, a_id), _branch(b, b_id)],
+        "tick_seconds": a.world.tick_seconds,
         "metrics": {"columns": list(COLUMNS), "a": [list(s) for s in a.metrics.samples],
                     "b": [list(s) for s in b.metrics.samples]},
         "final": {key: [a.metrics.latest.get(key), b.metrics.latest.get(key)]
