@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import api
 from tests.conftest import WORLDS
 
 
@@ -36,3 +37,14 @@ facts = [["Rosa Alvarez", "I'm throwing a party at The Copper Kettle tomorrow at
 @pytest.fixture
 def small_spec(tmp_path: Path) -> Path:
     return write_spec(tmp_path, SMALL)
+
+
+def branched_village(path: Path) -> Path:
+    """The village three sim hours on, and a second branch from hour one where Rosa says the mill is hiring."""
+    world = api.open_world(WORLDS / "village.town")
+    api.run_headless(world, 180, seed=1)
+    api.save_world(world, path)
+    world = api.open_world(path)
+    api.run_headless(world, 120, from_tick=60, seed_facts=[("Rosa Alvarez", "the mill is hiring")])
+    api.save_world(world, path)
+    return path

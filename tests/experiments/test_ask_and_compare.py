@@ -7,7 +7,7 @@ from pathlib import Path
 
 from engine import api
 from tests.conftest import WORLDS
-from tests.experiments.conftest import write_spec
+from tests.experiments.conftest import branched_village, write_spec
 
 
 def _cli(argv: list[str]) -> int:
@@ -67,13 +67,7 @@ scale = [1, 5]
 
 
 def test_compare_two_branches(tmp_path: Path, capsys) -> None:
-    path = tmp_path / "branched.town"
-    world = api.open_world(WORLDS / "village.town")
-    api.run_headless(world, 180, seed=1)
-    api.save_world(world, path)
-    world = api.open_world(path)
-    api.run_headless(world, 120, from_tick=60, seed_facts=[("Rosa Alvarez", "the mill is hiring")])
-    api.save_world(world, path)
+    path = branched_village(tmp_path / "branched.town")
     branches = api.timeline_info(api.open_world(path))["branches"]
     assert len(branches) == 2
     a, b = (str(branch["id"]) for branch in branches)

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from app.docks.run_bands import bands
-from engine import api
 from tests.conftest import WORLDS
+from tests.experiments.conftest import branched_village
 
 from .conftest import wait_until
 
@@ -76,13 +76,7 @@ def test_survey_dock_asks_the_open_worlds_file(open_controller, worlds) -> None:
 
 
 def test_compare_dock_shows_two_branches(open_controller, tmp_path: Path) -> None:
-    path = tmp_path / "branched.town"
-    world = api.open_world(WORLDS / "village.town")
-    api.run_headless(world, 180, seed=1)
-    api.save_world(world, path)
-    world = api.open_world(path)
-    api.run_headless(world, 120, from_tick=60, seed_facts=[("Rosa Alvarez", "the mill is hiring")])
-    api.save_world(world, path)
+    path = branched_village(tmp_path / "branched.town")
     controller = open_controller(path)
     compare = controller.research.compare
     assert compare.load_branches() and compare.branch_a.count() == 2
