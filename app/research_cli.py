@@ -93,12 +93,14 @@ def _with_progress(spec: api.ExperimentSpec, args: argparse.Namespace) -> api.Ex
 
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), TextColumn("{task.fields[latest]}"), console=console) as bar:
+                  TimeRemainingColumn(), TextColumn("{task.fields[latest]}"), console=console,
+                  auto_refresh=False) as bar:  # no refresh thread: worker processes can then be forked
         task = bar.add_task(spec.name, total=None, latest="")
 
         def show(progress: api.Progress) -> None:
             bar.update(task, total=progress.total, completed=progress.done,
                        latest=(f"{progress.failed} failed " if progress.failed else "") + progress.latest[:60])
+            bar.refresh()
 
         return api.run_experiment(spec, args.out, args.workers, args.ray, on_progress=show)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -83,3 +84,27 @@ def test_compare_two_branches(tmp_path: Path, capsys) -> None:
     assert "the mill is hiring" in capsys.readouterr().out
     assert _cli(["compare", str(path), a, "nonesuch"]) == 2
     assert "no branch called 'nonesuch'" in capsys.readouterr().err
+
+
+def test_an_experiment_on_the_model_interviews_minds(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, """
+seeds = [1]
+sim_hours = 1
+[settings]
+brain = "fake"
+model = "fake-model"
+budget = 200
+[[interviews]]
+at_hour = 1
+question = "How much do you trust your neighbours?"
+who = ["Rosa Alvarez", "Tomás Alvarez"]
+scale = [1, 7]
+""")
+    out = tmp_path / "out"
+    report = api.run_experiment(api.load_spec(spec), out)
+    assert report.ok == 1
+    rows = list(csv.DictReader((out / "answers.csv").open(encoding="utf-8")))
+    assert [r["name"] for r in rows] == ["Rosa Alvarez", "Tomás Alvarez"]
+    assert all(r["how"] == "llm" and 1 <= int(r["score"]) <= 7 for r in rows)
+    run = json.loads((out / "manifest.json").read_text())["runs"][0]
+    assert (run["brain"], run["model"]) == ("fake", "fake-model")
