@@ -90,8 +90,11 @@ class ExperimentsDock(QWidget):
 
         self.metric_box = QComboBox()
         self.group = QComboBox()
+        for combo in (self.metric_box, self.group):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.plot = pg.PlotWidget(background="#fbf8f0")
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(120)
         self.plot.addLegend(offset=(6, 2), labelTextColor="#241b2f")
         self.plot.setLabel("bottom", "sim hour")
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
@@ -104,10 +107,12 @@ class ExperimentsDock(QWidget):
         self.open_world_button = QPushButton("Open Run's World")
         self.open_world_button.setToolTip("Open the selected run's world, gone back to that sim hour")
 
-        top = QHBoxLayout()
-        for widget in (self.open_button, self.results_button, QLabel("Workers"), self.workers, self.launch_button,
-                       self.stop_button):
+        top = QHBoxLayout()  # two short rows: the dock is a third of the window wide
+        for widget in (self.open_button, self.results_button):
             top.addWidget(widget)
+        run_row = QHBoxLayout()
+        for widget in (QLabel("Workers"), self.workers, self.launch_button, self.stop_button):
+            run_row.addWidget(widget)
         choose = QFormLayout()
         choose.addRow("Metric", self.metric_box)
         choose.addRow("Across", self.group)
@@ -119,6 +124,7 @@ class ExperimentsDock(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.spec_label)
         layout.addLayout(top)
+        layout.addLayout(run_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addLayout(choose)

@@ -53,6 +53,8 @@ class SurveyDock(QWidget):
         self.question.setPlaceholderText("How happy are you with life in town?")
         self.who = QComboBox()
         self.who.addItems(WHO)
+        self.who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.who.setMinimumContentsLength(8)
         self.sample = QSpinBox()
         self.sample.setRange(1, 100_000)
         self.sample.setValue(10)

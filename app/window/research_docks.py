@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.docks.branch_compare import BranchCompareDock
 from app.docks.experiments import ExperimentsDock
+from app.docks.roomy import scrollable
 from app.docks.survey import SurveyDock
 from app.window.main_window import MainWindow
 from engine import api
@@ -39,7 +40,7 @@ def install_research_docks(window: MainWindow, world_path: Callable[[], Path | N
     for key, title, widget in widgets:
         dock = QDockWidget(title, window)
         dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
-        dock.setWidget(widget)
+        dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
         window.add_tabbed_dock(key, dock, anchor="timeline")
         toggle = dock.toggleViewAction()
         toggle.setStatusTip(f"Show or hide the {title.lower()} dock")

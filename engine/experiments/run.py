@@ -28,6 +28,7 @@ from engine.persistence.world_file import load_world
 from engine.persistence.world_save import save_pair
 from engine.runtime.minds import DEFAULT_MAX_MINDS, attach_cognition
 from engine.sim.diffusion import Diffusion
+from engine.sim.metrics import Metrics
 from engine.sim.simulation import Simulation
 from engine.state.person import TRAIT_NAMES
 from engine.state.world import World
@@ -204,7 +205,12 @@ def _configure_plugins(sim: Simulation, settings: dict[str, Any]) -> None:
 
 def _hour_row(sim: Simulation, hour: float, facts: list[int]) -> dict[str, Any]:
     row: dict[str, Any] = {"hour": hour, "tick": sim.tick, "sim_time": sim.clock.text(sim.tick)}
-    row.update(sim.metrics.latest)
+    latest = sim.metrics.latest
+    if not latest:  # a world that never ran has no metrics yet: measure them on a scratch copy, storing nothing
+        scratch = Metrics()
+        scratch.record(sim.tick, sim.pop, 0, sim.society.metrics)
+        latest = {**scratch.latest, "conversations": float(sim.metrics.conversations)}
+    row.update(latest)
     row["ties"] = len(sim.ties)
     for number, fact in enumerate(facts):
         row[f"fact{number}_knowers"] = sim.society.grapevine.knowers(fact)

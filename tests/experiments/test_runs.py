@@ -30,6 +30,7 @@ def test_parallel_workers_write_every_table(small_spec: Path, tmp_path: Path) ->
     table = pq.read_table(out / "runs.parquet").to_pylist()
     assert len(table) == 4 * 3  # four runs, hours 0, 1 and 2
     assert {row["hour"] for row in table} == {0, 1, 2}
+    assert all(row[name] is not None for row in table for name in METRICS)  # hour 0 measured too
     for column in (*METRICS, "run_id", "seed", "setting.policy.tax_rate", "fact0_knowers", "fact0_share", "ties"):
         assert column in table[0], column
     assert {row["setting.policy.tax_rate"] for row in table} == {0.1, 0.3}
