@@ -108,11 +108,13 @@ class ExperimentsDock(QWidget):
         self.open_world_button.setToolTip("Open the selected run's world, gone back to that sim hour")
 
         top = QHBoxLayout()  # two short rows: the dock is a third of the window wide
-        for widget in (self.open_button, self.results_button):
-            top.addWidget(widget)
         run_row = QHBoxLayout()
-        for widget in (QLabel("Workers"), self.workers, self.launch_button, self.stop_button):
-            run_row.addWidget(widget)
+        rows: tuple[tuple[QHBoxLayout, tuple[QWidget, ...]], ...] = (
+            (top, (self.open_button, self.results_button)),
+            (run_row, (QLabel("Workers"), self.workers, self.launch_button, self.stop_button)))
+        for row, widgets in rows:
+            for widget in widgets:
+                row.addWidget(widget)
         choose = QFormLayout()
         choose.addRow("Metric", self.metric_box)
         choose.addRow("Across", self.group)
