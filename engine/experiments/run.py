@@ -146,6 +146,7 @@ def _drive(run: RunSession, plan: RunPlan) -> dict[str, Any]:
         run.machine.checkpoint("end")
     state_hash = sim.state_hash()
     summary = _summary(sim, tracker)
+    summary.update(_survey_means(plan, answers))
     if plan.save_world:
         Path(plan.save_world).parent.mkdir(parents=True, exist_ok=True)
         save_pair(sim.world, run.memory, plan.save_world)
@@ -224,6 +225,17 @@ def _ask(run: RunSession, item: dict[str, Any], plan: RunPlan) -> list[dict[str,
     answers = interviews.interview(run.sim, item["question"], people, run.apply, run.step,
                                    (scale[0], scale[1]) if scale else None)
     return [{**a.as_dict(), "at_hour": item["at_hour"]} for a in answers]
+
+
+def _survey_means(plan: RunPlan, answers: list[dict[str, Any]]) -> dict[str, float]:
+    """Each scaled interview's mean answer, for the run's summary row (``interviewN_mean``)."""
+    means = {}
+    for number, item in enumerate(plan.interviews):
+        scores = [a["score"] for a in answers
+                  if a["question"] == item["question"] and a["at_hour"] == item["at_hour"] and a["score"] is not None]
+        if item.get("scale") and scores:
+            means[f"interview{number}_mean"] = round(sum(scores) / len(scores), 4)
+    return means
 
 
 def _summary(sim: Simulation, tracker: Diffusion | None) -> dict[str, Any]:

@@ -63,8 +63,10 @@ scale = [1, 5]
     out = tmp_path / "out"
     report = api.run_experiment(api.load_spec(spec), out)
     assert report.ok == 1
-    rows = (out / "answers.csv").read_text().strip().splitlines()
-    assert len(rows) == 5 and "Day 1 Mon 07:00" in rows[1]
+    rows = list(csv.DictReader((out / "answers.csv").open(encoding="utf-8")))
+    assert len(rows) == 4 and {r["sim_time"] for r in rows} == {"Day 1 Mon 07:00"}
+    (summary,) = csv.DictReader((out / "summary.csv").open(encoding="utf-8"))
+    assert float(summary["interview0_mean"]) == sum(int(r["score"]) for r in rows) / 4
 
 
 def test_compare_two_branches(tmp_path: Path, capsys) -> None:
