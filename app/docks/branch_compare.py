@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -53,6 +54,7 @@ class BranchCompareDock(QWidget):
         self.plot.setLabel("bottom", "sim hour")
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the numbers line up
 
         row = QHBoxLayout()
         for widget in (QLabel("A"), self.branch_a, QLabel("B"), self.branch_b, self.compare_button):

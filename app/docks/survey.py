@@ -49,6 +49,8 @@ class SurveyDock(QWidget):
         self.world = QLineEdit()
         self.world.setPlaceholderText("the open world's file")
         self.browse = QPushButton("…")
+        self.browse.setToolTip("Pick a world file to survey (an experiment's run, for instance)")
+        self.browse.setMaximumWidth(40)
         self.question = QLineEdit()
         self.question.setPlaceholderText("How happy are you with life in town?")
         self.who = QComboBox()
@@ -73,7 +75,7 @@ class SurveyDock(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(True)
 
         world_row = QHBoxLayout()
         world_row.addWidget(self.world, 1)
