@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,12 @@ def _in_processes(todo: list[RunPlan], workers: int, should_stop: ShouldStop | N
         while waiting or running:
             while waiting and len(running) < workers * 2 and not (should_stop is not None and should_stop()):
                 item = waiting.pop()
-                running[pool.submit(execute, item.as_dict())] = item
+                try:
+                    running[pool.submit(execute, item.as_dict())] = item
+                except BrokenProcessPool as exc:  # a worker died (killed, out of memory): the rest cannot start
+                    for lost in (item, *reversed(waiting)):
+                        yield _lost(lost, exc)
+                    waiting.clear()
             if not running:
                 return
             finished, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)

@@ -127,3 +127,30 @@ def _cli(argv: list[str]) -> int:
     from app.cli import run_cli
 
     return run_cli(argv)
+
+
+def _dies_on_seed_2(plan: dict) -> dict:  # type: ignore[type-arg]
+    """A worker that is killed in the middle of one run (as by the OOM killer)."""
+    import os
+
+    from engine.experiments.run import execute
+
+    if plan["seed"] == 2:
+        os._exit(9)
+    return execute(plan)
+
+
+def test_a_worker_that_dies_is_recorded_and_a_resume_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.experiments import runner
+
+    spec = api.load_spec(write_spec(tmp_path, "seeds = [1, 2, 3]\nsim_hours = 1\ncheckpoint_minutes = 0\n"))
+    out = tmp_path / "out"
+    monkeypatch.setattr(runner, "start_method", lambda: "fork")  # the children see the patched worker function
+    monkeypatch.setattr(runner, "execute", _dies_on_seed_2)
+    report = api.run_experiment(spec, out, workers=2)
+    assert report.failed >= 1 and report.ok + report.failed == 3
+    dead = next(r for r in _summary(out) if r["seed"] == "2")
+    assert dead["status"] == "failed" and "the worker was lost" in dead["error"]
+    monkeypatch.undo()
+    again = api.run_experiment(spec, out, workers=2)
+    assert (again.ok, again.failed, again.skipped) == (3, 0, report.ok)
