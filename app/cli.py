@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app import research_cli
 from engine import api
 from engine.contracts import LLMHealth
 
@@ -108,6 +109,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="list every problem in a world file")
     check.add_argument("world")
     check.add_argument("--json", action="store_true")
+    research_cli.add_parsers(sub)
     return root
 
 
@@ -332,12 +334,13 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export-tiled": _export_tiled,
     "replay": _replay,
     "plugins": _plugins,
+    **research_cli.SUBCOMMANDS,
 }
 
 
 def _subject(args: argparse.Namespace | None) -> str:
     """The file a command works on, so every error can name it."""
-    for name in ("world", "map", "into", "folder"):
+    for name in ("world", "map", "into", "folder", "spec"):
         value = getattr(args, name, None)
         if value:
             return str(value)

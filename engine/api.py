@@ -22,6 +22,14 @@ from engine.contracts.snapshots import WorldSnapshot
 from engine.contracts.thinking import LLMHealth
 from engine.edits import codec as edit_codec
 from engine.edits.apply import apply as apply_edit
+from engine.edits.scenarios import new_scenario_world as _new_scenario_world
+from engine.edits.scenarios import scenarios as _scenarios
+from engine.experiments import ExperimentReport, ExperimentSpec, Progress, SpecError, load_spec, run_experiment
+from engine.experiments import plan as plan_experiment
+from engine.experiments.compare import compare_branches
+from engine.experiments.interviews import Answer
+from engine.experiments.reproduce import rerun as rerun_experiment
+from engine.experiments.survey import ask_world
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
 from engine.llm.hosts import host_kind as _host_kind
@@ -55,15 +63,22 @@ from engine.world.tiled import import_tiled as _import_tiled
 __all__ = [
     "SCHEMA_VERSION",
     "TEMPLATES",
+    "Answer",
     "EngineHandle",
+    "ExperimentReport",
+    "ExperimentSpec",
     "Health",
     "LLMConfig",
     "PersonaError",
+    "Progress",
     "RunSummary",
+    "SpecError",
     "TiledError",
     "World",
     "WorldFileError",
+    "ask_world",
     "check_world",
+    "compare_branches",
     "drop_plugins",
     "edit_from_json",
     "edit_to_json",
@@ -72,16 +87,20 @@ __all__ = [
     "host_problem",
     "import_personas",
     "import_tiled",
+    "load_spec",
     "new_scenario_world",
     "new_world",
     "normalise_host",
     "open_world",
+    "plan_experiment",
     "plugin_warnings",
     "plugins_info",
     "probe_llm",
     "read_meta",
     "remove_world",
     "replay",
+    "rerun_experiment",
+    "run_experiment",
     "run_headless",
     "save_world",
     "scenarios",
@@ -566,38 +585,9 @@ def plugin_warnings(world: World, registry: Registry | None = None) -> list[str]
 
 def scenarios(registry: Registry | None = None) -> list[dict[str, Any]]:
     """Every installed plugin's scenarios: key, title, description, goals, plugin."""
-    registry = registry or installed()
-    return [{"key": s.key, "title": s.title, "description": s.description, "goals": list(s.goals), "plugin": name}
-            for name, record in registry.records.items() if registry.working(name) is not None
-            for s in record.contributions.scenarios]
+    return _scenarios(registry)
 
 
 def new_scenario_world(key: str, seed: int = 0, registry: Registry | None = None) -> World:
-    """A new world from an installed plugin's scenario: its world, its plugins switched on, and its edits
-    (buildings, seeded facts) made and logged at the start, so replays make them too."""
-    registry = registry or installed()
-    found = [(name, s) for name, record in registry.records.items() if registry.working(name) is not None
-             for s in record.contributions.scenarios if s.key == key]
-    if not found:
-        known = ", ".join(s["key"] for s in scenarios(registry)) or "none: install a plugin that has some"
-        raise ValueError(f"there is no scenario called '{key}' (installed: {known})")
-    name, scenario = found[0]
-    world = scenario.world(seed)
-    problems = use_plugins(world, [name, *scenario.plugins], registry=registry)
-    if problems:
-        raise ValueError(problems[0])
-    world.meta["scenario"] = key
-    sim = Simulation(world, plugins=registry)
-    for step in scenario.setup(world):
-        refusals = []
-        for edit in step:
-            try:
-                _make_edit(sim, None, edit)
-                break
-            except ValueError as error:
-                refusals.append(str(error))
-        else:
-            if step:
-                raise ValueError(f"scenario '{key}' could not be set up: {refusals[-1]}")
-    sim.freeze()
-    return world
+    """A new world from an installed plugin's scenario, its set-up edits made and logged (replays make them)."""
+    return _new_scenario_world(key, seed, registry)

@@ -41,6 +41,7 @@ from app.shell.welcome import offer_recovery, show_welcome
 from app.thinking.control import Thinking
 from app.window.help import open_controls, open_tour
 from app.window.main_window import MainWindow
+from app.window.research_docks import install_research_docks
 from app.window.society_docks import install_society_docks
 from engine import api
 from engine.contracts import Pause, Play, SaveWorld, SetSpeed, Step, Watch, WorldSnapshot
@@ -87,6 +88,10 @@ class Controller(QObject):
         self.time = TimeControls(self.window, self.bridge, play=self.play, step=self.step, parent=self)
         self.society = install_society_docks(self.window, self.bridge, self.selection, self.history.send,
                                              self.world_loaded)  # economy, governance
+        self._seek_after_open: int | None = None  # a run's world opened at an hour: the tick to go to
+        self.research = install_research_docks(self.window, lambda: self.path,
+                                               lambda: self.thinking.handle_options().llm,
+                                               self.open_run_at)  # experiments, survey, compare
         tiled = TiledFiles(self.window, self.bridge, parent=self,
                            import_world=self._import_world,
                            open_world=lambda: (self.path, self.world_name), report_error=self._error)
@@ -197,6 +202,12 @@ class Controller(QObject):
         if self.gate.confirm("opening another world"):
             self.loader.open(path, self.thinking.handle_options())
 
+    def open_run_at(self, path: str, tick: int) -> None:
+        """Open an experiment run's world and go back to ``tick`` of it (the Experiments dock asks)."""
+        if self.gate.confirm("opening a run's world"):
+            self._seek_after_open = tick
+            self.loader.open(path, self.thinking.handle_options())
+
     def _import_world(self, path: str | Path) -> None:
         if self.gate.confirm("opening another world"):
             self.loader.import_tiled(path, self.thinking.handle_options())
@@ -248,8 +259,12 @@ class Controller(QObject):
             self._refresh_recent()
         self.window.window_actions.play.setChecked(False)
         self.world_loaded.emit(loaded)
+        if self._seek_after_open is not None:
+            tick, self._seek_after_open = self._seek_after_open, None
+            self.time.seek(tick)
 
     def _on_load_failed(self, title: str, message: str) -> None:
+        self._seek_after_open = None
         self.window.set_busy(None)
         self._error(title, message)
         self.load_failed.emit(title, message)
