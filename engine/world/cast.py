@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from engine.state.person import Person
 from engine.world.names import FIRST_NAMES, HOBBIES, SURNAMES
 
+NAME_TRIES = 10
+INITIALS = "ABCDEFGHJKLMNPRSTW"
+
 
 @dataclass
 class Household:
@@ -57,8 +60,15 @@ def traits_for(rng: random.Random) -> tuple[float, float, float, float, float]:
 
 
 def pick_name(rng: random.Random, surname: str, taken: set[str]) -> str:
-    for _ in range(200):
+    """A first name no one with this surname has yet; in a big town, where most are taken, a middle
+    initial tells namesakes apart (a few tries of each, so a 100,000-person cast is not quadratic)."""
+    for _ in range(NAME_TRIES):
         name = f"{rng.choice(FIRST_NAMES)} {surname}"
+        if name not in taken:
+            taken.add(name)
+            return name
+    for _ in range(NAME_TRIES):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}. {surname}"
         if name not in taken:
             taken.add(name)
             return name
