@@ -52,7 +52,9 @@ def pack(state: dict[str, Any]) -> bytes:
 
 
 def compress(packed: bytes) -> bytes:
-    return zstandard.ZstdCompressor(level=3).compress(packed)
+    # python-zstandard hands back bytes still holding the whole worst-case buffer (about the packed
+    # size); a checkpoint kept for days must hold only its compressed bytes, so they are copied out.
+    return bytes(memoryview(zstandard.ZstdCompressor(level=3).compress(packed)))
 
 
 def encode(state: dict[str, Any]) -> bytes:
