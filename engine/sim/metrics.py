@@ -11,6 +11,7 @@ from engine.agents.population import NEEDS, Population
 from engine.contracts.enums import Activity
 
 SAMPLE_EVERY = 10  # ticks between stored samples; the latest values are always current
+OLD_SAMPLE_EVERY = 60  # ticks between the samples kept of days before yesterday (see ``thin``)
 SOCIETY_COLUMNS = ("gdp", "gini", "treasury")  # from the society: GDP over the last day, Gini of balances, treasuries ($)
 COLUMNS = ("tick", *(f"mean_{n}" for n in NEEDS), "walking", "asleep", "mean_money", "conversations", *SOCIETY_COLUMNS)
 
@@ -50,6 +51,16 @@ class Metrics:
             self.latest.update(values)
             self.samples[-1].extend(values.get(name, 0.0) for name in self.plugin_columns)
         self._frozen = None
+
+    def thin(self, before_tick: int) -> None:
+        """Keep one sample in ``OLD_SAMPLE_EVERY`` ticks before ``before_tick``: the curves of a long run
+        grow by 24 rows a day rather than 144, and a checkpoint carries them all."""
+        first_recent = next((i for i, row in enumerate(self.samples) if row[0] >= before_tick), len(self.samples))
+        old = self.samples[:first_recent]
+        kept = [row for row in old if int(row[0]) % OLD_SAMPLE_EVERY == 0]
+        if len(kept) != len(old):
+            self.samples[:first_recent] = kept
+            self._frozen = None
 
     def sample_array(self) -> np.ndarray:
         """All samples as a read-only (k, len(columns)) array, rebuilt only after a new sample."""

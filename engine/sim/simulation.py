@@ -27,7 +27,7 @@ from engine.society.society import Society
 from engine.state.city import Building
 from engine.state.clock import Clock
 from engine.state.person import Person
-from engine.state.world import World
+from engine.state.world import HISTORY_DAYS_KEPT, World
 from engine.world.pathfinding import NoPathError, PathFinder
 from engine.world.props import park_fun_factor
 
@@ -209,6 +209,10 @@ class Simulation:
         update_needs(pop.needs, pop.activity, minutes, boost)
         if self.clock.day(tick) != self.clock.day(tick - 1):
             self.brain.routine.new_day(self.clock.day(tick))  # whom people would visit today
+            window_start = tick - self.clock.ticks_for(HISTORY_DAYS_KEPT * 24 * 60)
+            self.metrics.thin(window_start)  # part of the state: the same whether live or replayed
+            if self.record_history:  # a long run keeps a window of outcomes, not every one since day 1
+                self.world.compact_history(window_start)
         mind = self.cognition
         events: list[Event] = mind.begin_tick(tick) if mind else []
         events.extend(self.society.begin_tick(tick, self.rng))
