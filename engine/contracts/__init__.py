@@ -1,9 +1,11 @@
 """Frozen data that crosses the engine boundary: commands, events, snapshots."""
 
 from engine.contracts.commands import (
+    AnswerDecision,
     Command,
     ConfigureLLM,
     DeleteBranch,
+    DriveFromOutside,
     ExportTiled,
     MakeCheckpoint,
     ParseConsole,
@@ -66,6 +68,7 @@ from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 __all__ = [
     "Activity",
     "ActivityStarted",
+    "AnswerDecision",
     "Arrived",
     "BranchView",
     "BuildingInfo",
@@ -80,6 +83,7 @@ __all__ = [
     "ConversationHeld",
     "DeleteBranch",
     "DistrictInfo",
+    "DriveFromOutside",
     "EditApplied",
     "EditMade",
     "Event",

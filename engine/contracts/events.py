@@ -295,3 +295,28 @@ class IncidentChanged(Event):
     phase: str  # burning | damaged | repaired | on | over | raging | opening
     building: int  # -1: an area (a storm)
     text: str  # the event log's sentence
+
+
+# -- people driven from outside (the agent API, the player) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideClaimed(Event):
+    """``agent``'s decisions now come from outside (``driven``), or from their own brain again."""
+
+    agent: int
+    driven: bool
+    who: str  # program | player
+    deadline_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideDecided(Event):
+    """How an outside decision point ended: ``ok`` (its actions, JSON, were done), or ``late`` /
+    ``invalid`` (the rule brain decided, for ``reason``). Replay does the same again from these."""
+
+    agent: int
+    decision: int
+    status: str
+    actions: str
+    reason: str = ""

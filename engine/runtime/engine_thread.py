@@ -14,9 +14,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from engine.contracts.commands import (
+    AnswerDecision,
     Command,
     ConfigureLLM,
     DeleteBranch,
+    DriveFromOutside,
     ExportTiled,
     MakeCheckpoint,
     ParseConsole,
@@ -122,6 +124,8 @@ class EngineThread:
             DeleteBranch: self._on_delete,
             ParseConsole: self._on_console,
             ExportTiled: self._on_export_tiled,
+            DriveFromOutside: self._on_drive,
+            AnswerDecision: self._on_answer,
         }
         if memory is not None:
             attach_cognition(sim, self.llm, memory, mode="live", max_minds=max_minds)
@@ -328,6 +332,14 @@ class EngineThread:
         if self.sim.cognition is not None:
             self.sim.cognition.watch(command.agent, command.watched)
         return f"{'watching' if command.watched else 'not watching'} {self.sim.people[command.agent].name}"
+
+    def _on_drive(self, command: Command) -> str:
+        assert isinstance(command, DriveFromOutside)
+        return self.sim.outside.request_claim(command.agent, command.driven, command.who, command.deadline_s)
+
+    def _on_answer(self, command: Command) -> str:
+        assert isinstance(command, AnswerDecision)
+        return self.sim.outside.answer(command.agent, command.decision, command.actions, command.sent)
 
     def _on_configure(self, command: Command) -> str:
         assert isinstance(command, ConfigureLLM)
