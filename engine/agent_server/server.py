@@ -15,7 +15,7 @@ DEFAULT_PORT = 8765
 LOOPBACK = "127.0.0.1"
 
 
-class ServerError(RuntimeError):
+class ServerError(ValueError):
     """The agent API could not start; the message says why."""
 
 
@@ -34,7 +34,7 @@ class AgentServer:
         """``allow_remote``: the user asked to listen beyond this machine (any other host is refused)."""
         if not is_loopback(host) and not allow_remote:
             raise ServerError(f"the agent API listens on loopback only; {host} would let other machines in "
-                              "(say so explicitly to allow it)")
+                              "(allow it explicitly: --allow-remote)")
         self.host = host
         self.app = create_app(handle, limits)
         config = uvicorn.Config(self.app, host=host, port=port, log_level="warning", ws_max_size=64 * 1024,
