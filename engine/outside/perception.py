@@ -78,6 +78,9 @@ def perceive(s: Senses, agent: int, tick: int, heard: list[dict[str, Any]], plan
         "tick": tick,
         "time": s.clock.text(tick),
         "place": place,
+        "home": person.home,  # a person knows where they live and work
+        "work": person.workplace if person.workplace >= 0 else None,
+        "occupation": person.occupation,
         "position": [round(x, 2), round(y, 2)],
         "doing": Activity(int(pop.activity[agent])).verb,
         "needs": {name: round(float(v), 3) for name, v in zip(NEEDS, pop.needs[agent], strict=True)},
