@@ -38,6 +38,7 @@ class AgentServer:
         self.host = host
         self.app = create_app(handle, limits)
         config = uvicorn.Config(self.app, host=host, port=port, log_level="warning", ws_max_size=64 * 1024,
+                                ws_per_message_deflate=False,  # small JSON messages: compressing costs more than it saves
                                 lifespan="on", access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="townsfolk-agent-api", daemon=True)

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from engine.agents.rule_brain import Intent
 from engine.cognition import Cognition
 from engine.contracts.events import ConversationHeld, Event, OutsideClaimed, OutsideDecided, PlanMade
@@ -23,6 +25,7 @@ from engine.outside.exchange import DecisionRequest, Exchange, Outcome
 from engine.outside.perception import Senses, perceive
 from engine.society.society import Host  # what it reads of the simulation, as the society does
 
+WAITING = np.iinfo(np.int64).max  # ``pop.until`` of someone waiting for an answer: not due until it comes
 CARRY_ON_MINUTES = 30  # an answer without go_to or do: carry on as they are for this long
 HEARD_KEPT = 20  # lines said to someone, kept until their next decision
 
@@ -128,6 +131,7 @@ class OutsideBrain:
         self.next_decision += 1
         deadline = time.monotonic() + claim.deadline_s if claim.deadline_s else 0.0
         self.waiting[person] = Waiting(decision, tick, deadline)
+        self.sim.pop.until[person] = WAITING  # due again when the decision ends
         heard, recall = self.heard.pop(person, []), self.recall.pop(person, None)  # heard once, live or replayed
         if self._replay is None:
             seen = self.perception(person, tick, heard, recall)
@@ -198,6 +202,7 @@ class OutsideBrain:
         self.claims.pop(agent, None)
         waiting = self.waiting.pop(agent, None)
         if waiting is not None:
+            self.sim.pop.until[agent] = event.tick  # their own brain decides now
             self._close(Outcome(agent, waiting.decision, event.tick, "released", "no longer driven from outside"))
         self.heard.pop(agent, None)
         return events
@@ -231,8 +236,10 @@ class OutsideBrain:
                 status, reason = "invalid", f"{error}: the rule brain decided"
         recorded = OutsideDecided(tick, agent, decision, status, actions if status == "ok" else "", reason)
         events: list[Event] = [recorded]
-        events.extend(self._do(agent, parsed, tick, steer=agent not in self.waiting))
-        self.waiting.pop(agent, None)
+        held = self.waiting.pop(agent, None) is not None
+        if held:
+            self.sim.pop.until[agent] = tick  # due this tick, to do what was decided
+        events.extend(self._do(agent, parsed, tick, steer=not held))
         self.counts[status] = self.counts.get(status, 0) + 1
         if self._replay is None:
             self._close(Outcome(agent, decision, tick, status, reason), received)

@@ -44,7 +44,10 @@ class Exchange:
         self._open: dict[int, DecisionRequest] = {}
         self._last: dict[int, Outcome] = {}
         self._listeners: list[Listener] = []
-        self.round_trips: deque[float] = deque(maxlen=200_000)  # seconds from posting a decision to its answer reaching the engine
+        # Seconds from posting a decision to its answer: at the engine's door (the server hands it in), and
+        # taken up by the engine thread (later by whatever the engine was doing: a tick, a checkpoint).
+        self.answer_trips: deque[float] = deque(maxlen=200_000)
+        self.round_trips: deque[float] = deque(maxlen=200_000)
 
     def subscribe(self, listener: Listener) -> None:
         with self._lock:
@@ -75,6 +78,13 @@ class Exchange:
             listeners = list(self._listeners)
         for listener in listeners:
             listener(outcome)
+
+    def answered(self, agent: int, decision: int) -> None:
+        """Any thread: the answer to ``decision`` is handed in (timed, for the benchmark)."""
+        with self._lock:
+            request = self._open.get(agent)
+            if request is not None and request.decision == decision:
+                self.answer_trips.append(time.monotonic() - request.posted)
 
     def waiting(self, agent: int) -> DecisionRequest | None:
         with self._lock:
