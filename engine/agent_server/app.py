@@ -65,8 +65,9 @@ class Session:
 
 
 def _decision(request: DecisionRequest) -> dict[str, Any]:
-    return s.Decision(decision=request.decision, tick=request.tick, deadline_s=request.deadline_s,
-                      perception=request.perception).model_dump()
+    """A ``schemas.Decision`` as JSON-ready data (built directly: one per decision, at 500 agents)."""
+    return {"type": "decision", "decision": request.decision, "tick": request.tick,
+            "deadline_s": request.deadline_s, "perception": request.perception}
 
 
 def _outcome(outcome: Outcome) -> dict[str, Any]:

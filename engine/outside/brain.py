@@ -335,10 +335,11 @@ class OutsideBrain:
     # -- state ------------------------------------------------------------------------------------
 
     def get_state(self) -> dict[str, Any]:
+        """What a checkpoint keeps. What people heard since their last decision is left out: it only goes
+        out to their program, and the simulation never reads it (checkpoints stay small at 500 agents)."""
         return {
             "claims": {str(a): [c.who, c.deadline_s] for a, c in sorted(self.claims.items())},
             "waiting": {str(a): [w.decision, w.tick] for a, w in sorted(self.waiting.items())},
-            "heard": {str(a): h for a, h in sorted(self.heard.items())},
             "plans": {str(a): p for a, p in sorted(self.plans.items())},
             "recall": {str(a): list(r) for a, r in sorted(self.recall.items())},
             "next_decision": self.next_decision,
@@ -349,7 +350,7 @@ class OutsideBrain:
         state = state or {}
         self.claims = {int(a): Claim(str(c[0]), float(c[1])) for a, c in state.get("claims", {}).items()}
         self.waiting = {int(a): Waiting(int(w[0]), int(w[1]), 0.0) for a, w in state.get("waiting", {}).items()}
-        self.heard = {int(a): list(h) for a, h in state.get("heard", {}).items()}
+        self.heard = {}  # only ever shown to the person's program, never read back: not part of the state
         self.plans = {int(a): str(p) for a, p in state.get("plans", {}).items()}
         self.recall = {int(a): (str(r[0]), int(r[1])) for a, r in state.get("recall", {}).items()}
         self.next_decision = int(state.get("next_decision", 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 
+from app.common.formatting import describe_event
 from app.common.selection import PERSON
 from engine.contracts import BuildingType, ConversationHeld
 from engine.contracts.events import OutsideClaimed, OutsideDecided
@@ -33,6 +34,8 @@ def test_possess_walk_and_talk_as_them(controller) -> None:  # type: ignore[no-u
     assert window.chat.speaker == me
     run_ticks(controller, 3)
     wait_until(lambda: any(isinstance(e, OutsideClaimed) and e.agent == me and e.driven for e in seen), 20, "the claim")
+    claimed = next(e for e in seen if isinstance(e, OutsideClaimed))
+    assert describe_event(claimed, bridge.latest.static).endswith("is now played by you")
     run_ticks(controller, 20)
     assert int(bridge.latest.location[me]) == home, "a played person waits for the player where they are"
 

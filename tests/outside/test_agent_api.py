@@ -13,6 +13,7 @@ from websockets.sync.client import connect
 from engine import api
 from engine.agent_server import AgentServer, ServerError
 from engine.agent_server.app import Limits
+from engine.agent_server.schemas import Decision
 from engine.contracts.events import ConversationHeld, OutsideDecided
 
 
@@ -51,6 +52,7 @@ def test_register_perceive_and_act(client: httpx.Client, handle: api.EngineHandl
     me = _register(client, 3)
     assert me["agent"] == 3 and me["token"]
     decision = _next_decision(client, me["token"])
+    assert Decision.model_validate(decision).decision == decision["decision"]  # as the published schema says
     seen = decision["perception"]
     assert seen["name"] == me["name"]
     assert set(seen["needs"]) == {"energy", "hunger", "social", "fun"}
