@@ -67,3 +67,24 @@ def test_someone_in_sight_answers_as_they_would_anyone(village: World) -> None:
     _answer(sim, agent, [{"type": "say_to", "person": other, "text": "What are you up to today?"}])
     talks = [e for e in sim.step() if isinstance(e, ConversationHeld)]
     assert talks and talks[0].lines[0] == (0, "What are you up to today?") and talks[0].a == agent
+
+
+def test_outside_decisions_survive_the_world_file(village: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from engine import api
+    from engine.contracts.events import OutsideClaimed
+
+    sim = Simulation(village, seed=5)
+    sim.outside.request_claim(2, True, "program", 30.0)
+    _run_until_waiting(sim, 2)
+    _answer(sim, 2, [{"type": "do", "activity": "home", "minutes": 20}, {"type": "plan", "text": "A quiet day."}])
+    for _ in range(5):
+        sim.step()
+    sim.freeze()
+    path = tmp_path / "driven.town"
+    api.save_world(village, path)
+    loaded = api.open_world(path)
+    kept = [e for e in loaded.history if isinstance(e, OutsideClaimed | OutsideDecided)]
+    assert kept == [e for e in village.history if isinstance(e, OutsideClaimed | OutsideDecided)] and len(kept) == 2
+    again = Simulation(loaded)
+    assert again.outside.drives(2) and again.outside.plans[2] == "A quiet day."
+    assert again.state_hash() == sim.state_hash()
