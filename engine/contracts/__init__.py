@@ -22,7 +22,7 @@ from engine.contracts.commands import (
     SwitchBranch,
     Watch,
 )
-from engine.contracts.enums import Activity, BuildingType, Terrain
+from engine.contracts.enums import Activity, BuildingType, Sex, Terrain
 from engine.contracts.events import (
     ActivityStarted,
     Arrived,
@@ -115,6 +115,7 @@ __all__ = [
     "SaveWorld",
     "Seek",
     "SetSpeed",
+    "Sex",
     "StaticWorld",
     "Step",
     "SwitchBranch",
