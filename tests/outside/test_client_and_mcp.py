@@ -78,3 +78,18 @@ def test_the_mcp_server_answers_a_real_mcp_client(server: AgentServer) -> None:
     assert seen["agent"] == 8 and "needs" in seen and seen["decision"] > 0
     assert text.startswith("done at decision")
     assert outcome["status"] == "ok"
+
+
+def test_the_example_agent_lives_a_plausible_day_on_its_rules(server: AgentServer, handle) -> None:  # type: ignore[no-untyped-def]
+    from engine.contracts import Activity, ActivityStarted, SetSpeed
+
+    snapshot = handle.latest_snapshot()
+    worker = next(p.id for p in snapshot.static.people if p.workplace >= 0 and p.age >= 18)
+    handle.submit(SetSpeed(ticks_per_second=0))
+    agent = register(f"http://127.0.0.1:{server.port}/v1", worker, deadline_s=10)
+    counts = live(agent, None, "none", decisions=30, verbose=False)
+    assert counts["rules"] == 30
+    done = {Activity(e.activity) for e in handle.drain_events() if isinstance(e, ActivityStarted) and e.agent == worker}
+    assert {Activity.WORK, Activity.EAT, Activity.SLEEP} <= done, done
+    ticks = [o["tick"] for o in agent.outcomes if o["status"] == "ok"]
+    assert max(ticks) - min(ticks) >= 12 * 60, "thirty decisions fill most of a day"
