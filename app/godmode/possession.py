@@ -5,8 +5,9 @@ at each decision point they wait where they are for the player. A click on the m
 walks them there (a building: go in and do what one does there; open ground: the
 nearest place); the chat dock talks *as them* to whoever is selected, and the people
 there answer as they would anyone. Esc, a right click or the menu again gives them
-back to their own brain. Everything goes through the bridge as commands, and the
-engine records each step, so replays and time travel see the same.
+back to their own brain, as does going to another time or branch. Everything goes
+through the bridge as commands, and the engine records each step, so replays and
+time travel see the same.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from app.common.bridge import EngineBridge
+from app.common.bridge import EngineBridge, Moment
 from app.common.selection import PERSON, Selection
 from app.docks.chat import ChatDock
 from app.map.tools import MapTools
@@ -54,6 +55,7 @@ class Possession(QObject):
         self.person = -1
         tools.dropped.connect(self._tool_dropped)
         world_loaded.connect(lambda _loaded: self._forget())
+        bridge.moment_changed.connect(self._on_moment)
 
     def toggle(self, on: bool) -> None:
         """The menu's checkable action: play the selected person, or stop playing."""
@@ -95,6 +97,11 @@ class Possession(QObject):
 
     def _tool_dropped(self) -> None:
         if self.person >= 0:
+            self.release()
+
+    def _on_moment(self, moment: Moment) -> None:
+        """Another time or branch: who was played there is its own story; the player lets go."""
+        if self.person >= 0 and moment.reason in ("seek", "switch"):
             self.release()
 
     def _forget(self) -> None:

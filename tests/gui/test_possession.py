@@ -92,3 +92,17 @@ def test_the_agent_api_starts_from_the_window(controller) -> None:  # type: igno
     assert r.status_code == 200 and r.json()["perception"]["agent"] == 1
     dialog.toggle.click()
     assert not controller.agent_api.running and dialog.toggle.text() == "Start"
+
+
+def test_going_back_in_time_lets_the_played_person_go(controller) -> None:  # type: ignore[no-untyped-def]
+    from engine.contracts import Seek
+
+    window = controller.window
+    run_ticks(controller, 5)
+    controller.selection.select(PERSON, 2)
+    window.window_actions.possess.trigger()
+    assert controller.possession.person == 2
+    run_ticks(controller, 3)
+    controller.bridge.send(Seek(tick=1))
+    wait_until(lambda: controller.possession.person == -1, 30, "the player to let go")
+    assert not window.window_actions.possess.isChecked() and window.chat.speaker == -1
