@@ -303,9 +303,11 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
             await ws.close(code=4401)
             return
         waiting = handle.outside.waiting(session.agent)
-        if waiting is not None:
+        last_sent = [0]  # the newest decision sent on this socket: none is sent twice
+        if waiting is not None and waiting.decision != session.answered:
             await ws.send_json(_decision(waiting))
-        sender = asyncio.create_task(_forward(ws, session))
+            last_sent[0] = waiting.decision
+        sender = asyncio.create_task(_forward(ws, session, last_sent))
         try:
             while True:
                 text = await ws.receive_text()
@@ -328,7 +330,11 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
     return app
 
 
-async def _forward(ws: WebSocket, session: Session) -> None:
+async def _forward(ws: WebSocket, session: Session, last_sent: list[int]) -> None:
     while True:
         message = await session.queue.get()
+        if message["type"] == "decision":
+            if message["decision"] <= last_sent[0] or message["decision"] == session.answered:
+                continue  # already sent when the socket opened, or answered over HTTP meanwhile
+            last_sent[0] = message["decision"]
         await ws.send_json(message)

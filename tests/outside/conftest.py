@@ -15,7 +15,7 @@ from engine.contracts.commands import Play, SetSpeed
 
 @pytest.fixture
 def handle() -> Iterator[api.EngineHandle]:
-    h = api.EngineHandle(api.new_world(25, seed=3, template="village"), seed=1, minds=True)
+    h = api.EngineHandle(api.new_world(25, seed=3, template="village"), seed=1, minds=True, embedder="hashing")
     h.start()
     h.submit(SetSpeed(ticks_per_second=40))
     h.submit(Play())

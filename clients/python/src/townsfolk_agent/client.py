@@ -107,4 +107,6 @@ class Agent:
                 elif message["type"] == "outcome":
                     self.outcomes.append(message)
                 elif message["type"] == "error":
+                    if message.get("status") == 409:  # that decision was made already: the next one comes
+                        continue
                     raise TownsfolkError(int(message.get("status", 400)), message["error"])
