@@ -33,6 +33,7 @@ from engine.contracts import (
     Event,
     MemoriesResult,
     MindReport,
+    PluginsReport,
     SaveWorld,
     ThoughtsResult,
     TimeJumped,
@@ -44,7 +45,7 @@ from engine.contracts.society import LedgerResult, PairReport
 log = logging.getLogger(__name__)
 POLL_MS = 33
 EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, never one long stall
-ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport)
+ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport, PluginsReport)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ from engine.contracts.events import (
     IncidentChanged,
     OutsideClaimed,
     OutsideDecided,
+    PluginNews,
+    PluginSwitchedOff,
     PolicyChanged,
     PropertySold,
     ProposalMade,
@@ -196,6 +198,10 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
             kinds = ", ".join(_action_kinds(event.actions)) or "carry on"
             return f"{person_name(static, event.agent)} (played): {kinds}"
         return f"{person_name(static, event.agent)}: the rule brain decided ({event.reason})"
+    if isinstance(event, PluginNews):
+        return event.text  # the plugin's own words: "Market day at Willowmere Hall: 6 stalls ..."
+    if isinstance(event, PluginSwitchedOff):
+        return event.reason
     return ""
 
 
@@ -233,7 +239,8 @@ def event_building(event: Event) -> int:
 EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
                "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged", "FactSeeded",
                "FactHeard", "GatheringHeld", "PropertySold", "ProposalMade", "VoteHeld", "PolicyChanged",
-               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied")
+               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied", "PluginNews",
+               "PluginSwitchedOff")
 EVENT_LABELS = {
     "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
     "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",
@@ -242,6 +249,7 @@ EVENT_LABELS = {
     "PropertySold": "Property sales", "ProposalMade": "Proposals", "VoteHeld": "Council votes",
     "PolicyChanged": "Policies", "ElectionHeld": "Elections", "WorldEventHappened": "World events",
     "IncidentChanged": "What happened next", "ChatReply": "Chats", "EditApplied": "God edits",
+    "PluginNews": "Plugins", "PluginSwitchedOff": "Plugin errors",
 }
 
 

@@ -176,3 +176,13 @@ class AnswerDecision(Command):
     decision: int = 0
     actions: str = "[]"
     sent: float = 0.0
+class QueryPlugins(Command):
+    """The installed plugins and which the open world uses; answered by ``PluginsReport``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoosePlugins(Command):
+    """The world uses these plugins from the next time it opens (saved with it); answered by ``PluginsReport``."""
+
+    use: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
