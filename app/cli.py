@@ -1,4 +1,4 @@
-"""Headless sub-commands: new, sim, info, check. Scripts rely on their output.
+"""Headless sub-commands: new, sim, info, check, serve, ... Scripts rely on their output.
 
 Errors go to stderr as one line and a non-zero exit code, never a traceback.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app import research_cli
+from app import research_cli, serve_cli
 from engine import api
 from engine.contracts import LLMHealth
 
@@ -110,6 +110,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("world")
     check.add_argument("--json", action="store_true")
     research_cli.add_parsers(sub)
+    serve_cli.add_parser(sub, _llm_arguments)
     return root
 
 
@@ -333,6 +334,7 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-tiled": _import_tiled,
     "export-tiled": _export_tiled,
     "replay": _replay,
+    "serve": lambda args: serve_cli.run(args, _llm_config(args)),
     "plugins": _plugins,
     **research_cli.SUBCOMMANDS,
 }

@@ -36,6 +36,7 @@ from engine.llm.hosts import host_kind as _host_kind
 from engine.llm.hosts import host_problem as _host_problem
 from engine.llm.hosts import normalise_host as _normalise_host
 from engine.memory.types import MemoryStore
+from engine.outside import Exchange
 from engine.persistence.errors import WorldFileError
 from engine.persistence.memory_session import SessionMemory, open_session
 from engine.persistence.schema import SCHEMA_VERSION
@@ -165,6 +166,13 @@ class EngineHandle:
         self._inbox.put(command)
         self._controller.poke()
         return command.id
+
+    @property
+    def outside(self) -> Exchange:
+        """Where decision points of people driven from outside come out (any thread may read it;
+        its listeners are called on the engine thread and must not block). Answers go in as
+        ``AnswerDecision`` commands; ``DriveFromOutside`` hands a person over."""
+        return self._sim.outside.exchange
 
     def latest_snapshot(self) -> WorldSnapshot | None:
         return self._outbox.latest()

@@ -30,6 +30,7 @@ from app.files.settings import Settings
 from app.files.tiled_io import TiledFiles
 from app.files.unsaved import UnsavedChanges
 from app.files.user_paths import is_recovery_copy, needs_save_as, worlds_dir
+from app.godmode.possession import Possession
 from app.godmode.time_controls import TimeControls
 from app.godmode.undo import EditHistory, install_edit_menu
 from app.godmode.world_tools import WorldTools
@@ -38,6 +39,7 @@ from app.plugins.manager import PluginManager
 from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
 from app.shell.save_prompt import SaveGate
 from app.shell.welcome import offer_recovery, show_welcome
+from app.thinking.agent_api import AgentApi, AgentApiDialog
 from app.thinking.control import Thinking
 from app.window.help import open_controls, open_tour
 from app.window.main_window import MainWindow
@@ -98,10 +100,32 @@ class Controller(QObject):
         self.world_tools = WorldTools(self.window, self.bridge, self.selection, send=self.history.send,
                                       pick=self.tools.pick, world_loaded=self.world_loaded, tiled=tiled,
                                       parent=self)  # events, news, chat, god console, Tiled files
+        self.possession = Possession(self.bridge, self.selection, self.tools, self.window.chat,
+                                     lambda text: self.window.statusBar().showMessage(text, 10000), self.world_loaded,
+                                     self)  # playing as someone
+        self.possession.changed.connect(self._on_possessed)
+        self.window.window_actions.possess.toggled.connect(self.possession.toggle)
+        self.agent_api = AgentApi(self.bridge, self.world_loaded, self)
+        self.window.window_actions.agent_api.triggered.connect(self.open_agent_api)
+        self._agent_api_dialog: AgentApiDialog | None = None
         self._restore_layout()
         self._refresh_recent()
 
     # ------------------------------------------------------------------ wiring
+
+    def _on_possessed(self, person: int) -> None:
+        action = self.window.window_actions.possess
+        action.blockSignals(True)
+        action.setChecked(person >= 0)
+        action.blockSignals(False)
+
+    def open_agent_api(self) -> AgentApiDialog:
+        if self._agent_api_dialog is None:
+            self._agent_api_dialog = AgentApiDialog(self.agent_api, self.window)
+        self._agent_api_dialog.refresh()
+        self._agent_api_dialog.show()
+        self._agent_api_dialog.raise_()
+        return self._agent_api_dialog
 
     def _wire(self) -> None:
         w, a = self.window, self.window.window_actions
@@ -443,6 +467,7 @@ class Controller(QObject):
         self.settings.save_window_state(self.window.saveGeometry(), self.window.saveState())
         self.settings.sync()
         self.window.graph.shutdown()
+        self.agent_api.stop()
         handle = self.bridge.detach()
         if handle is not None:
             handle.stop(timeout=1.0)  # the app is quitting: a short, bounded wait is fine

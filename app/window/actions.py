@@ -39,6 +39,8 @@ class Actions:
     export_tiled: QAction
     inject_event: QAction
     broadcast: QAction
+    possess: QAction
+    agent_api: QAction
     speeds: dict[float, QAction] = field(default_factory=dict)
     speed_group: QActionGroup | None = None
     recent_menu: QMenu | None = None
@@ -88,6 +90,9 @@ def build_actions(window: QMainWindow) -> Actions:
         inject_event=_action(window, "&Inject Event…", "Ctrl+E", "Make something happen somewhere: who is near "
                              "notices and remembers it"),
         broadcast=_action(window, "&News to the Town…", tip="Tell the whole town, or one district, a piece of news"),
+        possess=_action(window, "Play as &Selected Person", "Ctrl+Shift+P", "Become the selected person: click where "
+                        "they walk, talk as them in the chat (Esc gives them back)", checkable=True),
+        agent_api=_action(window, "&Agent API…", tip="Let outside programs live as people here, over a local API"),
     )
     actions.thinking.setMenuRole(QAction.MenuRole.NoRole)
     actions.play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
@@ -140,6 +145,9 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
         speed_menu.addAction(speed)
     sim_menu.addSeparator()
     sim_menu.addAction(actions.thinking)
+    sim_menu.addSeparator()
+    sim_menu.addAction(actions.possess)
+    sim_menu.addAction(actions.agent_api)
     sim_menu.addAction(actions.plugins)
     world_menu = bar.addMenu("&World")
     world_menu.addAction(actions.inject_event)

@@ -1,10 +1,12 @@
 """Frozen data that crosses the engine boundary: commands, events, snapshots."""
 
 from engine.contracts.commands import (
+    AnswerDecision,
     ChoosePlugins,
     Command,
     ConfigureLLM,
     DeleteBranch,
+    DriveFromOutside,
     ExportTiled,
     MakeCheckpoint,
     ParseConsole,
@@ -73,6 +75,7 @@ from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 __all__ = [
     "Activity",
     "ActivityStarted",
+    "AnswerDecision",
     "Arrived",
     "BranchView",
     "BuildingInfo",
@@ -88,6 +91,7 @@ __all__ = [
     "ConversationHeld",
     "DeleteBranch",
     "DistrictInfo",
+    "DriveFromOutside",
     "EditApplied",
     "EditMade",
     "Event",

@@ -297,6 +297,29 @@ class IncidentChanged(Event):
     text: str  # the event log's sentence
 
 
+# -- people driven from outside (the agent API, the player) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideClaimed(Event):
+    """``agent``'s decisions now come from outside (``driven``), or from their own brain again."""
+
+    agent: int
+    driven: bool
+    who: str  # program | player
+    deadline_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideDecided(Event):
+    """How an outside decision point ended: ``ok`` (its actions, JSON, were done), or ``late`` /
+    ``invalid`` (the rule brain decided, for ``reason``). Replay does the same again from these."""
+
+    agent: int
+    decision: int
+    status: str
+    actions: str
+    reason: str = ""
 @dataclass(frozen=True, slots=True)
 class PluginNews(Event):
     """A plugin's line for the event log ("Market day on the plaza: 6 stalls")."""

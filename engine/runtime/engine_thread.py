@@ -15,10 +15,12 @@ from typing import TypeVar
 
 from engine import plugins
 from engine.contracts.commands import (
+    AnswerDecision,
     ChoosePlugins,
     Command,
     ConfigureLLM,
     DeleteBranch,
+    DriveFromOutside,
     ExportTiled,
     MakeCheckpoint,
     ParseConsole,
@@ -126,6 +128,8 @@ class EngineThread:
             DeleteBranch: self._on_delete,
             ParseConsole: self._on_console,
             ExportTiled: self._on_export_tiled,
+            DriveFromOutside: self._on_drive,
+            AnswerDecision: self._on_answer,
             QueryPlugins: _answer(QueryPlugins, "plugins",
                                   lambda c: queries.plugins_report(self.sim, c.id, self.sim.tick)),
             ChoosePlugins: self._on_choose_plugins,
@@ -349,6 +353,14 @@ class EngineThread:
         if self.sim.cognition is not None:
             self.sim.cognition.watch(command.agent, command.watched)
         return f"{'watching' if command.watched else 'not watching'} {self.sim.people[command.agent].name}"
+
+    def _on_drive(self, command: Command) -> str:
+        assert isinstance(command, DriveFromOutside)
+        return self.sim.outside.request_claim(command.agent, command.driven, command.who, command.deadline_s)
+
+    def _on_answer(self, command: Command) -> str:
+        assert isinstance(command, AnswerDecision)
+        return self.sim.outside.answer(command.agent, command.decision, command.actions, command.sent)
 
     def _on_configure(self, command: Command) -> str:
         assert isinstance(command, ConfigureLLM)

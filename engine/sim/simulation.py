@@ -20,6 +20,7 @@ from engine.agents.rule_brain import Intent, RuleBrain
 from engine.cognition import Cognition
 from engine.contracts.enums import Activity
 from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
+from engine.outside import OutsideBrain
 from engine.plugins import PluginHost, Registry
 from engine.sim import state_codec
 from engine.sim.metrics import Metrics
@@ -58,6 +59,7 @@ class Simulation:
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
         self.fun_factor = park_fun_factor(self.city)  # per building: parks with a fountain, flowers or a bench
         self.cognition: Cognition | None = None  # minds, when people think (see ``think_with``)
+        self.outside = OutsideBrain(self)  # people driven by an outside program or the player
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
         writer = self.encounters.writer  # small talk hears what people need, plan and know
@@ -219,12 +221,22 @@ class Simulation:
         if self.plugins:
             events.extend(self.plugins.tick(tick))
         plugin_agenda = self._plugin_agenda
+        outside = self.outside
+        events.extend(outside.begin_tick(tick))
+        driven = outside.claims
         for person in pop.walk(minutes).tolist():
             events.extend(self._arrive(person, tick))
             if mind:
                 mind.arrived(person, int(pop.location[person]), tick)
         due = np.flatnonzero((pop.until <= tick) & ~pop.moving)
         for person in due.tolist():
+            if person in driven:
+                if outside.holds(person, tick):
+                    continue  # waits where they are for their answer
+                self._leave_activity(person, tick)
+                chosen = outside.decide(person, tick) or self.brain.decide(person, tick, pop, self.rng, self.occupancy)
+                events.extend(self._apply(person, chosen, tick))
+                continue
             self._leave_activity(person, tick)
             planned = self.society.agenda(person, tick)
             if planned is None and plugin_agenda is not None:
@@ -239,6 +251,8 @@ class Simulation:
         events.extend(self.encounters.step(tick, pop, self.rng, self.nprng, mind.encounter if mind else None))
         events.extend(self.society.after_talk(events, tick, self.rng))
         events.extend(self.society.end_tick(tick))
+        if driven:
+            outside.end_tick(events)
         thoughts = []
         if mind:
             mind.end_tick(tick, events)
@@ -361,6 +375,7 @@ class Simulation:
             "cognition": self.cognition.get_state() if self.cognition else None,
             "society": self.society.get_state(),
             "routine": self.brain.routine.get_state(),
+            **({"outside": self.outside.get_state()} if self.outside.active else {}),
             **({"plugins": self.plugins.get_state()} if self.plugins.record else {}),  # none: as before plugins
         }
 
@@ -385,6 +400,7 @@ class Simulation:
         else:  # saved before the town had an economy: found one on what people hold now
             self.society.found(self.world.seed)
         self.brain.routine.set_state(state.get("routine"), self.clock.day(self.tick))
+        self.outside.set_state(state.get("outside"))
         if self.plugins.record:
             self.plugins.start(self.plugins.set_state(state.get("plugins")))
         self.pending_cognition_state = state.get("cognition")
