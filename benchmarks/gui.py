@@ -133,11 +133,12 @@ def crowded_building(snapshot) -> int:  # type: ignore[no-untyped-def]
 
 def window_run(path: str, seconds: float) -> dict[str, object]:
 
-    from app.shell.controller import Controller
     from app.shell.gui import make_application
+
+    app = make_application([sys.argv[0]])  # before the map is imported: it picks its GL path by the app's renderer
+    from app.shell.controller import Controller
     from engine.contracts import Play, SetSpeed
 
-    app = make_application([sys.argv[0]])
     controller = Controller(quiet=True)
     window = controller.window
     window.resize(*SIZE)
