@@ -405,7 +405,9 @@ class TimelineDock(QWidget):
             self._strip_dirty = True
 
     def _draw_strip_if_dirty(self) -> None:
-        if self._strip_dirty and self.isVisible():  # a hidden tab draws its marks when shown
+        # Behind another tab (visible to Qt, but nothing of it on screen) the marks wait: the strip
+        # timer draws them within a second of the tab coming forward.
+        if self._strip_dirty and not self.visibleRegion().isEmpty():
             self._draw_strip()
 
     def showEvent(self, event: Any) -> None:

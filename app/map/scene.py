@@ -56,7 +56,7 @@ PERSON_LIFT = 5.0  # world px: sprites stand on their position instead of being 
 PERSON_LABELS, BUILDING_LABELS, BUBBLES = 160, 140, 48
 BADGES, DISTRICT_LABELS = 120, 40
 HEAT_FULL = 40.0  # people in one density cell (4x4 tiles) drawn at the reddest
-NEW_LABELS_PER_FRAME = 12  # labels drawn for the first time per frame; the rest follow in the next frames
+NEW_LABELS_PER_FRAME = 6  # labels drawn for the first time per frame; the rest follow in the next frames
 BUBBLE_RECENT_TICKS = 10
 PICK_REACH = 12.0  # screen px around a person's sprite that still picks them
 FAR_GROUND_ZOOM = 0.4
@@ -297,12 +297,15 @@ class Scene:
             "ring": make(art.selected, "selected"),
         }
         self._built = None
+        if self.static is not None and self._ground_job is None:  # a new context: the ground again
+            self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, self.static)
 
     def _build(self, static: StaticWorld) -> None:
         """Build every sprite list for this world (on a world change, or the cast's)."""
         ctx, art, gpu = self.ctx, self.art, self._gpu
         t = sync.TILE
-        gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
+        if self._ground_job is not None or "ground" not in gpu:
+            gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
 
         faces: dict[tuple[int, int, int, bool], Any] = {}
         day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
@@ -420,6 +423,7 @@ class Scene:
             self._build(static)
         if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
             self._build_ground(static, self._ground_job)
+            self._ground_job = None  # the pictures are on the GPU now: let go of the ~100 MB a big town's take
         if self._fit_pending:
             self.zoom_to_fit()
         now = time.perf_counter()
