@@ -69,7 +69,8 @@ def headless(path: str, ticks: int) -> dict[str, float]:
         elapsed = time.perf_counter() - began
     finally:
         handle.stop()
-    return {"ticks": ticks, "seconds": round(elapsed, 2), "ticks_per_s": round(ticks / elapsed, 1)}
+    return {"ticks": ticks, "seconds": round(elapsed, 2), "ticks_per_s": round(ticks / elapsed, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
 def _pump(seconds: float) -> None:

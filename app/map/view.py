@@ -29,7 +29,7 @@ DRAG_THRESHOLD = 4  # pixels before a press becomes a pan
 PAN_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
 WHEEL_STEP = 1.15  # zoom factor per wheel notch
 KEY_PAN = 80  # pixels per arrow key press
-FRAME_MS = 16
+FRAME_MS = 30  # ~33 fps: smooth enough, and on software GL each extra frame is CPU the engine needs
 FPS_WINDOW_S = 1.0  # the frame rate shown is counted over this long
 
 
