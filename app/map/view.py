@@ -86,7 +86,7 @@ class MapView(QWidget):
 
     def subscribe(self, bridge: EngineBridge) -> None:
         """Hear the engine: every snapshot is drawn, every event may leave a mark."""
-        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.frame_changed.connect(self.set_snapshot)
         bridge.events_arrived.connect(self.add_events)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
