@@ -70,7 +70,16 @@ def headless(path: str, ticks: int) -> dict[str, float]:
     finally:
         handle.stop()
     return {"ticks": ticks, "seconds": round(elapsed, 2), "ticks_per_s": round(ticks / elapsed, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "peak_rss_mb": round(_own_peak_kb() / 1024, 1)}
+
+
+def _own_peak_kb() -> int:
+    """This process's peak RSS. Not ``ru_maxrss``: Linux carries it over an exec, so a child
+    started by the window's process would report the window's peak as its own."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _pump(seconds: float) -> None:
@@ -246,7 +255,7 @@ def main() -> int:
     subprocess.run([*me, "--make", world], check=True)
     made_s = time.perf_counter() - started
     window = window_run(world, args.seconds)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _own_peak_kb() / 1024
     out = subprocess.run([*me, "--headless", world, "--ticks", str(window["ticks"])], check=True,
                          capture_output=True, text=True).stdout
     alone = json.loads(out.strip().splitlines()[-1])

@@ -40,6 +40,7 @@ class Outbox:
         self._lock = threading.Lock()
         self._snapshot: WorldSnapshot | None = None
         self._taken = True
+        self.snapshots = 0  # published so far (the hand-off's test counts them)
         self._events: deque[Event] = deque(maxlen=max_events)
         self.dropped = 0
 
@@ -48,6 +49,7 @@ class Outbox:
             if snapshot is not None:
                 self._snapshot = snapshot
                 self._taken = False
+                self.snapshots += 1
             overflow = len(self._events) + len(events) - (self._events.maxlen or 0)
             if overflow > 0:
                 self.dropped += overflow
