@@ -94,7 +94,7 @@ class Controller(QObject):
                                       parent=self)  # events, news, chat, god console, Tiled files
         self._restore_layout()
         self._refresh_recent()
-        self._rates = QTimer(self)  # the frame rate changes without snapshots (paused, panning)
+        self._rates = QTimer(self.window)  # the frame rate changes without snapshots; it goes with the window
         self._rates.timeout.connect(self._show_rates)
         self._rates.start(RATES_MS)
 
