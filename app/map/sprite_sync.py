@@ -25,6 +25,7 @@ TILE = 16  # world pixels per tile
 SNAP_TILES = 3.0  # a move longer than this between ticks is a jump (entering a building): don't glide
 INDOOR_ALPHA = 150
 BADGE_MIN = 4  # this many inside one building: a count on its roof instead of a pile of faded sprites
+PARK_BADGE_MIN = 12  # a park's people are outdoors: only a crowd there becomes a count
 DENSITY_CELL = 4  # tiles per side of a density cell, zoomed out
 
 
@@ -166,17 +167,18 @@ class PeopleSync:
         return self.progress(now) < 1.0
 
 
-def crowding(location: np.ndarray, park: np.ndarray, least: int = BADGE_MIN) -> tuple[np.ndarray, np.ndarray]:
-    """Per building, how many people its badge counts (0 below ``least``); and, per person,
-    whether they are counted in a badge (and so not drawn). Parks are outdoors: never a badge."""
+def crowding(location: np.ndarray, park: np.ndarray, least: int = BADGE_MIN,
+             least_in_park: int = PARK_BADGE_MIN) -> tuple[np.ndarray, np.ndarray]:
+    """Per building, how many people its badge counts (0: no badge); and, per person, whether
+    they are counted in a badge (and so not drawn). A park is outdoors: a few strolling there are
+    drawn, a crowd (a festival, a lunch hour) becomes a count like any building's."""
     location = np.asarray(location, dtype=np.int64)
     inside = location >= 0
-    if len(park):
-        valid = inside & (location < len(park))
-        inside[valid] &= ~park[location[valid]]
     size = max(len(park), int(location.max()) + 1 if len(location) else 0)
     counts = np.bincount(location[inside], minlength=size)
-    counts[counts < least] = 0
+    threshold = np.full(size, least, dtype=np.int64)
+    threshold[: len(park)][np.asarray(park, dtype=bool)] = least_in_park
+    counts[counts < threshold] = 0
     hidden = np.zeros(len(location), dtype=bool)
     hidden[inside] = counts[location[inside]] > 0
     return counts, hidden
