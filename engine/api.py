@@ -33,6 +33,9 @@ from engine.persistence.memory_session import SessionMemory, open_session
 from engine.persistence.schema import SCHEMA_VERSION
 from engine.persistence.world_file import load_world, read_meta
 from engine.persistence.world_save import remove_pair, save_pair
+from engine.plugins import Registry, installed, recorded
+from engine.plugins import drop as _drop_plugins
+from engine.plugins import use as _use_plugins
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
@@ -61,6 +64,7 @@ __all__ = [
     "World",
     "WorldFileError",
     "check_world",
+    "drop_plugins",
     "edit_from_json",
     "edit_to_json",
     "export_tiled",
@@ -68,17 +72,23 @@ __all__ = [
     "host_problem",
     "import_personas",
     "import_tiled",
+    "new_scenario_world",
     "new_world",
     "normalise_host",
     "open_world",
+    "plugin_warnings",
+    "plugins_info",
     "probe_llm",
     "read_meta",
     "remove_world",
     "replay",
     "run_headless",
     "save_world",
+    "scenarios",
     "timeline_info",
+    "use_plugins",
     "world_info",
+    "world_plugins",
 ]
 
 
@@ -103,6 +113,7 @@ class EngineHandle:
             memory = self._session.store
         #: One line each about what was wrong with the world's files and what happens instead.
         self.warnings: list[str] = [self._session.warning] if self._session and self._session.warning else []
+        self.warnings += self._sim.plugins.messages()  # plugins the world uses that are missing here
         self._inbox = Inbox()
         self._outbox = Outbox()
         self._controller = StepController()
@@ -353,6 +364,7 @@ def world_info(world: World) -> dict[str, Any]:
         "sim_time": clock.text(world.tick),
         "events": len(world.history),
         "seed": world.seed,
+        "plugins": {name: entry.get("version", "") for name, entry in recorded(world.meta).items()},
     }
 
 
@@ -380,11 +392,12 @@ class RunSummary:
     governance: dict[str, Any] = field(default_factory=dict)  # proposals, votes, policies, ...
     social: dict[str, Any] = field(default_factory=dict)  # density, communities, ...
     word_of_mouth: dict[str, Any] | None = None  # with seeded facts: diffusion, density before/after, attendance
+    plugins: dict[str, Any] | None = None  # with plugins: active, missing, switched_off, metrics, each one's report
     warnings: list[str] = field(default_factory=list)  # one line each: what was wrong with the files, what happened
 
     def as_dict(self) -> dict[str, object]:
         data = {k: v for k, v in vars(self).items() if k not in ("memory", "warnings")}
-        for optional in ("llm", "word_of_mouth"):
+        for optional in ("llm", "word_of_mouth", "plugins"):
             if data[optional] is None:
                 data.pop(optional)
         if self.word_of_mouth is not None:  # the experiment's numbers also at the top, where scripts look first
@@ -417,6 +430,7 @@ def run_headless(
     world_path: str | Path | None = None, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
     checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
     seed_facts: Sequence[tuple[str, str]] = (), on_warning: Callable[[str], None] | None = None,
+    plugins: Sequence[str] = (), plugin_settings: dict[str, dict[str, Any]] | None = None,
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
 
@@ -427,14 +441,23 @@ def run_headless(
     first goes back to that tick of the current branch and continues on a new branch.
     ``seed_facts`` — (person, words) pairs — are planted at the start, as the god-mode edit
     ``SeedFact`` (so a replay plants them too), and their spread is reported. ``on_warning`` hears
-    each problem with the world's files at once (also kept in ``RunSummary.warnings``).
+    each problem with the world's files at once (also kept in ``RunSummary.warnings``). ``plugins`` are switched
+    on in the world first (with ``plugin_settings`` by name); ValueError when one is not installed or broken.
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
+    if plugins or plugin_settings:
+        problems = use_plugins(world, [*plugins, *(n for n in plugin_settings or {} if n not in plugins)],
+                               plugin_settings)
+        if problems:
+            raise ValueError(problems[0])
     sim = Simulation(world, seed, record_history=keep_history)
     cognition = None
     memory = None
-    warnings: list[str] = []
+    warnings: list[str] = sim.plugins.messages()
+    for warning in warnings:
+        if on_warning is not None:
+            on_warning(warning)
     if (llm is not None and llm.brain != "rule") or sim.pending_cognition_state is not None:
         session = open_session(world, world_path, embedder, llm)  # its working copy goes with the store
         memory = session.store
@@ -486,7 +509,8 @@ def run_headless(
         memory=memory,
         **sim.society.summary(),
         word_of_mouth=tracker.report() if tracker is not None else None,
-        warnings=warnings,
+        plugins=sim.plugins.summary() if sim.plugins.record else None,
+        warnings=[*warnings, *(m for m in sim.plugins.off.values() if m not in warnings)],
     )
 
 
@@ -500,3 +524,80 @@ def _make_edit(sim: Simulation, machine: TimeMachine | None, edit: Edit) -> Edit
     if machine is not None:
         machine.note_edit(made)
     return applied
+
+
+# -- plugins ---------------------------------------------------------------------------------------
+
+
+def plugins_info(registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Every installed plugin: name, version, ok, error, what it adds (``townsfolk plugins --json``)."""
+    return (registry or installed()).describe()
+
+
+def use_plugins(world: World, names: Sequence[str], settings: dict[str, dict[str, Any]] | None = None,
+                registry: Registry | None = None) -> list[str]:
+    """Switch plugins on in ``world`` (from its next run); returns what is wrong with any of them, in words."""
+    return _use_plugins(world.meta, list(names), registry, settings)
+
+
+def drop_plugins(world: World, names: Sequence[str]) -> None:
+    """``world`` no longer uses these plugins (from its next run)."""
+    _drop_plugins(world.meta, list(names))
+
+
+def world_plugins(world: World) -> dict[str, dict[str, Any]]:
+    """The plugins ``world`` records using: {name: {"version", "adds", "settings"?}}."""
+    return recorded(world.meta)
+
+
+def plugin_warnings(world: World, registry: Registry | None = None) -> list[str]:
+    """One line for each plugin ``world`` uses that cannot run here, saying what will be left out."""
+    registry = registry or installed()
+    out = []
+    for name, entry in recorded(world.meta).items():
+        if registry.working(name) is None:
+            known = registry.records.get(name)
+            why = known.error if known is not None and known.error else "it is not installed"
+            adds = ", ".join(entry.get("adds") or ()) or "what it added"
+            out.append(f"this world uses plugin '{name}' {entry.get('version', '')}".rstrip()
+                       + f", but {why}: left out: {adds}")
+    return out
+
+
+def scenarios(registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Every installed plugin's scenarios: key, title, description, goals, plugin."""
+    registry = registry or installed()
+    return [{"key": s.key, "title": s.title, "description": s.description, "goals": list(s.goals), "plugin": name}
+            for name, record in registry.records.items() if registry.working(name) is not None
+            for s in record.contributions.scenarios]
+
+
+def new_scenario_world(key: str, seed: int = 0, registry: Registry | None = None) -> World:
+    """A new world from an installed plugin's scenario: its world, its plugins switched on, and its edits
+    (buildings, seeded facts) made and logged at the start, so replays make them too."""
+    registry = registry or installed()
+    found = [(name, s) for name, record in registry.records.items() if registry.working(name) is not None
+             for s in record.contributions.scenarios if s.key == key]
+    if not found:
+        known = ", ".join(s["key"] for s in scenarios(registry)) or "none: install a plugin that has some"
+        raise ValueError(f"there is no scenario called '{key}' (installed: {known})")
+    name, scenario = found[0]
+    world = scenario.world(seed)
+    problems = use_plugins(world, [name, *scenario.plugins], registry=registry)
+    if problems:
+        raise ValueError(problems[0])
+    world.meta["scenario"] = key
+    sim = Simulation(world, plugins=registry)
+    for step in scenario.setup(world):
+        refusals = []
+        for edit in step:
+            try:
+                _make_edit(sim, None, edit)
+                break
+            except ValueError as error:
+                refusals.append(str(error))
+        else:
+            if step:
+                raise ValueError(f"scenario '{key}' could not be set up: {refusals[-1]}")
+    sim.freeze()
+    return world

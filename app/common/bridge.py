@@ -38,6 +38,7 @@ from engine.contracts import (
     Event,
     MemoriesResult,
     MindReport,
+    PluginsReport,
     SaveWorld,
     ThoughtsResult,
     TimeJumped,
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 POLL_MS = 33
 EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, never one long stall
 DOCKS_MS = 250
-ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport)
+ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport, PluginsReport)
 
 
 @dataclass(frozen=True, slots=True)

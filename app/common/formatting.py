@@ -31,6 +31,8 @@ from engine.contracts.events import (
     FactSeeded,
     GatheringHeld,
     IncidentChanged,
+    PluginNews,
+    PluginSwitchedOff,
     PolicyChanged,
     PropertySold,
     ProposalMade,
@@ -183,6 +185,10 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
         return event.text  # the engine tells the story: "Flames and smoke pour out of ..."
     if isinstance(event, ChatReply):
         return f"{person_name(static, event.agent)} answered you: “{event.reply}”"
+    if isinstance(event, PluginNews):
+        return event.text  # the plugin's own words: "Market day at Willowmere Hall: 6 stalls ..."
+    if isinstance(event, PluginSwitchedOff):
+        return event.reason
     return ""
 
 
@@ -212,7 +218,8 @@ def event_building(event: Event) -> int:
 EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
                "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged", "FactSeeded",
                "FactHeard", "GatheringHeld", "PropertySold", "ProposalMade", "VoteHeld", "PolicyChanged",
-               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied")
+               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied", "PluginNews",
+               "PluginSwitchedOff")
 EVENT_LABELS = {
     "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
     "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",
@@ -221,6 +228,7 @@ EVENT_LABELS = {
     "PropertySold": "Property sales", "ProposalMade": "Proposals", "VoteHeld": "Council votes",
     "PolicyChanged": "Policies", "ElectionHeld": "Elections", "WorldEventHappened": "World events",
     "IncidentChanged": "What happened next", "ChatReply": "Chats", "EditApplied": "God edits",
+    "PluginNews": "Plugins", "PluginSwitchedOff": "Plugin errors",
 }
 
 

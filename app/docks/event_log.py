@@ -33,7 +33,7 @@ FILTERS = {
     "notable": ("Notable", {"ConversationHeld", "RelationshipChanged", "CommandRejected", "WorldSaved",
                             "ReflectionMade", "LLMStatusChanged", "FactSeeded", "GatheringHeld", "PropertySold",
                             "ProposalMade", "VoteHeld", "PolicyChanged", "ElectionHeld", "WorldEventHappened",
-                            "IncidentChanged", "ChatReply", "EditApplied"}),
+                            "IncidentChanged", "ChatReply", "EditApplied", "PluginNews", "PluginSwitchedOff"}),
     "all": ("Everything", None),
     **{kind: (label, {kind}) for kind, label in fmt.EVENT_LABELS.items()},
 }

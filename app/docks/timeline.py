@@ -379,7 +379,7 @@ class TimelineDock(QWidget):
         """New metric columns (the engine grows some) become choices for the right axis."""
         for name in columns:
             if name not in LEFT_ONLY and self.right_curve.findData(name) < 0:
-                self.right_curve.addItem(RIGHT_CURVES.get(name, name.replace("_", " ").capitalize()), name)
+                self.right_curve.addItem(RIGHT_CURVES.get(name, _curve_label(name)), name)
 
     def _draw_curves(self, columns: tuple[str, ...], samples: np.ndarray, tick_seconds: int) -> None:
         col = {name: i for i, name in enumerate(columns)}
@@ -454,3 +454,10 @@ class TimelineDock(QWidget):
             people = fmt.event_people(event)
             if people:
                 self.selection.focus(PERSON, people[0])
+
+
+def _curve_label(column: str) -> str:
+    """A column's words: "market_day.price_index" (a plugin's metric) -> "Market day: price index"."""
+    owner, dot, name = column.rpartition(".")
+    words = name.replace("_", " ")
+    return f"{owner.replace('_', ' ').capitalize()}: {words}" if dot else words.capitalize()

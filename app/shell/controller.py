@@ -34,6 +34,7 @@ from app.godmode.time_controls import TimeControls
 from app.godmode.undo import EditHistory, install_edit_menu
 from app.godmode.world_tools import WorldTools
 from app.map.tools import MapTools
+from app.plugins.manager import PluginManager
 from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
 from app.shell.save_prompt import SaveGate
 from app.shell.welcome import offer_recovery, show_welcome
@@ -64,6 +65,7 @@ class Controller(QObject):
         self.bridge = EngineBridge(self)
         self.loader = WorldLoader(self)
         self.thinking = Thinking(self.window, self.settings, self.bridge, self)
+        self.plugins = PluginManager(self.window, self.bridge, self)
         self.history = EditHistory(self.bridge, lambda text: self.window.statusBar().showMessage(text, 8000), self)
         self.tools = MapTools(self.window.map_view, self.history.send, send_group=self.history.send_group,
                               selection=self.selection)
@@ -118,6 +120,7 @@ class Controller(QObject):
         a.reset_layout.triggered.connect(w.reset_layout)
         a.llm_status.triggered.connect(self.thinking.open_status)
         a.thinking.triggered.connect(self.thinking.open_settings)
+        a.plugins.triggered.connect(self.plugins.open)
         for rate, action in a.speeds.items():
             action.triggered.connect(lambda _c=False, r=rate: self.set_speed(r))
         w.map_view.person_clicked.connect(self.selection.select_person)
@@ -177,6 +180,11 @@ class Controller(QObject):
             self.open_path(bundled_world(name))
         elif self.gate.confirm("opening another world"):
             self.loader.new(name, TEMPLATE_SIZES.get(name, 25), 0, options=self.thinking.handle_options())
+
+    def open_scenario(self, key: str) -> None:
+        """A new town from an installed plugin's scenario (welcome view)."""
+        if self.gate.confirm("opening another world"):
+            self.loader.scenario(key, 0, self.thinking.handle_options())
 
     def open_recovery(self, recovery: Path, original: Path | None) -> None:
         """Open a crash's recovery copy; Save then asks where to, starting at the original file."""

@@ -34,6 +34,7 @@ class Actions:
     reset_layout: QAction
     llm_status: QAction
     thinking: QAction
+    plugins: QAction
     import_tiled: QAction
     export_tiled: QAction
     inject_event: QAction
@@ -79,6 +80,8 @@ def build_actions(window: QMainWindow) -> Actions:
                              "the docks in two tab groups on the right"),
         llm_status=_action(window, "&LLM Status…", tip="How the townsfolk's thinking is going, and how to turn it on"),
         thinking=_action(window, "&Thinking…", "Ctrl+,", "Choose the brain people think with: rules or a language model"),
+        plugins=_action(window, "&Plugins…", tip="The installed plugins: which this world uses, what each adds, "
+                        "and any errors"),
         import_tiled=_action(window, "&Import Tiled Map…", tip="Make a new town from a Tiled map (.tmj, .tmx, .json)"),
         export_tiled=_action(window, "&Export Terrain to Tiled…",
                              tip="Write the town's terrain, buildings and districts as a Tiled map (.tmj)"),
@@ -137,6 +140,7 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
         speed_menu.addAction(speed)
     sim_menu.addSeparator()
     sim_menu.addAction(actions.thinking)
+    sim_menu.addAction(actions.plugins)
     world_menu = bar.addMenu("&World")
     world_menu.addAction(actions.inject_event)
     world_menu.addAction(actions.broadcast)

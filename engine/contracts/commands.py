@@ -148,3 +148,16 @@ class ExportTiled(Command):
     """Write the world's terrain, buildings and districts as a Tiled map (.tmj) at ``path``."""
 
     path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlugins(Command):
+    """The installed plugins and which the open world uses; answered by ``PluginsReport``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoosePlugins(Command):
+    """The world uses these plugins from the next time it opens (saved with it); answered by ``PluginsReport``."""
+
+    use: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()

@@ -17,7 +17,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import TypeVar
 
+from engine import plugins
 from engine.contracts.commands import (
+    ChoosePlugins,
     Command,
     ConfigureLLM,
     DeleteBranch,
@@ -28,6 +30,7 @@ from engine.contracts.commands import (
     Play,
     QueryMemories,
     QueryMind,
+    QueryPlugins,
     QueryThoughts,
     RenameBranch,
     SaveWorld,
@@ -45,6 +48,7 @@ from engine.contracts.events import (
     EditApplied,
     EditMade,
     Event,
+    PluginsChosen,
     TimeJumped,
     WorldSaved,
 )
@@ -130,6 +134,9 @@ class EngineThread:
             DeleteBranch: self._on_delete,
             ParseConsole: self._on_console,
             ExportTiled: self._on_export_tiled,
+            QueryPlugins: _answer(QueryPlugins, "plugins",
+                                  lambda c: queries.plugins_report(self.sim, c.id, self.sim.tick)),
+            ChoosePlugins: self._on_choose_plugins,
         }
         if memory is not None:
             attach_cognition(sim, self.llm, memory, mode="live", max_minds=max_minds)
@@ -311,6 +318,20 @@ class EngineThread:
             raise ValueError("say where to export the map")
         export_tiled(self.sim.world, command.path)  # TiledError is a ValueError; an unwritable path an OSError
         return f"exported the map to {command.path}"
+
+    def _on_choose_plugins(self, command: Command) -> Handled:
+        """Plugins on or off for the world: saved with it, they apply the next time it opens (switching one in the
+        middle of a run would leave checkpoints from before it that a replay could not match)."""
+        assert isinstance(command, ChoosePlugins)
+        meta = self.sim.world.meta
+        problems = plugins.use(meta, list(command.use)) if command.use else []
+        if problems:
+            raise ValueError(problems[0])
+        plugins.drop(meta, list(command.drop))
+        changed = PluginsChosen(self.sim.tick, tuple(command.use), tuple(command.drop))
+        words = ", ".join([*(f"{n} on" for n in command.use), *(f"{n} off" for n in command.drop)]) or "no change"
+        return (f"plugins: {words} (from the next time this world is opened)",
+                [changed, queries.plugins_report(self.sim, command.id, self.sim.tick)])
 
     def _on_checkpoint(self, command: Command) -> str:
         assert isinstance(command, MakeCheckpoint)

@@ -21,6 +21,12 @@ class Metrics:
         self.latest: dict[str, float] = {}
         self.samples: list[list[float]] = []  # one row of COLUMNS every SAMPLE_EVERY ticks
         self._frozen: np.ndarray | None = None
+        self.plugin_columns: tuple[str, ...] = ()  # plugins' curves, after the core's
+        self.plugin_values: Callable[[], dict[str, float]] | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*COLUMNS, *self.plugin_columns)
 
     def record(self, tick: int, pop: Population, conversations: int,
                society: Callable[[], dict[str, float]] | None = None) -> None:
@@ -39,12 +45,18 @@ class Metrics:
         self.latest.update({name: float(extra.get(name, 0.0)) for name in SOCIETY_COLUMNS})
         self.samples.append([float(tick), *(round(float(v), 4) for v in means), walking, asleep, round(money, 2),
                              float(self.conversations), *(float(extra.get(n, 0.0)) for n in SOCIETY_COLUMNS)])
+        if self.plugin_values is not None:
+            values = self.plugin_values()
+            self.latest.update(values)
+            self.samples[-1].extend(values.get(name, 0.0) for name in self.plugin_columns)
         self._frozen = None
 
     def sample_array(self) -> np.ndarray:
-        """All samples as a read-only (k, len(COLUMNS)) array, rebuilt only after a new sample."""
+        """All samples as a read-only (k, len(columns)) array, rebuilt only after a new sample."""
         if self._frozen is None:
-            array = np.array(self.samples, dtype=np.float32).reshape(-1, len(COLUMNS))
+            width = len(self.columns)
+            array = np.array([row[:width] + [0.0] * (width - len(row)) for row in self.samples] if self.plugin_columns
+                             else self.samples, dtype=np.float32).reshape(-1, width)
             array.flags.writeable = False
             self._frozen = array
         return self._frozen

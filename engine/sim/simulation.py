@@ -8,6 +8,7 @@ chance meetings. Only this object writes world state.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from engine.agents.rule_brain import Intent, RuleBrain
 from engine.cognition import Cognition
 from engine.contracts.enums import Activity
 from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
+from engine.plugins import PluginHost, Registry
 from engine.sim import state_codec
 from engine.sim.metrics import Metrics
 from engine.society.society import Society
@@ -35,7 +37,9 @@ NEVER = np.iinfo(np.int64).max
 
 
 class Simulation:
-    def __init__(self, world: World, seed: int | None = None, record_history: bool = True):
+    def __init__(self, world: World, seed: int | None = None, record_history: bool = True,
+                 plugins: Registry | None = None):
+        """``plugins``: where to find the plugins the world uses (``world.meta["plugins"]``); None: those installed."""
         self.world = world
         self.record_history = record_history
         self.city = world.city
@@ -60,6 +64,10 @@ class Simulation:
         writer.needs = self._lowest_need
         writer.shared = self.society.shared_topics
         writer.plan = self._plan_later
+        self.plugins = PluginHost(self, plugins)
+        self._plugin_agenda: Callable[[int, int], tuple[int, int, int] | None] | None = None
+        if self.plugins.record:
+            self._join_plugins()
         if world.sim_state:
             self.set_state(state_codec.decode(world.sim_state))
         else:
@@ -68,6 +76,20 @@ class Simulation:
             self.brain.routine.new_day(self.clock.day(self.tick))
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
+        if not world.sim_state and self.plugins:
+            self.plugins.start(self.plugins.active)
+
+    def _join_plugins(self) -> None:
+        """Connect the running plugins at the points the core calls (each only when some plugin listens)."""
+        host = self.plugins
+        self._plugin_agenda = host.agenda if host.has("townsfolk_agenda") else None
+        self.society.plugin_incident = host.incident if host else None
+        governance = self.society.governance
+        governance.plugin_policies = tuple(p.key for name in host.active
+                                           for p in host.registry.records[name].contributions.policies)
+        governance.plugin_grievances = host.grievances if host.has("townsfolk_grievances") else None
+        self.metrics.plugin_columns = tuple(m.key for m in host.metrics)
+        self.metrics.plugin_values = host.measure if host.metrics else None
 
     def think_with(self, cognition: Cognition, state: dict[str, Any] | None = None) -> None:
         """Minds join the simulation, or replace the ones it had (another model was chosen); ``state``:
@@ -190,6 +212,9 @@ class Simulation:
         mind = self.cognition
         events: list[Event] = mind.begin_tick(tick) if mind else []
         events.extend(self.society.begin_tick(tick, self.rng))
+        if self.plugins:
+            events.extend(self.plugins.tick(tick))
+        plugin_agenda = self._plugin_agenda
         for person in pop.walk(minutes).tolist():
             events.extend(self._arrive(person, tick))
             if mind:
@@ -198,6 +223,8 @@ class Simulation:
         for person in due.tolist():
             self._leave_activity(person, tick)
             planned = self.society.agenda(person, tick)
+            if planned is None and plugin_agenda is not None:
+                planned = plugin_agenda(person, tick)
             intent = Intent(*planned) if planned else mind.decide(person, tick) if mind else None
             if intent is None:
                 intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
@@ -263,6 +290,9 @@ class Simulation:
             self.society.economy.buy(person, building, tick)
         elif activity == SHOP:
             self.society.economy.buy(person, building, tick, units=self.rng.randint(1, 3))
+        prices = self.plugins.prices  # what a visit costs at a building of a plugin's kind (usually none)
+        if prices and building in prices:
+            self.plugins.visit(person, building, tick)
         return ActivityStarted(tick, person, activity, building, until)
 
     def _leave_activity(self, person: int, tick: int) -> None:
@@ -327,6 +357,7 @@ class Simulation:
             "cognition": self.cognition.get_state() if self.cognition else None,
             "society": self.society.get_state(),
             "routine": self.brain.routine.get_state(),
+            **({"plugins": self.plugins.get_state()} if self.plugins.record else {}),  # none: as before plugins
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -350,6 +381,8 @@ class Simulation:
         else:  # saved before the town had an economy: found one on what people hold now
             self.society.found(self.world.seed)
         self.brain.routine.set_state(state.get("routine"), self.clock.day(self.tick))
+        if self.plugins.record:
+            self.plugins.start(self.plugins.set_state(state.get("plugins")))
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:
             self.cognition.set_state(self.pending_cognition_state)

@@ -121,6 +121,12 @@ class Incidents:
     # -- starting one ----------------------------------------------------------------------
 
     def begin(self, text: str, x: int, y: int, radius: float, witnesses: tuple[int, ...], tick: int) -> list[Event]:
+        events = self._start(text, x, y, radius, witnesses, tick)
+        if self.society.plugin_incident is not None:  # plugins hear of it (and may claim words the core does not know)
+            events = [*events, *self.society.plugin_incident(self.items[-1], tick)]
+        return events
+
+    def _start(self, text: str, x: int, y: int, radius: float, witnesses: tuple[int, ...], tick: int) -> list[Event]:
         kind = kind_of(text)
         sim = self.sim
         target = spots.building_near(sim.city, x, y, radius, kind)
