@@ -369,7 +369,7 @@ class TimelineDock(QWidget):
             self._samples_seen = len(samples)
             self._draw_curves(snapshot.metric_columns, samples, snapshot.tick_seconds)
         if self._strip_dirty and time.monotonic() - self._strip_drawn_at > STRIP_REDRAW_SECONDS:
-            self._draw_strip()
+            self._draw_strip_if_dirty()
 
     def _redraw_curves(self) -> None:
         if self._drawn_samples is not None:
@@ -427,8 +427,14 @@ class TimelineDock(QWidget):
             self._strip_dirty = True
 
     def _draw_strip_if_dirty(self) -> None:
-        if self._strip_dirty:
+        # Behind another tab (visible to Qt, but nothing of it on screen) the marks wait: the strip
+        # timer draws them within a second of the tab coming forward.
+        if self._strip_dirty and not self.visibleRegion().isEmpty():
             self._draw_strip()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._draw_strip_if_dirty()
 
     def _draw_strip(self) -> None:
         self._strip_dirty = False

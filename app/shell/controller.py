@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
@@ -51,6 +51,7 @@ from engine.contracts import Pause, Play, SaveWorld, SetSpeed, Step, Watch, Worl
 log = logging.getLogger(__name__)
 WORLD_FILTER = "Townsfolk worlds (*.town);;All files (*)"
 PLAY_GRACE = 0.5  # seconds the play button trusts the user over a snapshot still in flight
+RATES_MS = 500  # how often the status bar's ticks/s and fps are refreshed
 
 
 class Controller(QObject):
@@ -110,6 +111,9 @@ class Controller(QObject):
         self._agent_api_dialog: AgentApiDialog | None = None
         self._restore_layout()
         self._refresh_recent()
+        self._rates = QTimer(self.window)  # the frame rate changes without snapshots; it goes with the window
+        self._rates.timeout.connect(self._show_rates)
+        self._rates.start(RATES_MS)
 
     # ------------------------------------------------------------------ wiring
 
@@ -398,7 +402,7 @@ class Controller(QObject):
         w.clock.setText(snapshot.clock_text)
         people = population(snapshot.static)  # the removed keep their slot: never count them
         w.population_label.setText(f"{people:,} people")
-        w.rate_label.setText(f"{snapshot.ticks_per_second:.1f} ticks/s" if snapshot.running else "paused")
+        self._show_rates()
         if time.monotonic() - self._play_sent_at > PLAY_GRACE and w.window_actions.play.isChecked() != snapshot.running:
             w.window_actions.play.blockSignals(True)
             w.window_actions.play.setChecked(snapshot.running)
@@ -407,6 +411,14 @@ class Controller(QObject):
                                       else w.style().StandardPixmap.SP_MediaPlay)
         w.window_actions.play.setIcon(icon)
         self.thinking.set_snapshot(snapshot)
+
+    def _show_rates(self) -> None:
+        """The engine's ticks per second (or paused) and the map's frames per second, in the status bar."""
+        snapshot = self.bridge.latest
+        if snapshot is None:
+            return
+        ticks = f"{snapshot.ticks_per_second:.1f} ticks/s" if snapshot.running else "paused"
+        self.window.rate_label.setText(f"{ticks} · {self.window.map_view.fps:.0f} fps")
 
     def _on_moment(self, _moment: Moment) -> None:
         """Someone selected who is not in the world at the moment now shown (spawned later, or the spawn
