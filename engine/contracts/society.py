@@ -71,7 +71,7 @@ class PropertyView:
 
 @dataclass(frozen=True, slots=True)
 class EconomyView:
-    version: int
+    version: int  # moves whenever the view is rebuilt: the tick, or past it when rebuilt again within one
     gdp: int  # cents of final sales (meals, goods, rent, exports) over the last sim day
     gini: float  # of people's balances, 0 (equal) .. 1
     transactions: int  # since the world began

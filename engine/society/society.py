@@ -366,7 +366,11 @@ class Society:
         governance: GovernanceView = self.governance.view()  # first: it notices treasury changes itself
         key = (self.governance.version, self.grapevine.version, self.economy.version, len(self.sim.people))
         if self._view is None or key != self._view_key or tick - self._view_tick >= VIEW_EVERY:
-            economy = self.economy.view(tick)
+            # The version moves on every rebuild, not only from tick to tick: an edit while paused (the
+            # thought economy switched on) rebuilds the view within one tick, and the economy dock
+            # redraws only when the version it shows moved.
+            version = tick if self._view is None else max(tick, self._view.economy.version + 1)
+            economy = self.economy.view(version)
             alive = sum(1 for p in self.sim.people if not p.removed)
             self._view = SocietyView(economy, governance, self.grapevine.views(), self.sim.ties.density(alive))
             self._view_key, self._view_tick = key, tick

@@ -13,7 +13,8 @@ from app.common.art import GREY_HAIRED, person_variant
 from app.common.formatting import plan_words
 from app.docks.palette import drag_image
 from app.map.scene import PICK_REACH
-from engine.contracts import ThoughtsResult
+from app.map.sprite_sync import BADGE_MIN, PARK_BADGE_MIN
+from engine.contracts import BuildingType, ThoughtsResult
 from tests.gui.conftest import run_ticks, wait_until
 
 
@@ -53,9 +54,24 @@ def test_people_are_picked_at_the_starting_zoom_before_buildings(controller) -> 
         snap = controller.bridge.latest
         return np.flatnonzero((snap.location < 0) & ~np.array([p.removed for p in snap.static.people]))
 
+    def inside_counts() -> tuple[np.ndarray, np.ndarray]:
+        """Per building: how many are inside, and how many make a count badge there (a park holds more)."""
+        snap = controller.bridge.latest
+        park = np.array([b.type == BuildingType.PARK for b in snap.static.buildings], dtype=bool)
+        counts = np.bincount(snap.location[snap.location >= 0], minlength=len(park))
+        return counts, np.where(park, PARK_BADGE_MIN, BADGE_MIN)
+
+    def few_inside() -> np.ndarray:  # buildings with people inside, too few for a badge: their people are drawn
+        counts, least = inside_counts()
+        return np.flatnonzero((counts > 0) & (counts < least) & (least == BADGE_MIN))
+
+    def crowded() -> np.ndarray:  # buildings showing a count instead of their people
+        counts, least = inside_counts()
+        return np.flatnonzero(counts >= least)
+
     run_ticks(controller, 150)  # out of bed and about
-    for _ in range(12):  # the town's morning depends on who lives there: wait for someone to be out
-        if len(out_of_doors()):
+    for _ in range(12):  # the town's morning depends on who lives there: wait for someone out, a few in, a crowd
+        if len(out_of_doors()) and len(few_inside()) and len(crowded()):
             break
         run_ticks(controller, 20)
     view = controller.window.map_view
@@ -71,12 +87,20 @@ def test_people_are_picked_at_the_starting_zoom_before_buildings(controller) -> 
     nearest_other = min(np.hypot(*(xy[i] - xy[person])) * camera.zoom for i in range(len(xy)) if i != person)
     off = min(PICK_REACH - 2, nearest_other / 2 - 1)
     assert scene.pick(sx + off, sy) == ("person", person)  # a near miss still picks them
-    # Standing in a building's doorway: the person under the cursor wins over the building.
-    inside = np.flatnonzero(snap.location >= 0)
-    if len(inside):
-        who = int(inside[0])
-        wx, wy = camera.world_to_screen(float(xy[who, 0]), float(xy[who, 1]))
-        assert scene.pick(wx, wy)[0] == "person"
+    # Standing in a building's doorway, in a building too empty for a count badge: the person under the
+    # cursor wins over the building.
+    building = int(few_inside()[0])
+    assert scene.people.badges[building] == 0
+    who = int(np.flatnonzero(snap.location == building)[0])
+    wx, wy = camera.world_to_screen(float(xy[who, 0]), float(xy[who, 1]))
+    assert scene.pick(wx, wy)[0] == "person"
+    # In a crowded building the people inside are folded into its count: none is drawn or clickable, and a
+    # click where they stand picks the building the count is on.
+    building = int(crowded()[0])
+    folded = np.flatnonzero(snap.location == building)
+    assert scene.people.badges[building] == len(folded) and not scene.people.alpha[folded].any()
+    wx, wy = camera.world_to_screen(float(xy[folded[0], 0]), float(xy[folded[0], 1]))
+    assert scene.pick(wx, wy) == ("building", building)
 
 
 def test_speech_is_whole_on_hover(controller) -> None:  # type: ignore[no-untyped-def]
