@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from app.sim_pace import add_pace_arguments, pace_options
 from engine import api
 from engine.contracts import LLMHealth
 
@@ -64,6 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           "make it an event (\"a party at the cafe tomorrow at 5pm\"); the report says how far "
                           "it spread (repeatable)")
     _llm_arguments(sim)
+    add_pace_arguments(sim)
 
     tiled = sub.add_parser("import-tiled", help="make a world from a Tiled map (.tmj/.json/.tmx)")
     tiled.add_argument("map")
@@ -146,11 +148,16 @@ def _sim(args: argparse.Namespace) -> int:
         raise CliError("--ticks cannot be negative")
     if args.checkpoint_every < 0:
         raise CliError("--checkpoint-every cannot be negative")
+    try:
+        pacing = pace_options(args)
+    except ValueError as error:
+        raise CliError(str(error)) from None
     summary = api.run_headless(world, ticks, args.seed, keep_history=True, llm=_llm_config(args),
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact],
-                               on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr))
+                               on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr),
+                               **pacing)
     if summary.llm and (summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF) or summary.llm.get("fallbacks")):
         llm = summary.llm
         counted = f"{llm.get('fallbacks', 0)} stand-ins by the rule brain, {llm.get('failures', 0)} failed calls"
