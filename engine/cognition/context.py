@@ -117,13 +117,13 @@ class MindContext:
         failing rests a while (unless watched); a refusal is counted as a fallback by the caller."""
         if agent in self.watched:
             priority = min(priority, WATCHED)
-        elif self.thinker.resting(agent, tick):
+        elif priority > WATCHED and self.thinker.resting(agent, tick):  # a chat is answered all the same
             return False
         return self.thinker.can_accept(priority, self.clock.total_minutes(tick) // 60)
 
     def why_not(self, agent: int, priority: int, tick: int) -> str:
         """Why ``may_ask`` said no, in a few words (a fallback's reason)."""
-        if agent not in self.watched and self.thinker.resting(agent, tick):
+        if agent not in self.watched and priority > WATCHED and self.thinker.resting(agent, tick):
             return "resting after unusable answers"
         return self.thinker.refusal(priority, self.clock.total_minutes(tick) // 60) or "not asked"
 

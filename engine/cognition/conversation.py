@@ -53,6 +53,7 @@ class Talk:
 
 def start(ctx: MindContext, talks: dict[int, Talk], talk_id: int, a: int, b: int, place: int, tick: int) -> bool:
     if not ctx.may_ask(a, CONVERSATION, tick):
+        ctx.thinker.refuse(ctx.why_not(a, CONVERSATION, tick))  # small talk by the rule brain instead
         return False
     talk = Talk(talk_id, a, b, place, tick)
     if not _ask_turn(ctx, talk, tick):
@@ -137,6 +138,7 @@ def rate_importance(ctx: MindContext, agent: int, memories: list[list[int]], tex
     """Ask the model once how poignant a memory is, for each (person, memory id) keeping it (the built-in score
     stands until it answers, and when the answer is unusable)."""
     if not ctx.may_ask(agent, IMPORTANCE, tick):
+        ctx.thinker.refuse(ctx.why_not(agent, IMPORTANCE, tick))  # the built-in score stands
         return
     prompt = prompts.fill(prompts.IMPORTANCE, name=ctx.people[agent].name, memory=text)
     ctx.ask(agent, ThoughtKind.IMPORTANCE, IMPORTANCE, prompt, prompts.IMPORTANCE_SCHEMA, {"memories": memories}, tick)

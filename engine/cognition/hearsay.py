@@ -35,7 +35,10 @@ def carried(ctx: MindContext, line: str, facts: list[tuple[int, str]]) -> list[i
 
 def ask_attend(ctx: MindContext, agent: int, fact: dict[str, Any], tick: int) -> bool:
     """Ask ``agent`` whether they go to the event ``fact`` (id, text, teller, building, start)."""
-    if agent not in ctx.minds or not ctx.may_think(agent) or not ctx.may_ask(agent, REACT, tick):
+    if agent not in ctx.minds or not ctx.may_think(agent):
+        return False
+    if not ctx.may_ask(agent, REACT, tick):
+        ctx.thinker.refuse(ctx.why_not(agent, REACT, tick))  # the rules' decision stands
         return False
     person = ctx.people[agent]
     start = int(fact["start"])

@@ -46,6 +46,7 @@ def perceive(ctx: MindContext, mind: Mind, building: int, tick: int) -> None:
 
 def _ask_reaction(ctx: MindContext, mind: Mind, other: int, building: int, tick: int) -> None:
     if not ctx.may_ask(mind.agent, REACT, tick):
+        ctx.thinker.refuse(ctx.why_not(mind.agent, REACT, tick))  # carries on, as the rule brain would
         return
     me, them = ctx.people[mind.agent], ctx.people[other]
     doing = Activity(int(ctx.pop.next_activity[mind.agent])).verb

@@ -36,16 +36,17 @@ def looks_spoken(line: str) -> bool:
     return bool(SPEECH.match(line.strip())) and 2 <= len(words) <= 40
 
 
-def thinking_village(server: RealModelServer, seed: int = 2) -> tuple[Simulation, Cognition]:
+def thinking_village(server: RealModelServer, minds: int, seed: int = 2) -> tuple[Simulation, Cognition]:
+    """The village with ``minds`` people thinking (spread over the cast), in lockstep: short enough for CI."""
     world = api.open_world(WORLDS / "village.town")
     sim = Simulation(world, seed=seed)
     cognition = attach_cognition(sim, real_config(server), InMemoryStore(HashingEmbedder(), world.tick_seconds),
-                                 mode="lockstep", latency_ticks=5)
+                                 mode="lockstep", latency_ticks=5, max_minds=minds)
     return sim, cognition
 
 
 def test_what_the_real_model_says_and_plans_is_checked_before_it_counts(real_model):
-    sim, cognition = thinking_village(real_model)
+    sim, cognition = thinking_village(real_model, minds=8)
     events = []
     for _ in range(45):
         events.extend(sim.step())
@@ -83,7 +84,7 @@ def test_what_the_real_model_says_and_plans_is_checked_before_it_counts(real_mod
 
 
 def test_chat_on_the_real_model_is_answered_in_words_or_by_the_rule_brain(real_model):
-    sim, cognition = thinking_village(real_model)
+    sim, cognition = thinking_village(real_model, minds=2)
     for _ in range(3):
         sim.step()
     cognition.chat(0, "What are you doing today?", (), 1, sim.tick)
@@ -97,21 +98,34 @@ def test_chat_on_the_real_model_is_answered_in_words_or_by_the_rule_brain(real_m
     reply = replies[0]
     chat_records = [r for r in sim.world.thoughts if r.kind == "chat"]
     assert chat_records, "the chat was not asked of the model"
-    if reply.how == "llm":
+    if reply.thinking == "llm":
         assert chat_records[-1].status == "ok" and not checks.speech_problem(reply.reply, "")
     else:  # the rule brain answered: the model's answer was refused or failed, and that was counted
         assert chat_records[-1].status in ("rejected", "failed")
         assert cognition.status().stats["fallbacks"] > 0
 
 
+def sim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", "sim", str(WORLDS / "village.town"), *args, "--json"],
+                          capture_output=True, text=True, timeout=600)
+
+
 def test_sim_on_the_real_model_prints_progress_and_its_counts(real_model):
-    args = ["sim", str(WORLDS / "village.town"), "--ticks", "12", "--brain", "ollama",
-            "--ollama-host", real_model.url, "--model", MODEL, "--pace", "live", "--speed", "1", "--json"]
-    done = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=600)
+    done = sim("--ticks", "12", "--brain", "ollama", "--ollama-host", real_model.url, "--model", MODEL,
+               "--minds", "5")
     assert done.returncode == 0, done.stderr
     assert re.search(r"townsfolk: sim .*\(\d+/12 ticks\), \d+ calls, \d+ fallbacks, \d+ tokens/s, expected end in",
                      done.stderr), done.stderr
     llm = json.loads(done.stdout)["llm"]
-    assert llm["calls"] + llm["failures"] > 0
+    assert llm["calls"] + llm["failures"] > 0  # lockstep waited for the answers
     kinds = llm["by_kind"]
     assert sum(k["prompt_tokens"] + k["answer_tokens"] for k in kinds.values()) == llm["tokens"]
+    assert sum(llm["fallback_reasons"].values()) == llm["fallbacks"]
+
+
+def test_sim_live_on_the_real_model_keeps_time_and_never_waits(real_model):
+    done = sim("--ticks", "10", "--brain", "ollama", "--ollama-host", real_model.url, "--model", MODEL,
+               "--minds", "25", "--pace", "live", "--speed", "2")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert 1.5 <= summary["ticks_per_sec"] <= 2.2  # two sim minutes a second, whatever the model is doing
