@@ -36,6 +36,7 @@ REPEAT_OVERLAP = 0.8  # word overlap (Jaccard) with a recent line that makes it 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019-][A-Za-z\u00c0-\u024f]+)*")
 # Hex, brackets and operators, camelCase, calls like f(x), addresses: code and markup, not speech.
 _CODE = re.compile(r"0x[0-9a-fA-F]|[{}\[\]<>#=_\\|@$^~`*]|\b[a-z]+[A-Z][a-zA-Z]*\b|\w\(|https?:")
+_QUOTED = re.compile("\u00ab[^\u00ab\u00bb]*\u00bb")
 _VOWEL = re.compile(r"[aeiouyAEIOUY\u00c0-\u024f]")
 # Words of the instructions themselves: a line that talks about them is reading the prompt back.
 _META = re.compile(r"\b(next line|json|schema|the conversation so far|quoted material|inner voice|"
@@ -67,11 +68,13 @@ def _shingles(tokens: Sequence[str], size: int) -> set[tuple[str, ...]]:
 
 
 def echoes(text: str, prompt: str) -> bool:
-    """True when ``text`` reads back the prompt: its instructions, or long runs of its words."""
+    """True when ``text`` reads back the prompt's own words: its instructions, labels and layout. Quoted
+    material (memories, what was said, names) is left out: retelling a memory is what talk is for, and
+    saying a line again is ``repeats``' business."""
     if _META.search(text):
         return True
     mine = words(text)
-    theirs = words(prompt)
+    theirs = words(_QUOTED.sub(" ", prompt))
     if not mine:
         return False
     if len(mine) < ECHO_SHINGLE:  # a short line: an echo if it stands in the prompt word for word

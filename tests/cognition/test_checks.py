@@ -11,13 +11,23 @@ The conversation so far:
 Write what Rosa says next: one or two short, natural sentences in plain words, something new."""
 
 
+PROMPT2 = PROMPT + """
+Say whether the conversation should end after it, and how warm Rosa feels towards Theo right now."""
+
+
+def test_retelling_a_memory_is_not_an_echo():
+    prompt = PROMPT + "\nRosa remembers:\n[0] «Theo told me: the mill closes on Friday after forty years»"
+    assert checks.speech_problem("Theo told me the mill closes on Friday after forty years!", prompt) == ""
+
+
 def test_lines_seen_from_a_tiny_model_are_refused_with_their_reason():
     assert checks.speech_problem("2, {n}L", PROMPT) == checks.NOT_WORDS
     assert checks.speech_problem("#0x738a5d54,CJIS:", PROMPT) == checks.NOT_WORDS
     assert checks.speech_problem("1234 5678 91011", PROMPT) == checks.NOT_WORDS
     assert checks.speech_problem("def f(x): return x", PROMPT) == checks.NOT_WORDS
     assert checks.speech_problem("Theo's next line", PROMPT) == checks.ECHO
-    assert checks.speech_problem("Rosa is talking with Theo Brandt at The Copper Kettle", PROMPT) == checks.ECHO
+    assert checks.speech_problem("Say whether the conversation should end after it and how warm", PROMPT2) \
+        == checks.ECHO
     assert checks.speech_problem("Morning Rosa, the usual please.", PROMPT,
                                  ["Morning Rosa, the usual please."]) == checks.REPEAT
     assert checks.speech_problem("the cake the cake the cake the cake is good", PROMPT) == checks.RUNS_ON
