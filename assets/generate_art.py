@@ -8,6 +8,9 @@ Usage::
     python assets/generate_art.py            # writes assets/art/
     python assets/generate_art.py --out DIR  # writes somewhere else
 
+People have two pictures: a 16x16 sprite for the map and a 32x32 portrait for the inspector,
+one sheet of portraits per sex and age band (child, young, adult, elder).
+
 Besides the sprites it writes ``manifest.json`` (what the renderer loads), ``icon.ico``
 and ``contact_sheet.png``: every sprite at 2x plus a small demo map by day and night, for
 reviewing the set by eye after a change.
@@ -771,6 +774,229 @@ def person(skin: str, hair: str, shirt: str, trousers: str, long_hair: bool) -> 
     return from_ascii(PERSON_LONG if long_hair else PERSON_SHORT, key)
 
 
+# ---------------------------------------------------------------------------------------
+# Portraits (32x32 head and shoulders, for the inspector)
+# ---------------------------------------------------------------------------------------
+# One sheet per sex and age band, PORTRAIT_SKINS x PORTRAIT_LOOKS frames in a row: frame
+# ``skin * PORTRAIT_LOOKS + look``. The skins are the map sprites' own (PORTRAIT_SKIN_TONES, in
+# that order), so the app can give someone the portrait whose skin matches their sprite; the
+# looks within a skin differ in hair style, hair colour, shirt and, with age, beards, glasses
+# and lines.
+
+PORTRAIT = 32
+PORTRAIT_SEXES = ("female", "male")
+PORTRAIT_BANDS = ("child", "young", "adult", "elder")
+PORTRAIT_SKIN_TONES = ("skin_light", "skin", "brown_light", "brown")
+PORTRAIT_LOOKS = 4
+PORTRAIT_SKINS = len(PORTRAIT_SKIN_TONES)
+
+SHADE = {  # a colour's darker neighbour in the palette: creases, lines, shading
+    "skin_light": "skin", "skin": "brown_light", "brown_light": "brown", "brown": "brown_dark",
+    "outline": "shadow", "shadow": "outline", "brown_dark": "outline", "orange": "brown", "yellow": "sand_dark",
+    "grey_light": "grey", "white": "grey_light", "grey": "grey_dark",
+    "red": "red_dark", "teal": "green_dark", "purple": "shadow", "water_light": "water", "water": "water_deep",
+    "pink": "purple", "cream": "sand_dark", "yellow_pale": "yellow",
+}
+HIGHLIGHT = {"outline": "grey_dark", "shadow": "grey_dark", "brown_dark": "brown", "brown": "brown_light", "orange": "yellow",
+             "yellow": "yellow_pale", "grey_light": "white", "white": "cream", "grey": "grey_light"}
+FAIR_HAIR = ("brown_dark", "outline", "brown", "orange", "yellow")  # by look, for the two lighter skins
+DARK_HAIR = ("outline", "brown_dark", "shadow", "outline")  # and for the darker two (never skin-coloured)
+GREY_HAIR = ("grey_light", "white", "grey", "grey_light")
+SHIRTS = ("red", "teal", "yellow", "purple", "water_light", "orange", "pink", "water", "cream")
+
+HAIR_STYLES = {  # (sex, band) -> styles, taken in turn by look
+    ("female", "child"): ("pigtails", "bob", "long", "ponytail"),
+    ("female", "young"): ("long", "ponytail", "bob", "curly"),
+    ("female", "adult"): ("bob", "long", "bun", "curly"),
+    ("female", "elder"): ("bun", "curly", "bob", "bun"),
+    ("male", "child"): ("mop", "short", "curly_short", "short"),
+    ("male", "young"): ("short", "side_part", "curly_short", "mop"),
+    ("male", "adult"): ("short", "side_part", "balding", "curly_short"),
+    ("male", "elder"): ("balding", "side_part", "bald", "short"),
+}
+
+
+def _head_centre(band: str) -> tuple[float, float]:
+    return (16.0, 16.0) if band == "child" else (16.0, 14.0)
+
+
+def _portrait_body(c: Canvas, sex: str, band: str, skin: str, shirt: str) -> None:
+    """Shoulders in the shirt's colour with a neckline, and the neck."""
+    width = {"child": 9.5, "young": 11.5, "adult": 12.0, "elder": 11.5}[band] + (1.0 if sex == "male" else 0.0)
+    top = 26 if band == "child" else 24
+    c.disc(16, top + 9, width, shirt, ry=9.5)
+    c.rect(14, top - 4, 4, 5, skin)
+    c.rect(14, top - 4, 4, 1, SHADE[skin])  # under the chin
+    xs, ys = c.grid()
+    collar = (np.abs(xs - 16) <= (ys - top + 0.5) * -0.8 + 2.5) & (ys >= top) & (ys < top + 3)
+    c.mask(collar, skin)
+    c.dot(16 - (1 if sex == "male" else 0), top + 6, SHADE.get(shirt, "outline"))  # a button or a crease
+
+
+def _hair_shapes(c: Canvas, style: str, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
+    """(behind the face, over the face) masks for a hair style around a head centred at (cx, cy)."""
+    xs, ys = c.grid()
+    dx, dy = xs - cx, ys - cy
+    nothing = np.zeros_like(xs, dtype=bool)
+    scalp = (dx / 7.6) ** 2 + ((dy + 0.8) / 8.4) ** 2 <= 1.0
+    cap = scalp & (dy <= -3.6)  # the crown, down to the hairline
+    temples = scalp & (np.abs(dx) >= 5.6) & (dy <= 0.5)  # hair in front of the ears
+    if style == "long":
+        back = ((dx / 8.6) ** 2 + ((dy - 3) / 12.5) ** 2 <= 1.0) & (dy <= 11)
+        return back, cap | (scalp & (np.abs(dx) >= 5.0) & (dy <= 5))
+    if style == "bob":
+        back = ((dx / 8.4) ** 2 + ((dy - 0.5) / 8.8) ** 2 <= 1.0) & (dy <= 6.5)
+        fringe = scalp & (dy <= -2.6) & (dx > -4.5)
+        return back, cap | fringe | (scalp & (np.abs(dx) >= 5.4) & (dy <= 4))
+    if style == "bun":
+        bun = (dx / 3.4) ** 2 + ((dy + 9.6) / 3.0) ** 2 <= 1.0
+        return nothing, cap | bun | temples
+    if style == "ponytail":
+        tail = ((dx - 7.4) / 2.4) ** 2 + ((dy - 2.5) / 6.5) ** 2 <= 1.0
+        return tail, cap | temples
+    if style == "pigtails":
+        tails = (((np.abs(dx) - 8.4) / 2.4) ** 2 + ((dy - 1.5) / 3.4) ** 2 <= 1.0)
+        return tails, cap | (scalp & (dy <= -2.8) & (np.abs(dx) <= 4.0)) | temples
+    if style == "curly":
+        cloud = nothing.copy()
+        for ox, oy, r in ((-6, -3, 3.6), (6, -3, 3.6), (-3, -7, 3.8), (3, -7, 3.8), (0, -8, 3.6),
+                          (-7.5, 2, 3.0), (7.5, 2, 3.0), (-7, 6, 2.6), (7, 6, 2.6)):
+            cloud |= (dx - ox) ** 2 + (dy - oy) ** 2 <= r * r
+        return cloud & ~(scalp & (dy > -3.6) & (np.abs(dx) < 5.6)), cap
+    if style == "short":
+        return nothing, cap | (scalp & (np.abs(dx) >= 6.0) & (dy <= -0.5))
+    if style == "side_part":
+        sweep = scalp & (dy <= -2.4) & (dx < -1.0)
+        return nothing, cap | sweep | (scalp & (np.abs(dx) >= 6.0) & (dy <= -0.5))
+    if style == "mop":
+        fringe = scalp & (dy <= -1.8)
+        return nothing, cap | fringe | temples
+    if style == "curly_short":
+        bumps = nothing.copy()
+        for ox, oy in ((-5, -6), (-2, -8), (2, -8), (5, -6), (-6.5, -3), (6.5, -3)):
+            bumps |= (dx - ox) ** 2 + (dy - oy) ** 2 <= 2.6 ** 2
+        return nothing, (cap | bumps) & (dy <= -2.5) | (scalp & (np.abs(dx) >= 6.0) & (dy <= -1))
+    if style == "balding":
+        return nothing, scalp & (np.abs(dx) >= 5.0) & (dy <= 0.5) & (dy >= -6)
+    if style == "bald":
+        return nothing, scalp & (np.abs(dx) >= 6.0) & (dy <= 0.5) & (dy >= -3)
+    raise ValueError(f"no hair style {style!r}")
+
+
+def portrait(sex: str, band: str, skin_index: int, look: int) -> Canvas:
+    """One face: its skin is the map sprites' ``PORTRAIT_SKIN_TONES[skin_index]``, the rest follows ``look``."""
+    skin = PORTRAIT_SKIN_TONES[skin_index]
+    bands = PORTRAIT_BANDS.index(band)
+    styles = HAIR_STYLES[(sex, band)]
+    style = styles[(look + skin_index) % len(styles)]
+    if band == "elder":
+        hair = GREY_HAIR[(look + skin_index) % len(GREY_HAIR)]
+    else:
+        tones = FAIR_HAIR if skin_index < 2 else DARK_HAIR
+        hair = tones[(look * 2 + skin_index + bands) % len(tones)]
+    shirt = SHIRTS[(look * 2 + skin_index * 3 + bands + (sex == "male")) % len(SHIRTS)]
+    c = Canvas(PORTRAIT, PORTRAIT)
+    cx, cy = _head_centre(band)
+    behind, over = _hair_shapes(c, style, cx, cy)
+    c.mask(behind, hair)
+    c.mask(behind & (c.grid()[0] > cx + 4) & (c.grid()[1] > cy + 2), SHADE[hair])  # shade the far side
+    _portrait_body(c, sex, band, skin, shirt)
+    ex = 6.3 if band == "child" else 6.0
+    c.disc(cx, cy, ex, skin, ry=7.2 if band == "child" else 7.6)
+    c.dot(int(cx - ex) - 1, int(cy), skin)  # ears
+    c.dot(int(cx + ex), int(cy), skin)
+    c.dot(int(cx + ex), int(cy) + 1, SHADE[skin])
+    _face(c, sex, band, skin, hair, look, cx, cy)
+    c.mask(over, hair)
+    shine = over & (c.grid()[1] < cy - 5) & (c.grid()[1] >= cy - 6) & (c.grid()[0] < cx - 1)
+    c.mask(shine, HIGHLIGHT.get(hair, hair))
+    if style == "curly" or style == "curly_short":
+        speckle(c, SHADE[hair], 0.18, 31 + look, over | behind)
+    c.outline()
+    return c
+
+
+def _face(c: Canvas, sex: str, band: str, skin: str, hair: str, look: int, cx: float, cy: float) -> None:
+    """Eyes, brows, nose, mouth; cheeks for the young, lines for the old, beards and glasses by look."""
+    y = int(cy) + (1 if band == "child" else 0)
+    left, right = int(cx) - 3, int(cx) + 2
+    for x, white in ((left, left - 1), (right, right + 1)):
+        c.dot(x, y, "outline")
+        c.dot(white, y, "white")
+        if band == "child":
+            c.dot(x, y + 1, "outline")
+    brow = SHADE[hair] if hair in ("grey_light", "white", "grey", "yellow", "orange") else hair
+    brow_y = y - 2
+    if sex == "male" and band != "child":
+        for x in (left - 1, left, right, right + 1):
+            c.dot(x, brow_y, brow)
+    else:
+        c.dot(left - 1, brow_y, brow)
+        c.dot(left, brow_y - (1 if sex == "female" and band != "child" else 0), brow)
+        c.dot(right, brow_y - (1 if sex == "female" and band != "child" else 0), brow)
+        c.dot(right + 1, brow_y, brow)
+    if sex == "female" and band != "child":
+        c.dot(left - 2, y - 1, "outline")  # lashes at the outer corners
+        c.dot(right + 2, y - 1, "outline")
+    nose = SHADE[skin]
+    c.dot(int(cx) - 1, y + 2, nose)
+    mouth_y = y + 4 - (1 if band == "child" else 0)
+    if sex == "female" and band in ("young", "adult"):
+        c.rect(int(cx) - 2, mouth_y, 3, 1, "red")
+        c.dot(int(cx) - 1, mouth_y + 1, "red_dark" if skin in ("brown_light", "brown") else "pink")
+    elif band == "child":
+        c.dot(int(cx) - 2, mouth_y, "red_dark")
+        c.rect(int(cx) - 1, mouth_y + 1, 1, 1, "red_dark")
+        c.dot(int(cx), mouth_y, "red_dark")
+    else:
+        c.rect(int(cx) - 2, mouth_y, 3, 1, "brown_dark" if skin != "brown" else "outline")
+    if band in ("child", "young") or (sex == "female" and band == "adult"):
+        c.dot(left - 2, y + 2, "pink")  # cheeks
+        c.dot(right + 2, y + 2, "pink")
+    if band == "elder" or (band == "adult" and look % 2 == 1):
+        line = SHADE[skin]
+        c.dot(left - 2, y + 1, line)  # crow's feet
+        c.dot(right + 2, y + 1, line)
+        if band == "elder":
+            c.dot(int(cx) - 3, mouth_y - 1, line)  # from nose to mouth
+            c.dot(int(cx) + 1, mouth_y - 1, line)
+            c.rect(int(cx) - 2, y - 5, 3, 1, line)  # a line on the brow (hair may cover it)
+            c.dot(left, y + 1, line)  # bags under the eyes
+            c.dot(right, y + 1, line)
+    if sex == "male" and band in ("adult", "elder") and look in (1, 2):
+        beard = brow if hair not in ("grey_light", "white", "grey") else hair
+        xs, ys = c.grid()
+        jaw = ((xs - cx) / 6.0) ** 2 + ((ys - cy) / 7.6) ** 2 <= 1.0
+        if look == 1:  # a full beard, the mouth left clear
+            c.mask(jaw & (ys > mouth_y - 0.5) & ~((np.abs(xs - cx + 0.5) < 2) & (ys < mouth_y + 1)), beard)
+            c.mask(jaw & (ys > y + 2.5) & (np.abs(xs - cx) >= 4.5), beard)
+        c.rect(int(cx) - 3, mouth_y - 1, 5, 1, beard)  # a moustache
+    if sex == "male" and band == "young" and look == 3:
+        speckle(c, SHADE[skin], 0.35, 17, _below(c, mouth_y - 1, cx, cy))  # stubble
+    if (band == "elder" and look in (0, 3)) or (band == "adult" and look == 3):
+        frame = "grey_dark"
+        for x in (left, right):
+            c.rect(x - 2, y - 1, 4, 1, frame)
+            c.rect(x - 2, y + 1, 4, 1, frame)
+            c.dot(x - 2, y, frame)
+            c.dot(x + 2, y, frame)
+        c.dot(int(cx), y, frame)  # the bridge
+
+
+def _below(c: Canvas, row: int, cx: float, cy: float) -> np.ndarray:
+    xs, ys = c.grid()
+    return (((xs - cx) / 6.0) ** 2 + ((ys - cy) / 7.6) ** 2 <= 1.0) & (ys > row + 0.5)
+
+
+def portrait_sheet(sex: str, band: str) -> Image.Image:
+    """Every face of one sex and age band in a row: skin by skin, look by look."""
+    sheet = Image.new("RGBA", (PORTRAIT * PORTRAIT_SKINS * PORTRAIT_LOOKS, PORTRAIT))
+    for skin in range(PORTRAIT_SKINS):
+        for look in range(PORTRAIT_LOOKS):
+            sheet.paste(portrait(sex, band, skin, look).image(), ((skin * PORTRAIT_LOOKS + look) * PORTRAIT, 0))
+    return sheet
+
+
 def selected_ring() -> Canvas:
     """A 20x20 highlight ring drawn under the selected person."""
     c = Canvas(20, 20)
@@ -1058,6 +1284,10 @@ def contact_sheet(art: dict[str, Image.Image]) -> Image.Image:
             strip.alpha_composite(icon, (7 + i * 20, 1))
         add(label, strip)
     items.append(None)
+    for sex in PORTRAIT_SEXES:
+        for band in PORTRAIT_BANDS:
+            add(f"portraits {sex} {band}", on_ground(art[f"portrait_{sex}_{band}"], grass))
+        items.append(None)
     for name in ICONS:
         add(name, art["icon_" + name], 3)
     add("bubble", art["bubble"], 3)
@@ -1214,6 +1444,9 @@ def draw_all() -> dict[str, Image.Image]:
         art["prop_" + kind + "_night"] = canvas.night_image()
     for i, spec in enumerate(PEOPLE):
         art[f"person_{i}"] = person(*spec).image()
+    for sex in PORTRAIT_SEXES:
+        for band in PORTRAIT_BANDS:
+            art[f"portrait_{sex}_{band}"] = portrait_sheet(sex, band)
     art["person_selected"] = selected_ring().image()
     art["dot"] = dot_image()
     art["bubble"] = bubble().image()
@@ -1240,6 +1473,11 @@ def manifest() -> dict:
         "props": {kind: {"day": f"prop_{kind}.png", "night": f"prop_{kind}_night.png"} for kind in PROPS},
         "people": [f"person_{i}.png" for i in range(len(PEOPLE))],
         "person_size": [TILE, TILE],
+        "portraits": {sex: {band: f"portrait_{sex}_{band}.png" for band in PORTRAIT_BANDS} for sex in PORTRAIT_SEXES},
+        "portrait_size": [PORTRAIT, PORTRAIT],
+        "portrait_skins": list(PORTRAIT_SKIN_TONES),  # a sheet's frames: skin by skin, then look by look
+        "portrait_looks": PORTRAIT_LOOKS,
+        "people_skin": [PORTRAIT_SKIN_TONES.index(spec[0]) for spec in PEOPLE],  # each map sprite's skin
         "icons": {name: f"icon_{name}.png" for name in ICONS},
         "icon_size": [10, 10],
         "ui": {"selected": "person_selected.png", "dot": "dot.png", "bubble": "bubble.png"},

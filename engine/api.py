@@ -16,6 +16,7 @@ from engine.agents.personas import PersonaError, find_personas
 from engine.agents.personas import import_personas as _import_personas
 from engine.contracts.commands import Command, Pause
 from engine.contracts.edits import Edit, SeedFact
+from engine.contracts.enums import Sex
 from engine.contracts.events import EditMade, Event
 from engine.contracts.snapshots import WorldSnapshot
 from engine.contracts.thinking import LLMHealth
@@ -244,11 +245,13 @@ def suggest_name(taken: set[str], seed: int = 0) -> str:
     seed and names give the same answer (a numbered name once every pair is taken)."""
     import random
 
-    from engine.world.names import FIRST_NAMES, SURNAMES
+    from engine.state.sexes import names_for
+    from engine.world.names import SURNAMES
 
+    first_names = names_for(Sex.UNSPECIFIED)
     rng = random.Random(seed)
     for _ in range(64):
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        name = f"{rng.choice(first_names)} {rng.choice(SURNAMES)}"
         if name not in taken:
             return name
     number = 2

@@ -58,6 +58,9 @@ def _expected_sizes(manifest: dict) -> dict[str, tuple[int, int]]:
     for entry in manifest["buildings"].values():
         sizes[entry["day"]] = sizes[entry["night"]] = tuple(entry["size"])
     sizes.update({name: (16, 16) for name in manifest["people"]})
+    frames = len(manifest["portrait_skins"]) * manifest["portrait_looks"]
+    width, height = manifest["portrait_size"]
+    sizes.update({name: (width * frames, height) for bands in manifest["portraits"].values() for name in bands.values()})
     sizes.update({name: (10, 10) for name in manifest["icons"].values()})
     ui = manifest["ui"]
     sizes.update({ui["selected"]: (20, 20), ui["dot"]: (4, 4), ui["bubble"]: (24, 16)})
@@ -154,3 +157,47 @@ def test_committed_art_matches_the_script(art_dir: Path) -> None:
         committed = COMMITTED / path.name
         assert committed.is_file(), path.name
         assert np.array_equal(_rgba(committed), _rgba(path)), f"{path.name} is stale"
+
+
+def _frames(art_dir: Path, manifest: dict, sex: str, band: str) -> list[np.ndarray]:
+    sheet = _rgba(art_dir / manifest["portraits"][sex][band])
+    width = manifest["portrait_size"][0]
+    return [sheet[:, i * width:(i + 1) * width] for i in range(sheet.shape[1] // width)]
+
+
+def test_portraits_cover_every_sex_and_age_band_and_never_repeat(art_dir: Path, manifest: dict) -> None:
+    assert set(manifest["portraits"]) == {"female", "male"}
+    seen: set[bytes] = set()
+    for sex, bands in manifest["portraits"].items():
+        assert list(bands) == ["child", "young", "adult", "elder"]
+        for band in bands:
+            for frame in _frames(art_dir, manifest, sex, band):
+                assert frame[0, 0, 3] == 0, "the background is transparent"
+                assert (frame[..., 3] == 255).mean() > 0.3, "a head and shoulders, not a speck"
+                seen.add(frame.tobytes())
+    assert len(seen) == 2 * 4 * len(manifest["portrait_skins"]) * manifest["portrait_looks"]
+
+
+def test_portraits_wear_the_map_sprites_skin_tones(art_dir: Path, manifest: dict) -> None:
+    """A sheet's frames go skin by skin, so the app can match a person's portrait to their map sprite."""
+    palette = manifest["palette"]
+    skins = [tuple(int(palette[name][i:i + 2], 16) for i in (1, 3, 5)) for name in manifest["portrait_skins"]]
+    assert len(manifest["people_skin"]) == len(manifest["people"])
+    looks = manifest["portrait_looks"]
+    for i, frame in enumerate(_frames(art_dir, manifest, "female", "adult")):
+        centre = tuple(int(v) for v in frame[16, 16, :3])  # the middle of the face
+        below_nose = tuple(int(v) for v in frame[20, 13, :3])
+        assert skins[i // looks] in (centre, below_nose), f"frame {i}"
+
+
+def test_elders_have_grey_hair_and_children_do_not(art_dir: Path, manifest: dict) -> None:
+    palette = manifest["palette"]
+    greys = {tuple(int(palette[n][i:i + 2], 16) for i in (1, 3, 5)) for n in ("grey_light", "white", "grey")}
+
+    def greys_in(frame: np.ndarray) -> int:
+        solid = frame.reshape(-1, 4)
+        return sum(tuple(int(v) for v in px[:3]) in greys for px in solid[solid[:, 3] == 255])
+
+    for sex in ("female", "male"):
+        assert min(greys_in(f) for f in _frames(art_dir, manifest, sex, "elder")) >= 12  # even the bald
+        assert max(greys_in(f) for f in _frames(art_dir, manifest, sex, "child")) <= 2  # the whites of the eyes

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 TERRAIN_KEYS = ("grass", "water", "road", "plaza", "sand", "forest")  # in ``Terrain`` order
 BUILDING_KEYS = ("home", "apartment", "cafe", "shop", "office", "workshop", "school", "park", "town_hall")
 PROP_KEYS = ("tree", "bench", "lamp", "fountain", "flowers")  # god mode's objects, one tile each
+PORTRAIT_SEXES = ("female", "male")  # the sexes portraits are drawn for (``unspecified`` borrows either)
+AGE_BANDS = ("child", "young", "adult", "elder")  # see ``app.common.portraits.age_band``
 ACTIVITY_KEYS = ("sleep", "home", "travel", "work", "eat", "shop", "leisure", "social", "study")  # ``Activity`` order
 _PLACEHOLDER_COLOURS = {
     "grass": (110, 166, 79), "water": (63, 116, 181), "road": (85, 83, 107), "plaza": (194, 192, 204),
@@ -46,6 +48,10 @@ class Art:
     app_icons: dict[str, Path] = field(default_factory=dict)
     props_day: dict[str, Image.Image] = field(default_factory=dict)
     props_night: dict[str, Image.Image] = field(default_factory=dict)
+    # The inspector's faces, by (sex, age band): skin by skin, then look by look (see ``app.common.portraits``).
+    portraits: dict[tuple[str, str], list[Image.Image]] = field(default_factory=dict)
+    portrait_looks: int = 1
+    people_skin: list[int] = field(default_factory=list)  # each map sprite's skin, as a portrait skin index
     placeholder: bool = False
 
 
@@ -53,6 +59,10 @@ def _open(folder: Path, name: str) -> Image.Image:
     image = Image.open(folder / name)
     image.load()
     return image.convert("RGBA")
+
+
+def _frames(sheet: Image.Image, width: int) -> list[Image.Image]:
+    return [sheet.crop((x, 0, x + width, sheet.height)) for x in range(0, sheet.width - width + 1, width)]
 
 
 def _load(folder: Path) -> Art:
@@ -77,6 +87,10 @@ def _load(folder: Path) -> Art:
         app_icons={k: folder / v for k, v in manifest.get("app_icon", {}).items()},
         props_day={k: _open(folder, manifest["props"][k]["day"]) for k in PROP_KEYS},
         props_night={k: _open(folder, manifest["props"][k]["night"]) for k in PROP_KEYS},
+        portraits={(sex, band): _frames(_open(folder, manifest["portraits"][sex][band]), manifest["portrait_size"][0])
+                   for sex in PORTRAIT_SEXES for band in AGE_BANDS},
+        portrait_looks=int(manifest["portrait_looks"]),
+        people_skin=[int(v) for v in manifest["people_skin"]],
     )
 
 
@@ -114,6 +128,9 @@ def _placeholder() -> Art:
         night_tint=(140, 150, 210),
         props_day={k: _disc(16, (47, 93, 63)) for k in PROP_KEYS},
         props_night={k: _disc(16, (36, 27, 47)) for k in PROP_KEYS},
+        portraits={(sex, band): [_disc(32, palette[i % len(palette)])] for i, (sex, band) in
+                   enumerate((s, b) for s in PORTRAIT_SEXES for b in AGE_BANDS)},
+        people_skin=[0] * len(palette),
         placeholder=True,
     )
 

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import formatting as fmt
+from app.common.art import load_art
 from app.common.bridge import EngineBridge, Moment
 from app.common.event_store import EventStore
 from app.common.formatting import plan_words
 from app.common.population import is_living
+from app.common.portraits import PortraitKey, choose_portraits
 from app.common.selection import BUILDING, PERSON, Selection
-from app.docks.inspector_pages import BuildingPage, Hit, PersonPage, building_at, portrait, scrolled
+from app.docks.inspector_pages import BuildingPage, Hit, PersonPage, building_at, scrolled
 from app.docks.mind_feed import Send
 from app.docks.mind_tabs import MindTabs, made_edits
 from engine.contracts import BuildingType, CommandRejected, EditApplied, Event, WorldSnapshot
@@ -79,6 +81,7 @@ class InspectorDock(QWidget):
         layout.addWidget(self.stack)
         self._history_key: tuple[int, int, int] = (-1, -1, -1)  # person, last event's tick, events
         self._people_cache: tuple[object, tuple[list[str], list[str]]] = (None, ([], []))
+        self._portraits: tuple[object, dict[int, PortraitKey]] = (None, {})
         self.send_edit: SendEdit | None = None
         self.pick: Pick | None = None
         self._editing = -1  # the person the editor is open for
@@ -100,10 +103,6 @@ class InspectorDock(QWidget):
         if (kind, index) != (PERSON, self._editing):
             self.stop_editing()
         self.person.notice.setVisible(False)
-        if kind == PERSON:
-            snap = self.snapshot
-            age = snap.static.people[index].age if snap is not None and is_living(snap.static, index) else None
-            self.person.picture.setPixmap(portrait(index, age))
         self.person_tabs.set_agent(index if kind == PERSON else -1)  # first: showing the tabs may ask at once
         self.refresh(force=True)
 
@@ -273,6 +272,7 @@ class InspectorDock(QWidget):
 
     def _show_person(self, snap: WorldSnapshot, i: int) -> None:
         page, info = self.person, snap.static.people[i]
+        page.show_portrait(self._portraits_of(snap)[i])
         page.name.setText(info.name)
         self.mind_header.setText(f"{info.name} — {info.occupation}")
         page.role.setText(f"{info.occupation.capitalize()}, {info.age}")
@@ -299,6 +299,12 @@ class InspectorDock(QWidget):
                 text = fmt.describe_event(event, snap.static)
                 minute = snap.minute_at(event.tick)
                 page.history.addItem(f"{fmt.clock(minute)}  {text}")
+
+    def _portraits_of(self, snap: WorldSnapshot) -> dict[int, PortraitKey]:
+        """Everyone's portrait, worked out once for each cast (a face depends on who else shares its kind)."""
+        if self._portraits[0] is not snap.static.people:
+            self._portraits = (snap.static.people, choose_portraits(snap.static.people, load_art()))
+        return self._portraits[1]
 
     def _people_of(self, snap: WorldSnapshot, b: int) -> tuple[list[str], list[str]]:
         """Residents and staff of a building (cached: the cast changes rarely, snapshots 30 times a second)."""

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import formatting as fmt
-from app.common.art import load_art, person_variant
+from app.common.art import load_art
+from app.common.portraits import PortraitKey
 from app.docks.person_editor import PersonEditor
 from engine.contracts import StaticWorld
 
@@ -34,7 +35,10 @@ Hit = tuple[str, int] | None
 
 NEED_COLOURS = ("#3f9e94", "#ec9a4c", "#e89aae", "#f6cf57")  # energy, hunger, social, fun
 TRAIT_COLOUR = "#7d5ba6"
-PORTRAIT_SCALE = 5
+PORTRAIT_SCALE = 3  # the 32x32 portraits, by whole pixels
+PORTRAIT_SIDE = 32
+SEX_WORDS = {"female": "female", "male": "male"}
+BAND_WORDS = {"child": "a child", "young": "young", "adult": "an adult", "elder": "an elder"}
 
 
 def _bar(colour: str, maximum: int = 100) -> QProgressBar:
@@ -68,10 +72,11 @@ def _pick_button(tip: str) -> QToolButton:
     return button
 
 
-def portrait(person_id: int, age: int | None = None) -> QPixmap:
-    """The person's map sprite (fitting their age), scaled up by whole pixels."""
+def portrait(key: PortraitKey) -> QPixmap:
+    """The face ``key`` names, scaled up by whole pixels."""
     art = load_art()
-    image = art.people[person_variant(person_id, len(art.people), age)]
+    frames = art.portraits[(key.sex, key.band)]
+    image = frames[min(key.frame(art.portrait_looks), len(frames) - 1)]
     data = image.tobytes("raw", "RGBA")
     qimage = QImage(data, image.width, image.height, image.width * 4, QImage.Format.Format_RGBA8888).copy()
     return QPixmap.fromImage(qimage).scaled(image.width * PORTRAIT_SCALE, image.height * PORTRAIT_SCALE,
@@ -85,7 +90,9 @@ class PersonPage(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.picture = QLabel()
-        self.picture.setFixedSize(16 * PORTRAIT_SCALE + 8, 16 * PORTRAIT_SCALE + 8)
+        self.picture.setObjectName("inspectorPortrait")
+        self.portrait_key: PortraitKey | None = None  # the face shown
+        self.picture.setFixedSize(PORTRAIT_SIDE * PORTRAIT_SCALE + 8, PORTRAIT_SIDE * PORTRAIT_SCALE + 8)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setStyleSheet("background:#97c45f;border:2px solid #241b2f;border-radius:8px")
         top.addWidget(self.picture)
@@ -104,7 +111,7 @@ class PersonPage(QWidget):
         top.addLayout(heading, 1)
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setObjectName("editPerson")
-        self.edit_button.setToolTip("Change their name, age, job, story, goals, money and personality")
+        self.edit_button.setToolTip("Change their name, age, sex, job, story, goals, money and personality")
         self.edit_button.setEnabled(False)
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -196,6 +203,14 @@ class PersonPage(QWidget):
         box.addWidget(label, 1)
         box.addWidget(button)
         return row
+
+    def show_portrait(self, key: PortraitKey) -> None:
+        """Show the face ``key`` names (drawn again only when it changes: after an edit of age or sex)."""
+        if key == self.portrait_key:
+            return
+        self.portrait_key = key
+        self.picture.setPixmap(portrait(key))
+        self.picture.setToolTip(f"Portrait: {SEX_WORDS.get(key.sex, key.sex)}, {BAND_WORDS[key.band]}")
 
     def set_editing(self, editing: bool) -> None:
         """The editor in place of the read-only bio and personality (the live numbers stay)."""

@@ -1,4 +1,4 @@
-"""The inspector's "Edit…" form for a person: facts, goals, money and personality.
+"""The inspector's "Edit…" form for a person: facts (sex included), goals, money and personality.
 
 The form is filled once, when editing starts, and the 30 Hz snapshot refresh
 never writes into it, so typing is never overwritten. Apply builds ONE
@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import formatting as fmt
-from engine.contracts import PersonInfo
+from engine.contracts import PersonInfo, Sex
 from engine.contracts.edits import EditPerson
 
 MAX_DOLLARS = 10_000_000.0
@@ -63,6 +64,11 @@ class PersonEditor(QWidget):
         self.age = QSpinBox()
         self.age.setRange(0, 120)
         self.age.setSuffix(" years")
+        self.sex = QComboBox()
+        self.sex.setObjectName("editSex")
+        for sex in Sex:
+            self.sex.addItem(sex.value.capitalize(), sex.value)
+        self.sex.setToolTip("Female, male or unspecified; their portrait follows it")
         self.occupation = QLineEdit()
         self.occupation.setObjectName("editOccupation")
         self.money = QDoubleSpinBox()
@@ -85,6 +91,7 @@ class PersonEditor(QWidget):
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Age", self.age)
+        form.addRow("Sex", self.sex)
         form.addRow("Occupation", self.occupation)
         form.addRow("Money", self.money)
         form.addRow("Bio", self.bio)
@@ -163,6 +170,7 @@ class PersonEditor(QWidget):
             return
         self.name.setText(info.name)
         self.age.setValue(info.age)
+        self.sex.setCurrentIndex(max(0, self.sex.findData(str(info.sex))))
         self.occupation.setText(info.occupation)
         self.money.setValue(self._original_cents / 100)
         self.bio.setPlainText(info.bio)
@@ -187,6 +195,8 @@ class PersonEditor(QWidget):
             changes["name"] = name
         if self.age.value() != info.age:
             changes["age"] = self.age.value()
+        if self.sex.currentData() != str(info.sex):
+            changes["sex"] = self.sex.currentData()
         if occupation != info.occupation:
             changes["occupation"] = occupation
         bio = self.bio.toPlainText().strip()

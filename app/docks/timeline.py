@@ -111,6 +111,24 @@ def kept_until(timeline: TimelineView | None, event: TimeJumped) -> int:
     return keep
 
 
+LEGEND_INSET = 6  # px between a legend and its plot's left edge (its offset), kept on the right too
+
+
+def fit_legend(plot: pg.PlotItem, most: int) -> None:
+    """Give ``plot``'s legend the most columns (up to ``most``) whose row still fits inside the plot."""
+    legend = plot.legend
+    if legend is None or not legend.items:
+        return
+    widths = [sample.width() + label.item.boundingRect().width() + 6 for sample, label in legend.items]
+    room = plot.vb.width() - 2 * LEGEND_INSET
+    columns = 1
+    for n in range(min(most, len(widths)), 0, -1):
+        columns = n
+        if sum(max(widths[c::n]) for c in range(n)) <= room:
+            break
+    legend.setColumnCount(columns)
+
+
 PLOT_MIN_HEIGHT = 80  # px: room for three labelled ticks on the left axis and the legend
 
 
@@ -165,6 +183,9 @@ class TimelineDock(QWidget):
         self.money_view.addItem(self.money_curve)
         self.activity.legend.addItem(self.money_curve, "Mean money")
         self.activity.vb.sigResized.connect(lambda: self.money_view.setGeometry(self.activity.vb.sceneBoundingRect()))
+        # A legend whose one row is wider than its plot stacks its entries instead of running off the edge.
+        self.needs.vb.sigResized.connect(lambda: fit_legend(self.needs, len(NEED_PENS)))
+        self.activity.vb.sigResized.connect(lambda: fit_legend(self.activity, 2))
         self.strip = self.layout_widget.addPlot(row=2, col=0, axisItems={"bottom": self.axes[2]})
         self.strip.setMaximumHeight(70)
         self.strip.setYRange(-0.6, 2.6, padding=0)
@@ -383,6 +404,7 @@ class TimelineDock(QWidget):
             legend_label = self.activity.legend.getLabel(self.money_curve)
             if legend_label is not None and legend_label.text != label:
                 legend_label.setText(label)
+                fit_legend(self.activity, 2)
                 self.activity.getAxis("right").setLabel("$" if right in ("mean_money", "gdp", "treasury") else label)
                 self.activity.getAxis("right").enableAutoSIPrefix(False)  # a Gini of 0.54, not "540 ×0.001"
 

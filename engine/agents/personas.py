@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.contracts.enums import BuildingType
+from engine.contracts.enums import BuildingType, Sex
 from engine.state.person import Person
 from engine.state.relationships import Tie
+from engine.state.sexes import sex_of_name
 from engine.state.world import World
 from engine.untrusted.limits import MAX_PERSONA_FILES, MAX_TEXT_CHARS, TooBig
 from engine.untrusted.readers import loads_bounded, read_small_file
@@ -57,6 +58,8 @@ WORK_KEYWORDS = (  # first match wins: what they do -> where they do it
 )
 OCCUPATION = re.compile(r"\bis (?:a|an) ([a-z][a-z \-]*?)(?: (?:at|of|who|in|and|for|with)\b|[.,])", re.IGNORECASE)
 SLEEP = re.compile(r"bed (?:around|at) (\d{1,2})(?::(\d\d))? ?(am|pm)", re.IGNORECASE)
+PRONOUNS = {Sex.FEMALE: re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
+            Sex.MALE: re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)}
 WAKE = re.compile(r"(?:wakes?|awakes?)(?: up)? (?:around|at) (\d{1,2})(?::(\d\d))? ?(am|pm)", re.IGNORECASE)
 
 
@@ -230,6 +233,7 @@ def _upsert(world: World, persona: Persona, by_name: dict[str, Person], home: in
     person.occupation = occupation_from(str(f["learned"]), age)
     person.bio = f"{f['learned']} {f['currently']}".strip()
     person.traits = traits_from(str(f["innate"]))
+    person.sex = sex_from(persona)
     person.extra = extra
     if existing is None:
         person.home = home
@@ -245,6 +249,16 @@ def _upsert(world: World, persona: Persona, by_name: dict[str, Person], home: in
     else:
         person.workplace = -1
     return person.id
+
+
+def sex_from(persona: Persona) -> Sex:
+    """How the persona's own words speak of them ("she ... her" or "he ... his"), else what the first name
+    suggests, else ``unspecified``."""
+    text = " ".join(str(persona.fields[k]) for k in ("learned", "currently", "lifestyle", "daily_plan_req"))
+    female, male = (len(PRONOUNS[sex].findall(text)) for sex in (Sex.FEMALE, Sex.MALE))
+    if female != male:
+        return Sex.FEMALE if female > male else Sex.MALE
+    return sex_of_name(persona.name)
 
 
 def _family_ties(world: World, households: dict[str, list[Persona]], ids: dict[str, int]) -> None:

@@ -20,7 +20,7 @@ from engine.contracts.commands import (
     SwitchBranch,
     Watch,
 )
-from engine.contracts.enums import Activity, BuildingType, Terrain
+from engine.contracts.enums import Activity, BuildingType, Sex, Terrain
 from engine.contracts.events import (
     ActivityStarted,
     Arrived,
@@ -111,6 +111,7 @@ __all__ = [
     "SaveWorld",
     "Seek",
     "SetSpeed",
+    "Sex",
     "StaticWorld",
     "Step",
     "SwitchBranch",

@@ -102,6 +102,7 @@ class SpawnPerson(Edit):
     y: int = -1
     money: int = 50_000  # cents
     person_id: int = -1  # filled in by the engine when logged, so a replay brings back the same id
+    sex: str = ""  # a ``Sex`` word; "": the one their first name suggests (the logged edit says which)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,7 @@ class EditPerson(Edit):
     workplace: int | None = None
     money: int | None = None  # cents
     goals: str | None = None
+    sex: str | None = None  # a ``Sex`` word
 
 
 # -- minds -------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Small integer vocabularies shared by the engine, the world file and the GUI.
 
 They are ``IntEnum`` so that numpy arrays can hold them directly; the numbers are
-stored in world files, so never renumber a member — only append.
+stored in world files, so never renumber a member — only append. ``Sex`` is stored
+by its word, so it is a ``StrEnum``.
 """
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Terrain(IntEnum):
@@ -67,3 +68,11 @@ _VERBS = {
     Activity.SOCIAL: "meeting friends",
     Activity.STUDY: "at school",
 }
+
+
+class Sex(StrEnum):
+    """A person's sex as the world file stores it; ``unspecified`` is a real answer, not a gap."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNSPECIFIED = "unspecified"

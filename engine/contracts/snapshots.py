@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.contracts.enums import Sex
 from engine.contracts.society import SocietyView
 from engine.contracts.thinking import LLMHealth
 
@@ -63,6 +64,7 @@ class PersonInfo:
     workplace: int  # -1 when not employed
     removed: bool = False  # taken out of the world (ids stay stable; draw nothing)
     goals: str = ""  # what they are after, in their words (set in god mode or by an imported persona)
+    sex: Sex = Sex.UNSPECIFIED
 
 
 @dataclass(frozen=True, slots=True)

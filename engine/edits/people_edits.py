@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from engine.contracts import edits as e
-from engine.contracts.enums import Terrain
+from engine.contracts.enums import Sex, Terrain
 from engine.edits.context import EditContext, EditError
 from engine.state.person import Person
+from engine.state.sexes import sex_of_name
 
 
 def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
@@ -20,6 +21,7 @@ def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
     if not name:
         raise EditError("a new person needs a name")
     _check_traits(edit.traits)
+    sex = _sex(edit.sex) if edit.sex else sex_of_name(name)
     home = edit.home if edit.home >= 0 else _home_with_room(ctx, edit.x, edit.y)
     _check_home(ctx, home)
     if edit.workplace >= 0:
@@ -27,7 +29,7 @@ def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
     pid = edit.person_id if edit.person_id >= 0 else len(sim.people)
     person = Person(pid, name, edit.age, edit.occupation.strip() or "newcomer",
                     edit.bio.strip() or f"{name} has just arrived in {sim.city.name}.",
-                    _as_floats(edit.traits), home, edit.workplace, edit.money)
+                    _as_floats(edit.traits), home, edit.workplace, edit.money, sex=sex)
     if pid < len(sim.people):  # a replay bringing the same person back
         if not sim.people[pid].removed:
             raise EditError(f"person {pid} already exists")
@@ -42,7 +44,7 @@ def spawn(ctx: EditContext, edit: e.SpawnPerson) -> tuple[str, e.Edit, e.Edit]:
     if edit.x >= 0 and edit.y >= 0:
         _teleport(ctx, person, edit.x, edit.y, notice=False)
     ctx.changed_people()
-    applied = dataclasses.replace(edit, person_id=pid, home=home)
+    applied = dataclasses.replace(edit, person_id=pid, home=home, sex=sex.value)
     return f"{name} arrived", e.RemovePerson(agent=pid), applied
 
 
@@ -72,6 +74,13 @@ def _check_workplace(ctx: EditContext, workplace: int) -> None:
 def _check_traits(traits: tuple[float, ...]) -> None:
     if len(traits) != 5 or not all(0.0 <= float(t) <= 1.0 for t in traits):
         raise EditError("traits are five numbers between 0 and 1 (O, C, E, A, N)")
+
+
+def _sex(word: str) -> Sex:
+    try:
+        return Sex(word)
+    except ValueError:
+        raise EditError(f"sex is one of {', '.join(s.value for s in Sex)}, not {word[:40]!r}") from None
 
 
 def _as_floats(traits: tuple[float, float, float, float, float]) -> tuple[float, float, float, float, float]:
@@ -129,7 +138,7 @@ def _teleport(ctx: EditContext, person: Person, x: int, y: int, notice: bool) ->
 
 
 MONEY_LIMIT = 10**11  # cents: a billion dollars either way
-PERSON_FIELDS = ("name", "age", "occupation", "bio", "traits", "home", "workplace", "money", "goals")
+PERSON_FIELDS = ("name", "age", "occupation", "bio", "traits", "home", "workplace", "money", "goals", "sex")
 
 
 def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
@@ -144,6 +153,8 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
         raise EditError("age is between 0 and 120")
     if "traits" in wanted:
         _check_traits(wanted["traits"])
+    if "sex" in wanted:
+        wanted["sex"] = _sex(str(wanted["sex"]))
     if "home" in wanted:
         _check_home(ctx, int(wanted["home"]))
     if "workplace" in wanted and int(wanted["workplace"]) >= 0:
@@ -159,6 +170,9 @@ def edit(ctx: EditContext, change: e.EditPerson) -> tuple[str, e.Edit]:
         elif key == "goals":
             old[key] = person.extra.get("goals", "")
             person.extra["goals"] = str(value)
+        elif key == "sex":
+            old[key] = person.sex.value
+            person.sex = value
         else:
             old[key] = getattr(person, key)
             setattr(person, key, tuple(float(t) for t in value) if key == "traits" else value)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Column
 from sqlmodel import SQLModel
 
+from engine.contracts.enums import Sex
 from engine.persistence.errors import WorldFileError
 from engine.persistence.schema import (
     BlobRow,
@@ -56,6 +57,7 @@ TICK_COLUMNS = {"tick", "last_tick", "fork_tick", "head_tick", "asked", "seq"}
 SIDE_COLUMNS = {"width", "height"}
 NAME_COLUMNS = {"name", "kind", "type", "key", "status", "backend", "prompt_hash", "memory_tag", "state_hash"}
 LONG_TEXT = {"prompt", "response", "extra"}
+WORDS = {("person", "sex"): tuple(s.value for s in Sex)}  # text columns that hold one of a few words
 REAL_LIMIT = 1e15  # finite and far from overflow; REAL columns hold scores, floats of 0..1, latencies
 
 
@@ -99,6 +101,11 @@ def _column_tests(table: str, column: str, kind: str) -> list[tuple[str, str]]:
         tests.append((present + f"typeof({quoted}) != 'text'", "is not text"))
         tests.append((present + f"typeof({quoted}) = 'text' AND length({quoted}) > {limit}",
                       f"is longer than {limit:,} characters"))
+        words = WORDS.get((table, column))
+        if words:
+            allowed = ", ".join(f"'{w}'" for w in words)  # our own constants, never the file's
+            tests.append((present + f"typeof({quoted}) = 'text' AND {quoted} NOT IN ({allowed})",
+                          f"is not one of {', '.join(words)}"))
     elif kind == "bytes":
         tests.append((present + f"typeof({quoted}) != 'blob'", "is not binary data"))
         tests.append((present + f"typeof({quoted}) = 'blob' AND length({quoted}) > {MAX_BLOB_BYTES}",

@@ -32,6 +32,7 @@ class Header:
     tick: int
     tick_seconds: int
     start_minute: int
+    schema_version: int
 
 
 def read_header(meta: dict[str, str], path: Path) -> Header:
@@ -52,6 +53,7 @@ def read_header(meta: dict[str, str], path: Path) -> Header:
         tick=number("tick", 0, 0, MAX_TICK),
         tick_seconds=number("tick_seconds", 60, 1, 24 * 3600),
         start_minute=number("start_minute", 360, 0, 24 * 60 - 1),
+        schema_version=number("schema_version", 1, 1, 2**31 - 1),  # check_file refused newer ones
     )
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 6  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people; 5: trust, props;
+SCHEMA_VERSION = 7  # 2: thought table; 3: branches and checkpoints; 4: removed buildings and people; 5: trust, props;
 # 6: memories in versioned folders (meta "memory_version"), so an older Townsfolk refuses the file instead of
-# opening it with an empty memory stream
+# opening it with an empty memory stream; 7: a person's sex (older files: from the first name, see ``migrations``)
 APPLICATION_ID = 0x546F776E  # "Town", in SQLite's header, so `file` can tell a .town apart
 
 
@@ -103,6 +103,7 @@ class PersonRow(SQLModel, table=True):
     hangout: int
     extra: str = "{}"  # JSON
     removed: bool = False  # schema 4
+    sex: str = ""  # schema 7: a ``Sex`` word; "" only as the default for older files, which lack the column
 
 
 class TieRow(SQLModel, table=True):

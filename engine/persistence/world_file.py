@@ -24,7 +24,7 @@ from sqlalchemy.sql.schema import ColumnDefault
 from sqlmodel import SQLModel, create_engine
 
 from engine import __version__
-from engine.contracts.enums import BuildingType
+from engine.contracts.enums import BuildingType, Sex
 from engine.contracts.thinking import ThoughtKind
 from engine.persistence import event_codec
 from engine.persistence.checks import describe, inspect_tables, one_line
@@ -33,6 +33,7 @@ from engine.persistence.errors import WorldFileError
 from engine.persistence.leftovers import owned_name, remove, sweep_world_temps
 from engine.persistence.loading import check_branches, clean_rows, read_extra, read_grid, read_header
 from engine.persistence.memory_files import memory_folder, sweep_container
+from engine.persistence.migrations import give_sexes
 from engine.persistence.schema import (
     ADDED_IN,
     APPLICATION_ID,
@@ -188,7 +189,7 @@ def _person_row(p: Person) -> dict[str, object]:
         "id": p.id, "name": p.name, "age": p.age, "occupation": p.occupation, "bio": p.bio,
         "openness": o, "conscientiousness": c, "extraversion": e, "agreeableness": a, "neuroticism": n,
         "home": p.home, "workplace": p.workplace, "money": p.money, "hangout": p.hangout,
-        "extra": json.dumps(p.extra), "removed": p.removed,
+        "extra": json.dumps(p.extra), "removed": p.removed, "sex": p.sex.value,
     }
 
 
@@ -342,9 +343,12 @@ def _read(conn: Connection, with_history: bool, report: Progress, path: Path) ->
     people = [
         Person(r.id, r.name, r.age, r.occupation, r.bio,
                (r.openness, r.conscientiousness, r.extraversion, r.agreeableness, r.neuroticism),
-               r.home, r.workplace, r.money, r.hangout, read_extra(r.extra, path), bool(r.removed))
+               r.home, r.workplace, r.money, r.hangout, read_extra(r.extra, path), bool(r.removed),
+               Sex(r.sex) if r.sex else Sex.UNSPECIFIED)
         for r in clean_rows(_rows(conn, PersonRow), ("name",), ("occupation", "bio"))
     ]
+    if header.schema_version < 7:
+        give_sexes(people, header.seed)
     report(0.4, "remembering who knows whom")
     ties = Relationships()
     for r in _rows(conn, TieRow):

@@ -43,7 +43,7 @@ def build_static(world: World, version: int) -> StaticWorld:
     )
     people = tuple(
         PersonInfo(p.id, p.name, p.age, p.occupation, p.bio, p.traits, p.home, p.workplace, p.removed,
-                   p.extra.get("goals", ""))
+                   p.extra.get("goals", ""), p.sex)
         for p in world.people
     )
     terrain = city.terrain.copy()

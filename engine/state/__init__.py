@@ -2,6 +2,7 @@
 
 - ``clock``         sim time: ticks, minutes, days, weekdays
 - ``person``        a person's profile (who they are, not what they are doing)
+- ``sexes``         a sex from a first name (``first_names.toml``), for the generator and old worlds
 - ``relationships`` who knows whom: ties and their short histories
 - ``city``          the city's shape: terrain, districts, lots, buildings, props, doors
 - ``thoughts``      a thought as the world keeps it (prompt, answer, cost)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.contracts.enums import Sex
+
 TRAIT_NAMES = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
 
 
@@ -21,6 +23,7 @@ class Person:
     hangout: int = -1  # favourite cafe or park, where friends find them
     extra: dict[str, str] = field(default_factory=dict)  # imported fields (lifestyle, ...)
     removed: bool = False  # taken out of the world: kept as a tombstone so person ids stay stable
+    sex: Sex = Sex.UNSPECIFIED  # saved since schema 7; older worlds get one from the first name (``sexes``)
 
     @property
     def first_name(self) -> str:

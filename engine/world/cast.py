@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from engine.contracts.enums import Sex
 from engine.state.person import Person
-from engine.world.names import FIRST_NAMES, HOBBIES, SURNAMES
+from engine.state.sexes import names_for
+from engine.world.names import HOBBIES, SURNAMES
 
 
 @dataclass
@@ -56,13 +58,19 @@ def traits_for(rng: random.Random) -> tuple[float, float, float, float, float]:
     return draw(), draw(), draw(), draw(), draw()  # drawn left to right, as the generator did
 
 
-def pick_name(rng: random.Random, surname: str, taken: set[str]) -> str:
+def pick_sex(rng: random.Random) -> Sex:
+    return Sex.FEMALE if rng.random() < 0.5 else Sex.MALE
+
+
+def pick_name(rng: random.Random, surname: str, taken: set[str], sex: Sex = Sex.UNSPECIFIED) -> str:
+    """A first name that suits ``sex`` (see ``engine/state/first_names.toml``) and nobody in ``taken`` has."""
+    first_names = names_for(sex)
     for _ in range(200):
-        name = f"{rng.choice(FIRST_NAMES)} {surname}"
+        name = f"{rng.choice(first_names)} {surname}"
         if name not in taken:
             taken.add(name)
             return name
-    name = f"{rng.choice(FIRST_NAMES)} {surname} {len(taken)}"
+    name = f"{rng.choice(first_names)} {surname} {len(taken)}"
     taken.add(name)
     return name
 

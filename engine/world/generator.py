@@ -23,6 +23,7 @@ from engine.world.cast import (
     invent_households,
     occupation_without_job,
     pick_name,
+    pick_sex,
     traits_for,
 )
 from engine.world.layout import BuildingOrder, lay_out
@@ -180,7 +181,9 @@ def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random, re
             household = plan.households[index]
             for age in household.ages:
                 traits = traits_for(rng)
-                person = Person(len(people), pick_name(rng, household.surname, taken), age, "", "", traits, home_id)
+                sex = pick_sex(rng)
+                person = Person(len(people), pick_name(rng, household.surname, taken, sex), age, "", "", traits,
+                                home_id, sex=sex)
                 person.money = rng.randint(5, 30) * 100 if age < 18 else rng.randint(200, 3000) * 100
                 near_school = schools[int(np.argmin(np.abs(school_xy - (hx, hy)).sum(1)))] if schools else None
                 if 6 <= age < 18 and near_school is not None:

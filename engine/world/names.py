@@ -1,7 +1,5 @@
 """Word lists for generated places and people. Plain data, chosen to read well."""
 
-FIRST_NAMES = ["Ada", "Amir", "Ana", "Anika", "Arjun", "Aurora", "Ben", "Bianca", "Camille", "Carlos", "Chen", "Chloe", "Dara", "Diego", "Eli", "Elena", "Emeka", "Emma", "Farah", "Felix", "Freya", "Gabriel", "Hana", "Hugo", "Ines", "Isaac", "Ivy", "Jamal", "Jin", "Jonas", "Kai", "Kenji", "Lara", "Leo", "Lina", "Luca", "Maya", "Mateo", "Mei", "Mira", "Nadia", "Nico", "Noah", "Nora", "Omar", "Oscar", "Priya", "Quinn", "Rafael", "Rosa", "Ruby", "Sam", "Sana", "Selin", "Sofia", "Tariq", "Theo", "Uma", "Vera", "Wei", "Yara", "Yusuf", "Zoe"]
-
 SURNAMES = ["Abbott", "Adeyemi", "Alvarez", "Bauer", "Bianchi", "Brooks", "Castillo", "Chen", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hale", "Haddad", "Ito", "Jensen", "Kaur", "Khan", "Kim", "Kowalski", "Larsen", "Lopez", "Moreau", "Murphy", "Nakamura", "Novak", "Okafor", "Olsen", "Patel", "Petrov", "Quinn", "Reyes", "Rossi", "Sato", "Schmidt", "Silva", "Singh", "Tanaka", "Torres", "Varga", "Walsh", "Weber", "Wright", "Yilmaz", "Zhang"]
 
 DISTRICTS = (

@@ -9,9 +9,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from engine.contracts.enums import BuildingType
+from engine.contracts.enums import BuildingType, Sex
 from engine.state.person import Person
 from engine.state.relationships import Relationships, Tie
+from engine.state.sexes import sex_of_name
 from engine.state.world import World
 from engine.world.generator import choose_hangouts, default_capacity
 from engine.world.layout import BuildingOrder, lay_out
@@ -69,9 +70,13 @@ def _person(index: int, p: dict[str, Any], building_of: dict[str, int]) -> Perso
     traits = tuple(float(t) for t in p["traits"])
     if len(traits) != 5 or not all(0 <= t <= 1 for t in traits):
         raise SpecError(f"{p['name']} needs five traits between 0 and 1")
+    try:
+        sex = Sex(p["sex"]) if "sex" in p else sex_of_name(p["name"])
+    except ValueError:
+        raise SpecError(f"{p['name']}'s sex {p['sex']!r} is not one of {', '.join(s.value for s in Sex)}") from None
     return Person(
         index, p["name"], int(p["age"]), p["occupation"], p["bio"].strip(), traits,
-        building_of[p["home"]], building_of[work] if work else -1, int(p.get("money", 0)) * 100,
+        building_of[p["home"]], building_of[work] if work else -1, int(p.get("money", 0)) * 100, sex=sex,
     )
 
 

@@ -49,14 +49,22 @@ def test_the_overview_is_fresh_when_shown_and_says_the_plan_in_words(controller)
 
 
 def test_people_are_picked_at_the_starting_zoom_before_buildings(controller) -> None:  # type: ignore[no-untyped-def]
+    def out_of_doors() -> np.ndarray:
+        snap = controller.bridge.latest
+        return np.flatnonzero((snap.location < 0) & ~np.array([p.removed for p in snap.static.people]))
+
     run_ticks(controller, 150)  # out of bed and about
+    for _ in range(12):  # the town's morning depends on who lives there: wait for someone to be out
+        if len(out_of_doors()):
+            break
+        run_ticks(controller, 20)
     view = controller.window.map_view
     scene, camera = view.scene, view.scene.camera
     view.zoom_to_fit()
     view.render_now()
     xy = scene.people_world_xy()
     snap = controller.bridge.latest
-    outdoors = np.flatnonzero((snap.location < 0) & ~np.array([p.removed for p in snap.static.people]))
+    outdoors = out_of_doors()
     assert len(outdoors), "someone outdoors to click"
     person = int(outdoors[0])
     sx, sy = camera.world_to_screen(float(xy[person, 0]), float(xy[person, 1]))
