@@ -202,6 +202,7 @@ def main() -> int:
                 "conversations": summary.conversations, **checked,
             },
         }
+        print(f"lockstep: {json.dumps(result['lockstep'])}", file=sys.stderr, flush=True)  # kept if live fails
         if args.live_minutes > 0:
             result["live"] = live(server.url, args.live_minutes)
     targets = {
