@@ -160,7 +160,7 @@ def live(url: str, minutes: float) -> dict[str, Any]:
             asked_chat[command] = time.monotonic()
             cognition.chat(command % 25, "What are you up to right now?", (), command, sim.tick)
         for event in sim.step():
-            if isinstance(event, ChatReply) and event.command_id in asked_chat and event.how == "llm":
+            if isinstance(event, ChatReply) and event.command_id in asked_chat and event.thinking == "llm":
                 chat_seconds.append(time.monotonic() - asked_chat.pop(event.command_id))
             elif isinstance(event, ChatReply):
                 asked_chat.pop(event.command_id, None)
@@ -177,7 +177,7 @@ def live(url: str, minutes: float) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sim-hours", type=float, default=2.0)
+    parser.add_argument("--sim-hours", type=float, default=2.0, help="sim hours of the lockstep run (0: none)")
     parser.add_argument("--live-minutes", type=float, default=5.0, help="wall minutes of the live run (0: none)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", action="store_true")
@@ -186,31 +186,33 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, RealModelServer(threads=args.threads,
                                                                 log=Path(tmp) / "server.log") as server:
-        run = lockstep(server.url, server.kind, args.sim_hours, Path(tmp))
-        checked = audit(run["saved"])
-        summary = run["summary"]
-        llm = summary.llm or {}
-        minds = 25
-        result: dict[str, Any] = {
-            "server": f"{server.kind} {server.url}", "threads": args.threads,
-            "lockstep": {
+        result: dict[str, Any] = {"server": f"{server.kind} {server.url}", "threads": args.threads}
+        if args.sim_hours > 0:
+            run = lockstep(server.url, server.kind, args.sim_hours, Path(tmp))
+            checked = audit(run["saved"])
+            summary = run["summary"]
+            llm = summary.llm or {}
+            minds = 25
+            result["lockstep"] = {
                 "sim_hours": args.sim_hours, "wall_seconds": round(run["wall"], 1),
                 "calls": llm.get("calls"), "failures": llm.get("failures"), "fallbacks": llm.get("fallbacks"),
                 "rejected": llm.get("rejected"), "tokens": llm.get("tokens"),
                 "tokens_per_mind_per_sim_hour": round(llm.get("tokens", 0) / minds / args.sim_hours),
                 "fallback_reasons": llm.get("fallback_reasons"), "by_kind": llm.get("by_kind"),
                 "conversations": summary.conversations, **checked,
-            },
-        }
-        print(f"lockstep: {json.dumps(result['lockstep'])}", file=sys.stderr, flush=True)  # kept if live fails
+            }
+            print(f"lockstep: {json.dumps(result['lockstep'])}", file=sys.stderr, flush=True)  # kept if live fails
         if args.live_minutes > 0:
             result["live"] = live(server.url, args.live_minutes)
-    targets = {
-        "no failing answer in the world": result["lockstep"]["fault_count"] == 0,
-        "applied >= 50%": result["lockstep"]["applied_share"] >= 0.5,
-        "tokens per mind per sim hour <= 600": result["lockstep"]["tokens_per_mind_per_sim_hour"] <= 600,
-        "2 sim hours lockstep <= 10 min": args.sim_hours < 2 or result["lockstep"]["wall_seconds"] <= 600,
-    }
+    targets = {}
+    if "lockstep" in result:
+        step = result["lockstep"]
+        targets.update({
+            "no failing answer in the world": step["fault_count"] == 0,
+            "applied >= 50%": step["applied_share"] >= 0.5,
+            "tokens per mind per sim hour <= 600": step["tokens_per_mind_per_sim_hour"] <= 600,
+            "2 sim hours lockstep <= 10 min": args.sim_hours < 2 or step["wall_seconds"] <= 600,
+        })
     if "live" in result:
         p50 = result["live"]["chat_p50_s"]
         targets["chat p50 <= 5 s"] = p50 is not None and p50 <= 5.0
