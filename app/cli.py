@@ -1,4 +1,4 @@
-"""Headless sub-commands: new, sim, info, check. Scripts rely on their output.
+"""Headless sub-commands: new, sim, info, check, serve, ... Scripts rely on their output.
 
 Errors go to stderr as one line and a non-zero exit code, never a traceback.
 """
@@ -10,8 +10,9 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from app import research_cli, serve_cli
 from app.sim_pace import add_pace_arguments, pace_options
 from engine import api
 from engine.contracts import LLMHealth
@@ -40,8 +41,11 @@ def _build_parser() -> argparse.ArgumentParser:
     root = _Parser(prog="townsfolk", description="A living city of generative agents.")
     sub = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    new = sub.add_parser("new", help="generate a new world file")
+    new = sub.add_parser("new", help="generate a new world file (or one from a plugin's scenario)")
     new.add_argument("out", help="the .town file to create")
+    new.add_argument("--scenario", metavar="NAME",
+                     help="start from an installed plugin's scenario ('townsfolk plugins' lists them); "
+                          "--agents, --template and --name are then the scenario's")
     new.add_argument("--agents", type=_positive, default=25, help="how many people (default 25)")
     new.add_argument("--seed", type=int, default=0)
     new.add_argument("--template", choices=api.TEMPLATES, default="city")
@@ -64,8 +68,14 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="PERSON (name or id) knows TEXT at the start and may pass it on; a time and a place "
                           "make it an event (\"a party at the cafe tomorrow at 5pm\"); the report says how far "
                           "it spread (repeatable)")
+    sim.add_argument("--plugin", action="append", default=[], metavar="NAME[:KEY=VALUE,...]",
+                     help="switch an installed plugin on for this run (and the saved world), with its settings "
+                          "(repeatable; 'townsfolk plugins' lists them)")
     _llm_arguments(sim)
     add_pace_arguments(sim)
+
+    plugins = sub.add_parser("plugins", help="list the installed plugins, what each adds, and any errors")
+    plugins.add_argument("--json", action="store_true")
 
     tiled = sub.add_parser("import-tiled", help="make a world from a Tiled map (.tmj/.json/.tmx)")
     tiled.add_argument("map")
@@ -101,6 +111,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="list every problem in a world file")
     check.add_argument("world")
     check.add_argument("--json", action="store_true")
+    research_cli.add_parsers(sub)
+    serve_cli.add_parser(sub, _llm_arguments)
     return root
 
 
@@ -130,7 +142,10 @@ def _new(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise CliError(f"{out} already exists (use --force to overwrite)")
-    world = api.new_world(args.agents, args.seed, args.template, args.name)
+    if args.scenario:
+        world = api.new_scenario_world(args.scenario, args.seed)
+    else:
+        world = api.new_world(args.agents, args.seed, args.template, args.name)
     api.save_world(world, out)
     print(f"created {out}: {world.name}, {len(world.people)} people, {len(world.city.buildings)} buildings")
     return 0
@@ -156,6 +171,7 @@ def _sim(args: argparse.Namespace) -> int:
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact],
+                               **_plugin_choice(args.plugin),
                                on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr),
                                **pacing)
     if summary.llm and (summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF) or summary.llm.get("fallbacks")):
@@ -180,6 +196,44 @@ def _sim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plugin_choice(specs: list[str]) -> dict[str, Any]:
+    """``--plugin market_day:weekday=6`` -> plugins=["market_day"], plugin_settings={"market_day": {"weekday": 6}}."""
+    names: list[str] = []
+    settings: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        name, _, rest = spec.partition(":")
+        names.append(name.strip())
+        for pair in filter(None, (p.strip() for p in rest.split(","))):
+            key, eq, value = pair.partition("=")
+            if not eq or not key.strip():
+                raise CliError(f"--plugin {spec}: settings are KEY=VALUE, separated by commas")
+            settings.setdefault(name.strip(), {})[key.strip()] = _setting(value.strip())
+    return {"plugins": names, "plugin_settings": settings or None}
+
+
+def _setting(text: str) -> Any:
+    """A setting's value as JSON when it reads as JSON (6, 0.5, true), else as the text itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _plugins(args: argparse.Namespace) -> int:
+    found = api.plugins_info()
+    if args.json:
+        print(json.dumps({"plugins": found, "scenarios": api.scenarios()}))
+        return 0
+    if not found:
+        print("no plugins installed (a plugin is a package with a 'townsfolk.plugins' entry point; see docs/plugins.md)")
+    for plugin in found:
+        state = "ok" if plugin["ok"] else f"switched off: {plugin['error']}"
+        print(f"{plugin['name']} {plugin['version']} ({state})")
+        for line in plugin["summary"]:
+            print(f"    {line}")
+    return 0
+
+
 def _society_lines(summary: api.RunSummary) -> list[str]:
     economy, governance, social = summary.economy, summary.governance, summary.social
     lines = [
@@ -189,6 +243,9 @@ def _society_lines(summary: api.RunSummary) -> list[str]:
         f"{governance.get('elections', 0)} elections",
         f"social: density {social['density']}, {social['communities']} communities",
     ]
+    for name, report in (summary.plugins or {}).items():
+        if name not in ("active", "missing", "switched_off", "metrics"):
+            lines.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in report.items() if not isinstance(v, (dict, list))))
     words = summary.word_of_mouth or {}
     for fact in words.get("diffusion", []):
         lines.append(f"word of mouth: {fact['knowers']} know \u201c{fact['text']}\u201d ({fact['share']:.0%})")
@@ -284,12 +341,15 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-tiled": _import_tiled,
     "export-tiled": _export_tiled,
     "replay": _replay,
+    "serve": lambda args: serve_cli.run(args, _llm_config(args)),
+    "plugins": _plugins,
+    **research_cli.SUBCOMMANDS,
 }
 
 
 def _subject(args: argparse.Namespace | None) -> str:
     """The file a command works on, so every error can name it."""
-    for name in ("world", "map", "into", "folder"):
+    for name in ("world", "map", "into", "folder", "spec"):
         value = getattr(args, name, None)
         if value:
             return str(value)

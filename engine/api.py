@@ -22,22 +22,35 @@ from engine.contracts.snapshots import WorldSnapshot
 from engine.contracts.thinking import LLMHealth
 from engine.edits import codec as edit_codec
 from engine.edits.apply import apply as apply_edit
+from engine.edits.scenarios import new_scenario_world as _new_scenario_world
+from engine.edits.scenarios import scenarios as _scenarios
+from engine.experiments import ExperimentReport, ExperimentSpec, Progress, SpecError, load_spec, run_experiment
+from engine.experiments import plan as plan_experiment
+from engine.experiments.compare import compare_branches
+from engine.experiments.interviews import Answer
+from engine.experiments.reproduce import rerun as rerun_experiment
+from engine.experiments.survey import ask_world
 from engine.llm.backend import Health, LLMConfig
 from engine.llm.factory import make_backend
 from engine.llm.hosts import host_kind as _host_kind
 from engine.llm.hosts import host_problem as _host_problem
 from engine.llm.hosts import normalise_host as _normalise_host
 from engine.memory.types import MemoryStore
+from engine.outside import Exchange
 from engine.persistence.errors import WorldFileError
 from engine.persistence.memory_session import SessionMemory, open_session
 from engine.persistence.schema import SCHEMA_VERSION
 from engine.persistence.world_file import load_world, read_meta
 from engine.persistence.world_save import remove_pair, save_pair
+from engine.plugins import Registry, installed, recorded
+from engine.plugins import drop as _drop_plugins
+from engine.plugins import use as _use_plugins
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.runtime.minds import DEFAULT_MAX_MINDS, attach_cognition
-from engine.runtime.minds_pacing import LOCKSTEP_LATENCY_MINUTES, Pace, Progress
+from engine.runtime.minds_pacing import LOCKSTEP_LATENCY_MINUTES, Pace
+from engine.runtime.minds_pacing import Progress as RunProgress
 from engine.runtime.trial import world_problems
 from engine.sim import state_codec
 from engine.sim.diffusion import Diffusion
@@ -53,15 +66,23 @@ from engine.world.tiled import import_tiled as _import_tiled
 __all__ = [
     "SCHEMA_VERSION",
     "TEMPLATES",
+    "Answer",
     "EngineHandle",
+    "ExperimentReport",
+    "ExperimentSpec",
     "Health",
     "LLMConfig",
     "PersonaError",
+    "Progress",
     "RunSummary",
+    "SpecError",
     "TiledError",
     "World",
     "WorldFileError",
+    "ask_world",
     "check_world",
+    "compare_branches",
+    "drop_plugins",
     "edit_from_json",
     "edit_to_json",
     "export_tiled",
@@ -69,17 +90,27 @@ __all__ = [
     "host_problem",
     "import_personas",
     "import_tiled",
+    "load_spec",
+    "new_scenario_world",
     "new_world",
     "normalise_host",
     "open_world",
+    "plan_experiment",
+    "plugin_warnings",
+    "plugins_info",
     "probe_llm",
     "read_meta",
     "remove_world",
     "replay",
+    "rerun_experiment",
+    "run_experiment",
     "run_headless",
     "save_world",
+    "scenarios",
     "timeline_info",
+    "use_plugins",
     "world_info",
+    "world_plugins",
 ]
 
 
@@ -104,6 +135,7 @@ class EngineHandle:
             memory = self._session.store
         #: One line each about what was wrong with the world's files and what happens instead.
         self.warnings: list[str] = [self._session.warning] if self._session and self._session.warning else []
+        self.warnings += self._sim.plugins.messages()  # plugins the world uses that are missing here
         self._inbox = Inbox()
         self._outbox = Outbox()
         self._controller = StepController()
@@ -136,6 +168,13 @@ class EngineHandle:
         self._inbox.put(command)
         self._controller.poke()
         return command.id
+
+    @property
+    def outside(self) -> Exchange:
+        """Where decision points of people driven from outside come out (any thread may read it;
+        its listeners are called on the engine thread and must not block). Answers go in as
+        ``AnswerDecision`` commands; ``DriveFromOutside`` hands a person over."""
+        return self._sim.outside.exchange
 
     def latest_snapshot(self) -> WorldSnapshot | None:
         return self._outbox.latest()
@@ -354,6 +393,7 @@ def world_info(world: World) -> dict[str, Any]:
         "sim_time": clock.text(world.tick),
         "events": len(world.history),
         "seed": world.seed,
+        "plugins": {name: entry.get("version", "") for name, entry in recorded(world.meta).items()},
     }
 
 
@@ -381,11 +421,12 @@ class RunSummary:
     governance: dict[str, Any] = field(default_factory=dict)  # proposals, votes, policies, ...
     social: dict[str, Any] = field(default_factory=dict)  # density, communities, ...
     word_of_mouth: dict[str, Any] | None = None  # with seeded facts: diffusion, density before/after, attendance
+    plugins: dict[str, Any] | None = None  # with plugins: active, missing, switched_off, metrics, each one's report
     warnings: list[str] = field(default_factory=list)  # one line each: what was wrong with the files, what happened
 
     def as_dict(self) -> dict[str, object]:
         data = {k: v for k, v in vars(self).items() if k not in ("memory", "warnings")}
-        for optional in ("llm", "word_of_mouth"):
+        for optional in ("llm", "word_of_mouth", "plugins"):
             if data[optional] is None:
                 data.pop(optional)
         if self.word_of_mouth is not None:  # the experiment's numbers also at the top, where scripts look first
@@ -418,6 +459,7 @@ def run_headless(
     world_path: str | Path | None = None, embedder: str | None = None, max_minds: int = DEFAULT_MAX_MINDS,
     checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
     seed_facts: Sequence[tuple[str, str]] = (), on_warning: Callable[[str], None] | None = None,
+    plugins: Sequence[str] = (), plugin_settings: dict[str, dict[str, Any]] | None = None,
     pace: str = "lockstep", speed: float = 1.0, on_progress: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
@@ -429,17 +471,26 @@ def run_headless(
     first goes back to that tick of the current branch and continues on a new branch.
     ``seed_facts`` — (person, words) pairs — are planted at the start, as the god-mode edit
     ``SeedFact`` (so a replay plants them too), and their spread is reported. ``on_warning`` hears
-    each problem with the world's files at once (also kept in ``RunSummary.warnings``).
+    each problem with the world's files at once (also kept in ``RunSummary.warnings``). ``plugins`` are switched
+    on in the world first (with ``plugin_settings`` by name); ValueError when one is not installed or broken.
     ``pace``: with a model, "lockstep" (answers applied a few sim minutes after they were asked, waiting
     if need be: reproducible) or "live" (``speed`` sim minutes per wall second; nothing waits for the
     model). ``on_progress`` hears a progress line now and then (sim time, calls, tokens/s, expected end).
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
+    if plugins or plugin_settings:
+        problems = use_plugins(world, [*plugins, *(n for n in plugin_settings or {} if n not in plugins)],
+                               plugin_settings)
+        if problems:
+            raise ValueError(problems[0])
     sim = Simulation(world, seed, record_history=keep_history)
     cognition = None
     memory = None
-    warnings: list[str] = []
+    warnings: list[str] = sim.plugins.messages()
+    for warning in warnings:
+        if on_warning is not None:
+            on_warning(warning)
     if (llm is not None and llm.brain != "rule") or sim.pending_cognition_state is not None:
         session = open_session(world, world_path, embedder, llm)  # its working copy goes with the store
         memory = session.store
@@ -452,7 +503,7 @@ def run_headless(
         cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode=pace if thinking else "lockstep",
                                      max_minds=max_minds, latency_ticks=latency)
     pacer = Pace(pace if cognition is not None else "lockstep", speed, sim.clock.tick_seconds)
-    progress = Progress(ticks, on_progress) if on_progress is not None else None
+    progress = RunProgress(ticks, on_progress) if on_progress is not None else None
     machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
     if machine is not None and from_tick is not None:
         machine.seek(from_tick)
@@ -500,7 +551,8 @@ def run_headless(
         memory=memory,
         **sim.society.summary(),
         word_of_mouth=tracker.report() if tracker is not None else None,
-        warnings=warnings,
+        plugins=sim.plugins.summary() if sim.plugins.record else None,
+        warnings=[*warnings, *(m for m in sim.plugins.off.values() if m not in warnings)],
     )
 
 
@@ -514,3 +566,51 @@ def _make_edit(sim: Simulation, machine: TimeMachine | None, edit: Edit) -> Edit
     if machine is not None:
         machine.note_edit(made)
     return applied
+
+
+# -- plugins ---------------------------------------------------------------------------------------
+
+
+def plugins_info(registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Every installed plugin: name, version, ok, error, what it adds (``townsfolk plugins --json``)."""
+    return (registry or installed()).describe()
+
+
+def use_plugins(world: World, names: Sequence[str], settings: dict[str, dict[str, Any]] | None = None,
+                registry: Registry | None = None) -> list[str]:
+    """Switch plugins on in ``world`` (from its next run); returns what is wrong with any of them, in words."""
+    return _use_plugins(world.meta, list(names), registry, settings)
+
+
+def drop_plugins(world: World, names: Sequence[str]) -> None:
+    """``world`` no longer uses these plugins (from its next run)."""
+    _drop_plugins(world.meta, list(names))
+
+
+def world_plugins(world: World) -> dict[str, dict[str, Any]]:
+    """The plugins ``world`` records using: {name: {"version", "adds", "settings"?}}."""
+    return recorded(world.meta)
+
+
+def plugin_warnings(world: World, registry: Registry | None = None) -> list[str]:
+    """One line for each plugin ``world`` uses that cannot run here, saying what will be left out."""
+    registry = registry or installed()
+    out = []
+    for name, entry in recorded(world.meta).items():
+        if registry.working(name) is None:
+            known = registry.records.get(name)
+            why = known.error if known is not None and known.error else "it is not installed"
+            adds = ", ".join(entry.get("adds") or ()) or "what it added"
+            out.append(f"this world uses plugin '{name}' {entry.get('version', '')}".rstrip()
+                       + f", but {why}: left out: {adds}")
+    return out
+
+
+def scenarios(registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Every installed plugin's scenarios: key, title, description, goals, plugin."""
+    return _scenarios(registry)
+
+
+def new_scenario_world(key: str, seed: int = 0, registry: Registry | None = None) -> World:
+    """A new world from an installed plugin's scenario, its set-up edits made and logged (replays make them)."""
+    return _new_scenario_world(key, seed, registry)

@@ -40,9 +40,13 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+# The example plugins (plugins/*/) are installed too: the tests run the town with them, as a user would.
+stamp=.venv/.installed-$(cat pyproject.toml plugins/*/pyproject.toml | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[dev]"
+  for plugin in plugins/*/; do
+    .venv/bin/python -m pip install -q -e "$plugin"
+  done
   rm -f .venv/.installed-* && touch "$stamp"
 fi

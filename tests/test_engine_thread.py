@@ -110,3 +110,18 @@ def test_pause_command_is_acknowledged(handle):
     seen: list = []
     cid = handle.submit(Pause())
     assert isinstance(wait_for(lambda: events_for(handle, cid, seen))[0], CommandApplied)
+
+
+def test_snapshots_follow_the_reader_not_the_ticks(handle):
+    """At max speed a snapshot is built once the last was taken: with nobody reading, 200 ticks
+    cost a handful, and the last tick's snapshot is there when the steps end."""
+    wait_for(handle.latest_snapshot)
+    outbox = handle._outbox
+    before = outbox.snapshots
+    handle.submit(SetSpeed(ticks_per_second=0))
+    step = Step(ticks=200)
+    handle.submit(step)
+    wait_for(lambda: outbox.peek().tick == 200 and not outbox.peek().running, 60)
+    assert outbox.snapshots - before < 20, f"{outbox.snapshots - before} snapshots for 200 unread ticks"
+    assert [e.tick for e in handle.drain_events() if getattr(e, "command_id", None) == step.id]
+    assert handle.latest_snapshot().tick == 200

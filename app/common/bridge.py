@@ -2,6 +2,10 @@
 
 A ~30 Hz ``QTimer`` on the GUI thread drains the engine's outbox — the newest
 snapshot and a bounded batch of events — and re-emits them as Qt signals.
+The map hears every snapshot taken (``frame_changed``, ~30 a second at max speed);
+the docks and the status bar (``snapshot_changed``) at most every ``DOCKS_MS`` while
+the engine runs: their redraws at 30 Hz would cost the engine its time (they hold the
+GIL). A snapshot of a stopped engine, and the one before any new moment, is never held.
 ``send`` puts a command in the inbox and returns at once: the GUI never waits
 on the engine; answers come back later as events.
 
@@ -21,6 +25,7 @@ re-asks or forgets, so nothing from another time or branch stays on screen.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,6 +38,7 @@ from engine.contracts import (
     Event,
     MemoriesResult,
     MindReport,
+    PluginsReport,
     SaveWorld,
     ThoughtsResult,
     TimeJumped,
@@ -44,7 +50,8 @@ from engine.contracts.society import LedgerResult, PairReport
 log = logging.getLogger(__name__)
 POLL_MS = 33
 EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, never one long stall
-ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport)
+DOCKS_MS = 250
+ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport, PluginsReport)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +65,8 @@ class Moment:
 
 
 class EngineBridge(QObject):
-    snapshot_changed = Signal(object)  # WorldSnapshot
+    snapshot_changed = Signal(object)  # WorldSnapshot, for the docks: at most every DOCKS_MS while running
+    frame_changed = Signal(object)  # WorldSnapshot, every one taken: for the map
     events_arrived = Signal(list)  # list[Event]
     answers_arrived = Signal(list)  # list[MindReport | MemoriesResult | ThoughtsResult | CommandRejected] of queries
     command_answered = Signal(object)  # CommandApplied | CommandRejected
@@ -76,6 +84,8 @@ class EngineBridge(QObject):
         self._quiet: set[int] = set()
         self._failure_reported = False
         self._opening = False  # the first snapshot of a newly attached world is a new moment
+        self._shown: WorldSnapshot | None = None  # the last snapshot the docks were given
+        self._shown_at = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -83,7 +93,7 @@ class EngineBridge(QObject):
     def attach(self, handle: api.EngineHandle) -> None:
         """Start listening to a running engine (replacing any previous one)."""
         self.handle = handle
-        self.latest = None
+        self.latest = self._shown = None
         self._pending_saves.clear()
         self._quiet.clear()
         self._failure_reported = False
@@ -130,7 +140,11 @@ class EngineBridge(QObject):
         snapshot = handle.latest_snapshot()
         if snapshot is not None and snapshot is not self.latest:
             self.latest = snapshot
-            self.snapshot_changed.emit(snapshot)
+            self.frame_changed.emit(snapshot)
+        latest = self.latest
+        if latest is not None and latest is not self._shown and (
+                not latest.running or self._opening or time.monotonic() - self._shown_at >= DOCKS_MS / 1000):
+            self._show_docks()
             if self._opening:
                 self._opening = False
                 self._announce("open")
@@ -141,6 +155,12 @@ class EngineBridge(QObject):
         if not handle.alive and handle.failure is not None and not self._failure_reported:
             self._failure_reported = True
             self.engine_failed.emit(f"The simulation stopped: {handle.failure}")
+
+    def _show_docks(self) -> None:
+        """Give the docks the newest snapshot now."""
+        if self.latest is not None and self.latest is not self._shown:
+            self._shown, self._shown_at = self.latest, time.monotonic()
+            self.snapshot_changed.emit(self.latest)
 
     def _answer(self, events: list[Event]) -> list[Event]:
         """Route answers; returns the events the rest of the app should see (quiet ones removed)."""
@@ -180,5 +200,6 @@ class EngineBridge(QObject):
         snapshot = self.latest
         if snapshot is None:
             return
+        self._show_docks()  # the views re-ask for the moment the snapshot they hold shows
         branch = snapshot.timeline.current if snapshot.timeline is not None else 0
         self.moment_changed.emit(Moment(snapshot.tick, branch, reason, snapshot.clock_text))

@@ -6,6 +6,8 @@ tooltips, the inspector, the event log and the timeline.
 
 from __future__ import annotations
 
+import json
+
 from engine.contracts import (
     Activity,
     ActivityStarted,
@@ -31,6 +33,10 @@ from engine.contracts.events import (
     FactSeeded,
     GatheringHeld,
     IncidentChanged,
+    OutsideClaimed,
+    OutsideDecided,
+    PluginNews,
+    PluginSwitchedOff,
     PolicyChanged,
     PropertySold,
     ProposalMade,
@@ -183,14 +189,35 @@ def _describe_town_event(event: Event, static: StaticWorld | None) -> str:
         return event.text  # the engine tells the story: "Flames and smoke pour out of ..."
     if isinstance(event, ChatReply):
         return f"{person_name(static, event.agent)} answered you: “{event.reply}”"
+    if isinstance(event, OutsideClaimed):
+        driver = "you" if event.who == "player" else "an outside program"
+        return f"{person_name(static, event.agent)} is now played by {driver}" if event.driven else \
+            f"{person_name(static, event.agent)} lives on their own again"
+    if isinstance(event, OutsideDecided):
+        if event.status == "ok":
+            kinds = ", ".join(_action_kinds(event.actions)) or "carry on"
+            return f"{person_name(static, event.agent)} (played): {kinds}"
+        return f"{person_name(static, event.agent)}: the rule brain decided ({event.reason})"
+    if isinstance(event, PluginNews):
+        return event.text  # the plugin's own words: "Market day at Willowmere Hall: 6 stalls ..."
+    if isinstance(event, PluginSwitchedOff):
+        return event.reason
     return ""
+
+
+def _action_kinds(actions: str) -> list[str]:
+    try:
+        return [str(a.get("type", "?")).replace("_", " ") for a in json.loads(actions)]
+    except (ValueError, AttributeError):
+        return []
 
 
 def event_people(event: Event) -> tuple[int, ...]:
     """The people an event is about (for jumping to them and per-person history)."""
     if isinstance(event, ConversationHeld | RelationshipChanged):
         return (event.a, event.b)
-    if isinstance(event, Arrived | ActivityStarted | PlanMade | ReflectionMade | ChatReply):
+    if isinstance(event, Arrived | ActivityStarted | PlanMade | ReflectionMade | ChatReply | OutsideClaimed
+                  | OutsideDecided):
         return (event.agent,)
     if isinstance(event, FactHeard):
         return (event.listener, event.teller) if event.teller >= 0 else (event.listener,)
@@ -212,7 +239,8 @@ def event_building(event: Event) -> int:
 EVENT_KINDS = ("ConversationHeld", "RelationshipChanged", "Arrived", "ActivityStarted", "CommandApplied",
                "CommandRejected", "WorldSaved", "PlanMade", "ReflectionMade", "LLMStatusChanged", "FactSeeded",
                "FactHeard", "GatheringHeld", "PropertySold", "ProposalMade", "VoteHeld", "PolicyChanged",
-               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied")
+               "ElectionHeld", "WorldEventHappened", "IncidentChanged", "ChatReply", "EditApplied", "PluginNews",
+               "PluginSwitchedOff")
 EVENT_LABELS = {
     "ConversationHeld": "Conversations", "RelationshipChanged": "Relationships", "Arrived": "Arrivals",
     "ActivityStarted": "Activities", "CommandApplied": "Commands", "CommandRejected": "Refusals",
@@ -221,6 +249,7 @@ EVENT_LABELS = {
     "PropertySold": "Property sales", "ProposalMade": "Proposals", "VoteHeld": "Council votes",
     "PolicyChanged": "Policies", "ElectionHeld": "Elections", "WorldEventHappened": "World events",
     "IncidentChanged": "What happened next", "ChatReply": "Chats", "EditApplied": "God edits",
+    "PluginNews": "Plugins", "PluginSwitchedOff": "Plugin errors",
 }
 
 

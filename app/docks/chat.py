@@ -6,6 +6,11 @@ the earlier turns of the conversation. The answer comes back as a ``ChatReply``
 with the edit's command id: at once on the rule brain, a moment later on a
 language model. Every person keeps their own transcript for the session, so
 selecting someone else starts (or resumes) a conversation with them.
+
+While the player plays someone (``speak_as``), lines are said *as that person* to
+whoever is selected: they go out through the possession's ``say`` and the answer is
+the ``ConversationHeld`` the engine records (the listener answers as they would
+anyone); a line the world refuses (not at the same place) shows why.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWid
 
 from app.common.bridge import EngineBridge, Moment
 from app.common.selection import PERSON, Selection
-from engine.contracts import ChatReply, CommandRejected, Event, WorldSnapshot
+from engine.contracts import ChatReply, CommandRejected, ConversationHeld, Event, WorldSnapshot
 from engine.contracts.edits import Chat, Edit
+from engine.contracts.events import OutsideDecided
 
 YOU = "Visitor"  # the engine's prompt calls the user this, so earlier turns read the same way
 
@@ -46,6 +52,9 @@ class ChatDock(QWidget):
         self._person = -1
         self._talks: dict[int, Conversation] = {}
         self._by_command: dict[int, int] = {}  # command id -> person, for answers in flight
+        self._speaker = -1  # the person the player plays (-1: the user talks as a visitor)
+        self._say: Callable[[int, str], bool] | None = None
+        self._as_talks: dict[tuple[int, int], Conversation] = {}  # (speaker, listener) -> their talk
         self.heading = QLabel("Select someone to talk to them.")
         self.heading.setObjectName("chatHeading")
         self.heading.setWordWrap(True)
@@ -99,15 +108,27 @@ class ChatDock(QWidget):
         if first:
             self._show()
 
+    def speak_as(self, person: int, say: Callable[[int, str], bool] | None = None) -> None:
+        """Talk as ``person`` (the player plays them; -1: as a visitor again); ``say(listener, text)``
+        sends a line and says whether it went out."""
+        self._speaker, self._say = (person, say) if say is not None else (-1, None)
+        self._show()
+
+    @property
+    def speaker(self) -> int:
+        return self._speaker
+
     def reset_world(self) -> None:
         """A new world: nobody there has talked to the user yet."""
         self._talks.clear()
+        self._as_talks.clear()
+        self._speaker, self._say = -1, None
         self._by_command.clear()
         self._person = -1
         self._show()
 
     def add_events(self, events: list[Event]) -> None:
-        changed = False
+        changed = self._hear_as(events)
         for event in events:
             if isinstance(event, ChatReply | CommandRejected) and event.command_id in self._by_command:
                 person = self._by_command.pop(event.command_id)
@@ -134,8 +155,49 @@ class ChatDock(QWidget):
     def conversation(self, person: int) -> Conversation:
         return self._talks.setdefault(person, Conversation())
 
+    def _hear_as(self, events: list[Event]) -> bool:
+        """Lines said as the played person: their answers, or why they were not said."""
+        changed = False
+        for event in events:
+            if isinstance(event, ConversationHeld) and (event.a, event.b) in self._as_talks:
+                talk = self._as_talks[(event.a, event.b)]
+                if talk.waiting is None or not event.lines or event.lines[0][1] != talk.waiting_text:
+                    continue
+                names = (self._first_name(event.a), self._first_name(event.b))
+                for side, words in event.lines:
+                    talk.turns.append((f"You ({names[0]})" if side == 0 else names[1], words))
+                    talk.sources.append("")
+                    talk.ticks.append(event.tick)
+                talk.waiting, talk.waiting_text, talk.problem = None, "", ""
+                changed = True
+            elif isinstance(event, OutsideDecided) and event.status != "ok":
+                for (speaker, _), talk in self._as_talks.items():
+                    if speaker == event.agent and talk.waiting is not None:
+                        talk.waiting, talk.waiting_text, talk.problem = None, "", event.reason
+                        changed = True
+        return changed
+
+    def _send_as(self, text: str) -> None:
+        listener, speaker = self._person, self._speaker
+        if listener == speaker:
+            self.status.setText(f"You are {self._first_name(speaker)}: select someone else to talk to them.")
+            return
+        talk = self._as_talks.setdefault((speaker, listener), Conversation())
+        if talk.waiting is not None:
+            self.status.setText(f"{self._first_name(listener)} has not answered yet…")
+            return
+        if self._say is None or not self._say(listener, text):
+            self.status.setText("No world is open.")
+            return
+        self.input.clear()
+        talk.waiting, talk.waiting_text, talk.problem = 0, text, ""
+        self._show()
+
     def send_line(self) -> None:
         text = self.input.text().strip()
+        if text and self._person >= 0 and self._speaker >= 0:
+            self._send_as(text)
+            return
         if not text or self._person < 0 or self._send is None:
             return
         talk = self.conversation(self._person)
@@ -179,16 +241,23 @@ class ChatDock(QWidget):
             return
         if info.removed:
             self.heading.setText(f"{info.name} is no longer in town.")
+        elif self._speaker >= 0:
+            me = html.escape(self._first_name(self._speaker))
+            self.heading.setText(f"You are <b>{me}</b>: talking with <b>{html.escape(info.name)}</b>, "
+                                 f"{html.escape(info.occupation)}" if self._person != self._speaker else
+                                 f"You are <b>{me}</b>: select someone at the same place to talk to them")
         else:
             self.heading.setText(f"Talking with <b>{html.escape(info.name)}</b>, {html.escape(info.occupation)}")
-        talk = self.conversation(self._person)
+        talk = self._as_talks.get((self._speaker, self._person), Conversation()) if self._speaker >= 0 \
+            else self.conversation(self._person)
         lines = []
         for (speaker, words), source in zip(talk.turns, talk.sources, strict=True):
             who = "You" if speaker == YOU else speaker
             how = f' <span style="color:gray">({html.escape(_source_words(source))})</span>' if source else ""
             lines.append(f"<p><b>{html.escape(who)}:</b> {html.escape(words)}{how}</p>")
         if talk.waiting is not None:
-            lines.append(f"<p><b>You:</b> {html.escape(talk.waiting_text)}</p>")
+            you = f"You ({self._first_name(self._speaker)})" if self._speaker >= 0 else "You"
+            lines.append(f"<p><b>{html.escape(you)}:</b> {html.escape(talk.waiting_text)}</p>")
         self.transcript.setHtml("".join(lines) or '<p style="color:gray">Nothing said yet.</p>')
         self.transcript.verticalScrollBar().setValue(self.transcript.verticalScrollBar().maximum())
         self.status.setText(self._status_text(talk, info.name.split()[0]))
@@ -198,6 +267,8 @@ class ChatDock(QWidget):
             return f"Not said: {talk.problem}"
         if talk.waiting is None:
             return ""
+        if self._speaker >= 0:
+            return f"{name} is answering…"
         snapshot = self._snapshot
         if snapshot is not None and not snapshot.running and snapshot.llm.brain != "rule":
             # Model answers are taken in at the next tick, so a paused town keeps them waiting.

@@ -33,7 +33,7 @@ FILTERS = {
     "notable": ("Notable", {"ConversationHeld", "RelationshipChanged", "CommandRejected", "WorldSaved",
                             "ReflectionMade", "LLMStatusChanged", "FactSeeded", "GatheringHeld", "PropertySold",
                             "ProposalMade", "VoteHeld", "PolicyChanged", "ElectionHeld", "WorldEventHappened",
-                            "IncidentChanged", "ChatReply", "EditApplied"}),
+                            "IncidentChanged", "ChatReply", "EditApplied", "PluginNews", "PluginSwitchedOff"}),
     "all": ("Everything", None),
     **{kind: (label, {kind}) for kind, label in fmt.EVENT_LABELS.items()},
 }
@@ -104,14 +104,17 @@ class _Filter(QSortFilterProxyModel):
         self.until: int | None = None  # looking at the past: what happened after the tick shown is hidden
 
     def filterAcceptsRow(self, row: int, parent: _Index) -> bool:
+        # Called for every event that arrives (thousands a second at max speed): the kind and the
+        # tick straight from the store, the words only when searching.
         model = self.sourceModel()
-        index = model.index(row, 0, parent)
-        if self.kinds is not None and model.data(index, KIND_ROLE) not in self.kinds:
+        assert isinstance(model, EventLogModel)  # the dock pairs this filter with its own model
+        event = model.store.events[row]
+        if self.kinds is not None and event.kind not in self.kinds:
             return False
-        if self.until is not None and model.data(index, EVENT_ROLE).tick > self.until:
+        if self.until is not None and event.tick > self.until:
             return False
         if self.text:
-            return self.text in str(model.data(index, Qt.ItemDataRole.DisplayRole)).lower()
+            return self.text in str(model.data(model.index(row, 0, parent), Qt.ItemDataRole.DisplayRole)).lower()
         return True
 
 

@@ -369,7 +369,7 @@ class TimelineDock(QWidget):
             self._samples_seen = len(samples)
             self._draw_curves(snapshot.metric_columns, samples, snapshot.tick_seconds)
         if self._strip_dirty and time.monotonic() - self._strip_drawn_at > STRIP_REDRAW_SECONDS:
-            self._draw_strip()
+            self._draw_strip_if_dirty()
 
     def _redraw_curves(self) -> None:
         if self._drawn_samples is not None:
@@ -379,7 +379,7 @@ class TimelineDock(QWidget):
         """New metric columns (the engine grows some) become choices for the right axis."""
         for name in columns:
             if name not in LEFT_ONLY and self.right_curve.findData(name) < 0:
-                self.right_curve.addItem(RIGHT_CURVES.get(name, name.replace("_", " ").capitalize()), name)
+                self.right_curve.addItem(RIGHT_CURVES.get(name, _curve_label(name)), name)
 
     def _draw_curves(self, columns: tuple[str, ...], samples: np.ndarray, tick_seconds: int) -> None:
         col = {name: i for i, name in enumerate(columns)}
@@ -427,8 +427,14 @@ class TimelineDock(QWidget):
             self._strip_dirty = True
 
     def _draw_strip_if_dirty(self) -> None:
-        if self._strip_dirty:
+        # Behind another tab (visible to Qt, but nothing of it on screen) the marks wait: the strip
+        # timer draws them within a second of the tab coming forward.
+        if self._strip_dirty and not self.visibleRegion().isEmpty():
             self._draw_strip()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._draw_strip_if_dirty()
 
     def _draw_strip(self) -> None:
         self._strip_dirty = False
@@ -448,3 +454,10 @@ class TimelineDock(QWidget):
             people = fmt.event_people(event)
             if people:
                 self.selection.focus(PERSON, people[0])
+
+
+def _curve_label(column: str) -> str:
+    """A column's words: "market_day.price_index" (a plugin's metric) -> "Market day: price index"."""
+    owner, dot, name = column.rpartition(".")
+    words = name.replace("_", " ")
+    return f"{owner.replace('_', ' ').capitalize()}: {words}" if dot else words.capitalize()

@@ -78,6 +78,19 @@ class WorldLoader(QObject):
 
         self._run(f"Building a new {template} of {agents:,} people…", "Could not create the world", work)
 
+    def scenario(self, key: str, seed: int = 0, options: HandleOptions | None = None) -> None:
+        """A new, unsaved town from an installed plugin's scenario (its world, buildings and seeded facts)."""
+        options = options or HandleOptions()
+
+        def work(report: Callable[[float, str], None]) -> Loaded:
+            report(0.0, "building the scenario")
+            world = api.new_scenario_world(key, seed)
+            report(FILE_SHARE, "waking their minds")
+            handle = api.EngineHandle(world, llm=options.llm, embedder=options.embedder)
+            return Loaded(handle, None, world.name, len(world.people), 0.0, options)
+
+        self._run(f"Setting up the scenario {key}…", f"Could not set up the scenario {key}", work)
+
     def import_tiled(self, path: str | Path, options: HandleOptions | None = None) -> None:
         """A new, unsaved town from a Tiled map (.tmj, .tmx or Tiled's .json): its streets, then its people."""
         path = Path(path)

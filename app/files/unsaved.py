@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.contracts import EditApplied, EditMade, Event, TimeJumped, WorldSaved, WorldSnapshot
+from engine.contracts import EditApplied, EditMade, Event, PluginsChosen, TimeJumped, WorldSaved, WorldSnapshot
 
-_CHANGES = (EditMade, EditApplied, TimeJumped)
+_CHANGES = (EditMade, EditApplied, TimeJumped, PluginsChosen)
 
 
 class UnsavedChanges(QObject):

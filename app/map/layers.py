@@ -112,6 +112,22 @@ class LabelPool(Generic[LabelKey]):
             texture = self._textures[key] = self._make(key)
         return texture
 
+    def ready(self, keys: list[LabelKey], budget: int) -> tuple[np.ndarray, bool]:
+        """Indices of ``keys`` (best first) that can be shown this frame: those with a texture
+        already, plus at most ``budget`` new ones (drawing a label costs ~5-10 ms; the first zoom
+        into a big town would otherwise draw hundreds in one frame). True if some had to wait."""
+        kept: list[int] = []
+        waiting = False
+        for i, key in enumerate(keys):
+            if key not in self._textures:
+                if budget <= 0:
+                    waiting = True
+                    continue
+                budget -= 1
+                self.texture_for(key)
+            kept.append(i)
+        return np.array(kept, dtype=np.int64), waiting
+
     def forget(self, keys: list[LabelKey]) -> None:
         """Drop cached textures (their atlas space is reclaimed when unused)."""
         for key in keys:
@@ -224,3 +240,58 @@ class DotLayer:
             self._colour_dirty = False
         self.ctx.point_size = max(1.0, size_px)
         self._geometry.render(self._program, vertices=self.count)
+
+
+_HEAT_VERTEX = """
+#version 330
+uniform WindowBlock { mat4 projection; mat4 view; } window;
+uniform vec4 rect;  // left, bottom, width, height in world px
+in vec2 in_uv;
+out vec2 v_uv;
+void main() {
+    gl_Position = window.projection * window.view * vec4(rect.xy + in_uv * rect.zw, 0.0, 1.0);
+    v_uv = in_uv;
+}
+"""
+_HEAT_FRAGMENT = """
+#version 330
+uniform sampler2D heat;
+in vec2 v_uv;
+out vec4 fragColor;
+void main() {
+    fragColor = texture(heat, v_uv);
+}
+"""
+
+
+class GridLayer:
+    """A small RGBA picture, one texel per cell of the map, stretched over it: one textured quad.
+
+    Far out, where people are (a texel per density cell, ``smooth``: linear filtering); and the
+    ground sketched a texel per tile while the full ground picture is still being painted.
+    """
+
+    def __init__(self, ctx: Any, rows: int, cols: int, rect: tuple[float, float, float, float], smooth: bool = True):
+        self.ctx = ctx
+        self.shape = (rows, cols)
+        sampling = ctx.LINEAR if smooth else ctx.NEAREST
+        self.texture = ctx.texture((cols, rows), components=4, filter=(sampling, sampling))
+        corners = ctx.buffer(data=np.array([0, 0, 1, 0, 0, 1, 1, 1], dtype=np.float32).tobytes())
+        self._geometry = ctx.geometry([arcade.gl.BufferDescription(corners, "2f", ["in_uv"])],
+                                      mode=ctx.TRIANGLE_STRIP)
+        self._program = ctx.program(vertex_shader=_HEAT_VERTEX, fragment_shader=_HEAT_FRAGMENT)
+        self._program["rect"] = rect
+        self._program["heat"] = 0
+        self.written = False
+
+    def write(self, rgba: np.ndarray) -> None:
+        """``rgba`` (rows, cols, 4) uint8, row 0 at the map's top (GL's first row is its bottom)."""
+        self.texture.write(np.ascontiguousarray(rgba[::-1]).tobytes())
+        self.written = True
+
+    def draw(self) -> None:
+        if self.written:
+            self.ctx.enable(self.ctx.BLEND)  # arcade's own draws switch blending on; a raw geometry must
+            self.ctx.blend_func = self.ctx.BLEND_DEFAULT
+            self.texture.use(0)
+            self._geometry.render(self._program)

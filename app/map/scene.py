@@ -8,8 +8,10 @@ mouse handler: there the context current may be another widget's, or none).
 Draw order: ground, buildings and then objects (trees, benches, ...; day, then night
 cross-faded on top), what is happening in town (flames and smoke, bunting, rain:
 ``app.map.incidents``), selection
-(with the resize handle of a selected building), group highlight, tool ghosts, people (sprites, or dots when far), activity icons, building names, person
-names, speech bubbles. Night is a multiply tint on ground and people, and the
+(with the resize handle of a selected building), group highlight, tool ghosts, people (sprites; far out,
+dots, or for a big town a density heat with the districts' names), activity icons, count badges on
+crowded buildings (their people are not drawn: ``sync.crowding``), building names, person names,
+speech bubbles. Night is a multiply tint on ground and people, and the
 night building art (lit windows) faded in.
 """
 
@@ -29,8 +31,16 @@ from app.map import sprite_sync as sync
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
 from app.map.incidents import Marks, incident_marks
-from app.map.layers import DotLayer, LabelPool, NumpySprites, make_texture
-from app.map.textures import bubble_image, building_image, label_image, prop_image, terrain_image
+from app.map.layers import DotLayer, GridLayer, LabelPool, NumpySprites, make_texture
+from app.map.textures import (
+    badge_image,
+    bubble_image,
+    building_image,
+    label_image,
+    prop_image,
+    terrain_image,
+    terrain_sketch,
+)
 from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
 
 arcade = arcade_module()
@@ -44,6 +54,9 @@ DOT_COLOURS = np.array([  # by Activity: a legible heat when zoomed out
     (232, 154, 174), (151, 196, 95), (246, 207, 87), (111, 168, 220)], dtype=np.uint8)
 PERSON_LIFT = 5.0  # world px: sprites stand on their position instead of being centred on it
 PERSON_LABELS, BUILDING_LABELS, BUBBLES = 160, 140, 48
+BADGES, DISTRICT_LABELS = 120, 40
+HEAT_FULL = 40.0  # people in one density cell (4x4 tiles) drawn at the reddest
+NEW_LABELS_PER_FRAME = 6  # labels drawn for the first time per frame; the rest follow in the next frames
 BUBBLE_RECENT_TICKS = 10
 PICK_REACH = 12.0  # screen px around a person's sprite that still picks them
 FAR_GROUND_ZOOM = 0.4
@@ -122,6 +135,8 @@ class Scene:
         self._fit_pending = True
         self._frames = 0
         self._ground_job: Future[Any] | None = None
+        self._heat_dirty = True
+        self._labels_waiting = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
 
     # ------------------------------------------------------------------ data in (GUI thread)
 
@@ -134,6 +149,7 @@ class Scene:
         if plan.rebuild:
             self._variants = np.array([person_variant(p.id, len(self.art.people), p.age) for p in static.people])
         self._activity_dirty = True
+        self._heat_dirty = True
         self.snapshot = snapshot
 
     def _set_static(self, static: StaticWorld) -> None:
@@ -206,7 +222,8 @@ class Scene:
         # the building they stand by (a person in reach wins over any building).
         radius = max(9.0, PICK_REACH / self.camera.zoom)
         outdoors = self.people.alpha == 255
-        person = sync.pick_person(xy, wx, wy, radius, prefer=outdoors)
+        drawn = self.people.alpha > 0  # those counted in a building's badge are not there to click
+        person = sync.pick_person(xy, wx, wy, radius, visible=drawn, prefer=outdoors)
         if person >= 0:
             return ("person", person)
         building = sync.pick_building(self._rects, wx, wy)
@@ -264,7 +281,8 @@ class Scene:
 
     def animating(self) -> bool:
         burning = self.snapshot is not None and bool(self.snapshot.incidents)  # flames, smoke and rain move
-        return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow or burning
+        return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow or burning \
+            or self._labels_waiting
 
     # ------------------------------------------------------------------ GL
 
@@ -279,12 +297,15 @@ class Scene:
             "ring": make(art.selected, "selected"),
         }
         self._built = None
+        if self.static is not None and self._ground_job is None:  # a new context: the ground again
+            self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, self.static)
 
     def _build(self, static: StaticWorld) -> None:
         """Build every sprite list for this world (on a world change, or the cast's)."""
         ctx, art, gpu = self.ctx, self.art, self._gpu
         t = sync.TILE
-        gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
+        if self._ground_job is not None or "ground" not in gpu:
+            gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
 
         faces: dict[tuple[int, int, int, bool], Any] = {}
         day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
@@ -314,6 +335,15 @@ class Scene:
         icons.touch(size=True)
         gpu["people_list"], gpu["dots"], gpu["icons_list"] = people, dots, icons
         gpu["icon_ids"] = np.array([icons.texture_id(tx) for tx in gpu["icons"]], dtype=np.float32)
+        rows, cols = -(-static.terrain.shape[0] // sync.DENSITY_CELL), -(-static.terrain.shape[1] // sync.DENSITY_CELL)
+        cell = sync.DENSITY_CELL * t
+        gpu["heat"] = GridLayer(ctx, rows, cols, (0.0, static.terrain.shape[0] * t - rows * cell,
+                                                  cols * cell, rows * cell))
+        # Until the worker has painted the ground: a pixel per tile, so the first frame shows the town.
+        h, w = static.terrain.shape
+        gpu["sketch"] = GridLayer(ctx, h, w, (0.0, 0.0, w * t, h * t), smooth=False)
+        gpu["sketch"].write(terrain_sketch(art, static.terrain, static.district_map))
+        self._heat_dirty = True
         ring = arcade.SpriteList(capacity=1)
         ring.append(arcade.Sprite(gpu["ring"]))
         gpu["ring_list"] = ring
@@ -326,6 +356,12 @@ class Scene:
             label_image(people_names.get(k, "?"), scale=scale), f"pl_{k}_{people_names.get(k)}_{scale}"))
         gpu["building_labels"] = LabelPool[int](BUILDING_LABELS, blank, lambda k: make_texture(
             label_image(names.get(k, "?"), bold=True, pill=True, scale=scale), f"bl_{k}_{names.get(k)}_{scale}"))
+        gpu["badges"] = LabelPool[int](BADGES, blank, lambda k: make_texture(
+            badge_image(k, scale=scale), f"badge_{k}_{scale}"))
+        districts = {d.id: d.name for d in static.districts}
+        gpu["district_labels"] = LabelPool[int](DISTRICT_LABELS, blank, lambda k: make_texture(
+            label_image(districts.get(k, "?"), bold=True, pill=True, scale=scale * 1.3),
+            f"dl_{k}_{districts.get(k)}_{scale}"))
         gpu["bubbles"] = LabelPool[tuple[int, str]](BUBBLES, blank, lambda k: make_texture(
             bubble_image(art, k[1], scale=scale), f"bubble_{k[1]}_{scale}"))
         self._activity_dirty = True
@@ -387,6 +423,7 @@ class Scene:
             self._build(static)
         if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
             self._build_ground(static, self._ground_job)
+            self._ground_job = None  # the pictures are on the GPU now: let go of the ~100 MB a big town's take
         if self._fit_pending:
             self.zoom_to_fit()
         now = time.perf_counter()
@@ -419,7 +456,12 @@ class Scene:
             sprites.color[:, 3] = people.alpha
             sprites.touch(color=True)
             self._activity_dirty = False
-        if detail.dots:
+        if detail.density:
+            if self._heat_dirty and snapshot is not None:
+                grid = sync.density_grid(snapshot.positions, self.static.terrain.shape if self.static else (1, 1))
+                gpu["heat"].write(sync.heat_colours(grid, HEAT_FULL))
+                self._heat_dirty = False
+        elif detail.dots:
             gpu["dots"].set_positions(xy, dy=PERSON_LIFT)
         else:
             gpu["people_list"].set_positions(xy, dy=PERSON_LIFT)
@@ -440,6 +482,8 @@ class Scene:
             if layer is not None:
                 layer.color = (*tint, 255)
         far = cam.zoom < FAR_GROUND_ZOOM and gpu["ground"] is not None
+        if gpu["ground"] is None:
+            gpu["sketch"].draw()
         if far:
             # Far out: the quarter-size town pictures. Sampling the full-size ground scatters texel
             # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
@@ -484,6 +528,8 @@ class Scene:
             gpu["ring_list"].draw(pixelated=True)
         if not self.show_people:
             pass
+        elif detail.density:
+            gpu["heat"].draw()
         elif detail.dots:
             # A little bigger than a pixel at any zoom, in framebuffer pixels.
             gpu["dots"].draw(size_px=(2.0 if people.count > 2000 else 3.0) * self.pixel_ratio)
@@ -497,6 +543,11 @@ class Scene:
                 alpha: np.ndarray | None = None, shift_tail: bool = False) -> None:
         """Show labels best-first, dropping any that would overlap one already placed."""
         zoom, scale = self.camera.zoom, self.pixel_ratio
+        ready, waiting = pool.ready(keys, NEW_LABELS_PER_FRAME)
+        self._labels_waiting |= waiting
+        if waiting:
+            keys, anchors = [keys[i] for i in ready], anchors[ready]
+            alpha = None if alpha is None else alpha[ready]
         if not keys:
             pool.hide()
             return
@@ -512,9 +563,47 @@ class Scene:
                   alpha=None if alpha is None else alpha[kept])
         pool.draw()
 
+    def badge_anchors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Buildings showing a count badge, most crowded first, and where each badge stands (world px)."""
+        if self.people is None or len(self.people.badges) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.float32)
+        counts = self.people.badges[: len(self._rects)]
+        chosen = np.flatnonzero(counts)
+        chosen = chosen[np.argsort(-counts[chosen], kind="stable")]
+        rects = self._rects[chosen]
+        anchors = np.column_stack(((rects[:, 0] + rects[:, 2]) / 2, (rects[:, 1] + rects[:, 3]) / 2))
+        return chosen, anchors.astype(np.float32)
+
+    def _draw_badges(self, detail: sync.Detail) -> None:
+        badges: LabelPool = self._gpu["badges"]
+        people = self.people
+        assert people is not None
+        chosen, anchors = self.badge_anchors()
+        if not self.show_people or detail.density or len(chosen) == 0:
+            badges.hide()
+            return
+        visible = sync.in_view(anchors, self.camera.world_rect(), margin=30 / self.camera.zoom)
+        chosen, anchors = chosen[visible][:BADGES], anchors[visible][:BADGES]
+        self._labels(badges, [int(people.badges[i]) for i in chosen], anchors, lift_px=-6)
+
+    def _draw_districts(self, detail: sync.Detail) -> None:
+        """Far out over a big town's density, the districts' names say which part is which."""
+        pool: LabelPool = self._gpu["district_labels"]
+        static = self.static
+        if not detail.density or static is None or not static.districts:
+            pool.hide()
+            return
+        t, rows = sync.TILE, static.terrain.shape[0]
+        areas = np.array([d.bounds for d in static.districts], dtype=np.float64)
+        anchors = np.column_stack(((areas[:, 0] + areas[:, 2] / 2) * t, (rows - areas[:, 1] - areas[:, 3] / 2) * t))
+        self._labels(pool, [d.id for d in static.districts], anchors, lift_px=0)
+
     def _draw_labels(self, xy: np.ndarray, detail: sync.Detail, now: float) -> None:
         gpu, cam, people = self._gpu, self.camera, self.people
         assert people is not None
+        self._labels_waiting = False
+        self._draw_districts(detail)
+        self._draw_badges(detail)
         rect = cam.world_rect()
         head = PERSON_LIFT + (20 if detail.icons else 8)
         # Speech first: bubbles win the space, then names, then building signs.
@@ -537,7 +626,8 @@ class Scene:
         names: LabelPool = gpu["person_labels"]
         if detail.person_labels:
             outdoors = people.alpha == 255
-            chosen = sync.choose_labels(xy, rect, PERSON_LABELS, eligible=outdoors | (cam.zoom >= 3.0),
+            eligible = outdoors | ((cam.zoom >= 3.0) & (people.alpha > 0))
+            chosen = sync.choose_labels(xy, rect, PERSON_LABELS, eligible=eligible,
                                         always=self.selected_person)
             anchors = xy[chosen].copy()
             anchors[:, 1] += head

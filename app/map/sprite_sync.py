@@ -9,6 +9,8 @@ The scene owns the GPU side; everything here works on numpy arrays:
 * ``choose_labels`` — which names to draw this frame (a bounded number).
 * ``BubbleBook`` — speech bubbles: who says what, until when.
 * ``level_of_detail`` and ``night_amount`` — what to draw at a zoom and an hour.
+* ``crowding`` — who is folded into a building's count badge; ``density_grid`` — the crowd
+  seen from far away, as people per cell.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import numpy as np
 TILE = 16  # world pixels per tile
 SNAP_TILES = 3.0  # a move longer than this between ticks is a jump (entering a building): don't glide
 INDOOR_ALPHA = 150
+BADGE_MIN = 4  # this many inside one building: a count on its roof instead of a pile of faded sprites
+PARK_BADGE_MIN = 12  # a park's people are outdoors: only a crowd there becomes a count
+DENSITY_CELL = 4  # tiles per side of a density cell, zoomed out
 
 
 def tiles_to_world(positions: np.ndarray, map_height: int, tile: int = TILE) -> np.ndarray:
@@ -78,7 +83,8 @@ class PeopleSync:
         self.cur = np.zeros((0, 2), dtype=np.float32)
         self.activity = np.zeros(0, dtype=np.int8)
         self.location = np.zeros(0, dtype=np.int32)
-        self.alpha = np.zeros(0, dtype=np.uint8)
+        self.alpha = np.zeros(0, dtype=np.uint8)  # 255 outdoors, faded indoors, 0 counted in a badge
+        self.badges = np.zeros(0, dtype=np.int64)  # per building: how many its badge counts (0: no badge)
         self.tick = -1
         self.received = 0.0
         self.interval = 1.0  # seconds between ticks, measured
@@ -120,6 +126,8 @@ class PeopleSync:
         self.activity = np.asarray(activity, dtype=np.int8).copy()
         self.location = np.asarray(location, dtype=np.int32).copy()
         self.alpha = self._alpha(self.location)
+        self.badges, hidden = crowding(self.location, self.park)
+        self.alpha[hidden] = 0
         self.tick = tick
         self.received = now
         if len(self._out) != len(ids):
@@ -157,6 +165,47 @@ class PeopleSync:
 
     def animating(self, now: float | None = None) -> bool:
         return self.progress(now) < 1.0
+
+
+def crowding(location: np.ndarray, park: np.ndarray, least: int = BADGE_MIN,
+             least_in_park: int = PARK_BADGE_MIN) -> tuple[np.ndarray, np.ndarray]:
+    """Per building, how many people its badge counts (0: no badge); and, per person, whether
+    they are counted in a badge (and so not drawn). A park is outdoors: a few strolling there are
+    drawn, a crowd (a festival, a lunch hour) becomes a count like any building's."""
+    location = np.asarray(location, dtype=np.int64)
+    inside = location >= 0
+    size = max(len(park), int(location.max()) + 1 if len(location) else 0)
+    counts = np.bincount(location[inside], minlength=size)
+    threshold = np.full(size, least, dtype=np.int64)
+    threshold[: len(park)][np.asarray(park, dtype=bool)] = least_in_park
+    counts[counts < threshold] = 0
+    hidden = np.zeros(len(location), dtype=bool)
+    hidden[inside] = counts[location[inside]] > 0
+    return counts, hidden
+
+
+def density_grid(tiles_xy: np.ndarray, shape: tuple[int, int], cell: int = DENSITY_CELL,
+                 weights: np.ndarray | None = None) -> np.ndarray:
+    """(rows, cols) float32 people per cell of ``cell`` x ``cell`` tiles, row 0 at the map's top."""
+    rows, cols = -(-shape[0] // cell), -(-shape[1] // cell)
+    xy = np.asarray(tiles_xy, dtype=np.float64)
+    if len(xy) == 0:
+        return np.zeros((rows, cols), dtype=np.float32)
+    c = np.clip((xy[:, 0] // cell).astype(np.int64), 0, cols - 1)
+    r = np.clip((xy[:, 1] // cell).astype(np.int64), 0, rows - 1)
+    counts = np.bincount(r * cols + c, weights=weights, minlength=rows * cols)
+    return counts.reshape(rows, cols).astype(np.float32)
+
+
+def heat_colours(grid: np.ndarray, full: float) -> np.ndarray:
+    """(rows, cols, 4) uint8 RGBA of a density grid: clear where nobody is, then a faint warm yellow
+    to an opaque red at ``full`` people a cell (a square-root scale: a lone walker shows, faintly,
+    and the town stays readable under the quiet parts)."""
+    level = np.sqrt(np.clip(grid / max(full, 1.0), 0.0, 1.0))[..., None]
+    cool, mid, hot = (np.array(c, dtype=np.float32) for c in ((250, 226, 120), (240, 150, 60), (205, 55, 60)))
+    rgb = np.where(level < 0.5, cool + (mid - cool) * (level * 2), mid + (hot - mid) * (level * 2 - 1))
+    alpha = np.where(grid[..., None] > 0, 25 + 200 * level, 0)
+    return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
 
 
 def pick_person(world_xy: np.ndarray, wx: float, wy: float, radius: float,
@@ -317,7 +366,8 @@ class BubbleBook:
 class Detail:
     """What the map draws at a zoom level (zoom = screen pixels per world pixel)."""
 
-    dots: bool  # far: a heat of dots instead of sprites
+    dots: bool  # far: a dot per person instead of sprites
+    density: bool  # far in a big town: a density heat instead of the dots
     icons: bool  # activity icons above heads
     person_labels: bool
     building_labels: bool
@@ -328,6 +378,7 @@ def level_of_detail(zoom: float, population: int) -> Detail:
     crowd = population > 2000
     return Detail(
         dots=zoom < (0.55 if crowd else 0.3),
+        density=crowd and zoom < 0.55,
         icons=zoom >= (1.6 if crowd else 1.0),
         person_labels=zoom >= (2.0 if crowd else 1.5),
         building_labels=zoom >= (1.1 if crowd else 0.6),

@@ -80,6 +80,18 @@ def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None
     return Image.fromarray(picture)  # (h, w, 4) uint8 is RGBA
 
 
+def terrain_sketch(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> np.ndarray:
+    """(h, w, 4) uint8: the ground a pixel per tile, each the mean colour of its kind's first tile
+    (a few ms for a big town, where the full picture takes a second or more)."""
+    means = np.array([np.asarray(art.terrain[key][0].convert("RGBA"), dtype=np.float32).reshape(-1, 4).mean(axis=0)
+                      for key in TERRAIN_KEYS]).round().astype(np.uint8)
+    means[:, 3] = 255
+    picture = means[np.clip(terrain.astype(np.int64), 0, len(TERRAIN_KEYS) - 1)]
+    if district_map is not None and district_map.shape == terrain.shape:
+        _tint_districts(picture, terrain, district_map, 1)
+    return picture
+
+
 def _tint_districts(picture: np.ndarray, terrain: np.ndarray, district_map: np.ndarray, t: int) -> None:
     """Multiply grass and forest by a faint per-district colour, in place (integer maths, per tile)."""
     grassy = (terrain == 0) | (terrain == 5)
@@ -136,6 +148,22 @@ def label_image(text: str, bold: bool = False, pill: bool = False, scale: float 
     if pill:
         draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=max(2, h // 3), fill=(36, 27, 47, 190))
     draw.text((pad_x - left, pad_y - top), text, font=font, fill=CREAM, stroke_width=stroke, stroke_fill=OUTLINE)
+    return image
+
+
+def badge_image(count: int, scale: float = 1.0) -> Image.Image:
+    """How many are inside a building: dark figures on the selection's yellow, a round-ended pill."""
+    text = f"{count:,}"
+    px = max(6, round(LABEL_FONT_PX * scale))
+    font = _font(px, True)
+    left, top, right, bottom = _text_box(font, text, 0)
+    pad_x, pad_y = round(5 * scale), round(2 * scale)
+    w, h = max(right - left + 2 * pad_x, bottom - top + 2 * pad_y), bottom - top + 2 * pad_y
+    image = Image.new("RGBA", (max(1, w), max(1, h)), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=max(2, h // 2), fill=(246, 207, 87, 235),
+                           outline=OUTLINE, width=max(1, round(scale)))
+    draw.text(((w - (right - left)) // 2 - left, pad_y - top), text, font=font, fill=OUTLINE)
     return image
 
 

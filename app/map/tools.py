@@ -12,7 +12,8 @@
 * Object: a one-tile ghost (green/red) follows the cursor; a click sends ``PlaceProp``.
 * Remove object: a click on an object sends ``RemoveProp`` (the ghost is red over an object).
 * Pick: one click answers a question someone else asked ("which building is their new
-  home?", "where does the fire break out?"); see :meth:`MapTools.pick`.
+  home?", "where does the fire break out?"); see :meth:`MapTools.pick`. ``pick_every``
+  keeps asking, click after click (where the person the player plays walks next).
 
 Esc or a right click drops Place, Paint, Object, Remove object and New person. Ghosts are drawn by the scene (``Scene.ghosts``).
 """
@@ -95,6 +96,7 @@ class MapTools(QObject):
         self._stroke: dict[tuple[int, int], int] = {}
         self._last_tile: tuple[int, int] | None = None
         self._picker: Callable[[tuple[int, int], tuple[str, int] | None], None] | None = None
+        self._keep_picking = False  # pick_every: the tool stays armed after a click
         self.select_tool = SelectTool(self)
         self._cursor: QPointF | None = None  # the last mouse position over the map (pastes go there)
         self.clipboard: Clip | None = None
@@ -139,6 +141,11 @@ class MapTools(QObject):
         self.view.host.setCursor(Qt.CursorShape.PointingHandCursor)
         self.message.emit(f"{prompt} (Esc cancels)")
 
+    def pick_every(self, prompt: str, answer: Callable[[tuple[int, int], tuple[str, int] | None], None]) -> None:
+        """Like ``pick``, but every left click answers until Esc, a right click or another tool."""
+        self.pick(prompt, answer)
+        self._keep_picking = True
+
     def drop(self) -> None:
         was = self.mode
         self.arm("none", None)
@@ -148,6 +155,7 @@ class MapTools(QObject):
 
     def _reset(self) -> None:
         self._picker = None
+        self._keep_picking = False
         self._stroke = {}
         self._last_tile = None
         self.select_tool.reset()
@@ -238,7 +246,8 @@ class MapTools(QObject):
         if tile is None or answer is None:
             return True
         hit = self.scene.pick(event.position().x(), event.position().y())
-        self.drop()
+        if not self._keep_picking:
+            self.drop()
         answer(tile, hit)
         return True
 

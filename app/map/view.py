@@ -29,7 +29,8 @@ DRAG_THRESHOLD = 4  # pixels before a press becomes a pan
 PAN_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
 WHEEL_STEP = 1.15  # zoom factor per wheel notch
 KEY_PAN = 80  # pixels per arrow key press
-FRAME_MS = 16
+FRAME_MS = 30  # ~33 fps: smooth enough, and on software GL each extra frame is CPU the engine needs
+FPS_WINDOW_S = 1.0  # the frame rate shown is counted over this long
 
 
 class EventHandler(Protocol):
@@ -62,6 +63,8 @@ class MapView(QWidget):
         self._dirty = True
         self._hover_at = 0.0
         self.tools: EventHandler | None = None  # set by the controller: offered every event first
+        self.fps = 0.0  # frames the map drew per second, over the last FPS_WINDOW_S
+        self._fps_from = (time.perf_counter(), 0)
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -83,7 +86,7 @@ class MapView(QWidget):
 
     def subscribe(self, bridge: EngineBridge) -> None:
         """Hear the engine: every snapshot is drawn, every event may leave a mark."""
-        bridge.snapshot_changed.connect(self.set_snapshot)
+        bridge.frame_changed.connect(self.set_snapshot)
         bridge.events_arrived.connect(self.add_events)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
@@ -193,6 +196,11 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ events
 
     def _on_tick(self) -> None:
+        now, frames = time.perf_counter(), self.host.stats.frames
+        since, counted = self._fps_from
+        if now - since >= FPS_WINDOW_S:
+            self.fps = (frames - counted) / (now - since)
+            self._fps_from = (now, frames)
         if self._dirty or self.scene.animating() or (self.scene.static is not None and not self.scene.ready):
             self._dirty = False
             self.host.request_frame()

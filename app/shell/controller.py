@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
@@ -30,16 +30,20 @@ from app.files.settings import Settings
 from app.files.tiled_io import TiledFiles
 from app.files.unsaved import UnsavedChanges
 from app.files.user_paths import is_recovery_copy, needs_save_as, worlds_dir
+from app.godmode.possession import Possession
 from app.godmode.time_controls import TimeControls
 from app.godmode.undo import EditHistory, install_edit_menu
 from app.godmode.world_tools import WorldTools
 from app.map.tools import MapTools
+from app.plugins.manager import PluginManager
 from app.shell.dialogs import TEMPLATE_SIZES, NewWorldDialog, about_text
 from app.shell.save_prompt import SaveGate
 from app.shell.welcome import offer_recovery, show_welcome
+from app.thinking.agent_api import AgentApi, AgentApiDialog
 from app.thinking.control import Thinking
 from app.window.help import open_controls, open_tour
 from app.window.main_window import MainWindow
+from app.window.research_docks import install_research_docks
 from app.window.society_docks import install_society_docks
 from engine import api
 from engine.contracts import Pause, Play, SaveWorld, SetSpeed, Step, Watch, WorldSnapshot
@@ -47,6 +51,7 @@ from engine.contracts import Pause, Play, SaveWorld, SetSpeed, Step, Watch, Worl
 log = logging.getLogger(__name__)
 WORLD_FILTER = "Townsfolk worlds (*.town);;All files (*)"
 PLAY_GRACE = 0.5  # seconds the play button trusts the user over a snapshot still in flight
+RATES_MS = 500  # how often the status bar's ticks/s and fps are refreshed
 
 
 class Controller(QObject):
@@ -63,6 +68,7 @@ class Controller(QObject):
         self.bridge = EngineBridge(self)
         self.loader = WorldLoader(self)
         self.thinking = Thinking(self.window, self.settings, self.bridge, self)
+        self.plugins = PluginManager(self.window, self.bridge, self)
         self.history = EditHistory(self.bridge, lambda text: self.window.statusBar().showMessage(text, 8000), self)
         self.tools = MapTools(self.window.map_view, self.history.send, send_group=self.history.send_group,
                               selection=self.selection)
@@ -85,16 +91,45 @@ class Controller(QObject):
         self.time = TimeControls(self.window, self.bridge, play=self.play, step=self.step, parent=self)
         self.society = install_society_docks(self.window, self.bridge, self.selection, self.history.send,
                                              self.world_loaded)  # economy, governance
+        self._seek_after_open: int | None = None  # a run's world opened at an hour: the tick to go to
+        self.research = install_research_docks(self.window, lambda: self.path,
+                                               lambda: self.thinking.handle_options().llm,
+                                               self.open_run_at)  # experiments, survey, compare
         tiled = TiledFiles(self.window, self.bridge, parent=self,
                            import_world=self._import_world,
                            open_world=lambda: (self.path, self.world_name), report_error=self._error)
         self.world_tools = WorldTools(self.window, self.bridge, self.selection, send=self.history.send,
                                       pick=self.tools.pick, world_loaded=self.world_loaded, tiled=tiled,
                                       parent=self)  # events, news, chat, god console, Tiled files
+        self.possession = Possession(self.bridge, self.selection, self.tools, self.window.chat,
+                                     lambda text: self.window.statusBar().showMessage(text, 10000), self.world_loaded,
+                                     self)  # playing as someone
+        self.possession.changed.connect(self._on_possessed)
+        self.window.window_actions.possess.toggled.connect(self.possession.toggle)
+        self.agent_api = AgentApi(self.bridge, self.world_loaded, self)
+        self.window.window_actions.agent_api.triggered.connect(self.open_agent_api)
+        self._agent_api_dialog: AgentApiDialog | None = None
         self._restore_layout()
         self._refresh_recent()
+        self._rates = QTimer(self.window)  # the frame rate changes without snapshots; it goes with the window
+        self._rates.timeout.connect(self._show_rates)
+        self._rates.start(RATES_MS)
 
     # ------------------------------------------------------------------ wiring
+
+    def _on_possessed(self, person: int) -> None:
+        action = self.window.window_actions.possess
+        action.blockSignals(True)
+        action.setChecked(person >= 0)
+        action.blockSignals(False)
+
+    def open_agent_api(self) -> AgentApiDialog:
+        if self._agent_api_dialog is None:
+            self._agent_api_dialog = AgentApiDialog(self.agent_api, self.window)
+        self._agent_api_dialog.refresh()
+        self._agent_api_dialog.show()
+        self._agent_api_dialog.raise_()
+        return self._agent_api_dialog
 
     def _wire(self) -> None:
         w, a = self.window, self.window.window_actions
@@ -114,6 +149,7 @@ class Controller(QObject):
         a.reset_layout.triggered.connect(w.reset_layout)
         a.llm_status.triggered.connect(self.thinking.open_status)
         a.thinking.triggered.connect(self.thinking.open_settings)
+        a.plugins.triggered.connect(self.plugins.open)
         for rate, action in a.speeds.items():
             action.triggered.connect(lambda _c=False, r=rate: self.set_speed(r))
         w.map_view.person_clicked.connect(self.selection.select_person)
@@ -174,6 +210,11 @@ class Controller(QObject):
         elif self.gate.confirm("opening another world"):
             self.loader.new(name, TEMPLATE_SIZES.get(name, 25), 0, options=self.thinking.handle_options())
 
+    def open_scenario(self, key: str) -> None:
+        """A new town from an installed plugin's scenario (welcome view)."""
+        if self.gate.confirm("opening another world"):
+            self.loader.scenario(key, 0, self.thinking.handle_options())
+
     def open_recovery(self, recovery: Path, original: Path | None) -> None:
         """Open a crash's recovery copy; Save then asks where to, starting at the original file."""
         self.recovered_from[recovery] = original
@@ -187,6 +228,12 @@ class Controller(QObject):
     def open_path(self, path: str | Path) -> None:
         """Open ``path`` (after Save / Discard / Cancel when the open world has unsaved changes)."""
         if self.gate.confirm("opening another world"):
+            self.loader.open(path, self.thinking.handle_options())
+
+    def open_run_at(self, path: str, tick: int) -> None:
+        """Open an experiment run's world and go back to ``tick`` of it (the Experiments dock asks)."""
+        if self.gate.confirm("opening a run's world"):
+            self._seek_after_open = tick
             self.loader.open(path, self.thinking.handle_options())
 
     def _import_world(self, path: str | Path) -> None:
@@ -240,8 +287,12 @@ class Controller(QObject):
             self._refresh_recent()
         self.window.window_actions.play.setChecked(False)
         self.world_loaded.emit(loaded)
+        if self._seek_after_open is not None:
+            tick, self._seek_after_open = self._seek_after_open, None
+            self.time.seek(tick)
 
     def _on_load_failed(self, title: str, message: str) -> None:
+        self._seek_after_open = None
         self.window.set_busy(None)
         self._error(title, message)
         self.load_failed.emit(title, message)
@@ -351,7 +402,7 @@ class Controller(QObject):
         w.clock.setText(snapshot.clock_text)
         people = population(snapshot.static)  # the removed keep their slot: never count them
         w.population_label.setText(f"{people:,} people")
-        w.rate_label.setText(f"{snapshot.ticks_per_second:.1f} ticks/s" if snapshot.running else "paused")
+        self._show_rates()
         if time.monotonic() - self._play_sent_at > PLAY_GRACE and w.window_actions.play.isChecked() != snapshot.running:
             w.window_actions.play.blockSignals(True)
             w.window_actions.play.setChecked(snapshot.running)
@@ -360,6 +411,14 @@ class Controller(QObject):
                                       else w.style().StandardPixmap.SP_MediaPlay)
         w.window_actions.play.setIcon(icon)
         self.thinking.set_snapshot(snapshot)
+
+    def _show_rates(self) -> None:
+        """The engine's ticks per second (or paused) and the map's frames per second, in the status bar."""
+        snapshot = self.bridge.latest
+        if snapshot is None:
+            return
+        ticks = f"{snapshot.ticks_per_second:.1f} ticks/s" if snapshot.running else "paused"
+        self.window.rate_label.setText(f"{ticks} · {self.window.map_view.fps:.0f} fps")
 
     def _on_moment(self, _moment: Moment) -> None:
         """Someone selected who is not in the world at the moment now shown (spawned later, or the spawn
@@ -420,6 +479,7 @@ class Controller(QObject):
         self.settings.save_window_state(self.window.saveGeometry(), self.window.saveState())
         self.settings.sync()
         self.window.graph.shutdown()
+        self.agent_api.stop()
         handle = self.bridge.detach()
         if handle is not None:
             handle.stop(timeout=1.0)  # the app is quitting: a short, bounded wait is fine

@@ -97,6 +97,7 @@ class WelcomeDialog(QDialog):
     open_sample = Signal(str)  # "village" | "city"
     new_world = Signal()
     open_file = Signal()
+    open_scenario = Signal(str)  # a plugin's scenario, by key
 
     def __init__(self, probe: LLMProbe, parent: QWidget | None = None):
         super().__init__(parent)
@@ -123,6 +124,23 @@ class WelcomeDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(choices)
         layout.addWidget(self.file, 0, Qt.AlignmentFlag.AlignLeft)
+        self.scenarios: dict[str, QPushButton] = {}
+        found = api.scenarios()  # from the installed plugins
+        if found:
+            layout.addSpacing(8)
+            layout.addWidget(QLabel("<b>Scenarios</b> (from plugins)"))
+            row = QHBoxLayout()
+            for scenario in found:
+                button = QPushButton(scenario["title"])
+                button.setObjectName(f"scenario_{scenario['key']}")
+                goals = "".join(f"<li>{goal}</li>" for goal in scenario["goals"])
+                button.setToolTip(f"<p>{scenario['description']}</p>" + (f"<p>Goals:</p><ul>{goals}</ul>" if goals else "")
+                                  + f"<p><i>From the plugin {scenario['plugin']}</i></p>")
+                button.clicked.connect(lambda _c=False, key=scenario["key"]: self.open_scenario.emit(key))
+                self.scenarios[scenario["key"]] = button
+                row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
         layout.addSpacing(12)
         layout.addWidget(self.ollama)
         self.resize(640, 360)
@@ -154,6 +172,8 @@ class WorldOpener(Protocol):
 
     def open_dialog(self) -> None: ...
 
+    def open_scenario(self, key: str) -> None: ...
+
 
 def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[], object]) -> WelcomeDialog:
     """Show the welcome view over the window, wired to ``opener``; it closes once a world has loaded."""
@@ -161,6 +181,7 @@ def show_welcome(opener: WorldOpener, probe: LLMProbe, open_thinking: Callable[[
     dialog.open_sample.connect(opener.open_sample)
     dialog.new_world.connect(opener.new_dialog)
     dialog.open_file.connect(opener.open_dialog)
+    dialog.open_scenario.connect(opener.open_scenario)
     dialog.ollama.thinking_requested.connect(open_thinking)
     opener.world_loaded.connect(lambda _loaded: dialog.close())
     dialog.show()

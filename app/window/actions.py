@@ -34,10 +34,13 @@ class Actions:
     reset_layout: QAction
     llm_status: QAction
     thinking: QAction
+    plugins: QAction
     import_tiled: QAction
     export_tiled: QAction
     inject_event: QAction
     broadcast: QAction
+    possess: QAction
+    agent_api: QAction
     speeds: dict[float, QAction] = field(default_factory=dict)
     speed_group: QActionGroup | None = None
     recent_menu: QMenu | None = None
@@ -79,12 +82,17 @@ def build_actions(window: QMainWindow) -> Actions:
                              "the docks in two tab groups on the right"),
         llm_status=_action(window, "&LLM Status…", tip="How the townsfolk's thinking is going, and how to turn it on"),
         thinking=_action(window, "&Thinking…", "Ctrl+,", "Choose the brain people think with: rules or a language model"),
+        plugins=_action(window, "&Plugins…", tip="The installed plugins: which this world uses, what each adds, "
+                        "and any errors"),
         import_tiled=_action(window, "&Import Tiled Map…", tip="Make a new town from a Tiled map (.tmj, .tmx, .json)"),
         export_tiled=_action(window, "&Export Terrain to Tiled…",
                              tip="Write the town's terrain, buildings and districts as a Tiled map (.tmj)"),
         inject_event=_action(window, "&Inject Event…", "Ctrl+E", "Make something happen somewhere: who is near "
                              "notices and remembers it"),
         broadcast=_action(window, "&News to the Town…", tip="Tell the whole town, or one district, a piece of news"),
+        possess=_action(window, "Play as &Selected Person", "Ctrl+Shift+P", "Become the selected person: click where "
+                        "they walk, talk as them in the chat (Esc gives them back)", checkable=True),
+        agent_api=_action(window, "&Agent API…", tip="Let outside programs live as people here, over a local API"),
     )
     actions.thinking.setMenuRole(QAction.MenuRole.NoRole)
     actions.play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
@@ -137,6 +145,10 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
         speed_menu.addAction(speed)
     sim_menu.addSeparator()
     sim_menu.addAction(actions.thinking)
+    sim_menu.addSeparator()
+    sim_menu.addAction(actions.possess)
+    sim_menu.addAction(actions.agent_api)
+    sim_menu.addAction(actions.plugins)
     world_menu = bar.addMenu("&World")
     world_menu.addAction(actions.inject_event)
     world_menu.addAction(actions.broadcast)

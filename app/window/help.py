@@ -33,6 +33,7 @@ MOUSE = (
     ("Drag a palette card onto the map", "Place a building, a person or an object where you drop it"),
     ("Drag the playhead on the timeline", "Travel in time; play from the past to start a new branch"),
     ("Click a person or a line in the social graph", "Select them, or see how two people know each other"),
+    ("Click the map while playing as someone", "They walk there; click a person to talk to them in the chat"),
 )
 NOTES = ("Time keys (Left/Right, Shift+Left/Right, Home/End, J/K/L) work while the map or the timeline has "
          "focus — click one first. On the map, bare arrows pan; use J and the Time menu there.",

@@ -3,7 +3,8 @@
 No dock lies under the map: one column on the right, about 30% of the window's width,
 split in two tab groups — the town's people and places (inspector, social graph,
 economy, governance, palette) above, the town over time (timeline, event log, chat,
-console, branches) below. The map keeps the window's whole height: at 1280x800 it
+console, branches, experiments, survey,
+compare) below. The map keeps the window's whole height: at 1280x800 it
 gets about 60% of the window, at 1920x1080 about 65%. (A timeline group under the
 map was tried: at 1080 px it left the map half the window and the timeline's plots
 a few pixels each.)
@@ -22,7 +23,7 @@ COLUMN_SHARE = 0.3  # of the window's width, for the right column...
 COLUMN_WIDTH = (380, 560)  # ...within these bounds
 TOP_SHARE = 0.5  # of the column's height, for the upper group
 GROUPS = (("inspector", "graph", "economy", "governance", "palette"),
-          ("timeline", "events", "chat", "console", "branches"))
+          ("timeline", "events", "chat", "console", "branches", "experiments", "survey", "compare"))
 
 
 def arrange(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self._busy_label = ""
         status = self.statusBar()
         self.rate_label = QLabel("paused")
-        self.rate_label.setToolTip("Ticks per second the engine is running at")
+        self.rate_label.setToolTip("Ticks per second the engine is running at, and frames per second the map draws")
         self.population_label = QLabel("no world")
         self.llm_label = QLabel(LLM_OFF)
         self.llm_label.setObjectName("llmStatusLabel")

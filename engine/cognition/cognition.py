@@ -285,6 +285,17 @@ class Cognition:
     def mind_count(self) -> int:
         return len(self.ctx.minds)
 
+    def recall(self, agent: int, query: str, tick: int, k: int = 8) -> list[str]:
+        """The texts of ``agent``'s memories most worth recalling for ``query`` (read only)."""
+        return self.ctx.recall(agent, query, tick, k)
+
+    def answer_person(self, listener: int, speaker: int, text: str, tick: int) -> str:
+        """``listener``'s answer when ``speaker`` (driven from outside) says ``text`` to them, as they would
+        answer anyone: from their state and memories, on the rule brain (so a replay says it again). The talk
+        is remembered like any other (``end_tick`` reads it)."""
+        ctx = self.ctx
+        return rule_mind.rule_reply(ctx, listener, text, ctx.recall(listener, text, tick, k=8), tick)
+
     def remember(self, agent: int, kind: str, text: str, tick: int, importance: float | None = None) -> int:
         """A memory for ``agent`` (importance by heuristic unless given)."""
         return self.ctx.remember(agent, kind, text, tick, importance)

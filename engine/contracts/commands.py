@@ -148,3 +148,41 @@ class ExportTiled(Command):
     """Write the world's terrain, buildings and districts as a Tiled map (.tmj) at ``path``."""
 
     path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DriveFromOutside(Command):
+    """Hand ``agent``'s decisions to an outside program (the agent API) or the player, or give them back.
+
+    ``deadline_s``: how long a decision waits for its answer before the rule brain makes it
+    (0: it waits as long as it takes, as for the player). Takes effect at the next tick.
+    """
+
+    agent: int = -1
+    driven: bool = True
+    who: str = "program"  # program | player
+    deadline_s: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerDecision(Command):
+    """Actions for an outside-driven person, as JSON (see ``engine.outside.actions``).
+
+    ``decision``: the decision point answered; 0 steers them now, whatever they are doing
+    (the player clicking where to walk). ``sent``: ``time.monotonic()`` when the answer came in.
+    """
+
+    agent: int = -1
+    decision: int = 0
+    actions: str = "[]"
+    sent: float = 0.0
+class QueryPlugins(Command):
+    """The installed plugins and which the open world uses; answered by ``PluginsReport``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoosePlugins(Command):
+    """The world uses these plugins from the next time it opens (saved with it); answered by ``PluginsReport``."""
+
+    use: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()

@@ -188,6 +188,21 @@ class InjectEvent(Edit):
 
 
 @dataclass(frozen=True, slots=True)
+class CallOffEvent(Edit):
+    """The undo of InjectEvent: happening ``incident`` is taken back with its consequences (a fire stops
+    burning and the building opens, nobody talks of it) and the witnesses forget it. The other fields
+    are the injection's, so that it can be redone."""
+
+    incident: int = -1
+    memory_ids: tuple[int, ...] = ()
+    text: str = ""
+    x: int = 0
+    y: int = 0
+    radius: float = 8.0
+    importance: float = 8.0
+
+
+@dataclass(frozen=True, slots=True)
 class Broadcast(Edit):
     """Tell everyone (or everyone in one district) something: "the mayor resigned"."""
 
@@ -269,5 +284,5 @@ class SetThoughtEconomy(Edit):
 EDIT_TYPES: tuple[type[Edit], ...] = (
     PlaceBuilding, MoveBuilding, RemoveBuilding, RestoreBuilding, PaintTerrain, PlaceProp, RemoveProp, SpawnPerson,
     RemovePerson, RestorePerson, TeleportPerson, EditPerson, AddMemory, EditMemory, DeleteMemories, RestoreMemories,
-    Whisper, InjectEvent, Broadcast, SeedFact, ForgetFact, Propose, WithdrawProposal, SetPolicy, SetThoughtEconomy,
+    Whisper, InjectEvent, CallOffEvent, Broadcast, SeedFact, ForgetFact, Propose, WithdrawProposal, SetPolicy, SetThoughtEconomy,
 )

@@ -295,3 +295,70 @@ class IncidentChanged(Event):
     phase: str  # burning | damaged | repaired | on | over | raging | opening
     building: int  # -1: an area (a storm)
     text: str  # the event log's sentence
+
+
+# -- people driven from outside (the agent API, the player) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideClaimed(Event):
+    """``agent``'s decisions now come from outside (``driven``), or from their own brain again."""
+
+    agent: int
+    driven: bool
+    who: str  # program | player
+    deadline_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideDecided(Event):
+    """How an outside decision point ended: ``ok`` (its actions, JSON, were done), or ``late`` /
+    ``invalid`` (the rule brain decided, for ``reason``). Replay does the same again from these."""
+
+    agent: int
+    decision: int
+    status: str
+    actions: str
+    reason: str = ""
+@dataclass(frozen=True, slots=True)
+class PluginNews(Event):
+    """A plugin's line for the event log ("Market day on the plaza: 6 stalls")."""
+
+    plugin: str
+    text: str
+    building: int  # -1: the town
+
+
+@dataclass(frozen=True, slots=True)
+class PluginSwitchedOff(Event):
+    """A plugin raised and was switched off for this run; the town runs on without it."""
+
+    plugin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PluginView:
+    """One plugin as the plugin manager shows it."""
+
+    name: str
+    version: str
+    adds: tuple[str, ...]  # "building: fire station", "metric: ..."
+    installed: bool  # False: the world uses it but it is not here
+    used: bool  # the world uses it (from its next opening, if just chosen)
+    running: bool  # it runs in this simulation now
+    problem: str  # why it does not load, was switched off, or is missing; "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class PluginsReport(Event):
+    command_id: int
+    plugins: tuple[PluginView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PluginsChosen(Event):
+    """The world's plugins were changed (they apply when it next opens): something to save."""
+
+    use: tuple[str, ...]
+    drop: tuple[str, ...]

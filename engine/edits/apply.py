@@ -87,6 +87,7 @@ HANDLERS: dict[type, Handler] = {
     e.RestoreMemories: _plain(e.RestoreMemories, mind_edits.bring_back),
     e.Whisper: _plain(e.Whisper, mind_edits.whisper),
     e.InjectEvent: _plain(e.InjectEvent, mind_edits.inject_event),
+    e.CallOffEvent: _plain(e.CallOffEvent, mind_edits.call_off_event),
     e.Broadcast: _plain(e.Broadcast, mind_edits.broadcast),
     e.Chat: _chat,
     e.Propose: society_edits.propose,

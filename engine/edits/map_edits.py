@@ -81,7 +81,8 @@ def _check_reachable(city: City) -> None:
 
 def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     city = ctx.sim.city
-    kind = _kind(edit.type)
+    special = ctx.sim.plugins.building_kind(edit.type)  # a plugin's kind stands on a core type's floor
+    kind = special.base if special is not None else _kind(edit.type)
     rect = Rect(edit.x, edit.y, edit.width, edit.height)
     _check_footprint(city, rect)
     _check_props(city, rect, kind)
@@ -94,10 +95,13 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
     old_lot = city.lots[lot_id] if lot_id < len(city.lots) else None
     lot = Lot(lot_id, _neighbourhood_at(city, rect), Rect(rect.x, rect.y, rect.width, rect.height))
     capacity = edit.capacity or (4 if kind.is_residential else default_capacity(kind) if kind in STAFF else 20)
-    name = edit.name.strip() or f"New {kind.label}"
+    name = edit.name.strip() or f"New {special.label if special is not None else kind.label}"
     building = Building(building_id, name, kind, lot.id, rect, entrance, capacity)
-    if kind in (BuildingType.CAFE, BuildingType.SHOP, BuildingType.OFFICE, BuildingType.WORKSHOP,
-                BuildingType.SCHOOL, BuildingType.TOWN_HALL):
+    if special is not None:
+        building.capacity = edit.capacity or special.capacity
+        building.opens, building.closes = special.opens, special.closes
+    elif kind in (BuildingType.CAFE, BuildingType.SHOP, BuildingType.OFFICE, BuildingType.WORKSHOP,
+                  BuildingType.SCHOOL, BuildingType.TOWN_HALL):
         building.opens, building.closes = DEFAULT_HOURS[kind]
     _put(city.lots, lot_id, lot)
     _put(city.buildings, building_id, building)
@@ -107,6 +111,8 @@ def place(ctx: EditContext, edit: e.PlaceBuilding) -> tuple[str, e.Edit]:
         _undo_put(city.buildings, building_id, tombstone)
         _undo_put(city.lots, lot_id, old_lot)
         raise
+    if special is not None:
+        ctx.sim.plugins.placed(building.id, special.key)
     ctx.changed_map()
     return f"built {name}", e.RemoveBuilding(building=building.id)
 

@@ -88,8 +88,22 @@ def inject_event(ctx: EditContext, edit: e.InjectEvent) -> tuple[str, e.Edit]:
     ctx.events.append(WorldEventHappened(ctx.tick, edit.text, edit.x, edit.y, edit.radius, tuple(witnesses)))
     ctx.sim.society.shared_event(tuple(witnesses), edit.text.strip(), ctx.tick)  # a shared memory draws them closer
     # A fire burns, a festival draws a crowd, a storm sends people indoors (see engine.society.incidents).
+    incident = len(sim.society.incidents.items)  # the id ``begin`` gives it
     ctx.events.extend(sim.society.incidents.begin(edit.text, edit.x, edit.y, edit.radius, tuple(witnesses), ctx.tick))
-    return f"{len(witnesses)} people noticed: {edit.text}", e.DeleteMemories(memory_ids=ids)
+    undo = e.CallOffEvent(incident=incident, memory_ids=ids, text=edit.text, x=edit.x, y=edit.y, radius=edit.radius,
+                          importance=edit.importance)
+    return f"{len(witnesses)} people noticed: {edit.text}", undo
+
+
+def call_off_event(ctx: EditContext, edit: e.CallOffEvent) -> tuple[str, e.Edit]:
+    incidents = ctx.sim.society.incidents
+    if not 0 <= edit.incident < len(incidents.items):
+        raise EditError(f"there is no happening {edit.incident} to take back")
+    if ctx.sim.cognition is not None and edit.memory_ids:
+        delete(ctx, e.DeleteMemories(memory_ids=edit.memory_ids))
+    incidents.call_off(edit.incident, ctx.tick)
+    redo = e.InjectEvent(text=edit.text, x=edit.x, y=edit.y, radius=edit.radius, importance=edit.importance)
+    return f"it never happened: {edit.text}", redo
 
 
 def broadcast(ctx: EditContext, edit: e.Broadcast) -> tuple[str, e.Edit]:

@@ -63,6 +63,20 @@ class StepController:
             self._wake = True
             self._cond.notify_all()
 
+    def work_waiting(self) -> bool:
+        """A tick (or a command) is due right now: the loop will not wait before its next tick."""
+        with self._cond:
+            if self._stopped:
+                return False
+            if self._wake or self._steps > 0:
+                return True
+            return self._running and (self.ticks_per_second <= 0 or self._next_due <= time.perf_counter())
+
+    @property
+    def idle(self) -> bool:
+        """Paused with no steps left to run."""
+        return not self._running and self._steps == 0
+
     def wait_for_work(self, idle_timeout: float | None = None) -> bool:
         """Block until a tick is due, a command arrives, stop, or ``idle_timeout`` passes. True = run a tick now."""
         deadline = None if idle_timeout is None else time.perf_counter() + idle_timeout

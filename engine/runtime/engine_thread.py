@@ -1,7 +1,11 @@
 """The engine thread: the only thread that writes world state, the world file included.
 
 Loop: wait for a tick to be due (or a command), apply commands at the tick
-boundary, run the tick, publish a snapshot and the tick's events.
+boundary, run the tick, publish the tick's events and, when someone will see it, a
+snapshot. At max speed a snapshot is built only once the reader took the last one
+(``Outbox.wanted``): the window reads ~30 a second, and building one per tick would
+cost the engine its time (and, holding the GIL, the window its frames). After the
+last tick before a wait, or a command, a snapshot is always published.
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ from collections import deque
 from collections.abc import Callable
 from typing import TypeVar
 
+from engine import plugins
 from engine.contracts.commands import (
+    AnswerDecision,
+    ChoosePlugins,
     Command,
     ConfigureLLM,
     DeleteBranch,
+    DriveFromOutside,
     ExportTiled,
     MakeCheckpoint,
     ParseConsole,
@@ -24,6 +32,7 @@ from engine.contracts.commands import (
     Play,
     QueryMemories,
     QueryMind,
+    QueryPlugins,
     QueryThoughts,
     RenameBranch,
     SaveWorld,
@@ -41,6 +50,7 @@ from engine.contracts.events import (
     EditApplied,
     EditMade,
     Event,
+    PluginsChosen,
     TimeJumped,
     WorldSaved,
 )
@@ -64,7 +74,9 @@ from engine.timeline.machine import TimeMachine
 from engine.world.tiled import export_tiled
 
 log = logging.getLogger(__name__)
-TIES_REFRESH_TICKS = 30
+SNAPSHOT_MIN_S = 1 / 60  # a reader polling in a tight loop still gets no more than a display shows
+TIES_REFRESH_S = 1.0  # while running, the relationship table is rebuilt at most this often...
+TIES_COST_SHARE = 20  # ...and no more often than every 20x its own cost (~0.5 s at 10,000 people)
 IDLE_REFRESH_S = 0.5  # while paused, how often to check whether the LLM status changed
 
 
@@ -96,7 +108,9 @@ class EngineThread:
         self._static = build_static(sim.world, self._static_version)
         self._static_revision = sim.world.revision
         self._ties = build_relationships(sim.ties)
-        self._ties_built_at = sim.tick
+        self._ties_next = 0.0
+        self._published_at = 0.0
+        self._stale = False  # ticks ran since the last snapshot
         self._tick_times: deque[float] = deque(maxlen=60)
         self._thread = threading.Thread(target=self._run, name="townsfolk-engine", daemon=True)
         self._handlers: dict[type, Callable[[Command], Handled]] = {
@@ -122,6 +136,11 @@ class EngineThread:
             DeleteBranch: self._on_delete,
             ParseConsole: self._on_console,
             ExportTiled: self._on_export_tiled,
+            DriveFromOutside: self._on_drive,
+            AnswerDecision: self._on_answer,
+            QueryPlugins: _answer(QueryPlugins, "plugins",
+                                  lambda c: queries.plugins_report(self.sim, c.id, self.sim.tick)),
+            ChoosePlugins: self._on_choose_plugins,
         }
         if memory is not None:
             attach_cognition(sim, self.llm, memory, mode="live", max_minds=max_minds)
@@ -146,11 +165,17 @@ class EngineThread:
             while not self.controller.stopped:
                 due = self.controller.wait_for_work(idle_timeout=IDLE_REFRESH_S)
                 events = self._apply_commands()
-                if due and not self.controller.stopped:
+                commanded = bool(events)  # every command is answered by an event
+                ticked = due and not self.controller.stopped
+                if ticked:
                     events.extend(self._tick())
-                elif not events and self._llm_status_unchanged():
+                elif not events and not self._stale and self._llm_status_unchanged():
                     continue  # idle and nothing new to show
-                self.publish(events)
+                if commanded or not ticked or self._snapshot_due():
+                    self.publish(events)
+                else:
+                    self.outbox.publish(None, events)
+                    self._stale = True
         except BaseException as exc:  # the GUI must hear about it, not a silent dead thread
             log.exception("engine thread failed")
             self.error = exc
@@ -169,8 +194,14 @@ class EngineThread:
         self._tick_times.append(time.perf_counter())
         return events
 
+    def _snapshot_due(self) -> bool:
+        """After a tick: the engine is about to wait (show where it stopped), or the reader wants the next."""
+        if not self.controller.work_waiting():
+            return True
+        return self.outbox.wanted and time.perf_counter() - self._published_at >= SNAPSHOT_MIN_S
+
     def _llm_status_unchanged(self) -> bool:
-        latest = self.outbox.latest()
+        latest = self.outbox.peek()
         current = queries.llm_status(self.sim.cognition, self.llm.brain, self.llm.model, self.llm.hosts)
         return latest is not None and (latest.llm.state, latest.llm.message) == (current.state, current.message)
 
@@ -190,13 +221,19 @@ class EngineThread:
         snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps, llm,
                                   self._timeline_view)
         self.outbox.publish(snapshot, events)
+        self._published_at = time.perf_counter()
+        self._stale = False
 
     def _current_ties(self) -> RelationshipTable:
-        """Rebuilding 50k ties costs ~30 ms: at most every 30 ticks while running."""
+        """The relationship table: 10,000 people's ties take ~0.3-0.5 s to copy, so while the engine
+        runs they are copied at most every ``TIES_REFRESH_S`` and ``TIES_COST_SHARE`` times their cost;
+        paused, at once."""
         stale = self._ties.version != self.sim.ties.version
-        if stale and (not self.controller.running or self.sim.tick - self._ties_built_at >= TIES_REFRESH_TICKS):
+        if stale and (self.controller.idle or time.perf_counter() >= self._ties_next):
+            started = time.perf_counter()
             self._ties = build_relationships(self.sim.ties)
-            self._ties_built_at = self.sim.tick
+            cost = time.perf_counter() - started
+            self._ties_next = time.perf_counter() + max(TIES_REFRESH_S, TIES_COST_SHARE * cost)
         return self._ties
 
     def _apply_commands(self) -> list[Event]:
@@ -286,6 +323,20 @@ class EngineThread:
         export_tiled(self.sim.world, command.path)  # TiledError is a ValueError; an unwritable path an OSError
         return f"exported the map to {command.path}"
 
+    def _on_choose_plugins(self, command: Command) -> Handled:
+        """Plugins on or off for the world: saved with it, they apply the next time it opens (switching one in the
+        middle of a run would leave checkpoints from before it that a replay could not match)."""
+        assert isinstance(command, ChoosePlugins)
+        meta = self.sim.world.meta
+        problems = plugins.use(meta, list(command.use)) if command.use else []
+        if problems:
+            raise ValueError(problems[0])
+        plugins.drop(meta, list(command.drop))
+        changed = PluginsChosen(self.sim.tick, tuple(command.use), tuple(command.drop))
+        words = ", ".join([*(f"{n} on" for n in command.use), *(f"{n} off" for n in command.drop)]) or "no change"
+        return (f"plugins: {words} (from the next time this world is opened)",
+                [changed, queries.plugins_report(self.sim, command.id, self.sim.tick)])
+
     def _on_checkpoint(self, command: Command) -> str:
         assert isinstance(command, MakeCheckpoint)
         checkpoint = self.machine.checkpoint("user", command.name.strip())
@@ -328,6 +379,14 @@ class EngineThread:
         if self.sim.cognition is not None:
             self.sim.cognition.watch(command.agent, command.watched)
         return f"{'watching' if command.watched else 'not watching'} {self.sim.people[command.agent].name}"
+
+    def _on_drive(self, command: Command) -> str:
+        assert isinstance(command, DriveFromOutside)
+        return self.sim.outside.request_claim(command.agent, command.driven, command.who, command.deadline_s)
+
+    def _on_answer(self, command: Command) -> str:
+        assert isinstance(command, AnswerDecision)
+        return self.sim.outside.answer(command.agent, command.decision, command.actions, command.sent)
 
     def _on_configure(self, command: Command) -> str:
         assert isinstance(command, ConfigureLLM)

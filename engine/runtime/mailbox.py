@@ -1,7 +1,10 @@
 """The two boxes between threads: commands in, the newest snapshot and events out.
 
 Snapshots sit in a latest-value slot: an old one is replaced, never queued, so
-the GUI always draws the newest world. Events queue up to a bound; past it the
+the GUI always draws the newest world. The slot also says whether its snapshot
+was taken (``wanted``): at max speed the engine builds the next one only once the
+reader has taken the last, so snapshots follow the display's rate (~30 a second),
+not the tick rate, and a headless run nobody reads pays for almost none. Events queue up to a bound; past it the
 oldest are dropped and counted (the world file's history keeps them all).
 """
 
@@ -36,6 +39,8 @@ class Outbox:
     def __init__(self, max_events: int = 50_000) -> None:
         self._lock = threading.Lock()
         self._snapshot: WorldSnapshot | None = None
+        self._taken = True
+        self.snapshots = 0  # published so far (the hand-off's test counts them)
         self._events: deque[Event] = deque(maxlen=max_events)
         self.dropped = 0
 
@@ -43,14 +48,28 @@ class Outbox:
         with self._lock:
             if snapshot is not None:
                 self._snapshot = snapshot
+                self._taken = False
+                self.snapshots += 1
             overflow = len(self._events) + len(events) - (self._events.maxlen or 0)
             if overflow > 0:
                 self.dropped += overflow
             self._events.extend(events)
 
     def latest(self) -> WorldSnapshot | None:
+        """The newest snapshot, for the reader (taking it asks the engine for the next)."""
+        with self._lock:
+            self._taken = True
+            return self._snapshot
+
+    def peek(self) -> WorldSnapshot | None:
+        """The newest snapshot, for the engine itself (does not count as taken)."""
         with self._lock:
             return self._snapshot
+
+    @property
+    def wanted(self) -> bool:
+        """The reader took the last snapshot (or there is none yet): a new one would be read."""
+        return self._taken
 
     def drain(self, limit: int | None = None) -> list[Event]:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from engine.agents.rule_brain import RuleBrain
 from engine.cognition import REFLECTION_THRESHOLD, Cognition, PlanStep
@@ -12,12 +13,15 @@ from engine.contracts.events import (
     MemoryView,
     MindReport,
     PlanStepView,
+    PluginsReport,
+    PluginView,
     ThoughtsResult,
     ThoughtView,
 )
 from engine.contracts.snapshots import BranchView, CheckpointView, LLMStatusView, TimelineView
 from engine.contracts.thinking import LLMHealth, ThoughtKind
 from engine.memory.types import Memory, MemoryStore
+from engine.plugins import installed, recorded
 from engine.state.timeline import Timeline
 from engine.state.world import World
 
@@ -132,3 +136,20 @@ def timeline_view(timeline: Timeline) -> TimelineView:
                      for b in sorted(timeline.branches.values(), key=lambda b: b.id))
     checkpoints = tuple(CheckpointView(c.id, c.branch, c.tick, c.kind, c.name) for c in timeline.line_checkpoints())
     return TimelineView(timeline.version, timeline.current, timeline.head, branches, checkpoints)
+
+
+def plugins_report(sim: Any, command_id: int, tick: int) -> PluginsReport:
+    """Every installed plugin, and any the world uses that is not installed: used, running, problems."""
+    host = sim.plugins
+    registry = host.registry if host.record else installed()
+    chosen = recorded(sim.world.meta)
+    views = []
+    for name, record in registry.records.items():
+        problem = record.error or host.off.get(name, "")
+        views.append(PluginView(name, record.version, tuple(record.contributions.words()), True, name in chosen,
+                                name in host.towns, problem))
+    for name, entry in chosen.items():
+        if name not in registry.records:
+            views.append(PluginView(name, str(entry.get("version", "")), tuple(entry.get("adds") or ()), False, True,
+                                    False, host.missing.get(name, "it is not installed")))
+    return PluginsReport(tick, command_id, tuple(views))

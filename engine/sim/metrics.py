@@ -11,6 +11,7 @@ from engine.agents.population import NEEDS, Population
 from engine.contracts.enums import Activity
 
 SAMPLE_EVERY = 10  # ticks between stored samples; the latest values are always current
+OLD_SAMPLE_EVERY = 60  # ticks between the samples kept of days before yesterday (see ``thin``)
 SOCIETY_COLUMNS = ("gdp", "gini", "treasury")  # from the society: GDP over the last day, Gini of balances, treasuries ($)
 COLUMNS = ("tick", *(f"mean_{n}" for n in NEEDS), "walking", "asleep", "mean_money", "conversations", *SOCIETY_COLUMNS)
 
@@ -21,6 +22,12 @@ class Metrics:
         self.latest: dict[str, float] = {}
         self.samples: list[list[float]] = []  # one row of COLUMNS every SAMPLE_EVERY ticks
         self._frozen: np.ndarray | None = None
+        self.plugin_columns: tuple[str, ...] = ()  # plugins' curves, after the core's
+        self.plugin_values: Callable[[], dict[str, float]] | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*COLUMNS, *self.plugin_columns)
 
     def record(self, tick: int, pop: Population, conversations: int,
                society: Callable[[], dict[str, float]] | None = None) -> None:
@@ -39,12 +46,28 @@ class Metrics:
         self.latest.update({name: float(extra.get(name, 0.0)) for name in SOCIETY_COLUMNS})
         self.samples.append([float(tick), *(round(float(v), 4) for v in means), walking, asleep, round(money, 2),
                              float(self.conversations), *(float(extra.get(n, 0.0)) for n in SOCIETY_COLUMNS)])
+        if self.plugin_values is not None:
+            values = self.plugin_values()
+            self.latest.update(values)
+            self.samples[-1].extend(values.get(name, 0.0) for name in self.plugin_columns)
         self._frozen = None
 
+    def thin(self, before_tick: int) -> None:
+        """Keep one sample in ``OLD_SAMPLE_EVERY`` ticks before ``before_tick``: the curves of a long run
+        grow by 24 rows a day rather than 144, and a checkpoint carries them all."""
+        first_recent = next((i for i, row in enumerate(self.samples) if row[0] >= before_tick), len(self.samples))
+        old = self.samples[:first_recent]
+        kept = [row for row in old if int(row[0]) % OLD_SAMPLE_EVERY == 0]
+        if len(kept) != len(old):
+            self.samples[:first_recent] = kept
+            self._frozen = None
+
     def sample_array(self) -> np.ndarray:
-        """All samples as a read-only (k, len(COLUMNS)) array, rebuilt only after a new sample."""
+        """All samples as a read-only (k, len(columns)) array, rebuilt only after a new sample."""
         if self._frozen is None:
-            array = np.array(self.samples, dtype=np.float32).reshape(-1, len(COLUMNS))
+            width = len(self.columns)
+            array = np.array([row[:width] + [0.0] * (width - len(row)) for row in self.samples] if self.plugin_columns
+                             else self.samples, dtype=np.float32).reshape(-1, width)
             array.flags.writeable = False
             self._frozen = array
         return self._frozen

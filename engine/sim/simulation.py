@@ -8,6 +8,7 @@ chance meetings. Only this object writes world state.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,13 +20,15 @@ from engine.agents.rule_brain import Intent, RuleBrain
 from engine.cognition import Cognition
 from engine.contracts.enums import Activity
 from engine.contracts.events import ActivityStarted, Arrived, ConversationHeld, Event
+from engine.outside import OutsideBrain
+from engine.plugins import PluginHost, Registry
 from engine.sim import state_codec
 from engine.sim.metrics import Metrics
 from engine.society.society import Society
 from engine.state.city import Building
 from engine.state.clock import Clock
 from engine.state.person import Person
-from engine.state.world import World
+from engine.state.world import HISTORY_DAYS_KEPT, World
 from engine.world.pathfinding import NoPathError, PathFinder
 from engine.world.props import park_fun_factor
 
@@ -35,7 +38,9 @@ NEVER = np.iinfo(np.int64).max
 
 
 class Simulation:
-    def __init__(self, world: World, seed: int | None = None, record_history: bool = True):
+    def __init__(self, world: World, seed: int | None = None, record_history: bool = True,
+                 plugins: Registry | None = None):
+        """``plugins``: where to find the plugins the world uses (``world.meta["plugins"]``); None: those installed."""
         self.world = world
         self.record_history = record_history
         self.city = world.city
@@ -54,12 +59,17 @@ class Simulation:
         self._entrance_cell = [self.paths.cell(*b.entrance) for b in self.city.buildings]
         self.fun_factor = park_fun_factor(self.city)  # per building: parks with a fountain, flowers or a bench
         self.cognition: Cognition | None = None  # minds, when people think (see ``think_with``)
+        self.outside = OutsideBrain(self)  # people driven by an outside program or the player
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
         writer = self.encounters.writer  # small talk hears what people need, plan and know
         writer.needs = self._lowest_need
         writer.shared = self.society.shared_topics
         writer.plan = self._plan_later
+        self.plugins = PluginHost(self, plugins)
+        self._plugin_agenda: Callable[[int, int], tuple[int, int, int] | None] | None = None
+        if self.plugins.record:
+            self._join_plugins()
         if world.sim_state:
             self.set_state(state_codec.decode(world.sim_state))
         else:
@@ -68,6 +78,20 @@ class Simulation:
             self.brain.routine.new_day(self.clock.day(self.tick))
         if seed is not None or not world.sim_state:
             self.reseed(world.seed if seed is None else seed)
+        if not world.sim_state and self.plugins:
+            self.plugins.start(self.plugins.active)
+
+    def _join_plugins(self) -> None:
+        """Connect the running plugins at the points the core calls (each only when some plugin listens)."""
+        host = self.plugins
+        self._plugin_agenda = host.agenda if host.has("townsfolk_agenda") else None
+        self.society.plugin_incident = host.incident if host else None
+        governance = self.society.governance
+        governance.plugin_policies = tuple(p.key for name in host.active
+                                           for p in host.registry.records[name].contributions.policies)
+        governance.plugin_grievances = host.grievances if host.has("townsfolk_grievances") else None
+        self.metrics.plugin_columns = tuple(m.key for m in host.metrics)
+        self.metrics.plugin_values = host.measure if host.metrics else None
 
     def think_with(self, cognition: Cognition, state: dict[str, Any] | None = None) -> None:
         """Minds join the simulation, or replace the ones it had (another model was chosen); ``state``:
@@ -187,17 +211,36 @@ class Simulation:
         update_needs(pop.needs, pop.activity, minutes, boost)
         if self.clock.day(tick) != self.clock.day(tick - 1):
             self.brain.routine.new_day(self.clock.day(tick))  # whom people would visit today
+            window_start = tick - self.clock.ticks_for(HISTORY_DAYS_KEPT * 24 * 60)
+            self.metrics.thin(window_start)  # part of the state: the same whether live or replayed
+            if self.record_history:  # a long run keeps a window of outcomes, not every one since day 1
+                self.world.compact_history(window_start)
         mind = self.cognition
         events: list[Event] = mind.begin_tick(tick) if mind else []
         events.extend(self.society.begin_tick(tick, self.rng))
+        if self.plugins:
+            events.extend(self.plugins.tick(tick))
+        plugin_agenda = self._plugin_agenda
+        outside = self.outside
+        events.extend(outside.begin_tick(tick))
+        driven = outside.claims
         for person in pop.walk(minutes).tolist():
             events.extend(self._arrive(person, tick))
             if mind:
                 mind.arrived(person, int(pop.location[person]), tick)
         due = np.flatnonzero((pop.until <= tick) & ~pop.moving)
         for person in due.tolist():
+            if person in driven:
+                if outside.holds(person, tick):
+                    continue  # waits where they are for their answer
+                self._leave_activity(person, tick)
+                chosen = outside.decide(person, tick) or self.brain.decide(person, tick, pop, self.rng, self.occupancy)
+                events.extend(self._apply(person, chosen, tick))
+                continue
             self._leave_activity(person, tick)
             planned = self.society.agenda(person, tick)
+            if planned is None and plugin_agenda is not None:
+                planned = plugin_agenda(person, tick)
             intent = Intent(*planned) if planned else mind.decide(person, tick) if mind else None
             if intent is None:
                 intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
@@ -208,6 +251,8 @@ class Simulation:
         events.extend(self.encounters.step(tick, pop, self.rng, self.nprng, mind.encounter if mind else None))
         events.extend(self.society.after_talk(events, tick, self.rng))
         events.extend(self.society.end_tick(tick))
+        if driven:
+            outside.end_tick(events)
         thoughts = []
         if mind:
             mind.end_tick(tick, events)
@@ -263,6 +308,9 @@ class Simulation:
             self.society.economy.buy(person, building, tick)
         elif activity == SHOP:
             self.society.economy.buy(person, building, tick, units=self.rng.randint(1, 3))
+        prices = self.plugins.prices  # what a visit costs at a building of a plugin's kind (usually none)
+        if prices and building in prices:
+            self.plugins.visit(person, building, tick)
         return ActivityStarted(tick, person, activity, building, until)
 
     def _leave_activity(self, person: int, tick: int) -> None:
@@ -327,6 +375,8 @@ class Simulation:
             "cognition": self.cognition.get_state() if self.cognition else None,
             "society": self.society.get_state(),
             "routine": self.brain.routine.get_state(),
+            **({"outside": self.outside.get_state()} if self.outside.active else {}),
+            **({"plugins": self.plugins.get_state()} if self.plugins.record else {}),  # none: as before plugins
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -350,6 +400,9 @@ class Simulation:
         else:  # saved before the town had an economy: found one on what people hold now
             self.society.found(self.world.seed)
         self.brain.routine.set_state(state.get("routine"), self.clock.day(self.tick))
+        self.outside.set_state(state.get("outside"))
+        if self.plugins.record:
+            self.plugins.start(self.plugins.set_state(state.get("plugins")))
         self.pending_cognition_state = state.get("cognition")
         if self.cognition is not None and self.pending_cognition_state is not None:
             self.cognition.set_state(self.pending_cognition_state)

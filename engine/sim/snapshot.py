@@ -16,7 +16,6 @@ from engine.contracts.snapshots import (
     WorldSnapshot,
 )
 from engine.contracts.thinking import LLMHealth
-from engine.sim.metrics import COLUMNS
 from engine.sim.simulation import Simulation
 from engine.state.relationships import Relationships
 from engine.state.world import World
@@ -85,7 +84,7 @@ def build_snapshot(
         until=pop.until.copy(),
         relationships=ties,
         metrics=dict(sim.metrics.latest),
-        metric_columns=COLUMNS,
+        metric_columns=sim.metrics.columns,
         metric_samples=sim.metrics.sample_array(),
         running=running,
         ticks_per_second=tps,

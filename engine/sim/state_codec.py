@@ -44,23 +44,17 @@ def _ext_hook(code: int, data: bytes) -> Any:
     return msgpack.ExtType(code, data)
 
 
-def _big_ints(value: Any) -> Any:
-    """msgpack refuses ints over 64 bits before calling ``default``; wrap them first."""
-    if isinstance(value, dict):
-        return {k: _big_ints(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_big_ints(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
-        return msgpack.ExtType(_BIGINT, str(value).encode())
-    return value
-
-
 def pack(state: dict[str, Any]) -> bytes:
-    return msgpack.packb(_big_ints(state), default=_default, use_bin_type=True)
+    # An int beyond 64 bits reaches ``default`` when msgpack overflows, so the state is packed as it
+    # is, without a Python walk over every value first (that walk grew with the ties and cost most of
+    # a checkpoint in a long run).
+    return msgpack.packb(state, default=_default, use_bin_type=True)
 
 
 def compress(packed: bytes) -> bytes:
-    return zstandard.ZstdCompressor(level=3).compress(packed)
+    # python-zstandard hands back bytes still holding the whole worst-case buffer (about the packed
+    # size); a checkpoint kept for days must hold only its compressed bytes, so they are copied out.
+    return bytes(memoryview(zstandard.ZstdCompressor(level=3).compress(packed)))
 
 
 def encode(state: dict[str, Any]) -> bytes:

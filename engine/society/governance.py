@@ -135,6 +135,8 @@ class Governance:
         self.deliberation = deliberation
         self._next_consult = NEVER
         self._minds_votes: dict[tuple[int, int], bool] = {}  # (proposal, councillor) -> yes, as their mind answered
+        self.plugin_policies: tuple[str, ...] = ()  # policies the town's plugins add (shown with the core's)
+        self.plugin_grievances: Callable[[int], list[tuple[str, float, str, int, float]]] | None = None
 
     # -- policies ------------------------------------------------------------------------------
 
@@ -370,6 +372,8 @@ class Governance:
                       for p in residents.get(d, []) if self.people[p].age >= voting.ADULT_AGE]
             found = policies.grievances(adults, partial(self.policy, d), self.treasury(d),
                                         district.name)
+            if self.plugin_grievances is not None:  # what residents want of plugins' policies
+                found += [policies.Grievance(*g) for g in self.plugin_grievances(d)]
             ranked = sorted(((g.strength + 0.1 * rng.random(), i, g) for i, g in enumerate(found)), reverse=True)
             for strength, _, grievance in ranked:
                 if strength < 1.0:
@@ -506,7 +510,7 @@ class Governance:
                 district.id, district.name, tuple(council.members), council.seats,
                 self._next_election if self._next_election != NEVER else -1,
                 tuple(PolicyView(name, value, policies.text(name, value))
-                      for name in POLICIES for value in [self.policy(district.id, name)]),
+                      for name in (*POLICIES, *self.plugin_policies) for value in [self.policy(district.id, name)]),
                 treasuries.get(district.id, 0),
             ))
         newest = sorted(self._proposals.values(), key=lambda p: (p.state != OPEN, -p.id))
@@ -527,7 +531,8 @@ class Governance:
             "failed": states.count(FAILED),
             "votes": self._votes_cast,
             "elections": len(self._elections),
-            "policies": {d.name: {name: policies.text(name, self.policy(d.id, name)) for name in POLICIES}
+            "policies": {d.name: {name: policies.text(name, self.policy(d.id, name))
+                                  for name in (*POLICIES, *self.plugin_policies)}
                          for d in self.city.districts},
         }
 

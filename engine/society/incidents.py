@@ -121,6 +121,12 @@ class Incidents:
     # -- starting one ----------------------------------------------------------------------
 
     def begin(self, text: str, x: int, y: int, radius: float, witnesses: tuple[int, ...], tick: int) -> list[Event]:
+        events = self._start(text, x, y, radius, witnesses, tick)
+        if self.society.plugin_incident is not None:  # plugins hear of it (and may claim words the core does not know)
+            events = [*events, *self.society.plugin_incident(self.items[-1], tick)]
+        return events
+
+    def _start(self, text: str, x: int, y: int, radius: float, witnesses: tuple[int, ...], tick: int) -> list[Event]:
         kind = kind_of(text)
         sim = self.sim
         target = spots.building_near(sim.city, x, y, radius, kind)
@@ -306,6 +312,31 @@ class Incidents:
                 shop.price = max(1, round(shop.price / OPENING_DISCOUNT))
         incident.phase, incident.phase_end = "over", -1
         return [self._story(incident, tick)]
+
+    def call_off(self, ident: int, tick: int) -> None:
+        """The happening is taken back (its injection undone): it ends as if it never was. A building it
+        shut opens again, whoever it sent somewhere thinks again, nobody brings it up, opening prices go,
+        and repairs already paid are refunded to the payer."""
+        if not 0 <= ident < len(self.items):
+            raise ValueError(f"there is no happening {ident}")
+        incident = self.items[ident]
+        if incident.kind == "shop" and incident.active:
+            shop = self.society.economy.businesses.get(incident.building)
+            if shop is not None:
+                shop.price = max(1, round(shop.price / OPENING_DISCOUNT))
+        incident.phase, incident.phase_end = "called off", -1
+        self.closed = {i.building for i in self.items if i.active and i.phase in ("burning", "damaged")}
+        pop = self.sim.pop
+        for person in sorted(self.known.get(ident, set()) | self.came.get(ident, set())):
+            if self.plans.pop(person, None) is not None and not pop.moving[person]:
+                pop.until[person] = min(int(pop.until[person]), tick + 1)  # back to their own day
+        self.known[ident] = set()
+        self.came.pop(ident, None)
+        if incident.paid > 0 and incident.payer >= 0:
+            self.society.ledger.post(tick, "repair", acct.OUTSIDE_CODE, incident.payer, incident.paid)
+            incident.paid = 0
+            self.society.economy.version += 1
+        self.version += 1
 
     def midnight(self, tick: int) -> None:
         """A day's share of each repair is paid."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from engine.contracts.society import POLICIES
 from engine.society.voting import CONSCIENTIOUSNESS, EXTRAVERSION, NEUROTICISM, OPENNESS, Standing
@@ -42,6 +43,20 @@ LABELS = {
 }
 
 
+# Policies plugins add (``engine.plugins.kinds.PolicyKind``), by name: registered when a plugin runs.
+# Only their specs live here, so a council may hold a plugin's value; a town whose plugins do not
+# include it never proposes it, and it acts only through its plugin.
+PLUGIN_POLICIES: dict[str, Any] = {}
+
+
+def register(kind: Any) -> None:
+    """A plugin's policy (a ``PolicyKind``): councils may now vote on it."""
+    if kind.key in SPECS:
+        raise ValueError(f"policy '{kind.key}' is the core's own")
+    PLUGIN_POLICIES[kind.key] = kind
+    LABELS[kind.key] = kind.label
+
+
 def default(name: str) -> float:
     return float(spec(name).default)
 
@@ -49,7 +64,10 @@ def default(name: str) -> float:
 def spec(name: str) -> PolicySpec:
     found = SPECS.get(name)
     if found is None:
-        raise ValueError(f"there is no policy called '{name}' (there are: {', '.join(POLICIES)})")
+        kind = PLUGIN_POLICIES.get(name)
+        if kind is not None:
+            return PolicySpec(kind.default, kind.low, kind.high, kind.whole)
+        raise ValueError(f"there is no policy called '{name}' (there are: {', '.join((*POLICIES, *PLUGIN_POLICIES))})")
     return found
 
 
@@ -84,6 +102,8 @@ def _amount(name: str, value: float) -> str:
         return f"{_money(value)}/h"
     if name in ("park_funding", "school_funding"):
         return f"{_whole_money(value)}/day"
+    if name in PLUGIN_POLICIES:
+        return f"{value:g}"  # in the plugin's own unit (its label says what)
     return f"{value:g} minutes"
 
 
@@ -131,7 +151,8 @@ def text(name: str, value: float) -> str:
             return f"shops close {_duration(value)} earlier"
         return "usual opening hours"
     spec(name)  # raises for an unknown name
-    return str(value)
+    kind = PLUGIN_POLICIES[name]
+    return kind.text(value) if kind.text is not None else f"{kind.label} {value:g}"
 
 
 def proposal_text(name: str, old: float, new: float) -> str:
@@ -161,7 +182,7 @@ def proposal_text(name: str, old: float, new: float) -> str:
             return f"Let shops stay open {_duration(new)} later"
         return f"Make shops close {_duration(new)} earlier"
     spec(name)
-    return f"Set {name} to {new}"
+    return f"Set {LABELS[name]} to {text(name, new)}"
 
 
 # -- what residents want changed ---------------------------------------------------------------

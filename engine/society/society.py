@@ -16,6 +16,7 @@ same seed and edits gives the same society.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any, Protocol, TypedDict
 
 import networkx as nx
@@ -95,6 +96,8 @@ class Society:
         self._policy_cache: dict[str, dict[int, float]] = {}
         self._policy_cache_version = -1
         self._curfew_anywhere: tuple[int, bool] = (-1, False)  # (councils' version, any district under curfew)
+        # Set by the simulation's plugins when a plugin listens: an injected event began (see Incidents.begin).
+        self.plugin_incident: Callable[[Any, int], list[Event]] | None = None
 
     def found(self, seed: int) -> None:
         """A world with no society yet: open the books, and who owns what (from the world's seed,

@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from collections.abc import Set as ReadOnlySet
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
+import numpy as np
+
+_REALS = attrgetter("affinity", "familiarity", "trust")
+_COUNTS = attrgetter("meetings", "last_tick", "family", "shared")
 NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the event log)
 
 
@@ -125,18 +131,33 @@ class Relationships:
             self._friends.get(other, set()).discard(person)
 
     def get_state(self) -> dict[str, object]:
+        """Columns (numpy arrays) rather than a row per tie: a checkpoint every 30 sim minutes packs them,
+        and a town's ties only grow, so the cost per tie must be C's, not Python's."""
+        count = len(self._ties)
+        pairs = np.fromiter(chain.from_iterable(self._ties), dtype=np.int64, count=2 * count).reshape(count, 2)
+        order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+        ties = list(self._ties.values())
+        reals = np.fromiter(chain.from_iterable(map(_REALS, ties)), dtype=np.float64, count=3 * count)
+        counts = np.fromiter(chain.from_iterable(map(_COUNTS, ties)), dtype=np.int64, count=4 * count)
+        noted = sorted(self._notes)
+        notes = [self._notes[k] for k in noted]
         return {
-            "ties": [[a, b, t.affinity, t.familiarity, t.meetings, t.last_tick, t.family, t.trust, t.shared]
-                     for (a, b), t in self.items()],
-            "notes": [[a, b, [[tick, text] for tick, text in notes]] for (a, b), notes in sorted(self._notes.items())],
+            "pairs": pairs[order], "reals": reals.reshape(count, 3)[order], "counts": counts.reshape(count, 4)[order],
+            "note_pairs": np.array(noted, dtype=np.int64).reshape(len(noted), 2),
+            "note_lengths": np.fromiter(map(len, notes), dtype=np.int64, count=len(notes)),
+            "note_ticks": np.fromiter((t for n in notes for t, _x in n), dtype=np.int64),
+            "note_texts": [x for n in notes for _t, x in n],
         }
 
     def set_state(self, state: dict[str, Any] | list[list[float | int | bool]]) -> None:
-        """Restore; also reads the older list-of-rows form (no trust, no history)."""
-        rows = state["ties"] if isinstance(state, dict) else state
+        """Restore; also reads the older forms (a row per tie; before that no trust and no history)."""
         self._ties.clear()
         self._friends.clear()
         self._notes.clear()
+        if isinstance(state, dict) and "pairs" in state:
+            self._set_columns(state)
+            return
+        rows = state["ties"] if isinstance(state, dict) else state
         for row in rows:
             a, b, affinity, familiarity, meetings, last_tick, family, *more = row
             trust, shared = (float(more[0]), int(more[1])) if more else (0.0, 0)
@@ -145,6 +166,24 @@ class Relationships:
         if isinstance(state, dict):
             for a, b, notes in state["notes"]:
                 self._notes[(int(a), int(b))] = [(int(t), str(x)) for t, x in notes]
+
+    def _set_columns(self, state: dict[str, Any]) -> None:
+        pairs, reals, counts = (np.asarray(state[k]) for k in ("pairs", "reals", "counts"))
+        note_pairs, lengths, ticks = (np.asarray(state[k]) for k in ("note_pairs", "note_lengths", "note_ticks"))
+        texts = state["note_texts"]
+        n, m = len(pairs), len(note_pairs)
+        if (pairs.shape != (n, 2) or reals.shape != (n, 3) or counts.shape != (n, 4) or note_pairs.shape != (m, 2)
+                or lengths.shape != (m,) or not isinstance(texts, list) or not int(lengths.sum()) == len(ticks) == len(texts)
+                or (lengths < 0).any()):
+            raise ValueError("the saved ties are damaged (their columns do not match)")
+        for (a, b), (affinity, familiarity, trust), (meetings, last_tick, family, shared) in zip(
+                pairs.tolist(), reals.tolist(), counts.tolist(), strict=True):
+            self.set(a, b, Tie(affinity, familiarity, meetings, last_tick, bool(family), trust, shared))
+        start = 0
+        tick_list = ticks.tolist()
+        for (a, b), length in zip(note_pairs.tolist(), lengths.tolist(), strict=True):
+            self._notes[(a, b)] = [(tick_list[i], str(texts[i])) for i in range(start, start + length)]
+            start += length
 
     def density(self, population: int, min_familiarity: float = 0.1) -> float:
         """Share of all possible pairs who at least know each other."""

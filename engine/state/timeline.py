@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.contracts.events import Event
+from engine.contracts.events import EditMade, Event, LLMStatusChanged
 from engine.state.thoughts import ThoughtRecord
 
 ROOT = 0
 PROTECTED_KINDS = ("user", "fork")  # never thinned away
+# What a replay cannot make again: the edits and the model's health (with the thoughts, the answers).
+# Everything else in the history is an outcome of the tick, which replaying from a checkpoint makes
+# again bit for bit, so only a recent window of it is kept (see ``Timeline.compact``).
+INPUT_EVENTS: tuple[type[Event], ...] = (EditMade, LLMStatusChanged)
 
 
 @dataclass
@@ -107,6 +111,19 @@ class Timeline:
         branch = self.branches[self.current]
         if tick > branch.head_tick:
             branch.head_tick = tick
+
+    def compact(self, before_tick: int) -> bool:
+        """Forget the outcomes recorded before ``before_tick`` on every branch, keeping the inputs
+        (``INPUT_EVENTS``; thoughts are all kept). Returns whether anything was dropped."""
+        dropped = False
+        for branch, events in self.own_events.items():
+            if not events or events[0].tick >= before_tick:
+                continue
+            kept = [e for e in events if e.tick >= before_tick or isinstance(e, INPUT_EVENTS)]
+            if len(kept) != len(events):
+                self.own_events[branch] = kept
+                dropped = True
+        return dropped
 
     def add_checkpoint(
         self, tick: int, kind: str, name: str, state: bytes, memory_tag: str, state_hash: str, edits_done: int = 0

@@ -13,6 +13,7 @@ from engine.state.timeline import Timeline
 
 DEFAULT_TICK_SECONDS = 60
 DEFAULT_START_MINUTE = 6 * 60
+HISTORY_DAYS_KEPT = 1  # whole sim days of outcomes kept before today's (older ones a replay makes again)
 
 
 @dataclass
@@ -37,6 +38,13 @@ class World:
         self.history.extend(events)
         self.thoughts.extend(thoughts)
         self.timeline.record(events, thoughts, tick)
+
+    def compact_history(self, before_tick: int) -> None:
+        """Drop outcomes recorded before ``before_tick`` (in memory, and so in the file when saved): a long
+        run then holds and saves a bounded window of them. Edits, the model's health and thoughts stay,
+        so every tick can still be replayed exactly from a checkpoint."""
+        if self.timeline.compact(before_tick):
+            self.history = self.timeline.line_events()
 
     @property
     def name(self) -> str:

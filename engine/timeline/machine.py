@@ -121,12 +121,14 @@ class TimeMachine:
         minds = self.sim.cognition
         if minds is not None:  # before restoring, so thoughts in flight at the checkpoint find their answers
             minds.replay(self.timeline.line_thoughts(), _status_changes(self.timeline.line_events()))
+        self.sim.outside.replay(self.timeline.line_events())  # outside answers come from the record too
         try:
             self.restore(checkpoint)
             return self.replay_to(tick, skip_at_start=checkpoint.edits_done)
         finally:
             if minds is not None:
                 minds.end_replay()
+            self.sim.outside.end_replay()
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self._move_world(checkpoint.tick, checkpoint.edits_done)

@@ -2,7 +2,8 @@
 
 Ages are in sim minutes behind the newest checkpoint of the same branch:
 everything from the last two hours, one per hour for the last day, one per six
-hours before that. Then, while over budget, the oldest unprotected go first.
+hours for the week before, one per day before that (so a month of sim time holds
+about 60 of them, not 150). Then, while over budget, the oldest unprotected go first.
 User checkpoints, fork points and each branch's first checkpoint are never dropped.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from engine.state.timeline import PROTECTED_KINDS, Checkpoint
 
-TIERS = ((120, 0), (24 * 60, 60), (None, 6 * 60))  # (up to this age, keep one per this many minutes)
+TIERS = ((120, 0), (24 * 60, 60), (8 * 24 * 60, 6 * 60), (None, 24 * 60))  # (up to this age, keep one per this many minutes)
 
 
 def thin(checkpoints: list[Checkpoint], minutes_per_tick: float, budget_bytes: int) -> list[Checkpoint]:

@@ -3,17 +3,17 @@
 World files, Tiled maps and persona folders get shared, so every size in them is
 checked before it is trusted: a small file must not be able to ask for a huge
 allocation (a compressed blob, a map's dimensions, a building's capacity) or an
-endless loop. The limits sit well above the largest honest world (30,000 people
-on a 411 x 333 map) and are listed in the README's "Bad input" section.
+endless loop. The limits sit above the largest honest world (100,000 people run
+headless on a 744 x 594 map) and are listed in the README's "Bad input" section.
 """
 
 from __future__ import annotations
 
 MAX_MAP_SIDE = 1024  # tiles, each way
-MAX_PEOPLE = 50_000
-MAX_BUILDINGS = 50_000
+MAX_PEOPLE = 200_000
+MAX_BUILDINGS = 200_000
 MAX_PROPS = 200_000
-MAX_AREAS = 50_000  # districts, neighbourhoods, lots (each)
+MAX_AREAS = 200_000  # districts, neighbourhoods, lots (each)
 MAX_CAPACITY = 10_000  # people one building holds
 MAX_NAME_CHARS = 200
 MAX_TEXT_CHARS = 20_000  # a bio, an event's words, a JSON payload

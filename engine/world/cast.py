@@ -10,6 +10,9 @@ from engine.state.person import Person
 from engine.state.sexes import names_for
 from engine.world.names import HOBBIES, SURNAMES
 
+NAME_TRIES = 10
+INITIALS = "ABCDEFGHJKLMNPRSTW"
+
 
 @dataclass
 class Household:
@@ -63,10 +66,17 @@ def pick_sex(rng: random.Random) -> Sex:
 
 
 def pick_name(rng: random.Random, surname: str, taken: set[str], sex: Sex = Sex.UNSPECIFIED) -> str:
-    """A first name that suits ``sex`` (see ``engine/state/first_names.toml``) and nobody in ``taken`` has."""
+    """A first name that suits ``sex`` (see ``engine/state/first_names.toml``) and nobody in ``taken`` has;
+    in a big town, where most are taken, a middle initial tells namesakes apart (a few tries of each, so
+    a 100,000-person cast is not quadratic)."""
     first_names = names_for(sex)
-    for _ in range(200):
+    for _ in range(NAME_TRIES):
         name = f"{rng.choice(first_names)} {surname}"
+        if name not in taken:
+            taken.add(name)
+            return name
+    for _ in range(NAME_TRIES):
+        name = f"{rng.choice(first_names)} {rng.choice(INITIALS)}. {surname}"
         if name not in taken:
             taken.add(name)
             return name

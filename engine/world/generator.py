@@ -200,6 +200,9 @@ def _settle(city: City, plan: _Plan, home_ids: list[int], rng: random.Random, re
     return people
 
 
+JOB_NOISE = 12.0  # tiles
+
+
 def _give_job(
     person: Person, school: Building | None, teachers: dict[int, int], workplaces: list[Building],
     work_xy: np.ndarray, free: np.ndarray, home_xy: tuple[int, int], rng: random.Random,
@@ -212,9 +215,11 @@ def _give_job(
     if not free.any():
         return
     distance = np.abs(work_xy - home_xy).sum(1).astype(np.float64)
-    distance += np.array([rng.random() * 12 for _ in range(len(distance))])
     distance[free == 0] = np.inf
-    k = int(np.argmin(distance))
+    # A little chance in who works where: up to JOB_NOISE tiles. Only workplaces within that much of the
+    # nearest can win, so only they are drawn for (drawing for all made a big town's cast quadratic).
+    near = np.flatnonzero(distance < distance.min() + JOB_NOISE)
+    k = int(near[np.argmin(distance[near] + np.array([rng.random() * JOB_NOISE for _ in range(len(near))]))])
     free[k] -= 1
     person.workplace = workplaces[k].id
     person.occupation = rng.choice(OCCUPATIONS[workplaces[k].type.name])

@@ -35,7 +35,7 @@ def test_the_default_layout_gives_the_map_most_of_the_window(controller) -> None
                for d in window.docks.values())
     groups = _tab_groups(window)
     assert {"inspector", "graph", "economy", "governance", "palette"} in groups
-    assert {"timeline", "events", "chat", "console", "branches"} in groups
+    assert {"timeline", "events", "chat", "console", "branches", "experiments", "survey", "compare"} in groups
     # Each dock is readable when its tab is in front: plots tall enough, no combo box cut.
     timeline = window.timeline
     assert timeline.needs.height() >= PLOT_MIN_HEIGHT and timeline.activity.height() >= PLOT_MIN_HEIGHT
@@ -68,7 +68,7 @@ def test_reset_layout_puts_every_dock_back(controller) -> None:  # type: ignore[
     window.window_actions.reset_layout.trigger()
     QApplication.processEvents()
     assert all(not d.isFloating() and d.isVisibleTo(window) for d in window.docks.values())
-    assert {"timeline", "events", "chat", "console", "branches"} in _tab_groups(window)
+    assert {"timeline", "events", "chat", "console", "branches", "experiments", "survey", "compare"} in _tab_groups(window)
     wait_until(lambda: _map_share(window) >= 0.55, 5, "the map to get its room back")
 
 

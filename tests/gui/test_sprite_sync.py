@@ -130,3 +130,24 @@ def test_event_store_history() -> None:
     events = [ConversationHeld(t, 1, 2, 0, ((0, "hi"),)) for t in range(5)]
     assert store.add(events) == 2
     assert len(store) == 3 and [e.tick for e in store.for_person(2)] == [3, 4]
+
+
+def test_crowded_buildings_become_a_count_and_their_people_are_not_drawn() -> None:
+    park = np.array([False, False, True])
+    location = np.array([0] * sync.BADGE_MIN + [1] * (sync.BADGE_MIN - 1) + [2] * (sync.PARK_BADGE_MIN - 1) + [-1])
+    counts, hidden = sync.crowding(location, park)
+    assert counts.tolist() == [sync.BADGE_MIN, 0, 0]  # a small household and a few strollers stay drawn
+    assert hidden.tolist() == [True] * sync.BADGE_MIN + [False] * (len(location) - sync.BADGE_MIN)
+    counts, hidden = sync.crowding(np.append(location, 2), park)  # one more in the park: a crowd
+    assert counts[2] == sync.PARK_BADGE_MIN and hidden[location.size]
+    people = sync.PeopleSync(10, park)
+    people.update(0, np.zeros((len(location), 2)), np.zeros(len(location)), location)
+    assert (people.alpha[: sync.BADGE_MIN] == 0).all() and people.badges[0] == sync.BADGE_MIN
+
+
+def test_density_counts_people_per_cell_from_the_top_left() -> None:
+    grid = sync.density_grid(np.array([[0.5, 0.5], [3.9, 3.9], [4.0, 0.0], [9.0, 9.0]]), (10, 10), cell=4)
+    assert grid.shape == (3, 3)
+    assert grid[0, 0] == 2 and grid[0, 1] == 1 and grid[2, 2] == 1 and grid.sum() == 4
+    colours = sync.heat_colours(grid, full=2)
+    assert colours[1, 1, 3] == 0 and colours[0, 0, 3] > colours[0, 1, 3] > 0  # empty clear, busier stronger

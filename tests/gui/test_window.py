@@ -192,4 +192,4 @@ def test_every_tab_strip_is_a_real_one(controller) -> None:  # type: ignore[no-u
     assert strips and len(strips) == len(set(strips))  # no stale copy of a dock group's tabs left drawn
     for strip in strips:
         assert not any(set(strip) < set(other) for other in strips), strips
-    assert {"Timeline", "Event log", "Chat", "God console", "Branches"} in [set(s) for s in strips]
+    assert {"Timeline", "Event log", "Chat", "God console", "Branches", "Experiments", "Survey", "Compare"} in [set(s) for s in strips]

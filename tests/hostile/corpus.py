@@ -99,7 +99,7 @@ def world_cases(folder: Path) -> list[Case]:
     world("bio_huge", ("UPDATE person SET bio=? WHERE id=0", ("y" * 100_000,)))
     world("too_many_people", "INSERT INTO person SELECT 1000 + i, 'P' || i, age, occupation, bio, openness, "
           "conscientiousness, extraversion, agreeableness, neuroticism, home, workplace, money, hangout, extra, "
-          "removed, sex FROM person, (WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) "
+          "removed, sex FROM person, (WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
           "SELECT i FROM n) WHERE person.id = 0", command="sim")
     world("sex_unknown", "UPDATE person SET sex='robot' WHERE id=0")
     world("sex_is_a_number", "UPDATE person SET sex=1 WHERE id=0")

@@ -144,3 +144,26 @@ def test_time_travel_replays_an_incident_exactly():
     machine.seek(head)
     assert sim.tick == head and sim.state_hash() == live
     assert sim.society.incidents.items and sim.society.incidents.items[0].kind == "fire"
+
+
+def test_undoing_a_fire_puts_it_out_and_nobody_talks_of_it():
+    sim = village()
+    run_until(sim, 1, 12 * 60 + 30)
+    kettle = building(sim, "The Copper Kettle")
+    x, y = sim.city.buildings[kettle].footprint.centre
+    (_summary, undo, _edit), _events = apply(sim, InjectEvent(text="A fire breaks out at The Copper Kettle",
+                                                              x=int(x), y=int(y), radius=10))
+    run(sim, 5)
+    b = sim.city.buildings[kettle]
+    assert not sim.society.open_now(b, 12 * 60)  # burning: shut
+    (_summary, redo, _undone), _events = apply(sim, codec.from_json(codec.to_json(undo)))  # as the undo stack sends it
+    assert sim.society.open_now(b, 12 * 60) and not sim.society.incidents.closed
+    assert not any(i.active for i in sim.society.incidents.items)
+    assert not sim.society.incidents.plans  # nobody is still sent away from it
+    assert undo.memory_ids and sim.cognition.memory.get(undo.memory_ids) == []  # the witnesses forgot it
+    story = [e for e in run(sim, 6 * 60) if isinstance(e, IncidentChanged)]
+    assert story == []  # no "repaired" or any other step of a fire that never was
+    talk = [e for e in run(sim, 12 * 60) if isinstance(e, ConversationHeld)]
+    assert not any("fire" in text.lower() and "Copper Kettle" in text for e in talk for _s, text in e.lines)
+    assert sim.society.ledger.verify() == []
+    assert isinstance(redo, InjectEvent) and redo.text == "A fire breaks out at The Copper Kettle"

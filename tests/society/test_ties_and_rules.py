@@ -151,3 +151,21 @@ def test_going_through_an_event_together_counts_as_shared() -> None:
     cognition.close()
     assert sim.ties.get(a, b).shared == before + 1
     assert sim.ties.history(a, b)[0][1] == "both there when: A chimney fire next door"
+
+
+def test_ties_go_into_the_state_as_columns_and_damaged_columns_are_refused() -> None:
+    import numpy as np
+    import pytest
+
+    ties = Relationships()
+    for a, b in ((5, 2), (1, 9), (1, 3)):
+        ties.meet(a, b, 7, 0.4)
+    ties.note(9, 1, 7, "talked at the cafe")
+    state = ties.get_state()
+    assert state["pairs"].tolist() == [[1, 3], [1, 9], [2, 5]]  # type: ignore[attr-defined]
+    restored = Relationships()
+    restored.set_state(state)
+    assert list(restored.items()) == list(ties.items()) and restored.history(1, 9) == ties.history(1, 9)
+    damaged = {**state, "reals": np.zeros((2, 3))}
+    with pytest.raises(ValueError, match="damaged"):
+        Relationships().set_state(damaged)

@@ -1,0 +1,149 @@
+"""A long run: does the cost of a sim hour and the memory stay flat over a month of sim time?
+
+    python benchmarks/soak.py --json                 # 1,000 people, 30 sim days
+    python benchmarks/soak.py --days 4 --json        # shorter, while developing
+
+Runs the rule brain on a generated city with history recorded and a checkpoint
+every 30 sim minutes (thinned as in the app), then saves the world and reopens it
+in a fresh process. Targets: cost per sim hour on the last day <= 1.5x the first
+day's; peak RSS <= 1.5x the RSS after day 2; reopening the saved world <= 3 s and
+its process's RSS <= 1.5x a process that made the fresh world.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TICKS_PER_DAY = 1440
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
+    from engine import api
+    from engine.sim.simulation import Simulation
+    from engine.timeline.machine import TimeMachine
+
+    world = api.new_world(agents, seed=seed, template="village" if agents <= 60 else "city")
+    sim = Simulation(world, seed)
+    machine = TimeMachine(sim)  # every 30 sim minutes, thinned within its budget, as the app does
+    per_day: list[dict[str, float]] = []
+    for day in range(1, days + 1):
+        started = time.perf_counter()
+        for _ in range(TICKS_PER_DAY):
+            sim.step()
+            machine.after_step()
+        seconds = time.perf_counter() - started
+        per_day.append({
+            "day": day, "seconds_per_sim_hour": round(seconds / 24, 4), "rss_mb": round(rss_mb(), 1),
+            "events_held": len(world.history), "checkpoints": len(world.timeline.checkpoints),
+            "checkpoint_mb": round(sum(c.size for c in world.timeline.checkpoints) / 2**20, 2),
+            "ties": len(sim.ties),
+        })
+        print(json.dumps(per_day[-1]), file=sys.stderr, flush=True)
+    machine.checkpoint("save")
+    sim.freeze()
+    t0 = time.perf_counter()
+    api.save_world(world, out)
+    save_seconds = time.perf_counter() - t0
+    return {"per_day": per_day, "peak_rss_mb": round(peak_rss_mb(), 1), "save_seconds": round(save_seconds, 2),
+            "file_mb": round(out.stat().st_size / 2**20, 2)}
+
+
+def reopen(path: str) -> dict[str, float]:
+    from engine import api
+    from engine.sim.simulation import Simulation
+
+    t0 = time.perf_counter()
+    world = api.open_world(path, with_history=True)
+    Simulation(world)  # ready to run, as the window makes it
+    return {"seconds": round(time.perf_counter() - t0, 2), "rss_mb": round(rss_mb(), 1)}
+
+
+def fresh(agents: int, seed: int) -> dict[str, float]:
+    from engine import api
+    from engine.sim.simulation import Simulation
+
+    world = api.new_world(agents, seed=seed, template="village" if agents <= 60 else "city")
+    Simulation(world, seed)
+    return {"rss_mb": round(rss_mb(), 1)}
+
+
+def in_child(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", type=int, default=1000)
+    parser.add_argument("--days", type=int, default=30, help="sim days to run (default 30)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reopen", help=argparse.SUPPRESS)
+    parser.add_argument("--fresh", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.reopen:
+        print(json.dumps(reopen(args.reopen)))
+        return 0
+    if args.fresh:
+        print(json.dumps(fresh(args.agents, args.seed)))
+        return 0
+    if args.days < 2:
+        parser.error("--days must be at least 2 (memory is measured against day 2)")
+    with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
+        out = Path(tmp) / "soak.town"
+        ran = run(args.agents, args.days, args.seed, out)
+        opened = in_child("--reopen", str(out))
+    made = in_child("--fresh", "--agents", str(args.agents), "--seed", str(args.seed))
+    days = ran["per_day"]
+    assert isinstance(days, list)
+    first, last, second = days[0], days[-1], days[1]
+    result = {
+        "agents": args.agents, "days": args.days,
+        "seconds_per_sim_hour_first_day": first["seconds_per_sim_hour"],
+        "seconds_per_sim_hour_last_day": last["seconds_per_sim_hour"],
+        "hour_cost_ratio": round(last["seconds_per_sim_hour"] / first["seconds_per_sim_hour"], 2),
+        "rss_after_day_2_mb": second["rss_mb"], "peak_rss_mb": ran["peak_rss_mb"],
+        "peak_rss_ratio": round(float(ran["peak_rss_mb"]) / second["rss_mb"], 2),  # type: ignore[arg-type]
+        "file_mb": ran["file_mb"], "file_mb_per_day": round(float(ran["file_mb"]) / args.days, 2),  # type: ignore[arg-type]
+        "save_seconds": ran["save_seconds"],
+        "reopen_seconds": opened["seconds"], "reopen_rss_mb": opened["rss_mb"], "fresh_rss_mb": made["rss_mb"],
+        "reopen_rss_ratio": round(opened["rss_mb"] / made["rss_mb"], 2),
+        "per_day": days,
+    }
+    result["targets_met"] = {
+        "hour_cost_ratio <= 1.5": result["hour_cost_ratio"] <= 1.5,  # type: ignore[operator]
+        "peak_rss_ratio <= 1.5": result["peak_rss_ratio"] <= 1.5,  # type: ignore[operator]
+        "reopen_seconds <= 3": opened["seconds"] <= 3,
+        "reopen_rss_ratio <= 1.5": result["reopen_rss_ratio"] <= 1.5,  # type: ignore[operator]
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            if key != "per_day":
+                print(f"{key:>32}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

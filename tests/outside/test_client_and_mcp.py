@@ -1,0 +1,95 @@
+"""The Python client, its example agent (a local model, else rules) and the MCP server, against the live API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from mcp import Client
+from townsfolk_agent import register
+from townsfolk_agent.example import live
+from townsfolk_agent.mcp_server import build_server
+
+from engine.agent_server import AgentServer
+
+
+class _OllamaLike(BaseHTTPRequestHandler):
+    """An Ollama-compatible /api/chat that always wants a quiet 20 minutes at home."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        content = json.dumps({"actions": [{"type": "do", "activity": "home", "minutes": 20}]})
+        body = json.dumps({"message": {"role": "assistant", "content": content}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def model_url() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _OllamaLike)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_the_example_agent_lives_on_its_model(server: AgentServer, model_url: str) -> None:
+    agent = register(f"http://127.0.0.1:{server.port}/v1", 4, deadline_s=10)
+    counts = live(agent, model_url, "any", decisions=2, verbose=False)
+    assert counts == {"model": 2, "rules": 0}
+    agent.release()
+
+
+def test_the_example_agent_falls_back_on_rules_when_no_model_answers(server: AgentServer) -> None:
+    agent = register(f"http://127.0.0.1:{server.port}/v1", 6, deadline_s=10)
+    counts = live(agent, "http://127.0.0.1:9", "none", decisions=3, transport="http", verbose=False)
+    assert counts == {"model": 0, "rules": 3}
+    outcome = agent.outcome()
+    assert outcome is not None and outcome["status"] == "ok", outcome
+
+
+def test_the_mcp_server_answers_a_real_mcp_client(server: AgentServer) -> None:
+    async def session() -> tuple[set[str], dict[str, Any], str, dict[str, Any]]:
+        async with Client(build_server(f"http://127.0.0.1:{server.port}/v1", 8)) as client:
+            tools = {t.name for t in (await client.list_tools()).tools}
+            seen = (await client.call_tool("perceive", {"wait_s": 15})).structured_content
+            done = await client.call_tool("do", {"activity": "home", "minutes": 20})
+            text = done.content[0].text  # type: ignore[union-attr]
+            outcome: dict[str, Any] = {}
+            for _ in range(100):
+                outcome = (await client.call_tool("last_outcome", {})).structured_content or {}
+                if outcome.get("decision") == seen["decision"]:
+                    break
+                await asyncio.sleep(0.05)
+            return tools, seen, text, outcome
+
+    tools, seen, text, outcome = asyncio.run(session())
+    assert {"perceive", "places", "go_to", "do", "say_to", "remember", "plan", "recall"} <= tools
+    assert seen["agent"] == 8 and "needs" in seen and seen["decision"] > 0
+    assert text.startswith("done at decision")
+    assert outcome["status"] == "ok"
+
+
+def test_the_example_agent_lives_a_plausible_day_on_its_rules(server: AgentServer, handle) -> None:  # type: ignore[no-untyped-def]
+    from engine.contracts import Activity, ActivityStarted, SetSpeed
+
+    snapshot = handle.latest_snapshot()
+    worker = next(p.id for p in snapshot.static.people if p.workplace >= 0 and p.age >= 18)
+    handle.submit(SetSpeed(ticks_per_second=0))
+    agent = register(f"http://127.0.0.1:{server.port}/v1", worker, deadline_s=10)
+    counts = live(agent, None, "none", decisions=30, verbose=False)
+    assert counts["rules"] == 30
+    done = {Activity(e.activity) for e in handle.drain_events() if isinstance(e, ActivityStarted) and e.agent == worker}
+    assert {Activity.WORK, Activity.EAT, Activity.SLEEP} <= done, done
+    ticks = [o["tick"] for o in agent.outcomes if o["status"] == "ok"]
+    assert max(ticks) - min(ticks) >= 12 * 60, "thirty decisions fill most of a day"
