@@ -9,4 +9,6 @@ if [ $# -gt 0 ]; then
 fi
 # The GUI tests once more without any display server: the offscreen map path must work too.
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/gui
-xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest -q
+# Everything but the tests against a real model, which build one first (.ci/run runs them; so does
+# `./test.sh tests/real_model`).
+xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest -q -m "not real_model"

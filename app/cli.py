@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import research_cli, serve_cli
+from app.sim_pace import add_pace_arguments, pace_options
 from engine import api
 from engine.contracts import LLMHealth
 
@@ -71,6 +72,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="switch an installed plugin on for this run (and the saved world), with its settings "
                           "(repeatable; 'townsfolk plugins' lists them)")
     _llm_arguments(sim)
+    add_pace_arguments(sim)
 
     plugins = sub.add_parser("plugins", help="list the installed plugins, what each adds, and any errors")
     plugins.add_argument("--json", action="store_true")
@@ -161,12 +163,17 @@ def _sim(args: argparse.Namespace) -> int:
         raise CliError("--ticks cannot be negative")
     if args.checkpoint_every < 0:
         raise CliError("--checkpoint-every cannot be negative")
+    try:
+        pacing = pace_options(args)
+    except ValueError as error:
+        raise CliError(str(error)) from None
     summary = api.run_headless(world, ticks, args.seed, keep_history=True, llm=_llm_config(args),
                                world_path=args.world, embedder=args.embedder, max_minds=args.minds,
                                checkpoint_minutes=args.checkpoint_every, from_tick=args.from_tick,
                                seed_facts=[tuple(pair) for pair in args.seed_fact],
                                **_plugin_choice(args.plugin),
-                               on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr))
+                               on_warning=lambda text: print(f"townsfolk: warning: {text}", file=sys.stderr),
+                               **pacing)
     if summary.llm and (summary.llm["state"] not in (LLMHealth.READY, LLMHealth.OFF) or summary.llm.get("fallbacks")):
         llm = summary.llm
         counted = f"{llm.get('fallbacks', 0)} stand-ins by the rule brain, {llm.get('failures', 0)} failed calls"

@@ -4,7 +4,8 @@
 
 Runs the deterministic fake backend in lockstep (so the numbers are exact and
 repeatable), every person a mind, memories in RAM with the offline hashing
-embedder. Target: <= 150 calls per person per sim day (the original Generative
+embedder. Targets: <= 25 calls per person per sim day with every kind of thought present, and
+<= 150 (the original Generative
 Agents run needed about 1,300 per person-day: ~13,700 calls for 25 agents over
 10 game hours).
 """
@@ -51,7 +52,9 @@ def measure(agents: int, hours: float, seed: int, embedder: str) -> dict[str, ob
         "cache_hits": stats["cache_hits"],
         "cache_hit_rate": round(stats["cache_hits"] / asked, 4) if asked else 0.0,
         "fallbacks": stats["fallbacks"],
+        "rejected": stats["rejected"],
         "failures": stats["failures"],
+        **cognition.thinking_report(),
         "calls_by_kind": dict(sorted(by_kind.items())),
         "memories": memory.count(),
         "wall_seconds": round(elapsed, 2),

@@ -49,6 +49,8 @@ from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.runtime.minds import DEFAULT_MAX_MINDS, attach_cognition
+from engine.runtime.minds_pacing import LOCKSTEP_LATENCY_MINUTES, Pace
+from engine.runtime.minds_pacing import Progress as RunProgress
 from engine.runtime.trial import world_problems
 from engine.sim import state_codec
 from engine.sim.diffusion import Diffusion
@@ -458,6 +460,7 @@ def run_headless(
     checkpoint_minutes: float = DEFAULT_EVERY_MINUTES, from_tick: int | None = None,
     seed_facts: Sequence[tuple[str, str]] = (), on_warning: Callable[[str], None] | None = None,
     plugins: Sequence[str] = (), plugin_settings: dict[str, dict[str, Any]] | None = None,
+    pace: str = "lockstep", speed: float = 1.0, on_progress: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
 
@@ -470,6 +473,9 @@ def run_headless(
     ``SeedFact`` (so a replay plants them too), and their spread is reported. ``on_warning`` hears
     each problem with the world's files at once (also kept in ``RunSummary.warnings``). ``plugins`` are switched
     on in the world first (with ``plugin_settings`` by name); ValueError when one is not installed or broken.
+    ``pace``: with a model, "lockstep" (answers applied a few sim minutes after they were asked, waiting
+    if need be: reproducible) or "live" (``speed`` sim minutes per wall second; nothing waits for the
+    model). ``on_progress`` hears a progress line now and then (sim time, calls, tokens/s, expected end).
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
@@ -492,7 +498,12 @@ def run_headless(
             warnings.append(session.warning)
             if on_warning is not None:
                 on_warning(session.warning)
-        cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode="lockstep", max_minds=max_minds)
+        thinking = llm is not None and llm.brain != "rule"
+        latency = sim.clock.ticks_for(LOCKSTEP_LATENCY_MINUTES) if thinking else 1
+        cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode=pace if thinking else "lockstep",
+                                     max_minds=max_minds, latency_ticks=latency)
+    pacer = Pace(pace if cognition is not None else "lockstep", speed, sim.clock.tick_seconds)
+    progress = RunProgress(ticks, on_progress) if on_progress is not None else None
     machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
     if machine is not None and from_tick is not None:
         machine.seek(from_tick)
@@ -505,8 +516,12 @@ def run_headless(
     llm_before = cognition.status().stats if cognition is not None else {}
     started = time.perf_counter()
     try:
-        for _ in range(ticks):
+        for index in range(ticks):
+            pacer.before_tick(index)
             events += len(sim.step())
+            if progress is not None:
+                progress.after_tick(index + 1, sim.clock.text(sim.tick),
+                                    cognition.status().stats if cognition is not None else {})
             if machine is not None:
                 machine.after_step()
             if tracker is not None:
@@ -522,7 +537,7 @@ def run_headless(
     if cognition is not None:
         status = cognition.status()
         this_run = {key: value - llm_before.get(key, 0) for key, value in status.stats.items()}
-        llm_report = {**this_run, "state": status.state, "message": status.message}
+        llm_report = {**this_run, "state": status.state, "message": status.message, **cognition.thinking_report()}
     return RunSummary(
         ticks=ticks,
         sim_time=sim.clock.text(sim.tick),

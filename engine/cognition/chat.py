@@ -28,6 +28,8 @@ def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str],
         context = {"command": command_id, "text": text}
         if ctx.ask(agent, ThoughtKind.CHAT, WATCHED, prompt, prompts.CHAT_SCHEMA, context, tick):
             return
+    elif ctx.thinker.available:
+        ctx.thinker.refuse(ctx.why_not(agent, WATCHED, tick))
     reply_with(ctx, agent, text, rule_reply(ctx, agent, text, memories, tick), command_id, tick, "rule brain")
 
 

@@ -1,7 +1,8 @@
 """The cognition layer the simulation calls at its hooks; it routes answers to components.
 
 Hooks, all on the engine thread:
-- ``begin_tick``: apply the answers that are ready (plans, lines, reflections).
+- ``begin_tick``: check the answers that are ready and apply those that pass (plans, lines, reflections);
+  a refused one is counted as a fallback with its reason, and the rule brain does that step.
 - ``decide``: a planned next step for a thinking person, or None for the rule brain.
 - ``arrived``: perceive the place and the people in it.
 - ``encounter``: start a conversation on the model instead of small talk.
@@ -14,10 +15,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.agents.rule_brain import Intent
-from engine.cognition import chat, civic, conversation, perception, planning, reflection, rule_mind
+from engine.cognition import chat, checks, civic, conversation, hearsay, perception, planning, reflection, rule_mind
 from engine.cognition.context import MindContext
 from engine.cognition.mind import Mind
-from engine.cognition.thinker import WATCHED, LLMStatus
+from engine.cognition.thinker import WATCHED, LLMStatus, Thought
 from engine.contracts.events import ConversationHeld, Event, LLMStatusChanged, PlanMade
 from engine.contracts.thinking import LLMHealth, ThoughtKind
 from engine.llm.backend import ChatRequest, ChatResult
@@ -77,6 +78,15 @@ class Cognition:
             ctx.events.append(LLMStatusChanged(tick, *change))
         for thought, outcome in ctx.thinker.ready(tick):
             data = outcome.data if isinstance(outcome, ChatResult) else None
+            if data is not None:
+                problem = self._problem(thought, data)
+                if problem:
+                    ctx.thinker.reject(thought, problem, tick)
+                    data = None
+                else:
+                    ctx.thinker.cleared(thought.agent)
+            if data is None and thought.kind in planning.PLAN_KINDS and thought.agent in ctx.minds:
+                planning.failed(ctx, ctx.minds[thought.agent], tick)
             if thought.kind == ThoughtKind.CONVERSE:
                 conversation.apply_turn(ctx, self.talks, data, thought.context["talk"], tick, self.may_think)
                 continue
@@ -97,16 +107,39 @@ class Cognition:
             self._appliers[thought.kind](mind, data, thought.context, tick)
             grain = PLAN_GRAINS.get(thought.kind)
             if grain is not None:
-                ctx.events.append(PlanMade(tick, mind.agent, grain, _summary(data)))
+                steps = planning.steps_of(thought.kind, data)
+                ctx.events.append(PlanMade(tick, mind.agent, grain, "; ".join(do for _, do in steps)[:300]))
         events, ctx.events = ctx.events, []
         return events
+
+    def _problem(self, thought: Thought, data: dict[str, Any]) -> str:
+        """Why an answer may not touch the world, or "" (``engine.cognition.checks``)."""
+        kind, context = thought.kind, thought.context
+        prompt = thought.request.messages[-1][1]
+        if kind in planning.PLAN_KINDS:
+            return planning.problem(kind, data, context)
+        if kind == ThoughtKind.CONVERSE:
+            talk = self.talks.get(context["talk"])
+            recent = [line for _, line in talk.lines] if talk else []
+            return checks.speech_problem(data["line"], prompt, [*recent, *self.ctx.said.get(thought.agent, ())])
+        if kind == ThoughtKind.CHAT:
+            return checks.speech_problem(data["reply"], prompt)
+        if kind == ThoughtKind.IMPORTANCE:
+            return checks.rating_problem(data["rating"])
+        if kind == ThoughtKind.REFLECT_QUESTIONS:
+            return next((p for p in (checks.text_problem(q) for q in data["questions"]) if p), "")
+        if kind == ThoughtKind.REFLECT_INSIGHTS:
+            return next((p for p in (checks.text_problem(i["text"]) for i in data["insights"]) if p), "")
+        if kind in CIVIC_KINDS:
+            return checks.text_problem(data["reason"])
+        return ""
 
     def decide(self, person: int, tick: int) -> Intent | None:
         mind = self.ctx.minds.get(person)
         if mind is None or not self.may_think(person):
             return None  # no mind, or thinking they cannot pay for: routine (the rule brain)
         if not self.ctx.thinker.available:
-            self.ctx.thinker.refuse()  # counted as a fallback when a model is configured but down
+            self.ctx.thinker.refuse("model unavailable")  # counted as a fallback when a model is configured but down
             return None
         if conversation.in_talk(self.talks, person):  # stay put while the lines come in
             here = int(self.ctx.pop.location[person])
@@ -138,6 +171,7 @@ class Cognition:
         for event in events:
             if isinstance(event, ConversationHeld) and event.tick == tick:
                 self._remember_small_talk(event, tick)
+        ctx.remembered_talks.clear()
         thinking = ctx.thinker.available
         for mind in ctx.minds.values():
             if thinking and self.may_think(mind.agent):
@@ -155,11 +189,16 @@ class Cognition:
             self.next_talk_id += 1
 
     def _apply_importance(self, mind: Mind, data: dict[str, Any], context: dict[str, Any], tick: int) -> None:
-        memory_id = int(context["memory"])
-        found = self.ctx.memory.get([memory_id])
-        if found:
-            mind.importance_since_reflection += float(data["rating"]) - found[0].importance
-            self.ctx.memory.update(memory_id, importance=float(data["rating"]))
+        """One rating for a memory, or for the same conversation as each side keeps it (``memories``)."""
+        rating = float(data["rating"])
+        for agent, memory_id in context.get("memories", [[mind.agent, context.get("memory", -1)]]):
+            found = self.ctx.memory.get([int(memory_id)])
+            if not found:
+                continue
+            keeper = self.ctx.minds.get(int(agent))
+            if keeper is not None:
+                keeper.importance_since_reflection += rating - found[0].importance
+            self.ctx.memory.update(int(memory_id), importance=rating)
 
     def hear(self, agent: int, text: str, tick: int) -> None:
         """Someone passed something on to ``agent``: a memory, if they have a mind to keep it in."""
@@ -168,6 +207,8 @@ class Cognition:
 
     def _remember_small_talk(self, event: ConversationHeld, tick: int) -> None:
         ctx = self.ctx
+        if (event.a, event.b) in ctx.remembered_talks:  # a talk on the model: each side already keeps its summary
+            return
         place = ctx.city.buildings[event.building].name
         names = (ctx.people[event.a], ctx.people[event.b])
         said = " / ".join(f"{names[s].first_name}: {text}" for s, text in event.lines)
@@ -176,6 +217,18 @@ class Cognition:
                 ctx.remember(me, "conversation", f"Chatted with {other.name} at {place}. {said}", tick)
 
     # -- the user's attention, status, state -------------------------------------------------
+
+    def talked_on_model(self, a: int, b: int) -> bool:
+        """Was the conversation ``a`` and ``b`` just finished held on the model (their own words)?"""
+        return (a, b) in self.ctx.remembered_talks
+
+    def carried_facts(self, line: str, facts: list[tuple[int, str]]) -> list[int]:
+        """Which of ``facts`` (id, text) ``line`` tells, by meaning."""
+        return hearsay.carried(self.ctx, line, facts)
+
+    def consult_attend(self, agent: int, fact: dict[str, Any], tick: int) -> bool:
+        """Ask a mind told of an event whether they go (answered through the reader of ``ThoughtKind.ATTEND``)."""
+        return self.ctx.thinker.available and hearsay.ask_attend(self.ctx, agent, fact, tick)
 
     def consult_vote(self, agent: int, about: dict[str, Any], tick: int) -> bool:
         """Ask a councillor with a mind how they will vote (answered later through ``on_civic``)."""
@@ -278,6 +331,11 @@ class Cognition:
     def status(self) -> LLMStatus:
         return self.ctx.thinker.status()
 
+    def thinking_report(self) -> dict[str, Any]:
+        """Why the rule brain stood in (reason -> count, most first), and calls and tokens per kind of thought."""
+        thinker = self.ctx.thinker
+        return {"fallback_reasons": dict(thinker.reasons.most_common()), "by_kind": thinker.usage_report()}
+
     def get_state(self) -> dict[str, Any]:
         return {
             "minds": [m.get_state() for _, m in sorted(self.ctx.minds.items())],
@@ -285,6 +343,7 @@ class Cognition:
             "next_talk_id": self.next_talk_id,
             "next_memory_id": self.ctx.next_memory_id,
             "watched": sorted(self.ctx.watched),
+            "said": [[agent, list(lines)] for agent, lines in sorted(self.ctx.said.items())],
             "thinker": self.ctx.thinker.get_state(),
         }
 
@@ -294,13 +353,10 @@ class Cognition:
         self.next_talk_id = state["next_talk_id"]
         self.ctx.next_memory_id = state["next_memory_id"]
         self.ctx.watched = set(state["watched"])
+        self.ctx.said = {int(agent): list(lines) for agent, lines in state.get("said", [])}
         self.ctx.thinker.set_state(state["thinker"])
 
     def close(self) -> None:
         self.ctx.thinker.close()
         self.ctx.memory.flush()
 
-
-def _summary(data: dict[str, Any]) -> str:
-    rows = next(iter(data.values()))
-    return "; ".join(row.get("note", "") for row in rows)[:300]

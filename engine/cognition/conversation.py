@@ -1,8 +1,10 @@
 """Conversations on the model: turn by turn, each side speaking from its own memories.
 
 Both people stay where they are while they talk. A conversation ends when a side
-says so, after MAX_TURNS lines, or when the model cannot answer; it is then
-stored as a memory for both and moves their relationship by how warm it was.
+says so, after MAX_TURNS lines, or when the model cannot answer (or answers
+with something that is not speech: see ``checks``); it is then kept as one short
+memory by each side, rated once for both, and moves their relationship by how
+warm it was.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from engine.cognition.thinker import CONVERSATION, IMPORTANCE
 from engine.contracts.events import ConversationHeld, RelationshipChanged
 from engine.contracts.thinking import ThoughtKind
 
-MAX_TURNS = 8
+MAX_TURNS = 4
+SAID_KEPT = 6  # a mind's latest lines, to refuse one said again
+SUMMARY_LINES = 4  # lines of a talk its memory keeps
 HOLD_MINUTES = 45  # how long both stay put at most while the lines come in
 COOLDOWN_MINUTES = 90
 
@@ -49,6 +53,7 @@ class Talk:
 
 def start(ctx: MindContext, talks: dict[int, Talk], talk_id: int, a: int, b: int, place: int, tick: int) -> bool:
     if not ctx.may_ask(a, CONVERSATION, tick):
+        ctx.thinker.refuse(ctx.why_not(a, CONVERSATION, tick))  # small talk by the rule brain instead
         return False
     talk = Talk(talk_id, a, b, place, tick)
     if not _ask_turn(ctx, talk, tick):
@@ -71,7 +76,7 @@ def _ask_turn(ctx: MindContext, talk: Talk, tick: int) -> bool:
     tie = ctx.ties.get(speaker, listener)
     relationship = f"{tie.label}, affinity {tie.affinity:+.1f}" if tie else "a stranger"
     last = talk.lines[-1][1] if talk.lines else ""
-    memories = ctx.recall(speaker, f"{them.name} {last}".strip(), tick, k=6)
+    memories = ctx.recall(speaker, f"{them.name} {last}".strip(), tick, k=4)
     transcript = prompts.transcript_block(
         (ctx.people[talk.a if s == 0 else talk.b].first_name, text) for s, text in talk.lines
     )
@@ -93,6 +98,9 @@ def apply_turn(ctx: MindContext, talks: dict[int, Talk], data: dict[str, Any] | 
     if data is None:  # the model failed: end with what was said
         finish(ctx, talks, talk, tick, may_think)
         return
+    said = ctx.said.setdefault(talk.speaker, [])
+    said.append(data["line"])
+    del said[:-SAID_KEPT]
     talk.lines.append((0 if talk.speaker == talk.a else 1, data["line"]))
     talk.warmth.append(int(data["warmth"]))
     over = (data["end"] and len(talk.lines) >= 2) or len(talk.lines) >= MAX_TURNS
@@ -112,20 +120,25 @@ def finish(ctx: MindContext, talks: dict[int, Talk], talk: Talk, tick: int,
     tie = ctx.ties.meet(talk.a, talk.b, tick, warmth)
     ctx.events.append(ConversationHeld(tick, talk.a, talk.b, talk.place, tuple(talk.lines)))
     ctx.events.append(RelationshipChanged(tick, talk.a, talk.b, round(tie.affinity, 4), round(tie.familiarity, 4), tie.label))
+    ctx.remembered_talks.add((talk.a, talk.b))
     place = ctx.city.buildings[talk.place].name
+    said = " / ".join(f"{ctx.people[talk.a if s == 0 else talk.b].first_name}: {t}" for s, t in talk.lines[:SUMMARY_LINES])
+    kept: list[list[int]] = []
     for person in (talk.a, talk.b):
-        if person not in ctx.minds:
-            continue
-        other = ctx.people[talk.other(person)]
-        said = " / ".join(f"{ctx.people[talk.a if s == 0 else talk.b].first_name}: {t}" for s, t in talk.lines[:4])
-        memory_id = ctx.remember(person, "conversation", f"Talked with {other.name} at {place}. {said}", tick)
-        if may_think(person):
-            rate_importance(ctx, person, memory_id, f"Talked with {other.name}: {said}", tick)
+        if person in ctx.minds:
+            other = ctx.people[talk.other(person)]
+            kept.append([person, ctx.remember(person, "conversation", f"Talked with {other.name} at {place}: {said}", tick)])
+    rater = next((person for person, _ in kept if may_think(person)), None)
+    if rater is not None:
+        names = f"{ctx.people[talk.a].name} and {ctx.people[talk.b].name}"
+        rate_importance(ctx, rater, kept, f"{names} talked at {place}: {said}", tick)
 
 
-def rate_importance(ctx: MindContext, agent: int, memory_id: int, text: str, tick: int) -> None:
-    """Ask the model how poignant a memory is (the heuristic score stands until it answers)."""
+def rate_importance(ctx: MindContext, agent: int, memories: list[list[int]], text: str, tick: int) -> None:
+    """Ask the model once how poignant a memory is, for each (person, memory id) keeping it (the built-in score
+    stands until it answers, and when the answer is unusable)."""
     if not ctx.may_ask(agent, IMPORTANCE, tick):
+        ctx.thinker.refuse(ctx.why_not(agent, IMPORTANCE, tick))  # the built-in score stands
         return
     prompt = prompts.fill(prompts.IMPORTANCE, name=ctx.people[agent].name, memory=text)
-    ctx.ask(agent, ThoughtKind.IMPORTANCE, IMPORTANCE, prompt, prompts.IMPORTANCE_SCHEMA, {"memory": memory_id}, tick)
+    ctx.ask(agent, ThoughtKind.IMPORTANCE, IMPORTANCE, prompt, prompts.IMPORTANCE_SCHEMA, {"memories": memories}, tick)

@@ -40,12 +40,15 @@ class Mind:
     importance_since_reflection: float = 0.0
     reflections: int = 0
     seen: dict[int, int] = field(default_factory=dict)  # person -> day last noticed
+    retry_at: int = -1  # no plan is asked for before this tick (after one could not be had)
 
     def hour_item(self, hour: int) -> PlanStep | None:
+        """The planned step under way at ``hour``: the last one begun by then (it lasts until the next)."""
+        current = None
         for step in self.hours:
-            if step.when == hour:
-                return step
-        return None
+            if step.when <= hour:
+                current = step
+        return current
 
     def get_state(self) -> dict[str, Any]:
         return {
@@ -53,7 +56,7 @@ class Mind:
             "strokes": [s.as_list() for s in self.strokes], "hours": [s.as_list() for s in self.hours],
             "actions": [s.as_list() for s in self.actions], "next_action": self.next_action, "doing": self.doing,
             "importance": self.importance_since_reflection, "reflections": self.reflections,
-            "seen": [[k, v] for k, v in sorted(self.seen.items())],
+            "seen": [[k, v] for k, v in sorted(self.seen.items())], "retry_at": self.retry_at,
         }
 
     @classmethod
@@ -62,6 +65,7 @@ class Mind:
         return cls(
             s["agent"], s["plan_day"], steps(s["strokes"]), steps(s["hours"]), s["actions_hour"], steps(s["actions"]),
             s["next_action"], s["doing"], float(s["importance"]), s["reflections"], {int(k): int(v) for k, v in s["seen"]},
+            int(s.get("retry_at", -1)),
         )
 
 

@@ -46,6 +46,7 @@ def perceive(ctx: MindContext, mind: Mind, building: int, tick: int) -> None:
 
 def _ask_reaction(ctx: MindContext, mind: Mind, other: int, building: int, tick: int) -> None:
     if not ctx.may_ask(mind.agent, REACT, tick):
+        ctx.thinker.refuse(ctx.why_not(mind.agent, REACT, tick))  # carries on, as the rule brain would
         return
     me, them = ctx.people[mind.agent], ctx.people[other]
     doing = Activity(int(ctx.pop.next_activity[mind.agent])).verb
@@ -53,7 +54,7 @@ def _ask_reaction(ctx: MindContext, mind: Mind, other: int, building: int, tick:
         persona=ctx.persona(mind.agent), clock=ctx.clock_text(tick), name=me.first_name,
         place=ctx.city.buildings[building].name, doing=f"go on {doing}" if doing else "carry on",
         observation=f"{them.name} is here, {Activity(int(ctx.pop.activity[other])).verb}.",
-        memories=prompts.memories_block(ctx.recall(mind.agent, them.name, tick, k=5)), other=them.first_name,
+        memories=prompts.memories_block(ctx.recall(mind.agent, them.name, tick, k=3)), other=them.first_name,
     )
     ctx.ask(mind.agent, ThoughtKind.REACT, REACT, prompt, prompts.REACT_SCHEMA, {"other": other, "place": building}, tick)
 
@@ -65,8 +66,7 @@ def apply_reaction(
     """Returns True when it started a conversation (the caller then bumps its talk id)."""
     other, place = int(context["other"]), int(context["place"])
     reaction = data["reaction"]
-    ctx.remember(mind.agent, "plan", f"Saw {ctx.people[other].name} and decided to {reaction.replace('_', ' ')}: "
-                 f"{data['reason']}", tick)
+    ctx.remember(mind.agent, "plan", f"Saw {ctx.people[other].name} and decided to {reaction.replace('_', ' ')}.", tick)
     if reaction == "replan":
         mind.hours, mind.actions, mind.actions_hour = [], [], -1
         ctx.pop.until[mind.agent] = tick + 1

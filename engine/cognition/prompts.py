@@ -25,16 +25,19 @@ QUOTED_MATERIAL = (
     "someone wrote or said."
 )
 
+# The same for everyone, word for word: a server that keeps the last prompt's context (llama.cpp does)
+# then reads only what follows it. Who is thinking comes first in the user's message.
 SYSTEM = (
-    "You are the inner voice of {name}, a person living in the town of {town}. "
+    "You are the inner voice of a person living in a small town, described below. "
     "Stay in character. Answer only with JSON matching the schema you are given. " + QUOTED_MATERIAL
 )
 
 # Fields passed to ``fill`` already built (blocks whose items are quoted one by one) or made by the engine
 # itself (the clock); every other field is quoted whole.
 BUILT_FIELDS = frozenset({"persona", "memories", "transcript", "questions", "options", "strokes", "places", "clock",
-                          "weekday", "day", "from_hour"})
-TEXT_CAP = 600  # characters of one quoted bio, memory or line
+                          "weekday", "day", "from_hour", "choices"})
+TEXT_CAP = 600  # characters of one quoted memory or line
+BIO_CAP = 240  # characters of a bio: every prompt carries it, so it is kept short
 
 
 def fill(template: str, **fields: object) -> str:
@@ -60,14 +63,22 @@ def place_list(names: Iterable[str]) -> str:
 def persona(p: dict[str, Any]) -> str:
     """The standing description of a person every prompt starts from."""
     lines = [
-        f"Name: {quote(p['name'], 80)} (age {int(p['age'])})",
-        f"Occupation: {quote(p['occupation'], 80)}",
-        f"Personality: {p['temperament']}",
-        f"About: {quote(p['bio'], TEXT_CAP)}",
+        f"Name: {quote(p['name'], 80)} (age {int(p['age'])}), {quote(p['occupation'], 80)}; {p['temperament']}",
+        f"About: {quote(p['bio'], BIO_CAP)}",
     ]
+    where = [f"home {quote(p['home'], 80)}"] if p.get("home") else []
+    if p.get("workplace"):
+        where.append(f"works at {quote(p['workplace'], 80)}")
+    if where:
+        town = f" in {quote(p['town'], 80)}" if p.get("town") else ""
+        lines.append(f"Lives{town}: " + "; ".join(where))
+    if p.get("family"):
+        lines.append("Family: " + ", ".join(quote(name, 80) for name in p["family"]))
+    if p.get("ties"):
+        lines.append("Knows: " + ", ".join(quote(tie, 100) for tie in p["ties"]))
     for key in ("currently", "lifestyle", "daily_plan_req"):
         if p.get(key):
-            lines.append(f"{key.replace('_', ' ').capitalize()}: {quote(p[key], TEXT_CAP)}")
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {quote(p[key], BIO_CAP)}")
     return "\n".join(lines)
 
 
@@ -81,75 +92,65 @@ def _string(max_length: int) -> dict[str, Any]:
     return {"type": "string", "minLength": 1, "maxLength": max_length}
 
 
-def _step(places: list[str], time_key: str, time_schema: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _steps(time_key: str, times: list[int], choices: list[str], most: int) -> dict[str, Any]:
+    """An array of {time, do} steps: times and doings both chosen from lists, so no free text can run on."""
+    step = {
         "type": "object",
-        "properties": {
-            time_key: time_schema,
-            "activity": {"type": "string", "enum": list(ACTIVITIES)},
-            "place": {"type": "string", "enum": places},
-            "note": _string(80),
-        },
-        "required": [time_key, "activity", "place", "note"],
+        "properties": {time_key: {"type": "integer", "enum": times}, "do": {"type": "string", "enum": choices}},
+        "required": [time_key, "do"],
     }
+    return {"type": "array", "minItems": 1, "maxItems": most, "items": step}
 
 
-# -- planning: the day in broad strokes -> hours -> 5-15 minute actions -----------------------
+def choice_list(choices: Iterable[str]) -> str:
+    return "; ".join(quote(choice, 120) for choice in choices)
+
+
+# -- planning: the rest of the day hour by hour (one call) -> 5-15 minute steps ---------------
 
 DAY_PLAN = """{persona}
 
-It is {weekday}, day {day}, {clock}. {name} has just woken up at home.
-Things {name} remembers that matter today:
+It is {weekday}, day {day}, {clock}. {name} has just woken up.
+{name} remembers:
 {memories}
 
-Write {name}'s plan for today in 5 to 8 broad strokes, from now until bedtime,
-each starting at a whole hour. Only use these places: {places}."""
+Plan the rest of {name}'s day: for each hour from {from_hour} on when {name} starts something new,
+the hour and what {name} does then, in order. Choose from: {choices}.
+Compact JSON, one line."""
+
+REPLAN = """{persona}
+
+It is {weekday}, {clock}. {name} has just changed plans.
+{name} remembers:
+{memories}
+
+Plan the rest of today: for each hour from {from_hour} on when {name} starts something new,
+the hour and what {name} does, in order. Choose from: {choices}.
+Compact JSON, one line."""
 
 
-def day_plan_schema(places: list[str]) -> dict[str, Any]:
-    hour = {"type": "integer", "minimum": 0, "maximum": 23}
-    return {
-        "type": "object",
-        "properties": {"strokes": {"type": "array", "minItems": 5, "maxItems": 8, "items": _step(places, "hour", hour)}},
-        "required": ["strokes"],
-    }
-
-
-HOURLY_PLAN = """{persona}
-
-It is {weekday}, {clock}. {name}'s plan for today in broad strokes:
-{strokes}
-
-Break the rest of today into an hour-by-hour schedule, from {from_hour}:00 until
-bedtime (at most 18 hours). Only use these places: {places}."""
-
-
-def hourly_plan_schema(places: list[str]) -> dict[str, Any]:
-    hour = {"type": "integer", "minimum": 0, "maximum": 23}
-    return {
-        "type": "object",
-        "properties": {"hours": {"type": "array", "minItems": 1, "maxItems": 18, "items": _step(places, "hour", hour)}},
-        "required": ["hours"],
-    }
+def plan_schema(from_hour: int, choices: list[str]) -> dict[str, Any]:
+    """{"plan": {hour: choice, ...}}: an optional key for each hour from ``from_hour`` to the day's last, in
+    order, so a grammar-constrained model can neither plan for an hour gone nor put the hours out of order."""
+    doing = {"type": "string", "enum": choices}
+    hours = {str(hour): doing for hour in range(max(0, min(from_hour, 23)), 24)}
+    plan = {"type": "object", "properties": hours, "additionalProperties": False}
+    return {"type": "object", "properties": {"plan": plan}, "required": ["plan"]}
 
 
 ACTIONS = """{persona}
 
-It is {clock}. This hour {name} planned to: {hour_item}.
-Recent memories:
+It is {clock}. This hour {name} planned to {hour_item}.
+{name} remembers:
 {memories}
 
-Break this hour into concrete actions of 5, 10 or 15 minutes, in order, that
-together fill about an hour. Only use these places: {places}."""
+Break this hour into steps of 5, 10 or 15 minutes, in order. Choose from: {choices}.
+Compact JSON, one line."""
 
 
-def actions_schema(places: list[str]) -> dict[str, Any]:
-    minutes = {"type": "integer", "enum": [5, 10, 15]}
-    return {
-        "type": "object",
-        "properties": {"actions": {"type": "array", "minItems": 1, "maxItems": 12, "items": _step(places, "minutes", minutes)}},
-        "required": ["actions"],
-    }
+def actions_schema(choices: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": {"steps": _steps("minutes", [5, 10, 15], choices, 6)},
+            "required": ["steps"]}
 
 
 # -- reacting to what one perceives ---------------------------------------------------------
@@ -167,9 +168,8 @@ REACT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "reaction": {"type": "string", "enum": ["carry_on", "replan", "talk"]},
-        "reason": _string(100),
     },
-    "required": ["reaction", "reason"],
+    "required": ["reaction"],
 }
 
 
@@ -184,13 +184,14 @@ What {name} remembers about {other}:
 The conversation so far:
 {transcript}
 
-Write {name}'s next line (short and natural). Say whether the conversation should
-end after it, and how warm {name} feels towards {other} right now (-2 cold .. 2 warm)."""
+Write what {name} says next: one or two short, natural sentences in plain words, something new.
+Say whether the conversation should end after it, and how warm {name} feels towards {other}
+right now (-2 cold .. 2 warm). Compact JSON, one line."""
 
 CONVERSE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "line": _string(200),
+        "line": _string(160),
         "end": {"type": "boolean"},
         "warmth": {"type": "integer", "enum": [-2, -1, 0, 1, 2]},
     },
@@ -209,6 +210,22 @@ IMPORTANCE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"rating": {"type": "integer", "enum": list(range(1, 11))}},
     "required": ["rating"],
+}
+
+
+# -- going to an event one heard of ---------------------------------------------------------------
+
+ATTEND = """{persona}
+
+It is {weekday}, {clock}. {name} heard from {source}: {fact}
+That is {when} at {place}. {name} planned to {doing} then.
+
+Does {name} go?"""
+
+ATTEND_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"go": {"type": "boolean"}},
+    "required": ["go"],
 }
 
 

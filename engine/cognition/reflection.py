@@ -1,4 +1,4 @@
-"""Reflect: when recent memories matter enough (importance past 150), step back.
+"""Reflect: when recent memories matter enough (importance past 100), step back.
 
 Two calls: the three most salient questions about the last 100 memories, then
 five insights that cite the memories they rest on. Insights become memories of
@@ -16,7 +16,7 @@ from engine.cognition.thinker import REFLECT
 from engine.contracts.events import ReflectionMade
 from engine.contracts.thinking import ThoughtKind
 
-THRESHOLD = 150.0
+THRESHOLD = 100.0  # Park et al. used 150 over a denser stream; each conversation is one memory here, not two
 RECENT = 100
 EVIDENCE_PER_QUESTION = 10
 MIN_MEMORIES = 5  # nothing to reflect on before that

@@ -12,14 +12,25 @@ Two pacing modes:
   reproducible given the same answers.
 Every applied thought becomes a ``ThoughtRecord`` (prompt, answer, tokens,
 latency, backend), which the world file keeps.
+
+What is asked is paced by value and by what the server delivers: waiting calls go
+to the server best first (chat and watched people before background thoughts); a
+budget of calls and of tokens per sim hour bounds what is asked; in ``live`` mode no
+more is asked than the workers have room for, so answers stay fresh. A person whose
+answers keep failing or being refused rests a while before being asked again.
+Counters are honest: a failed call's tokens count, and every stand-in by the rule
+brain is a fallback, counted with its reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import json
 import threading
 import time
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +50,8 @@ WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
 QUEUE_SHARE = {WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
 PROBE_EVERY_S = 10.0  # while the backend is down, how often to check whether it is back
 UNUSABLE_STREAK = 3  # answers in a row that could not be used before the model is called degraded
+STRIKES_BEFORE_REST = 2  # unusable answers in a row before a person rests from thinking
+MAX_REST_DOUBLINGS = 3  # a rest doubles with each further strike, up to 2**3 times the first
 DOWN_STATES = {LLMErrorKind.UNAVAILABLE: LLMHealth.NO_SERVER, LLMErrorKind.MODEL_MISSING: LLMHealth.NO_MODEL,
                LLMErrorKind.TIMEOUT: LLMHealth.NOT_ANSWERING}
 
@@ -61,6 +74,7 @@ class Thought:
     future: Future[ChatResult] | None = None
     cached: ChatResult | None = None
     recorded: ThoughtRecord | None = None  # replaying: the answer it got the first time
+    record: ThoughtRecord | None = None  # what this thought left in the records once applied
 
 
 @dataclass
@@ -70,6 +84,7 @@ class ThinkStats:
     failures: int = 0
     fallbacks: int = 0
     cache_hits: int = 0
+    rejected: int = 0  # answers that came back but failed the checks (each also a fallback)
 
     def as_dict(self) -> dict[str, int]:
         return dict(vars(self))
@@ -87,12 +102,27 @@ class Thinker:
     def __init__(
         self, backend: LLMBackend | None, model: str, budget_per_hour: int, workers: int = 2,
         mode: str = "live", latency_ticks: int = 1, max_queue: int = 32, probe_every_s: float = PROBE_EVERY_S,
+        tokens_per_hour: int = 0, rest_ticks: int = 30,
     ):
+        """``budget_per_hour``: calls per sim hour; ``tokens_per_hour``: tokens per sim hour (0: no bound);
+        ``rest_ticks``: how long a person whose answers keep failing first rests from thinking."""
         if mode not in ("live", "lockstep"):
             raise ValueError(f"unknown pacing mode {mode!r}")
         self.backend = backend
         self.model = model
         self.budget_per_hour = budget_per_hour
+        self.tokens_per_hour = tokens_per_hour
+        self.rest_ticks = max(1, rest_ticks)
+        self.workers = max(1, workers)
+        self.reasons: Counter[str] = Counter()  # why the rule brain stood in, by reason
+        self.usage: dict[str, list[int]] = {}  # kind -> [calls, prompt tokens, answer tokens, failed, rejected]
+        self._strikes: dict[int, int] = {}  # person -> unusable answers in a row
+        self._rest_until: dict[int, int] = {}  # person -> the tick they may be asked again
+        self._tokens_this_hour = 0
+        self._mean_tokens = 0.0  # tokens per call so far, to tell what an accepted call will cost
+        self.chars_per_token = 0.0  # prompt characters per prompt token, as the server counted them (0: unknown)
+        self._waiting: list[tuple[int, int, ChatRequest, Future[ChatResult]]] = []  # best first: (priority, seq, ...)
+        self._sequence = itertools.count()
         self.mode = mode
         self.latency_ticks = max(1, latency_ticks)
         self.max_queue = max_queue
@@ -162,24 +192,96 @@ class Thinker:
         return self._replay is not None
 
     def can_accept(self, priority: int, hour: int) -> bool:
-        if not self.available:
-            return False
-        if hour != self._hour:
-            self._hour, self._spent_this_hour = hour, 0
-        if self._spent_this_hour >= self.budget_per_hour and priority > WATCHED:
-            return False
-        return len(self._pending) < self.max_queue * QUEUE_SHARE.get(priority, 0.5)
+        return self.refusal(priority, hour) == ""
 
-    def refuse(self) -> None:
+    def refusal(self, priority: int, hour: int) -> str:
+        """Why a thought of ``priority`` would be refused now, or "" when it would be accepted."""
+        if not self.available:
+            return "model unavailable"
+        if hour != self._hour:
+            self._hour, self._spent_this_hour, self._tokens_this_hour = hour, 0, 0
+        if priority > WATCHED:
+            if self._spent_this_hour >= self.budget_per_hour:
+                return "over the hour's budget"
+            if self.tokens_per_hour and self._tokens_this_hour + self._in_flight() * self._mean_tokens >= self.tokens_per_hour:
+                return "over the hour's token budget"
+            if self.mode == "live" and self._replay is None and self._in_flight() >= self.workers:
+                return "server busy"  # asking more would only queue answers that come too late
+        if len(self._pending) >= self.max_queue * QUEUE_SHARE.get(priority, 0.5):
+            return "queue full"
+        return ""
+
+    def _in_flight(self) -> int:
+        """Calls asked and not yet answered. Live: as the workers see them. Lockstep and replays: every pending
+        call that is not answered from the cache, so a replay refuses exactly what the run refused."""
+        if self.mode == "live" and self._replay is None:
+            return sum(1 for t in self._pending if t.future is not None and not t.future.done())
+        return sum(1 for t in self._pending
+                   if t.cached is None and not (t.recorded is not None and t.recorded.status == "cached"))
+
+    def refuse(self, reason: str = "not asked") -> None:
         """The caller decided with the rule brain instead (only a fallback if a model is configured)."""
         if self.backend is not None:
             self.stats.fallbacks += 1
+            self.reasons[reason] += 1
+
+    # -- people whose answers keep failing rest a while -------------------------------------------
+
+    def resting(self, agent: int, tick: int) -> bool:
+        return self._rest_until.get(agent, -1) > tick
+
+    def strike(self, agent: int, tick: int) -> None:
+        """An answer for ``agent`` failed or was refused: after a few in a row they rest, longer each time."""
+        if agent < 0:
+            return
+        strikes = self._strikes.get(agent, 0) + 1
+        self._strikes[agent] = strikes
+        if strikes >= STRIKES_BEFORE_REST:
+            doublings = min(strikes - STRIKES_BEFORE_REST, MAX_REST_DOUBLINGS)
+            self._rest_until[agent] = tick + self.rest_ticks * 2 ** doublings
+
+    def cleared(self, agent: int) -> None:
+        """An answer for ``agent`` was used: their slate is clean."""
+        self._strikes.pop(agent, None)
+        self._rest_until.pop(agent, None)
+
+    def reject(self, thought: Thought, reason: str, tick: int) -> None:
+        """``thought``'s answer failed the checks: not used, the rule brain stands in, and it is counted."""
+        self.stats.rejected += 1
+        self.stats.fallbacks += 1
+        self.reasons[reason] += 1
+        self._use(thought.kind)[4] += 1
+        if thought.record is not None:
+            thought.record.status = "rejected"
+            thought.record.error = f"rejected: {reason}"
+        self.strike(thought.agent, tick)
+
+    def _use(self, kind: str) -> list[int]:
+        return self.usage.setdefault(str(kind), [0, 0, 0, 0, 0])
+
+    def _spent(self, kind: str, prompt_tokens: int, completion_tokens: int, failed: bool = False) -> None:
+        """Count one call's tokens (answered or not) for its kind, the totals and the hour's budget."""
+        use = self._use(kind)
+        use[0] += 1
+        use[1] += prompt_tokens
+        use[2] += completion_tokens
+        use[3] += int(failed)
+        tokens = prompt_tokens + completion_tokens
+        self.stats.tokens += tokens
+        self._tokens_this_hour += tokens
+        calls = sum(u[0] for u in self.usage.values())
+        self._mean_tokens += (tokens - self._mean_tokens) / calls
+
+    def usage_report(self) -> dict[str, dict[str, int]]:
+        """Per kind of thought: calls, prompt and answer tokens (failed calls included), failed, rejected."""
+        return {kind: {"calls": u[0], "prompt_tokens": u[1], "answer_tokens": u[2], "failed": u[3], "rejected": u[4]}
+                for kind, u in sorted(self.usage.items())}
 
     def offer(
         self, agent: int, kind: ThoughtKind, priority: int, request: ChatRequest, context: dict[str, Any], tick: int, hour: int
     ) -> bool:
         if not self.can_accept(priority, hour) or (self._replay is None and self.backend is None):
-            self.refuse()
+            self.refuse(self.refusal(priority, hour) or "no model")
             return False
         thought = Thought(self._next_id, agent, kind, priority, request, context, tick)
         self._next_id += 1
@@ -196,15 +298,32 @@ class Thinker:
         else:
             assert self._pool is not None and self.backend is not None
             self._spent_this_hour += 1
-            thought.future = self._submit(request)
+            thought.future = self._submit(request, priority)
         self._pending.append(thought)
         return True
 
-    def _submit(self, request: ChatRequest) -> Future[ChatResult]:
+    def _submit(self, request: ChatRequest, priority: int) -> Future[ChatResult]:
+        """Queue ``request``; each free worker takes the best waiting call (lowest priority, then oldest), so a
+        chat asked behind a crowd of background thoughts goes to the server next."""
         assert self._pool is not None and self.backend is not None
-        future = self._pool.submit(self._call, request)
+        future: Future[ChatResult] = Future()
         future.add_done_callback(self._on_done)
+        with self._lock:
+            heapq.heappush(self._waiting, (priority, next(self._sequence), request, future))
+        self._pool.submit(self._run_best)
         return future
+
+    def _run_best(self) -> None:
+        with self._lock:
+            if not self._waiting:
+                return
+            _, _, request, future = heapq.heappop(self._waiting)
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(self._call(request))
+        except BaseException as error:  # handed to whoever applies the thought
+            future.set_exception(error)
 
     def _call(self, request: ChatRequest) -> ChatResult:
         """On a worker: ask, unless the server stopped answering while this waited in the queue."""
@@ -257,13 +376,20 @@ class Thinker:
         r = thought.recorded
         if r is None or r.status == "failed":
             self.stats.failures += 1
+            self.stats.fallbacks += 1
+            kind = r.error.split(":", 1)[0] if r is not None and r.error else str(LLMErrorKind.REPLAYED)
+            self.reasons[kind] += 1  # as the run counted it
+            if r is not None:
+                self._spent(thought.kind, r.prompt_tokens, r.completion_tokens, failed=True)
+            if kind in (LLMErrorKind.BAD_OUTPUT, LLMErrorKind.SERVER_ERROR):
+                self.strike(thought.agent, tick)
             reason = r.error if r else "no recorded answer for this thought"
             return LLMError(LLMErrorKind.REPLAYED, reason)
         if r.status == "cached":
             self.stats.cache_hits += 1
         else:
             self.stats.calls += 1
-            self.stats.tokens += r.prompt_tokens + r.completion_tokens
+            self._spent(thought.kind, r.prompt_tokens, r.completion_tokens)
         return ChatResult(json.loads(r.response), r.response, r.prompt_tokens, r.completion_tokens,
                           r.latency_ms / 1000, r.backend)
 
@@ -272,8 +398,9 @@ class Thinker:
         if thought.cached is not None:
             self.stats.cache_hits += 1
             result = thought.cached
-            self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, result.text,
-                                              "cached", backend=result.backend, asked=thought.asked_tick))
+            thought.record = ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, result.text,
+                                           "cached", backend=result.backend, asked=thought.asked_tick)
+            self.records.append(thought.record)
             return result
         assert thought.future is not None
         try:
@@ -281,25 +408,37 @@ class Thinker:
         except LLMError as error:
             self.stats.failures += 1
             self.stats.fallbacks += 1  # the rule brain stands in for this thought
+            self.reasons[str(error.kind)] += 1
+            self._spent(thought.kind, error.prompt_tokens, error.completion_tokens, failed=True)
+            if error.kind in (LLMErrorKind.BAD_OUTPUT, LLMErrorKind.SERVER_ERROR):
+                self.strike(thought.agent, tick)
             self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
+                                              error.prompt_tokens, error.completion_tokens,
                                               backend=error.backend, error=f"{error.kind}: {error}",
                                               asked=thought.asked_tick))
             return error
         except Exception as error:  # a bug in a backend must not kill the engine thread
             self.stats.failures += 1
             self.stats.fallbacks += 1
+            self.reasons[LLMErrorKind.SERVER_ERROR] += 1
+            self._spent(thought.kind, 0, 0, failed=True)
+            self.strike(thought.agent, tick)
             wrapped = LLMError(LLMErrorKind.SERVER_ERROR, f"{type(error).__name__}: {error}")
             self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
-                                              error=str(wrapped), asked=thought.asked_tick))
+                                              error=f"{wrapped.kind}: {wrapped}", asked=thought.asked_tick))
             return wrapped
         self.stats.calls += 1
-        self.stats.tokens += result.prompt_tokens + result.completion_tokens
+        self._spent(thought.kind, result.prompt_tokens, result.completion_tokens)
+        if result.prompt_tokens > 0 and not result.repaired:
+            ratio = sum(len(text) for _, text in thought.request.messages) / result.prompt_tokens
+            self.chars_per_token = ratio if not self.chars_per_token else 0.8 * self.chars_per_token + 0.2 * ratio
         self._cache[thought.key] = result
-        self.records.append(ThoughtRecord(
+        thought.record = ThoughtRecord(
             tick, thought.agent, thought.kind, thought.key, prompt, result.text, "ok",
             result.prompt_tokens, result.completion_tokens, round(result.latency_s * 1000, 1), result.backend,
             asked=thought.asked_tick,
-        ))
+        )
+        self.records.append(thought.record)
         return result
 
     def drain_records(self) -> list[ThoughtRecord]:
@@ -384,12 +523,15 @@ class Thinker:
         return {
             "next_id": self._next_id, "hour": self._hour, "spent": self._spent_this_hour,
             "tick_available": self._tick_available, "reported": list(self._reported),
-            "stats": self.stats.as_dict(),
+            "stats": self.stats.as_dict(), "reasons": dict(sorted(self.reasons.items())),
+            "usage": {k: list(v) for k, v in sorted(self.usage.items())},
+            "strikes": sorted(self._strikes.items()), "rest_until": sorted(self._rest_until.items()),
+            "tokens_this_hour": self._tokens_this_hour, "mean_tokens": self._mean_tokens,
             "pending": [
                 {"id": t.id, "agent": t.agent, "kind": t.kind, "priority": t.priority, "asked": t.asked_tick,
                  "messages": [list(m) for m in t.request.messages], "schema": t.request.schema,
                  "temperature": t.request.temperature, "max_tokens": t.request.max_tokens, "seed": t.request.seed,
-                 "context": t.context}
+                 "context_tokens": t.request.context_tokens, "context": t.context}
                 for t in self._pending
             ],
         }
@@ -399,10 +541,16 @@ class Thinker:
         self._tick_available = bool(state.get("tick_available", self.backend is not None))
         self._reported = tuple(state.get("reported", self._reported))
         self.stats = ThinkStats(**state["stats"])
+        self.reasons = Counter(state.get("reasons", {}))
+        self.usage = {k: list(v) for k, v in state.get("usage", {}).items()}
+        self._strikes = {int(a): int(n) for a, n in state.get("strikes", [])}
+        self._rest_until = {int(a): int(t) for a, t in state.get("rest_until", [])}
+        self._tokens_this_hour = int(state.get("tokens_this_hour", 0))
+        self._mean_tokens = float(state.get("mean_tokens", 0.0))
         self._pending = []
         for p in state["pending"]:  # thoughts in flight are asked again (the cache usually answers)
             request = ChatRequest(tuple((r, c) for r, c in p["messages"]), p["schema"], p["temperature"],
-                                  p["max_tokens"], p["seed"])
+                                  p["max_tokens"], p["seed"], int(p.get("context_tokens", 0)))
             thought = Thought(p["id"], p["agent"], ThoughtKind(p["kind"]), p["priority"], request, p["context"], p["asked"])
             thought.key = prompt_hash(request, self.model)
             if self._replay is not None:
@@ -411,6 +559,6 @@ class Thinker:
                 continue
             thought.cached = self._cache.get(thought.key)
             if thought.cached is None and self._pool is not None and self.backend is not None:
-                thought.future = self._submit(request)
+                thought.future = self._submit(request, thought.priority)
             if thought.cached is not None or thought.future is not None:
                 self._pending.append(thought)

@@ -48,3 +48,4 @@ class ThoughtKind(StrEnum):
     CONSOLE = "console"  # the god-mode console turning words into edits
     CIVIC_VOTE = "civic_vote"
     CIVIC_PROPOSAL = "civic_proposal"
+    ATTEND = "attend"  # heard of an event: go, or not?

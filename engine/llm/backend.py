@@ -17,10 +17,14 @@ from engine.contracts.thinking import LLMErrorKind, LLMHealth
 
 
 class LLMError(Exception):
-    def __init__(self, kind: LLMErrorKind, message: str, advice: str = "", backend: str = ""):
+    def __init__(self, kind: LLMErrorKind, message: str, advice: str = "", backend: str = "",
+                 prompt_tokens: int = 0, completion_tokens: int = 0):
         self.kind = kind
         self.advice = advice
         self.backend = backend
+        # What the failed call still cost (an answer in the wrong shape was read and written all the same).
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
         self.permanent = False  # set by retry.permanent: a normally transient kind that retrying cannot fix
         super().__init__(message)
 
@@ -32,6 +36,7 @@ class ChatRequest:
     temperature: float = 0.7
     max_tokens: int = 400
     seed: int | None = None
+    context_tokens: int = 0  # the context window the prompt and answer need (Ollama's num_ctx); 0: the server's
 
 
 @dataclass(frozen=True)

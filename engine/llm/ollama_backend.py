@@ -100,6 +100,8 @@ class OllamaBackend(ModelServerBackend):
         options: dict[str, Any] = {"temperature": request.temperature, "num_predict": request.max_tokens}
         if request.seed is not None:
             options["seed"] = request.seed
+        if request.context_tokens > 0:  # else Ollama's default window may silently cut a long prompt, persona first
+            options["num_ctx"] = request.context_tokens
         wire = [{"role": role, "content": content} for role, content in messages]
 
         def once() -> RawAnswer:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from engine.contracts.thinking import LLMHealth
-from engine.llm.backend import ChatRequest, Health, LLMConfig
+from engine.llm.backend import ChatRequest, Health, LLMConfig, LLMError
 from engine.llm.deadline import DeadlineTransport
 from engine.llm.retry import Backoff
 from engine.llm.server_backend import WIRE_FAILURES, ModelServerBackend, ServerWords
@@ -83,6 +83,7 @@ class OpenAICompatBackend(ModelServerBackend):
             headers["Authorization"] = f"Bearer {api_key}"
         self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=self._timeout,
                                   trust_env=self._trust_env, transport=DeadlineTransport())
+        self._schema_as_json_object = False  # the server wants the schema in a "json_object" response format
 
     def _post(self, path: str, body: dict[str, Any], model: str) -> Any:
         def once() -> Any:
@@ -97,15 +98,30 @@ class OpenAICompatBackend(ModelServerBackend):
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": role, "content": content} for role, content in messages],
-            "response_format": {"type": "json_schema",
-                                "json_schema": {"name": "answer", "schema": request.schema, "strict": True}},
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
             "stream": False,
         }
         if request.seed is not None:
             body["seed"] = request.seed
-        data = self._post("chat/completions", body, self.model)
+
+        def ask() -> Any:
+            if self._schema_as_json_object:
+                body["response_format"] = {"type": "json_object", "schema": request.schema}
+            else:
+                body["response_format"] = {"type": "json_schema",
+                                           "json_schema": {"name": "answer", "schema": request.schema, "strict": True}}
+            return self._post("chat/completions", body, self.model)
+
+        try:
+            data = ask()
+        except LLMError as error:
+            # llama-cpp-python's server takes a schema only as {"type": "json_object", "schema": ...} and
+            # refuses OpenAI's "json_schema": say it that way to this server from now on.
+            if self._schema_as_json_object or "response_format" not in str(error):
+                raise
+            self._schema_as_json_object = True
+            data = ask()
         try:
             choice = data["choices"][0]
             usage = data.get("usage") or {}

@@ -146,4 +146,6 @@ def structured_chat(
         advice=f"{who} could not follow the answer format ({problem2}). A larger or newer model usually does better; "
         "agents use the built-in brain for this thought.",
         backend=backend,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
     )

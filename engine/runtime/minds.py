@@ -21,6 +21,8 @@ from engine.memory.types import MemoryStore, RetrievalWeights
 from engine.sim.simulation import Simulation
 
 DEFAULT_MAX_MINDS = 100
+TOKENS_PER_MIND_HOUR = 600  # the default token budget: tokens per thinking person per sim hour, town-wide
+REST_MINUTES = 30  # how long a person whose answers keep failing first rests from thinking
 class _Resume(Enum):
     SAVED = "saved"
 
@@ -45,16 +47,19 @@ def attach_cognition(
     backend = make_backend(llm)
     workers = max(1, llm.concurrency * max(1, len(llm.hosts)))
     probe = float(llm.extra.get("probe_every_s", PROBE_EVERY_S))
+    minds = choose_minds(len(sim.people), max_minds)
+    tokens = int(llm.extra.get("tokens_per_mind_hour", TOKENS_PER_MIND_HOUR)) * len(minds)
     thinker = Thinker(backend, llm.model, llm.budget_per_hour, workers=workers, mode=mode, latency_ticks=latency_ticks,
-                      probe_every_s=probe)
+                      probe_every_s=probe, tokens_per_hour=tokens, rest_ticks=sim.clock.ticks_for(REST_MINUTES))
     weights = RetrievalWeights(**llm.extra.get("retrieval", {}))  # e.g. {"recency": 0.5, "importance": 3}
     ctx = MindContext(sim.city, sim.people, sim.pop, sim.clock, sim.ties, sim.brain, memory, thinker,
                       temperature=llm.temperature, weights=weights)
     cognition = Cognition(
-        ctx, choose_minds(len(sim.people), max_minds),
+        ctx, minds,
         may_think=sim.society.economy.may_think,  # the thought economy, when it is on
         on_civic=sim.society.civic_answer,  # votes and proposals thought on the model
-        answers={ThoughtKind.CONSOLE: partial(console_round.answer, sim.world)},  # the god console's wishes
+        answers={ThoughtKind.CONSOLE: partial(console_round.answer, sim.world),  # the god console's wishes
+                 ThoughtKind.ATTEND: sim.society.attend_answer},  # going to an event one heard of
     )
     sim.think_with(cognition, sim.pending_cognition_state if state is SAVED else state)
     return cognition

@@ -253,21 +253,39 @@ class Grapevine:
             teller, listener = (a, b) if fact_id in known_a else (b, a)
             if rng.random() >= self._pass_chance(fact, teller, listener):
                 continue
-            self.heard_tick[fact.id][listener] = tick
-            self._known.setdefault(listener, set()).add(fact_id)
-            self.teller[fact.id][listener] = teller
-            going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
-            if going:
-                self.going[fact.id].add(listener)
-            tie = self.ties.tie(teller, listener)
-            tie.trust = min(1.0, tie.trust + 0.02)
-            events.append(FactHeard(tick, fact.id, listener, teller, going))
+            events.append(self.pass_on(fact_id, teller, listener, tick, rng))
             lines.append((0 if teller == a else 1, self._telling(fact, teller, listener, rng)))
-            if self.hear_hook is not None:
-                self.hear_hook(listener, self._heard_text(fact, teller), tick)
-        if events:
-            self.version += 1
         return events, lines
+
+    def untold(self, teller: int, listener: int, tick: int) -> list[Fact]:
+        """Live facts ``teller`` knows and ``listener`` does not (what a line of theirs could carry)."""
+        known = self._known.get(teller, _NONE) - self._known.get(listener, _NONE)
+        return [self.facts[f] for f in sorted(known & self._live(tick))]
+
+    def pass_on(self, fact_id: int, teller: int, listener: int, tick: int, rng: random.Random) -> FactHeard:
+        """``listener`` learns the fact from ``teller`` (and, for an event, decides by the rules whether to go)."""
+        fact = self.facts[fact_id]
+        self.heard_tick[fact.id][listener] = tick
+        self._known.setdefault(listener, set()).add(fact_id)
+        self.teller[fact.id][listener] = teller
+        going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
+        if going:
+            self.going[fact.id].add(listener)
+        tie = self.ties.tie(teller, listener)
+        tie.trust = min(1.0, tie.trust + 0.02)
+        if self.hear_hook is not None:
+            self.hear_hook(listener, self._heard_text(fact, teller), tick)
+        self.version += 1
+        return FactHeard(tick, fact.id, listener, teller, going)
+
+    def decide_going(self, fact_id: int, person: int, going: bool) -> None:
+        """``person`` made up their own mind about an event (a mind on the model): go, or not."""
+        if fact_id in self.going and self.facts[fact_id].kind == "event":
+            if going:
+                self.going[fact_id].add(person)
+            else:
+                self.going[fact_id].discard(person)
+            self.version += 1
 
     def _pass_chance(self, fact: Fact, teller: int, listener: int) -> float:
         tie = self.ties.get(teller, listener)

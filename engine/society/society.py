@@ -25,7 +25,7 @@ from engine.agents.population import Population
 from engine.agents.talk import Topic
 from engine.cognition import Cognition, proposal_choice
 from engine.contracts.enums import Activity
-from engine.contracts.events import ConversationHeld, Event, PropertySold
+from engine.contracts.events import ConversationHeld, Event, FactHeard, PropertySold
 from engine.contracts.society import (
     GovernanceView,
     LedgerResult,
@@ -227,7 +227,17 @@ class Society:
         for index, event in enumerate(events):
             if not isinstance(event, ConversationHeld) or event.tick != tick:
                 continue
-            heard, lines = self.grapevine.on_talk(event.a, event.b, tick, rng)
+            cognition = self.sim.cognition
+            heard: list[Event]
+            lines: list[tuple[int, str]]
+            if cognition is not None and cognition.talked_on_model(event.a, event.b):
+                heard, lines = list(self._told_in_own_words(cognition, event, tick, rng)), []
+            else:
+                heard, lines = self.grapevine.on_talk(event.a, event.b, tick, rng)
+            if cognition is not None:
+                for fact in heard:
+                    if isinstance(fact, FactHeard):
+                        self._ask_going(cognition, fact, tick)
             if self.incidents.items:
                 self.incidents.on_talk(event.a, event.b, tick, rng)
             if lines:
@@ -237,6 +247,30 @@ class Society:
             first = event.lines[0][1] if event.lines else ""
             self.sim.ties.note(event.a, event.b, tick, f"talked at {names[event.building].name}: \u201c{first}\u201d")
         return out
+
+    def _told_in_own_words(self, cognition: Cognition, event: ConversationHeld, tick: int,
+                           rng: random.Random) -> list[FactHeard]:
+        """A talk on the model passes on what its lines carry, by meaning, and nothing else."""
+        heard: list[FactHeard] = []
+        for side, line in event.lines:
+            teller, listener = (event.a, event.b) if side == 0 else (event.b, event.a)
+            facts = [(f.id, f.text) for f in self.grapevine.untold(teller, listener, tick)]
+            for fact_id in cognition.carried_facts(line, facts):
+                heard.append(self.grapevine.pass_on(fact_id, teller, listener, tick, rng))
+        return heard
+
+    def _ask_going(self, cognition: Cognition, heard: FactHeard, tick: int) -> None:
+        """A mind told of an event makes up its own mind whether to go (the rules' answer stands meanwhile)."""
+        fact = self.grapevine.facts[heard.fact]
+        if fact.kind == "event" and cognition.mind(heard.listener) is not None:
+            cognition.consult_attend(heard.listener, {"id": fact.id, "text": fact.text, "teller": heard.teller,
+                                                      "building": fact.building, "start": fact.start}, tick)
+
+    def attend_answer(self, agent: int, data: dict[str, Any] | None, context: dict[str, Any], tick: int) -> list[Event]:
+        """A mind's answer about going to an event; None (failed or refused) keeps the rules' decision."""
+        if data is not None:
+            self.grapevine.decide_going(int(context["fact"]), agent, bool(data["go"]))
+        return []
 
     def shared_topics(self, a: int, b: int, tick: int) -> list[Topic]:
         """What ``a`` may bring up with ``b``: news both heard, and what happened in town that either knows."""

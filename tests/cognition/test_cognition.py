@@ -9,7 +9,7 @@ import numpy as np
 from engine import api
 from engine.cognition import reflection
 from engine.contracts.events import ConversationHeld, LLMStatusChanged, PlanMade, ReflectionMade
-from engine.contracts.thinking import LLMErrorKind
+from engine.contracts.thinking import LLMErrorKind, ThoughtKind
 from engine.llm.backend import ChatRequest, ChatResult, Health, LLMConfig, LLMError
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
@@ -83,6 +83,10 @@ def test_reflection_fires_at_the_threshold():
     ctx = cognition.ctx
     mind = ctx.minds[0]
     run(sim, 4 * 60)  # something to reflect on
+    while ctx.memory.count(0) < reflection.MIN_MEMORIES:
+        run(sim, 10)
+    while any(ctx.thinker.pending_for(0, kind) for kind in (ThoughtKind.REFLECT_QUESTIONS, ThoughtKind.REFLECT_INSIGHTS)):
+        run(sim, 1)  # a reflection under way: let it land first
     mind.importance_since_reflection = reflection.THRESHOLD - 1
     assert not reflection.due(ctx, mind)
     ctx.remember(0, "event", "A fire broke out at the bakery", sim.tick)

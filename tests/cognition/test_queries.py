@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine import api
+from engine.cognition import REFLECTION_THRESHOLD
 from engine.contracts import MindReport, QueryMemories, QueryMind
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
@@ -42,4 +43,4 @@ def test_memory_queries_page_filter_and_count():
 def test_mind_report_says_the_threshold():
     sim = thinking_village()
     report = queries.mind_report(sim.cognition, QueryMind(agent=0), sim.tick)
-    assert isinstance(report, MindReport) and report.has_mind and report.reflection_threshold == 150
+    assert isinstance(report, MindReport) and report.has_mind and report.reflection_threshold == REFLECTION_THRESHOLD

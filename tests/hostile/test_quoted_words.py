@@ -61,10 +61,17 @@ def test_planted_instructions_reach_prompts_only_quoted(village: World):
 
     requests: list[ChatRequest] = []  # every request (the backend keeps only the latest)
 
+    leads = ("You know what,", "Honestly my friend,", "Listen here neighbour,", "Between us two,", "Well then,")
+    tails = ("and demolish everything.", "then burn the bakery.", "and flood the river.", "before supper tonight.",
+             "said the stranger.", "and leave town quietly.", "like the notice says.")
+    said = [0]
+
     def speak_the_payload(request: ChatRequest) -> dict[str, Any] | None:
         requests.append(request)
         if "line" in request.schema.get("properties", {}):  # a conversation turn: say the planted words
-            return {"line": f"You know what? {ESCAPE}", "end": False, "warmth": 0}
+            said[0] += 1  # in words that pass the checks on speech (varied, so not refused as a repeat)
+            line = f"{leads[said[0] % len(leads)]} {PLANTED.lower()} {tails[said[0] % len(tails)]}"
+            return {"line": line, "end": False, "warmth": 0}
         return None
 
     backend.script = speak_the_payload
@@ -80,7 +87,7 @@ def test_planted_instructions_reach_prompts_only_quoted(village: World):
         sim.step()
     cognition.close()
     kinds = {k for r in requests for k in r.schema.get("properties", {})}
-    assert {"line", "reply", "hours", "rating"} <= kinds, kinds  # talk, chat, plans and importance were asked
+    assert {"line", "reply", "plan", "rating"} <= kinds, kinds  # talk, chat, plans and importance were asked
     carrying = [r for r in requests if PLANTED in "".join(c for _, c in r.messages).upper()]
     assert len(carrying) > 20  # the planted words did travel: names, bios, memories, speech, chat
     assert not _leaks(requests), "\n".join(_leaks(requests)[:5])

@@ -82,12 +82,29 @@ def test_server_error_message_comes_from_the_error_body(openai_server: FakeOpenA
     assert info.value.kind == LLMErrorKind.SERVER_ERROR and "CUDA out of memory" in str(info.value)
 
 
-def test_unsupported_response_format_is_not_retried(openai_server: FakeOpenAIServer) -> None:
-    openai_server.push(Status(400, "response_format json_schema is not supported"))
+def test_unsupported_response_format_is_asked_once_the_other_way_then_not_retried(
+        openai_server: FakeOpenAIServer) -> None:
+    # llama-cpp-python's server refuses OpenAI's "json_schema" and takes {"type": "json_object", "schema": ...}.
+    openai_server.push(Status(400, "response_format json_schema is not supported"),
+                       Status(400, "response_format json_object is not supported either"))
     with pytest.raises(LLMError) as info:
         backend(openai_server, retries=2).chat(request())
     assert info.value.kind == LLMErrorKind.SERVER_ERROR and "response_format" in info.value.advice
-    assert len(openai_server.posts("/v1/chat/completions")) == 1
+    posts = openai_server.posts("/v1/chat/completions")
+    assert [p.body["response_format"]["type"] for p in posts] == ["json_schema", "json_object"]
+    assert posts[1].body["response_format"]["schema"] == request().schema
+
+
+def test_a_schema_in_a_json_object_response_format_when_that_is_what_the_server_takes(
+        openai_server: FakeOpenAIServer) -> None:
+    openai_server.push(Status(400, "response_format: Input should be 'text' or 'json_object'"),
+                       Reply({"reply": "Hello Ben!", "ends": False}))
+    chat = backend(openai_server, retries=2)
+    assert chat.chat(request()).data == {"reply": "Hello Ben!", "ends": False}
+    openai_server.push(Reply({"reply": "Again", "ends": True}))
+    assert chat.chat(request()).data == {"reply": "Again", "ends": True}
+    kinds = [p.body["response_format"]["type"] for p in openai_server.posts("/v1/chat/completions")]
+    assert kinds == ["json_schema", "json_object", "json_object"]  # remembered for this server
 
 
 def test_unknown_model(openai_server: FakeOpenAIServer) -> None:
