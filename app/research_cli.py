@@ -9,13 +9,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from app.common.comparison import compare_lines
 from engine import api
 
 EXIT_FAILED_RUNS = 1
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -68,8 +72,9 @@ def _experiment(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ValueError("--workers must be at least 1")
     spec = api.load_spec(args.spec)
-    report = _with_progress(spec, args) if not args.quiet else api.run_experiment(
-        spec, args.out, args.workers, args.ray)
+    with _stop_on_ctrl_c() as should_stop:
+        report = _with_progress(spec, args, should_stop) if not args.quiet else api.run_experiment(
+            spec, args.out, args.workers, args.ray, should_stop=should_stop)
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
@@ -77,10 +82,36 @@ def _experiment(args: argparse.Namespace) -> int:
               f"({report.skipped} done before); results in {report.out}")
     if report.failed:
         print(f"townsfolk: {report.failed} run(s) failed: see 'error' in {report.out}/summary.csv", file=sys.stderr)
+    if report.stopped:
+        print("townsfolk: interrupted; the same command runs the rest", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_FAILED_RUNS if report.failed else 0
 
 
-def _with_progress(spec: api.ExperimentSpec, args: argparse.Namespace) -> api.ExperimentReport:
+@contextmanager
+def _stop_on_ctrl_c() -> Iterator[Callable[[], bool]]:
+    """The first Ctrl+C asks the experiment to stop after the runs under way (their results are kept, so a
+    resume skips them); a second one interrupts at once. A flag rather than KeyboardInterrupt, which Python
+    may raise inside a library's clean-up callback, where it is printed and lost."""
+    asked: list[bool] = []
+    parent = os.getpid()
+
+    def stop(_signum: int, _frame: object) -> None:
+        if os.getpid() != parent:  # a forked worker (the terminal signals them all): its run goes on
+            return
+        asked.append(True)
+        print("townsfolk: stopping after the runs under way (Ctrl+C again to stop now)", file=sys.stderr)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield lambda: bool(asked)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _with_progress(spec: api.ExperimentSpec, args: argparse.Namespace,
+                   should_stop: Callable[[], bool]) -> api.ExperimentReport:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -102,7 +133,7 @@ def _with_progress(spec: api.ExperimentSpec, args: argparse.Namespace) -> api.Ex
                        latest=(f"{progress.failed} failed " if progress.failed else "") + progress.latest[:60])
             bar.refresh()
 
-        return api.run_experiment(spec, args.out, args.workers, args.ray, on_progress=show)
+        return api.run_experiment(spec, args.out, args.workers, args.ray, on_progress=show, should_stop=should_stop)
 
 
 def _scale(text: str | None) -> tuple[int, int] | None:

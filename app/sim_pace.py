@@ -18,6 +18,9 @@ def add_pace_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--speed", type=float, default=1.0, metavar="X",
                        help="with --pace live: sim minutes per wall second (default 1)")
     group.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    group.add_argument("--progress-every", type=float, metavar="SECONDS",
+                       help="wall seconds between progress lines (default 5; 0: after every tick); "
+                            "a run shorter than this prints none")
 
 
 def pace_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -25,6 +28,9 @@ def pace_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.speed <= 0:
         raise ValueError("--speed must be above 0 (sim minutes per wall second)")
     options: dict[str, Any] = {"pace": args.pace, "speed": args.speed}
+    if args.progress_every is not None and args.progress_every < 0:
+        raise ValueError("--progress-every must be 0 or more (wall seconds)")
     if not args.quiet:
         options["on_progress"] = lambda line: print(f"townsfolk: {line}", file=sys.stderr, flush=True)
+        options["progress_every"] = args.progress_every
     return options

@@ -461,6 +461,7 @@ def run_headless(
     seed_facts: Sequence[tuple[str, str]] = (), on_warning: Callable[[str], None] | None = None,
     plugins: Sequence[str] = (), plugin_settings: dict[str, dict[str, Any]] | None = None,
     pace: str = "lockstep", speed: float = 1.0, on_progress: Callable[[str], None] | None = None,
+    progress_every: float | None = None,
 ) -> RunSummary:
     """Run ``ticks`` ticks on this thread; the world (and its history) ends up advanced.
 
@@ -476,6 +477,7 @@ def run_headless(
     ``pace``: with a model, "lockstep" (answers applied a few sim minutes after they were asked, waiting
     if need be: reproducible) or "live" (``speed`` sim minutes per wall second; nothing waits for the
     model). ``on_progress`` hears a progress line now and then (sim time, calls, tokens/s, expected end).
+    ``progress_every`` sets the wall seconds between those lines (default 5; a shorter run hears none).
     """
     if ticks < 0:
         raise ValueError("ticks cannot be negative")
@@ -503,7 +505,10 @@ def run_headless(
         cognition = attach_cognition(sim, llm or LLMConfig(), memory, mode=pace if thinking else "lockstep",
                                      max_minds=max_minds, latency_ticks=latency)
     pacer = Pace(pace if cognition is not None else "lockstep", speed, sim.clock.tick_seconds)
-    progress = RunProgress(ticks, on_progress) if on_progress is not None else None
+    progress = None
+    if on_progress is not None:
+        progress = RunProgress(ticks, on_progress) if progress_every is None else \
+            RunProgress(ticks, on_progress, every_s=progress_every)
     machine = TimeMachine(sim, memory, every_minutes=checkpoint_minutes) if checkpoint_minutes > 0 else None
     if machine is not None and from_tick is not None:
         machine.seek(from_tick)

@@ -61,8 +61,8 @@ class Progress:
             self._tokens_at_start = stats.get("tokens", 0)
         if now - self._last < self.every_s and done < self.total:
             return
-        if done >= self.total and now - self.started < self.every_s and not stats:
-            return  # a short run without a model says nothing; one with a model ends with its counts
+        if done >= self.total and now - self.started < self.every_s:
+            return  # a run shorter than the interval says nothing: its summary is all there is to say
         self._last = now
         elapsed = now - self.started
         rate = (stats.get("tokens", 0) - self._tokens_at_start) / elapsed if elapsed > 0 else 0.0

@@ -15,7 +15,8 @@ from tests.experiments.conftest import write_spec
 
 
 def test_an_interrupted_experiment_resumes_without_running_finished_runs_again(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, "seeds = [1, 2, 3, 4, 5, 6]\nsim_hours = 6\ncheckpoint_minutes = 0\n")
+    # Two sim days a run: long enough (~0.5 s here) that Ctrl+C lands while runs remain.
+    spec = write_spec(tmp_path, "seeds = [1, 2, 3, 4, 5, 6]\nsim_hours = 48\ncheckpoint_minutes = 0\n")
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-m", "app", "experiment", str(spec), "--out", str(out), "--quiet"],
@@ -24,8 +25,8 @@ def test_an_interrupted_experiment_resumes_without_running_finished_runs_again(t
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(runs.glob("*.json")) if runs.is_dir() else []) < 2:
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)  # as Ctrl+C does
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)  # as Ctrl+C does: the run under way ends, no other starts
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     finished = {path.name: path.stat().st_mtime_ns for path in runs.glob("*.json")}

@@ -112,7 +112,7 @@ def sim(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_sim_on_the_real_model_prints_progress_and_its_counts(real_model):
     done = sim("--ticks", "12", "--brain", "ollama", "--ollama-host", real_model.url, "--model", MODEL,
-               "--minds", "5")
+               "--minds", "5", "--progress-every", "0")
     assert done.returncode == 0, done.stderr
     assert re.search(r"townsfolk: sim .*\(\d+/12 ticks\), \d+ calls, \d+ fallbacks, \d+ tokens/s, expected end in",
                      done.stderr), done.stderr
