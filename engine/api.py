@@ -47,6 +47,7 @@ from engine.plugins import drop as _drop_plugins
 from engine.plugins import use as _use_plugins
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
+from engine.runtime.looking import looking_back
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.runtime.minds import DEFAULT_MAX_MINDS, attach_cognition
 from engine.runtime.minds_pacing import LOCKSTEP_LATENCY_MINUTES, Pace
@@ -315,21 +316,8 @@ def replay(world: World, to_tick: int, world_path: str | Path | None = None) -> 
     No model is called: recorded answers are used. Returns the state hash reached and,
     when a checkpoint was taken at that very tick live, the hash recorded then.
     """
-    sim = Simulation(world, record_history=False)
-    memory = None
-    session = None
-    if sim.pending_cognition_state is not None:
-        session = open_session(world, world_path)
-        memory = session.store
-        attach_cognition(sim, LLMConfig(), memory, mode="lockstep")
-    try:
-        machine = TimeMachine(sim, memory, first_checkpoint=False)  # only looking: no new checkpoint
+    with looking_back(world, world_path) as (sim, machine):
         result: SeekResult = machine.seek(to_tick)
-    finally:
-        if sim.cognition is not None:
-            sim.cognition.close()
-        if session is not None:
-            session.close()
     recorded = [c.state_hash for c in world.timeline.line_checkpoints() if c.tick == to_tick]
     return {
         "tick": sim.tick,

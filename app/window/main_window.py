@@ -123,6 +123,19 @@ class MainWindow(QMainWindow):
         if self._arranged:
             self.tabifyDockWidget(self.docks[anchor], dock)
 
+    def add_scrolling_dock(self, key: str, title: str, widget: QWidget, anchor: str) -> QDockWidget:
+        """A later dock (economy, experiments, ...) around ``widget``: scrolling, a tab beside ``anchor``'s,
+        with its show/hide entry in View > Docks."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
+        dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
+        self.add_tabbed_dock(key, dock, anchor)
+        toggle = dock.toggleViewAction()
+        toggle.setStatusTip(f"Show or hide the {title.lower()} dock")
+        if self.window_actions.docks_menu is not None:
+            self.window_actions.docks_menu.addAction(toggle)
+        return dock
+
     def keep_restored_layout(self) -> None:
         """The user's saved layout was restored: the default arrangement is not wanted."""
         self._arranged = True

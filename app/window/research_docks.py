@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.docks.branch_compare import BranchCompareDock
 from app.docks.experiments import ExperimentsDock
-from app.docks.roomy import scrollable
 from app.docks.survey import SurveyDock
 from app.window.main_window import MainWindow
 from engine import api
@@ -38,14 +37,6 @@ def install_research_docks(window: MainWindow, world_path: Callable[[], Path | N
     widgets: tuple[tuple[str, str, QWidget], ...] = (
         ("experiments", "Experiments", experiments), ("survey", "Survey", survey), ("compare", "Compare", compare))
     for key, title, widget in widgets:
-        dock = QDockWidget(title, window)
-        dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
-        dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
-        window.add_tabbed_dock(key, dock, anchor="timeline")
-        toggle = dock.toggleViewAction()
-        toggle.setStatusTip(f"Show or hide the {title.lower()} dock")
-        if window.window_actions.docks_menu is not None:
-            window.window_actions.docks_menu.addAction(toggle)
-        made[key] = dock
+        made[key] = window.add_scrolling_dock(key, title, widget, anchor="timeline")
     experiments.open_run.connect(open_run)
     return ResearchDocks(experiments, survey, compare, made)

@@ -17,7 +17,6 @@ from app.common.bridge import EngineBridge
 from app.common.selection import Selection
 from app.docks.economy import EconomyDock
 from app.docks.governance import GovernanceDock
-from app.docks.roomy import scrollable
 from app.window.main_window import MainWindow
 from engine.contracts.edits import Edit
 
@@ -36,15 +35,8 @@ def install_society_docks(window: MainWindow, bridge: EngineBridge, selection: S
     governance = GovernanceDock(selection, send)
     made = {}
     for key, title, widget in (("economy", "Economy", economy), ("governance", "Governance", governance)):
-        dock = QDockWidget(title, window)
-        dock.setObjectName(f"{key}Dock")  # restoreState() finds docks by object name
-        dock.setWidget(scrollable(widget))  # small screens: the dock scrolls, the window still fits
+        dock = window.add_scrolling_dock(key, title, widget, anchor="inspector")
         dock.visibilityChanged.connect(widget.set_on_screen)  # tabbed away: no refreshes nobody sees
-        window.add_tabbed_dock(key, dock, anchor="inspector")
-        toggle = dock.toggleViewAction()
-        toggle.setStatusTip(f"Show or hide the {title.lower()} dock")
-        if window.window_actions.docks_menu is not None:
-            window.window_actions.docks_menu.addAction(toggle)
         made[key] = dock
     if "inspector" in window.docks:
         window.docks["inspector"].raise_()  # the inspector stays in front on a first start

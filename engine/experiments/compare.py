@@ -11,15 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.contracts.society import POLICIES
-from engine.llm.backend import LLMConfig
-from engine.persistence.memory_session import open_session
 from engine.persistence.world_file import load_world
-from engine.runtime.minds import attach_cognition
+from engine.runtime.looking import looking_back
 from engine.sim.metrics import COLUMNS
 from engine.sim.simulation import Simulation
 from engine.society.policies import text as policy_text
 from engine.state.world import World
-from engine.timeline.machine import TimeMachine
 
 TOP = 20  # the largest differences listed of ties and money
 
@@ -37,21 +34,8 @@ def find_branch(world: World, name: str) -> int:
 
 
 def _at_head(path: Path, branch: int) -> Simulation:
-    world = load_world(path)
-    sim = Simulation(world, record_history=False)
-    session = None
-    memory = None
-    if sim.pending_cognition_state is not None:
-        session = open_session(world, path)
-        memory = session.store
-        attach_cognition(sim, LLMConfig(), memory, mode="lockstep")
-    try:
-        TimeMachine(sim, memory, first_checkpoint=False).switch(branch)
-    finally:
-        if sim.cognition is not None:
-            sim.cognition.close()
-        if session is not None:
-            session.close()
+    with looking_back(load_world(path), path) as (sim, machine):
+        machine.switch(branch)
     return sim
 
 
