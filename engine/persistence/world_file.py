@@ -55,6 +55,7 @@ from engine.persistence.schema import (
     TieRow,
     table_of,
 )
+from engine.state.bulk import collector_paused
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.state.person import Person
 from engine.state.relationships import Relationships, Tie
@@ -276,7 +277,7 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
     sweep_world_temps(p.parent, p.name)  # half-written files of killed saves of this world
     engine = _engine(p)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, collector_paused():
             world = _read(conn, with_history, report, p)
         _sweep_memory_leftovers(p, world)
         report(1.0, "done")
