@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,6 +36,19 @@ def rss_mb() -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def state_mb(state: dict[str, Any]) -> dict[str, float]:
+    """What a checkpoint packs, by part (MB before compression): what of the town's state grows day by day."""
+    from engine.sim import state_codec
+
+    ties = state["relationships"]
+    parts = {"ties": {k: v for k, v in ties.items() if not k.startswith("note_")},
+             "pair_notes": {k: v for k, v in ties.items() if k.startswith("note_")},
+             "word_of_mouth": state["society"].get("grapevine"),
+             "society_other": {k: v for k, v in state["society"].items() if k != "grapevine"},
+             "rest": {k: v for k, v in state.items() if k not in ("relationships", "society")}}
+    return {name: round(len(state_codec.pack({"part": part})) / 2**20, 2) for name, part in parts.items()}
 
 
 def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
@@ -63,7 +77,7 @@ def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
             "rss_mb": round(rss_mb(), 1), "events_held": len(world.history), "checkpoints": len(timeline.checkpoints),
             "checkpoint_mb": round(sum(c.size for c in timeline.checkpoints) / 2**20, 2),
             "checkpoint_mb_in_memory": round(timeline.states.held_bytes() / 2**20, 2),
-            "ties": len(sim.ties), "file_mb": round(out.stat().st_size / 2**20, 2),
+            "ties": len(sim.ties), "state_mb": state_mb(sim.get_state()), "file_mb": round(out.stat().st_size / 2**20, 2),
             "save_seconds": round(time.perf_counter() - saving, 2), "load": round(os.getloadavg()[0], 1),
         })
         print(json.dumps(per_day[-1]), file=sys.stderr, flush=True)

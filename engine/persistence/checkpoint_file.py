@@ -50,7 +50,7 @@ class CheckpointFile:
         """The states ``held`` (in memory) has, moved to disk."""
         moved = cls()
         for c in checkpoints:
-            moved.put(c.id, held.get(c.id))
+            moved.put(c.id, held.get(c.id, keep=False))
         held.drop(c.id for c in checkpoints)
         return moved
 
@@ -63,13 +63,15 @@ class CheckpointFile:
             self._in_spill.add(checkpoint_id)
             self._cache.pop(checkpoint_id, None)
 
-    def get(self, checkpoint_id: int) -> bytes:
+    def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
         with self._lock:
             state = self._cache.get(checkpoint_id)
             if state is not None:
                 self._cache.move_to_end(checkpoint_id)
                 return state
             state = self._read(checkpoint_id)
+            if not keep:
+                return state
             self._cache[checkpoint_id] = state
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)

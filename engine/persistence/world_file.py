@@ -169,7 +169,7 @@ def _write_timeline(conn: Connection, timeline: Timeline) -> None:
         batch = timeline.checkpoints[start:start + CHECKPOINTS_PER_INSERT]
         _insert(conn, CheckpointRow, [
             {"id": c.id, "branch": c.branch, "tick": c.tick, "kind": c.kind, "name": c.name,
-             "state": timeline.state_of(c), "memory_tag": c.memory_tag, "state_hash": c.state_hash,
+             "state": timeline.state_of(c, keep=False), "memory_tag": c.memory_tag, "state_hash": c.state_hash,
              "edits_done": c.edits_done}
             for c in batch
         ])

@@ -53,7 +53,9 @@ class CheckpointStates(Protocol):
 
     def put(self, checkpoint_id: int, state: bytes) -> None: ...
 
-    def get(self, checkpoint_id: int) -> bytes: ...
+    def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
+        """``keep``: worth keeping at hand (a seek may come back to it; a save's copy will not)."""
+        ...
 
     def drop(self, checkpoint_ids: Iterable[int]) -> None: ...
 
@@ -76,7 +78,7 @@ class HeldStates:
     def put(self, checkpoint_id: int, state: bytes) -> None:
         self.states[checkpoint_id] = state
 
-    def get(self, checkpoint_id: int) -> bytes:
+    def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
         return self.states[checkpoint_id]
 
     def drop(self, checkpoint_ids: Iterable[int]) -> None:
@@ -179,9 +181,9 @@ class Timeline:
         self.version += 1
         return checkpoint
 
-    def state_of(self, checkpoint: Checkpoint) -> bytes:
+    def state_of(self, checkpoint: Checkpoint, keep: bool = True) -> bytes:
         """The checkpoint's encoded engine state (read from disk when it is not held)."""
-        return self.states.get(checkpoint.id)
+        return self.states.get(checkpoint.id, keep)
 
     def keep_checkpoints(self, kept: list[Checkpoint]) -> list[Checkpoint]:
         """Only ``kept`` remain (thinning); the others' states go too. Returns the dropped ones."""

@@ -59,6 +59,7 @@ def test_opening_reads_no_state_and_a_seek_reads_the_one_it_needs(tmp_path: Path
     states = machine.timeline.states
     assert isinstance(states, CheckpointFile) and states.spill is None  # all in the world file now
     assert states.source == path
+    assert states.held_bytes() == 0  # the save's copy of every state kept none of them at hand
 
     world = api.open_world(path)
     opened = world.timeline.states
