@@ -14,7 +14,7 @@ from engine.agents.population import Population
 from engine.agents.rule_brain import RuleBrain
 from engine.cognition import prompts
 from engine.cognition.mind import Mind, persona_facts
-from engine.cognition.thinker import WATCHED, Thinker
+from engine.cognition.thinker import CHARS_PER_TOKEN, WATCHED, Thinker
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import Event
 from engine.contracts.thinking import ThoughtKind
@@ -39,7 +39,6 @@ ANSWER_TOKENS = {  # what an answer of each kind may take at most (the server st
     ThoughtKind.REFLECT_INSIGHTS: 240, ThoughtKind.CHAT: 120, ThoughtKind.CIVIC_VOTE: 80,
     ThoughtKind.CIVIC_PROPOSAL: 80, ThoughtKind.ATTEND: 12,
 }
-CHARS_PER_TOKEN = 3.0  # a cautious guess for English prompts until the server has counted some
 MIN_CONTEXT = 2048  # the context window asked for at least (Ollama's long-standing default)
 MAX_TIES = 3  # ties beyond family the persona names
 ACTIVITY_BY_WORD = {

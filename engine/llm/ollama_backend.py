@@ -105,10 +105,19 @@ class OllamaBackend(ModelServerBackend):
         wire = [{"role": role, "content": content} for role, content in messages]
 
         def once() -> RawAnswer:
-            response = self._client.chat(model=self.model, messages=wire, format=request.schema,
-                                         options=options, stream=False)
-            return RawAnswer(response.message.content or "", response.prompt_eval_count or 0,
-                             response.eval_count or 0, truncated=response.done_reason == "length")
+            # Streamed, so a call can be stopped between tokens (engine.llm.cancel): the server stops generating
+            # when the connection closes. The last line carries the counts and the server's own timings.
+            pieces: list[str] = []
+            last = None
+            for part in self._client.chat(model=self.model, messages=wire, format=request.schema, options=options,
+                                          stream=True):
+                pieces.append(part.message.content or "")
+                last = part
+            if last is None or not last.done:
+                raise httpx.RemoteProtocolError(f"the answer from {self.url} ended before its last line")
+            return RawAnswer("".join(pieces), last.prompt_eval_count or 0, last.eval_count or 0,
+                             truncated=last.done_reason == "length", prompt_s=(last.prompt_eval_duration or 0) / 1e9,
+                             answer_s=(last.eval_duration or 0) / 1e9)
 
         return self._with_retries(once, self.model)
 
