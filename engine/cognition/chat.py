@@ -17,6 +17,8 @@ from engine.cognition.thinker import CHAT
 from engine.contracts.events import ChatReply
 from engine.contracts.thinking import ThoughtKind
 
+PROMPT_MEMORIES = 4  # the memories the model reads for a chat: the best few, as a longer prompt keeps the asker waiting
+
 
 def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str], ...], command_id: int,
         tick: int) -> None:
@@ -25,7 +27,8 @@ def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str],
     transcript = prompts.transcript_block((*history, ("Visitor", text)))
     if ctx.thinker.available and ctx.may_ask(agent, CHAT, tick):
         prompt = prompts.fill(prompts.CHAT, persona=ctx.persona(agent), clock=ctx.clock_text(tick), name=person.first_name,
-                                     memories=prompts.memories_block(memories), transcript=transcript)
+                                     memories=prompts.memories_block(memories[:PROMPT_MEMORIES]),
+                              transcript=transcript)
         context = {"command": command_id, "text": text}
         if ctx.ask(agent, ThoughtKind.CHAT, CHAT, prompt, prompts.CHAT_SCHEMA, context, tick):
             return

@@ -33,10 +33,12 @@ DOINGS: dict[int, tuple[tuple[str, Activity], ...]] = {
     BuildingType.PARK: (("walk in", Activity.LEISURE), ("meet friends at", Activity.SOCIAL)),
     BuildingType.SHOP: (("shop at", Activity.SHOP),),
 }
-ANSWER_TOKENS = {  # what an answer of each kind may take at most (the server stops there)
-    ThoughtKind.CONVERSE: 80, ThoughtKind.IMPORTANCE: 12, ThoughtKind.REACT: 16, ThoughtKind.PLAN_DAY: 240,
-    ThoughtKind.PLAN_HOURS: 240, ThoughtKind.ACTIONS: 100, ThoughtKind.REFLECT_QUESTIONS: 120,
-    ThoughtKind.REFLECT_INSIGHTS: 240, ThoughtKind.CHAT: 120, ThoughtKind.CIVIC_VOTE: 80,
+# What an answer of each kind may take at most (the server stops there): a little above what the schema's
+# longest answer needs, as a run-on answer costs every token up to the cap (and a repair round after).
+ANSWER_TOKENS = {
+    ThoughtKind.CONVERSE: 64, ThoughtKind.IMPORTANCE: 12, ThoughtKind.REACT: 16, ThoughtKind.PLAN_DAY: 192,
+    ThoughtKind.PLAN_HOURS: 192, ThoughtKind.ACTIONS: 100, ThoughtKind.REFLECT_QUESTIONS: 120,
+    ThoughtKind.REFLECT_INSIGHTS: 240, ThoughtKind.CHAT: 80, ThoughtKind.CIVIC_VOTE: 80,
     ThoughtKind.CIVIC_PROPOSAL: 80, ThoughtKind.ATTEND: 12,
 }
 MIN_CONTEXT = 2048  # the context window asked for at least (Ollama's long-standing default)

@@ -59,7 +59,7 @@ WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
 QUEUE_SHARE = {CHAT: 1.0, WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
 # Live: how much of the time an answer stays fresh a background thought of each priority may take at the
 # server's measured speed; when the server is slow the least valuable thoughts are the first left to the rule brain.
-FRESH_SHARE = {CONVERSATION: 0.9, REACT: 0.75, PLAN: 0.75, IMPORTANCE: 0.45, REFLECT: 0.45}
+FRESH_SHARE = {CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.8, IMPORTANCE: 0.6, REFLECT: 0.6}
 REMEASURE_S = 30.0  # live: with no call measured for this long, one background thought is asked to measure again
 CHARS_PER_TOKEN = 3.0  # a cautious guess for English prompts until the server has counted some
 PREEMPTED = "made way for a chat"
