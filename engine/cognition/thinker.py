@@ -505,11 +505,11 @@ class Thinker:
         self._spent(thought.kind, prompt_tokens, completion_tokens, failed=True)
         self.stats.fallbacks += 1
         self.reasons[STALE] += 1
-        minutes = tick - thought.asked_tick
-        error = LLMError(LLMErrorKind.CANCELLED, f"{STALE}: asked {minutes} ticks ago, too late to apply")
+        error = LLMError(LLMErrorKind.CANCELLED, f"asked {tick - thought.asked_tick} ticks ago, too late to apply")
         prompt = "\n\n".join(f"[{role}] {text}" for role, text in thought.request.messages)
+        # "stale: ..." so that a replay counts it under the reason the run did
         self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
-                                          prompt_tokens, completion_tokens, error=f"{error.kind}: {error}",
+                                          prompt_tokens, completion_tokens, error=f"{STALE}: {error}",
                                           asked=thought.asked_tick))
         return error
 

@@ -13,6 +13,10 @@ backend (``server_backend.py``). How the ollama client fails, as measured:
 - an unknown model -> ``ollama.ResponseError`` with ``status_code`` 404;
   server failures -> ``ResponseError`` with 5xx, or -1 for an error line mid-stream;
 - a server dying mid-request -> ``httpx.RemoteProtocolError``/``ReadError``.
+
+Answers are streamed (one line per token), so a call can be stopped between tokens by
+closing the connection (``engine.llm.cancel``); Ollama stops generating when its client
+leaves. The last line carries the token counts and the server's own timings.
 """
 
 from __future__ import annotations

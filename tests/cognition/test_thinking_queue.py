@@ -131,7 +131,7 @@ def test_live_drops_a_thought_gone_stale_instead_of_applying_it_late():
     assert isinstance(outcome, LLMError) and outcome.kind == LLMErrorKind.CANCELLED
     assert thinker.reasons["stale"] == 1 and thinker.stats.fallbacks == 1
     (record,) = thinker.drain_records()
-    assert record.status == "failed" and record.error.startswith("cancelled: stale") and record.asked == 0
+    assert record.status == "failed" and record.error.startswith("stale: asked 4 ticks ago") and record.asked == 0
     deadline = time.monotonic() + 2
     while not server.log and time.monotonic() < deadline:
         time.sleep(0.01)
