@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from engine.agent_server import schemas as s
 from engine.agent_server.rate import Bucket
 from engine.api import EngineHandle
-from engine.contracts.commands import AnswerDecision, DriveFromOutside
+from engine.contracts.commands import DriveFromOutside
 from engine.contracts.enums import BuildingType
 from engine.outside import LIMITS, DecisionRequest, Outcome
 
@@ -178,9 +178,7 @@ class Desk:
                 raise HTTPException(409, f"decision {answer.decision} was already answered")
             session.answered = answer.decision
         actions = json.dumps([a.model_dump() for a in answer.actions], separators=(",", ":"))
-        self.handle.submit(AnswerDecision(agent=session.agent, decision=answer.decision, actions=actions,
-                                          sent=time.monotonic()))
-        self.handle.outside.answered(session.agent, answer.decision)
+        self.handle.outside.hand_in(session.agent, answer.decision, actions)  # taken before the next tick
         return s.Accepted(accepted=answer.decision)
 
 

@@ -238,6 +238,7 @@ class EngineThread:
 
     def _apply_commands(self) -> list[Event]:
         events: list[Event] = []
+        self.sim.outside.take_handed_in()  # first: the claims these answers rely on were sent before them
         for command in self.inbox.drain():
             handler = self._on_edit if isinstance(command, Edit) else self._handlers.get(type(command))
             if handler is None:
