@@ -215,9 +215,9 @@ def _depths(predecessors: np.ndarray, root: int) -> np.ndarray:
 
 
 def _codes(predecessors: np.ndarray, width: int) -> bytes:
-    step = predecessors - np.arange(len(predecessors))
-    codes = np.full(len(predecessors), ROOT, dtype=np.uint8)
-    reached = predecessors >= 0
-    for code, offset in enumerate(steps(width)):
-        codes[reached & (step == offset)] = code
+    """Predecessor ids turned into direction codes (the order of ``steps``: left, right, up, down)."""
+    step = predecessors - np.arange(len(predecessors), dtype=predecessors.dtype)
+    forward = (step > 0).astype(np.uint8)
+    codes = np.where(np.abs(step) == 1, forward, forward + 2).astype(np.uint8)
+    codes[predecessors < 0] = ROOT
     return codes.tobytes()
