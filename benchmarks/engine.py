@@ -5,7 +5,9 @@
     python benchmarks/engine.py --agents 10000 --plugin market_day --plugin fire_brigade --json   # with plugins
 
 Runs the rule brain on a generated city (generation is timed apart, as
-``generate_seconds``), recording history as the app does. Each size runs in its
+``generate_seconds``), recording history as the app does; CPU time is reported
+beside wall time, and both per sim hour, since a shared machine's wall clock
+counts other people's work too. Each size runs in its
 own process so peak RSS is that size's own. Targets (2 cores): 10,000 people
 >= 200 ticks/s and peak RSS <= 400 MB; 100,000 people >= 10 ticks/s, peak RSS
 <= 2.5 GB, generated in <= 60 s; cost per tick growing no worse than linearly
