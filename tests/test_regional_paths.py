@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.world.pathfinding import NoPathError, PathFinder
+from engine.world.pathfinding import EXACT_AREA, NoPathError, PathFinder
 
 
 def _regional(walkable: np.ndarray, block: int = 6) -> PathFinder:
@@ -114,3 +114,22 @@ def test_an_edited_map_gets_paths_around_the_new_wall():
     walkable[30:, 20] = False  # and then closed off
     with pytest.raises(NoPathError):
         _regional(walkable).path(start, goal)
+
+
+def test_big_maps_search_by_blocks_and_small_ones_exactly():
+    side = int(EXACT_AREA**0.5) + 1
+    big = np.ones((side, side), dtype=bool)
+    finder = PathFinder(big)
+    rng = np.random.default_rng(3)
+    for start, x, y in zip(rng.choice(big.size, 30), rng.integers(96, 128, 30), rng.integers(96, 128, 30), strict=True):
+        goal = finder.cell(int(x), int(y))  # thirty doors in one block
+        _assert_walk(big, finder.path(int(start), goal), int(start), goal)
+    assert finder.tree_searches == 1  # that block's tree, not one per door
+    small = PathFinder(np.ones((40, 40), dtype=bool))
+    path = small.path(small.cell(0, 0), small.cell(39, 39))
+    assert len(path) == 79 and small.tree_searches == 1  # exact: a tree for the goal
+
+
+def test_a_block_too_big_for_its_box_is_refused():
+    with pytest.raises(ValueError, match="block of 200 tiles"):
+        PathFinder(np.ones((10, 10), dtype=bool), exact_area=0, block=200)

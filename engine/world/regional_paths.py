@@ -106,6 +106,8 @@ class RegionalPaths:
 
     def __init__(self, walkable: np.ndarray, graph: csr_matrix, labels: np.ndarray, block: int = 32,
                  hub_trees: int = 600, goal_boxes: int = 8_000):
+        if block < 1 or (2 * block + 1) ** 2 >= UNREACHED:
+            raise ValueError(f"block of {block} tiles: a goal's box must hold fewer than {UNREACHED} cells")
         self.walkable = walkable
         self.height, self.width = (int(s) for s in walkable.shape)
         self.block = block
