@@ -5,6 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.contracts.enums import Terrain
+from engine.contracts.events import Arrived
+from engine.sim.simulation import Simulation
+from engine.world import pathfinding
 from engine.world.pathfinding import EXACT_AREA, NoPathError, PathFinder
 
 
@@ -133,3 +137,25 @@ def test_big_maps_search_by_blocks_and_small_ones_exactly():
 def test_a_block_too_big_for_its_box_is_refused():
     with pytest.raises(ValueError, match="block of 200 tiles"):
         PathFinder(np.ones((10, 10), dtype=bool), exact_area=0, block=200)
+
+
+def test_a_town_walks_by_blocks_and_after_a_map_edit(town, monkeypatch):
+    monkeypatch.setattr(pathfinding, "EXACT_AREA", 0)  # the town searches as a big city would
+    sim = Simulation(town)
+    walkable = sim.city.walkable_mask()
+    arrived = 0
+    for _ in range(150):
+        arrived += sum(isinstance(e, Arrived) for e in sim.step())
+        x, y = sim.pop.xy[sim.pop.moving].astype(int).T
+        assert walkable[y, x].all()
+    height, width = walkable.shape
+    assert arrived > 50 and 0 < sim.paths.tree_searches <= -(-height // 32) * -(-width // 32)  # a tree per block
+    roads = np.argwhere((sim.city.terrain == Terrain.ROAD) & walkable)
+    for y, x in roads[len(roads) // 2 : len(roads) // 2 + 3]:
+        sim.city.terrain[y, x] = Terrain.WATER  # a road flooded: the paths are made again
+    sim.city_changed()
+    walkable = sim.city.walkable_mask()
+    arrived = 0
+    for _ in range(150):
+        arrived += sum(isinstance(e, Arrived) for e in sim.step())
+    assert arrived > 50

@@ -54,8 +54,10 @@ def grid_graph(walkable: np.ndarray) -> csr_matrix:
 
 class PathFinder:
     def __init__(self, walkable: np.ndarray, tree_cache: int = 384, path_cache: int = 60_000,
-                 exact_area: int = EXACT_AREA, block: int = 32):
-        """``exact_area``: maps with more tiles than this search by blocks of ``block`` tiles a side."""
+                 exact_area: int | None = None, block: int = 32):
+        """``exact_area``: maps with more tiles than this (None: ``EXACT_AREA``) search by blocks of
+        ``block`` tiles a side."""
+        exact_area = EXACT_AREA if exact_area is None else exact_area
         self.walkable = walkable
         self.width = int(walkable.shape[1])
         self._graph = grid_graph(walkable)
