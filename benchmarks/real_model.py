@@ -13,7 +13,8 @@ is started here on a free port and stopped at the end), the village with 25 mind
    in at home, working at one's own workplace.
 2. live at speed 1 (one sim minute per wall second, as the window) for ``--live-minutes`` wall
    minutes: the share of thoughts applied within 5 sim minutes of being asked, and the wall time a
-   chat answer takes while everyone thinks (a chat every ~15 s).
+   chat answer takes while everyone thinks (a chat every ~15 s), beside the model's own time for a
+   chat (``chat_at_server_p50_s``) and the server's speed as the engine measured it (``throughput``).
 
 Targets: no failing answer in the world; >= 50% of thoughts applied; <= 600 tokens per mind per
 sim hour; chat p50 <= 5 s; the lockstep run <= 10 wall minutes for 2 sim hours; live: >= 50% applied
