@@ -152,7 +152,12 @@ class Grapevine:
         self.going: dict[int, set[int]] = {}  # event fact -> people who mean to go
         self.came: dict[int, set[int]] = {}  # event fact -> knowers seen there during the event
         self._known: dict[int, set[int]] = {}  # person -> facts they know (talk compares two of these sets)
-        self._live_cache: tuple[int, int, set[int]] = (-1, -1, set())  # (tick, version, live fact ids)
+        self._live_cache: tuple[int, int, set[int]] = (-1, -1, set())  # (tick, facts_version, live fact ids)
+        # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
+        # knows it, not whether it is still live), and the first fact that may still be live: the ones
+        # before it had gone stale, and a fact that went stale stays so as time runs on.
+        self._facts_version = 0
+        self._live_from = 0
         self.version = 0
         self.hear_hook = hear_hook
 
@@ -172,7 +177,9 @@ class Grapevine:
             plan = understand_event(text, self.people[origin], self.city, self.clock, tick)
             if plan is not None:
                 fact.kind, fact.building, fact.start, fact.end = "event", plan.building, plan.start, plan.end
+        self._facts_version += 1
         if fact_id < len(self.facts):  # a redo of one that was taken back: same id
+            self._live_from = min(self._live_from, fact_id)
             self.facts[fact_id] = fact
         else:
             self.facts.append(fact)
@@ -196,6 +203,7 @@ class Grapevine:
         if not 0 <= fact_id < len(self.facts) or self.facts[fact_id].kind == FORGOTTEN:
             raise ValueError(f"there is no rumour {fact_id} to take back")
         self.facts[fact_id].kind = FORGOTTEN
+        self._facts_version += 1
         for person in np.flatnonzero(self.heard_tick[fact_id] >= 0).tolist():
             self._known[person].discard(fact_id)
         self.heard_tick[fact_id][:] = -1
@@ -232,11 +240,21 @@ class Grapevine:
     def _live(self, tick: int) -> set[int]:
         """Ids of facts still worth passing on: fresh news, and events not over yet (worked out once a tick)."""
         cached_tick, cached_version, live = self._live_cache
-        if cached_tick != tick or cached_version != self.version:
+        if cached_tick != tick or cached_version != self._facts_version:
+            if tick < cached_tick:
+                self._live_from = 0  # time went back: facts stale then may be live again
             fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
-            live = {f.id for f in self.facts
-                    if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh)}
-            self._live_cache = (tick, self.version, live)
+            facts = self.facts
+            start = self._live_from
+            live = set()
+            for index in range(start, len(facts)):
+                f = facts[index]
+                if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh):
+                    live.add(f.id)
+                elif index == start:
+                    start += 1
+            self._live_from = start
+            self._live_cache = (tick, self._facts_version, live)
         return live
 
     # -- talk ------------------------------------------------------------------------------
@@ -404,6 +422,8 @@ class Grapevine:
                 self._known.setdefault(person, set()).add(fact_id)
         self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}
         self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}
+        self._facts_version += 1
+        self._live_from = 0
         self.version += 1
 
 

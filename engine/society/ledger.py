@@ -57,6 +57,9 @@ class Ledger:
         self.first = 0  # index (since the world began) of the first row kept
         self.window_start_tick = 0
         self._rows: list[tuple[int, int, int, int, int]] = []
+        # The window's rows as an array, up to the rows posted when a checkpoint last asked: a checkpoint
+        # every 30 sim minutes packs two days of rows, so it converts only the rows posted since.
+        self._packed = _NO_ROWS
 
     def open_books(self) -> None:
         """Start the books from the balances as they are (a new world, or one saved before the ledger)."""
@@ -135,6 +138,7 @@ class Ledger:
             cut += 1
         if cut:
             del self._rows[:cut]
+            self._packed = self._packed[cut:]
             self.first += cut
         self.window_start_tick = keep_from_tick
         self.opening = {code: cents for code, cents in self.opening.items() if cents}
@@ -142,7 +146,11 @@ class Ledger:
     # -- state -----------------------------------------------------------------------------
 
     def get_state(self) -> dict[str, object]:
-        rows = np.array(self._rows, dtype=np.int64).reshape(-1, 5)
+        held = len(self._packed)
+        if held < len(self._rows):
+            posted = np.array(self._rows[held:], dtype=np.int64).reshape(-1, 5)
+            self._packed = np.concatenate([self._packed, posted])
+        rows = self._packed
         return {
             "first": self.first,
             "window_start_tick": self.window_start_tick,
@@ -155,7 +163,11 @@ class Ledger:
         self.first = int(state["first"])
         self.window_start_tick = int(state["window_start_tick"])
         rows = np.asarray(state["rows"], dtype=np.int64).reshape(-1, 5)
+        self._packed = rows.copy()
         self._rows = [(int(tick), int(kind), int(payer), int(payee), int(amount))
                       for tick, kind, payer, payee, amount in rows.tolist()]
         self.balances = {int(c): int(v) for c, v in state["balances"]}
         self.opening = {int(c): int(v) for c, v in state["opening"]}
+
+
+_NO_ROWS = np.zeros((0, 5), dtype=np.int64)

@@ -14,7 +14,7 @@ from collections.abc import Set as ReadOnlySet
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -33,6 +33,17 @@ class Tie:
     family: bool = False
     trust: float = 0.0  # -1 (wary) .. 1 (would trust them with anything)
     shared: int = 0  # events both took part in
+    # The row of this tie in its town's checkpoint columns, and the set of rows changed since the last
+    # checkpoint (None: not in any town's columns yet). Callers change a tie by its attributes, so the
+    # tie itself says it changed: a checkpoint then repacks those rows, not every tie in town.
+    _row: ClassVar[int] = -1
+    _changed: ClassVar[set[int] | None] = None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        changed = self._changed
+        if changed is not None:
+            changed.add(self._row)
 
     @property
     def label(self) -> str:
@@ -53,6 +64,75 @@ def _key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+class _Columns:
+    """Every tie as rows of numpy columns, in the order the ties were made, kept up to date row by row.
+
+    A checkpoint every 30 sim minutes packs all ties and a town's ties only grow; rebuilding the columns
+    from every tie each time made a checkpoint cost more every day. Here a checkpoint updates the rows
+    whose ties changed (each tie reports its own changes) and appends the ties made since.
+    """
+
+    def __init__(self, ties: dict[tuple[int, int], Tie]):
+        count = len(ties)
+        self.ties = list(ties.values())
+        self.pairs = np.fromiter(chain.from_iterable(ties), dtype=np.int64, count=2 * count).reshape(count, 2)
+        self.reals = _reals(self.ties)
+        self.counts = _counts(self.ties)
+        self.order: np.ndarray | None = None
+        self.changed: set[int] = set()
+        self.made: list[tuple[int, int]] = []  # pairs met since the columns were built or brought up to date
+        for row, tie in enumerate(self.ties):
+            self.attach(tie, row)
+
+    def attach(self, tie: Tie, row: int) -> None:
+        object.__setattr__(tie, "_row", row)
+        object.__setattr__(tie, "_changed", self.changed)
+
+    def replace(self, old: Tie, new: Tie) -> None:
+        """``new`` takes the place of ``old`` (a tie set over an existing one)."""
+        if old._changed is not self.changed:  # made since the last update: read from the dict then
+            return
+        row = old._row
+        object.__setattr__(old, "_changed", None)
+        self.ties[row] = new
+        self.attach(new, row)
+        self.changed.add(row)
+
+    def update(self, ties: dict[tuple[int, int], Tie]) -> None:
+        if self.changed:
+            rows = sorted(self.changed)
+            self.changed.clear()
+            changed = [self.ties[row] for row in rows]
+            self.reals[rows] = _reals(changed)
+            self.counts[rows] = _counts(changed)
+        if self.made:
+            made, start = self.made, len(self.ties)
+            self.made = []
+            fresh = [ties[key] for key in made]
+            self.ties.extend(fresh)
+            self.pairs = np.concatenate([self.pairs, np.array(made, dtype=np.int64).reshape(-1, 2)])
+            self.reals = np.concatenate([self.reals, _reals(fresh)])
+            self.counts = np.concatenate([self.counts, _counts(fresh)])
+            for row, tie in enumerate(fresh, start):
+                self.attach(tie, row)
+            self.order = None
+
+    def sorted_order(self) -> np.ndarray:
+        if self.order is None:
+            self.order = np.lexsort((self.pairs[:, 1], self.pairs[:, 0]))
+        return self.order
+
+
+def _reals(ties: list[Tie]) -> np.ndarray:
+    count = len(ties)
+    return np.fromiter(chain.from_iterable(map(_REALS, ties)), dtype=np.float64, count=3 * count).reshape(count, 3)
+
+
+def _counts(ties: list[Tie]) -> np.ndarray:
+    count = len(ties)
+    return np.fromiter(chain.from_iterable(map(_COUNTS, ties)), dtype=np.int64, count=4 * count).reshape(count, 4)
+
+
 class Relationships:
     def __init__(self) -> None:
         self._ties: dict[tuple[int, int], Tie] = {}
@@ -62,6 +142,7 @@ class Relationships:
         self._notes: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
         self._noted: list[tuple[int, int]] = []
         self._noted_sorted = True
+        self._columns: _Columns | None = None  # built by the first checkpoint
         self.version = 0  # bumped on every change, so readers know when to rebuild views
 
     def __len__(self) -> int:
@@ -85,12 +166,16 @@ class Relationships:
         if tie is None:
             self.version += 1
             tie = self._ties[key] = Tie()
+            if self._columns is not None:
+                self._columns.made.append(key)
             self._friends.setdefault(a, set()).add(b)
             self._friends.setdefault(b, set()).add(a)
         return tie
 
     def set(self, a: int, b: int, tie: Tie) -> None:
-        self.tie(a, b)
+        old = self.tie(a, b)
+        if self._columns is not None:
+            self._columns.replace(old, tie)
         self._ties[_key(a, b)] = tie
         self.version += 1
 
@@ -139,6 +224,7 @@ class Relationships:
 
     def remove_person(self, person: int) -> None:
         self.version += 1
+        self._columns = None  # rows shift: built afresh at the next checkpoint
         for other in self._friends.pop(person, set()):
             self._ties.pop(_key(person, other), None)
             self._notes.pop(_key(person, other), None)
@@ -148,12 +234,12 @@ class Relationships:
     def get_state(self) -> dict[str, object]:
         """Columns (numpy arrays) rather than a row per tie: a checkpoint every 30 sim minutes packs them,
         and a town's ties only grow, so the cost per tie must be C's, not Python's."""
-        count = len(self._ties)
-        pairs = np.fromiter(chain.from_iterable(self._ties), dtype=np.int64, count=2 * count).reshape(count, 2)
-        order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-        ties = list(self._ties.values())
-        reals = np.fromiter(chain.from_iterable(map(_REALS, ties)), dtype=np.float64, count=3 * count)
-        counts = np.fromiter(chain.from_iterable(map(_COUNTS, ties)), dtype=np.int64, count=4 * count)
+        columns = self._columns
+        if columns is None:
+            columns = self._columns = _Columns(self._ties)
+        else:
+            columns.update(self._ties)
+        order = columns.sorted_order()
         if not self._noted_sorted:
             self._noted.sort()  # the pairs noted since the last checkpoint are a short unsorted tail
             self._noted_sorted = True
@@ -161,7 +247,7 @@ class Relationships:
         notes = list(map(self._notes.__getitem__, noted))
         tick_lists = list(map(_FIRST, notes))
         return {
-            "pairs": pairs[order], "reals": reals.reshape(count, 3)[order], "counts": counts.reshape(count, 4)[order],
+            "pairs": columns.pairs[order], "reals": columns.reals[order], "counts": columns.counts[order],
             "note_pairs": np.fromiter(chain.from_iterable(noted), dtype=np.int64, count=2 * len(noted)).reshape(
                 len(noted), 2),
             "note_lengths": np.fromiter(map(len, tick_lists), dtype=np.int64, count=len(notes)),
@@ -172,6 +258,7 @@ class Relationships:
     def set_state(self, state: dict[str, Any] | list[list[float | int | bool]]) -> None:
         """Restore; also reads the older forms (a row per tie; before that no trust and no history)."""
         self._ties.clear()
+        self._columns = None
         self._friends.clear()
         self._notes.clear()
         self._noted.clear()

@@ -136,3 +136,22 @@ def test_the_economy_dashboard_numbers_after_a_day(village_sim) -> None:
     assert view.businesses and all(b.stock <= b.stock_capacity for b in view.businesses)
     assert sim.metrics.latest["gdp"] > 0 and "treasury" in sim.metrics.latest
     assert sim.pop.activity.dtype == np.int8 and int(Activity.SOCIAL) >= 0
+
+
+def test_the_books_in_a_checkpoint_are_the_window_as_it_is_now() -> None:
+    """A checkpoint converts only the rows posted since the last one: after posting and closing the books
+    in between, its rows must still be exactly the window's."""
+    ledger = Ledger(np.array([1000, 0, 50], dtype=np.int64))
+    ledger.open_books()
+    for tick in range(1, 7):
+        ledger.post(tick, "wage", acct.building(4), acct.person(1), 10 * tick)
+        if tick % 2 == 0:
+            ledger.get_state()
+        if tick == 5:
+            ledger.close_books(keep_from_tick=4)
+    rows = ledger.get_state()["rows"]
+    assert isinstance(rows, np.ndarray)
+    assert rows.tolist() == [list(row) for _i, row in ledger.rows(newest_first=False)]
+    assert [row[0] for row in rows.tolist()] == [4, 5, 6]
+    ledger.close_books(keep_from_tick=10)
+    assert ledger.get_state()["rows"].shape == (0, 5)  # type: ignore[union-attr]

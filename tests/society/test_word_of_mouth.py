@@ -122,3 +122,22 @@ def test_cli_seed_fact_reports_diffusion_density_and_attendance(tmp_path: Path) 
 def test_people_are_found_by_id_or_name(who: str) -> None:
     world = api.open_world(WORLDS / "village.town")
     assert world.people[api.find_person(world, who)].name == "Rosa Alvarez"
+
+
+def test_news_goes_stale_after_a_week_and_is_fresh_again_when_time_goes_back(village_sim) -> None:
+    """Which facts are still worth telling is worked out from the first that may be; stale ones are
+    skipped from then on, so a later redo or a step back in time must bring them back."""
+    sim = village_sim
+    grapevine = sim.society.grapevine
+    week = sim.clock.ticks_for(7 * 24 * 60)
+    (_s, inverse, applied), _events = apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
+    fact = applied.fact_id
+    listener = next(p.id for p in sim.people if p.id != 0 and not grapevine.knows(fact, p.id))
+    assert [f.id for f in grapevine.untold(0, listener, sim.tick + week - 1)] == [fact]
+    assert grapevine.untold(0, listener, sim.tick + week) == []  # stale: a week old
+    assert [f.id for f in grapevine.untold(0, listener, sim.tick)] == [fact]  # time went back
+    grapevine.untold(0, listener, sim.tick + week)
+    apply(sim, inverse)
+    assert grapevine.untold(0, listener, sim.tick) == []  # taken back
+    apply(sim, e.SeedFact(agent=0, text="The mill is for sale", fact_id=fact))
+    assert [f.id for f in grapevine.untold(0, listener, sim.tick)] == [fact]
