@@ -150,6 +150,7 @@ class Ledger:
         if held < len(self._rows):
             posted = np.array(self._rows[held:], dtype=np.int64).reshape(-1, 5)
             self._packed = np.concatenate([self._packed, posted])
+            self._packed.flags.writeable = False  # shared by every state handed out until the next row
         rows = self._packed
         return {
             "first": self.first,

@@ -18,6 +18,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from engine.state.note_columns import NoteColumns
+
 _REALS = attrgetter("affinity", "familiarity", "trust")
 _COUNTS = attrgetter("meetings", "last_tick", "family", "shared")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -137,11 +139,10 @@ class Relationships:
     def __init__(self) -> None:
         self._ties: dict[tuple[int, int], Tie] = {}
         self._friends: dict[int, set[int]] = {}
-        # A pair's history as two columns (ticks, texts), and the pairs that have one in order: a checkpoint
-        # every 30 sim minutes joins them all, so that must be C's work (chain), not a Python loop per line.
+        # A pair's history as two columns (ticks, texts); a checkpoint every 30 sim minutes packs them all,
+        # so they are also kept as checkpoint columns, re-formed only where a line was added.
         self._notes: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
-        self._noted: list[tuple[int, int]] = []
-        self._noted_sorted = True
+        self._note_columns = NoteColumns()
         self._columns: _Columns | None = None  # built by the first checkpoint
         self.version = 0  # bumped on every change, so readers know when to rebuild views
 
@@ -207,10 +208,9 @@ class Relationships:
         """A line of the pair's history ("talked at the cafe: ...")."""
         key = _key(a, b)
         notes = self._notes.get(key)
+        self._note_columns.noted(key[0], key[1], notes is None)
         if notes is None:
             notes = self._notes[key] = ([], [])
-            self._noted.append(key)
-            self._noted_sorted = False
         ticks, texts = notes
         ticks.append(tick)
         texts.append(text)
@@ -229,7 +229,9 @@ class Relationships:
             self._ties.pop(_key(person, other), None)
             self._notes.pop(_key(person, other), None)
             self._friends.get(other, set()).discard(person)
-        self._noted = [k for k in self._noted if k in self._notes]
+        self._note_columns = NoteColumns()  # built afresh from the histories that are left
+        for first, second in sorted(self._notes):
+            self._note_columns.noted(first, second, True)
 
     def get_state(self) -> dict[str, object]:
         """Columns (numpy arrays) rather than a row per tie: a checkpoint every 30 sim minutes packs them,
@@ -240,19 +242,9 @@ class Relationships:
         else:
             columns.update(self._ties)
         order = columns.sorted_order()
-        if not self._noted_sorted:
-            self._noted.sort()  # the pairs noted since the last checkpoint are a short unsorted tail
-            self._noted_sorted = True
-        noted = self._noted
-        notes = list(map(self._notes.__getitem__, noted))
-        tick_lists = list(map(_FIRST, notes))
         return {
             "pairs": columns.pairs[order], "reals": columns.reals[order], "counts": columns.counts[order],
-            "note_pairs": np.fromiter(chain.from_iterable(noted), dtype=np.int64, count=2 * len(noted)).reshape(
-                len(noted), 2),
-            "note_lengths": np.fromiter(map(len, tick_lists), dtype=np.int64, count=len(notes)),
-            "note_ticks": np.fromiter(chain.from_iterable(tick_lists), dtype=np.int64),
-            "note_texts": list(chain.from_iterable(map(_SECOND, notes))),
+            **self._note_columns.columns(self._notes),
         }
 
     def set_state(self, state: dict[str, Any] | list[list[float | int | bool]]) -> None:
@@ -261,8 +253,7 @@ class Relationships:
         self._columns = None
         self._friends.clear()
         self._notes.clear()
-        self._noted.clear()
-        self._noted_sorted = False
+        self._note_columns = NoteColumns()
         if isinstance(state, dict) and "pairs" in state:
             self._set_columns(state)
             return
@@ -295,9 +286,7 @@ class Relationships:
             start += length
 
     def _put_notes(self, key: tuple[int, int], ticks: list[int], texts: list[str]) -> None:
-        if key not in self._notes:
-            self._noted.append(key)
-            self._noted_sorted = False
+        self._note_columns.noted(key[0], key[1], key not in self._notes)
         self._notes[key] = (ticks, texts)
 
     def density(self, population: int, min_familiarity: float = 0.1) -> float:

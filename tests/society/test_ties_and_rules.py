@@ -179,7 +179,11 @@ def test_a_checkpoint_after_changes_packs_the_same_ties_as_a_fresh_town() -> Non
     ties = Relationships()
     for a, b in [(5, 2), (1, 3), (0, 9), (4, 2)]:
         ties.meet(a, b, 1, 0.5)
+        ties.note(a, b, 1, f"met {a} and {b}")
     ties.get_state()  # the columns are built here; everything below changes them row by row
+    for tick in range(2, 10):  # more lines than a pair keeps
+        ties.note(3, 1, tick, f"talked at {tick}")
+    ties.note(6, 8, 2, "a new pair's first line")
     ties.meet(1, 3, 2, -0.4)  # a change through meet
     ties.known_tie(0, 9).shared += 2  # a change by a caller, through the tie's own attribute
     ties.tie(7, 1).trust = 0.3  # a tie made since the last checkpoint
