@@ -13,7 +13,8 @@ is started here on a free port and stopped at the end), the village with 25 mind
    in at home, working at one's own workplace.
 2. live at speed 1 (one sim minute per wall second, as the window) for ``--live-minutes`` wall
    minutes: the share of thoughts applied within 5 sim minutes of being asked, and the wall time a
-   chat answer takes while everyone thinks (a chat every ~15 s).
+   chat answer takes while everyone thinks (a chat every ~15 s), beside the model's own time for a
+   chat (``chat_at_server_p50_s``) and the server's speed as the engine measured it (``throughput``).
 
 Targets: no failing answer in the world; >= 50% of thoughts applied; <= 600 tokens per mind per
 sim hour; chat p50 <= 5 s; the lockstep run <= 10 wall minutes for 2 sim hours; live: >= 50% applied
@@ -166,12 +167,14 @@ def live(url: str, minutes: float) -> dict[str, Any]:
                 asked_chat.pop(event.command_id, None)
     cognition.close()
     records = [r for r in world.thoughts if r.kind != "chat"]
+    chat_calls = [r.latency_ms / 1000 for r in world.thoughts if r.kind == "chat" and r.status == "ok"]
     in_time = sum(1 for r in records if r.status in ("ok", "cached") and r.tick - r.asked <= 5)
     asked = len(records) + cognition.status().queued
     return {"sim_minutes": ticks, "thoughts_asked": asked, "applied_within_5_sim_minutes": in_time,
             "applied_within_5_share": round(in_time / asked, 3) if asked else 0.0,
             "chats_answered_by_model": len(chat_seconds), "chats_asked": command,
             "chat_p50_s": round(statistics.median(chat_seconds), 2) if chat_seconds else None,
+            "chat_at_server_p50_s": round(statistics.median(chat_calls), 2) if chat_calls else None,
             "llm": cognition.status().stats, **cognition.thinking_report()}
 
 

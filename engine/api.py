@@ -173,8 +173,9 @@ class EngineHandle:
     @property
     def outside(self) -> Exchange:
         """Where decision points of people driven from outside come out (any thread may read it;
-        its listeners are called on the engine thread and must not block). Answers go in as
-        ``AnswerDecision`` commands; ``DriveFromOutside`` hands a person over."""
+        its listeners are called on the engine thread and must not block). Programs' answers go in
+        through its ``hand_in``, the player's as ``AnswerDecision`` commands; ``DriveFromOutside``
+        hands a person over."""
         return self._sim.outside.exchange
 
     def latest_snapshot(self) -> WorldSnapshot | None:

@@ -25,11 +25,12 @@ from fastapi import FastAPI, Header, HTTPException, Query, Request, WebSocket, W
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import to_json
 
 from engine.agent_server import schemas as s
 from engine.agent_server.rate import Bucket
 from engine.api import EngineHandle
-from engine.contracts.commands import AnswerDecision, DriveFromOutside
+from engine.contracts.commands import DriveFromOutside
 from engine.contracts.enums import BuildingType
 from engine.outside import LIMITS, DecisionRequest, Outcome
 
@@ -178,9 +179,7 @@ class Desk:
                 raise HTTPException(409, f"decision {answer.decision} was already answered")
             session.answered = answer.decision
         actions = json.dumps([a.model_dump() for a in answer.actions], separators=(",", ":"))
-        self.handle.submit(AnswerDecision(agent=session.agent, decision=answer.decision, actions=actions,
-                                          sent=time.monotonic()))
-        self.handle.outside.answered(session.agent, answer.decision)
+        self.handle.outside.hand_in(session.agent, answer.decision, actions)  # taken before the next tick
         return s.Accepted(accepted=answer.decision)
 
 
@@ -305,7 +304,7 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
         waiting = handle.outside.waiting(session.agent)
         last_sent = [0]  # the newest decision sent on this socket: none is sent twice
         if waiting is not None and waiting.decision != session.answered:
-            await ws.send_json(_decision(waiting))
+            await _send(ws, _decision(waiting))
             last_sent[0] = waiting.decision
         sender = asyncio.create_task(_forward(ws, session, last_sent))
         try:
@@ -317,7 +316,7 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
                 try:
                     desk.session(token)
                     accepted = desk.answer(session, answers.validate_json(text))
-                    await ws.send_json({"type": "accepted", "accepted": accepted.accepted})
+                    await _send(ws, {"type": "accepted", "accepted": accepted.accepted})
                 except ValidationError as exc:
                     await ws.send_json({"type": "error", "error": f"malformed answer: {_one_line(exc)}"})
                 except HTTPException as exc:
@@ -330,6 +329,11 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
     return app
 
 
+async def _send(ws: WebSocket, message: dict[str, Any]) -> None:
+    """As ``send_json``, through pydantic's JSON encoder: a decision's perception in a quarter of the time."""
+    await ws.send_text(to_json(message).decode())
+
+
 async def _forward(ws: WebSocket, session: Session, last_sent: list[int]) -> None:
     while True:
         message = await session.queue.get()
@@ -337,4 +341,4 @@ async def _forward(ws: WebSocket, session: Session, last_sent: list[int]) -> Non
             if message["decision"] <= last_sent[0] or message["decision"] == session.answered:
                 continue  # already sent when the socket opened, or answered over HTTP meanwhile
             last_sent[0] = message["decision"]
-        await ws.send_json(message)
+        await _send(ws, message)

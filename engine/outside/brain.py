@@ -90,10 +90,23 @@ class OutsideBrain:
         return f"{name} is driven by the {who}" if driven else f"{name} lives on their own again"
 
     def answer(self, agent: int, decision: int, actions: str, sent: float) -> str:
-        if agent not in self.claims and not any(c.agent == agent and c.driven for c in self._claim_requests):
+        if not self._driven_or_claimed(agent):
             raise ValueError(f"person {agent} is not driven from outside")
         self._answers.append(Answer(agent, decision, actions, sent, time.monotonic()))
         return f"answer for decision {decision}"
+
+    def take_handed_in(self) -> None:
+        """The answers handed in to the exchange since the last call, for the next tick.
+
+        Called before the commands of the same turn are read: any claim an answer relies on was
+        submitted before the answer, so it is among those commands or earlier ones. An answer for
+        someone nobody drives (released meanwhile) is dropped, as ``begin_tick`` would."""
+        now = time.monotonic()
+        for given in self.exchange.take_answers():
+            self._answers.append(Answer(given.agent, given.decision, given.actions, given.sent, now))
+
+    def _driven_or_claimed(self, agent: int) -> bool:
+        return agent in self.claims or any(c.agent == agent and c.driven for c in self._claim_requests)
 
     # -- the tick's hooks -------------------------------------------------------------------------
 

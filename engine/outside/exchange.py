@@ -3,7 +3,10 @@
 The engine thread only appends and calls listeners that must not block (the agent
 server's listener hands each item to its event loop); any thread may read the
 decision a person is waiting on. This is the outside counterpart of the snapshot
-outbox; answers go back in as commands (``AnswerDecision``).
+outbox. Answers come back in here too (``hand_in``): the engine thread takes them
+before its next tick without being woken, and without the command round (an event
+and a fresh snapshot for each) that would cost it more than the answer itself.
+The player's answers still go in as commands (``AnswerDecision``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ class DecisionRequest:
 
 
 @dataclass(frozen=True)
+class HandedIn:
+    agent: int
+    decision: int
+    actions: str  # JSON
+    sent: float  # time.monotonic() when it came in
+
+
+@dataclass(frozen=True)
 class Outcome:
     agent: int
     decision: int
@@ -44,6 +55,7 @@ class Exchange:
         self._open: dict[int, DecisionRequest] = {}
         self._last: dict[int, Outcome] = {}
         self._listeners: list[Listener] = []
+        self._handed_in: deque[HandedIn] = deque()  # appended by any thread, taken by the engine thread
         # Seconds from posting a decision to its answer: at the engine's door (the server hands it in), and
         # taken up by the engine thread (later by whatever the engine was doing: a tick, a checkpoint).
         self.answer_trips: deque[float] = deque(maxlen=200_000)
@@ -79,12 +91,21 @@ class Exchange:
         for listener in listeners:
             listener(outcome)
 
-    def answered(self, agent: int, decision: int) -> None:
-        """Any thread: the answer to ``decision`` is handed in (timed, for the benchmark)."""
+    def hand_in(self, agent: int, decision: int, actions: str) -> None:
+        """Any thread: ``agent``'s answer to ``decision`` (0: steer them now), for the engine's next tick."""
+        now = time.monotonic()
         with self._lock:
             request = self._open.get(agent)
             if request is not None and request.decision == decision:
-                self.answer_trips.append(time.monotonic() - request.posted)
+                self.answer_trips.append(now - request.posted)
+        self._handed_in.append(HandedIn(agent, decision, actions, now))
+
+    def take_answers(self) -> list[HandedIn]:
+        """Engine thread: the answers handed in so far, oldest first."""
+        taken = []
+        while self._handed_in:
+            taken.append(self._handed_in.popleft())
+        return taken
 
     def waiting(self, agent: int) -> DecisionRequest | None:
         with self._lock:

@@ -64,7 +64,7 @@ from engine.llm.backend import LLMConfig
 from engine.memory.types import MemoryStore
 from engine.persistence.errors import WorldFileError
 from engine.persistence.world_save import save_pair
-from engine.runtime import queries
+from engine.runtime import collector, queries
 from engine.runtime.controller import StepController
 from engine.runtime.mailbox import Inbox, Outbox
 from engine.runtime.minds import attach_cognition
@@ -161,6 +161,7 @@ class EngineThread:
         return self._thread.is_alive()
 
     def _run(self) -> None:
+        collector.settle()  # the world as opened: never walked by the collector again while it runs
         try:
             while not self.controller.stopped:
                 due = self.controller.wait_for_work(idle_timeout=IDLE_REFRESH_S)
@@ -183,6 +184,7 @@ class EngineThread:
         finally:
             if self.sim.cognition is not None:
                 self.sim.cognition.close()
+            collector.release()
 
     def _tick(self) -> list[Event]:
         events: list[Event] = []
@@ -190,7 +192,8 @@ class EngineThread:
         if self.machine.before_change():  # playing from the past: the old future stays on its branch
             events.append(TimeJumped(from_tick, self.sim.world.timeline.current, from_tick, "fork"))
         events.extend(self.sim.step())
-        self.machine.after_step()
+        if self.machine.after_step() is not None:
+            collector.settle()  # the engine paused for the checkpoint already; this adds a few ms
         self._tick_times.append(time.perf_counter())
         return events
 
@@ -238,6 +241,7 @@ class EngineThread:
 
     def _apply_commands(self) -> list[Event]:
         events: list[Event] = []
+        self.sim.outside.take_handed_in()  # first: the claims these answers rely on were sent before them
         for command in self.inbox.drain():
             handler = self._on_edit if isinstance(command, Edit) else self._handlers.get(type(command))
             if handler is None:

@@ -83,16 +83,26 @@ def generate(agents: int, seed: int, template: str = "city", name: str | None = 
     if agents < 1:
         raise ValueError("a town needs at least one person")
     rng = random.Random(seed)
-    plan = _plan(agents, template, rng)
-    orders = [o for o, _ in plan.home_orders] + plan.service_orders
-    _name_services(plan.service_orders, rng)
-    town_name = name or (f"{rng.choice(STREETS)}ton" if template == "village" else f"{rng.choice(SURNAMES)} City")
-    city, building_ids = lay_out(town_name, orders, plan.districts, plan.lot_size, rng)
+    plan, city, building_ids = _build(agents, template, name, rng)
     home_ids = building_ids[: len(plan.home_orders)]
     people = _settle(city, plan, home_ids, rng)
     relationships = _first_ties(city, people, plan, rng)
     choose_hangouts(city, people, relationships, rng)
     return World(city=city, people=people, relationships=relationships, seed=seed, template=template)
+
+
+def generate_city(agents: int, seed: int, template: str = "city") -> City:
+    """Just the map ``generate`` would lay out for this many people (no one living there yet)."""
+    return _build(agents, template, None, random.Random(seed))[1]
+
+
+def _build(agents: int, template: str, name: str | None, rng: random.Random) -> tuple[_Plan, City, list[int]]:
+    plan = _plan(agents, template, rng)
+    orders = [o for o, _ in plan.home_orders] + plan.service_orders
+    _name_services(plan.service_orders, rng)
+    town_name = name or (f"{rng.choice(STREETS)}ton" if template == "village" else f"{rng.choice(SURNAMES)} City")
+    city, building_ids = lay_out(town_name, orders, plan.districts, plan.lot_size, rng)
+    return plan, city, building_ids
 
 
 def _plan(agents: int, template: str, rng: random.Random) -> _Plan:

@@ -5,12 +5,17 @@ towards it, so one search answers all trips *to* that place. Paths are
 symmetric, so a trip *from* a place we hold a tree for is answered by walking
 the tree backwards. Trees come from scipy's C breadth-first search (~1 ms on a
 200x200 grid) and live in an LRU; finished paths live in a second LRU keyed by
-(from, to), because people repeat their commutes every day.
+(from, to), because people repeat their commutes every day. A tree is kept as
+one byte a tile (which way to step: ``regional_paths.direction_tree``) rather
+than scipy's four-byte cell ids, so four times as many fit in the same memory:
+a town of 10,000 keeps a tree for nearly every door it has.
 
-A tree is kept as one byte a tile (which of the four neighbours is the next
-step) rather than scipy's four-byte cell ids, so four times as many fit in the
-same memory: a town of 10,000 keeps a tree for nearly every door it has, and
-a search is needed only the first time a door is walked to.
+That is exact, but each tree is a search over the whole map: maps larger than
+``EXACT_AREA`` tiles (100,000 people live on 442,000; 30,000 on 137,000) hand trips to
+``RegionalPaths`` instead, which keeps one tree per block of the map rather than
+per destination, and gives paths at most a few tiles longer. Smaller towns keep
+the exact search, so their runs stay what they were. Whether two cells are
+connected at all is known up front from the map's connected components.
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ from collections import OrderedDict
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.csgraph import connected_components
 
-NO_PATH = -9999  # scipy's marker for "unreached" in predecessor arrays
-TREE_BUDGET = 80 * 2**20  # bytes of trees kept (at one byte a tile), but never fewer than MIN_TREES trees
+from engine.world.regional_paths import RegionalPaths, direction_tree, walk
+
+# Above this many tiles a tree per destination costs more than a commute can wait for (a whole-map search
+# is ~16 ms at 442,000 tiles, and 100,000 people head for 18,000 doors); the 30,000-person city is 137,000.
+EXACT_AREA = 200_000
+TREE_BUDGET = 80 * 2**20  # bytes of exact trees kept (one byte a tile), but never fewer than MIN_TREES trees
 MIN_TREES = 384
 
 
@@ -48,17 +57,27 @@ def grid_graph(walkable: np.ndarray) -> csr_matrix:
 
 
 class PathFinder:
-    def __init__(self, walkable: np.ndarray, tree_cache: int | None = None, path_cache: int = 60_000):
-        """``tree_cache``: how many trees to keep (None: as many as ``TREE_BUDGET`` holds on this grid)."""
+    def __init__(self, walkable: np.ndarray, tree_cache: int | None = None, path_cache: int = 60_000,
+                 exact_area: int | None = None, block: int = 32):
+        """``exact_area``: maps with more tiles than this (None: ``EXACT_AREA``) search by blocks of
+        ``block`` tiles a side. ``tree_cache``: exact trees kept (None: as many as ``TREE_BUDGET`` holds)."""
+        exact_area = EXACT_AREA if exact_area is None else exact_area
         self.walkable = walkable
         self.width = int(walkable.shape[1])
         self._graph = grid_graph(walkable)
-        self._trees: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._labels = connected_components(self._graph, directed=True, connection="weak")[1]
+        self._regional = (RegionalPaths(walkable, self._graph, self._labels, block)
+                          if walkable.size > exact_area else None)
+        self._trees: OrderedDict[int, bytes] = OrderedDict()
         self._paths: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
         self._tree_cache = tree_cache or max(MIN_TREES, TREE_BUDGET // max(1, walkable.size))
-        self._steps = (0, 1, -1, self.width, -self.width)  # cell offset of each next-step code (0: none)
         self._path_cache = path_cache
-        self.tree_searches = 0
+        self._tree_searches = 0
+
+    @property
+    def tree_searches(self) -> int:
+        """Searches over the whole map made so far."""
+        return self._tree_searches + (self._regional.tree_searches if self._regional else 0)
 
     def cell(self, x: int, y: int) -> int:
         return y * self.width + x
@@ -72,6 +91,10 @@ class PathFinder:
             return cached
         if start == goal:
             result = np.array([start], dtype=np.int32)
+        elif self._labels[start] != self._labels[goal]:
+            raise NoPathError(f"no walkable path from cell {start} to cell {goal}")
+        elif self._regional is not None:
+            result = self._regional.path(start, goal)
         elif goal in self._trees or start not in self._trees:
             result = self._walk(self._tree(goal), start, goal)
         else:
@@ -82,48 +105,26 @@ class PathFinder:
         return result
 
     def reachable(self, start: int, goal: int) -> bool:
-        try:
-            self.path(start, goal)
-        except NoPathError:
-            return False
-        return True
+        return bool(self._labels[start] == self._labels[goal])
 
     def component_labels(self) -> np.ndarray:
         """A label per cell; two cells share a label when one can walk to the other."""
-        return connected_components(self._graph, directed=True, connection="weak")[1]
+        return self._labels
 
-    def _tree(self, root: int) -> np.ndarray:
-        """Each cell's next step towards ``root``, as a code (an index into ``_steps``; 0: root or unreached)."""
+    def _tree(self, root: int) -> bytes:
         tree = self._trees.get(root)
         if tree is not None:
             self._trees.move_to_end(root)
             return tree
-        _, before = breadth_first_order(self._graph, root, directed=True, return_predecessors=True)
-        self.tree_searches += 1
-        tree = self._codes(before)
+        tree = direction_tree(self._graph, root, self.width)
+        self._tree_searches += 1
         self._trees[root] = tree
         if len(self._trees) > self._tree_cache:
             self._trees.popitem(last=False)
         return tree
 
-    def _codes(self, before: np.ndarray) -> np.ndarray:
-        """scipy's predecessor ids as next-step codes: one byte a cell instead of four."""
-        offset = before - np.arange(len(before), dtype=before.dtype)
-        codes = np.zeros(len(before), dtype=np.int8)
-        reached = before != NO_PATH
-        for code, step in enumerate(self._steps[1:], start=1):
-            codes[reached & (offset == step)] = code
-        return codes
-
-    def _walk(self, tree: np.ndarray, start: int, root: int) -> np.ndarray:
-        code = tree.data  # a memoryview: indexing gives plain ints, several times cheaper than numpy's scalars
-        steps = self._steps
-        path = [start]
-        cell = start
-        while cell != root:
-            step = code[cell]
-            if not step:
-                raise NoPathError(f"no walkable path from cell {start} to cell {root}")
-            cell += steps[step]
-            path.append(cell)
-        return np.array(path, dtype=np.int32)
+    def _walk(self, tree: bytes, start: int, root: int) -> np.ndarray:
+        cells = walk(tree, start, self.width)
+        if cells[-1] != root:  # the labels say when there is no way; this is a last guard
+            raise NoPathError(f"no walkable path from cell {start} to cell {root}")
+        return np.array(cells, dtype=np.int32)
