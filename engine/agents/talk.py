@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from engine.agents.dice import Dice
@@ -105,7 +106,7 @@ def job_phrase(occupation: str, pupil: bool, workplace: str) -> str:
 Speaker = tuple[str, int, str, bool, str | None]
 
 
-@dataclass(slots=True, unsafe_hash=True)  # fields never change once made; only the words are kept when worked out
+@dataclass(slots=True, unsafe_hash=True)  # its fields never change once made (not frozen: made in the tick)
 class Script:
     """A conversation's words before they are said: the rule group of each line and every fact the lines may
     use, as they were at the moment. ``lines()`` words it with its own dice, so it says the same whenever it is
@@ -121,21 +122,19 @@ class Script:
     symbols: tuple[str, ...]  # a line each, speakers taking turns from ``a``: greeting, reply, topic, answer, close
     topic_facts: tuple[tuple[str, str], ...] = ()  # from the topic line on
     extra: Lines = ()  # said after (word of mouth), already in words
-    _said: list[Lines] = field(default_factory=list, init=False, compare=False, repr=False)  # the words, once worked out
 
     def lines(self) -> Lines:
-        if not self._said:
-            self._said.append(self._word(len(self.symbols)) + self.extra)
-        return self._said[0]
+        return _worded(self)
 
     def opening(self) -> str:
-        return self._said[0][0][1] if self._said else self._word(1)[0][1]
+        return self.words(1)[0][1]
 
     def adding(self, lines: Lines) -> Script:
         return Script(self.seed, self.a, self.b, self.place, self.town, self.part, self.weekday, self.symbols,
                       self.topic_facts, self.extra + lines)
 
-    def _word(self, count: int) -> Lines:
+    def words(self, count: int) -> Lines:
+        """The first ``count`` lines, worded now (``lines()`` keeps them for talks read again)."""
         dice = Dice(self.seed)
         speaking = _Facts(self, self.a, self.b)
         if count == 1:  # the greeting alone (the pair's history quotes it)
@@ -164,6 +163,13 @@ class Script:
         if key == "other_work" and other[4] is not None:
             return other[4]
         raise KeyError(key)
+
+
+@lru_cache(maxsize=4096)
+def _worded(script: Script) -> Lines:
+    """A script's lines, kept for the talks read lately (the window reads the same ones again and again; a
+    script holds no words of its own, so the thousands never read stay small and cost the collector nothing)."""
+    return script.words(len(script.symbols)) + script.extra
 
 
 class _Facts(dict[str, str]):
