@@ -166,12 +166,14 @@ def live(url: str, minutes: float) -> dict[str, Any]:
                 asked_chat.pop(event.command_id, None)
     cognition.close()
     records = [r for r in world.thoughts if r.kind != "chat"]
+    chat_calls = [r.latency_ms / 1000 for r in world.thoughts if r.kind == "chat" and r.status == "ok"]
     in_time = sum(1 for r in records if r.status in ("ok", "cached") and r.tick - r.asked <= 5)
     asked = len(records) + cognition.status().queued
     return {"sim_minutes": ticks, "thoughts_asked": asked, "applied_within_5_sim_minutes": in_time,
             "applied_within_5_share": round(in_time / asked, 3) if asked else 0.0,
             "chats_answered_by_model": len(chat_seconds), "chats_asked": command,
             "chat_p50_s": round(statistics.median(chat_seconds), 2) if chat_seconds else None,
+            "chat_at_server_p50_s": round(statistics.median(chat_calls), 2) if chat_calls else None,
             "llm": cognition.status().stats, **cognition.thinking_report()}
 
 

@@ -4,8 +4,8 @@
     python benchmarks/soak.py --days 4 --json        # shorter, while developing
 
 Runs the rule brain on a generated city with history recorded and a checkpoint
-every 30 sim minutes (thinned as in the app), then saves the world and reopens it
-in a fresh process. Targets: cost per sim hour on the last day <= 1.5x the first
+every 30 sim minutes (thinned as in the app), saving the world at the end of each
+sim day (as the app's autosave does), then reopens it in a fresh process. Targets: cost per sim hour on the last day <= 1.5x the first
 day's; peak RSS <= 1.5x the RSS after day 2; reopening the saved world <= 3 s and
 its process's RSS <= 1.5x a process that made the fresh world.
 """
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -36,6 +38,19 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def state_mb(state: dict[str, Any]) -> dict[str, float]:
+    """What a checkpoint packs, by part (MB before compression): what of the town's state grows day by day."""
+    from engine.sim import state_codec
+
+    ties = state["relationships"]
+    parts = {"ties": {k: v for k, v in ties.items() if not k.startswith("note_")},
+             "pair_notes": {k: v for k, v in ties.items() if k.startswith("note_")},
+             "word_of_mouth": state["society"].get("grapevine"),
+             "society_other": {k: v for k, v in state["society"].items() if k != "grapevine"},
+             "rest": {k: v for k, v in state.items() if k not in ("relationships", "society")}}
+    return {name: round(len(state_codec.pack({"part": part})) / 2**20, 2) for name, part in parts.items()}
+
+
 def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
     from engine import api
     from engine.sim.simulation import Simulation
@@ -46,24 +61,27 @@ def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
     machine = TimeMachine(sim)  # every 30 sim minutes, thinned within its budget, as the app does
     per_day: list[dict[str, float]] = []
     for day in range(1, days + 1):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(TICKS_PER_DAY):
             sim.step()
             machine.after_step()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        # Saved at the end of each day, as the app's autosave does every few minutes: the file's size per day.
+        machine.checkpoint("save")
+        sim.freeze()
+        saving = time.perf_counter()
+        api.save_world(world, out)
+        timeline = world.timeline
         per_day.append({
-            "day": day, "seconds_per_sim_hour": round(seconds / 24, 4), "rss_mb": round(rss_mb(), 1),
-            "events_held": len(world.history), "checkpoints": len(world.timeline.checkpoints),
-            "checkpoint_mb": round(sum(c.size for c in world.timeline.checkpoints) / 2**20, 2),
-            "ties": len(sim.ties),
+            "day": day, "seconds_per_sim_hour": round(seconds / 24, 4), "cpu_seconds_per_sim_hour": round(cpu / 24, 4),
+            "rss_mb": round(rss_mb(), 1), "events_held": len(world.history), "checkpoints": len(timeline.checkpoints),
+            "checkpoint_mb": round(sum(c.size for c in timeline.checkpoints) / 2**20, 2),
+            "checkpoint_mb_in_memory": round(timeline.states.held_bytes() / 2**20, 2),
+            "ties": len(sim.ties), "state_mb": state_mb(sim.get_state()), "file_mb": round(out.stat().st_size / 2**20, 2),
+            "save_seconds": round(time.perf_counter() - saving, 2), "load": round(os.getloadavg()[0], 1),
         })
         print(json.dumps(per_day[-1]), file=sys.stderr, flush=True)
-    machine.checkpoint("save")
-    sim.freeze()
-    t0 = time.perf_counter()
-    api.save_world(world, out)
-    save_seconds = time.perf_counter() - t0
-    return {"per_day": per_day, "peak_rss_mb": round(peak_rss_mb(), 1), "save_seconds": round(save_seconds, 2),
+    return {"per_day": per_day, "peak_rss_mb": round(peak_rss_mb(), 1), "save_seconds": per_day[-1]["save_seconds"],
             "file_mb": round(out.stat().st_size / 2**20, 2)}
 
 
@@ -124,9 +142,15 @@ def main() -> int:
         "hour_cost_ratio": round(last["seconds_per_sim_hour"] / first["seconds_per_sim_hour"], 2),
         "rss_after_day_2_mb": second["rss_mb"], "peak_rss_mb": ran["peak_rss_mb"],
         "peak_rss_ratio": round(float(ran["peak_rss_mb"]) / second["rss_mb"], 2),  # type: ignore[arg-type]
-        "file_mb": ran["file_mb"], "file_mb_per_day": round(float(ran["file_mb"]) / args.days, 2),  # type: ignore[arg-type]
+        "cpu_seconds_per_sim_hour_first_day": first["cpu_seconds_per_sim_hour"],
+        "cpu_seconds_per_sim_hour_last_day": last["cpu_seconds_per_sim_hour"],
+        "cpu_hour_cost_ratio": round(last["cpu_seconds_per_sim_hour"] / first["cpu_seconds_per_sim_hour"], 2),
+        "file_mb": ran["file_mb"],
+        # after day 2, per day: what a long run adds to its file (a day's checkpoint, its inputs)
+        "file_mb_per_day": round((last["file_mb"] - second["file_mb"]) / max(1, args.days - 2), 2),
         "save_seconds": ran["save_seconds"],
         "reopen_seconds": opened["seconds"], "reopen_rss_mb": opened["rss_mb"], "fresh_rss_mb": made["rss_mb"],
+        "load_average": [round(x, 1) for x in os.getloadavg()],
         "reopen_rss_ratio": round(opened["rss_mb"] / made["rss_mb"], 2),
         "per_day": days,
     }

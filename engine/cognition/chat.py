@@ -1,6 +1,7 @@
 """Talking to anyone: they answer in character from their memories, and remember the talk.
 
-On the model the answer takes a moment (a watched, top-priority thought); on the
+On the model the answer takes a moment (the top-priority thought, which may stop a
+background call to get the server at once); on the
 rule brain it is put together at once, answering the question asked from what
 they are doing, feel, plan, know and remember (``engine.cognition.rule_mind``).
 """
@@ -12,9 +13,11 @@ from typing import Any
 from engine.cognition import prompts
 from engine.cognition.context import MindContext
 from engine.cognition.rule_mind import rule_reply
-from engine.cognition.thinker import WATCHED
+from engine.cognition.thinker import CHAT
 from engine.contracts.events import ChatReply
 from engine.contracts.thinking import ThoughtKind
+
+PROMPT_MEMORIES = 4  # the memories the model reads for a chat: the best few, as a longer prompt keeps the asker waiting
 
 
 def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str], ...], command_id: int,
@@ -22,14 +25,15 @@ def ask(ctx: MindContext, agent: int, text: str, history: tuple[tuple[str, str],
     person = ctx.people[agent]
     memories = ctx.recall(agent, text, tick, k=8)
     transcript = prompts.transcript_block((*history, ("Visitor", text)))
-    if ctx.thinker.available and ctx.may_ask(agent, WATCHED, tick):
+    if ctx.thinker.available and ctx.may_ask(agent, CHAT, tick):
         prompt = prompts.fill(prompts.CHAT, persona=ctx.persona(agent), clock=ctx.clock_text(tick), name=person.first_name,
-                                     memories=prompts.memories_block(memories), transcript=transcript)
+                                     memories=prompts.memories_block(memories[:PROMPT_MEMORIES]),
+                              transcript=transcript)
         context = {"command": command_id, "text": text}
-        if ctx.ask(agent, ThoughtKind.CHAT, WATCHED, prompt, prompts.CHAT_SCHEMA, context, tick):
+        if ctx.ask(agent, ThoughtKind.CHAT, CHAT, prompt, prompts.CHAT_SCHEMA, context, tick):
             return
     elif ctx.thinker.available:
-        ctx.thinker.refuse(ctx.why_not(agent, WATCHED, tick))
+        ctx.thinker.refuse(ctx.why_not(agent, CHAT, tick))
     reply_with(ctx, agent, text, rule_reply(ctx, agent, text, memories, tick), command_id, tick, "rule brain")
 
 

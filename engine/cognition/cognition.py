@@ -332,9 +332,11 @@ class Cognition:
         return self.ctx.thinker.status()
 
     def thinking_report(self) -> dict[str, Any]:
-        """Why the rule brain stood in (reason -> count, most first), and calls and tokens per kind of thought."""
+        """Why the rule brain stood in (reason -> count, most first), calls and tokens per kind of thought, and
+        the server's speed as measured on recent calls (tokens per second)."""
         thinker = self.ctx.thinker
-        return {"fallback_reasons": dict(thinker.reasons.most_common()), "by_kind": thinker.usage_report()}
+        return {"fallback_reasons": dict(thinker.reasons.most_common()), "by_kind": thinker.usage_report(),
+                "throughput": thinker.throughput.as_dict()}
 
     def get_state(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ from engine.agents.population import Population
 from engine.agents.rule_brain import RuleBrain
 from engine.cognition import prompts
 from engine.cognition.mind import Mind, persona_facts
-from engine.cognition.thinker import WATCHED, Thinker
+from engine.cognition.thinker import CHARS_PER_TOKEN, WATCHED, Thinker
 from engine.contracts.enums import Activity, BuildingType
 from engine.contracts.events import Event
 from engine.contracts.thinking import ThoughtKind
@@ -33,13 +33,14 @@ DOINGS: dict[int, tuple[tuple[str, Activity], ...]] = {
     BuildingType.PARK: (("walk in", Activity.LEISURE), ("meet friends at", Activity.SOCIAL)),
     BuildingType.SHOP: (("shop at", Activity.SHOP),),
 }
-ANSWER_TOKENS = {  # what an answer of each kind may take at most (the server stops there)
-    ThoughtKind.CONVERSE: 80, ThoughtKind.IMPORTANCE: 12, ThoughtKind.REACT: 16, ThoughtKind.PLAN_DAY: 240,
-    ThoughtKind.PLAN_HOURS: 240, ThoughtKind.ACTIONS: 100, ThoughtKind.REFLECT_QUESTIONS: 120,
-    ThoughtKind.REFLECT_INSIGHTS: 240, ThoughtKind.CHAT: 120, ThoughtKind.CIVIC_VOTE: 80,
+# What an answer of each kind may take at most (the server stops there): a little above what the schema's
+# longest answer needs, as a run-on answer costs every token up to the cap (and a repair round after).
+ANSWER_TOKENS = {
+    ThoughtKind.CONVERSE: 64, ThoughtKind.IMPORTANCE: 12, ThoughtKind.REACT: 16, ThoughtKind.PLAN_DAY: 192,
+    ThoughtKind.PLAN_HOURS: 192, ThoughtKind.ACTIONS: 100, ThoughtKind.REFLECT_QUESTIONS: 120,
+    ThoughtKind.REFLECT_INSIGHTS: 240, ThoughtKind.CHAT: 80, ThoughtKind.CIVIC_VOTE: 80,
     ThoughtKind.CIVIC_PROPOSAL: 80, ThoughtKind.ATTEND: 12,
 }
-CHARS_PER_TOKEN = 3.0  # a cautious guess for English prompts until the server has counted some
 MIN_CONTEXT = 2048  # the context window asked for at least (Ollama's long-standing default)
 MAX_TIES = 3  # ties beyond family the persona names
 ACTIVITY_BY_WORD = {

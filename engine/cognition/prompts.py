@@ -292,7 +292,7 @@ Reply as {name}, in character, in one to three sentences."""
 
 CHAT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"reply": _string(400)},
+    "properties": {"reply": _string(240)},  # one to three sentences; short, as someone waits for it
     "required": ["reply"],
 }
 

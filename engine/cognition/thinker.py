@@ -14,10 +14,16 @@ Every applied thought becomes a ``ThoughtRecord`` (prompt, answer, tokens,
 latency, backend), which the world file keeps.
 
 What is asked is paced by value and by what the server delivers: waiting calls go
-to the server best first (chat and watched people before background thoughts); a
-budget of calls and of tokens per sim hour bounds what is asked; in ``live`` mode no
-more is asked than the workers have room for, so answers stay fresh. A person whose
-answers keep failing or being refused rests a while before being asked again.
+to the server best first (a chat, then watched people, then background thoughts), and
+a chat asked while every worker is busy stops the least valuable background call in
+flight, which is asked again after it (``engine.llm.cancel``); a budget of calls and of
+tokens per sim hour bounds what is asked. In ``live`` mode no more is asked than the
+workers have room for, a background thought is asked only if the server's measured
+speed can answer it while it is fresh (within ``stale_ticks``; the less valuable, the
+less of that time it may take), else the rule brain decides (reason "budget"), and one
+still unanswered when it goes stale is dropped rather than applied late (reason
+"stale"). A person whose answers keep failing or being refused rests a while before
+being asked again.
 Counters are honest: a failed call's tokens count, and every stand-in by the rule
 brain is a fallback, counted with its reason.
 """
@@ -35,6 +41,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.cognition.throughput import Throughput, TickRate
 from engine.contracts.thinking import LLMErrorKind, LLMHealth, ThoughtKind
 from engine.llm.backend import (
     ChatRequest,
@@ -43,11 +50,20 @@ from engine.llm.backend import (
     LLMBackend,
     LLMError,
 )
+from engine.llm.cancel import CancelToken, cancellable
 from engine.state.thoughts import ThoughtRecord
 
 # Priorities: lower runs first and may use more of the queue.
+CHAT = -1  # someone talks to a person: first of all, and it may stop a background call to get the server
 WATCHED, CONVERSATION, REACT, PLAN, IMPORTANCE, REFLECT = range(6)
-QUEUE_SHARE = {WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
+QUEUE_SHARE = {CHAT: 1.0, WATCHED: 1.0, CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.75, IMPORTANCE: 0.5, REFLECT: 0.5}
+# Live: how much of the time an answer stays fresh a background thought of each priority may take at the
+# server's measured speed; when the server is slow the least valuable thoughts are the first left to the rule brain.
+FRESH_SHARE = {CONVERSATION: 1.0, REACT: 0.8, PLAN: 0.8, IMPORTANCE: 0.6, REFLECT: 0.6}
+REMEASURE_S = 30.0  # live: with no call measured for this long, one background thought is asked to measure again
+CHARS_PER_TOKEN = 3.0  # a cautious guess for English prompts until the server has counted some
+PREEMPTED = "made way for a chat"
+STALE = "stale"
 PROBE_EVERY_S = 10.0  # while the backend is down, how often to check whether it is back
 UNUSABLE_STREAK = 3  # answers in a row that could not be used before the model is called degraded
 STRIKES_BEFORE_REST = 2  # unusable answers in a row before a person rests from thinking
@@ -61,6 +77,19 @@ def prompt_hash(request: ChatRequest, model: str) -> str:
     return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
 
 
+@dataclass(order=True)
+class _Call:
+    """A request waiting for a worker or running on one; the heap orders by priority, then age."""
+
+    priority: int
+    seq: int
+    request: ChatRequest = field(compare=False)
+    future: Future[ChatResult] = field(compare=False)
+    token: CancelToken = field(compare=False, default_factory=CancelToken)
+    started: bool = field(compare=False, default=False)
+    dropped: bool = field(compare=False, default=False)  # stale: nobody will read the answer
+
+
 @dataclass
 class Thought:
     id: int
@@ -72,6 +101,7 @@ class Thought:
     asked_tick: int
     key: str = ""
     future: Future[ChatResult] | None = None
+    call: _Call | None = None
     cached: ChatResult | None = None
     recorded: ThoughtRecord | None = None  # replaying: the answer it got the first time
     record: ThoughtRecord | None = None  # what this thought left in the records once applied
@@ -102,10 +132,11 @@ class Thinker:
     def __init__(
         self, backend: LLMBackend | None, model: str, budget_per_hour: int, workers: int = 2,
         mode: str = "live", latency_ticks: int = 1, max_queue: int = 32, probe_every_s: float = PROBE_EVERY_S,
-        tokens_per_hour: int = 0, rest_ticks: int = 30,
+        tokens_per_hour: int = 0, rest_ticks: int = 30, stale_ticks: int = 0,
     ):
         """``budget_per_hour``: calls per sim hour; ``tokens_per_hour``: tokens per sim hour (0: no bound);
-        ``rest_ticks``: how long a person whose answers keep failing first rests from thinking."""
+        ``rest_ticks``: how long a person whose answers keep failing first rests from thinking;
+        ``stale_ticks``: live mode, how long a background thought's answer stays worth applying (0: for ever)."""
         if mode not in ("live", "lockstep"):
             raise ValueError(f"unknown pacing mode {mode!r}")
         self.backend = backend
@@ -113,6 +144,9 @@ class Thinker:
         self.budget_per_hour = budget_per_hour
         self.tokens_per_hour = tokens_per_hour
         self.rest_ticks = max(1, rest_ticks)
+        self.stale_ticks = max(0, stale_ticks)
+        self.throughput = Throughput()  # how fast the server answers, from recent calls
+        self._tick_rate = TickRate()  # wall seconds per tick, as the engine steps
         self.workers = max(1, workers)
         self.reasons: Counter[str] = Counter()  # why the rule brain stood in, by reason
         self.usage: dict[str, list[int]] = {}  # kind -> [calls, prompt tokens, answer tokens, failed, rejected]
@@ -121,7 +155,8 @@ class Thinker:
         self._tokens_this_hour = 0
         self._mean_tokens = 0.0  # tokens per call so far, to tell what an accepted call will cost
         self.chars_per_token = 0.0  # prompt characters per prompt token, as the server counted them (0: unknown)
-        self._waiting: list[tuple[int, int, ChatRequest, Future[ChatResult]]] = []  # best first: (priority, seq, ...)
+        self._waiting: list[_Call] = []  # a heap, best first
+        self._running: list[_Call] = []
         self._sequence = itertools.count()
         self.mode = mode
         self.latency_ticks = max(1, latency_ticks)
@@ -165,6 +200,7 @@ class Thinker:
         if self.backend is None:
             self._tick_available = False
             return None
+        self._tick_rate.tick()
         self._check_probe()
         with self._lock:
             health, down = self._health, self._down_since is not None
@@ -283,6 +319,9 @@ class Thinker:
         if not self.can_accept(priority, hour) or (self._replay is None and self.backend is None):
             self.refuse(self.refusal(priority, hour) or "no model")
             return False
+        if self._too_slow(kind, priority, request):
+            self.refuse("budget")
+            return False
         thought = Thought(self._next_id, agent, kind, priority, request, context, tick)
         self._next_id += 1
         thought.key = prompt_hash(request, self.model)
@@ -298,32 +337,100 @@ class Thinker:
         else:
             assert self._pool is not None and self.backend is not None
             self._spent_this_hour += 1
-            thought.future = self._submit(request, priority)
+            thought.call = self._submit(request, priority)
+            thought.future = thought.call.future
         self._pending.append(thought)
         return True
 
-    def _submit(self, request: ChatRequest, priority: int) -> Future[ChatResult]:
+    def _too_slow(self, kind: ThoughtKind, priority: int, request: ChatRequest) -> bool:
+        """Live: would this background thought, at the server's measured speed, be answered too late to use?"""
+        if self.mode != "live" or self._replay is not None or priority <= WATCHED or not self.stale_ticks:
+            return False
+        per_tick = self._tick_rate.seconds_per_tick
+        if per_tick is None or time.monotonic() - self.throughput.measured_at > REMEASURE_S:
+            return False  # nothing to judge by yet, or nothing measured lately: this one measures
+        prompt_tokens = sum(len(text) for _, text in request.messages) / (self.chars_per_token or CHARS_PER_TOKEN)
+        use = self.usage.get(str(kind))
+        answer_tokens = min(request.max_tokens, use[2] / use[0] if use and use[0] else request.max_tokens)
+        need = self.throughput.seconds_for(prompt_tokens, answer_tokens)
+        fresh_s = (self.stale_ticks - 1) * per_tick  # applied at the first tick after the answer is in
+        return need is not None and need > fresh_s * FRESH_SHARE.get(priority, min(FRESH_SHARE.values()))
+
+    def _submit(self, request: ChatRequest, priority: int) -> _Call:
         """Queue ``request``; each free worker takes the best waiting call (lowest priority, then oldest), so a
-        chat asked behind a crowd of background thoughts goes to the server next."""
+        chat asked behind a crowd of background thoughts goes to the server next. A chat that finds every
+        worker busy stops the least valuable background call in flight, which waits its turn again."""
         assert self._pool is not None and self.backend is not None
         future: Future[ChatResult] = Future()
         future.add_done_callback(self._on_done)
+        call = _Call(priority, next(self._sequence), request, future)
+        victim: _Call | None = None
         with self._lock:
-            heapq.heappush(self._waiting, (priority, next(self._sequence), request, future))
+            heapq.heappush(self._waiting, call)
+            if priority < WATCHED and len(self._running) >= self.workers:
+                background = [c for c in self._running if c.priority > WATCHED and not c.token.cancelled]
+                victim = max(background, default=None)  # the least valuable, and of those the newest
+        if victim is not None:
+            victim.token.cancel(PREEMPTED)
         self._pool.submit(self._run_best)
-        return future
+        return call
 
     def _run_best(self) -> None:
         with self._lock:
             if not self._waiting:
                 return
-            _, _, request, future = heapq.heappop(self._waiting)
-        if not future.set_running_or_notify_cancel():
+            call = heapq.heappop(self._waiting)
+            dropped = call.dropped
+            if not dropped:
+                self._running.append(call)
+        if not call.started:
+            if not call.future.set_running_or_notify_cancel():
+                self._stopped(call)
+                return
+            call.started = True
+        if dropped:
+            call.future.set_exception(LLMError(LLMErrorKind.CANCELLED, f"not asked: {STALE}"))
             return
         try:
-            future.set_result(self._call(request))
+            with cancellable(call.token):
+                result = self._call(call.request)
+        except LLMError as error:
+            if error.kind == LLMErrorKind.CANCELLED and self._ask_again(call):
+                return
+            self._stopped(call)
+            call.future.set_exception(error)
         except BaseException as error:  # handed to whoever applies the thought
-            future.set_exception(error)
+            self._stopped(call)
+            call.future.set_exception(error)
+        else:
+            self._stopped(call)
+            with self._lock:
+                self.throughput.note(result.prompt_tokens, result.completion_tokens, result.latency_s,
+                                     result.prompt_s, result.answer_s)
+            call.future.set_result(result)
+
+    def _stopped(self, call: _Call) -> None:
+        with self._lock:
+            self._running = [c for c in self._running if c is not call]
+
+    def _ask_again(self, call: _Call) -> bool:
+        """A call that made way for a chat waits its turn again (unless it went stale meanwhile)."""
+        assert self._pool is not None
+        with self._lock:
+            self._running = [c for c in self._running if c is not call]
+            if call.dropped or call.token.reason != PREEMPTED:
+                return False
+            call.token = CancelToken()
+            heapq.heappush(self._waiting, call)
+        self._pool.submit(self._run_best)
+        return True
+
+    def _drop(self, call: _Call) -> None:
+        """Nobody will read this call's answer: stop it, or never send it."""
+        with self._lock:
+            call.dropped = True
+        call.token.cancel(STALE)
+        call.future.cancel()  # only succeeds while it waits
 
     def _call(self, request: ChatRequest) -> ChatResult:
         """On a worker: ask, unless the server stopped answering while this waited in the queue."""
@@ -362,6 +469,9 @@ class Thinker:
                 continue
             if thought.cached is not None:
                 ready = due if self.mode == "lockstep" else True
+            elif self._stale(thought, tick):
+                done.append((thought, self._dropped_stale(thought, tick)))
+                continue
             else:
                 assert thought.future is not None
                 ready = due if self.mode == "lockstep" else thought.future.done()
@@ -371,6 +481,37 @@ class Thinker:
             done.append((thought, self._outcome(thought, tick)))
         self._pending = keep
         return done
+
+    def _stale(self, thought: Thought, tick: int) -> bool:
+        """Live: a background thought asked too long ago for its answer to be worth applying now."""
+        return (self.mode == "live" and self.stale_ticks > 0 and thought.priority > WATCHED
+                and tick - thought.asked_tick > self.stale_ticks)
+
+    def _dropped_stale(self, thought: Thought, tick: int) -> LLMError:
+        """Not applied late: the call is stopped (or its late answer set aside), the rule brain has been
+        deciding meanwhile, and that is counted as a fallback (reason "stale"), with any tokens it cost."""
+        assert thought.future is not None
+        if thought.call is not None:
+            self._drop(thought.call)
+        prompt_tokens = completion_tokens = 0
+        if thought.future.done() and not thought.future.cancelled():
+            late = thought.future.exception()
+            if late is None:
+                answered = thought.future.result()
+                prompt_tokens, completion_tokens = answered.prompt_tokens, answered.completion_tokens
+                self.stats.calls += 1
+            elif isinstance(late, LLMError):
+                prompt_tokens, completion_tokens = late.prompt_tokens, late.completion_tokens
+        self._spent(thought.kind, prompt_tokens, completion_tokens, failed=True)
+        self.stats.fallbacks += 1
+        self.reasons[STALE] += 1
+        error = LLMError(LLMErrorKind.CANCELLED, f"asked {tick - thought.asked_tick} ticks ago, too late to apply")
+        prompt = "\n\n".join(f"[{role}] {text}" for role, text in thought.request.messages)
+        # "stale: ..." so that a replay counts it under the reason the run did
+        self.records.append(ThoughtRecord(tick, thought.agent, thought.kind, thought.key, prompt, "", "failed",
+                                          prompt_tokens, completion_tokens, error=f"{STALE}: {error}",
+                                          asked=thought.asked_tick))
+        return error
 
     def _replayed(self, thought: Thought, tick: int) -> ChatResult | LLMError:
         r = thought.recorded
@@ -512,6 +653,10 @@ class Thinker:
         return LLMStatus(health.state, health.message, len(self._pending), self.stats.as_dict())
 
     def close(self) -> None:
+        with self._lock:
+            running = list(self._running)
+        for call in running:  # nobody will read these answers: free the server
+            call.token.cancel("closing")
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         if self.backend is not None:
@@ -559,6 +704,7 @@ class Thinker:
                 continue
             thought.cached = self._cache.get(thought.key)
             if thought.cached is None and self._pool is not None and self.backend is not None:
-                thought.future = self._submit(request, thought.priority)
+                thought.call = self._submit(request, thought.priority)
+                thought.future = thought.call.future
             if thought.cached is not None or thought.future is not None:
                 self._pending.append(thought)

@@ -31,6 +31,7 @@ class LLMErrorKind(StrEnum):
     BAD_OUTPUT = "bad_output"  # not JSON, or JSON that breaks the schema, even after the repair attempt
     NOT_SENT = "not_sent"  # a queued call dropped because the server had stopped answering meanwhile
     REPLAYED = "replay"  # a replay reading back a failure the original run recorded (no model is asked)
+    CANCELLED = "cancelled"  # stopped on purpose: made way for a chat, or its answer would come too late to use
 
 
 class ThoughtKind(StrEnum):

@@ -48,6 +48,8 @@ class ChatResult:
     latency_s: float
     backend: str  # who answered, e.g. "ollama http://127.0.0.1:11434 llama3.2"
     repaired: bool = False  # True when the first answer was invalid and the repair attempt fixed it
+    prompt_s: float = 0.0  # the server's own time reading the prompt(s) (0: it does not say)
+    answer_s: float = 0.0  # the server's own time writing the answer(s) (0: it does not say)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ and then sends one byte every few seconds never trips them, and a hung thinking 
 stalls a lockstep run. ``within(seconds)`` sets a deadline for everything the current
 thread sends until it ends; ``DeadlineTransport`` shortens every operation's timeout to
 the time left and checks the clock between the chunks of an answer, so a trickle ends
-as an ``httpx.ReadTimeout`` when the deadline passes.
+as an ``httpx.ReadTimeout`` when the deadline passes. The same check between chunks stops an
+answer whose call was cancelled (``engine.llm.cancel``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+
+from engine.llm import cancel
 
 _local = threading.local()
 
@@ -41,14 +44,17 @@ def remaining() -> float | None:
 
 
 class _DeadlineStream(httpx.SyncByteStream):
-    def __init__(self, inner: Any, end: float, request: httpx.Request):
+    def __init__(self, inner: Any, end: float | None, request: httpx.Request, token: cancel.CancelToken | None):
         self._inner = inner
         self._end = end
         self._request = request
+        self._token = token
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._inner:
-            if time.monotonic() > self._end:
+            if self._token is not None and self._token.cancelled:
+                raise cancel.CallCancelled(f"cancelled: {self._token.reason}", request=self._request)
+            if self._end is not None and time.monotonic() > self._end:
                 raise httpx.ReadTimeout("the whole answer took longer than the deadline", request=self._request)
             yield chunk
 
@@ -57,12 +63,19 @@ class _DeadlineStream(httpx.SyncByteStream):
 
 
 class DeadlineTransport(httpx.HTTPTransport):
-    """An ``HTTPTransport`` that holds every request to the deadline set by ``within``."""
+    """An ``HTTPTransport`` that holds every request to the deadline set by ``within`` and stops it when the
+    thread's ``cancel`` token is cancelled."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         left = remaining()
+        token = cancel.current()
+        if token is not None and token.cancelled:
+            raise cancel.CallCancelled(f"cancelled: {token.reason}", request=request)
         if left is None:
-            return super().handle_request(request)
+            response = super().handle_request(request)
+            if token is not None:
+                response.stream = _DeadlineStream(response.stream, None, request, token)
+            return response
         if left <= 0:
             raise httpx.ReadTimeout("no time left before the deadline", request=request)
         timeouts = dict(request.extensions.get("timeout") or {})
@@ -71,5 +84,5 @@ class DeadlineTransport(httpx.HTTPTransport):
             for key, value in {"connect": None, "read": None, "write": None, "pool": None, **timeouts}.items()
         }
         response = super().handle_request(request)
-        response.stream = _DeadlineStream(response.stream, time.monotonic() + left, request)
+        response.stream = _DeadlineStream(response.stream, time.monotonic() + left, request, token)
         return response

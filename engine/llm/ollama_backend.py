@@ -13,6 +13,10 @@ backend (``server_backend.py``). How the ollama client fails, as measured:
 - an unknown model -> ``ollama.ResponseError`` with ``status_code`` 404;
   server failures -> ``ResponseError`` with 5xx, or -1 for an error line mid-stream;
 - a server dying mid-request -> ``httpx.RemoteProtocolError``/``ReadError``.
+
+Answers are streamed (one line per token), so a call can be stopped between tokens by
+closing the connection (``engine.llm.cancel``); Ollama stops generating when its client
+leaves. The last line carries the token counts and the server's own timings.
 """
 
 from __future__ import annotations
@@ -105,10 +109,19 @@ class OllamaBackend(ModelServerBackend):
         wire = [{"role": role, "content": content} for role, content in messages]
 
         def once() -> RawAnswer:
-            response = self._client.chat(model=self.model, messages=wire, format=request.schema,
-                                         options=options, stream=False)
-            return RawAnswer(response.message.content or "", response.prompt_eval_count or 0,
-                             response.eval_count or 0, truncated=response.done_reason == "length")
+            # Streamed, so a call can be stopped between tokens (engine.llm.cancel): the server stops generating
+            # when the connection closes. The last line carries the counts and the server's own timings.
+            pieces: list[str] = []
+            last = None
+            for part in self._client.chat(model=self.model, messages=wire, format=request.schema, options=options,
+                                          stream=True):
+                pieces.append(part.message.content or "")
+                last = part
+            if last is None or not last.done:
+                raise httpx.RemoteProtocolError(f"the answer from {self.url} ended before its last line")
+            return RawAnswer("".join(pieces), last.prompt_eval_count or 0, last.eval_count or 0,
+                             truncated=last.done_reason == "length", prompt_s=(last.prompt_eval_duration or 0) / 1e9,
+                             answer_s=(last.eval_duration or 0) / 1e9)
 
         return self._with_retries(once, self.model)
 

@@ -102,6 +102,11 @@ class HostPool:
         with self._lock:
             host.down_until, host.failures, host.probing, host.last_error = 0.0, 0, False, None
 
+    def _release(self, host: _Host) -> None:
+        """The call on ``host`` ended without telling whether the host works (it was cancelled)."""
+        with self._lock:
+            host.probing = False
+
     def _failed(self, host: _Host, error: LLMError) -> None:
         with self._lock:
             host.probing = False
@@ -137,6 +142,9 @@ class HostPool:
                 except LLMError as error:
                     if error.kind == LLMErrorKind.BAD_OUTPUT:  # the host works; the model just can't do it
                         self._succeeded(host)
+                        raise
+                    if error.kind == LLMErrorKind.CANCELLED:  # stopped on purpose: no other host should take it
+                        self._release(host)
                         raise
                     self._failed(host, error)
                     errors.append(error)

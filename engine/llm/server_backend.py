@@ -25,7 +25,7 @@ import httpx
 import numpy as np
 
 from engine.contracts.thinking import LLMErrorKind, LLMHealth
-from engine.llm import deadline
+from engine.llm import cancel, deadline
 from engine.llm.backend import ChatRequest, ChatResult, Health, LLMConfig, LLMError
 from engine.llm.hosts import is_loopback
 from engine.llm.retry import Backoff, call_with_retries, permanent
@@ -171,12 +171,17 @@ class ModelServerBackend(ABC):
 
     def _guarded(self, fn: Callable[[], T], model: str) -> T:
         """One HTTP request inside a concurrency slot, within ``timeout_s`` from connecting to the answer's last
-        byte (however slowly it trickles), its failure mapped to an ``LLMError``."""
+        byte (however slowly it trickles), its failure mapped to an ``LLMError``; a call cancelled meanwhile
+        (``engine.llm.cancel``) ends as ``CANCELLED``, whatever the closed connection looked like."""
         with self._slots:
             try:
                 with deadline.within(self.config.timeout_s):
                     return fn()
             except self.failures as exc:
+                token = cancel.current()
+                if token is not None and token.cancelled:
+                    raise LLMError(LLMErrorKind.CANCELLED, f"{self.name}: the call was stopped ({token.reason})",
+                                   backend=self.name) from exc
                 raise self._map_error(exc, model) from exc
 
     def _with_retries(self, fn: Callable[[], T], model: str) -> T:

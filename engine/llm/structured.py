@@ -43,6 +43,8 @@ class RawAnswer:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     truncated: bool = False  # the server stopped at the token limit
+    prompt_s: float = 0.0  # the server's own time reading the prompt (0: it does not say)
+    answer_s: float = 0.0  # the server's own time writing the answer (0: it does not say)
 
 
 @functools.lru_cache(maxsize=256)
@@ -132,14 +134,15 @@ def structured_chat(
     data, problem = parse_answer(first, request.schema)
     if data is not None:
         return ChatResult(data, first.text, first.prompt_tokens, first.completion_tokens,
-                          time.perf_counter() - started, backend)
+                          time.perf_counter() - started, backend, prompt_s=first.prompt_s, answer_s=first.answer_s)
     second = send(repair_messages(request.messages, first.text, problem, request.schema))
     data, problem2 = parse_answer(second, request.schema)
     prompt_tokens = first.prompt_tokens + second.prompt_tokens
     completion_tokens = first.completion_tokens + second.completion_tokens
     if data is not None:
         return ChatResult(data, second.text, prompt_tokens, completion_tokens,
-                          time.perf_counter() - started, backend, repaired=True)
+                          time.perf_counter() - started, backend, repaired=True,
+                          prompt_s=first.prompt_s + second.prompt_s, answer_s=first.answer_s + second.answer_s)
     raise LLMError(
         LLMErrorKind.BAD_OUTPUT,
         f"{who} answered in the wrong shape twice: {problem2}",

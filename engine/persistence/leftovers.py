@@ -26,6 +26,7 @@ _active: set[str] = set()
 _lock = threading.Lock()
 
 SCRATCH_PREFIX = "townsfolk-memory-"
+CHECKPOINTS_PREFIX = "townsfolk-checkpoints-"  # checkpoints taken since the last save (``checkpoint_file``)
 #: Working copies from before names carried their owner: only age tells they are abandoned.
 UNOWNED_SCRATCH_AGE_S = 12 * 3600
 UNOWNED_TEMP_AGE_S = 600
@@ -108,10 +109,10 @@ def sweep_world_temps(folder: Path, world_name: str) -> None:
 
 
 def sweep_scratch(temp_root: Path | None = None) -> None:
-    """Working copies of memories in the system temp folder whose run was killed."""
+    """Working copies of memories, and checkpoints not yet saved, in the system temp folder whose run was killed."""
     root = temp_root or Path(tempfile.gettempdir())
     with contextlib.suppress(OSError):
-        for stale in root.glob(f"{SCRATCH_PREFIX}*"):
+        for stale in [*root.glob(f"{SCRATCH_PREFIX}*"), *root.glob(f"{CHECKPOINTS_PREFIX}*")]:
             verdict = abandoned(stale.name)
             if verdict or (verdict is None and _old(stale, UNOWNED_SCRATCH_AGE_S)):
                 remove(stale)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import zstandard
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, literal, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.sql.schema import ColumnDefault
 from sqlmodel import SQLModel, create_engine
@@ -27,6 +27,7 @@ from engine import __version__
 from engine.contracts.enums import BuildingType, Sex
 from engine.contracts.thinking import ThoughtKind
 from engine.persistence import event_codec
+from engine.persistence.checkpoint_file import CheckpointFile
 from engine.persistence.checks import describe, inspect_tables, one_line
 from engine.persistence.durable import fsync_file
 from engine.persistence.errors import WorldFileError
@@ -54,6 +55,7 @@ from engine.persistence.schema import (
     TieRow,
     table_of,
 )
+from engine.state.bulk import collector_paused
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.state.person import Person
 from engine.state.relationships import Relationships, Tie
@@ -62,6 +64,7 @@ from engine.state.timeline import Branch, Checkpoint, Timeline
 from engine.state.world import World
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+CHECKPOINTS_PER_INSERT = 8
 
 
 def _engine(path: Path) -> Engine:
@@ -162,7 +165,14 @@ def _write_timeline(conn: Connection, timeline: Timeline) -> None:
     _insert(conn, EventRow, event_rows)
     _insert(conn, ThoughtRow, thought_rows)
     _insert(conn, BranchRow, [vars(b).copy() for b in timeline.branches.values()])
-    _insert(conn, CheckpointRow, [vars(c).copy() for c in timeline.checkpoints])
+    for start in range(0, len(timeline.checkpoints), CHECKPOINTS_PER_INSERT):  # a few states in memory at a time
+        batch = timeline.checkpoints[start:start + CHECKPOINTS_PER_INSERT]
+        _insert(conn, CheckpointRow, [
+            {"id": c.id, "branch": c.branch, "tick": c.tick, "kind": c.kind, "name": c.name,
+             "state": timeline.state_of(c, keep=False), "memory_tag": c.memory_tag, "state_hash": c.state_hash,
+             "edits_done": c.edits_done}
+            for c in batch
+        ])
 
 
 def _insert(conn: Connection, model: type[SQLModel], rows: Sequence[Mapping[str, object]]) -> None:
@@ -267,7 +277,7 @@ def load_world(path: str | Path, with_history: bool = True, progress: Progress |
     sweep_world_temps(p.parent, p.name)  # half-written files of killed saves of this world
     engine = _engine(p)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, collector_paused():
             world = _read(conn, with_history, report, p)
         _sweep_memory_leftovers(p, world)
         report(1.0, "done")
@@ -358,6 +368,7 @@ def _read(conn: Connection, with_history: bool, report: Progress, path: Path) ->
         report(0.6, "reading the history")
         timeline = _read_timeline(conn, meta)
         check_branches(timeline, path)
+        timeline.states = CheckpointFile.opened(path.resolve(), timeline.checkpoints)  # their states stay in the file
     return World(
         city=city, people=people, relationships=ties, seed=header.seed, tick=header.tick,
         tick_seconds=header.tick_seconds, start_minute=header.start_minute,
@@ -365,6 +376,19 @@ def _read(conn: Connection, with_history: bool, report: Progress, path: Path) ->
         thoughts=timeline.line_thoughts(), meta={k[2:]: v for k, v in meta.items() if k.startswith("x.")},
         timeline=timeline,
     )
+
+
+def _checkpoint_index(conn: Connection) -> list[Checkpoint]:
+    """What each checkpoint is and its state's size, without the states (a seek reads the one it needs)."""
+    table = table_of(CheckpointRow)
+    present = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+    edits_done = table.c.edits_done if "edits_done" in present else literal(0)  # schema 3 had none
+    rows = conn.execute(select(
+        table.c.id, table.c.branch, table.c.tick, table.c.kind, table.c.name, table.c.memory_tag,
+        table.c.state_hash, edits_done.label("edits_done"), func.length(table.c.state).label("size"),
+    ).order_by(table.c.id)).all()
+    return [Checkpoint(r.id, r.branch, r.tick, r.kind, r.name, r.memory_tag, r.state_hash, r.edits_done or 0,
+                       r.size or 0) for r in rows]
 
 
 def _read_timeline(conn: Connection, meta: dict[str, str]) -> Timeline:
@@ -384,10 +408,7 @@ def _read_timeline(conn: Connection, meta: dict[str, str]) -> Timeline:
         branches = {r.id: Branch(r.id, r.name, r.parent, r.fork_tick, r.head_tick) for r in _rows(conn, BranchRow)}
         if branches:
             timeline.branches = branches
-        timeline.checkpoints = [
-            Checkpoint(r.id, r.branch, r.tick, r.kind, r.name, r.state, r.memory_tag, r.state_hash, r.edits_done or 0)
-            for r in _rows(conn, CheckpointRow)
-        ]
+        timeline.checkpoints = _checkpoint_index(conn)
         timeline.current = int(meta.get("branch", 0))
         timeline.next_checkpoint_id = int(meta.get("next_checkpoint_id", 1))
     else:  # older files had one line of history, up to where they were saved

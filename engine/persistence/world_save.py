@@ -52,6 +52,7 @@ def save_pair(world: World, store: MemoryStore | None, path: str | Path) -> None
         tmp = write_temp(world, folder, target.name)
         os.replace(tmp, target)
         replaced = True
+        world.timeline.states.saved_to(target, world.timeline.checkpoints)
         fsync_dir(folder)
     except (OSError, SQLAlchemyError) as exc:
         if replaced:  # the new pair is in place; only its durability is in doubt

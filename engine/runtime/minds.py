@@ -23,6 +23,7 @@ from engine.sim.simulation import Simulation
 DEFAULT_MAX_MINDS = 100
 TOKENS_PER_MIND_HOUR = 600  # the default token budget: tokens per thinking person per sim hour, town-wide
 REST_MINUTES = 30  # how long a person whose answers keep failing first rests from thinking
+STALE_MINUTES = 5  # live: a background thought not answered within this many sim minutes is dropped, not applied late
 class _Resume(Enum):
     SAVED = "saved"
 
@@ -49,8 +50,10 @@ def attach_cognition(
     probe = float(llm.extra.get("probe_every_s", PROBE_EVERY_S))
     minds = choose_minds(len(sim.people), max_minds)
     tokens = int(llm.extra.get("tokens_per_mind_hour", TOKENS_PER_MIND_HOUR)) * len(minds)
+    stale = sim.clock.ticks_for(float(llm.extra.get("stale_minutes", STALE_MINUTES)))
     thinker = Thinker(backend, llm.model, llm.budget_per_hour, workers=workers, mode=mode, latency_ticks=latency_ticks,
-                      probe_every_s=probe, tokens_per_hour=tokens, rest_ticks=sim.clock.ticks_for(REST_MINUTES))
+                      probe_every_s=probe, tokens_per_hour=tokens, rest_ticks=sim.clock.ticks_for(REST_MINUTES),
+                      stale_ticks=stale)
     weights = RetrievalWeights(**llm.extra.get("retrieval", {}))  # e.g. {"recency": 0.5, "importance": 3}
     ctx = MindContext(sim.city, sim.people, sim.pop, sim.clock, sim.ties, sim.brain, memory, thinker,
                       temperature=llm.temperature, weights=weights)

@@ -25,6 +25,7 @@ from engine.plugins import PluginHost, Registry
 from engine.sim import state_codec
 from engine.sim.metrics import Metrics
 from engine.society.society import Society
+from engine.state.bulk import collector_paused
 from engine.state.city import Building
 from engine.state.clock import Clock
 from engine.state.person import Person
@@ -380,6 +381,10 @@ class Simulation:
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
+        with collector_paused():  # tens of thousands of ties, notes and ledger rows made at once
+            self._set_state(state)
+
+    def _set_state(self, state: dict[str, Any]) -> None:
         self.tick = int(state["tick"])
         self.world.tick = self.tick
         known = self.pop.set_state(state["population"])

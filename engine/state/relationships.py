@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from collections.abc import Set as ReadOnlySet
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
 
 _REALS = attrgetter("affinity", "familiarity", "trust")
 _COUNTS = attrgetter("meetings", "last_tick", "family", "shared")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the event log)
 
 
@@ -56,7 +57,11 @@ class Relationships:
     def __init__(self) -> None:
         self._ties: dict[tuple[int, int], Tie] = {}
         self._friends: dict[int, set[int]] = {}
-        self._notes: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        # A pair's history as two columns (ticks, texts), and the pairs that have one in order: a checkpoint
+        # every 30 sim minutes joins them all, so that must be C's work (chain), not a Python loop per line.
+        self._notes: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
+        self._noted: list[tuple[int, int]] = []
+        self._noted_sorted = True
         self.version = 0  # bumped on every change, so readers know when to rebuild views
 
     def __len__(self) -> int:
@@ -115,13 +120,22 @@ class Relationships:
 
     def note(self, a: int, b: int, tick: int, text: str) -> None:
         """A line of the pair's history ("talked at the cafe: ...")."""
-        notes = self._notes.setdefault(_key(a, b), [])
-        notes.append((tick, text))
-        del notes[:-NOTES_KEPT]
+        key = _key(a, b)
+        notes = self._notes.get(key)
+        if notes is None:
+            notes = self._notes[key] = ([], [])
+            self._noted.append(key)
+            self._noted_sorted = False
+        ticks, texts = notes
+        ticks.append(tick)
+        texts.append(text)
+        if len(ticks) > NOTES_KEPT:
+            del ticks[:-NOTES_KEPT], texts[:-NOTES_KEPT]
 
     def history(self, a: int, b: int) -> list[tuple[int, str]]:
         """The pair's recent history, newest first."""
-        return list(reversed(self._notes.get(_key(a, b), [])))
+        ticks, texts = self._notes.get(_key(a, b), ([], []))
+        return list(zip(reversed(ticks), reversed(texts), strict=True))
 
     def remove_person(self, person: int) -> None:
         self.version += 1
@@ -129,6 +143,7 @@ class Relationships:
             self._ties.pop(_key(person, other), None)
             self._notes.pop(_key(person, other), None)
             self._friends.get(other, set()).discard(person)
+        self._noted = [k for k in self._noted if k in self._notes]
 
     def get_state(self) -> dict[str, object]:
         """Columns (numpy arrays) rather than a row per tie: a checkpoint every 30 sim minutes packs them,
@@ -139,14 +154,19 @@ class Relationships:
         ties = list(self._ties.values())
         reals = np.fromiter(chain.from_iterable(map(_REALS, ties)), dtype=np.float64, count=3 * count)
         counts = np.fromiter(chain.from_iterable(map(_COUNTS, ties)), dtype=np.int64, count=4 * count)
-        noted = sorted(self._notes)
-        notes = [self._notes[k] for k in noted]
+        if not self._noted_sorted:
+            self._noted.sort()  # the pairs noted since the last checkpoint are a short unsorted tail
+            self._noted_sorted = True
+        noted = self._noted
+        notes = list(map(self._notes.__getitem__, noted))
+        tick_lists = list(map(_FIRST, notes))
         return {
             "pairs": pairs[order], "reals": reals.reshape(count, 3)[order], "counts": counts.reshape(count, 4)[order],
-            "note_pairs": np.array(noted, dtype=np.int64).reshape(len(noted), 2),
-            "note_lengths": np.fromiter(map(len, notes), dtype=np.int64, count=len(notes)),
-            "note_ticks": np.fromiter((t for n in notes for t, _x in n), dtype=np.int64),
-            "note_texts": [x for n in notes for _t, x in n],
+            "note_pairs": np.fromiter(chain.from_iterable(noted), dtype=np.int64, count=2 * len(noted)).reshape(
+                len(noted), 2),
+            "note_lengths": np.fromiter(map(len, tick_lists), dtype=np.int64, count=len(notes)),
+            "note_ticks": np.fromiter(chain.from_iterable(tick_lists), dtype=np.int64),
+            "note_texts": list(chain.from_iterable(map(_SECOND, notes))),
         }
 
     def set_state(self, state: dict[str, Any] | list[list[float | int | bool]]) -> None:
@@ -154,6 +174,8 @@ class Relationships:
         self._ties.clear()
         self._friends.clear()
         self._notes.clear()
+        self._noted.clear()
+        self._noted_sorted = False
         if isinstance(state, dict) and "pairs" in state:
             self._set_columns(state)
             return
@@ -165,7 +187,7 @@ class Relationships:
                                          bool(family), trust, shared))
         if isinstance(state, dict):
             for a, b, notes in state["notes"]:
-                self._notes[(int(a), int(b))] = [(int(t), str(x)) for t, x in notes]
+                self._put_notes((int(a), int(b)), [int(t) for t, _x in notes], [str(x) for _t, x in notes])
 
     def _set_columns(self, state: dict[str, Any]) -> None:
         pairs, reals, counts = (np.asarray(state[k]) for k in ("pairs", "reals", "counts"))
@@ -182,8 +204,14 @@ class Relationships:
         start = 0
         tick_list = ticks.tolist()
         for (a, b), length in zip(note_pairs.tolist(), lengths.tolist(), strict=True):
-            self._notes[(a, b)] = [(tick_list[i], str(texts[i])) for i in range(start, start + length)]
+            self._put_notes((a, b), tick_list[start:start + length], [str(x) for x in texts[start:start + length]])
             start += length
+
+    def _put_notes(self, key: tuple[int, int], ticks: list[int], texts: list[str]) -> None:
+        if key not in self._notes:
+            self._noted.append(key)
+            self._noted_sorted = False
+        self._notes[key] = (ticks, texts)
 
     def density(self, population: int, min_familiarity: float = 0.1) -> float:
         """Share of all possible pairs who at least know each other."""

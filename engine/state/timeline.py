@@ -8,8 +8,10 @@ and ``World.thoughts`` are the current line, materialised.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from engine.contracts.events import EditMade, Event, LLMStatusChanged
 from engine.state.thoughts import ThoughtRecord
@@ -33,19 +35,61 @@ class Branch:
 
 @dataclass
 class Checkpoint:
+    """What a checkpoint is; its engine state (msgpack + zstd, ``size`` bytes) is kept by ``Timeline.states``."""
+
     id: int
     branch: int
     tick: int
     kind: str  # auto | edit | user | save | fork
     name: str
-    state: bytes  # the engine state, encoded (msgpack + zstd)
     memory_tag: str
     state_hash: str
     edits_done: int = 0  # edits already made at this tick when it was taken (replay makes the rest)
+    size: int = 0
 
-    @property
-    def size(self) -> int:
-        return len(self.state)
+
+class CheckpointStates(Protocol):
+    """Where checkpoints' encoded states live, by checkpoint id (the timeline holds only what they are)."""
+
+    def put(self, checkpoint_id: int, state: bytes) -> None: ...
+
+    def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
+        """``keep``: worth keeping at hand (a seek may come back to it; a save's copy will not)."""
+        ...
+
+    def drop(self, checkpoint_ids: Iterable[int]) -> None: ...
+
+    def held_bytes(self) -> int:
+        """Bytes of states this process holds in memory (the rest is on disk)."""
+        ...
+
+    def saved_to(self, path: Path, checkpoints: Iterable[Checkpoint]) -> None:
+        """A save has just put the states of ``checkpoints`` into the world file at ``path``."""
+        ...
+
+
+class HeldStates:
+    """States in memory: a world nobody takes checkpoints of on disk (tests, tools); the time machine
+    moves them to disk (``engine.persistence.checkpoint_file``)."""
+
+    def __init__(self) -> None:
+        self.states: dict[int, bytes] = {}
+
+    def put(self, checkpoint_id: int, state: bytes) -> None:
+        self.states[checkpoint_id] = state
+
+    def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
+        return self.states[checkpoint_id]
+
+    def drop(self, checkpoint_ids: Iterable[int]) -> None:
+        for checkpoint_id in checkpoint_ids:
+            self.states.pop(checkpoint_id, None)
+
+    def held_bytes(self) -> int:
+        return sum(map(len, self.states.values()))
+
+    def saved_to(self, path: Path, checkpoints: Iterable[Checkpoint]) -> None:
+        pass  # still held: a world without a time machine keeps its few checkpoints as they are
 
 
 @dataclass
@@ -57,6 +101,7 @@ class Timeline:
     own_thoughts: dict[int, list[ThoughtRecord]] = field(default_factory=lambda: {ROOT: []})
     next_checkpoint_id: int = 1
     version: int = 0  # bumped on any change, for views
+    states: CheckpointStates = field(default_factory=HeldStates, repr=False)
 
     # -- lines -------------------------------------------------------------------------------
 
@@ -128,12 +173,27 @@ class Timeline:
     def add_checkpoint(
         self, tick: int, kind: str, name: str, state: bytes, memory_tag: str, state_hash: str, edits_done: int = 0
     ) -> Checkpoint:
-        checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, state, memory_tag, state_hash,
-                                edits_done)
+        checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, memory_tag, state_hash,
+                                edits_done, len(state))
+        self.states.put(checkpoint.id, state)
         self.next_checkpoint_id += 1
         self.checkpoints.append(checkpoint)
         self.version += 1
         return checkpoint
+
+    def state_of(self, checkpoint: Checkpoint, keep: bool = True) -> bytes:
+        """The checkpoint's encoded engine state (read from disk when it is not held)."""
+        return self.states.get(checkpoint.id, keep)
+
+    def keep_checkpoints(self, kept: list[Checkpoint]) -> list[Checkpoint]:
+        """Only ``kept`` remain (thinning); the others' states go too. Returns the dropped ones."""
+        ids = {c.id for c in kept}
+        dropped = [c for c in self.checkpoints if c.id not in ids]
+        if dropped:
+            self.states.drop(c.id for c in dropped)
+            self.checkpoints = kept
+            self.version += 1
+        return dropped
 
     # -- branching ---------------------------------------------------------------------------
 
@@ -185,7 +245,7 @@ class Timeline:
             del self.branches[bid]
             self.own_events.pop(bid, None)
             self.own_thoughts.pop(bid, None)
-        self.checkpoints = [c for c in self.checkpoints if c.branch not in doomed]
+        self.keep_checkpoints([c for c in self.checkpoints if c.branch not in doomed])
         self.version += 1
 
     def children(self, branch: int) -> list[Branch]:

@@ -18,6 +18,7 @@ from engine.contracts.thinking import LLMHealth
 from engine.edits import codec
 from engine.edits.apply import WORLD_EDITS, apply
 from engine.memory.types import MemoryStore
+from engine.persistence.checkpoint_file import CheckpointFile
 from engine.sim import state_codec
 from engine.sim.simulation import Simulation
 from engine.state.timeline import Checkpoint
@@ -43,6 +44,8 @@ class TimeMachine:
         self.sim = sim
         self.memory = memory
         self.timeline = sim.world.timeline
+        if not isinstance(self.timeline.states, CheckpointFile):  # a long run must not hold its checkpoints
+            self.timeline.states = CheckpointFile.taking_over(self.timeline.states, self.timeline.checkpoints)
         self.every_ticks = max(1, sim.clock.ticks_for(every_minutes))
         self.budget_bytes = budget_bytes
         # The map and cast edits the world currently reflects, oldest first (see _move_world).
@@ -75,10 +78,7 @@ class TimeMachine:
         )
         kept = thin(self.timeline.checkpoints, self.sim.clock.minutes_per_tick, self.budget_bytes)
         if len(kept) != len(self.timeline.checkpoints):
-            dropped = {c.id for c in self.timeline.checkpoints} - {c.id for c in kept}
-            self._forget_tags([c for c in self.timeline.checkpoints if c.id in dropped])
-            self.timeline.checkpoints = kept
-            self.timeline.version += 1
+            self._forget_tags(self.timeline.keep_checkpoints(kept))
         return checkpoint
 
     def _edits_at_current_tick(self) -> int:
@@ -141,7 +141,7 @@ class TimeMachine:
                     "in this world's memory stream (its memory folder was missing or from another save when it "
                     "was opened); only ticks since then can be revisited"
                 ) from None
-        self.sim.set_state(state_codec.decode(checkpoint.state))
+        self.sim.set_state(state_codec.decode(self.timeline.state_of(checkpoint)))
 
     def replay_to(self, tick: int, skip_at_start: int = 0) -> int:
         """Step forward along the recorded line (the thinker in replay): no new history, no model calls.

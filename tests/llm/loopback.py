@@ -56,9 +56,11 @@ class Slow:
 
 @dataclass
 class Trickle:
-    """Send the headers of a long answer, then one byte every ``every`` seconds until the client leaves."""
+    """Send the headers of a long answer, then one byte every ``every`` seconds until the client leaves
+    (``client_left`` is set then: the server noticed, as a model server stops generating)."""
 
     every: float = 0.2
+    client_left: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -270,10 +272,12 @@ class LoopbackServer:
             handler.send_header("Content-Type", "application/json")
             handler.send_header("Content-Length", str(10**9))
             handler.end_headers()
-            with contextlib.suppress(OSError):
+            try:
                 while not stop.wait(behaviour.every):
                     handler.wfile.write(b" ")
                     handler.wfile.flush()
+            except OSError:
+                behaviour.client_left.set()
             handler.hang_up()
             return True, None
         if isinstance(behaviour, Status):

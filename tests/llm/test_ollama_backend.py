@@ -55,7 +55,7 @@ def test_wire_shape_is_what_ollama_expects(ollama_server: FakeOllamaServer) -> N
     (sent,) = ollama_server.posts("/api/chat")
     body = sent.body
     assert body["model"] == "llama3.2"
-    assert body["stream"] is False
+    assert body["stream"] is True  # streamed, so a call can be stopped between tokens
     assert body["format"] == SCHEMA
     assert body["options"] == {"temperature": 0.25, "num_predict": 123, "seed": 9}
     assert body["messages"] == [{"role": "system", "content": "You are Ada, the baker."},

@@ -67,6 +67,6 @@ def test_old_curves_are_hourly_and_recent_ones_every_ten_minutes():
 def test_a_month_of_checkpoints_is_thinned_to_about_sixty():
     sim, machine = four_days_with_an_edit()
     template = machine.timeline.checkpoints[-1]
-    month = [type(template)(i, 0, i * 30, "auto", "", b"x", "", "") for i in range(30 * 48)]
+    month = [type(template)(i, 0, i * 30, "auto", "", "", "", size=1) for i in range(30 * 48)]
     kept = thin(month, sim.clock.minutes_per_tick, 10**9)
     assert len(kept) <= 4 + 24 + 7 * 4 + 23 + 2

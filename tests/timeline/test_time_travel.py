@@ -133,7 +133,7 @@ def test_checkpoints_are_small_and_thinned():
     old = [t for t in ticks if t < sim.tick - 24 * 60]
     assert len(old) <= 6  # sparse long ago
     assert max(c.size for c in checkpoints) < 1_000_000
-    assert state_codec.decode(checkpoints[-1].state)["tick"] == checkpoints[-1].tick
+    assert state_codec.decode(machine.timeline.state_of(checkpoints[-1]))["tick"] == checkpoints[-1].tick
 
 
 def test_thinning_respects_the_budget_and_keeps_protected():

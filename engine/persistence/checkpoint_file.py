@@ -1,0 +1,153 @@
+"""Checkpoints' states on disk, not in memory: a long run holds an index of its checkpoints, not their states.
+
+The states of checkpoints that came with a world file stay in that file and are read
+back one at a time when a seek needs one. Those taken since the last save go to a
+scratch SQLite file in the temp folder (its name carries this process's id, so one a
+killed run left behind is swept by the next); a save copies every kept state into the
+new world file, which then becomes where they are read from, and the scratch file
+starts again empty. Memory holds only the few states read last (scrubbing the
+timeline often comes back to the same checkpoint).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from engine.persistence import leftovers
+from engine.persistence.errors import WorldFileError
+from engine.state.timeline import Checkpoint, CheckpointStates
+
+CACHED_STATES = 4
+
+
+class CheckpointFile:
+    """``CheckpointStates`` kept in the world file (``source``) and a scratch file, with a small cache."""
+
+    def __init__(self, source: Path | None = None, in_source: Mapping[int, str] | None = None,
+                 cache_size: int = CACHED_STATES):
+        self.source = source  # the world file the states of ``in_source`` are read from
+        self.in_source = dict(in_source or {})  # checkpoint id -> its state hash (so a foreign file is noticed)
+        self.cache_size = cache_size
+        self.spill: Path | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._in_spill: set[int] = set()
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        self._lock = threading.Lock()  # the engine thread takes checkpoints; a save may run from another
+        self._finalizer: weakref.finalize | None = None
+
+    @classmethod
+    def opened(cls, path: Path, checkpoints: Iterable[Checkpoint]) -> CheckpointFile:
+        return cls(path, {c.id: c.state_hash for c in checkpoints})
+
+    @classmethod
+    def taking_over(cls, held: CheckpointStates, checkpoints: Iterable[Checkpoint]) -> CheckpointFile:
+        """The states ``held`` (in memory) has, moved to disk."""
+        moved = cls()
+        for c in checkpoints:
+            moved.put(c.id, held.get(c.id, keep=False))
+        held.drop(c.id for c in checkpoints)
+        return moved
+
+    # -- CheckpointStates --------------------------------------------------------------------
+
+    def put(self, checkpoint_id: int, state: bytes) -> None:
+        with self._lock:
+            conn = self._spill()
+            conn.execute("INSERT OR REPLACE INTO state (id, data) VALUES (?, ?)", (checkpoint_id, state))
+            self._in_spill.add(checkpoint_id)
+            self._cache.pop(checkpoint_id, None)
+
+    def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
+        with self._lock:
+            state = self._cache.get(checkpoint_id)
+            if state is not None:
+                self._cache.move_to_end(checkpoint_id)
+                return state
+            state = self._read(checkpoint_id)
+            if not keep:
+                return state
+            self._cache[checkpoint_id] = state
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+            return state
+
+    def drop(self, checkpoint_ids: Iterable[int]) -> None:
+        with self._lock:
+            gone = [i for i in checkpoint_ids]
+            for checkpoint_id in gone:
+                self._cache.pop(checkpoint_id, None)
+                self.in_source.pop(checkpoint_id, None)
+            spilled = [i for i in gone if i in self._in_spill]
+            if spilled and self._conn is not None:
+                self._conn.executemany("DELETE FROM state WHERE id = ?", [(i,) for i in spilled])
+                self._in_spill.difference_update(spilled)
+
+    def held_bytes(self) -> int:
+        return sum(map(len, self._cache.values()))
+
+    def saved_to(self, path: Path, checkpoints: Iterable[Checkpoint]) -> None:
+        """Every state is now in the world file at ``path``: read them from there, and empty the scratch file."""
+        with self._lock:
+            self.source = path
+            self.in_source = {c.id: c.state_hash for c in checkpoints}
+            self._in_spill.clear()
+            self._close_spill()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_spill()
+
+    # -- where the states are ----------------------------------------------------------------
+
+    def _read(self, checkpoint_id: int) -> bytes:
+        if checkpoint_id in self._in_spill:
+            assert self._conn is not None
+            row = self._conn.execute("SELECT data FROM state WHERE id = ?", (checkpoint_id,)).fetchone()
+            if row is None:
+                raise KeyError(checkpoint_id)
+            return bytes(row[0])
+        expected = self.in_source.get(checkpoint_id)
+        if expected is None or self.source is None:
+            raise KeyError(checkpoint_id)
+        try:
+            with sqlite3.connect(f"file:{self.source}?mode=ro", uri=True) as conn:
+                row = conn.execute("SELECT state FROM checkpoint WHERE id = ? AND state_hash = ?",
+                                   (checkpoint_id, expected)).fetchone()
+        except sqlite3.Error as exc:
+            raise WorldFileError(self.source, f"cannot read checkpoint {checkpoint_id} ({exc})") from exc
+        if row is None:
+            raise WorldFileError(self.source, f"checkpoint {checkpoint_id} is no longer in the file (was it replaced "
+                                              "by another world since it was opened?)")
+        return bytes(row[0])
+
+    def _spill(self) -> sqlite3.Connection:
+        if self._conn is None:
+            leftovers.sweep_scratch()  # killed runs' scratch files, checkpoints' included
+            self.spill = Path(tempfile.gettempdir()) / leftovers.owned_name(leftovers.CHECKPOINTS_PREFIX.rstrip("-"), ".db")
+            leftovers.hold(self.spill.name)
+            conn = sqlite3.connect(self.spill, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = OFF")  # scratch: nobody reads it after this process
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("CREATE TABLE state (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+            self._conn = conn
+            self._finalizer = weakref.finalize(self, _remove_spill, conn, self.spill)
+        return self._conn
+
+    def _close_spill(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._finalizer = None
+        self._conn = None
+        self.spill = None
+
+
+def _remove_spill(conn: sqlite3.Connection, path: Path) -> None:
+    conn.close()
+    leftovers.release(path.name)
+    leftovers.remove(path)

@@ -1,0 +1,112 @@
+"""Checkpoints' states live on disk (the world file, or a scratch file until the next save), never all in memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from engine import api
+from engine.persistence import leftovers
+from engine.persistence.checkpoint_file import CACHED_STATES, CheckpointFile
+from engine.sim.simulation import Simulation
+from engine.timeline.machine import TimeMachine
+from tests.conftest import WORLDS
+
+
+def running_village(ticks: int) -> tuple[Simulation, TimeMachine]:
+    world = api.open_world(WORLDS / "village.town")
+    sim = Simulation(world, seed=3)
+    machine = TimeMachine(sim, every_minutes=30)
+    for _ in range(ticks):
+        machine.before_change()
+        sim.step()
+        machine.after_step()
+    return sim, machine
+
+
+def test_a_run_holds_only_a_few_states_in_memory():
+    sim, machine = running_village(8 * 60)
+    timeline = machine.timeline
+    states = timeline.states
+    assert isinstance(states, CheckpointFile)
+    assert len(timeline.checkpoints) >= 10
+    assert states.held_bytes() == 0  # taking a checkpoint writes it to disk and keeps nothing
+    for checkpoint in timeline.checkpoints:
+        machine.restore(checkpoint)
+        assert sim.state_hash() == checkpoint.state_hash
+    biggest = max(c.size for c in timeline.checkpoints)
+    assert 0 < states.held_bytes() <= CACHED_STATES * biggest
+    assert states.spill is not None and states.spill.exists()
+
+
+def test_thinned_checkpoints_leave_the_scratch_file():
+    _sim, machine = running_village(30)
+    states = machine.timeline.states
+    assert isinstance(states, CheckpointFile)
+    dropped = machine.timeline.checkpoints[-1]
+    machine.timeline.keep_checkpoints(machine.timeline.checkpoints[:-1])
+    assert states._conn is not None
+    assert states._conn.execute("SELECT COUNT(*) FROM state WHERE id = ?", (dropped.id,)).fetchone()[0] == 0
+
+
+def test_opening_reads_no_state_and_a_seek_reads_the_one_it_needs(tmp_path: Path):
+    sim, machine = running_village(6 * 60)
+    path = tmp_path / "v.town"
+    sim.freeze()
+    api.save_world(sim.world, path)
+    states = machine.timeline.states
+    assert isinstance(states, CheckpointFile) and states.spill is None  # all in the world file now
+    assert states.source == path
+    assert states.held_bytes() == 0  # the save's copy of every state kept none of them at hand
+
+    world = api.open_world(path)
+    opened = world.timeline.states
+    assert isinstance(opened, CheckpointFile) and opened.held_bytes() == 0
+    assert [c.size for c in world.timeline.checkpoints] == [c.size for c in machine.timeline.checkpoints]
+    again = Simulation(world)
+    looking = TimeMachine(again, first_checkpoint=False)
+    target = world.timeline.checkpoints[2]
+    looking.seek(target.tick)
+    assert again.state_hash() == target.state_hash
+    assert opened.held_bytes() == target.size
+
+
+def test_saving_over_the_file_it_reads_from_keeps_every_checkpoint(tmp_path: Path):
+    sim, _machine = running_village(3 * 60)
+    path = tmp_path / "v.town"
+    sim.freeze()
+    api.save_world(sim.world, path)
+    world = api.open_world(path)
+    again = Simulation(world)
+    more = TimeMachine(again, every_minutes=30)
+    for _ in range(2 * 60):  # new checkpoints beside the old ones, then saved over the file they came from
+        again.step()
+        more.after_step()
+    again.freeze()
+    api.save_world(world, path)
+    reopened = api.open_world(path)
+    assert [c.state_hash for c in reopened.timeline.checkpoints] == [c.state_hash for c in world.timeline.checkpoints]
+    third = Simulation(reopened)
+    looking = TimeMachine(third, first_checkpoint=False)
+    for checkpoint in (reopened.timeline.checkpoints[0], reopened.timeline.checkpoints[-1]):
+        looking.restore(checkpoint)
+        assert third.state_hash() == checkpoint.state_hash
+
+
+def test_a_killed_runs_scratch_file_is_swept(tmp_path: Path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    dead = tmp_path / f"{leftovers.CHECKPOINTS_PREFIX}p{int(gone.stdout)}-0000.db"
+    dead.write_bytes(b"")
+    mine = tmp_path / leftovers.owned_name(leftovers.CHECKPOINTS_PREFIX.rstrip("-"), ".db")
+    mine.write_bytes(b"")
+    leftovers.hold(mine.name)
+    try:
+        leftovers.sweep_scratch(tmp_path)
+        assert not dead.exists()
+        assert mine.exists()  # a live run's is left alone
+    finally:
+        leftovers.release(mine.name)
+        os.remove(mine)
