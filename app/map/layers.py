@@ -336,9 +336,10 @@ in vec2 v_uv;
 in vec2 v_world;
 out vec4 fragColor;
 void main() {
-    vec4 colour = texture(day, v_uv) * tint;
+    vec2 uv = vec2(v_uv.x, 1.0 - v_uv.y);  // the pictures' first row is the map's top
+    vec4 colour = texture(day, uv) * tint;
     if (night_amount > 0.0) {
-        colour = mix(colour, texture(night, v_uv), night_amount);
+        colour = mix(colour, texture(night, uv), night_amount);
     }
     if (overlay_on == 1) {
         vec4 over = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
@@ -347,6 +348,9 @@ void main() {
     fragColor = colour;
 }
 """
+
+
+UPLOAD_ROWS = 256  # rows of a picture written to the GPU at a time
 
 
 class PictureLayer:
@@ -375,9 +379,16 @@ class PictureLayer:
         self._program["overlay"] = 2
 
     def _texture(self, image: Image.Image) -> Any:
-        # Image row 0 is the map's top; GL's first row is its bottom.
-        rgba = image.convert("RGBA").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-        return self.ctx.texture(rgba.size, components=4, data=rgba.tobytes())
+        """The picture as it is, row 0 (the map's top) first: the shader turns it the right way up.
+        Written a band of rows at a time, so a 50 MB ground never has a second whole copy in memory."""
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
+        width, height = image.size
+        texture = self.ctx.texture((width, height), components=4)
+        for top in range(0, height, UPLOAD_ROWS):
+            rows = min(UPLOAD_ROWS, height - top)
+            texture.write(image.crop((0, top, width, top + rows)).tobytes(), viewport=(0, top, width, rows))
+        return texture
 
     def draw(self, tint: tuple[int, int, int] = (255, 255, 255), night_amount: float = 0.0,
              smooth: bool = True, overlay: GridLayer | None = None) -> None:
