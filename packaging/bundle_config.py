@@ -66,6 +66,9 @@ EXCLUDED_MODULES: tuple[str, ...] = (
     "pyarrow._hdfs", "pyarrow.cuda", "pyarrow._cuda", "pyarrow.gandiva", "pyarrow.orc", "pyarrow._orc",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuick3D", "PySide6.QtPdf",
     "PySide6.QtPdfWidgets",
+    # Ray (~42 MB) runs experiments on a cluster; its workers start a Python interpreter, which a frozen
+    # app has not got. The app's experiments run on worker processes; `--ray` asks for a pip install.
+    "ray",
 )
 
 # pyglet picks its platform modules at import time through lazy proxies, which static analysis

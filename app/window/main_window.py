@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.rate_label = QLabel("paused")
         self.rate_label.setToolTip("Ticks per second the engine is running at, and frames per second the map draws")
+        # Room for the widest reading up front: a label that grows with its text is clipped by a status bar
+        # already laid out, and one that resizes every half second makes its neighbours jump.
+        widest = self.rate_label.fontMetrics().horizontalAdvance("9999.9 ticks/s · 999 fps")
+        self.rate_label.setMinimumWidth(widest + 16)  # + the 8 px margins either side set below
         self.population_label = QLabel("no world")
         self.llm_label = QLabel(LLM_OFF)
         self.llm_label.setObjectName("llmStatusLabel")

@@ -8,6 +8,7 @@ Ray is imported only when asked for: it takes seconds to import.
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import sys
 import threading
@@ -59,6 +60,11 @@ def run_experiment(spec: ExperimentSpec, out: str | Path, workers: int = 1, ray:
                    on_progress: OnProgress | None = None, should_stop: ShouldStop | None = None) -> ExperimentReport:
     """Run every run of ``spec`` that ``out`` lacks; ``ray``: "local" (a Ray of ``workers`` CPUs here),
     "auto" (the cluster this machine is in) or a cluster's address."""
+    if ray is not None and importlib.util.find_spec("ray") is None:
+        # Before any run starts, so nothing is half done. The double-click app leaves Ray out: its
+        # workers need a Python interpreter beside them, which a frozen app does not have.
+        raise ValueError("running on Ray needs Ray installed (pip install 'townsfolk[cluster]'); "
+                         "without it, use worker processes here (--workers N)")
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     plans = plan(spec, out)

@@ -72,6 +72,17 @@ def test_ray_local_gives_the_same_runs_as_worker_processes(small_spec: Path, tmp
     assert pq.read_table(tmp_path / "ray" / "runs.parquet").num_rows == 12
 
 
+def test_ray_asked_for_without_ray_installed_is_one_clear_error_before_any_run(
+        small_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real_find_spec(name, *a))
+    with pytest.raises(ValueError, match=r"pip install 'townsfolk\[cluster\]'"):
+        api.run_experiment(api.load_spec(small_spec), tmp_path / "out", workers=2, ray="local")
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
 def test_a_failed_run_is_recorded_and_the_others_go_on(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, """
 seeds = [1]
