@@ -125,3 +125,22 @@ def test_snapshots_follow_the_reader_not_the_ticks(handle):
     assert outbox.snapshots - before < 20, f"{outbox.snapshots - before} snapshots for 200 unread ticks"
     assert [e.tick for e in handle.drain_events() if getattr(e, "command_id", None) == step.id]
     assert handle.latest_snapshot().tick == 200
+
+
+def test_the_world_is_kept_out_of_the_collectors_walks_while_the_engine_runs(village):
+    """A full collection would walk the whole world, holding the GIL (100 ms and more at the city): the engine
+    freezes what survives a collection at its start and at each checkpoint, and lets it all go when it stops."""
+    import gc
+
+    engine = api.EngineHandle(village)
+    engine.start()
+    try:
+        wait_for(engine.latest_snapshot)
+        frozen_at_start = wait_for(gc.get_freeze_count)
+        engine.submit(SetSpeed(ticks_per_second=0))
+        engine.submit(Play())
+        wait_for(lambda: engine.latest_snapshot().tick > 100)  # past some periodic checkpoints
+        assert gc.get_freeze_count() >= frozen_at_start
+    finally:
+        engine.stop()
+    assert gc.get_freeze_count() == 0

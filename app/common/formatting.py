@@ -115,7 +115,7 @@ def _place(static: StaticWorld | None, index: int) -> str:
 def describe_event(event: Event, static: StaticWorld | None) -> str:
     """One line for the event log."""
     if isinstance(event, ConversationHeld):
-        first = event.lines[0][1] if event.lines else ""
+        first = event.opening  # the greeting alone: the rest stays unworded until someone opens the talk
         return f"{person_name(static, event.a)} and {person_name(static, event.b)} talked at {_place(static, event.building)}: “{first}”"
     if isinstance(event, Arrived):
         return f"{person_name(static, event.agent)} arrived at {_place(static, event.building)}"

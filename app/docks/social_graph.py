@@ -61,6 +61,7 @@ class SocialGraphDock(QWidget):
         super().__init__(parent)
         self.selection = selection
         self.snapshot: WorldSnapshot | None = None
+        self.on_screen = True  # kept by the dock's visibilityChanged (see ``set_on_screen``)
         self.layout_data: GraphLayout | None = None
         self.pair_report: PairReport | None = None
         self._send: Callable[[Command], int | None] = lambda _command: None
@@ -143,7 +144,16 @@ class SocialGraphDock(QWidget):
             self._request(force=True)
             return
         ties = snapshot.relationships
-        if ties.version != self._version and time.monotonic() - self._laid_out_at > RELAYOUT_SECONDS:
+        # Tabbed away, the ties' new layout waits until the graph is shown: laying out a big town
+        # holds the GIL on the worker thread for a second or more, time the map and the engine need.
+        if self.on_screen and ties.version != self._version and time.monotonic() - self._laid_out_at > RELAYOUT_SECONDS:
+            self._request()
+
+    def set_on_screen(self, visible: bool) -> None:
+        """Kept by the dock's ``visibilityChanged``; shown again, ties that changed meanwhile are laid out."""
+        self.on_screen = visible
+        snap = self.snapshot
+        if visible and snap is not None and snap.relationships.version != self._version:
             self._request()
 
     def _fill_districts(self, snapshot: WorldSnapshot) -> None:

@@ -78,9 +78,55 @@ class NumpySprites:
         if tex:
             self.list._sprite_texture_changed = True
 
-    def draw(self, pixelated: bool = True) -> None:
-        if self.count:
+    def draw(self, pixelated: bool = True, rows: np.ndarray | None = None) -> None:
+        """Draw every sprite, or only ``rows`` (those in view: the rest would still cost the
+        geometry shader, which a software rasterizer runs slowly, 10,000 times a frame)."""
+        if not self.count:
+            return
+        if rows is None:
             self.list.draw(pixelated=pixelated)
+        elif len(rows):
+            draw_rows(self.list, rows, pixelated=pixelated)
+
+
+def draw_rows(sprite_list: Any, rows: np.ndarray, **draw_args: Any) -> None:
+    """Draw only the sprites at ``rows`` (positions in the list) of an arcade SpriteList, leaving
+    the list as it was: its index buffer is narrowed for this one draw and then put back."""
+    slots = sprite_list._sprite_index_slots
+    index = np.frombuffer(sprite_list._sprite_index_data, dtype=np.int32)
+    every = index[:slots].copy()
+    shown = every[np.asarray(rows, dtype=np.int64)]
+    index[: len(shown)] = shown
+    sprite_list._sprite_index_slots = len(shown)
+    sprite_list._sprite_index_changed = True
+    try:
+        sprite_list.draw(**draw_args)
+    finally:
+        index[:slots] = every
+        sprite_list._sprite_index_slots = slots
+        sprite_list._sprite_index_changed = True
+
+
+class CulledSprites:
+    """An arcade SpriteList that never changes after it is built (buildings, objects), drawn
+    only where the camera looks: close up a street shows a few dozen of a big town's thousands."""
+
+    def __init__(self, sprite_list: Any, boxes: np.ndarray):
+        self.list = sprite_list
+        self.boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)  # left, bottom, right, top per sprite
+
+    def __len__(self) -> int:
+        return len(self.list)
+
+    def draw(self, view: tuple[float, float, float, float], pixelated: bool = True) -> None:
+        """``view``: left, right, bottom, top in world px (``MapCamera.world_rect``)."""
+        left, right, bottom, top = view
+        b = self.boxes
+        rows = np.flatnonzero((b[:, 2] >= left) & (b[:, 0] <= right) & (b[:, 3] >= bottom) & (b[:, 1] <= top))
+        if len(rows) == len(b):
+            self.list.draw(pixelated=pixelated)
+        elif len(rows):
+            draw_rows(self.list, rows, pixelated=pixelated)
 
 
 LabelKey = TypeVar("LabelKey", bound=Hashable)  # what a label shows: a person id, a building id, (speaker, words)
@@ -264,6 +310,110 @@ void main() {
 """
 
 
+_PICTURE_VERTEX = """
+#version 330
+uniform WindowBlock { mat4 projection; mat4 view; } window;
+uniform vec4 rect;  // left, bottom, width, height in world px
+in vec2 in_uv;
+out vec2 v_uv;
+out vec2 v_world;
+void main() {
+    v_world = rect.xy + in_uv * rect.zw;
+    gl_Position = window.projection * window.view * vec4(v_world, 0.0, 1.0);
+    v_uv = in_uv;
+}
+"""
+_PICTURE_FRAGMENT = """
+#version 330
+uniform sampler2D day;
+uniform sampler2D night;
+uniform sampler2D overlay;
+uniform vec4 tint;  // the day picture is multiplied by it (white by day, the night tint at night)
+uniform float night_amount;  // 0: the day picture; 1: the night picture
+uniform vec4 overlay_rect;  // where the overlay lies, in world px (left, bottom, width, height)
+uniform int overlay_on;
+in vec2 v_uv;
+in vec2 v_world;
+out vec4 fragColor;
+void main() {
+    vec2 uv = vec2(v_uv.x, 1.0 - v_uv.y);  // the pictures' first row is the map's top
+    vec4 colour = texture(day, uv) * tint;
+    if (night_amount > 0.0) {
+        colour = mix(colour, texture(night, uv), night_amount);
+    }
+    if (overlay_on == 1) {
+        vec4 over = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
+        colour.rgb = mix(colour.rgb, over.rgb, over.a);
+    }
+    fragColor = colour;
+}
+"""
+
+
+UPLOAD_ROWS = 256  # rows of a picture written to the GPU at a time
+
+
+class PictureLayer:
+    """A picture of the town stretched over a world rectangle, optionally mixed with its night
+    picture, drawn as one textured quad in one pass.
+
+    The ground used to be an arcade sprite, and far out a day sprite with the night one blended
+    over it: on a software rasterizer every full-screen pass costs ~10-25 ms, and an arcade
+    ``Texture`` keeps its PIL image (50 MB for a 10,000-person town's ground) alive for as long
+    as the sprite lives. Here the pixels go to the GPU and nothing of them stays in Python.
+    """
+
+    def __init__(self, ctx: Any, day: Image.Image, rect: tuple[float, float, float, float],
+                 night: Image.Image | None = None):
+        self.ctx = ctx
+        self.size = day.size
+        self.day = self._texture(day)
+        self.night = self._texture(night) if night is not None else None
+        corners = ctx.buffer(data=np.array([0, 0, 1, 0, 0, 1, 1, 1], dtype=np.float32).tobytes())
+        self._geometry = ctx.geometry([arcade.gl.BufferDescription(corners, "2f", ["in_uv"])],
+                                      mode=ctx.TRIANGLE_STRIP)
+        self._program = ctx.program(vertex_shader=_PICTURE_VERTEX, fragment_shader=_PICTURE_FRAGMENT)
+        self._program["rect"] = rect
+        self._program["day"] = 0
+        self._program["night"] = 1
+        self._program["overlay"] = 2
+
+    def _texture(self, image: Image.Image) -> Any:
+        """The picture as it is, row 0 (the map's top) first: the shader turns it the right way up.
+        Written a band of rows at a time, so a 50 MB ground never has a second whole copy in memory."""
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
+        width, height = image.size
+        texture = self.ctx.texture((width, height), components=4)
+        for top in range(0, height, UPLOAD_ROWS):
+            rows = min(UPLOAD_ROWS, height - top)
+            texture.write(image.crop((0, top, width, top + rows)).tobytes(), viewport=(0, top, width, rows))
+        return texture
+
+    def draw(self, tint: tuple[int, int, int] = (255, 255, 255), night_amount: float = 0.0,
+             smooth: bool = True, overlay: GridLayer | None = None) -> None:
+        """``overlay``: a grid layer (the density heat) laid over the picture in the same pass,
+        as if drawn over it afterwards, without a second full-screen pass."""
+        ctx = self.ctx
+        sampling = ctx.LINEAR if smooth else ctx.NEAREST
+        night = self.night if night_amount > 0 else None
+        ctx.enable(ctx.BLEND)
+        ctx.blend_func = ctx.BLEND_DEFAULT
+        self._program["tint"] = (tint[0] / 255, tint[1] / 255, tint[2] / 255, 1.0)
+        self._program["night_amount"] = float(night_amount) if night is not None else 0.0
+        for unit, texture in ((0, self.day), (1, night or self.day)):
+            texture.filter = (sampling, sampling)
+            texture.use(unit)
+        over = overlay is not None and overlay.written
+        self._program["overlay_on"] = 1 if over else 0
+        if over:
+            assert overlay is not None
+            self._program["overlay_rect"] = overlay.rect
+            overlay.texture.use(2)
+            overlay.times_drawn += 1
+        self._geometry.render(self._program)
+
+
 class GridLayer:
     """A small RGBA picture, one texel per cell of the map, stretched over it: one textured quad.
 
@@ -280,9 +430,11 @@ class GridLayer:
         self._geometry = ctx.geometry([arcade.gl.BufferDescription(corners, "2f", ["in_uv"])],
                                       mode=ctx.TRIANGLE_STRIP)
         self._program = ctx.program(vertex_shader=_HEAT_VERTEX, fragment_shader=_HEAT_FRAGMENT)
+        self.rect = rect
         self._program["rect"] = rect
         self._program["heat"] = 0
         self.written = False
+        self.times_drawn = 0  # alone, or laid over a picture in its pass (``PictureLayer.draw``)
 
     def write(self, rgba: np.ndarray) -> None:
         """``rgba`` (rows, cols, 4) uint8, row 0 at the map's top (GL's first row is its bottom)."""
@@ -295,3 +447,4 @@ class GridLayer:
             self.ctx.blend_func = self.ctx.BLEND_DEFAULT
             self.texture.use(0)
             self._geometry.render(self._program)
+            self.times_drawn += 1

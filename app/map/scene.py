@@ -31,7 +31,7 @@ from app.map import sprite_sync as sync
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
 from app.map.incidents import Marks, incident_marks
-from app.map.layers import DotLayer, GridLayer, LabelPool, NumpySprites, make_texture
+from app.map.layers import CulledSprites, DotLayer, GridLayer, LabelPool, NumpySprites, PictureLayer, make_texture
 from app.map.textures import (
     badge_image,
     bubble_image,
@@ -309,9 +309,8 @@ class Scene:
 
         faces: dict[tuple[int, int, int, bool], Any] = {}
         day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
-        for b, rect in zip(static.buildings, self._rects, strict=True):
-            if b.removed:
-                continue
+        standing = [(b, rect) for b, rect in zip(static.buildings, self._rects, strict=True) if not b.removed]
+        for b, rect in standing:  # demolished ones are not drawn
             for is_night, layer in ((False, day), (True, night)):
                 key = (b.type, b.width, b.height, is_night)
                 if key not in faces:
@@ -321,7 +320,8 @@ class Scene:
                 s.width, s.height = b.width * t, b.height * t
                 s.position = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
                 layer.append(s)
-        gpu["day"], gpu["night"] = day, night
+        boxes = np.array([rect for _b, rect in standing], dtype=np.float32).reshape(-1, 4)
+        gpu["day"], gpu["night"] = CulledSprites(day, boxes), CulledSprites(night, boxes)
         gpu["props_day"], gpu["props_night"] = self._build_props(static)
 
         n = len(static.people)
@@ -383,28 +383,24 @@ class Scene:
                 sprite.width = sprite.height = t
                 sprite.position = ((p.x + 0.5) * t, (rows - p.y - 0.5) * t)
                 layer.append(sprite)
-        return day, night
+        boxes = np.array([(p.x * t, (rows - p.y - 1) * t, (p.x + 1) * t, (rows - p.y) * t) for p in standing],
+                         dtype=np.float32).reshape(-1, 4)
+        return CulledSprites(day, boxes), CulledSprites(night, boxes)
 
     def _build_ground(self, static: StaticWorld, job: Future[Any]) -> None:
-        """Upload the ground picture ``job`` painted on a worker thread as one sprite with its own atlas."""
+        """Upload the ground pictures ``job`` painted on a worker thread (the PIL images are let go)."""
         ctx, gpu = self.ctx, self._gpu
         h, w = static.terrain.shape
         t = sync.TILE
         image, far, far_night = job.result()
-        limit = int(ctx.info.MAX_TEXTURE_SIZE) - 4
+        limit = int(ctx.info.MAX_TEXTURE_SIZE)
         if max(image.size) > limit:
             # Past the GL texture limit: a smaller picture of the same ground (blurrier, still right).
             scale = limit / max(image.size)
             image = image.resize((int(image.width * scale), int(image.height * scale)))
-        for key, picture in (("ground", image), ("ground_far", far), ("ground_far_night", far_night)):
-            atlas = arcade.DefaultTextureAtlas((picture.width + 4, picture.height + 4), border=1,
-                                               auto_resize=False, ctx=ctx, capacity=1)
-            layer = arcade.SpriteList(atlas=atlas, capacity=1)
-            sprite = arcade.Sprite(make_texture(picture, f"{key}_{id(static)}"))
-            sprite.width, sprite.height = w * t, h * t
-            sprite.position = (w * t / 2, h * t / 2)
-            layer.append(sprite)
-            gpu[key] = layer
+        rect = (0.0, 0.0, float(w * t), float(h * t))
+        gpu["ground"] = PictureLayer(ctx, image, rect)
+        gpu["ground_far"] = PictureLayer(ctx, far, rect, night=far_night)
 
     @property
     def ready(self) -> bool:
@@ -477,34 +473,34 @@ class Scene:
         minute = self.snapshot.minute_of_day if self.snapshot is not None else 12 * 60
         night = sync.night_amount(minute)
         tint = sync.tint(night, self.art.night_tint)
-        for name in ("ground", "day", "props_day", "people_list", "icons_list"):
-            layer = gpu[name].list if isinstance(gpu[name], NumpySprites) else gpu[name]
+        for name in ("day", "props_day", "people_list", "icons_list"):
+            layer = gpu[name].list if isinstance(gpu[name], NumpySprites | CulledSprites) else gpu[name]
             if layer is not None:
                 layer.color = (*tint, 255)
         far = cam.zoom < FAR_GROUND_ZOOM and gpu["ground"] is not None
+        # Far out over a big town, the density heat goes into the ground's own pass (a software
+        # rasterizer pays ~10-25 ms for each full-screen pass): it is then under what follows.
+        heat = gpu["heat"] if self.show_people and detail.density and gpu["ground"] is not None else None
         if gpu["ground"] is None:
             gpu["sketch"].draw()
         if far:
             # Far out: the quarter-size town pictures. Sampling the full-size ground scatters texel
             # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
             # sprites cost more than they show; a software rasterizer pays dearly for both.
-            gpu["ground_far"].color = (*tint, 255)
-            gpu["ground_far"].draw(pixelated=False)
-            if night > 0:
-                gpu["ground_far_night"].alpha = round(255 * night)
-                gpu["ground_far_night"].draw(pixelated=False)
+            # By night the night picture is mixed in, in the same pass.
+            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat)
         else:
             if gpu["ground"] is not None:
-                gpu["ground"].color = (*tint, 255)
-                gpu["ground"].draw(pixelated=cam.zoom >= 1.0)
-            gpu["day"].draw(pixelated=True)
+                gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
+            view = cam.world_rect()
+            gpu["day"].draw(view)
             if night > 0:
-                gpu["night"].alpha = round(255 * night)
-                gpu["night"].draw(pixelated=True)
-            gpu["props_day"].draw(pixelated=True)
+                gpu["night"].list.alpha = round(255 * night)
+                gpu["night"].draw(view)
+            gpu["props_day"].draw(view)
             if night > 0:
-                gpu["props_night"].alpha = round(255 * night)
-                gpu["props_night"].draw(pixelated=True)
+                gpu["props_night"].list.alpha = round(255 * night)
+                gpu["props_night"].draw(view)
         if self.show_incidents and self.snapshot is not None and self.snapshot.incidents:
             _draw_marks(incident_marks(self.snapshot.incidents, self._rects, static.terrain.shape[0], sync.TILE, now))
         if 0 <= self.selected_building < len(self._rects):
@@ -529,14 +525,19 @@ class Scene:
         if not self.show_people:
             pass
         elif detail.density:
-            gpu["heat"].draw()
+            if heat is None:  # not drawn with the ground: the ground is still being painted
+                gpu["heat"].draw()
         elif detail.dots:
             # A little bigger than a pixel at any zoom, in framebuffer pixels.
             gpu["dots"].draw(size_px=(2.0 if people.count > 2000 else 3.0) * self.pixel_ratio)
         else:
-            gpu["people_list"].draw(pixelated=True)
+            # Only those in view and not counted in a badge: the rest would cost the geometry shader.
+            left, right, bottom, top = cam.world_rect()
+            margin = 32.0  # world px: a sprite standing just outside still shows its head
+            rows = np.flatnonzero(sync.in_view(xy, (left, right, bottom, top), margin) & (people.alpha > 0))
+            gpu["people_list"].draw(pixelated=True, rows=rows)
             if detail.icons:
-                gpu["icons_list"].draw(pixelated=True)
+                gpu["icons_list"].draw(pixelated=True, rows=rows)
         self._draw_labels(xy, detail, now)
 
     def _labels(self, pool: LabelPool, keys: list, anchors: np.ndarray, lift_px: float,

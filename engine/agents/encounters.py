@@ -94,12 +94,12 @@ class Encounters:
         warmth = max(-1.0, min(1.0, 0.6 * (kindness - 0.35) + 0.4 * affinity + rng.uniform(-0.35, 0.35)))
         building = self.city.buildings[place]
         moment = Moment(tick, building.name, place in (pa.home, pb.home), self.city.name)
-        lines = self.writer.lines(rng, a, b, moment, warmth)
+        script = self.writer.script(rng, a, b, moment, warmth)
         tie = self.ties.meet(a, b, tick, warmth)
         for person in (a, b):
             pop.needs[person, SOCIAL] = min(1.0, pop.needs[person, SOCIAL] + CHAT_LIFT)
             pop.chat_cooldown[person] = tick + self.clock.ticks_for(rng.randint(*COOLDOWN_MINUTES))
         return [
-            ConversationHeld(tick, a, b, place, lines),
+            ConversationHeld(tick, a, b, place, script),
             RelationshipChanged(tick, a, b, round(tie.affinity, 4), round(tie.familiarity, 4), tie.label),
         ]

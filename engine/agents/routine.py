@@ -17,6 +17,7 @@ need of each day (kept in the state), so a checkpoint restored mid-day plans the
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -45,6 +46,15 @@ WEEKEND = 5  # Saturday and Sunday
 UNSET = -2  # in ``friend_of``: not worked out yet today
 BREAK_ROUTINE = 0.12  # chance an outing goes to a place further afield
 MIN_OUTING = 30  # minutes; shorter than this (opening hours, bedtime) and it is dropped
+
+
+@lru_cache(maxsize=1 << 17)
+def hobbies_of(person: int, traits: tuple[float, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each person's two hobbies, from their two strongest traits (worked out once: every day's plan asks)."""
+    ranked = sorted(range(5), key=lambda t: (-traits[t], t))[:2]
+    fitting = [h for h in HOBBIES if TRAITS.index(str(h["trait"])) in ranked]
+    fitting.sort(key=lambda h: (ranked.index(TRAITS.index(str(h["trait"]))), HOBBIES.index(h)))
+    return fitting[person % len(fitting)], fitting[(person // 2 + 1) % len(fitting)]
 
 
 class Outing(NamedTuple):
@@ -219,11 +229,7 @@ class Routine:
 
     def _hobby(self, p: Person, rng: Dice) -> dict[str, Any]:
         """One of the hobbies of their two strongest traits."""
-        ranked = sorted(range(5), key=lambda t: (-p.traits[t], t))[:2]
-        fitting = [h for h in HOBBIES if TRAITS.index(str(h["trait"])) in ranked]
-        fitting.sort(key=lambda h: (ranked.index(TRAITS.index(str(h["trait"]))), HOBBIES.index(h)))
-        mine = fitting[p.id % len(fitting)], fitting[(p.id // 2 + 1) % len(fitting)]  # each person has two
-        return mine[rng.randrange(2)]
+        return hobbies_of(p.id, p.traits)[rng.randrange(2)]
 
     def _visit_whom(self, p: Person, rng: Dice) -> int:
         known = self.ties.known_by(p.id)

@@ -136,7 +136,7 @@ class RuleBrain:
         if m >= s.bedtime or m < s.wake:
             wake = s.wake + self.routine.lie_in(i, day + 1 if m >= s.bedtime else day)
             return Intent(SLEEP, home, self.clock.tick_at_minute(tick, wake))
-        if m < s.wake + self.routine.lie_in(i, day) and pop.activity[i] == SLEEP:
+        if pop.activity[i] == SLEEP and m < s.wake + self.routine.lie_in(i, day):
             return Intent(SLEEP, home, self.clock.tick_at_minute(tick, s.wake + self.routine.lie_in(i, day)))
         if hunger < 0.15:
             return self._meal(i, tick, here, pop, rng, occupancy)

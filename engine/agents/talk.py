@@ -6,7 +6,9 @@ needs or plans, the other's work: each picks which lines of the grammar in
 ``words/talk.toml`` can be said. Family never introduce themselves, nobody says
 "good morning" at night, strangers do not say "it's been ages".
 
-Lines are picked with the simulation's RNG so a replay says the same words.
+What is said is decided in the tick with the simulation's RNG (who they are to each other, the
+topic); the words themselves are a ``Script`` worded with its own seeded dice only when someone
+reads them, so a replay says the same words and unread talk costs no grammar.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
+from engine.agents.dice import Dice
 from engine.agents.grammar import Grammar, load_rules, words_file
+from engine.contracts.events import Lines
 from engine.state.clock import WEEKDAYS, Clock
 from engine.state.person import Person
 from engine.state.relationships import Relationships, Tie
@@ -37,8 +42,16 @@ class Topic(NamedTuple):
     weight: float = 1.0
 
 
-@dataclass(frozen=True)
-class Moment:
+# The topics that carry no facts of their own (made once: the tick is hot).
+RIVAL, PLAN = Topic("rival", "rival", weight=3.0), Topic("plan", "plan")
+FAMILY, FAMILY_MORNING = Topic("family", "family", weight=2.0), Topic("family_morning", "family", weight=2.0)
+NEEDS = tuple(Topic(f"need_{need}", "need", weight=1.5) for need in ("energy", "hunger", "social", "fun"))
+THEIR_WORK, MY_WORK = Topic("their_work", "work", weight=0.8), Topic("my_work", "small", weight=0.5)
+WEEKEND, WEEKDAY = Topic("weekend", "small", weight=0.6), Topic("weekday", "small", weight=0.3)
+PLACE, STRANGER = Topic("place", "small", weight=0.4), Topic("stranger", "stranger", weight=1.0)
+
+
+class Moment(NamedTuple):
     """Where and when two people talk, from the simulation."""
 
     tick: int
@@ -47,7 +60,7 @@ class Moment:
     town: str
 
 
-# (speaker, listener, tick) -> what they both know or one could tell; set by the society
+# (speaker, listener, tick) -> what they both know or one could tell (a new list); set by the society
 SharedTopics = Callable[[int, int, int], list[Topic]]
 
 
@@ -68,39 +81,106 @@ def relation(a: Person, b: Person, tie: Tie | None) -> str:
     return {"close friend": "friend", "acquaintance": "acq", "stranger": "acq"}.get(tie.label, tie.label)
 
 
-def kin_word(a: Person, b: Person) -> str:
-    """What ``a`` calls family member ``b``."""
-    gap = b.age - a.age
-    if a.age >= 18 and b.age >= 18 and abs(gap) < PARTNER_AGE_GAP:
+def kin_word(my_age: int, other_age: int, other_name: str) -> str:
+    """What someone of ``my_age`` calls a family member of ``other_age``."""
+    gap = other_age - my_age
+    if my_age >= 18 and other_age >= 18 and abs(gap) < PARTNER_AGE_GAP:
         return "#kin_partner#"
     if gap <= -PARTNER_AGE_GAP:
         return "#kin_child#"
-    return b.first_name  # parents and siblings by name (the cast has no sexes to say Mum or Dad by)
+    return other_name  # parents and siblings by name (the cast has no sexes to say Mum or Dad by)
 
 
-def job_phrase(p: Person, workplace: str) -> str:
-    if p.is_pupil:
+def job_phrase(occupation: str, pupil: bool, workplace: str) -> str:
+    if pupil:
         return f"go to {workplace}" if workplace else "go to school"
-    if "retired" in p.occupation:
+    if "retired" in occupation:
         return "am retired"
     if workplace:
         return f"work at {workplace}"
     return "keep myself busy"
 
 
-class _Facts(dict[str, str]):
-    """A speaker's side of the talk: names and place at once, the rest when a line asks (``TalkWriter.fact``)."""
+# What the words need of a speaker, as they were when they spoke: first name, age, occupation, whether a pupil,
+# workplace name (None: no workplace).
+Speaker = tuple[str, int, str, bool, str | None]
 
-    def __init__(self, me: str, other: str, place: str, part: str, town: str):
-        super().__init__(me=me, other=other, place=place, part=part, town=town)
-        self.writer: TalkWriter | None = None
-        self.me: Person | None = None
-        self.other: Person | None = None
-        self.tick = 0
+
+@dataclass(slots=True, unsafe_hash=True)  # its fields never change once made (not frozen: made in the tick)
+class Script:
+    """A conversation's words before they are said: the rule group of each line and every fact the lines may
+    use, as they were at the moment. ``lines()`` words it with its own dice, so it says the same whenever it is
+    first read (the window, the log, a mind's memory, a saved file), and most talk is never read at all."""
+
+    seed: int
+    a: Speaker
+    b: Speaker
+    place: str
+    town: str
+    part: str  # of the day
+    weekday: int
+    symbols: tuple[str, ...]  # a line each, speakers taking turns from ``a``: greeting, reply, topic, answer, close
+    topic_facts: tuple[tuple[str, str], ...] = ()  # from the topic line on
+    extra: Lines = ()  # said after (word of mouth), already in words
+
+    def lines(self) -> Lines:
+        return _worded(self)
+
+    def opening(self) -> str:
+        return self.words(1)[0][1]
+
+    def adding(self, lines: Lines) -> Script:
+        return Script(self.seed, self.a, self.b, self.place, self.town, self.part, self.weekday, self.symbols,
+                      self.topic_facts, self.extra + lines)
+
+    def words(self, count: int) -> Lines:
+        """The first ``count`` lines, worded now (``lines()`` keeps them for talks read again)."""
+        dice = Dice(self.seed)
+        speaking = _Facts(self, self.a, self.b)
+        if count == 1:  # the greeting alone (the pair's history quotes it)
+            return ((0, GRAMMAR.pick(self.symbols[0], dice, speaking)),)
+        facts = (speaking, _Facts(self, self.b, self.a))
+        out = []
+        for i, symbol in enumerate(self.symbols[:count]):
+            if i == 2 and self.topic_facts:
+                facts[0].update(self.topic_facts)
+                facts[1].update(self.topic_facts)
+            out.append((i % 2, GRAMMAR.pick(symbol, dice, facts[i % 2])))
+        return tuple(out)
+
+    def fact(self, key: str, me: Speaker, other: Speaker) -> str:
+        """A speaker's fact worked out from the others (asked only by the lines that use it)."""
+        if key == "kin":
+            return kin_word(me[1], other[1], other[0])
+        if key == "weekday":
+            return WEEKDAYS[self.weekday]
+        if key == "days_to_weekend":
+            return str(max(1, 5 - self.weekday))
+        if key == "my_work":
+            return me[4] or "home"
+        if key == "job_phrase":
+            return job_phrase(me[2], me[3], me[4] or "")
+        if key == "other_work" and other[4] is not None:
+            return other[4]
+        raise KeyError(key)
+
+
+@lru_cache(maxsize=4096)
+def _worded(script: Script) -> Lines:
+    """A script's lines, kept for the talks read lately (the window reads the same ones again and again; a
+    script holds no words of its own, so the thousands never read stay small and cost the collector nothing)."""
+    return script.words(len(script.symbols)) + script.extra
+
+
+class _Facts(dict[str, str]):
+    """A speaker's side of the talk: names and place at once, the rest when a line asks (``Script.fact``)."""
+
+    def __init__(self, script: Script, me: Speaker, other: Speaker):
+        super().__init__(me=me[0], other=other[0], place=script.place, part=script.part, town=script.town)
+        self.script, self.me, self.other = script, me, other
 
     def __missing__(self, key: str) -> str:
-        assert self.writer is not None and self.me is not None and self.other is not None
-        value = self[key] = self.writer.fact(key, self.me, self.other, self.tick)
+        value = self[key] = self.script.fact(key, self.me, self.other)
         return value
 
 
@@ -113,99 +193,86 @@ class TalkWriter:
         self.shared: SharedTopics | None = None
         self.needs: Callable[[int], tuple[int, float]] | None = None  # person -> (lowest need, its level)
         self.plan: Callable[[int, int], tuple[str, str] | None] | None = None  # (person, tick) -> (place, why)
+        self._now = (-1, 0, "", 0, 0)  # (tick, minute, part of day, day, weekday): worked out once a tick
 
-    def lines(self, rng: random.Random, a: int, b: int, moment: Moment, warmth: float) -> tuple[tuple[int, str], ...]:
-        """Three to five lines between speaker 0 (``a``) and speaker 1 (``b``)."""
+    def lines(self, rng: random.Random, a: int, b: int, moment: Moment, warmth: float) -> Lines:
+        """Three to five lines between speaker 0 (``a``) and speaker 1 (``b``), in words."""
+        return self.script(rng, a, b, moment, warmth).lines()
+
+    def script(self, rng: random.Random, a: int, b: int, moment: Moment, warmth: float) -> Script:
+        """What ``a`` and ``b`` will say (who they are to each other, the hour, the topic), not yet in words."""
         pa, pb = self.people[a], self.people[b]
         tie = self.ties.get(a, b)
         rel = relation(pa, pb, tie)
-        minute = self.clock.minute_of_day(moment.tick)
-        part = part_of_day(minute)
-        facts_a = self._facts(pa, pb, moment, tie, part)
-        facts_b = self._facts(pb, pa, moment, tie, part)
-        out = [(0, self._greeting(rng, rel, tie, moment, part, facts_a))]
+        _tick, _minute, part, _day, weekday = self._moment(moment.tick)
+        greeting = self._greeting(rng, rel, tie, moment, part)
         reply = "home" if rel == "family" and moment.place_is_home else ("kin" if rel == "family" else rel)
-        out.append((1, GRAMMAR.pick(f"reply_{reply}", rng, facts_b)))
-        topic = self._topic(rng, a, b, rel, moment, part, facts_a)
-        if topic.facts:
-            facts_a.update(topic.facts)
-            facts_b.update(topic.facts)
-        out.append((0, GRAMMAR.pick(f"topic_{topic.kind}", rng, facts_a)))
+        topic = self._topic(rng, a, b, rel, moment, part, weekday)
         tone = "warm" if warmth >= 0 else "cool"
         answer = f"answer_{topic.answer}" if topic.answer == "rival" else f"answer_{topic.answer}_{tone}"
-        out.append((1, GRAMMAR.pick(answer, rng, facts_b)))
+        symbols: tuple[str, ...] = (greeting, f"reply_{reply}", f"topic_{topic.kind}", answer)
         if warmth > 0.3 or rel == "family":
-            out.append((0, GRAMMAR.pick(f"close_{rel}" if rel != "rival" else "close_cool", rng, facts_a)))
+            symbols += (f"close_{rel}" if rel != "rival" else "close_cool",)
         elif warmth < -0.2:
-            out.append((0, GRAMMAR.pick("close_cool", rng, facts_a)))
-        return tuple(out)
+            symbols += ("close_cool",)
+        return Script(rng.getrandbits(64), self._speaker(pa), self._speaker(pb), moment.place, moment.town, part,
+                      weekday, symbols, tuple(topic.facts.items()) if topic.facts else ())
 
-    def _facts(self, me: Person, other: Person, moment: Moment, tie: Tie | None, part: str) -> dict[str, str]:
-        facts = _Facts(me.first_name, other.first_name, moment.place, part, moment.town)
-        facts.writer, facts.me, facts.other, facts.tick = self, me, other, moment.tick
-        return facts
+    def _speaker(self, p: Person) -> Speaker:
+        return (p.first_name, p.age, p.occupation, p.is_pupil,
+                self.workplace_name(p.id) if p.workplace >= 0 else None)
 
-    def fact(self, key: str, me: Person, other: Person, tick: int) -> str:
-        """A speaker's fact that costs something to work out (asked only by the lines that use it)."""
-        if key == "kin":
-            return kin_word(me, other)
-        if key in ("weekday", "days_to_weekend"):
-            weekday = self.clock.weekday(tick)
-            return WEEKDAYS[weekday] if key == "weekday" else str(max(1, 5 - weekday))
-        if key == "my_work":
-            return self.workplace_name(me.id) or "home"
-        if key == "job_phrase":
-            return job_phrase(me, self.workplace_name(me.id))
-        if key == "other_work" and other.workplace >= 0:
-            return self.workplace_name(other.id)
-        raise KeyError(key)
+    def _moment(self, tick: int) -> tuple[int, int, str, int, int]:
+        if self._now[0] != tick:
+            minute = self.clock.minute_of_day(tick)
+            self._now = (tick, minute, part_of_day(minute), self.clock.day(tick), self.clock.weekday(tick))
+        return self._now
 
-    def _greeting(self, rng: random.Random, rel: str, tie: Tie | None, moment: Moment, part: str,
-                  facts: dict[str, str]) -> str:
+    def _greeting(self, rng: random.Random, rel: str, tie: Tie | None, moment: Moment, part: str) -> str:
         if rel == "family":
-            return GRAMMAR.pick(f"greet_{'home' if moment.place_is_home else 'kin'}_{part}", rng, facts)
+            return f"greet_{'home' if moment.place_is_home else 'kin'}_{part}"
         if rel == "stranger":
-            return GRAMMAR.pick(f"greet_stranger_{part}", rng, facts)
+            return f"greet_stranger_{part}"
         if rel == "rival":
-            return GRAMMAR.pick("greet_rival", rng, facts)
+            return "greet_rival"
         assert tie is not None
         if tie.last_tick >= 0:
             since = moment.tick - tie.last_tick
-            same_day = self.clock.day(tie.last_tick) == self.clock.day(moment.tick)
+            same_day = self.clock.day(tie.last_tick) == self._moment(moment.tick)[3]
             if same_day and rng.random() < 0.6:
-                return GRAMMAR.pick("greet_again", rng, facts)
+                return "greet_again"
             if since >= self.clock.ticks_for(AGES_DAYS * 24 * 60) and rel == "friend":
-                return GRAMMAR.pick("greet_ages", rng, facts)
-        return GRAMMAR.pick(f"greet_{rel}_{part}", rng, facts)
+                return "greet_ages"
+        return f"greet_{rel}_{part}"
 
     def _topic(self, rng: random.Random, a: int, b: int, rel: str, moment: Moment, part: str,
-               facts: dict[str, str]) -> Topic:
+               weekday: int) -> Topic:
         """Pick what ``a`` brings up, weighted: shared news and events first, then their lives."""
-        options: list[Topic] = []
-        if self.shared is not None:
-            options.extend(self.shared(a, b, moment.tick))
+        options: list[Topic] = self.shared(a, b, moment.tick) if self.shared is not None else []
+        known = rel != "stranger"
         if rel == "rival":
-            options.append(Topic("rival", "rival", weight=3.0))
-        if rel == "family":
-            options.append(Topic("family_morning" if part == "morning" else "family", "family", weight=2.0))
-        last = self._last_meeting(a, b, moment.tick)
-        if last is not None and rel in ("friend", "acq"):
-            options.append(Topic("last_time", "small", last, weight=1.5))
+            options.append(RIVAL)
+        elif rel == "family":
+            options.append(FAMILY_MORNING if part == "morning" else FAMILY)
+        elif known:  # a friend or an acquaintance
+            last = self._last_meeting(a, b, moment.tick)
+            if last is not None:
+                options.append(Topic("last_time", "small", last, weight=1.5))
         if self.needs is not None:
             lowest, level = self.needs(a)
             if level < LOW_NEED:
-                options.append(Topic(f"need_{('energy', 'hunger', 'social', 'fun')[lowest]}", "need", weight=1.5))
+                options.append(NEEDS[lowest])
         if self.plan is not None:  # worked out only if picked (most talks are about something else)
-            options.append(Topic("plan", "plan"))
-        if rel != "stranger" and self.people[b].workplace >= 0:
-            options.append(Topic("their_work", "work", weight=0.8))
-        if self.people[a].workplace >= 0 and rel != "stranger":
-            options.append(Topic("my_work", "small", weight=0.5))
-        weekend = self.clock.weekday(moment.tick) >= 5
-        options.append(Topic("weekend" if weekend else "weekday", "small", weight=0.6 if weekend else 0.3))
-        options.append(Topic("stranger" if rel == "stranger" else "place", "stranger" if rel == "stranger" else "small",
-                             weight=1.0 if rel == "stranger" else 0.4))
-        total = sum(t.weight for t in options)
+            options.append(PLAN)
+        if known and self.people[b].workplace >= 0:
+            options.append(THEIR_WORK)
+        if known and self.people[a].workplace >= 0:
+            options.append(MY_WORK)
+        options.append(WEEKEND if weekday >= 5 else WEEKDAY)
+        options.append(PLACE if known else STRANGER)
+        total = 0.0
+        for topic in options:
+            total += topic.weight
         pick = rng.random() * total
         chosen = options[-1]
         for topic in options:
@@ -213,7 +280,7 @@ class TalkWriter:
             if pick < 0:
                 chosen = topic
                 break
-        if chosen.kind == "plan":
+        if chosen is PLAN:
             planned = self.plan(a, moment.tick) if self.plan is not None else None
             if planned is None:
                 return options[-1]  # nothing planned after all: small talk about the place

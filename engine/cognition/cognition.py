@@ -209,6 +209,8 @@ class Cognition:
         ctx = self.ctx
         if (event.a, event.b) in ctx.remembered_talks:  # a talk on the model: each side already keeps its summary
             return
+        if event.a not in ctx.minds and event.b not in ctx.minds:
+            return  # nobody keeps it: left unworded
         place = ctx.city.buildings[event.building].name
         names = (ctx.people[event.a], ctx.people[event.b])
         said = " / ".join(f"{names[s].first_name}: {text}" for s, text in event.lines)

@@ -7,8 +7,11 @@ small, slotted and frozen so thousands per tick stay cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from engine.contracts.thinking import LLMHealth, ThoughtKind
+
+Lines = tuple[tuple[int, str], ...]  # (speaker: 0 is ``a``, 1 is ``b``; text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +37,55 @@ class ActivityStarted(Event):
     until_tick: int
 
 
-@dataclass(frozen=True, slots=True)
+class Wording(Protocol):
+    """A conversation's words, worked out only when first read (the rule brain's small talk:
+    ``engine.agents.talk.Script``). The same words every time, whenever and wherever they are read."""
+
+    def lines(self) -> Lines: ...
+
+    def opening(self) -> str:
+        """The first line alone (cheaper than all of them)."""
+        ...
+
+    def adding(self, lines: Lines) -> Wording:
+        """The same words with ``lines`` said after them."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class ConversationHeld(Event):
     a: int
     b: int
     building: int
-    lines: tuple[tuple[int, str], ...]  # (speaker, text)
+    said: Lines | Wording  # the lines, or how to word them: most talk is never read, so it is worded when it is
+
+    def __eq__(self, other: object) -> bool:
+        """The same talk whether its words are worked out yet or not (a reopened file holds them in words)."""
+        if not isinstance(other, ConversationHeld):
+            return NotImplemented
+        return (self.tick, self.a, self.b, self.building) == (other.tick, other.a, other.b, other.building) \
+            and self.lines == other.lines
+
+    def __hash__(self) -> int:
+        return hash((self.tick, self.a, self.b, self.building))
+
+    @property
+    def lines(self) -> Lines:
+        said = self.said
+        return said if isinstance(said, tuple) else said.lines()
+
+    @property
+    def opening(self) -> str:
+        said = self.said
+        if isinstance(said, tuple):
+            return said[0][1] if said else ""
+        return said.opening()
+
+    def adding(self, lines: Lines) -> ConversationHeld:
+        """The same conversation with ``lines`` said after its own (still unworded if it was)."""
+        said = self.said
+        more = said + lines if isinstance(said, tuple) else said.adding(lines)
+        return ConversationHeld(self.tick, self.a, self.b, self.building, more)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ _KINDS: dict[str, type[ev.Event]] = {
 
 def to_row(event: ev.Event) -> tuple[int, str, str]:
     fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name != "tick"}
+    if isinstance(event, ev.ConversationHeld):  # saved as its words (worded now if nobody read them yet)
+        del fields["said"]
+        fields["lines"] = event.lines
     return event.tick, type(event).__name__, json.dumps(fields, separators=(",", ":"))
 
 
@@ -25,7 +28,7 @@ def from_row(tick: int, kind: str, payload: str) -> ev.Event:
         raise ValueError(f"unknown event kind {kind!r}")
     fields = json.loads(payload)
     if "lines" in fields:
-        fields["lines"] = tuple((int(s), str(t)) for s, t in fields["lines"])
+        fields["said"] = tuple((int(s), str(t)) for s, t in fields.pop("lines"))
     if "evidence" in fields:
         fields["evidence"] = tuple(int(e) for e in fields["evidence"])
     for name in ("attendees", "yes", "no", "winners", "witnesses"):  # JSON lists back to the tuples they were

@@ -439,7 +439,10 @@ class Incidents:
     @property
     def busy(self) -> bool:
         """Anything that may change where people go (checked before the per-person work)."""
-        return bool(self.plans or self.closed or any(i.active for i in self.items))
+        if self.plans or self.closed:
+            return True
+        # asked at every decision: no generator at all while the town has had no incidents
+        return bool(self.items) and any(incident.phase_end >= 0 for incident in self.items)
 
     # -- talk ------------------------------------------------------------------------------
 

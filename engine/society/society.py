@@ -241,10 +241,10 @@ class Society:
             if self.incidents.items:
                 self.incidents.on_talk(event.a, event.b, tick, rng)
             if lines:
-                event = ConversationHeld(event.tick, event.a, event.b, event.building, event.lines + tuple(lines))
+                event = event.adding(tuple(lines))
                 events[index] = event
             out.extend(heard)
-            first = event.lines[0][1] if event.lines else ""
+            first = event.opening
             self.sim.ties.note(event.a, event.b, tick, f"talked at {names[event.building].name}: \u201c{first}\u201d")
         return out
 
@@ -276,7 +276,8 @@ class Society:
         """What ``a`` may bring up with ``b``: news both heard, and what happened in town that either knows."""
         topics = [Topic("fact_both", "fact", {"fact": f.text}, weight=2.0)
                   for f in self.grapevine.live_shared(a, b, tick)[-2:]]
-        topics.extend(self.incidents.topics(a, b, tick))
+        if self.incidents.items:
+            topics.extend(self.incidents.topics(a, b, tick))
         return topics
 
     def end_tick(self, tick: int) -> list[Event]:

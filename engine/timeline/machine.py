@@ -68,8 +68,7 @@ class TimeMachine:
         packed = state_codec.pack(state)
         tag = ""
         checkpoint_id = self.timeline.next_checkpoint_id
-        if self.memory is not None:
-            self.memory.flush()
+        if self.memory is not None:  # tagging flushes first: one flush, not two (each asks LanceDB for its row count)
             tag = f"cp-{checkpoint_id}"
             self.memory.tag(tag, replace=True)
         done = self._edits_at_current_tick()

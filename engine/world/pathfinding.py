@@ -5,7 +5,10 @@ towards it, so one search answers all trips *to* that place. Paths are
 symmetric, so a trip *from* a place we hold a tree for is answered by walking
 the tree backwards. Trees come from scipy's C breadth-first search (~1 ms on a
 200x200 grid) and live in an LRU; finished paths live in a second LRU keyed by
-(from, to), because people repeat their commutes every day.
+(from, to), because people repeat their commutes every day. A tree is kept as
+one byte a tile (which way to step: ``regional_paths.direction_tree``) rather
+than scipy's four-byte cell ids, so four times as many fit in the same memory:
+a town of 10,000 keeps a tree for nearly every door it has.
 
 That is exact, but each tree is a search over the whole map: maps larger than
 ``EXACT_AREA`` tiles (100,000 people live on 442,000; 30,000 on 137,000) hand trips to
@@ -21,14 +24,15 @@ from collections import OrderedDict
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.csgraph import connected_components
 
-from engine.world.regional_paths import RegionalPaths
+from engine.world.regional_paths import RegionalPaths, direction_tree, walk
 
-NO_PATH = -9999  # scipy's marker for "unreached" in predecessor arrays
 # Above this many tiles a tree per destination costs more than a commute can wait for (a whole-map search
 # is ~16 ms at 442,000 tiles, and 100,000 people head for 18,000 doors); the 30,000-person city is 137,000.
 EXACT_AREA = 200_000
+TREE_BUDGET = 80 * 2**20  # bytes of exact trees kept (one byte a tile), but never fewer than MIN_TREES trees
+MIN_TREES = 384
 
 
 class NoPathError(ValueError):
@@ -53,10 +57,10 @@ def grid_graph(walkable: np.ndarray) -> csr_matrix:
 
 
 class PathFinder:
-    def __init__(self, walkable: np.ndarray, tree_cache: int = 384, path_cache: int = 60_000,
+    def __init__(self, walkable: np.ndarray, tree_cache: int | None = None, path_cache: int = 60_000,
                  exact_area: int | None = None, block: int = 32):
         """``exact_area``: maps with more tiles than this (None: ``EXACT_AREA``) search by blocks of
-        ``block`` tiles a side."""
+        ``block`` tiles a side. ``tree_cache``: exact trees kept (None: as many as ``TREE_BUDGET`` holds)."""
         exact_area = EXACT_AREA if exact_area is None else exact_area
         self.walkable = walkable
         self.width = int(walkable.shape[1])
@@ -64,9 +68,9 @@ class PathFinder:
         self._labels = connected_components(self._graph, directed=True, connection="weak")[1]
         self._regional = (RegionalPaths(walkable, self._graph, self._labels, block)
                           if walkable.size > exact_area else None)
-        self._trees: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._trees: OrderedDict[int, bytes] = OrderedDict()
         self._paths: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
-        self._tree_cache = tree_cache
+        self._tree_cache = tree_cache or max(MIN_TREES, TREE_BUDGET // max(1, walkable.size))
         self._path_cache = path_cache
         self._tree_searches = 0
 
@@ -107,25 +111,20 @@ class PathFinder:
         """A label per cell; two cells share a label when one can walk to the other."""
         return self._labels
 
-    def _tree(self, root: int) -> np.ndarray:
+    def _tree(self, root: int) -> bytes:
         tree = self._trees.get(root)
         if tree is not None:
             self._trees.move_to_end(root)
             return tree
-        _, tree = breadth_first_order(self._graph, root, directed=True, return_predecessors=True)
+        tree = direction_tree(self._graph, root, self.width)
         self._tree_searches += 1
         self._trees[root] = tree
         if len(self._trees) > self._tree_cache:
             self._trees.popitem(last=False)
         return tree
 
-    @staticmethod
-    def _walk(tree: np.ndarray, start: int, root: int) -> np.ndarray:
-        steps = [start]
-        cell = start
-        while cell != root:
-            cell = int(tree[cell])
-            if cell == NO_PATH:
-                raise NoPathError(f"no walkable path from cell {start} to cell {root}")
-            steps.append(cell)
-        return np.array(steps, dtype=np.int32)
+    def _walk(self, tree: bytes, start: int, root: int) -> np.ndarray:
+        cells = walk(tree, start, self.width)
+        if cells[-1] != root:  # the labels say when there is no way; this is a last guard
+            raise NoPathError(f"no walkable path from cell {start} to cell {root}")
+        return np.array(cells, dtype=np.int32)

@@ -67,3 +67,30 @@ def test_a_day_of_talk_is_varied_and_about_shared_things():
     night = [t for t in talks if sim.clock.minute_of_day(t.tick) >= 22 * 60 or sim.clock.minute_of_day(t.tick) < 4 * 60]
     for t in night:
         assert "morning" not in t.lines[0][1].lower()
+
+
+def test_talk_is_worded_when_read_and_says_the_same_every_time():
+    from engine.persistence.event_codec import from_row, to_row
+    from engine.sim import state_codec
+    from engine.sim.simulation import Simulation
+
+    sim = village(minds=False)
+    start = state_codec.encode(sim.get_state())
+    talks = [e for e in run(sim, 6 * 60) if isinstance(e, ConversationHeld)]
+    assert talks and not any(isinstance(t.said, tuple) for t in talks)  # nobody has read them yet
+    quoted = 0
+    for t in talks:  # the pair's history quotes the greeting the talk opens with (the newest few are kept)
+        notes = [note for when, note in sim.ties.history(t.a, t.b) if when == t.tick and note.startswith("talked at ")]
+        if notes:
+            assert notes == [f"talked at {sim.city.buildings[t.building].name}: \u201c{t.lines[0][1]}\u201d"]
+            quoted += 1
+        assert t.opening == t.lines[0][1]
+    assert quoted
+    first = [t.lines for t in talks]
+    assert [t.lines for t in talks] == first  # read again: the same words
+    assert [from_row(*to_row(t)).lines for t in talks] == first  # saved in words, read back the same
+
+    replay = Simulation(sim.world, seed=None, record_history=False)
+    replay.set_state(state_codec.decode(start))
+    again = [e for e in run(replay, 6 * 60) if isinstance(e, ConversationHeld)]
+    assert [t.lines for t in again] == first  # a replay says the same words
