@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Set as ReadOnlySet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -23,11 +23,18 @@ from engine.state.note_columns import NoteColumns
 _REALS = attrgetter("affinity", "familiarity", "trust")
 _COUNTS = attrgetter("meetings", "last_tick", "family", "shared")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_TIE_FIELDS = ("affinity", "familiarity", "meetings", "last_tick", "family", "trust", "shared")
 NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the event log)
 
 
-@dataclass
+@dataclass(slots=True)
 class Tie:
+    # The set of rows changed since the last checkpoint, and this tie's row in its town's checkpoint
+    # columns (None: not in any town's columns yet). Callers change a tie by its attributes, so the tie
+    # itself says it changed: a checkpoint then repacks those rows, not every tie in town. First, so that
+    # it is set before the fields below (each assignment looks at it); slots keep a tie small.
+    _changed: set[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _row: int = field(default=-1, init=False, repr=False, compare=False)
     affinity: float = 0.0  # -1 (loathing) .. 1 (love)
     familiarity: float = 0.0  # 0 (never met) .. 1 (know each other inside out)
     meetings: int = 0
@@ -35,17 +42,22 @@ class Tie:
     family: bool = False
     trust: float = 0.0  # -1 (wary) .. 1 (would trust them with anything)
     shared: int = 0  # events both took part in
-    # The row of this tie in its town's checkpoint columns, and the set of rows changed since the last
-    # checkpoint (None: not in any town's columns yet). Callers change a tie by its attributes, so the
-    # tie itself says it changed: a checkpoint then repacks those rows, not every tie in town.
-    _row: ClassVar[int] = -1
-    _changed: ClassVar[set[int] | None] = None
 
     def __setattr__(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
         changed = self._changed
         if changed is not None:
             changed.add(self._row)
+
+    # A copy (pickled, deep-copied) is in no town's columns: it carries the numbers, not the marks.
+    def __getstate__(self) -> tuple[float | int | bool, ...]:
+        return tuple(object.__getattribute__(self, name) for name in _TIE_FIELDS)
+
+    def __setstate__(self, state: tuple[float | int | bool, ...]) -> None:
+        object.__setattr__(self, "_changed", None)
+        object.__setattr__(self, "_row", -1)
+        for name, value in zip(_TIE_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
 
     @property
     def label(self) -> str:
