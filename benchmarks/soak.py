@@ -53,18 +53,21 @@ def state_mb(state: dict[str, Any]) -> dict[str, float]:
 
 def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
     from engine import api
+    from engine.runtime import collector
     from engine.sim.simulation import Simulation
     from engine.timeline.machine import TimeMachine
 
     world = api.new_world(agents, seed=seed, template="village" if agents <= 60 else "city")
     sim = Simulation(world, seed)
     machine = TimeMachine(sim)  # every 30 sim minutes, thinned within its budget, as the app does
+    collector.settle()  # and, as the engine thread does, the collector walks only what is new since a checkpoint
     per_day: list[dict[str, float]] = []
     for day in range(1, days + 1):
         started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(TICKS_PER_DAY):
             sim.step()
-            machine.after_step()
+            if machine.after_step() is not None:
+                collector.settle()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         # Saved at the end of each day, as the app's autosave does every few minutes: the file's size per day.
         machine.checkpoint("save")

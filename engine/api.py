@@ -45,6 +45,7 @@ from engine.persistence.world_save import remove_pair, save_pair
 from engine.plugins import Registry, installed, recorded
 from engine.plugins import drop as _drop_plugins
 from engine.plugins import use as _use_plugins
+from engine.runtime import collector
 from engine.runtime.controller import StepController
 from engine.runtime.engine_thread import EngineThread
 from engine.runtime.looking import looking_back
@@ -509,6 +510,7 @@ def run_headless(
     conversations_before = sim.metrics.conversations
     llm_before = cognition.status().stats if cognition is not None else {}
     started = time.perf_counter()
+    collector.settle()  # as the engine thread does: the world is not walked again by every full collection
     try:
         for index in range(ticks):
             pacer.before_tick(index)
@@ -516,13 +518,14 @@ def run_headless(
             if progress is not None:
                 progress.after_tick(index + 1, sim.clock.text(sim.tick),
                                     cognition.status().stats if cognition is not None else {})
-            if machine is not None:
-                machine.after_step()
+            if machine is not None and machine.after_step() is not None:
+                collector.settle()
             if tracker is not None:
                 tracker.after_step()
         if machine is not None and ticks:
             machine.checkpoint("end")  # so a later replay can prove it reaches this exact state
     finally:
+        collector.release()
         if cognition is not None:
             cognition.close()
     elapsed = time.perf_counter() - started
