@@ -68,18 +68,21 @@ def _shingles(tokens: Sequence[str], size: int) -> set[tuple[str, ...]]:
 
 
 def echoes(text: str, prompt: str) -> bool:
-    """True when ``text`` reads back the prompt's own words: its instructions, labels and layout. Quoted
-    material (memories, what was said, names) is left out: retelling a memory is what talk is for, and
-    saying a line again is ``repeats``' business."""
+    """True when ``text`` reads back the prompt's own words: its instructions, labels and layout, or a line
+    copied from it whole. Otherwise quoted material (memories, what was said, names) is left out: retelling
+    a memory is what talk is for, and saying a line again is ``repeats``' business."""
     if _META.search(text):
         return True
     mine = words(text)
-    theirs = words(_QUOTED.sub(" ", prompt))
     if not mine:
         return False
-    if len(mine) < ECHO_SHINGLE:  # a short line: an echo if it stands in the prompt word for word
-        joined = " ".join(theirs)
-        return len(mine) >= MIN_WORDS and f" {' '.join(mine)} " in f" {joined} "
+    # A line copied out of the prompt as it stands, quotes included, is read back, not said: a memory read
+    # out character for character, or a bare name ("Jakub Kowalski"). Retelling words it anew.
+    if " ".join(text.lower().split()) in " ".join(prompt.lower().split()):
+        return True
+    theirs = words(_QUOTED.sub(" ", prompt))
+    if len(mine) < ECHO_SHINGLE:  # a short line: an echo if it stands in the prompt's own words word for word
+        return f" {' '.join(mine)} " in f" {' '.join(theirs)} "
     shingles = _shingles(mine, ECHO_SHINGLE)
     copied = shingles & _shingles(theirs, ECHO_SHINGLE)
     return len(copied) >= ECHO_SHARE * len(shingles)

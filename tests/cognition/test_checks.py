@@ -20,6 +20,14 @@ def test_retelling_a_memory_is_not_an_echo():
     assert checks.speech_problem("Theo told me the mill closes on Friday after forty years!", prompt) == ""
 
 
+def test_a_line_copied_whole_from_the_prompt_is_an_echo_even_from_quotes():
+    prompt = PROMPT + "\nYou are talking with «Jakub Kowalski».\n[0] «Theo told me: the mill closes on Friday»"
+    assert checks.speech_problem("Jakub Kowalski", prompt) == checks.ECHO  # a bare name, seen from a tiny model
+    assert checks.speech_problem("Theo told me: the mill closes on Friday", prompt) == checks.ECHO
+    assert checks.speech_problem("Jakub Kowalski, good to see you again!", prompt) == ""
+    assert checks.speech_problem("Morning Theo!", prompt) == ""  # a greeting answered in kind is not copied
+
+
 def test_lines_seen_from_a_tiny_model_are_refused_with_their_reason():
     assert checks.speech_problem("2, {n}L", PROMPT) == checks.NOT_WORDS
     assert checks.speech_problem("#0x738a5d54,CJIS:", PROMPT) == checks.NOT_WORDS
