@@ -37,6 +37,7 @@ _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019-][A-Za-z\u00c0-\u024f]+)*
 # Hex, brackets and operators, camelCase, calls like f(x), addresses: code and markup, not speech.
 _CODE = re.compile(r"0x[0-9a-fA-F]|[{}\[\]<>#=_\\|@$^~`*]|\b[a-z]+[A-Z][a-zA-Z]*\b|\w\(|https?:")
 _QUOTED = re.compile("\u00ab[^\u00ab\u00bb]*\u00bb")
+_LABEL = re.compile("^\\s*\u00ab?([A-Z][\\w'\u00c0-\u024f]*(?: [A-Z][\\w'\u00c0-\u024f]*)?)\u00bb?\\s*:")
 _VOWEL = re.compile(r"[aeiouyAEIOUY\u00c0-\u024f]")
 # Words of the instructions themselves: a line that talks about them is reading the prompt back.
 _META = re.compile(r"\b(next line|json|schema|the conversation so far|quoted material|inner voice|"
@@ -76,6 +77,10 @@ def echoes(text: str, prompt: str) -> bool:
     mine = words(text)
     if not mine:
         return False
+    # "Theo: ..." writes the prompt's script layout (a speaker's name, a colon) instead of one line of speech.
+    label = _LABEL.match(text)
+    if label and label.group(1).lower() in prompt.lower():
+        return True
     # A line copied out of the prompt as it stands, quotes included, is read back, not said: a memory read
     # out character for character, or a bare name ("Jakub Kowalski"). Retelling words it anew.
     if " ".join(text.lower().split()) in " ".join(prompt.lower().split()):

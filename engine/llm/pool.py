@@ -145,6 +145,8 @@ class HostPool:
                         raise
                     if error.kind == LLMErrorKind.CANCELLED:  # stopped on purpose: no other host should take it
                         self._release(host)
+                        if errors or previous:  # stopped between tries: the hosts' failures are the news
+                            raise self._summarise(errors or previous) from error
                         raise
                     self._failed(host, error)
                     errors.append(error)

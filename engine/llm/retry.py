@@ -63,11 +63,15 @@ def call_with_retries(
 ) -> T:
     """Call ``fn`` until it succeeds, it raises a non-transient LLMError, or the retries run out."""
     attempt = 0
+    last: LLMError | None = None
     while True:
         try:
             return fn()
         except LLMError as error:
+            if error.kind == LLMErrorKind.CANCELLED and last is not None:
+                raise last from error  # stopped while waiting to try again: what the server did is the news
             if attempt >= backoff.retries or not is_transient(error):
                 raise
+            last = error
             sleep(backoff.delay(attempt, rng))
             attempt += 1

@@ -179,7 +179,9 @@ class ModelServerBackend(ABC):
                     return fn()
             except self.failures as exc:
                 token = cancel.current()
-                if token is not None and token.cancelled:
+                # A server that refused the connection is down whether or not the call was stopped meanwhile
+                # (say, while it waited to try again): that must reach the host's health, not pass as a stop.
+                if token is not None and token.cancelled and not isinstance(exc, ConnectionError | httpx.ConnectError):
                     raise LLMError(LLMErrorKind.CANCELLED, f"{self.name}: the call was stopped ({token.reason})",
                                    backend=self.name) from exc
                 raise self._map_error(exc, model) from exc

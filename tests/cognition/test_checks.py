@@ -28,6 +28,13 @@ def test_a_line_copied_whole_from_the_prompt_is_an_echo_even_from_quotes():
     assert checks.speech_problem("Morning Theo!", prompt) == ""  # a greeting answered in kind is not copied
 
 
+def test_a_line_in_the_prompts_script_layout_is_an_echo():
+    said = "Theo: 10:09 works at Willowmere Hall and is running for the village council on a promise"
+    assert checks.speech_problem(said, PROMPT) == checks.ECHO  # seen from a tiny model: a name, a colon
+    assert checks.speech_problem("Rosa: Coming right up, Theo.", PROMPT) == checks.ECHO
+    assert checks.speech_problem("Note: the usual is on me today, Theo.", PROMPT) == ""  # no one called Note
+
+
 def test_lines_seen_from_a_tiny_model_are_refused_with_their_reason():
     assert checks.speech_problem("2, {n}L", PROMPT) == checks.NOT_WORDS
     assert checks.speech_problem("#0x738a5d54,CJIS:", PROMPT) == checks.NOT_WORDS

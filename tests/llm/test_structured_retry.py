@@ -115,3 +115,16 @@ def test_success_after_retry_returns_value() -> None:
         return value
 
     assert call_with_retries(flaky, Backoff(retries=1), random.Random(0), sleep=lambda s: None) == 42
+
+
+def test_a_call_stopped_while_waiting_to_try_again_reports_the_servers_failure():
+    """A thought dropped as stale during the back-off must not hide that the server is down: at max speed in
+    the window every call went stale before its retries ran out, and the status bar never said so."""
+    outcomes = [LLMError(LLMErrorKind.UNAVAILABLE, "connection refused"), LLMError(LLMErrorKind.CANCELLED, "stale")]
+
+    def attempt() -> int:
+        raise outcomes.pop(0)
+
+    with pytest.raises(LLMError) as raised:
+        call_with_retries(attempt, Backoff(retries=3), random.Random(0), sleep=lambda s: None)
+    assert raised.value.kind == LLMErrorKind.UNAVAILABLE and not outcomes
