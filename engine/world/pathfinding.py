@@ -20,12 +20,11 @@ connected at all is known up front from the map's connected components.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from engine.world.lru import LRU
 from engine.world.regional_paths import RegionalPaths, direction_tree, walk
 
 # Above this many tiles a tree per destination costs more than a commute can wait for (a whole-map search
@@ -68,10 +67,8 @@ class PathFinder:
         self._labels = connected_components(self._graph, directed=True, connection="weak")[1]
         self._regional = (RegionalPaths(walkable, self._graph, self._labels, block)
                           if walkable.size > exact_area else None)
-        self._trees: OrderedDict[int, bytes] = OrderedDict()
-        self._paths: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
-        self._tree_cache = tree_cache or max(MIN_TREES, TREE_BUDGET // max(1, walkable.size))
-        self._path_cache = path_cache
+        self._trees: LRU[int, bytes] = LRU(tree_cache or max(MIN_TREES, TREE_BUDGET // max(1, walkable.size)))
+        self._paths: LRU[tuple[int, int], np.ndarray] = LRU(path_cache)
         self._tree_searches = 0
 
     @property
@@ -87,7 +84,6 @@ class PathFinder:
         key = (start, goal)
         cached = self._paths.get(key)
         if cached is not None:
-            self._paths.move_to_end(key)
             return cached
         if start == goal:
             result = np.array([start], dtype=np.int32)
@@ -98,11 +94,8 @@ class PathFinder:
         elif goal in self._trees or start not in self._trees:
             result = self._walk(self._tree(goal), start, goal)
         else:
-            result = self._walk(self._trees[start], goal, start)[::-1].copy()
-        self._paths[key] = result
-        if len(self._paths) > self._path_cache:
-            self._paths.popitem(last=False)
-        return result
+            result = self._walk(self._trees.peek(start), goal, start)[::-1].copy()
+        return self._paths.put(key, result)
 
     def reachable(self, start: int, goal: int) -> bool:
         return bool(self._labels[start] == self._labels[goal])
@@ -114,14 +107,9 @@ class PathFinder:
     def _tree(self, root: int) -> bytes:
         tree = self._trees.get(root)
         if tree is not None:
-            self._trees.move_to_end(root)
             return tree
-        tree = direction_tree(self._graph, root, self.width)
         self._tree_searches += 1
-        self._trees[root] = tree
-        if len(self._trees) > self._tree_cache:
-            self._trees.popitem(last=False)
-        return tree
+        return self._trees.put(root, direction_tree(self._graph, root, self.width))
 
     def _walk(self, tree: bytes, start: int, root: int) -> np.ndarray:
         cells = walk(tree, start, self.width)

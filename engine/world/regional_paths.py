@@ -18,12 +18,13 @@ Trees are stored as one byte per tile (which way to step), walked over
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
+
+from engine.world.lru import LRU
 
 ROOT = 4  # direction code of a tree's root (and of tiles the tree never reached)
 UNREACHED = np.iinfo(np.uint16).max  # distance of a box cell that cannot reach the goal inside the box
@@ -115,10 +116,8 @@ class RegionalPaths:
         self._links = neighbour_links(walkable)
         self._labels = labels
         self._hubs: dict[tuple[int, int, int], int | None] = {}
-        self._hub_trees: OrderedDict[int, bytes] = OrderedDict()
-        self._boxes: OrderedDict[int, GoalBox] = OrderedDict()
-        self._hub_tree_cache = hub_trees
-        self._box_cache = goal_boxes
+        self._hub_trees: LRU[int, bytes] = LRU(hub_trees)
+        self._boxes: LRU[int, GoalBox] = LRU(goal_boxes)
         self.tree_searches = 0  # whole-map searches made (one per hub)
 
     def path(self, start: int, goal: int) -> np.ndarray:
@@ -168,19 +167,13 @@ class RegionalPaths:
     def _hub_tree(self, hub: int) -> bytes:
         tree = self._hub_trees.get(hub)
         if tree is not None:
-            self._hub_trees.move_to_end(hub)
             return tree
-        tree = direction_tree(self._graph, hub, self.width)
         self.tree_searches += 1
-        self._hub_trees[hub] = tree
-        if len(self._hub_trees) > self._hub_tree_cache:
-            self._hub_trees.popitem(last=False)
-        return tree
+        return self._hub_trees.put(hub, direction_tree(self._graph, hub, self.width))
 
     def _box(self, goal: int) -> GoalBox:
         box = self._boxes.get(goal)
         if box is not None:
-            self._boxes.move_to_end(goal)
             return box
         gx, gy = goal % self.width, goal // self.width
         reach = self.block  # the goal's whole block lies within one block of it, so its hub does too
@@ -189,11 +182,8 @@ class RegionalPaths:
         box_width = x1 - x0
         root = (gy - y0) * box_width + gx - x0
         _, predecessors = breadth_first_order(patch_graph(self._links[y0:y1, x0:x1]), root, directed=True, return_predecessors=True)
-        box = GoalBox(x0, y0, box_width, y1 - y0, _depths(predecessors, root), _codes(predecessors, box_width))
-        self._boxes[goal] = box
-        if len(self._boxes) > self._box_cache:
-            self._boxes.popitem(last=False)
-        return box
+        return self._boxes.put(goal, GoalBox(x0, y0, box_width, y1 - y0, _depths(predecessors, root),
+                                             _codes(predecessors, box_width)))
 
 
 def _depths(predecessors: np.ndarray, root: int) -> np.ndarray:
