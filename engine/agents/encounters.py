@@ -60,16 +60,22 @@ class Encounters:
         if who.size < 2:
             return []
         where = pop.location[who]
-        order = np.argsort(where, kind="stable")
-        who, where = who[order], where[order]
-        places, starts, counts = np.unique(where, return_index=True, return_counts=True)
-        crowded = counts >= 2
-        places, starts, counts = places[crowded], starts[crowded], counts[crowded]
+        # Groups by counting, not sorting: only the few places that talk this tick need their people.
+        counts = np.bincount(where, minlength=len(self._rate))
+        places = np.flatnonzero(counts >= 2)
         if places.size == 0:
             return []
-        talking = nprng.random(places.size) < self._rate[places]
+        talking = places[nprng.random(places.size) < self._rate[places]]
+        chosen = np.zeros(len(counts), dtype=bool)
+        chosen[talking] = True
+        picked = chosen[where]
+        who, where = who[picked], where[picked]
+        order = np.argsort(where, kind="stable")  # by place, ascending ids within each
+        who = who[order]
+        counts = counts[talking]
+        starts = np.cumsum(counts) - counts
         events: list[Event] = []
-        for place, start, count in zip(places[talking], starts[talking], counts[talking], strict=True):
+        for place, start, count in zip(talking, starts, counts, strict=True):
             group = who[start : start + count]
             a = int(group[rng.randrange(count)])
             b = self._partner(a, group, rng)
@@ -80,7 +86,7 @@ class Encounters:
 
     def _partner(self, a: int, group: np.ndarray, rng: random.Random) -> int:
         known = self.ties.known_by(a)
-        others = [int(p) for p in group if p != a]
+        others = [p for p in group.tolist() if p != a]  # plain ints: a crowded office has hundreds
         friends = [p for p in others if p in known]
         if friends and rng.random() < 0.7:
             return max(friends, key=lambda p: (self.ties.affinity(a, p), -p))

@@ -28,21 +28,25 @@ RATES = np.array([_PER_MINUTE[a] for a in Activity], dtype=np.float32)
 FUN = 3  # the column of fun in NEEDS order
 
 
-def leisure_fun_boost(activity: np.ndarray, location: np.ndarray, fun_factor: np.ndarray) -> np.ndarray | None:
-    """(n,) how much faster each person's fun refills (a nice park at leisure), or None when nobody's does."""
-    inside = (activity == Activity.LEISURE) & (location >= 0) & (location < len(fun_factor))
-    if not inside.any():
+FunBoost = tuple[np.ndarray, np.ndarray]  # (people, how much faster their fun refills)
+
+
+def leisure_fun_boost(activity: np.ndarray, location: np.ndarray, fun_factor: np.ndarray) -> FunBoost | None:
+    """Who is at leisure inside a building and how much faster their fun refills there (a nice park),
+    or None when nobody is. Only those people: a multiplier for everyone would be 1 for nearly all."""
+    inside = np.flatnonzero((activity == Activity.LEISURE) & (location >= 0) & (location < len(fun_factor)))
+    if not inside.size:
         return None
-    boost = np.ones(len(activity), dtype=np.float32)
-    boost[inside] = fun_factor[location[inside]]
-    return boost
+    return inside, fun_factor[location[inside]].astype(np.float32, copy=False)
 
 
-def update_needs(needs: np.ndarray, activity: np.ndarray, minutes: float, fun_boost: np.ndarray | None = None) -> None:
+def update_needs(needs: np.ndarray, activity: np.ndarray, minutes: float, fun_boost: FunBoost | None = None) -> None:
     """In place: apply each person's activity for ``minutes`` and keep needs in [0, 1].
-    ``fun_boost``: a per-person multiplier of the fun column (see ``leisure_fun_boost``)."""
-    change = RATES[activity] * np.float32(minutes)
+    ``fun_boost``: whose fun refills faster, and by how much (see ``leisure_fun_boost``)."""
+    # ``take`` gathers the rows several times faster than fancy indexing with the int8 activity codes.
+    change = np.take(RATES * np.float32(minutes), activity, axis=0)
     if fun_boost is not None:
-        change[:, FUN] *= fun_boost
+        people, factor = fun_boost
+        change[people, FUN] *= factor
     needs += change
     np.clip(needs, 0.0, 1.0, out=needs)

@@ -18,7 +18,7 @@ from engine.agents.population import ENERGY, HUNGER, Population
 from engine.agents.routine import Outing, Routine
 from engine.contracts.enums import Activity, BuildingType
 from engine.state.city import Building, City
-from engine.state.clock import Clock
+from engine.state.clock import MINUTES_PER_DAY, Clock
 from engine.state.person import Person
 from engine.state.relationships import Relationships
 
@@ -80,11 +80,14 @@ class RuleBrain:
         self.society = society
         self.routine = Routine(city, people, clock, ties)
         self.routine.brain = self
+        self._clock_tick, self._clock_now = -1, (0, 0)  # see ``_now``
+        self._ticks_at: dict[int, int] = {}  # minute of day -> tick it next comes, this tick (``_tick_at``)
         self.city_changed()
 
     def city_changed(self) -> None:
         self._nearby: dict[tuple[int, int], list[int]] = {}
         self._of_kind: dict[int, list[int]] = {}
+        self._kind_doors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.routine.forget_plans()  # places moved: plan again (as a replay from after the edit would)
         self._entrances = np.array([b.entrance for b in self.city.buildings], dtype=np.int32).reshape(-1, 2)
         self._types = np.array([-1 if b.removed else b.type for b in self.city.buildings], dtype=np.int8)
@@ -127,17 +130,16 @@ class RuleBrain:
     def decide(self, i: int, tick: int, pop: Population, rng: random.Random, occupancy: np.ndarray) -> Intent:
         person = self.people[i]
         s = self.schedules[i]
-        m = self.clock.minute_of_day(tick)
+        m, day = self._now(tick)
         here = int(pop.location[i])
-        energy, hunger, social, fun = (float(v) for v in pop.needs[i])
+        energy, hunger, social, fun = pop.needs[i].tolist()  # exact floats, several times cheaper than float()
         home = person.home
 
-        day = self.clock.day(tick)
         if m >= s.bedtime or m < s.wake:
             wake = s.wake + self.routine.lie_in(i, day + 1 if m >= s.bedtime else day)
-            return Intent(SLEEP, home, self.clock.tick_at_minute(tick, wake))
+            return Intent(SLEEP, home, self._tick_at(tick, wake))
         if pop.activity[i] == SLEEP and m < s.wake + self.routine.lie_in(i, day):
-            return Intent(SLEEP, home, self.clock.tick_at_minute(tick, s.wake + self.routine.lie_in(i, day)))
+            return Intent(SLEEP, home, self._tick_at(tick, s.wake + self.routine.lie_in(i, day)))
         if hunger < 0.15:
             return self._meal(i, tick, here, pop, rng, occupancy)
         if self._works_now(person, s, tick, m):
@@ -147,7 +149,7 @@ class RuleBrain:
                     return Intent(EAT, cafe, self._after(tick, rng.randint(25, 40), s))
             stop = LUNCH_START if m < LUNCH_START and not person.is_pupil else s.work_end
             activity = STUDY if person.is_pupil else WORK
-            return Intent(activity, person.workplace, self.clock.tick_at_minute(tick, stop))
+            return Intent(activity, person.workplace, self._tick_at(tick, stop))
         if hunger < 0.4:
             return self._meal(i, tick, here, pop, rng, occupancy)
         outing = self.routine.current(i, day, m)
@@ -171,6 +173,23 @@ class RuleBrain:
                 return Intent(LEISURE, park, self._after(tick, rng.randint(40, 90), s))
         return Intent(HOME, home, self._after(tick, rng.randint(30, 90), s))
 
+    def _now(self, tick: int) -> tuple[int, int]:
+        """(minute of day, day) at ``tick``, worked out once a tick rather than once a decision."""
+        if tick != self._clock_tick:
+            total = self.clock.total_minutes(tick)
+            self._clock_tick, self._clock_now, self._ticks_at = tick, (total % MINUTES_PER_DAY,
+                                                                     total // MINUTES_PER_DAY + 1), {}
+        return self._clock_now
+
+    def _tick_at(self, tick: int, minute: int) -> int:
+        """``clock.tick_at_minute``, kept for the tick: thousands decide in a tick, with a hundred-odd bedtimes."""
+        if tick != self._clock_tick:
+            self._now(tick)
+        found = self._ticks_at.get(minute)
+        if found is None:
+            found = self._ticks_at[minute] = self.clock.tick_at_minute(tick, minute)
+        return found
+
     def is_urgent(self, i: int, tick: int, pop: Population) -> bool:
         """Bedtime, or a need so low that no plan should stand in the way."""
         s = self.schedules[i]
@@ -180,7 +199,7 @@ class RuleBrain:
     def _works_now(self, person: Person, s: Schedule, tick: int, m: int) -> bool:
         if person.workplace < 0 or not s.work_start <= m < s.work_end:
             return False
-        return self.works_on(person, s, self.clock.weekday(tick))
+        return self.works_on(person, s, Clock.weekday_of_day(self._now(tick)[1]))
 
     def works_on(self, person: Person, s: Schedule, weekday: int) -> bool:
         """Whether ``person`` goes to work (or school) on ``weekday`` (0 = Monday)."""
@@ -204,13 +223,13 @@ class RuleBrain:
     def _after(self, tick: int, minutes: int, s: Schedule) -> int:
         """``minutes`` from now, but never past bedtime."""
         end = tick + self.clock.ticks_for(minutes)
-        bed = self.clock.tick_at_minute(tick, s.bedtime)
+        bed = self._tick_at(tick, s.bedtime)
         return min(end, max(bed, tick + 1))
 
     def _meal(self, i: int, tick: int, here: int, pop: Population, rng: random.Random, occupancy: np.ndarray) -> Intent:
         person = self.people[i]
         s = self.schedules[i]
-        m = self.clock.minute_of_day(tick)
+        m = self._now(tick)[0]
         eat_out = rng.random() < 0.2 + 0.45 * person.traits[2]
         if eat_out and pop.money[i] >= MEAL_PRICE[1]:
             cafe = self._open_nearby(here if here >= 0 else person.home, CAFE, m, occupancy)
@@ -252,13 +271,22 @@ class RuleBrain:
             found = self._of_kind[kind] = [int(b) for b in np.flatnonzero(self._types == kind)]
         return found
 
+    def _doors_of_kind(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
+        """Standing buildings of ``kind`` and their doors (cached until the map changes: a town's first
+        day asks ``nearby`` for thousands of homes)."""
+        found = self._kind_doors.get(kind)
+        if found is None:
+            candidates = np.flatnonzero(self._types == kind)
+            found = self._kind_doors[kind] = (candidates, self._entrances[candidates])
+        return found
+
     def nearby(self, near: int, kind: int, count: int = 4) -> list[int]:
         """The ``count`` buildings of ``kind`` closest to building ``near`` (cached)."""
         key = (near, kind)
         found = self._nearby.get(key)
         if found is None:
-            candidates = np.flatnonzero(self._types == kind)
-            distance = np.abs(self._entrances[candidates] - self._entrances[near]).sum(1)
+            candidates, doors = self._doors_of_kind(kind)
+            distance = np.abs(doors - self._entrances[near]).sum(1)
             found = [int(c) for c in candidates[np.argsort(distance, kind="stable")[:count]]]
             self._nearby[key] = found
         return found

@@ -247,7 +247,8 @@ class Simulation:
                 intent = self.brain.decide(person, tick, pop, self.rng, self.occupancy)
             if not planned:
                 activity, building = self.society.keep_in(person, intent.activity, intent.building, tick)
-                intent = Intent(activity, building, intent.until)
+                if activity != intent.activity or building != intent.building:  # almost always kept as it is
+                    intent = Intent(activity, building, intent.until)
             events.extend(self._apply(person, intent, tick))
         events.extend(self.encounters.step(tick, pop, self.rng, self.nprng, mind.encounter if mind else None))
         events.extend(self.society.after_talk(events, tick, self.rng))
@@ -323,9 +324,9 @@ class Simulation:
             self.society.economy.pay_shift(person, workplace, hours, tick)
 
     def _lowest_need(self, person: int) -> tuple[int, float]:
-        row = self.pop.needs[person]
-        lowest = int(row.argmin())
-        return lowest, float(row[lowest])
+        row = self.pop.needs[person].tolist()  # plain floats: cheaper than numpy's argmin on four values
+        lowest = row.index(min(row))  # the first of equals, as argmin
+        return lowest, row[lowest]
 
     def _plan_later(self, person: int, tick: int) -> tuple[str, str] | None:
         """Where ``person`` means to go later today, and why (for small talk)."""
@@ -340,7 +341,9 @@ class Simulation:
         f = b.footprint
         k = (person * 2654435761) % (f.width * f.height)
         jitter = ((person * 40503) % 97) / 97 * 0.5 - 0.25
-        self.pop.xy[person] = (f.x + k % f.width + 0.5 + jitter, f.y + k // f.width + 0.5 - jitter)
+        xy = self.pop.xy  # element by element: a tuple into a row costs several times as much
+        xy[person, 0] = f.x + k % f.width + 0.5 + jitter
+        xy[person, 1] = f.y + k // f.width + 0.5 - jitter
 
     def _cell_at(self, person: int) -> int:
         x, y = (int(v) for v in self.pop.xy[person])

@@ -29,9 +29,12 @@ def district_of_person(city: City, person: Person) -> int:
 def residents_by_district(city: City, people: list[Person]) -> dict[int, list[int]]:
     """District id -> ids of the people (not removed) living there, ascending."""
     found: dict[int, list[int]] = {d.id: [] for d in city.districts}
+    of_home: dict[int, int] = {}  # a household's people share a home: its district is looked up once
     for person in people:
         if not person.removed:
-            district = district_of_person(city, person)
+            district = of_home.get(person.home)
+            if district is None:
+                district = of_home[person.home] = district_of_person(city, person)
             if district >= 0:
                 found.setdefault(district, []).append(person.id)
     return found
