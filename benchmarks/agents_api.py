@@ -1,6 +1,7 @@
 """Outside agents at scale: 500 programs living in the city over the agent API on loopback.
 
-    python benchmarks/agents_api.py [--world worlds/city.town] [--agents 500] [--seconds 30] [--speed 0] --json
+    python benchmarks/agents_api.py [--world worlds/city.town] [--agents 500] [--seconds 30] [--speed 0]
+        [--switch-interval MS] --json
 
 The engine runs the city (1,000 people) in this process with the agent API in
 front of it; the agents run in another process (asyncio, one WebSocket each):
@@ -8,8 +9,11 @@ each registers a person, then answers every decision point at once with a
 plausible action. Measured over ``--seconds`` after everyone is registered:
 
 - decision round trip: from the engine posting a decision point to the answer
-  reaching the engine thread (through the server, the WebSocket, the agent and
-  back), p50 / p95 / p99 in ms;
+  being handed in to the engine's exchange (through the server, the WebSocket, the
+  agent and back), p50 / p95 / p99 in ms; its first leg ("out": to the server's
+  write to the agent's socket), and when the engine thread took the answer up
+  (just before the tick that applies it);
+- how long checkpoints held the engine thread, the collector's pauses by generation, the core share;
 - the engine's ticks per second meanwhile;
 - decisions answered, and how many were late or refused.
 

@@ -17,9 +17,9 @@ DEFAULT_PORT = 8765
 LOOPBACK = "127.0.0.1"
 # How long the engine thread may hold the GIL while the server's loop waits for it (Python's default is 5 ms).
 # The loop gives the GIL up for every system call (each socket read and write, each wake-up) and then waits
-# for the engine, computing flat out, to hand it back: at 5 ms, a tick's batch of decisions sent one socket
-# after another took tens of ms to go out, most of it waiting. Lowered only, never raised (the window sets
-# the same for its own thread); the process keeps it until it ends.
+# for the engine, computing flat out, to hand it back: at 5 ms, each of a tick's batch of decisions could
+# wait that long before the next went out (README, "agents_api"). Lowered only, never raised (the window
+# sets the same for its own thread); the process keeps it until it ends.
 SERVER_SWITCH_INTERVAL_S = 0.0005
 # libuv's event loop (uvloop) where there is one (not on Windows): it writes and reads the sockets without
 # giving the GIL up for each system call, so a batch of decisions goes out, and answers come in, without
