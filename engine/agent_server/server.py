@@ -21,9 +21,9 @@ LOOPBACK = "127.0.0.1"
 # wait that long before the next went out (README, "agents_api"). Lowered only, never raised (the window
 # sets the same for its own thread); the process keeps it until it ends.
 SERVER_SWITCH_INTERVAL_S = 0.0005
-# libuv's event loop (uvloop) where there is one (not on Windows): it writes and reads the sockets without
-# giving the GIL up for each system call, so a batch of decisions goes out, and answers come in, without
-# waiting for the engine thread between sockets; the standard loop where there is none.
+# libuv's event loop (uvloop) where there is one (not on Windows): it writes to the sockets without giving
+# the GIL up (the standard loop gives it up for every send and receive, and waits for the engine thread to
+# hand it back each time), so a tick's batch of decisions goes out in one go; the standard loop elsewhere.
 EVENT_LOOP = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
 
 
