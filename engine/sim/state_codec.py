@@ -21,7 +21,7 @@ import msgpack
 import numpy as np
 import zstandard
 
-from engine.state.pieces import Pieces, is_piece
+from engine.state.pieces import PARTED_MAGIC, Pieces, is_piece, join_parted, split_parted
 from engine.untrusted.limits import MAX_BLOB_BYTES, TooBig
 from engine.untrusted.readers import decompress_zstd
 
@@ -29,7 +29,6 @@ _ARRAY = 1  # msgpack ext type code
 _BIGINT = 2  # ints beyond 64 bits (numpy's PCG64 state)
 _PIECE = 3  # parted form: piece number N
 _JOINED = 4  # parted form: a column joined from pieces [numbers], or its empty value
-PARTED_MAGIC = b"TFPARTS1"  # never the start of a zstd frame (28 b5 2f fd)
 _RAW, _ZSTD = b"\x00", b"\x01"  # how a parted form's piece is stored
 SMALL_PIECE = 64  # packed bytes below which a piece is stored as it is (compressing it would not pay)
 COMPRESSION_LEVEL = 1
@@ -141,7 +140,7 @@ class PartedEncoder:
                     shared = blocks[id(value.pieces)] = (value.pieces, [number(piece) for piece in value.pieces])
                 numbers = shared[1]
                 empty = value.empty if not numbers else None
-                payload = [numbers, empty, value.column]
+                payload = [numbers, empty, value.column, value.apart]
                 return msgpack.ExtType(_JOINED, msgpack.packb(payload, default=_default, use_bin_type=True))
             if isinstance(value, np.ndarray):  # every array is a piece, so the hash never depends on which are kept
                 return msgpack.ExtType(_PIECE, msgpack.packb(number(value)))
@@ -152,7 +151,7 @@ class PartedEncoder:
         state_hash = hashlib.blake2b(_hash(skeleton) + b"".join(digests), digest_size=16).hexdigest()
         if not store:
             return b"", state_hash
-        return PARTED_MAGIC + msgpack.packb([_stored(skeleton), stored], use_bin_type=True), state_hash
+        return join_parted(_stored(skeleton), stored, digests), state_hash
 
 
 def _stored(packed: bytes) -> bytes:
@@ -162,10 +161,10 @@ def _stored(packed: bytes) -> bytes:
 
 
 def _decode_parted(blob: bytes) -> Any:
+    parted = split_parted(blob)
+    assert parted is not None
+    skeleton, stored, _digests = parted
     try:
-        skeleton, stored = msgpack.unpackb(memoryview(blob)[len(PARTED_MAGIC):], raw=False, use_list=True)
-        if not isinstance(skeleton, bytes) or not isinstance(stored, list) or not all(isinstance(s, bytes) for s in stored):
-            raise ValueError("not a parted state")
         budget = [MAX_BLOB_BYTES]
         pieces = [_unpack(_unstored(s, budget), _ext_hook) for s in stored]
 
@@ -173,9 +172,9 @@ def _decode_parted(blob: bytes) -> Any:
             if code == _PIECE:
                 return pieces[msgpack.unpackb(data)]
             if code == _JOINED:
-                numbers, empty, column = msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, strict_map_key=False)
+                numbers, empty, column, apart = msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, strict_map_key=False)
                 parts = [pieces[n] for n in numbers]
-                return Pieces(parts, empty, column).joined() if parts else empty
+                return Pieces(parts, empty, column, bool(apart)).joined() if parts or apart else empty
             return _ext_hook(code, data)
 
         return _unpack(_unstored(skeleton, budget), hook)

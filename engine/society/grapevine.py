@@ -29,7 +29,7 @@ from engine.contracts.society import FactView
 from engine.state.city import City
 from engine.state.clock import MINUTES_PER_DAY, WEEKDAYS, Clock
 from engine.state.person import Person
-from engine.state.pieces import frozen
+from engine.state.pieces import Pieces, frozen, joined
 from engine.state.relationships import Relationships
 
 EVENT_WORDS = ("party", "dinner", "meeting", "gathering", "festival", "celebration", "concert", "picnic",
@@ -414,11 +414,11 @@ class Grapevine:
         return columns
 
     def get_state(self) -> dict[str, object]:
-        columns = [self._columns(f.id) for f in self.facts]
+        columns = [self._columns(f.id) for f in self.facts]  # a fact's two columns are one piece
         return {
             "facts": [[f.id, f.origin, f.text, f.kind, f.tick, f.building, f.start, f.end] for f in self.facts],
-            "heard": [heard for heard, _told in columns],
-            "teller": [told for _heard, told in columns],
+            "heard": Pieces(columns, [], 0, apart=True),
+            "teller": Pieces(columns, [], 1, apart=True),
             "going": [[f.id, sorted(self.going[f.id])] for f in self.facts if f.id in self.going],
             "came": [[f.id, sorted(self.came[f.id])] for f in self.facts if f.id in self.came],
         }
@@ -429,7 +429,7 @@ class Grapevine:
         count = len(self.people)
         self.heard_tick, self.teller = {}, {}
         self._frozen = {}
-        for f, heard, told in zip(self.facts, state["heard"], state["teller"], strict=True):
+        for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
             self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
             self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
         self._known = {}

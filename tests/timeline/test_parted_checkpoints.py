@@ -71,3 +71,28 @@ def test_a_damaged_parted_checkpoint_is_refused_with_a_clear_error():
     for damaged in (blob[: len(blob) // 2], state_codec.PARTED_MAGIC + b"\x93\x01\x02\x03", blob[:9]):
         with pytest.raises(ValueError, match="saved engine state"):
             state_codec.decode(damaged)
+
+
+def test_the_scratch_file_holds_each_piece_once_and_gives_back_whole_states():
+    from engine.persistence.checkpoint_file import CheckpointFile
+
+    sim = running_city(600)
+    encoder = state_codec.PartedEncoder()
+    first = encoder.encode(sim.get_state())[0]
+    for _ in range(30):
+        sim.step()
+    second = encoder.encode(sim.get_state())[0]
+    states = CheckpointFile(cache_size=0)
+    try:
+        states.put(1, first)
+        states.put(2, second)
+        assert states.get(1) == first and states.get(2) == second
+        conn = states._spill()
+        on_disk = conn.execute("SELECT SUM(LENGTH(data)) FROM piece").fetchone()[0]
+        assert on_disk < 1.5 * len(first) < len(first) + len(second)  # what the second shares is not written again
+        states.drop([1])
+        assert states.get(2) == second
+        states.drop([2])
+        assert conn.execute("SELECT COUNT(*) FROM piece").fetchone()[0] == 0
+    finally:
+        states.close()
