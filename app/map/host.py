@@ -14,6 +14,7 @@ and the GUI tests read pixels back.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import threading
@@ -365,8 +366,13 @@ class OffscreenMapWidget(QWidget):
         self._in_flight = True
         drawn = threading.Event()
         future = self._submit(drawn)
-        future.add_done_callback(self._frame_done.emit)
+        future.add_done_callback(self._hand_back)
         drawn.wait()  # the scene is the render thread's until its draw calls are made
+
+    def _hand_back(self, future: Future[_Frame]) -> None:
+        """On the render thread: queue the finished frame for the GUI thread."""
+        with contextlib.suppress(RuntimeError):  # the widget was deleted while its frame was drawn
+            self._frame_done.emit(future)
 
     def _on_frame_done(self, future: Future[_Frame]) -> None:
         self._in_flight = False
