@@ -49,7 +49,10 @@ from engine.contracts.society import LedgerResult, PairReport
 
 log = logging.getLogger(__name__)
 POLL_MS = 33
-EVENTS_PER_POLL = 20_000  # a flood at max speed is spread over a few frames, never one long stall
+# A flood at max speed is taken in slices, each in an event-loop turn of its own so that input is
+# handled between them (the event log, the map's marks and the undo history cost Python time per
+# event, and one slice of 20,000 held a key press up behind it).
+EVENTS_PER_POLL = 2_000
 DOCKS_MS = 250
 ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport, PluginsReport)
 
@@ -89,6 +92,10 @@ class EngineBridge(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self.poll)
 
     def attach(self, handle: api.EngineHandle) -> None:
         """Start listening to a running engine (replacing any previous one)."""
@@ -105,6 +112,7 @@ class EngineBridge(QObject):
     def detach(self) -> api.EngineHandle | None:
         handle, self.handle = self.handle, None
         self._timer.stop()
+        self._more.stop()
         return handle
 
     @property
@@ -137,6 +145,7 @@ class EngineBridge(QObject):
         if handle is None:
             return
         events = handle.drain_events(EVENTS_PER_POLL)
+        more = len(events) >= EVENTS_PER_POLL
         snapshot = handle.latest_snapshot()
         if snapshot is not None and snapshot is not self.latest:
             self.latest = snapshot
@@ -152,6 +161,8 @@ class EngineBridge(QObject):
             events = self._answer(events)
             if events:
                 self.events_arrived.emit(events)
+        if more:
+            self._more.start()  # more are waiting: take them in the next turn, not the next poll
         if not handle.alive and handle.failure is not None and not self._failure_reported:
             self._failure_reported = True
             self.engine_failed.emit(f"The simulation stopped: {handle.failure}")

@@ -4,7 +4,8 @@ Two backends share one scene:
 
 * ``gl``: arcade draws straight into a ``QOpenGLWidget``; Qt owns the GL context.
 * ``offscreen``: arcade renders into its own framebuffer in a headless (EGL)
-  context and the pixels are painted as a ``QImage``. This is what
+  context, on a render thread of its own (``app.map.render_thread``), and the
+  pixels are painted as a ``QImage``. This is what
   ``QT_QPA_PLATFORM=offscreen`` needs, because there a ``QOpenGLWidget`` gets
   no context. It is also chosen when the GL driver is a software rasterizer
   (llvmpipe, softpipe, swrast): there Qt composites a GL widget in software at

@@ -1,7 +1,7 @@
 """GL hosts for the arcade map: arcade inside a ``QOpenGLWidget``, or offscreen.
 
 Both hosts draw the same :class:`MapPainter` and expose the same small
-interface (``request_frame``, ``grab_map``, ``frame_stats``, ``gl_error``), so
+interface (``request_frame``, ``render_now``, ``grab_map``, ``stats``, ``gl_error``), so
 the map view does not care which one it got (see :mod:`app.map.boot`).
 
 In the ``gl`` host Qt owns the context (arcade never creates a window of its own), a
@@ -14,11 +14,16 @@ and the GUI tests read pixels back.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
+import threading
 import time
 import traceback
+from concurrent import futures
+from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -28,6 +33,7 @@ from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
 
 from app.map.boot import arcade_module, choose_backend, default_surface_format
+from app.map.render_thread import render_thread
 
 log = logging.getLogger(__name__)
 __all__ = ["GLMapWidget", "MapPainter", "OffscreenMapWidget", "create_map_widget", "default_surface_format"]
@@ -228,6 +234,10 @@ class GLMapWidget(QOpenGLWidget):
     def request_frame(self) -> None:
         self.update()
 
+    def render_now(self) -> None:
+        self.update()
+        self.repaint()
+
     def grab_map(self) -> QImage:
         return self.grabFramebuffer()
 
@@ -235,12 +245,31 @@ class GLMapWidget(QOpenGLWidget):
 # --------------------------------------------------------------------------- offscreen host
 
 
+@dataclass
+class _Frame:
+    """One frame read back on the render thread: its pixels (rows bottom-up) and timings."""
+
+    number: int
+    pixels: np.ndarray
+    draw_ms: float
+    present_ms: float
+
+
 class OffscreenMapWidget(QWidget):
-    """The map rendered by a headless arcade context and painted as an image."""
+    """The map rendered by a headless arcade context and painted as an image.
+
+    Every GL call runs on the render thread (``app.map.render_thread``). A frame is asked
+    for on the GUI thread, which waits only while the scene's draw calls are made (they read
+    the scene, which only the GUI thread changes); the rasterizing and the read-back that
+    follow (most of a software rasterizer's frame) go on while the GUI thread handles input
+    and snapshots, and the finished picture comes back as a queued signal. One frame is in
+    flight at a time: asking again meanwhile draws once more as soon as it lands.
+    """
 
     frame_painted = Signal()
+    _frame_done = Signal(object)  # the Future of a frame, from the render thread
     backend = "offscreen"
-    _window: Any = None  # one headless arcade window per process
+    _window: Any = None  # one headless arcade window per process, used on the render thread only
 
     def __init__(self, painter: MapPainter, parent: QWidget | None = None):
         super().__init__(parent)
@@ -251,12 +280,18 @@ class OffscreenMapWidget(QWidget):
         self._fbo: Any = None
         self._fbo_size = (0, 0)
         self._pixels = np.zeros((1, 1, 4), dtype=np.uint8)
+        self._buffers = (self._pixels, self._pixels)
         self._image = QImage()
+        self._asked = 0  # number of the last frame asked for
+        self._shown = 0  # number of the frame on screen: an older one landing late is dropped
+        self._in_flight = False
+        self._again = False
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._frame_done.connect(self._on_frame_done, Qt.ConnectionType.QueuedConnection)
         try:
-            self._initialize()
+            render_thread().call(self._initialize)
         except Exception:
             self.gl_error = traceback.format_exc()
             log.error("offscreen map initialisation failed:\n%s", self.gl_error)
@@ -276,17 +311,17 @@ class OffscreenMapWidget(QWidget):
         texture = self.ctx.texture((width, height), components=4)
         self._fbo = self.ctx.framebuffer(color_attachments=[texture])
         self._fbo_size = (width, height)
-        self._pixels = np.zeros((height, width, 4), dtype=np.uint8)
-        # Wraps the numpy buffer without a copy; RGB32 ignores the alpha channel.
-        self._image = QImage(self._pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
 
-    def render_frame(self) -> None:
-        """Render one frame into the pixel buffer (the paint event shows it)."""
-        if self.ctx is None or self.gl_error:
-            return
-        started = time.perf_counter()
+    def _sizes(self) -> tuple[int, int, float, float]:
         ratio = self.devicePixelRatioF()
-        width, height = max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
+        return (max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)),
+                float(self.width()), float(self.height()))
+
+    def _draw_and_read(self, number: int, sizes: tuple[int, int, float, float], pixels: np.ndarray,
+                       drawn: threading.Event) -> _Frame:
+        """On the render thread: draw the scene (``drawn`` is set once it is no longer read), then read it back."""
+        width, height, logical_w, logical_h = sizes
+        started = time.perf_counter()
         try:
             type(self)._window.switch_to()
             arcade.set_window(type(self)._window)
@@ -298,24 +333,85 @@ class OffscreenMapWidget(QWidget):
             ctx.bind_window_block()
             ctx.enable_only(ctx.BLEND)
             ctx.blend_func = ctx.BLEND_DEFAULT
-            self._painter.paint(ctx, float(self.width()), float(self.height()))
+            self._painter.paint(ctx, logical_w, logical_h)
             force_opaque_alpha()
-            drawn = time.perf_counter()
-            gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 4)
-            gl.glReadPixels(0, 0, width, height, gl.GL_BGRA, gl.GL_UNSIGNED_BYTE,
-                            self._pixels.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte)))
-            ctx.screen.use()
+        finally:
+            drawn.set()
+        issued = time.perf_counter()
+        gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 4)
+        gl.glReadPixels(0, 0, width, height, gl.GL_BGRA, gl.GL_UNSIGNED_BYTE,
+                        pixels.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte)))
+        self.ctx.screen.use()
+        done = time.perf_counter()
+        return _Frame(number, pixels, (issued - started) * 1000, (done - issued) * 1000)
+
+    def _submit(self, drawn: threading.Event) -> Future[_Frame]:
+        self._asked += 1
+        sizes = self._sizes()
+        width, height = sizes[:2]
+        if self._buffers[0].shape[:2] != (height, width):
+            self._buffers = (np.empty((height, width, 4), dtype=np.uint8), np.empty((height, width, 4), dtype=np.uint8))
+        # Two buffers, each frame read into the one not on screen: frames are read one after another
+        # on the render thread, so the other one is never written while it is shown.
+        target = self._buffers[1] if self._pixels is self._buffers[0] else self._buffers[0]
+        return render_thread().submit(partial(self._draw_and_read, self._asked, sizes, target, drawn))
+
+    def request_frame(self) -> None:
+        """Start a frame; it is painted when it lands (``frame_painted``)."""
+        if self.ctx is None or self.gl_error:
+            return
+        if self._in_flight:
+            self._again = True
+            return
+        self._in_flight = True
+        drawn = threading.Event()
+        future = self._submit(drawn)
+        future.add_done_callback(self._hand_back)
+        drawn.wait()  # the scene is the render thread's until its draw calls are made
+
+    def _hand_back(self, future: Future[_Frame]) -> None:
+        """On the render thread: queue the finished frame for the GUI thread."""
+        with contextlib.suppress(RuntimeError):  # the widget was deleted while its frame was drawn
+            self._frame_done.emit(future)
+
+    def _on_frame_done(self, future: Future[_Frame]) -> None:
+        self._in_flight = False
+        self._take(future)
+        if self._again:
+            self._again = False
+            self.request_frame()
+
+    def _take(self, future: Future[_Frame]) -> None:
+        try:
+            frame = future.result()
         except Exception:
             self.gl_error = traceback.format_exc()
             log.error("offscreen map paint failed:\n%s", self.gl_error)
             return
-        done = time.perf_counter()
-        self.stats.draw_ms = (drawn - started) * 1000
-        self.stats.present_ms = (done - drawn) * 1000
+        if frame.number < self._shown:
+            return
+        self._shown = frame.number
+        height, width = frame.pixels.shape[:2]
+        # Wraps the numpy buffer without a copy; RGB32 ignores the alpha channel.
+        self._image = QImage(frame.pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
+        self._pixels = frame.pixels
+        self.stats.draw_ms, self.stats.present_ms = frame.draw_ms, frame.present_ms
         self.stats.frames += 1
+        self.update()
+
+    def render_frame(self) -> None:
+        """Render one frame and wait for it (tests, screenshots)."""
+        if self.ctx is None or self.gl_error:
+            return
+        future = self._submit(threading.Event())
+        futures.wait([future])
+        self._take(future)
+
+    def render_now(self) -> None:
+        self.render_frame()
+        self.repaint()
 
     def paintEvent(self, event: Any) -> None:
-        self.render_frame()
         painter = QPainter(self)
         if not self._image.isNull():
             # GL rows run bottom-up: paint the image flipped instead of copying it.
@@ -325,9 +421,6 @@ class OffscreenMapWidget(QWidget):
             painter.drawImage(0, 0, self._image)
         painter.end()
         self.frame_painted.emit()
-
-    def request_frame(self) -> None:
-        self.update()
 
     def grab_map(self) -> QImage:
         self.render_frame()

@@ -137,6 +137,7 @@ class Scene:
         self._ground_job: Future[Any] | None = None
         self._heat_dirty = True
         self._labels_waiting = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
+        self._placed: list[LabelPool] = []  # the label pools placed this frame, to draw in this order
 
     # ------------------------------------------------------------------ data in (GUI thread)
 
@@ -467,6 +468,10 @@ class Scene:
     def _draw(self, ctx: Any, xy: np.ndarray, detail: sync.Detail, now: float) -> None:
         gpu, cam, static, people = self._gpu, self.camera, self.static, self.people
         assert static is not None and people is not None
+        # New labels go into the texture atlas the people's sprites also read: written after those
+        # sprites were drawn, a software rasterizer must finish drawing the frame so far first, in
+        # the middle of the draw calls. Placed first, they are drawn last, over everything else.
+        labels = self._place_labels(xy, detail, now)
         left, right, bottom, top = cam.world_rect()
         ctx.projection_matrix = Mat4.orthogonal_projection(left, right, bottom, top, -100, 100)
         ctx.view_matrix = Mat4()
@@ -538,11 +543,13 @@ class Scene:
             gpu["people_list"].draw(pixelated=True, rows=rows)
             if detail.icons:
                 gpu["icons_list"].draw(pixelated=True, rows=rows)
-        self._draw_labels(xy, detail, now)
+        for pool in labels:
+            pool.draw()
 
     def _labels(self, pool: LabelPool, keys: list, anchors: np.ndarray, lift_px: float,
                 alpha: np.ndarray | None = None, shift_tail: bool = False) -> None:
-        """Show labels best-first, dropping any that would overlap one already placed."""
+        """Place labels best-first, dropping any that would overlap one already placed; the pool is
+        drawn later (see ``_draw``)."""
         zoom, scale = self.camera.zoom, self.pixel_ratio
         ready, waiting = pool.ready(keys, NEW_LABELS_PER_FRAME)
         self._labels_waiting |= waiting
@@ -552,6 +559,7 @@ class Scene:
         if not keys:
             pool.hide()
             return
+        self._placed.append(pool)
         sizes = np.array([pool.screen_size(k, scale) for k in keys], dtype=np.float64) / zoom
         anchors = anchors.astype(np.float64)
         if shift_tail:  # a bubble's tail is at its lower left: shift it to point at the speaker
@@ -562,7 +570,6 @@ class Scene:
         kept = sync.declutter(boxes, pad=2 / zoom)
         pool.show([keys[i] for i in kept], anchors[kept].astype(np.float32), zoom, lift_px=lift_px, scale=scale,
                   alpha=None if alpha is None else alpha[kept])
-        pool.draw()
 
     def badge_anchors(self) -> tuple[np.ndarray, np.ndarray]:
         """Buildings showing a count badge, most crowded first, and where each badge stands (world px)."""
@@ -599,10 +606,12 @@ class Scene:
         anchors = np.column_stack(((areas[:, 0] + areas[:, 2] / 2) * t, (rows - areas[:, 1] - areas[:, 3] / 2) * t))
         self._labels(pool, [d.id for d in static.districts], anchors, lift_px=0)
 
-    def _draw_labels(self, xy: np.ndarray, detail: sync.Detail, now: float) -> None:
+    def _place_labels(self, xy: np.ndarray, detail: sync.Detail, now: float) -> list[LabelPool]:
+        """Place this frame's labels; returns the pools to draw, in order."""
         gpu, cam, people = self._gpu, self.camera, self.people
         assert people is not None
         self._labels_waiting = False
+        self._placed = []
         self._draw_districts(detail)
         self._draw_badges(detail)
         rect = cam.world_rect()
@@ -646,6 +655,7 @@ class Scene:
             self._labels(signs, [int(i) for i in chosen], centres[chosen], lift_px=0)
         else:
             signs.hide()
+        return self._placed
 
 
 def _draw_marks(marks: Marks) -> None:

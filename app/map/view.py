@@ -101,9 +101,8 @@ class MapView(QWidget):
         self._dirty = True
 
     def render_now(self) -> None:
-        """Paint a frame now (tests and the smoke test; the timer does it otherwise)."""
-        self.host.request_frame()
-        self.host.repaint()
+        """Paint a frame now and wait for it (tests and the smoke test; the timer does it otherwise)."""
+        self.host.render_now()
 
     def grab_map(self) -> QImage:
         return self.host.grab_map()
