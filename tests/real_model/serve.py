@@ -88,6 +88,11 @@ class RealModelServer:
             self.url, probe = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api/tags"
         else:
             self.kind = "openai"
+            print(
+                "real model: no Ollama-wire server script (set TOWNSFOLK_OLLAMA_SHIM); serving through llama.cpp's "
+                "OpenAI-compatible server, so the engine's OpenAI backend is the one tested",
+                file=sys.stderr,
+            )
             command = [
                 python,
                 "-m",
