@@ -1,6 +1,7 @@
 """Outside agents at scale: 500 programs living in the city over the agent API on loopback.
 
-    python benchmarks/agents_api.py [--world worlds/city.town] [--agents 500] [--seconds 30] [--speed 0] --json
+    python benchmarks/agents_api.py [--world worlds/city.town] [--agents 500] [--seconds 30] [--speed 0]
+        [--switch-interval MS] --json
 
 The engine runs the city (1,000 people) in this process with the agent API in
 front of it; the agents run in another process (asyncio, one WebSocket each):
@@ -8,8 +9,11 @@ each registers a person, then answers every decision point at once with a
 plausible action. Measured over ``--seconds`` after everyone is registered:
 
 - decision round trip: from the engine posting a decision point to the answer
-  reaching the engine thread (through the server, the WebSocket, the agent and
-  back), p50 / p95 / p99 in ms;
+  being handed in to the engine's exchange (through the server, the WebSocket, the
+  agent and back), p50 / p95 / p99 in ms; its first leg ("out": to the server's
+  write to the agent's socket), and when the engine thread took the answer up
+  (just before the tick that applies it);
+- how long checkpoints held the engine thread, the collector's pauses by generation, the core share;
 - the engine's ticks per second meanwhile;
 - decisions answered, and how many were late or refused.
 
@@ -95,25 +99,79 @@ def _run_swarm(url: str, people: list[int], seconds: float, report: Any) -> None
 # -- the engine and the server (this process) ------------------------------------------------------------
 
 
-def _timing(pauses: list[float]) -> Any:
+def _timing(pauses: list[tuple[int, float]]) -> Any:
     started = [0.0]
 
     def callback(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             started[0] = time.perf_counter()
         else:
-            pauses.append(time.perf_counter() - started[0])
+            pauses.append((info["generation"], time.perf_counter() - started[0]))
     return callback
 
 
-def measure(world: str, agents: int, seconds: float, speed: float, minds: bool) -> dict[str, Any]:
+class Legs:
+    """Where a round trip's time goes: out (the engine posting a decision to the server's write of it to the
+    socket returning) and the rest (the agent and the way back). Read from outside the code it times: a
+    listener on the exchange notes when each decision was posted, and the server's send is wrapped."""
+
+    def __init__(self, exchange: Any) -> None:
+        from engine.agent_server import app
+        from engine.outside import DecisionRequest
+
+        self.posted: dict[int, float] = {}
+        self.out: list[float] = []
+        self._app, self._send = app, app._send
+
+        def note(item: Any) -> None:
+            if isinstance(item, DecisionRequest):
+                self.posted[item.decision] = item.posted
+
+        async def timed_send(ws: Any, message: dict[str, Any]) -> None:
+            await self._send(ws, message)
+            if message["type"] == "decision":
+                posted = self.posted.pop(message["decision"], None)
+                if posted is not None:
+                    self.out.append(time.monotonic() - posted)
+
+        exchange.subscribe(note)
+        app._send = timed_send  # type: ignore[assignment]
+
+
+class Checkpoints:
+    """How long each checkpoint held the engine thread (answers wait through it)."""
+
+    def __init__(self, machine: Any) -> None:
+        self.took: list[float] = []
+        checkpoint = machine.checkpoint
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return checkpoint(*args, **kwargs)
+            finally:
+                self.took.append(time.perf_counter() - started)
+
+        machine.checkpoint = timed
+
+
+def _ms(values: list[float], q: float) -> float:
+    return round(percentile([v * 1000 for v in values], q), 2)
+
+
+def measure(world: str, agents: int, seconds: float, speed: float, minds: bool,
+            switch_interval_ms: float | None = None) -> dict[str, Any]:
     from engine import api
     from engine.agent_server import AgentServer
     from engine.agent_server.app import Limits
+    from engine.agent_server.server import EVENT_LOOP, SERVER_SWITCH_INTERVAL_S
     from engine.contracts import Play, SetSpeed
 
     handle = api.EngineHandle.open(world, seed=1, minds=minds, embedder="hashing")
-    server = AgentServer(handle, port=0, limits=Limits(rate=50, burst=1_000))
+    switch_s = SERVER_SWITCH_INTERVAL_S if switch_interval_ms is None else switch_interval_ms / 1000
+    server = AgentServer(handle, port=0, limits=Limits(rate=50, burst=1_000), switch_interval_s=switch_s)
+    legs = Legs(handle.outside)
+    checkpoints = Checkpoints(handle._thread.machine)  # the engine thread's time machine (read only here)
     handle.start()
     server.start()
     snapshot = None
@@ -133,8 +191,10 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool) 
         exchange = handle.outside
         exchange.round_trips.clear()
         exchange.answer_trips.clear()
+        legs.out.clear()
+        checkpoints.took.clear()
         counts_before = dict(handle._sim.outside.counts)  # read only: the engine thread's tallies
-        pauses: list[float] = []  # the cyclic collector's, in this process (every thread stops for them)
+        pauses: list[tuple[int, float]] = []  # the cyclic collector's, in this process (every thread stops for them)
         gc.callbacks.append(_timing(pauses))
         tick0, t0, cpu0 = handle.latest_snapshot().tick, time.perf_counter(), time.process_time()
         while time.perf_counter() - t0 < seconds:  # read as a window would (answers publish no snapshots)
@@ -145,6 +205,7 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool) 
         gc.callbacks.pop()
         trips = [s * 1000 for s in list(exchange.answer_trips)]
         taken = [s * 1000 for s in list(exchange.round_trips)]
+        out, took = list(legs.out), list(checkpoints.took)
         counts = {k: v - counts_before.get(k, 0) for k, v in handle._sim.outside.counts.items()}
         _, answered = report.get(timeout=120)
     finally:
@@ -167,13 +228,22 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool) 
         "round_trip_ms_max": round(max(trips, default=0.0), 2),
         "taken_up_ms_p50": round(percentile(taken, 0.50), 2),
         "taken_up_ms_p99": round(percentile(taken, 0.99), 2),
+        "out_ms_p50": _ms(out, 0.50),  # posted to written to the agent's socket
+        "out_ms_p99": _ms(out, 0.99),
+        "checkpoints": len(took),
+        "checkpoint_ms_p50": _ms(took, 0.50),
+        "checkpoint_ms_max": round(max(took, default=0.0) * 1000, 2),
         "collector_pauses": len(pauses),
-        "collector_pause_ms_max": round(max(pauses, default=0.0) * 1000, 2),
+        "collector_pause_ms_max": round(max((p for _, p in pauses), default=0.0) * 1000, 2),
+        "collector_pause_ms_max_by_generation": {
+            str(g): round(max(p for gen, p in pauses if gen == g) * 1000, 2) for g in sorted({g for g, _ in pauses})},
         # The share of a core this process (engine + server) got: on a busy shared machine, far below what
         # it asked for, which is what slows everything down.
         "engine_process_cpu_per_sec": round((cpu1 - cpu0) / (t1 - t0), 2),
         "cpu_ms_per_decision": round((cpu1 - cpu0) * 1000 / max(1, len(trips)), 2),
         "load_average": round(os.getloadavg()[0], 1),
+        "switch_interval_ms": round(sys.getswitchinterval() * 1000, 2),
+        "server_event_loop": EVENT_LOOP,
         "targets": {"round_trip_ms_p99": 50, "ticks_per_sec": 30},
         "met": bool(trips) and percentile(trips, 0.99) <= 50 and (tick1 - tick0) / (t1 - t0) >= 30,
     }
@@ -186,9 +256,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--speed", type=float, default=0.0, help="ticks per second asked of the engine (0: max)")
     parser.add_argument("--no-minds", action="store_true", help="the bare rule brain (no memory stream)")
+    parser.add_argument("--switch-interval", type=float, metavar="MS",
+                        help="the GIL switch interval the server sets, in ms (default: the server's own)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = measure(args.world, args.agents, args.seconds, args.speed, not args.no_minds)
+    result = measure(args.world, args.agents, args.seconds, args.speed, not args.no_minds, args.switch_interval)
     print(json.dumps(result, indent=None if args.json else 2))
     return 0
 

@@ -179,6 +179,8 @@ class LanceMemoryStore(StoreBase):
             return False
         if any(column not in self._indexed for column in INDEXED_COLUMNS):
             return True
+        if self._unindexed < self.reindex_min_rows:  # before counting the rows: a round to LanceDB's own thread,
+            return False                              # at every checkpoint (each flushes)
         return self._unindexed >= max(self.reindex_min_rows, self.reindex_fraction * self._rows.table.count_rows())
 
     def reindex(self) -> None:

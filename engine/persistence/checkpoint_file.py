@@ -7,6 +7,12 @@ killed run left behind is swept by the next); a save copies every kept state int
 new world file, which then becomes where they are read from, and the scratch file
 starts again empty. Memory holds only the few states read last (scrubbing the
 timeline often comes back to the same checkpoint).
+
+A parted state (``engine.state.pieces``) goes into the scratch file as its skeleton and
+the digests of its pieces, each piece stored once however many checkpoints hold it: a
+checkpoint every 30 sim minutes writes only what changed since the ones before (the
+town's old ties, pairs' notes and stories are the same pieces), and a piece goes when
+the last checkpoint holding it is dropped. Read back, the state is whole again.
 """
 
 from __future__ import annotations
@@ -19,11 +25,16 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import msgpack
+
 from engine.persistence import leftovers
 from engine.persistence.errors import WorldFileError
+from engine.state.pieces import join_parted, split_parted
 from engine.state.timeline import Checkpoint, CheckpointStates
 
 CACHED_STATES = 4
+_BY_DIGESTS = b"TFDIGEST"  # a scratch row: [skeleton, [piece digest, ...]]; the pieces are in ``piece``
+_READ_AT_ONCE = 500  # digests in one query (SQLite's limit on a statement's variables)
 
 
 class CheckpointFile:
@@ -37,6 +48,8 @@ class CheckpointFile:
         self.spill: Path | None = None
         self._conn: sqlite3.Connection | None = None
         self._in_spill: set[int] = set()
+        self._holds: dict[int, list[bytes]] = {}  # checkpoint id -> digests of the pieces its state holds
+        self._held_by: dict[bytes, int] = {}  # piece digest -> how many checkpoints hold it
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._lock = threading.Lock()  # the engine thread takes checkpoints; a save may run from another
         self._finalizer: weakref.finalize | None = None
@@ -59,6 +72,18 @@ class CheckpointFile:
     def put(self, checkpoint_id: int, state: bytes) -> None:
         with self._lock:
             conn = self._spill()
+            if checkpoint_id in self._in_spill:
+                self._release(conn, [checkpoint_id])
+            parted = split_parted(state)
+            if parted is not None:
+                skeleton, stored, digests = parted
+                held_by = self._held_by
+                new = {d: s for d, s in zip(digests, stored, strict=True) if d not in held_by}
+                conn.executemany("INSERT OR REPLACE INTO piece (digest, data) VALUES (?, ?)", new.items())
+                for digest in digests:
+                    held_by[digest] = held_by.get(digest, 0) + 1
+                self._holds[checkpoint_id] = digests
+                state = _BY_DIGESTS + msgpack.packb([skeleton, digests], use_bin_type=True)
             conn.execute("INSERT OR REPLACE INTO state (id, data) VALUES (?, ?)", (checkpoint_id, state))
             self._in_spill.add(checkpoint_id)
             self._cache.pop(checkpoint_id, None)
@@ -85,6 +110,7 @@ class CheckpointFile:
                 self.in_source.pop(checkpoint_id, None)
             spilled = [i for i in gone if i in self._in_spill]
             if spilled and self._conn is not None:
+                self._release(self._conn, spilled)
                 self._conn.executemany("DELETE FROM state WHERE id = ?", [(i,) for i in spilled])
                 self._in_spill.difference_update(spilled)
 
@@ -99,6 +125,19 @@ class CheckpointFile:
             self._in_spill.clear()
             self._close_spill()
 
+    def _release(self, conn: sqlite3.Connection, checkpoint_ids: list[int]) -> None:
+        """The pieces only these checkpoints held leave the scratch file."""
+        gone: list[bytes] = []
+        for checkpoint_id in checkpoint_ids:
+            for digest in self._holds.pop(checkpoint_id, ()):
+                left = self._held_by[digest] - 1
+                if left:
+                    self._held_by[digest] = left
+                else:
+                    del self._held_by[digest]
+                    gone.append(digest)
+        conn.executemany("DELETE FROM piece WHERE digest = ?", [(d,) for d in gone])
+
     def close(self) -> None:
         with self._lock:
             self._close_spill()
@@ -111,7 +150,8 @@ class CheckpointFile:
             row = self._conn.execute("SELECT data FROM state WHERE id = ?", (checkpoint_id,)).fetchone()
             if row is None:
                 raise KeyError(checkpoint_id)
-            return bytes(row[0])
+            data = bytes(row[0])
+            return self._whole(data) if data.startswith(_BY_DIGESTS) else data
         expected = self.in_source.get(checkpoint_id)
         if expected is None or self.source is None:
             raise KeyError(checkpoint_id)
@@ -126,6 +166,17 @@ class CheckpointFile:
                                               "by another world since it was opened?)")
         return bytes(row[0])
 
+    def _whole(self, row: bytes) -> bytes:
+        """A parted state from its scratch row and its pieces."""
+        assert self._conn is not None
+        skeleton, digests = msgpack.unpackb(memoryview(row)[len(_BY_DIGESTS):], raw=False)
+        found: dict[bytes, bytes] = {}
+        for start in range(0, len(digests), _READ_AT_ONCE):
+            batch = digests[start:start + _READ_AT_ONCE]
+            found.update(self._conn.execute(f"SELECT digest, data FROM piece WHERE digest IN ({','.join('?' * len(batch))})",
+                                            batch).fetchall())
+        return join_parted(skeleton, [found[d] for d in digests], digests)
+
     def _spill(self) -> sqlite3.Connection:
         if self._conn is None:
             leftovers.sweep_scratch()  # killed runs' scratch files, checkpoints' included
@@ -135,6 +186,7 @@ class CheckpointFile:
             conn.execute("PRAGMA journal_mode = OFF")  # scratch: nobody reads it after this process
             conn.execute("PRAGMA synchronous = OFF")
             conn.execute("CREATE TABLE state (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+            conn.execute("CREATE TABLE piece (digest BLOB PRIMARY KEY, data BLOB NOT NULL)")
             self._conn = conn
             self._finalizer = weakref.finalize(self, _remove_spill, conn, self.spill)
         return self._conn
@@ -145,6 +197,8 @@ class CheckpointFile:
         self._finalizer = None
         self._conn = None
         self.spill = None
+        self._holds.clear()
+        self._held_by.clear()
 
 
 def _remove_spill(conn: sqlite3.Connection, path: Path) -> None:

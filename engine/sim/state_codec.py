@@ -1,7 +1,15 @@
 """Engine state <-> bytes: msgpack with numpy arrays, zstd-compressed.
 
-The same state always encodes to the same bytes, so a digest of the encoding is
-the world's ``state_hash``.
+Two forms. ``encode`` packs the state as one msgpack value and compresses it (a
+world file's state). A checkpoint is *parted* (``PartedEncoder``): the state's
+pieces (``engine.state.pieces``: read-only arrays and tuples its owners reuse while
+they do not change) are packed and compressed one by one, and a skeleton holds the
+rest with references to them, so a checkpoint redoes only the pieces it has not
+seen. ``decode`` reads both.
+
+The state hash is a digest of the parted form: of the skeleton, then of each
+piece's own digest in order. It depends only on the state (never on what an
+encoder has seen), and a checkpoint rehashes only new pieces.
 """
 
 from __future__ import annotations
@@ -13,15 +21,24 @@ import msgpack
 import numpy as np
 import zstandard
 
-from engine.untrusted.limits import MAX_BLOB_BYTES
+from engine.state.pieces import PARTED_MAGIC, Pieces, is_piece, join_parted, split_parted
+from engine.untrusted.limits import MAX_BLOB_BYTES, TooBig
 from engine.untrusted.readers import decompress_zstd
 
 _ARRAY = 1  # msgpack ext type code
 _BIGINT = 2  # ints beyond 64 bits (numpy's PCG64 state)
+_PIECE = 3  # parted form: piece number N
+_JOINED = 4  # parted form: a column joined from pieces [numbers], or its empty value
+_RAW, _ZSTD = b"\x00", b"\x01"  # how a parted form's piece is stored
+SMALL_PIECE = 64  # packed bytes below which a piece is stored as it is (compressing it would not pay)
 COMPRESSION_LEVEL = 1
 
 
 def _default(value: Any) -> Any:
+    if isinstance(value, Pieces):  # the plain form holds it joined
+        value = value.joined()
+        if not isinstance(value, np.ndarray):
+            return value
     if isinstance(value, np.ndarray):
         array = np.ascontiguousarray(value)
         header = msgpack.packb([array.dtype.str, list(array.shape)])
@@ -68,19 +85,113 @@ def encode(state: dict[str, Any]) -> bytes:
 def decode(blob: bytes) -> dict[str, Any]:
     """The state in ``blob``; ValueError when it is damaged, too large or not a state at all (it may come
     from a shared world file)."""
-    raw = decompress_zstd(blob, MAX_BLOB_BYTES, "the saved engine state")
-    try:
-        state = msgpack.unpackb(raw, ext_hook=_ext_hook, raw=False, strict_map_key=False)
-    except (msgpack.UnpackException, ValueError, TypeError, RecursionError) as exc:
-        raise ValueError(f"the saved engine state is damaged ({type(exc).__name__})") from None
+    if blob[:len(PARTED_MAGIC)] == PARTED_MAGIC:
+        state = _decode_parted(blob)
+    else:
+        raw = decompress_zstd(blob, MAX_BLOB_BYTES, "the saved engine state")
+        try:
+            state = _unpack(raw, _ext_hook)
+        except (msgpack.UnpackException, ValueError, TypeError, RecursionError) as exc:
+            raise ValueError(f"the saved engine state is damaged ({type(exc).__name__})") from None
     if not isinstance(state, dict):
         raise ValueError("the saved engine state is damaged (not a table of values)")
     return state
 
 
 def digest(state: dict[str, Any]) -> str:
-    return digest_packed(pack(state))
+    """The state hash (see the module's note)."""
+    return PartedEncoder().encode(state, store=False)[1]
 
 
-def digest_packed(packed: bytes) -> str:
-    return hashlib.blake2b(packed, digest_size=16).hexdigest()
+def _hash(packed: bytes) -> bytes:
+    return hashlib.blake2b(packed, digest_size=16).digest()
+
+
+class PartedEncoder:
+    """Encodes checkpoints in the parted form: every array, and every piece of a ``Pieces``, is a piece.
+    It remembers the last state's pieces that cannot change while they live (``is_piece``), by identity:
+    it holds them until the next state, so their ids are not reused."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[object, bytes, bytes]] = {}  # id -> (piece, digest, stored bytes)
+
+    def encode(self, state: dict[str, Any], store: bool = True) -> tuple[bytes, str]:
+        """(the parted bytes, or b"" when not ``store``; the state hash)."""
+        seen, now = self._seen, {}
+        stored: list[bytes] = []
+        digests: list[bytes] = []
+
+        def number(piece: object) -> int:
+            done = seen.get(id(piece)) if is_piece(piece) else None
+            if done is None or done[0] is not piece or (store and not done[2]):
+                packed = msgpack.packb(piece, default=_default, use_bin_type=True)
+                done = (piece, _hash(packed), _stored(packed) if store else b"")
+            now[id(piece)] = done
+            stored.append(done[2])
+            digests.append(done[1])
+            return len(stored) - 1
+
+        blocks: dict[int, tuple[list[Any], list[int]]] = {}  # id of a Pieces' list -> (it, its numbers)
+
+        def default(value: Any) -> Any:
+            if isinstance(value, Pieces):
+                shared = blocks.get(id(value.pieces))  # the columns of one table share their blocks
+                if shared is None:
+                    shared = blocks[id(value.pieces)] = (value.pieces, [number(piece) for piece in value.pieces])
+                numbers = shared[1]
+                empty = value.empty if not numbers else None
+                payload = [numbers, empty, value.column, value.apart]
+                return msgpack.ExtType(_JOINED, msgpack.packb(payload, default=_default, use_bin_type=True))
+            if isinstance(value, np.ndarray):  # every array is a piece, so the hash never depends on which are kept
+                return msgpack.ExtType(_PIECE, msgpack.packb(number(value)))
+            return _default(value)
+
+        skeleton = msgpack.packb(state, default=default, use_bin_type=True)
+        self._seen = now
+        state_hash = hashlib.blake2b(_hash(skeleton) + b"".join(digests), digest_size=16).hexdigest()
+        if not store:
+            return b"", state_hash
+        return join_parted(_stored(skeleton), stored, digests), state_hash
+
+
+def _stored(packed: bytes) -> bytes:
+    if len(packed) < SMALL_PIECE:
+        return _RAW + packed
+    return _ZSTD + compress(packed)
+
+
+def _decode_parted(blob: bytes) -> Any:
+    parted = split_parted(blob)
+    assert parted is not None
+    skeleton, stored, _digests = parted
+    try:
+        budget = [MAX_BLOB_BYTES]
+        pieces = [_unpack(_unstored(s, budget), _ext_hook) for s in stored]
+
+        def hook(code: int, data: bytes) -> Any:
+            if code == _PIECE:
+                return pieces[msgpack.unpackb(data)]
+            if code == _JOINED:
+                numbers, empty, column, apart = msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, strict_map_key=False)
+                parts = [pieces[n] for n in numbers]
+                return Pieces(parts, empty, column, bool(apart)).joined() if parts or apart else empty
+            return _ext_hook(code, data)
+
+        return _unpack(_unstored(skeleton, budget), hook)
+    except TooBig:
+        raise
+    except (msgpack.UnpackException, ValueError, TypeError, IndexError, RecursionError) as exc:
+        raise ValueError(f"the saved engine state is damaged ({type(exc).__name__})") from None
+
+
+def _unstored(data: bytes, budget: list[int]) -> bytes:
+    """A stored piece's packed bytes; all of a state's together stay within ``MAX_BLOB_BYTES``."""
+    raw = data[1:] if data[:1] == _RAW else decompress_zstd(data[1:], budget[0], "the saved engine state")
+    if data[:1] not in (_RAW, _ZSTD) or len(raw) > budget[0]:
+        raise ValueError("a piece of the saved engine state is damaged or too large")
+    budget[0] -= len(raw)
+    return raw
+
+
+def _unpack(raw: bytes, hook: Any) -> Any:
+    return msgpack.unpackb(raw, ext_hook=hook, raw=False, strict_map_key=False)

@@ -29,6 +29,7 @@ from engine.contracts.society import FactView
 from engine.state.city import City
 from engine.state.clock import MINUTES_PER_DAY, WEEKDAYS, Clock
 from engine.state.person import Person
+from engine.state.pieces import Pieces, frozen, joined
 from engine.state.relationships import Relationships
 
 EVENT_WORDS = ("party", "dinner", "meeting", "gathering", "festival", "celebration", "concert", "picnic",
@@ -152,6 +153,9 @@ class Grapevine:
         self.going: dict[int, set[int]] = {}  # event fact -> people who mean to go
         self.came: dict[int, set[int]] = {}  # event fact -> knowers seen there during the event
         self._known: dict[int, set[int]] = {}  # person -> facts they know (talk compares two of these sets)
+        # Read-only copies of each fact's two columns as the last checkpoint took them, until the fact is
+        # passed on again: most facts have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``).
+        self._frozen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._live_cache: tuple[int, int, set[int]] = (-1, -1, set())  # (tick, facts_version, live fact ids)
         # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
         # knows it, not whether it is still live), and the first fact that may still be live: the ones
@@ -187,6 +191,7 @@ class Grapevine:
         self.heard_tick[fact_id] = np.full(count, -1, dtype=np.int64)
         self.teller[fact_id] = np.full(count, -1, dtype=np.int32)
         self.heard_tick[fact_id][origin] = tick
+        self._frozen.pop(fact_id, None)
         self._known.setdefault(origin, set()).add(fact_id)
         if fact.kind == "event":
             self.going[fact_id] = {origin}
@@ -208,6 +213,7 @@ class Grapevine:
             self._known[person].discard(fact_id)
         self.heard_tick[fact_id][:] = -1
         self.teller[fact_id][:] = -1
+        self._frozen.pop(fact_id, None)
         self.going.pop(fact_id, None)
         self.came.pop(fact_id, None)
         self.version += 1
@@ -221,6 +227,7 @@ class Grapevine:
         for table in (self.heard_tick, self.teller):
             for fact_id, array in table.items():
                 table[fact_id] = np.append(array, np.array([-1], dtype=array.dtype))
+        self._frozen.clear()
 
     # -- questions -------------------------------------------------------------------------
 
@@ -286,6 +293,7 @@ class Grapevine:
         self.heard_tick[fact.id][listener] = tick
         self._known.setdefault(listener, set()).add(fact_id)
         self.teller[fact.id][listener] = teller
+        self._frozen.pop(fact_id, None)
         going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
         if going:
             self.going[fact.id].add(listener)
@@ -399,11 +407,18 @@ class Grapevine:
     def shared_facts(self, a: int, b: int) -> list[str]:
         return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]
 
+    def _columns(self, fact_id: int) -> tuple[np.ndarray, np.ndarray]:
+        columns = self._frozen.get(fact_id)
+        if columns is None:
+            columns = self._frozen[fact_id] = (frozen(self.heard_tick[fact_id].copy()), frozen(self.teller[fact_id].copy()))
+        return columns
+
     def get_state(self) -> dict[str, object]:
+        columns = [self._columns(f.id) for f in self.facts]  # a fact's two columns are one piece
         return {
             "facts": [[f.id, f.origin, f.text, f.kind, f.tick, f.building, f.start, f.end] for f in self.facts],
-            "heard": [self.heard_tick[f.id].copy() for f in self.facts],
-            "teller": [self.teller[f.id].copy() for f in self.facts],
+            "heard": Pieces(columns, [], 0, apart=True),
+            "teller": Pieces(columns, [], 1, apart=True),
             "going": [[f.id, sorted(self.going[f.id])] for f in self.facts if f.id in self.going],
             "came": [[f.id, sorted(self.came[f.id])] for f in self.facts if f.id in self.came],
         }
@@ -413,7 +428,8 @@ class Grapevine:
                       for i, o, t, k, tk, b, s, e in state["facts"]]
         count = len(self.people)
         self.heard_tick, self.teller = {}, {}
-        for f, heard, told in zip(self.facts, state["heard"], state["teller"], strict=True):
+        self._frozen = {}
+        for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
             self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
             self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
         self._known = {}

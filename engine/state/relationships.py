@@ -9,6 +9,7 @@ and a short history in words. Labels are derived, never stored.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterator
 from collections.abc import Set as ReadOnlySet
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from engine.state.note_columns import NoteColumns
+from engine.state.pieces import Pieces, frozen, joined
 
 _REALS = attrgetter("affinity", "familiarity", "trust")
 _COUNTS = attrgetter("meetings", "last_tick", "family", "shared")
@@ -29,12 +31,13 @@ NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the ev
 
 @dataclass(slots=True)
 class Tie:
-    # The set of rows changed since the last checkpoint, and this tie's row in its town's checkpoint
-    # columns (None: not in any town's columns yet). Callers change a tie by its attributes, so the tie
-    # itself says it changed: a checkpoint then repacks those rows, not every tie in town. First, so that
-    # it is set before the fields below (each assignment looks at it); slots keep a tie small.
+    # The set of checkpoint blocks changed since the last checkpoint, and this tie's block in its town's
+    # checkpoint columns (its first person; None: not in any town's columns yet). Callers change a tie by
+    # its attributes, so the tie itself says it changed: a checkpoint then re-forms that block, not every
+    # tie in town. First, so that it is set before the fields below (each assignment looks at it); slots
+    # keep a tie small.
     _changed: set[int] | None = field(default=None, init=False, repr=False, compare=False)
-    _row: int = field(default=-1, init=False, repr=False, compare=False)
+    _block: int = field(default=-1, init=False, repr=False, compare=False)
     affinity: float = 0.0  # -1 (loathing) .. 1 (love)
     familiarity: float = 0.0  # 0 (never met) .. 1 (know each other inside out)
     meetings: int = 0
@@ -47,7 +50,7 @@ class Tie:
         object.__setattr__(self, name, value)
         changed = self._changed
         if changed is not None:
-            changed.add(self._row)
+            changed.add(self._block)
 
     # A copy (pickled, deep-copied) is in no town's columns: it carries the numbers, not the marks.
     def __getstate__(self) -> tuple[float | int | bool, ...]:
@@ -55,7 +58,7 @@ class Tie:
 
     def __setstate__(self, state: tuple[float | int | bool, ...]) -> None:
         object.__setattr__(self, "_changed", None)
-        object.__setattr__(self, "_row", -1)
+        object.__setattr__(self, "_block", -1)
         for name, value in zip(_TIE_FIELDS, state, strict=True):
             object.__setattr__(self, name, value)
 
@@ -78,63 +81,58 @@ def _key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-class _Columns:
-    """Every tie as rows of numpy columns, in the order the ties were made, kept up to date row by row.
+class _TieBlocks:
+    """Every tie as numpy columns in blocks by first person (the lower id), ordered by pair.
 
-    A checkpoint every 30 sim minutes packs all ties and a town's ties only grow; rebuilding the columns
-    from every tie each time made a checkpoint cost more every day. Here a checkpoint updates the rows
-    whose ties changed (each tie reports its own changes) and appends the ties made since.
+    A checkpoint every 30 sim minutes packs all ties, and a town's ties only grow. Each tie reports its
+    own changes (to its first person's block), so a checkpoint re-forms only the blocks of people whose
+    ties changed and hands the columns out as pieces (``engine.state.pieces``): what did not change is
+    the very same arrays, which the checkpoint neither packs nor hashes again.
     """
 
     def __init__(self, ties: dict[tuple[int, int], Tie]):
-        count = len(ties)
-        self.ties = list(ties.values())
-        self.pairs = np.fromiter(chain.from_iterable(ties), dtype=np.int64, count=2 * count).reshape(count, 2)
-        self.reals = _reals(self.ties)
-        self.counts = _counts(self.ties)
-        self.order: np.ndarray | None = None
-        self.changed: set[int] = set()
-        self.made: list[tuple[int, int]] = []  # pairs met since the columns were built or brought up to date
-        for row, tie in enumerate(self.ties):
-            self.attach(tie, row)
+        self.changed: set[int] = set()  # first persons whose block must be re-formed
+        self.partners: dict[int, list[int]] = {}  # first person -> the others they have a tie with, sorted
+        self.blocks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.order: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        for (first, second), tie in sorted(ties.items()):
+            self.partners.setdefault(first, []).append(second)
+            self.attach(tie, first)
+        self.changed.update(self.partners)
 
-    def attach(self, tie: Tie, row: int) -> None:
-        object.__setattr__(tie, "_row", row)
+    def attach(self, tie: Tie, first: int) -> None:
+        object.__setattr__(tie, "_block", first)
         object.__setattr__(tie, "_changed", self.changed)
 
-    def replace(self, old: Tie, new: Tie) -> None:
+    def made(self, key: tuple[int, int], tie: Tie) -> None:
+        insort(self.partners.setdefault(key[0], []), key[1])
+        self.attach(tie, key[0])
+        self.changed.add(key[0])
+
+    def replace(self, old: Tie, new: Tie, first: int) -> None:
         """``new`` takes the place of ``old`` (a tie set over an existing one)."""
-        if old._changed is not self.changed:  # made since the last update: read from the dict then
-            return
-        row = old._row
         object.__setattr__(old, "_changed", None)
-        self.ties[row] = new
-        self.attach(new, row)
-        self.changed.add(row)
+        self.attach(new, first)
+        self.changed.add(first)
 
-    def update(self, ties: dict[tuple[int, int], Tie]) -> None:
+    def columns(self, ties: dict[tuple[int, int], Tie]) -> dict[str, Pieces]:
         if self.changed:
-            rows = sorted(self.changed)
+            for first in self.changed:
+                self.blocks[first] = _tie_block(first, self.partners[first], ties)
             self.changed.clear()
-            changed = [self.ties[row] for row in rows]
-            self.reals[rows] = _reals(changed)
-            self.counts[rows] = _counts(changed)
-        if self.made:
-            made, start = self.made, len(self.ties)
-            self.made = []
-            fresh = [ties[key] for key in made]
-            self.ties.extend(fresh)
-            self.pairs = np.concatenate([self.pairs, np.array(made, dtype=np.int64).reshape(-1, 2)])
-            self.reals = np.concatenate([self.reals, _reals(fresh)])
-            self.counts = np.concatenate([self.counts, _counts(fresh)])
-            for row, tie in enumerate(fresh, start):
-                self.attach(tie, row)
             self.order = None
-
-    def sorted_order(self) -> np.ndarray:
         if self.order is None:
-            self.order = np.lexsort((self.pairs[:, 1], self.pairs[:, 0]))
-        return self.order
+            self.order = [self.blocks[first] for first in sorted(self.blocks)]
+        blocks = self.order
+        return {"pairs": Pieces(blocks, np.zeros((0, 2), dtype=np.int64), 0),
+                "reals": Pieces(blocks, np.zeros((0, 3), dtype=np.float64), 1),
+                "counts": Pieces(blocks, np.zeros((0, 4), dtype=np.int64), 2)}
+
+
+def _tie_block(first: int, partners: list[int], ties: dict[tuple[int, int], Tie]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = [ties[(first, second)] for second in partners]
+    pairs = np.array([(first, second) for second in partners], dtype=np.int64).reshape(len(partners), 2)
+    return frozen(pairs), frozen(_reals(rows)), frozen(_counts(rows))
 
 
 def _reals(ties: list[Tie]) -> np.ndarray:
@@ -155,7 +153,7 @@ class Relationships:
         # so they are also kept as checkpoint columns, re-formed only where a line was added.
         self._notes: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
         self._note_columns = NoteColumns()
-        self._columns: _Columns | None = None  # built by the first checkpoint
+        self._columns: _TieBlocks | None = None  # built by the first checkpoint
         self.version = 0  # bumped on every change, so readers know when to rebuild views
 
     def __len__(self) -> int:
@@ -180,7 +178,7 @@ class Relationships:
             self.version += 1
             tie = self._ties[key] = Tie()
             if self._columns is not None:
-                self._columns.made.append(key)
+                self._columns.made(key, tie)
             self._friends.setdefault(a, set()).add(b)
             self._friends.setdefault(b, set()).add(a)
         return tie
@@ -188,7 +186,7 @@ class Relationships:
     def set(self, a: int, b: int, tie: Tie) -> None:
         old = self.tie(a, b)
         if self._columns is not None:
-            self._columns.replace(old, tie)
+            self._columns.replace(old, tie, min(a, b))
         self._ties[_key(a, b)] = tie
         self.version += 1
 
@@ -248,16 +246,9 @@ class Relationships:
     def get_state(self) -> dict[str, object]:
         """Columns (numpy arrays) rather than a row per tie: a checkpoint every 30 sim minutes packs them,
         and a town's ties only grow, so the cost per tie must be C's, not Python's."""
-        columns = self._columns
-        if columns is None:
-            columns = self._columns = _Columns(self._ties)
-        else:
-            columns.update(self._ties)
-        order = columns.sorted_order()
-        return {
-            "pairs": columns.pairs[order], "reals": columns.reals[order], "counts": columns.counts[order],
-            **self._note_columns.columns(self._notes),
-        }
+        if self._columns is None:
+            self._columns = _TieBlocks(self._ties)
+        return {**self._columns.columns(self._ties), **self._note_columns.columns(self._notes)}
 
     def set_state(self, state: dict[str, Any] | list[list[float | int | bool]]) -> None:
         """Restore; also reads the older forms (a row per tie; before that no trust and no history)."""
@@ -280,9 +271,9 @@ class Relationships:
                 self._put_notes((int(a), int(b)), [int(t) for t, _x in notes], [str(x) for _t, x in notes])
 
     def _set_columns(self, state: dict[str, Any]) -> None:
-        pairs, reals, counts = (np.asarray(state[k]) for k in ("pairs", "reals", "counts"))
-        note_pairs, lengths, ticks = (np.asarray(state[k]) for k in ("note_pairs", "note_lengths", "note_ticks"))
-        texts = state["note_texts"]
+        pairs, reals, counts = (np.asarray(joined(state[k])) for k in ("pairs", "reals", "counts"))
+        note_pairs, lengths, ticks = (np.asarray(joined(state[k])) for k in ("note_pairs", "note_lengths", "note_ticks"))
+        texts = joined(state["note_texts"])
         n, m = len(pairs), len(note_pairs)
         if (pairs.shape != (n, 2) or reals.shape != (n, 3) or counts.shape != (n, 4) or note_pairs.shape != (m, 2)
                 or lengths.shape != (m,) or not isinstance(texts, list) or not int(lengths.sum()) == len(ticks) == len(texts)

@@ -47,6 +47,7 @@ class TimeMachine:
         if not isinstance(self.timeline.states, CheckpointFile):  # a long run must not hold its checkpoints
             self.timeline.states = CheckpointFile.taking_over(self.timeline.states, self.timeline.checkpoints)
         self.every_ticks = max(1, sim.clock.ticks_for(every_minutes))
+        self.encoder = state_codec.PartedEncoder()  # redoes only the parts of the state that changed
         self.budget_bytes = budget_bytes
         # The map and cast edits the world currently reflects, oldest first (see _move_world).
         self.applied: list[EditMade] = [
@@ -64,8 +65,7 @@ class TimeMachine:
         return None
 
     def checkpoint(self, kind: str = "user", name: str = "") -> Checkpoint:
-        state = self.sim.get_state()
-        packed = state_codec.pack(state)
+        encoded, state_hash = self.encoder.encode(self.sim.get_state())
         tag = ""
         checkpoint_id = self.timeline.next_checkpoint_id
         if self.memory is not None:  # tagging flushes first: one flush, not two (each asks LanceDB for its row count)
@@ -73,7 +73,7 @@ class TimeMachine:
             self.memory.tag(tag, replace=True)
         done = self._edits_at_current_tick()
         checkpoint = self.timeline.add_checkpoint(
-            self.sim.tick, kind, name, state_codec.compress(packed), tag, state_codec.digest_packed(packed), done
+            self.sim.tick, kind, name, encoded, tag, state_hash, done
         )
         kept = thin(self.timeline.checkpoints, self.sim.clock.minutes_per_tick, self.budget_bytes)
         if len(kept) != len(self.timeline.checkpoints):

@@ -1,0 +1,98 @@
+"""Checkpoints in the parted form: exact, hashed by their parts, and redoing only what changed."""
+
+import numpy as np
+import pytest
+
+from engine import api
+from engine.sim import state_codec
+from engine.sim.simulation import Simulation
+from engine.state.pieces import Pieces, frozen
+
+
+def running_city(ticks: int) -> Simulation:
+    sim = Simulation(api.new_world(120, seed=4, template="city"), 4)
+    for _ in range(ticks):
+        sim.step()
+    return sim
+
+
+def test_a_parted_checkpoint_gives_back_the_state_it_was_made_from_and_its_hash():
+    sim = running_city(600)
+    state = sim.get_state()
+    blob, state_hash = state_codec.PartedEncoder().encode(state)
+    assert blob.startswith(state_codec.PARTED_MAGIC)
+    back = state_codec.decode(blob)
+    assert state_codec.pack(back) == state_codec.pack(state)  # the plain form: the same bytes
+    assert state_hash == state_codec.digest(state) == sim.state_hash()
+    twin = Simulation(api.new_world(120, seed=4, template="city"), 4)
+    twin.set_state(back)
+    assert twin.state_hash() == state_hash
+
+
+def test_the_hash_does_not_depend_on_what_the_encoder_has_seen():
+    sim = running_city(300)
+    encoder = state_codec.PartedEncoder()
+    encoder.encode(sim.get_state())
+    for _ in range(30):
+        sim.step()
+    blob, state_hash = encoder.encode(sim.get_state())
+    fresh_blob, fresh_hash = state_codec.PartedEncoder().encode(sim.get_state())
+    assert (blob, state_hash) == (fresh_blob, fresh_hash)
+
+
+def test_a_checkpoint_packs_again_only_the_pieces_that_changed(monkeypatch: pytest.MonkeyPatch):
+    sim = running_city(600)
+    stored: list[int] = []
+    real = state_codec._stored
+    monkeypatch.setattr(state_codec, "_stored", lambda data: stored.append(len(data)) or real(data))
+    encoder = state_codec.PartedEncoder()
+    encoder.encode(sim.get_state())
+    first = len(stored)
+    stored.clear()
+    encoder.encode(sim.get_state())  # nothing happened in between: the ties, notes and stories are as they were
+    ties = sim.get_state()["relationships"]
+    blocks = len(ties["pairs"].pieces) + len(ties["note_texts"].pieces)
+    assert blocks > 100 and len(stored) < first - blocks  # only the skeleton and arrays kept writable
+
+
+def test_pieces_read_as_their_joined_column_everywhere_else():
+    column = Pieces([frozen(np.arange(3)), frozen(np.arange(3, 5))], np.zeros(0, dtype=np.int64))
+    texts = Pieces([("a", "b"), ("c",)], [])
+    state = {"ticks": column, "texts": texts, "none": Pieces([], np.zeros((0, 2)))}
+    plain = state_codec.decode(state_codec.encode(state))
+    parted = state_codec.decode(state_codec.PartedEncoder().encode(state)[0])
+    for back in (plain, parted):
+        assert back["ticks"].tolist() == [0, 1, 2, 3, 4] and back["texts"] == ["a", "b", "c"]
+        assert back["none"].shape == (0, 2)
+
+
+def test_a_damaged_parted_checkpoint_is_refused_with_a_clear_error():
+    blob, _hash = state_codec.PartedEncoder().encode(running_city(60).get_state())
+    for damaged in (blob[: len(blob) // 2], state_codec.PARTED_MAGIC + b"\x93\x01\x02\x03", blob[:9]):
+        with pytest.raises(ValueError, match="saved engine state"):
+            state_codec.decode(damaged)
+
+
+def test_the_scratch_file_holds_each_piece_once_and_gives_back_whole_states():
+    from engine.persistence.checkpoint_file import CheckpointFile
+
+    sim = running_city(600)
+    encoder = state_codec.PartedEncoder()
+    first = encoder.encode(sim.get_state())[0]
+    for _ in range(30):
+        sim.step()
+    second = encoder.encode(sim.get_state())[0]
+    states = CheckpointFile(cache_size=0)
+    try:
+        states.put(1, first)
+        states.put(2, second)
+        assert states.get(1) == first and states.get(2) == second
+        conn = states._spill()
+        on_disk = conn.execute("SELECT SUM(LENGTH(data)) FROM piece").fetchone()[0]
+        assert on_disk < 1.5 * len(first) < len(first) + len(second)  # what the second shares is not written again
+        states.drop([1])
+        assert states.get(2) == second
+        states.drop([2])
+        assert conn.execute("SELECT COUNT(*) FROM piece").fetchone()[0] == 0
+    finally:
+        states.close()
