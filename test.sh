@@ -3,7 +3,7 @@
 # Extra arguments go to pytest, e.g. ./test.sh tests/test_cli.py -x
 set -euo pipefail
 cd "$(dirname "$0")"
-bash scripts/bootstrap.sh
+[ -n "${TOWNSFOLK_TESTS_ON_XVFB:-}" ] || bash scripts/bootstrap.sh  # (run once: not again on the display below)
 XVFB=(xvfb-run -a -s "-screen 0 1600x1000x24")
 if [ $# -gt 0 ]; then
   exec "${XVFB[@]}" .venv/bin/python -m pytest -q "$@"
@@ -11,18 +11,22 @@ fi
 # Everything but the tests against a real model, which build one first (.ci/run runs them; so does
 # `./test.sh tests/real_model`). Two pytest processes side by side, as each keeps about one core busy:
 # the window tests (under Xvfb, then once more without any display server: the offscreen map path must
-# work too), and everything else under Xvfb. The window tests' output is shown when both are done.
+# work too), and everything else under Xvfb. Both share one virtual display: two `xvfb-run -a` started
+# together can pick the same display number. The window tests' output is shown when both are done.
+if [ -z "${TOWNSFOLK_TESTS_ON_XVFB:-}" ]; then
+  TOWNSFOLK_TESTS_ON_XVFB=1 exec "${XVFB[@]}" bash "./$(basename "$0")"
+fi
 gui_log=$(mktemp -t townsfolk-gui-tests.XXXXXX)
 trap 'rm -f "$gui_log"' EXIT
 (
   status=0
-  "${XVFB[@]}" .venv/bin/python -m pytest -q -m "not real_model" tests/gui || status=$?
-  QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -m "not real_model" tests/gui || status=$?
+  .venv/bin/python -m pytest -q -m "not real_model" tests/gui || status=$?
+  env -u DISPLAY QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -m "not real_model" tests/gui || status=$?
   exit "$status"
 ) >"$gui_log" 2>&1 &
 gui_tests=$!
 rest=0
-"${XVFB[@]}" .venv/bin/python -m pytest -q -m "not real_model" --ignore=tests/gui || rest=$?
+.venv/bin/python -m pytest -q -m "not real_model" --ignore=tests/gui || rest=$?
 gui=0
 wait "$gui_tests" || gui=$?
 echo "--- the window tests (Xvfb, then offscreen) ---"
