@@ -27,7 +27,10 @@ def clean_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
 
 def clean_name(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
     """A name as it may be shown and printed: one line, single spaces, no control characters, capped."""
-    return _SPACES.sub(" ", _UNSAFE_NAME.sub(" ", _ESCAPES.sub("", text[: max_chars * 2]))).strip()[:max_chars]
+    name = _UNSAFE_NAME.sub(" ", _ESCAPES.sub("", text[: max_chars * 2]))
+    if not name.isprintable():  # what the controls above leave: unassigned code points, private use, odd spaces
+        name = "".join(char if char.isprintable() else " " for char in name)
+    return _SPACES.sub(" ", name).strip()[:max_chars]
 
 
 def is_clean_name(text: str) -> bool:

@@ -7,9 +7,11 @@ is available; the pure tests (sprite sync, camera, graph layout...) always run.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -77,6 +79,60 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
     monkeypatch.setenv("TOWNSFOLK_CONFIG_DIR", str(folder))
     (folder / "townsfolk.ini").write_text("[minds]\nembedder=hashing\n")
     return folder
+
+
+_qt_garbage = False  # the last test made windows whose Python side is still to be collected
+
+
+@pytest.fixture(autouse=True)
+def free_windows(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[None]:
+    """What a test built in Qt is deleted when it ends, not kept until the process exits.
+
+    A controller and its helpers refer to each other through Qt's parent links and signal connections,
+    which Python's collector cannot see: left alone, every window a test opened (its map, its world's
+    snapshots and events) stayed in memory to the end of the run, some 40-60 MB a window. The closed
+    windows' own deleteLater() (pytest-qt asks for it) only runs in an event loop, which tests never enter.
+    What is left then is ordinary garbage, collected in pytest_runtest_logfinish below.
+    """
+    global _qt_garbage
+    from app.shell.controller import Controller
+
+    made: weakref.WeakSet[Controller] = weakref.WeakSet()
+    build = Controller.__init__
+
+    def build_and_remember(self: Controller, *args: object, **kwargs: object) -> None:
+        build(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.add(self)
+
+    monkeypatch.setattr(Controller, "__init__", build_and_remember)
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is None:
+        return
+    _qt_garbage = bool(made) or "qtbot" in request.fixturenames
+    for controller in list(made):
+        controller.window.close()  # a no-op when the test or pytest-qt closed it already
+        controller.window.deleteLater()
+        controller.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    """Collect a finished test's Qt objects here, on the main thread, once pytest has let go of its fixtures.
+
+    Left to the collector's own timing, they could be collected on an engine thread; PySide then deletes the
+    widgets on the main thread at whatever moment it next runs Python, which can be while another thread
+    holds a Qt lock and waits for the GIL: a deadlock.
+    """
+    global _qt_garbage
+    if not _qt_garbage:
+        return
+    _qt_garbage = False
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,9 @@ from engine import api
 EXAMPLES = int(os.environ.get("TOWNSFOLK_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=timedelta(seconds=10), derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# A world file example checks, opens and runs a world (some 50 times the cost of the others): fewer of them,
+# still covering every kind of mutation (cell, meta key, bytes, emptied table) several times over.
+WORLD_FILE_FUZZ = settings(FUZZ, max_examples=int(os.environ.get("TOWNSFOLK_FUZZ_EXAMPLES", "50")))
 
 
 @cache
@@ -112,7 +115,7 @@ def _one_line_naming(err: str, path: Path) -> None:
     assert "could not be handled" not in err, err
 
 
-@FUZZ
+@WORLD_FILE_FUZZ
 @given(st.lists(MUTATION, min_size=1, max_size=3))
 def test_fuzzed_world_files(mutations: list[tuple[object, ...]]):
     with tempfile.TemporaryDirectory(prefix="townsfolk-fuzz-") as folder:
