@@ -611,3 +611,15 @@ def scenarios(registry: Registry | None = None) -> list[dict[str, Any]]:
 def new_scenario_world(key: str, seed: int = 0, registry: Registry | None = None) -> World:
     """A new world from an installed plugin's scenario, its set-up edits made and logged (replays make them)."""
     return _new_scenario_world(key, seed, registry)
+
+
+def collect_garbage_on_this_thread_only() -> None:
+    """For a process with a Qt window, from its GUI thread: garbage holding Qt objects is then only ever
+    collected there (the engine thread's collection would destroy them off the GUI thread and deadlock).
+    The caller must call ``tend_garbage_collection`` every few hundred milliseconds."""
+    collector.collect_on_this_thread_only()
+
+
+def tend_garbage_collection() -> None:
+    """The collections the engine asked for and automatic ones would do (see ``collect_on_this_thread_only``)."""
+    collector.tend()

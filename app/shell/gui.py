@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.map.boot import default_surface_format
 from app.shell.qt_compat import protect_singletons
+from engine import api
 
 # How long a thread may hold the GIL while another waits for it (Python's default is 5 ms). The engine
 # thread runs Python flat out at max speed; every time the GUI thread comes back from C (a Qt event,
@@ -119,9 +120,26 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+GARBAGE_TENDED_EVERY_MS = 200
+
+
+def collect_garbage_on_gui_thread(app: QGuiApplication) -> None:
+    """Garbage that holds Qt objects (a closed dock, the window of a world opened before) is collected on this
+    thread only: a collection on the engine thread would destroy them there, and Qt deadlocks. A timer stands
+    in for the automatic collections (engine/runtime/collector.py)."""
+    if app.property("townsfolk-garbage-timer"):
+        return
+    api.collect_garbage_on_this_thread_only()
+    timer = QTimer(app)
+    timer.timeout.connect(api.tend_garbage_collection)
+    timer.start(GARBAGE_TENDED_EVERY_MS)
+    app.setProperty("townsfolk-garbage-timer", True)
+
+
 def configure_application(app: QGuiApplication) -> None:
     protect_singletons()  # tests build their QApplication themselves and come in here
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    collect_garbage_on_gui_thread(app)
     app.setApplicationName("Townsfolk")
     app.setOrganizationName("Townsfolk")
     app.setApplicationDisplayName("Townsfolk")

@@ -8,17 +8,53 @@ engine, so it need not be walked again and again: what survives a collection is 
 (``gc.freeze``) when the engine starts and after each checkpoint, where a collection only
 walks what came since (a few ms). When the engine stops, everything is let go again, so
 whatever the world leaves behind is collected as before.
+
+In a process with a Qt window, garbage may hold Qt objects (a closed dock, a window
+reopened on another world), and a Qt object must be destroyed on the GUI thread: the
+engine thread destroying one in its collection deadlocks in Qt's destructor. There the GUI
+calls ``collect_on_this_thread_only`` once: automatic collections are switched off (they
+run on whichever thread happens to allocate), a settling asked for by another thread is
+left to the GUI thread, and the GUI thread calls ``tend`` from a timer, standing in for the
+automatic collections with the same thresholds.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
+
+_owner: int | None = None  # the only thread that may collect, when one is set
+_settle_wanted = threading.Event()
+
+
+def collect_on_this_thread_only() -> None:
+    """From now on only the calling thread collects; it must call ``tend`` every few hundred ms."""
+    global _owner
+    _owner = threading.get_ident()
+    gc.disable()
 
 
 def settle() -> None:
     """Collect what is new since the last call, then keep the survivors out of later collections."""
+    if _owner is not None and threading.get_ident() != _owner:
+        _settle_wanted.set()  # the owner's next tend does it
+        return
     gc.collect()
     gc.freeze()
+
+
+def tend() -> None:
+    """On the owner thread: a settling another thread asked for, else the collections automatic ones would be."""
+    if _settle_wanted.is_set():
+        _settle_wanted.clear()
+        gc.collect()
+        gc.freeze()
+        return
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):  # the oldest generation over its threshold takes the younger ones with it
+        if thresholds[generation] and counts[generation] > thresholds[generation]:
+            gc.collect(generation)
+            return
 
 
 def release() -> None:

@@ -135,6 +135,18 @@ def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str])
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """Once a test's QApplication exists, garbage is collected on the main thread only, as in the app."""
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    if app is not None:
+        from app.shell.gui import collect_garbage_on_gui_thread
+
+        collect_garbage_on_gui_thread(app)  # type: ignore[arg-type]  # the tests' QApplication is a QGuiApplication
+
+
 @pytest.fixture(scope="session")
 def app_qt(qapp):  # type: ignore[no-untyped-def]
     from app.shell.gui import configure_application
