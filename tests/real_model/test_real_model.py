@@ -123,30 +123,15 @@ def test_chat_on_the_real_model_is_answered_in_words_or_by_the_rule_brain(real_m
         assert cognition.status().stats["fallbacks"] > 0
 
 
-def sim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "sim", str(WORLDS / "village.town"), *args, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def sim_on(server: RealModelServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """`townsfolk sim` on the village, thinking on the real model."""
+    model = ("--brain", "ollama", "--ollama-host", server.url, "--model", MODEL)
+    command = [sys.executable, "-m", "app", "sim", str(WORLDS / "village.town"), *model, *args, "--json"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
 
 def test_sim_on_the_real_model_prints_progress_and_its_counts(real_model):
-    done = sim(
-        "--ticks",
-        "12",
-        "--brain",
-        "ollama",
-        "--ollama-host",
-        real_model.url,
-        "--model",
-        MODEL,
-        "--minds",
-        "5",
-        "--progress-every",
-        "0",
-    )
+    done = sim_on(real_model, "--ticks", "12", "--minds", "5", "--progress-every", "0")
     assert done.returncode == 0, done.stderr
     assert re.search(
         r"townsfolk: sim .*\(\d+/12 ticks\), \d+ calls, \d+ fallbacks, \d+ tokens/s, expected end in", done.stderr
@@ -159,22 +144,7 @@ def test_sim_on_the_real_model_prints_progress_and_its_counts(real_model):
 
 
 def test_sim_live_on_the_real_model_keeps_time_and_never_waits(real_model):
-    done = sim(
-        "--ticks",
-        "10",
-        "--brain",
-        "ollama",
-        "--ollama-host",
-        real_model.url,
-        "--model",
-        MODEL,
-        "--minds",
-        "25",
-        "--pace",
-        "live",
-        "--speed",
-        "2",
-    )
+    done = sim_on(real_model, "--ticks", "10", "--minds", "25", "--pace", "live", "--speed", "2")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert 1.5 <= summary["ticks_per_sec"] <= 2.2  # two sim minutes a second, whatever the model is doing
