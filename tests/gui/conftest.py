@@ -121,9 +121,8 @@ def free_windows(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
     """Collect a finished test's Qt objects here, on the main thread, once pytest has let go of its fixtures.
 
-    Left to the collector's own timing, they could be collected on an engine thread; PySide then deletes the
-    widgets on the main thread at whatever moment it next runs Python, which can be while another thread
-    holds a Qt lock and waits for the GIL: a deadlock.
+    Collections run only on the main thread in a process with a window (engine/runtime/collector.py), but
+    there only when the event loop turns; collected here, the next test starts without the last one's windows.
     """
     global _qt_garbage
     if not _qt_garbage:
