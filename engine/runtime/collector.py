@@ -43,6 +43,15 @@ def settle() -> None:
     gc.freeze()
 
 
+def collect() -> None:
+    """Collect now what is garbage (a large structure just let go, full of cycles, before a like one is built);
+    on a thread other than the owner, the owner's next ``tend`` does it."""
+    if _owner is not None and threading.get_ident() != _owner:
+        _settle_wanted.set()
+        return
+    gc.collect()
+
+
 def tend() -> None:
     """On the owner thread: a settling another thread asked for, else the collections automatic ones would be."""
     if _settle_wanted.is_set():

@@ -14,6 +14,7 @@ import copy
 from engine.llm.backend import LLMConfig
 from engine.memory.embedders import HashingEmbedder
 from engine.memory.mem_store import InMemoryStore
+from engine.runtime import collector
 from engine.runtime.minds import attach_cognition
 from engine.sim.simulation import Simulation
 from engine.state.relationships import Relationships
@@ -41,6 +42,17 @@ def trial_run(world: World, ticks: int = TRIAL_TICKS) -> str | None:
         tick_seconds=world.tick_seconds, start_minute=world.start_minute, sim_state=world.sim_state,
         meta=dict(world.meta), timeline=Timeline(), template=world.template,
     )
+    try:
+        return _run(trial, ticks)
+    finally:
+        # The trial town (as large as the real one, and full of cycles: a simulation and its parts point at
+        # each other) is let go before the caller builds the real one, so that one reuses its memory instead
+        # of the process holding both.
+        del trial
+        collector.collect()
+
+
+def _run(trial: World, ticks: int) -> str | None:
     stage = "its saved engine state does not fit the world"
     try:
         sim = Simulation(trial, record_history=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,11 +152,15 @@ class Grapevine:
         self.teller: dict[int, np.ndarray] = {}  # fact -> (people,) who told them, -1 origin/none
         self.going: dict[int, set[int]] = {}  # event fact -> people who mean to go
         self.came: dict[int, set[int]] = {}  # event fact -> knowers seen there during the event
-        self._known: dict[int, set[int]] = {}  # person -> facts they know (talk compares two of these sets)
-        # Read-only copies of each fact's two columns as the last checkpoint took them, until the fact is
-        # passed on again: most facts have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``).
+        # person -> the facts they know, as the bits of an int (bit N: fact N). Talk compares two of these, and
+        # a person knows more facts every day: sets of them grew with the town's age in memory and in the time
+        # each comparison took; a few hundred bits are a few words of C.
+        self._known: dict[int, int] = {}
+        # Each fact's two columns as the last checkpoint took them, until the fact is passed on again: most
+        # facts have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``). They are the fact's
+        # own arrays made read-only (no copy each); a change copies them first (``_thaw``).
         self._frozen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._live_cache: tuple[int, int, set[int]] = (-1, -1, set())  # (tick, facts_version, live fact ids)
+        self._live_cache: tuple[int, int, int] = (-1, -1, 0)  # (tick, facts_version, live facts' bits)
         # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
         # knows it, not whether it is still live), and the first fact that may still be live: the ones
         # before it had gone stale, and a fact that went stale stays so as time runs on.
@@ -192,7 +196,7 @@ class Grapevine:
         self.teller[fact_id] = np.full(count, -1, dtype=np.int32)
         self.heard_tick[fact_id][origin] = tick
         self._frozen.pop(fact_id, None)
-        self._known.setdefault(origin, set()).add(fact_id)
+        self._known[origin] = self._known.get(origin, 0) | 1 << fact_id
         if fact.kind == "event":
             self.going[fact_id] = {origin}
             self.came[fact_id] = set()
@@ -209,11 +213,11 @@ class Grapevine:
             raise ValueError(f"there is no rumour {fact_id} to take back")
         self.facts[fact_id].kind = FORGOTTEN
         self._facts_version += 1
+        self._thaw(fact_id)
         for person in np.flatnonzero(self.heard_tick[fact_id] >= 0).tolist():
-            self._known[person].discard(fact_id)
+            self._known[person] &= ~(1 << fact_id)
         self.heard_tick[fact_id][:] = -1
         self.teller[fact_id][:] = -1
-        self._frozen.pop(fact_id, None)
         self.going.pop(fact_id, None)
         self.came.pop(fact_id, None)
         self.version += 1
@@ -244,8 +248,8 @@ class Grapevine:
         alive = sum(1 for p in self.people if not p.removed)
         return self.knowers(fact) / alive if alive else 0.0
 
-    def _live(self, tick: int) -> set[int]:
-        """Ids of facts still worth passing on: fresh news, and events not over yet (worked out once a tick)."""
+    def _live(self, tick: int) -> int:
+        """Facts still worth passing on, as bits: fresh news, and events not over yet (worked out once a tick)."""
         cached_tick, cached_version, live = self._live_cache
         if cached_tick != tick or cached_version != self._facts_version:
             if tick < cached_tick:
@@ -253,11 +257,11 @@ class Grapevine:
             fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
             facts = self.facts
             start = self._live_from
-            live = set()
+            live = 0
             for index in range(start, len(facts)):
                 f = facts[index]
                 if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh):
-                    live.add(f.id)
+                    live |= 1 << f.id
                 elif index == start:
                     start += 1
             self._live_from = start
@@ -270,12 +274,12 @@ class Grapevine:
         """``a`` and ``b`` talked: what passed between them, and the lines saying it (speaker 0 is a)."""
         events: list[Event] = []
         lines: list[tuple[int, str]] = []
-        known_a, known_b = self._known.get(a, _NONE), self._known.get(b, _NONE)
+        known_a, known_b = self._known.get(a, 0), self._known.get(b, 0)
         if not known_a and not known_b:
             return events, lines
-        for fact_id in sorted((known_a ^ known_b) & self._live(tick)):
+        for fact_id in _ids((known_a ^ known_b) & self._live(tick)):  # what one knew as they met, by id
             fact = self.facts[fact_id]
-            teller, listener = (a, b) if fact_id in known_a else (b, a)
+            teller, listener = (a, b) if known_a >> fact_id & 1 else (b, a)
             if rng.random() >= self._pass_chance(fact, teller, listener):
                 continue
             events.append(self.pass_on(fact_id, teller, listener, tick, rng))
@@ -284,16 +288,16 @@ class Grapevine:
 
     def untold(self, teller: int, listener: int, tick: int) -> list[Fact]:
         """Live facts ``teller`` knows and ``listener`` does not (what a line of theirs could carry)."""
-        known = self._known.get(teller, _NONE) - self._known.get(listener, _NONE)
-        return [self.facts[f] for f in sorted(known & self._live(tick))]
+        known = self._known.get(teller, 0) & ~self._known.get(listener, 0)
+        return [self.facts[f] for f in _ids(known & self._live(tick))]
 
     def pass_on(self, fact_id: int, teller: int, listener: int, tick: int, rng: random.Random) -> FactHeard:
         """``listener`` learns the fact from ``teller`` (and, for an event, decides by the rules whether to go)."""
         fact = self.facts[fact_id]
+        self._thaw(fact_id)
         self.heard_tick[fact.id][listener] = tick
-        self._known.setdefault(listener, set()).add(fact_id)
+        self._known[listener] = self._known.get(listener, 0) | 1 << fact_id
         self.teller[fact.id][listener] = teller
-        self._frozen.pop(fact_id, None)
         going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
         if going:
             self.going[fact.id].add(listener)
@@ -399,10 +403,10 @@ class Grapevine:
 
     def live_shared(self, a: int, b: int, tick: int) -> list[Fact]:
         """Fresh facts both know (what two people who talk may bring up), oldest first."""
-        known_a, known_b = self._known.get(a, _NONE), self._known.get(b, _NONE)
+        known_a, known_b = self._known.get(a, 0), self._known.get(b, 0)
         if not known_a or not known_b:
             return []
-        return [self.facts[f] for f in sorted(known_a & known_b & self._live(tick))]
+        return [self.facts[f] for f in _ids(known_a & known_b & self._live(tick))]
 
     def shared_facts(self, a: int, b: int) -> list[str]:
         return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]
@@ -410,8 +414,15 @@ class Grapevine:
     def _columns(self, fact_id: int) -> tuple[np.ndarray, np.ndarray]:
         columns = self._frozen.get(fact_id)
         if columns is None:
-            columns = self._frozen[fact_id] = (frozen(self.heard_tick[fact_id].copy()), frozen(self.teller[fact_id].copy()))
+            columns = self._frozen[fact_id] = (frozen(self.heard_tick[fact_id]), frozen(self.teller[fact_id]))
+            self.heard_tick[fact_id], self.teller[fact_id] = columns
         return columns
+
+    def _thaw(self, fact_id: int) -> None:
+        """The fact's columns are about to change: a checkpoint holds them as they are, so change copies."""
+        if self._frozen.pop(fact_id, None) is not None:
+            self.heard_tick[fact_id] = self.heard_tick[fact_id].copy()
+            self.teller[fact_id] = self.teller[fact_id].copy()
 
     def get_state(self) -> dict[str, object]:
         columns = [self._columns(f.id) for f in self.facts]  # a fact's two columns are one piece
@@ -435,7 +446,7 @@ class Grapevine:
         self._known = {}
         for fact_id, heard in self.heard_tick.items():
             for person in np.flatnonzero(heard >= 0).tolist():
-                self._known.setdefault(person, set()).add(fact_id)
+                self._known[person] = self._known.get(person, 0) | 1 << fact_id
         self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}
         self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}
         self._facts_version += 1
@@ -443,7 +454,12 @@ class Grapevine:
         self.version += 1
 
 
-_NONE: frozenset[int] = frozenset()
+def _ids(bits: int) -> Iterator[int]:
+    """The facts whose bits are set, lowest id first."""
+    while bits:
+        lowest = bits & -bits
+        yield lowest.bit_length() - 1
+        bits ^= lowest
 
 
 def _sized(array: np.ndarray, count: int) -> np.ndarray:
