@@ -29,7 +29,7 @@ import msgpack
 
 from engine.persistence import leftovers
 from engine.persistence.errors import WorldFileError
-from engine.state.pieces import join_parted, split_parted
+from engine.state.pieces import Parted, as_bytes, as_parted, join_parted
 from engine.state.timeline import Checkpoint, CheckpointStates
 
 CACHED_STATES = 4
@@ -69,13 +69,15 @@ class CheckpointFile:
 
     # -- CheckpointStates --------------------------------------------------------------------
 
-    def put(self, checkpoint_id: int, state: bytes) -> None:
+    def put(self, checkpoint_id: int, state: bytes | Parted) -> None:
         with self._lock:
             conn = self._spill()
             if checkpoint_id in self._in_spill:
                 self._release(conn, [checkpoint_id])
-            parted = split_parted(state)
-            if parted is not None:
+            parted = as_parted(state)
+            if parted is None:  # a state in another form (as it is)
+                row = as_bytes(state)
+            else:
                 skeleton, stored, digests = parted
                 held_by = self._held_by
                 new = {d: s for d, s in zip(digests, stored, strict=True) if d not in held_by}
@@ -83,8 +85,8 @@ class CheckpointFile:
                 for digest in digests:
                     held_by[digest] = held_by.get(digest, 0) + 1
                 self._holds[checkpoint_id] = digests
-                state = _BY_DIGESTS + msgpack.packb([skeleton, digests], use_bin_type=True)
-            conn.execute("INSERT OR REPLACE INTO state (id, data) VALUES (?, ?)", (checkpoint_id, state))
+                row = _BY_DIGESTS + msgpack.packb([skeleton, digests], use_bin_type=True)
+            conn.execute("INSERT OR REPLACE INTO state (id, data) VALUES (?, ?)", (checkpoint_id, row))
             self._in_spill.add(checkpoint_id)
             self._cache.pop(checkpoint_id, None)
 

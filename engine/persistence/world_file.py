@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -65,6 +66,7 @@ from engine.state.world import World
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CHECKPOINTS_PER_INSERT = 8
+ROWS_PER_INSERT = 2000
 
 
 def _engine(path: Path) -> Engine:
@@ -142,11 +144,11 @@ def _write(world: World, path: Path) -> None:
             _insert(conn, PropRow, [{"id": p.id, "kind": p.kind, "x": int(p.x), "y": int(p.y), "removed": p.removed}
                                     for p in city.props])
             _insert(conn, PersonRow, [_person_row(p) for p in world.people])
-            _insert(conn, TieRow, [
+            _insert_batched(conn, TieRow, (
                 {"a": a, "b": b, "affinity": t.affinity, "familiarity": t.familiarity, "meetings": t.meetings,
                  "last_tick": t.last_tick, "family": t.family, "trust": t.trust, "shared": t.shared}
                 for (a, b), t in world.relationships.items()
-            ])
+            ))
             _write_timeline(conn, world.timeline)
     finally:
         engine.dispose()
@@ -154,16 +156,15 @@ def _write(world: World, path: Path) -> None:
 
 def _write_timeline(conn: Connection, timeline: Timeline) -> None:
     """Every branch's own events and thoughts, the branches, the checkpoints."""
-    event_rows: list[dict[str, object]] = []
-    thought_rows: list[dict[str, object]] = []
-    for branch in sorted(timeline.branches):
-        for event in timeline.own_events.get(branch, []):
-            tick, kind, payload = event_codec.to_row(event)
-            event_rows.append({"seq": len(event_rows), "tick": tick, "kind": kind, "payload": payload, "branch": branch})
-        for thought in timeline.own_thoughts.get(branch, []):
-            thought_rows.append({"seq": len(thought_rows), **vars(thought), "branch": branch})
-    _insert(conn, EventRow, event_rows)
-    _insert(conn, ThoughtRow, thought_rows)
+    branches = sorted(timeline.branches)
+    events = ((branch, event) for branch in branches for event in timeline.own_events.get(branch, []))
+    _insert_batched(conn, EventRow, (
+        {"seq": seq, "tick": tick, "kind": kind, "payload": payload, "branch": branch}
+        for seq, (branch, event) in enumerate(events) for tick, kind, payload in (event_codec.to_row(event),)
+    ))
+    thoughts = ((branch, thought) for branch in branches for thought in timeline.own_thoughts.get(branch, []))
+    _insert_batched(conn, ThoughtRow, ({"seq": seq, **vars(thought), "branch": branch}
+                                       for seq, (branch, thought) in enumerate(thoughts)))
     _insert(conn, BranchRow, [vars(b).copy() for b in timeline.branches.values()])
     for start in range(0, len(timeline.checkpoints), CHECKPOINTS_PER_INSERT):  # a few states in memory at a time
         batch = timeline.checkpoints[start:start + CHECKPOINTS_PER_INSERT]
@@ -178,6 +179,14 @@ def _write_timeline(conn: Connection, timeline: Timeline) -> None:
 def _insert(conn: Connection, model: type[SQLModel], rows: Sequence[Mapping[str, object]]) -> None:
     if rows:
         conn.execute(insert(table_of(model)), rows)
+
+
+def _insert_batched(conn: Connection, model: type[SQLModel], rows: Iterable[Mapping[str, object]]) -> None:
+    """Rows made as they are written, a batch at a time: a long run's tens of thousands of events and ties
+    as one list of rows were tens of MB for a moment at every save, which the process kept afterwards."""
+    rows = iter(rows)
+    while batch := list(islice(rows, ROWS_PER_INSERT)):
+        _insert(conn, model, batch)
 
 
 def _rect(r: Rect) -> dict[str, int]:

@@ -21,7 +21,7 @@ import msgpack
 import numpy as np
 import zstandard
 
-from engine.state.pieces import PARTED_MAGIC, Pieces, is_piece, join_parted, split_parted
+from engine.state.pieces import PARTED_MAGIC, Parted, Pieces, is_piece, join_parted, split_parted
 from engine.untrusted.limits import MAX_BLOB_BYTES, TooBig
 from engine.untrusted.readers import decompress_zstd
 
@@ -117,6 +117,12 @@ class PartedEncoder:
 
     def encode(self, state: dict[str, Any], store: bool = True) -> tuple[bytes, str]:
         """(the parted bytes, or b"" when not ``store``; the state hash)."""
+        parts, state_hash = self.encode_parts(state, store)
+        return (join_parted(*parts) if store else b""), state_hash
+
+    def encode_parts(self, state: dict[str, Any], store: bool = True) -> tuple[Parted, str]:
+        """(skeleton, stored pieces, their digests; the state hash): the parted form before it is joined into
+        bytes, which a checkpoint file takes as it is (it stores only the pieces it has not got)."""
         seen, now = self._seen, {}
         stored: list[bytes] = []
         digests: list[bytes] = []
@@ -149,9 +155,7 @@ class PartedEncoder:
         skeleton = msgpack.packb(state, default=default, use_bin_type=True)
         self._seen = now
         state_hash = hashlib.blake2b(_hash(skeleton) + b"".join(digests), digest_size=16).hexdigest()
-        if not store:
-            return b"", state_hash
-        return join_parted(_stored(skeleton), stored, digests), state_hash
+        return ((_stored(skeleton) if store else b""), stored, digests), state_hash
 
 
 def _stored(packed: bytes) -> bytes:

@@ -74,6 +74,33 @@ def join_parted(skeleton: bytes, stored: list[bytes], digests: list[bytes]) -> b
     return PARTED_MAGIC + msgpack.packb([skeleton, stored, digests], use_bin_type=True)
 
 
+def as_parted(state: bytes | Parted) -> Parted | None:
+    """A state handed over in parts as it is; bytes split when they are a parted state (None: another form)."""
+    return state if isinstance(state, tuple) else split_parted(state)
+
+
+def as_bytes(state: bytes | Parted) -> bytes:
+    return join_parted(*state) if isinstance(state, tuple) else state
+
+
+def stored_size(state: bytes | Parted) -> int:
+    """The length of ``as_bytes(state)``, without joining the parts (a checkpoint's few MB copied for a number)."""
+    if not isinstance(state, tuple):
+        return len(state)
+    skeleton, stored, digests = state
+    return (len(PARTED_MAGIC) + 1 + _bin_size(len(skeleton)) + 2 * _array_header(len(stored))
+            + sum(_bin_size(len(piece)) for piece in stored) + sum(_bin_size(len(d)) for d in digests))
+
+
+def _bin_size(length: int) -> int:
+    """msgpack's bytes of a bin of ``length`` bytes: a header of 2, 3 or 5, then the bytes."""
+    return length + (2 if length < 2**8 else 3 if length < 2**16 else 5)
+
+
+def _array_header(count: int) -> int:
+    return 1 if count < 16 else 3 if count < 2**16 else 5
+
+
 def split_parted(blob: bytes) -> Parted | None:
     """(skeleton, stored pieces, their digests) of a parted state; None for another form; ValueError if damaged."""
     if blob[:len(PARTED_MAGIC)] != PARTED_MAGIC:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from engine.contracts.events import EditMade, Event, LLMStatusChanged
+from engine.state.pieces import Parted, as_bytes, stored_size
 from engine.state.thoughts import ThoughtRecord
 
 ROOT = 0
@@ -51,7 +52,9 @@ class Checkpoint:
 class CheckpointStates(Protocol):
     """Where checkpoints' encoded states live, by checkpoint id (the timeline holds only what they are)."""
 
-    def put(self, checkpoint_id: int, state: bytes) -> None: ...
+    def put(self, checkpoint_id: int, state: bytes | Parted) -> None:
+        """``state``: encoded bytes, or a parted state in its parts (``engine.state.pieces``)."""
+        ...
 
     def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
         """``keep``: worth keeping at hand (a seek may come back to it; a save's copy will not)."""
@@ -75,8 +78,8 @@ class HeldStates:
     def __init__(self) -> None:
         self.states: dict[int, bytes] = {}
 
-    def put(self, checkpoint_id: int, state: bytes) -> None:
-        self.states[checkpoint_id] = state
+    def put(self, checkpoint_id: int, state: bytes | Parted) -> None:
+        self.states[checkpoint_id] = as_bytes(state)
 
     def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
         return self.states[checkpoint_id]
@@ -171,10 +174,11 @@ class Timeline:
         return dropped
 
     def add_checkpoint(
-        self, tick: int, kind: str, name: str, state: bytes, memory_tag: str, state_hash: str, edits_done: int = 0
+        self, tick: int, kind: str, name: str, state: bytes | Parted, memory_tag: str, state_hash: str,
+        edits_done: int = 0,
     ) -> Checkpoint:
         checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, memory_tag, state_hash,
-                                edits_done, len(state))
+                                edits_done, stored_size(state))
         self.states.put(checkpoint.id, state)
         self.next_checkpoint_id += 1
         self.checkpoints.append(checkpoint)

@@ -65,7 +65,7 @@ class TimeMachine:
         return None
 
     def checkpoint(self, kind: str = "user", name: str = "") -> Checkpoint:
-        encoded, state_hash = self.encoder.encode(self.sim.get_state())
+        encoded, state_hash = self.encoder.encode_parts(self.sim.get_state())
         tag = ""
         checkpoint_id = self.timeline.next_checkpoint_id
         if self.memory is not None:  # tagging flushes first: one flush, not two (each asks LanceDB for its row count)

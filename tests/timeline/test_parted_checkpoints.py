@@ -1,12 +1,15 @@
 """Checkpoints in the parted form: exact, hashed by their parts, and redoing only what changed."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from engine import api
 from engine.sim import state_codec
 from engine.sim.simulation import Simulation
-from engine.state.pieces import Pieces, frozen
+from engine.state.pieces import Pieces, frozen, join_parted, stored_size
+from engine.timeline.machine import TimeMachine
 
 
 def running_city(ticks: int) -> Simulation:
@@ -27,6 +30,18 @@ def test_a_parted_checkpoint_gives_back_the_state_it_was_made_from_and_its_hash(
     twin = Simulation(api.new_world(120, seed=4, template="city"), 4)
     twin.set_state(back)
     assert twin.state_hash() == state_hash
+
+
+def test_a_checkpoint_handed_over_in_parts_is_the_same_as_its_bytes(tmp_path: Path):
+    sim = running_city(300)
+    parts, state_hash = state_codec.PartedEncoder().encode_parts(sim.get_state())
+    blob = join_parted(*parts)
+    assert stored_size(parts) == len(blob) and (blob, state_hash) == state_codec.PartedEncoder().encode(sim.get_state())
+    big = (b"s" * 70_000, [b"p" * 300, b"q" * 20] * 20, [b"d" * 16] * 40)  # every length of msgpack's headers
+    assert stored_size(big) == len(join_parted(*big))
+    machine = TimeMachine(sim)  # the time machine's checkpoint file takes the parts as they are
+    checkpoint = machine.checkpoint("user")
+    assert machine.timeline.state_of(checkpoint) == blob and checkpoint.size == len(blob)
 
 
 def test_the_hash_does_not_depend_on_what_the_encoder_has_seen():
