@@ -322,15 +322,20 @@ def _rows(conn: Connection, model: type[SQLModel]) -> Sequence[Any]:
     """Every row, oldest schema first: columns a newer schema added get their defaults.
 
     Rows are read by column name (``row.tick``), whether SQLAlchemy rows or, for an older file, namespaces."""
+    return list(_each_row(conn, model))
+
+
+def _each_row(conn: Connection, model: type[SQLModel]) -> Iterable[Any]:
+    """``_rows`` as they are read (a long run's tens of thousands of events are not all held as rows at once)."""
     table = table_of(model)
     present = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
     columns = [c for c in table.columns if c.name in present]
     missing = {c.name: c.default.arg if isinstance(c.default, ColumnDefault) else None
                for c in table.columns if c.name not in present}  # every default in the schema is a value
-    rows = conn.execute(select(*columns).order_by(*table.primary_key.columns)).all()
+    rows = conn.execute(select(*columns).order_by(*table.primary_key.columns))
     if not missing:
         return rows
-    return [SimpleNamespace(**missing, **row._mapping) for row in rows]
+    return (SimpleNamespace(**missing, **row._mapping) for row in rows)
 
 
 def _has_table(conn: Connection, model: type[SQLModel]) -> bool:
@@ -405,8 +410,10 @@ def _read_timeline(conn: Connection, meta: dict[str, str]) -> Timeline:
     timeline = Timeline()
     timeline.own_events = {0: []}
     timeline.own_thoughts = {0: []}
-    for r in _rows(conn, EventRow):
-        timeline.own_events.setdefault(r.branch or 0, []).append(event_codec.from_row(r.tick, r.kind, r.payload))
+    shared: dict[object, object] = {}
+    for r in _each_row(conn, EventRow):
+        timeline.own_events.setdefault(r.branch or 0, []).append(event_codec.from_row(r.tick, r.kind, r.payload,
+                                                                                      shared))
     if version >= 2:
         for r in _rows(conn, ThoughtRow):
             record = ThoughtRecord(r.tick, r.agent, ThoughtKind(r.kind), r.prompt_hash, r.prompt, r.response, r.status,

@@ -29,6 +29,7 @@ from engine.state.bulk import collector_paused
 from engine.state.city import Building
 from engine.state.clock import Clock
 from engine.state.person import Person
+from engine.state.pieces import join_parted
 from engine.state.world import HISTORY_DAYS_KEPT, World
 from engine.world.pathfinding import NoPathError, PathFinder
 from engine.world.props import park_fun_factor
@@ -63,6 +64,10 @@ class Simulation:
         self.outside = OutsideBrain(self)  # people driven by an outside program or the player
         self.rng = random.Random()
         self.nprng = np.random.Generator(np.random.PCG64())
+        # Encodes the state in its parts, redoing only those that changed since it last did (the time
+        # machine's checkpoints and a save's ``freeze`` share it, so a save right after a checkpoint packs
+        # almost nothing again).
+        self.encoder = state_codec.PartedEncoder()
         writer = self.encounters.writer  # small talk hears what people need, plan and know
         writer.needs = self._lowest_need
         writer.shared = self.society.shared_topics
@@ -419,7 +424,12 @@ class Simulation:
         return state_codec.digest(self.get_state())
 
     def freeze(self) -> None:
-        """Store the exact state in the world, so a saved file resumes bit for bit."""
-        self.world.sim_state = state_codec.encode(self.get_state())
+        """Store the exact state in the world, so a saved file resumes bit for bit.
+
+        In the parted form: only what changed since the last checkpoint is packed again, and reading it back
+        unpacks a piece at a time (the whole state unpacked at once was tens of MB for a moment, which a
+        reopened long run kept)."""
+        parts, _hash = self.encoder.encode_parts(self.get_state())
+        self.world.sim_state = join_parted(*parts)
         for p in self.people:
             p.money = int(self.pop.money[p.id])

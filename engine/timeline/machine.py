@@ -47,7 +47,6 @@ class TimeMachine:
         if not isinstance(self.timeline.states, CheckpointFile):  # a long run must not hold its checkpoints
             self.timeline.states = CheckpointFile.taking_over(self.timeline.states, self.timeline.checkpoints)
         self.every_ticks = max(1, sim.clock.ticks_for(every_minutes))
-        self.encoder = state_codec.PartedEncoder()  # redoes only the parts of the state that changed
         self.budget_bytes = budget_bytes
         # The map and cast edits the world currently reflects, oldest first (see _move_world).
         self.applied: list[EditMade] = [
@@ -65,7 +64,7 @@ class TimeMachine:
         return None
 
     def checkpoint(self, kind: str = "user", name: str = "") -> Checkpoint:
-        encoded, state_hash = self.encoder.encode_parts(self.sim.get_state())
+        encoded, state_hash = self.sim.encoder.encode_parts(self.sim.get_state())
         tag = ""
         checkpoint_id = self.timeline.next_checkpoint_id
         if self.memory is not None:  # tagging flushes first: one flush, not two (each asks LanceDB for its row count)
