@@ -90,20 +90,24 @@ def run(agents: int, days: int, seed: int, out: Path) -> dict[str, object]:
 
 def reopen(path: str) -> dict[str, float]:
     from engine import api
+    from engine.runtime import collector
     from engine.sim.simulation import Simulation
 
     t0 = time.perf_counter()
     world = api.open_world(path, with_history=True)
     Simulation(world)  # ready to run, as the window makes it
+    collector.settle()  # as the engine thread does when it starts
     return {"seconds": round(time.perf_counter() - t0, 2), "rss_mb": round(rss_mb(), 1)}
 
 
 def fresh(agents: int, seed: int) -> dict[str, float]:
     from engine import api
+    from engine.runtime import collector
     from engine.sim.simulation import Simulation
 
     world = api.new_world(agents, seed=seed, template="village" if agents <= 60 else "city")
     Simulation(world, seed)
+    collector.settle()  # as the engine thread does when it starts
     return {"rss_mb": round(rss_mb(), 1)}
 
 

@@ -65,7 +65,7 @@ from engine.state.timeline import Branch, Checkpoint, Timeline
 from engine.state.world import World
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-CHECKPOINTS_PER_INSERT = 8
+CHECKPOINTS_PER_INSERT = 1  # one state in memory at a time (a long run's are a few MB each)
 ROWS_PER_INSERT = 2000
 
 
@@ -166,7 +166,7 @@ def _write_timeline(conn: Connection, timeline: Timeline) -> None:
     _insert_batched(conn, ThoughtRow, ({"seq": seq, **vars(thought), "branch": branch}
                                        for seq, (branch, thought) in enumerate(thoughts)))
     _insert(conn, BranchRow, [vars(b).copy() for b in timeline.branches.values()])
-    for start in range(0, len(timeline.checkpoints), CHECKPOINTS_PER_INSERT):  # a few states in memory at a time
+    for start in range(0, len(timeline.checkpoints), CHECKPOINTS_PER_INSERT):
         batch = timeline.checkpoints[start:start + CHECKPOINTS_PER_INSERT]
         _insert(conn, CheckpointRow, [
             {"id": c.id, "branch": c.branch, "tick": c.tick, "kind": c.kind, "name": c.name,

@@ -23,6 +23,8 @@ from __future__ import annotations
 import gc
 import threading
 
+from engine.runtime import heap
+
 _owner: int | None = None  # the only thread that may collect, when one is set
 _settle_wanted = threading.Event()
 
@@ -35,12 +37,15 @@ def collect_on_this_thread_only() -> None:
 
 
 def settle() -> None:
-    """Collect what is new since the last call, then keep the survivors out of later collections."""
+    """Collect what is new since the last call, then keep the survivors out of later collections; and hand
+    what is free back to the operating system (``engine.runtime.heap``)."""
     if _owner is not None and threading.get_ident() != _owner:
         _settle_wanted.set()  # the owner's next tend does it
+        heap.give_back()
         return
     gc.collect()
     gc.freeze()
+    heap.give_back()
 
 
 def collect() -> None:
@@ -50,6 +55,7 @@ def collect() -> None:
         _settle_wanted.set()
         return
     gc.collect()
+    heap.give_back()
 
 
 def tend() -> None:

@@ -284,8 +284,11 @@ class Relationships:
             self.set(a, b, Tie(affinity, familiarity, meetings, last_tick, bool(family), trust, shared))
         start = 0
         tick_list = ticks.tolist()
+        # The same line said to many ("Morning! I'm Sam.") is one string again, as a third of a long run's are.
+        same: dict[str, str] = {}
+        texts = [same.setdefault(str(x), str(x)) for x in texts]
         for (a, b), length in zip(note_pairs.tolist(), lengths.tolist(), strict=True):
-            self._put_notes((a, b), tick_list[start:start + length], [str(x) for x in texts[start:start + length]])
+            self._put_notes((a, b), tick_list[start:start + length], texts[start:start + length])
             start += length
 
     def _put_notes(self, key: tuple[int, int], ticks: list[int], texts: list[str]) -> None:
