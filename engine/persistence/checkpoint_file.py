@@ -50,6 +50,11 @@ class CheckpointFile:
         self._in_spill: set[int] = set()
         self._holds: dict[int, list[bytes]] = {}  # checkpoint id -> digests of the pieces its state holds
         self._held_by: dict[bytes, int] = {}  # piece digest -> how many checkpoints hold it
+        # piece digest -> its row in the scratch file. Rows are numbered here, in order, so a checkpoint's
+        # new pieces are appended to the table rather than placed among the others by digest (an index kept
+        # on random digests was most of a checkpoint's writing).
+        self._row_of: dict[bytes, int] = {}
+        self._rows_made = 0
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._lock = threading.Lock()  # the engine thread takes checkpoints; a save may run from another
         self._finalizer: weakref.finalize | None = None
@@ -79,9 +84,12 @@ class CheckpointFile:
                 row = as_bytes(state)
             else:
                 skeleton, stored, digests = parted
-                held_by = self._held_by
+                held_by, row_of = self._held_by, self._row_of
                 new = {d: s for d, s in zip(digests, stored, strict=True) if d not in held_by}
-                conn.executemany("INSERT OR REPLACE INTO piece (digest, data) VALUES (?, ?)", new.items())
+                numbers = range(self._rows_made + 1, self._rows_made + 1 + len(new))
+                self._rows_made += len(new)
+                row_of.update(zip(new, numbers, strict=True))
+                conn.executemany("INSERT INTO piece (id, data) VALUES (?, ?)", zip(numbers, new.values(), strict=True))
                 for digest in digests:
                     held_by[digest] = held_by.get(digest, 0) + 1
                 self._holds[checkpoint_id] = digests
@@ -129,7 +137,7 @@ class CheckpointFile:
 
     def _release(self, conn: sqlite3.Connection, checkpoint_ids: list[int]) -> None:
         """The pieces only these checkpoints held leave the scratch file."""
-        gone: list[bytes] = []
+        gone: list[tuple[int]] = []
         for checkpoint_id in checkpoint_ids:
             for digest in self._holds.pop(checkpoint_id, ()):
                 left = self._held_by[digest] - 1
@@ -137,8 +145,8 @@ class CheckpointFile:
                     self._held_by[digest] = left
                 else:
                     del self._held_by[digest]
-                    gone.append(digest)
-        conn.executemany("DELETE FROM piece WHERE digest = ?", [(d,) for d in gone])
+                    gone.append((self._row_of.pop(digest),))
+        conn.executemany("DELETE FROM piece WHERE id = ?", gone)
 
     def close(self) -> None:
         with self._lock:
@@ -172,12 +180,13 @@ class CheckpointFile:
         """A parted state from its scratch row and its pieces."""
         assert self._conn is not None
         skeleton, digests = msgpack.unpackb(memoryview(row)[len(_BY_DIGESTS):], raw=False)
-        found: dict[bytes, bytes] = {}
-        for start in range(0, len(digests), _READ_AT_ONCE):
-            batch = digests[start:start + _READ_AT_ONCE]
-            found.update(self._conn.execute(f"SELECT digest, data FROM piece WHERE digest IN ({','.join('?' * len(batch))})",
+        rows = [self._row_of[d] for d in digests]
+        found: dict[int, bytes] = {}
+        for start in range(0, len(rows), _READ_AT_ONCE):
+            batch = rows[start:start + _READ_AT_ONCE]
+            found.update(self._conn.execute(f"SELECT id, data FROM piece WHERE id IN ({','.join('?' * len(batch))})",
                                             batch).fetchall())
-        return join_parted(skeleton, [found[d] for d in digests], digests)
+        return join_parted(skeleton, [found[r] for r in rows], digests)
 
     def _spill(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -188,7 +197,7 @@ class CheckpointFile:
             conn.execute("PRAGMA journal_mode = OFF")  # scratch: nobody reads it after this process
             conn.execute("PRAGMA synchronous = OFF")
             conn.execute("CREATE TABLE state (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
-            conn.execute("CREATE TABLE piece (digest BLOB PRIMARY KEY, data BLOB NOT NULL)")
+            conn.execute("CREATE TABLE piece (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
             self._conn = conn
             self._finalizer = weakref.finalize(self, _remove_spill, conn, self.spill)
         return self._conn
@@ -201,6 +210,8 @@ class CheckpointFile:
         self.spill = None
         self._holds.clear()
         self._held_by.clear()
+        self._row_of.clear()
+        self._rows_made = 0
 
 
 def _remove_spill(conn: sqlite3.Connection, path: Path) -> None:
