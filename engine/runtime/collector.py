@@ -38,14 +38,14 @@ def collect_on_this_thread_only() -> None:
 
 def settle() -> None:
     """Collect what is new since the last call, then keep the survivors out of later collections; and hand
-    what is free back to the operating system (``engine.runtime.heap``)."""
+    what is free back to the operating system now and then (``engine.runtime.heap``)."""
     if _owner is not None and threading.get_ident() != _owner:
         _settle_wanted.set()  # the owner's next tend does it
-        heap.give_back()
+        heap.now_and_then()
         return
     gc.collect()
     gc.freeze()
-    heap.give_back()
+    heap.now_and_then()
 
 
 def collect() -> None:

@@ -52,3 +52,12 @@ def test_a_reopened_history_shares_its_equal_numbers_and_is_the_same(tmp_path: P
 def test_freed_memory_goes_back_to_the_system_where_the_c_library_can():
     assert (heap._trim is not None) == (platform.libc_ver()[0] == "glibc")
     heap.give_back()  # elsewhere it does nothing
+
+
+def test_the_engine_hands_memory_back_after_every_few_settlings_not_each(monkeypatch):
+    handed: list[int] = []
+    monkeypatch.setattr(heap, "give_back", lambda: handed.append(1))
+    monkeypatch.setattr(heap, "_since", heap.EVERY - 1)  # as at the start: the first settling hands back
+    for _ in range(2 * heap.EVERY + 1):
+        heap.now_and_then()
+    assert len(handed) == 3  # the first, then every EVERY-th
