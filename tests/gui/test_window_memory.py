@@ -58,3 +58,18 @@ def test_the_ground_laid_out_by_bands_is_the_whole_picture(rows: int) -> None:
     district_map = rng.integers(-1, 5, size=(rows, 23)).astype(np.int16)
     banded = np.asarray(terrain_image(load_art(), terrain, district_map))
     assert np.array_equal(banded, _whole_picture(terrain, district_map))
+
+
+def test_the_event_store_keeps_histories_only_for_the_people_asked_about() -> None:
+    from app.common.event_store import EventStore
+    from engine.contracts import Arrived
+
+    store = EventStore(limit=4, per_person=3, followed=2)
+    store.add([Arrived(tick, person, 0) for tick in range(3) for person in range(100)])
+    assert not store.by_person, "nobody asked: no per-person copies of the town's events"
+    assert [e.tick for e in store.for_person(99)] == [2], "what the log still holds of them"
+    store.add([Arrived(tick, 99, 0) for tick in range(3, 10)] + [Arrived(10, 5, 0)])
+    assert [e.tick for e in store.for_person(99)] == [7, 8, 9], "followed from then on, past the log's reach"
+    store.for_person(5)
+    store.for_person(6)
+    assert list(store.by_person) == [5, 6], "only the last two asked about are followed"
