@@ -4,8 +4,10 @@ A ~30 Hz ``QTimer`` on the GUI thread drains the engine's outbox — the newest
 snapshot and a bounded batch of events — and re-emits them as Qt signals.
 The map hears every snapshot taken (``frame_changed``, ~30 a second at max speed);
 the docks and the status bar (``snapshot_changed``) at most every ``DOCKS_MS`` while
-the engine runs: their redraws at 30 Hz would cost the engine its time (they hold the
-GIL). A snapshot of a stopped engine, and the one before any new moment, is never held.
+the engine runs, in an event-loop turn of their own: their redraws at 30 Hz would cost
+the engine its time (they hold the GIL), and in the poll's turn they would hold up
+input behind the map's and the events' work. A snapshot of a stopped engine, and the
+one before any new moment, is never held.
 ``send`` puts a command in the inbox and returns at once: the GUI never waits
 on the engine; answers come back later as events.
 
@@ -96,6 +98,12 @@ class EngineBridge(QObject):
         self._more.setSingleShot(True)
         self._more.setInterval(0)
         self._more.timeout.connect(self.poll)
+        # While running, the docks' redraw (tens of ms) gets an event-loop turn of its own, after the map's
+        # snapshot and the events: a key press waiting meanwhile is handled between them.
+        self._docks_later = QTimer(self)
+        self._docks_later.setSingleShot(True)
+        self._docks_later.setInterval(0)
+        self._docks_later.timeout.connect(self._show_docks)
 
     def attach(self, handle: api.EngineHandle) -> None:
         """Start listening to a running engine (replacing any previous one)."""
@@ -113,6 +121,7 @@ class EngineBridge(QObject):
         handle, self.handle = self.handle, None
         self._timer.stop()
         self._more.stop()
+        self._docks_later.stop()
         return handle
 
     @property
@@ -151,12 +160,14 @@ class EngineBridge(QObject):
             self.latest = snapshot
             self.frame_changed.emit(snapshot)
         latest = self.latest
-        if latest is not None and latest is not self._shown and (
-                not latest.running or self._opening or time.monotonic() - self._shown_at >= DOCKS_MS / 1000):
-            self._show_docks()
-            if self._opening:
-                self._opening = False
-                self._announce("open")
+        if latest is not None and latest is not self._shown:
+            if not latest.running or self._opening:
+                self._show_docks()
+                if self._opening:
+                    self._opening = False
+                    self._announce("open")
+            elif time.monotonic() - self._shown_at >= DOCKS_MS / 1000 and not self._docks_later.isActive():
+                self._docks_later.start()
         if events:
             events = self._answer(events)
             if events:

@@ -63,6 +63,7 @@ BUBBLE_RECENT_TICKS = 10
 PICK_REACH = 12.0  # screen px around a person's sprite that still picks them
 FAR_GROUND_ZOOM = 0.4
 FAR_SCALE = 4  # the far pictures are a quarter of the map's size
+NEAREST_FROM = 0.75  # screen px a far texel covers from which it is sampled nearest (a third of linear's cost)
 _GROUND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="townsfolk-ground")
 
 
@@ -516,7 +517,7 @@ class Scene:
             # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
             # sprites cost more than they show; a software rasterizer pays dearly for both.
             # By night the night picture is mixed in, in the same pass.
-            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat)
+            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat, smooth=cam.zoom * FAR_SCALE < NEAREST_FROM)
         elif gpu["day"] is not None:  # not yet built in a new world's first frame: the sketch shows them
             if gpu["ground"] is not None:
                 gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
