@@ -2,7 +2,7 @@
 
 A ~30 Hz ``QTimer`` on the GUI thread drains the engine's outbox — the newest
 snapshot and a bounded batch of events — and re-emits them as Qt signals.
-The map hears every snapshot taken (``frame_changed``, ~30 a second at max speed);
+The map hears every snapshot taken (``frame_changed``, ~15 a second at max speed: ``SNAPSHOT_MS``);
 the docks and the status bar (``snapshot_changed``) at most every ``DOCKS_MS`` while
 the engine runs, in an event-loop turn of their own: their redraws at 30 Hz would cost
 the engine its time (they hold the GIL), and in the poll's turn they would hold up
@@ -56,6 +56,10 @@ POLL_MS = 33
 # event, and one slice of 20,000 held a key press up behind it).
 EVENTS_PER_POLL = 2_000
 DOCKS_MS = 250
+# While running, a snapshot is taken at most this often (every other poll: ~15 a second). The engine
+# builds the next one only once the last was taken, and at one a tick that was ~14% of its time at max
+# speed; the map glides people between snapshots on its own, at its own frame rate.
+SNAPSHOT_MS = 60
 ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport, PluginsReport)
 
 
@@ -91,6 +95,7 @@ class EngineBridge(QObject):
         self._opening = False  # the first snapshot of a newly attached world is a new moment
         self._shown: WorldSnapshot | None = None  # the last snapshot the docks were given
         self._shown_at = 0.0
+        self._taken_at = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -155,7 +160,11 @@ class EngineBridge(QObject):
             return
         events = handle.drain_events(EVENTS_PER_POLL)
         more = len(events) >= EVENTS_PER_POLL
-        snapshot = handle.latest_snapshot()
+        now = time.monotonic()
+        snapshot = None
+        if self.latest is None or not self.latest.running or now - self._taken_at >= SNAPSHOT_MS / 1000:
+            snapshot = handle.latest_snapshot()
+            self._taken_at = now
         if snapshot is not None and snapshot is not self.latest:
             self.latest = snapshot
             self.frame_changed.emit(snapshot)
