@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from app.common.art import BUILDING_KEYS, TERRAIN_KEYS, Art
+from engine.contracts import BuildingInfo
 
 OUTLINE = (36, 27, 47, 255)  # the art's outline colour
 CREAM = (251, 248, 240, 255)
@@ -99,6 +101,22 @@ def terrain_sketch(art: Art, terrain: np.ndarray, district_map: np.ndarray | Non
     picture = means[np.clip(terrain.astype(np.int64), 0, len(TERRAIN_KEYS) - 1)]
     if district_map is not None and district_map.shape == terrain.shape:
         _tint_districts(picture, terrain, district_map, 1)
+    return picture
+
+
+def stamp_buildings(picture: np.ndarray, art: Art, buildings: Sequence[BuildingInfo]) -> np.ndarray:
+    """The sketch with each standing building's footprint filled with its face's mean colour, in place:
+    the first frame of a big town shows its buildings without thousands of sprites to build first."""
+    colours: dict[int, np.ndarray] = {}
+    rows, cols = picture.shape[:2]
+    for b in buildings:
+        if b.removed:
+            continue
+        if b.type not in colours:
+            face = np.asarray(building_image(art, b.type, 1, 1, False).convert("RGBA"), dtype=np.float32).reshape(-1, 4)
+            opaque = face[face[:, 3] > 127]
+            colours[b.type] = np.append((opaque if len(opaque) else face)[:, :3].mean(axis=0).round(), 255).astype(np.uint8)
+        picture[max(0, b.y): min(rows, b.y + b.height), max(0, b.x): min(cols, b.x + b.width)] = colours[b.type]
     return picture
 
 
