@@ -2,10 +2,12 @@
 
 A ~30 Hz ``QTimer`` on the GUI thread drains the engine's outbox — the newest
 snapshot and a bounded batch of events — and re-emits them as Qt signals.
-The map hears every snapshot taken (``frame_changed``, ~30 a second at max speed);
+The map hears every snapshot taken (``frame_changed``, ~15 a second at max speed: ``SNAPSHOT_MS``);
 the docks and the status bar (``snapshot_changed``) at most every ``DOCKS_MS`` while
-the engine runs: their redraws at 30 Hz would cost the engine its time (they hold the
-GIL). A snapshot of a stopped engine, and the one before any new moment, is never held.
+the engine runs, in an event-loop turn of their own: their redraws at 30 Hz would cost
+the engine its time (they hold the GIL), and in the poll's turn they would hold up
+input behind the map's and the events' work. A snapshot of a stopped engine, and the
+one before any new moment, is never held.
 ``send`` puts a command in the inbox and returns at once: the GUI never waits
 on the engine; answers come back later as events.
 
@@ -54,6 +56,10 @@ POLL_MS = 33
 # event, and one slice of 20,000 held a key press up behind it).
 EVENTS_PER_POLL = 2_000
 DOCKS_MS = 250
+# While running, a snapshot is taken at most this often (every other poll: ~15 a second). The engine
+# builds the next one only once the last was taken, and at one a tick that was ~14% of its time at max
+# speed; the map glides people between snapshots on its own, at its own frame rate.
+SNAPSHOT_MS = 60
 ANSWERS = (MindReport, MemoriesResult, ThoughtsResult, LedgerResult, PairReport, PluginsReport)
 
 
@@ -89,6 +95,7 @@ class EngineBridge(QObject):
         self._opening = False  # the first snapshot of a newly attached world is a new moment
         self._shown: WorldSnapshot | None = None  # the last snapshot the docks were given
         self._shown_at = 0.0
+        self._taken_at = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -96,6 +103,12 @@ class EngineBridge(QObject):
         self._more.setSingleShot(True)
         self._more.setInterval(0)
         self._more.timeout.connect(self.poll)
+        # While running, the docks' redraw (tens of ms) gets an event-loop turn of its own, after the map's
+        # snapshot and the events: a key press waiting meanwhile is handled between them.
+        self._docks_later = QTimer(self)
+        self._docks_later.setSingleShot(True)
+        self._docks_later.setInterval(0)
+        self._docks_later.timeout.connect(self._show_docks)
 
     def attach(self, handle: api.EngineHandle) -> None:
         """Start listening to a running engine (replacing any previous one)."""
@@ -113,6 +126,7 @@ class EngineBridge(QObject):
         handle, self.handle = self.handle, None
         self._timer.stop()
         self._more.stop()
+        self._docks_later.stop()
         return handle
 
     @property
@@ -146,17 +160,23 @@ class EngineBridge(QObject):
             return
         events = handle.drain_events(EVENTS_PER_POLL)
         more = len(events) >= EVENTS_PER_POLL
-        snapshot = handle.latest_snapshot()
+        now = time.monotonic()
+        snapshot = None
+        if self.latest is None or not self.latest.running or now - self._taken_at >= SNAPSHOT_MS / 1000:
+            snapshot = handle.latest_snapshot()
+            self._taken_at = now
         if snapshot is not None and snapshot is not self.latest:
             self.latest = snapshot
             self.frame_changed.emit(snapshot)
         latest = self.latest
-        if latest is not None and latest is not self._shown and (
-                not latest.running or self._opening or time.monotonic() - self._shown_at >= DOCKS_MS / 1000):
-            self._show_docks()
-            if self._opening:
-                self._opening = False
-                self._announce("open")
+        if latest is not None and latest is not self._shown:
+            if not latest.running or self._opening:
+                self._show_docks()
+                if self._opening:
+                    self._opening = False
+                    self._announce("open")
+            elif time.monotonic() - self._shown_at >= DOCKS_MS / 1000 and not self._docks_later.isActive():
+                self._docks_later.start()
         if events:
             events = self._answer(events)
             if events:

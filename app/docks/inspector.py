@@ -290,12 +290,12 @@ class InspectorDock(QWidget):
             bar.setValue(round(float(value) * 100))
         for bar, value in zip(page.traits, info.traits, strict=True):
             bar.setValue(round(float(value) * 100))
-        history = self.events.by_person.get(i)
-        key = (i, history[-1].tick if history else -1, len(history) if history else 0)
+        history = self.events.history(i)
+        key = (i, history[-1].tick if history else -1, len(history))
         if key != self._history_key:
             self._history_key = key
             page.history.clear()
-            for event in reversed(self.events.for_person(i)):
+            for event in reversed(history):
                 text = fmt.describe_event(event, snap.static)
                 minute = snap.minute_at(event.tick)
                 page.history.addItem(f"{fmt.clock(minute)}  {text}")

@@ -27,7 +27,7 @@ from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
@@ -290,6 +290,12 @@ class OffscreenMapWidget(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._frame_done.connect(self._on_frame_done, Qt.ConnectionType.QueuedConnection)
+        # A frame asked for while one was in flight starts in the next event-loop turn, not in the one
+        # that took the last frame: input that came meanwhile is handled before the GUI thread waits again.
+        self._next = QTimer(self)
+        self._next.setSingleShot(True)
+        self._next.setInterval(0)
+        self._next.timeout.connect(self.request_frame)
         try:
             render_thread().call(self._initialize)
         except Exception:
@@ -379,7 +385,7 @@ class OffscreenMapWidget(QWidget):
         self._take(future)
         if self._again:
             self._again = False
-            self.request_frame()
+            self._next.start()
 
     def _take(self, future: Future[_Frame]) -> None:
         try:

@@ -17,6 +17,7 @@ night building art (lit windows) faded in.
 
 from __future__ import annotations
 
+import functools
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from app.map.textures import (
     building_image,
     label_image,
     prop_image,
+    stamp_buildings,
     terrain_image,
     terrain_sketch,
 )
@@ -61,6 +63,7 @@ BUBBLE_RECENT_TICKS = 10
 PICK_REACH = 12.0  # screen px around a person's sprite that still picks them
 FAR_GROUND_ZOOM = 0.4
 FAR_SCALE = 4  # the far pictures are a quarter of the map's size
+NEAREST_FROM = 0.75  # screen px a far texel covers from which it is sampled nearest (a third of linear's cost)
 _GROUND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="townsfolk-ground")
 
 
@@ -138,13 +141,16 @@ class Scene:
         self._heat_dirty = True
         self._labels_waiting = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
         self._placed: list[LabelPool] = []  # the label pools placed this frame, to draw in this order
+        self._sketch_first = False  # a new world's first frame far out: the sketch only, no sprites to build
 
     # ------------------------------------------------------------------ data in (GUI thread)
 
-    def set_snapshot(self, snapshot: WorldSnapshot) -> None:
+    def set_snapshot(self, snapshot: WorldSnapshot) -> bool:
+        """Take the newest snapshot; True if it is another world's (its first frame is due now)."""
         static = snapshot.static
+        opened = False
         if static is not self.static:  # the engine publishes a new StaticWorld only when it changed
-            self._set_static(static)
+            opened = self._set_static(static)
         assert self.people is not None  # _set_static made it for the first world
         plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)
         if plan.rebuild:
@@ -152,8 +158,9 @@ class Scene:
         self._activity_dirty = True
         self._heat_dirty = True
         self.snapshot = snapshot
+        return opened
 
-    def _set_static(self, static: StaticWorld) -> None:
+    def _set_static(self, static: StaticWorld) -> bool:
         new_world = self.static is None or self.static.name != static.name or \
             self.static.terrain.shape != static.terrain.shape
         self.static = static
@@ -172,6 +179,8 @@ class Scene:
             self.group = ()
             self.follow = False
             self._fit_pending = True
+            self._sketch_first = True
+        return new_world
 
     def add_events(self, events: list[Event]) -> None:
         now = time.perf_counter()
@@ -308,22 +317,7 @@ class Scene:
         if self._ground_job is not None or "ground" not in gpu:
             gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
 
-        faces: dict[tuple[int, int, int, bool], Any] = {}
-        day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
-        standing = [(b, rect) for b, rect in zip(static.buildings, self._rects, strict=True) if not b.removed]
-        for b, rect in standing:  # demolished ones are not drawn
-            for is_night, layer in ((False, day), (True, night)):
-                key = (b.type, b.width, b.height, is_night)
-                if key not in faces:
-                    faces[key] = make_texture(building_image(art, b.type, b.width, b.height, is_night),
-                                              f"building_{key}")
-                s = arcade.BasicSprite(faces[key])
-                s.width, s.height = b.width * t, b.height * t
-                s.position = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
-                layer.append(s)
-        boxes = np.array([rect for _b, rect in standing], dtype=np.float32).reshape(-1, 4)
-        gpu["day"], gpu["night"] = CulledSprites(day, boxes), CulledSprites(night, boxes)
-        gpu["props_day"], gpu["props_night"] = self._build_props(static)
+        gpu["day"] = gpu["night"] = gpu["props_day"] = gpu["props_night"] = None  # see _build_buildings
 
         n = len(static.people)
         people = NumpySprites(n, gpu["people"][0])
@@ -343,7 +337,8 @@ class Scene:
         # Until the worker has painted the ground: a pixel per tile, so the first frame shows the town.
         h, w = static.terrain.shape
         gpu["sketch"] = GridLayer(ctx, h, w, (0.0, 0.0, w * t, h * t), smooth=False)
-        gpu["sketch"].write(terrain_sketch(art, static.terrain, static.district_map))
+        gpu["sketch"].write(stamp_buildings(terrain_sketch(art, static.terrain, static.district_map), art,
+                                            static.buildings))
         self._heat_dirty = True
         ring = arcade.SpriteList(capacity=1)
         ring.append(arcade.Sprite(gpu["ring"]))
@@ -353,10 +348,13 @@ class Scene:
         scale = self.pixel_ratio
         people_names = {i: p.name.split(" ")[0] if n > 500 else p.name for i, p in enumerate(static.people)}
         names = {b.id: sync.short_place_name(b.name) for b in static.buildings}
-        gpu["person_labels"] = LabelPool[int](PERSON_LABELS, blank, lambda k: make_texture(
-            label_image(people_names.get(k, "?"), scale=scale), f"pl_{k}_{people_names.get(k)}_{scale}"))
-        gpu["building_labels"] = LabelPool[int](BUILDING_LABELS, blank, lambda k: make_texture(
-            label_image(names.get(k, "?"), bold=True, pill=True, scale=scale), f"bl_{k}_{names.get(k)}_{scale}"))
+        # One texture a text, shared by everyone who bears it: 10,000 people have ~100 first names, so
+        # after the first few frames close up no name is drawn with Pillow again.
+        person_label = functools.cache(lambda text: make_texture(label_image(text, scale=scale), f"pl_{text}_{scale}"))
+        sign = functools.cache(lambda text: make_texture(label_image(text, bold=True, pill=True, scale=scale),
+                                                         f"bl_{text}_{scale}"))
+        gpu["person_labels"] = LabelPool[int](PERSON_LABELS, blank, lambda k: person_label(people_names.get(k, "?")))
+        gpu["building_labels"] = LabelPool[int](BUILDING_LABELS, blank, lambda k: sign(names.get(k, "?")))
         gpu["badges"] = LabelPool[int](BADGES, blank, lambda k: make_texture(
             badge_image(k, scale=scale), f"badge_{k}_{scale}"))
         districts = {d.id: d.name for d in static.districts}
@@ -368,6 +366,27 @@ class Scene:
         self._activity_dirty = True
         self._built = static
         ctx.gc()
+
+    def _build_buildings(self, static: StaticWorld) -> None:
+        """A sprite per standing building and object, day and night (a big town's take ~0.1-0.3 s: the
+        first frame of a new world is drawn from the sketch instead, see ``paint``)."""
+        art, gpu, t = self.art, self._gpu, sync.TILE
+        faces: dict[tuple[int, int, int, bool], Any] = {}
+        day, night = arcade.SpriteList(capacity=len(static.buildings)), arcade.SpriteList(capacity=len(static.buildings))
+        standing = [(b, rect) for b, rect in zip(static.buildings, self._rects, strict=True) if not b.removed]
+        for b, rect in standing:  # demolished ones are not drawn
+            for is_night, layer in ((False, day), (True, night)):
+                key = (b.type, b.width, b.height, is_night)
+                if key not in faces:
+                    faces[key] = make_texture(building_image(art, b.type, b.width, b.height, is_night),
+                                              f"building_{key}")
+                s = arcade.BasicSprite(faces[key])
+                s.width, s.height = b.width * t, b.height * t
+                s.position = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+                layer.append(s)
+        boxes = np.array([rect for _b, rect in standing], dtype=np.float32).reshape(-1, 4)
+        gpu["day"], gpu["night"] = CulledSprites(day, boxes), CulledSprites(night, boxes)
+        gpu["props_day"], gpu["props_night"] = self._build_props(static)
 
     def _build_props(self, static: StaticWorld) -> tuple[Any, Any]:
         """One sprite per standing object, day and night (removed ones are not drawn)."""
@@ -406,7 +425,8 @@ class Scene:
     @property
     def ready(self) -> bool:
         """Everything of the current world is on the GPU (the ground included)."""
-        return self._built is self.static and self.static is not None and self._gpu.get("ground") is not None
+        return self._built is self.static and self.static is not None and self._gpu.get("ground") is not None \
+            and self._gpu.get("day") is not None
 
     def paint(self, ctx: Any, width: float, height: float) -> None:
         started = time.perf_counter()
@@ -423,6 +443,10 @@ class Scene:
             self._ground_job = None  # the pictures are on the GPU now: let go of the ~100 MB a big town's take
         if self._fit_pending:
             self.zoom_to_fit()
+        sketch_only = self._sketch_first and self._gpu.get("ground") is None and self.camera.zoom < FAR_GROUND_ZOOM
+        self._sketch_first = False
+        if self._gpu.get("day") is None and not sketch_only:
+            self._build_buildings(static)
         now = time.perf_counter()
         xy = people.current_positions(now)
         if self.follow and 0 <= self.selected_person < people.count:
@@ -493,8 +517,8 @@ class Scene:
             # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
             # sprites cost more than they show; a software rasterizer pays dearly for both.
             # By night the night picture is mixed in, in the same pass.
-            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat)
-        else:
+            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat, smooth=cam.zoom * FAR_SCALE < NEAREST_FROM)
+        elif gpu["day"] is not None:  # not yet built in a new world's first frame: the sketch shows them
             if gpu["ground"] is not None:
                 gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
             view = cam.world_rect()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from app.common.art import BUILDING_KEYS, TERRAIN_KEYS, Art
+from engine.contracts import BuildingInfo
 
 OUTLINE = (36, 27, 47, 255)  # the art's outline colour
 CREAM = (251, 248, 240, 255)
@@ -24,6 +26,7 @@ LABEL_FONT_PX = 11
 DISTRICT_TINTS = [(255, 214, 140), (150, 210, 255), (255, 170, 190), (190, 255, 170), (220, 190, 255),
                   (255, 240, 160), (160, 255, 230), (255, 200, 150)]
 DISTRICT_TINT_ALPHA = 0.07
+TERRAIN_BAND_TILES = 16  # tile rows laid out at a time (~4 MB of a big town's picture)
 
 
 def font_path(bold: bool = False) -> Path:
@@ -58,7 +61,11 @@ def _tile_hash(h: int, w: int) -> np.ndarray:
 
 
 def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> Image.Image:
-    """The whole ground as one picture (one texture, one draw call), row 0 at the top."""
+    """The whole ground as one picture (one texture, one draw call), row 0 at the top.
+
+    Laid out and tinted a band of ``TERRAIN_BAND_TILES`` tile rows at a time straight into the
+    picture: done whole, a 10,000-person town's 50 MB picture needed ~230 MB of numpy
+    temporaries at once (the tiles gathered, their copy, the tint's 16-bit channels)."""
     h, w = terrain.shape
     t = art.tile_size
     tiles: list[np.ndarray] = []
@@ -73,10 +80,15 @@ def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None
     kinds = np.clip(terrain.astype(np.int64), 0, len(TERRAIN_KEYS) - 1)
     first_arr, count_arr = np.array(first), np.array(counts)
     index = first_arr[kinds] + (_tile_hash(h, w) % count_arr[kinds])
-    picture = stack[index]  # (h, w, t, t, 4)
-    picture = picture.transpose(0, 2, 1, 3, 4).reshape(h * t, w * t, 4).copy()
-    if district_map is not None and district_map.shape == terrain.shape:
-        _tint_districts(picture, terrain, district_map, t)
+    picture = np.empty((h * t, w * t, 4), dtype=np.uint8)
+    tint = district_map is not None and district_map.shape == terrain.shape
+    for top in range(0, h, TERRAIN_BAND_TILES):
+        bottom = min(h, top + TERRAIN_BAND_TILES)
+        band = picture[top * t:bottom * t].reshape(bottom - top, t, w, t, 4)
+        band[:] = stack[index[top:bottom]].transpose(0, 2, 1, 3, 4)  # (rows, w, t, t, 4) -> tile rows of pixels
+        if tint:
+            assert district_map is not None
+            _tint_districts(picture[top * t:bottom * t], terrain[top:bottom], district_map[top:bottom], t)
     return Image.fromarray(picture)  # (h, w, 4) uint8 is RGBA
 
 
@@ -89,6 +101,22 @@ def terrain_sketch(art: Art, terrain: np.ndarray, district_map: np.ndarray | Non
     picture = means[np.clip(terrain.astype(np.int64), 0, len(TERRAIN_KEYS) - 1)]
     if district_map is not None and district_map.shape == terrain.shape:
         _tint_districts(picture, terrain, district_map, 1)
+    return picture
+
+
+def stamp_buildings(picture: np.ndarray, art: Art, buildings: Sequence[BuildingInfo]) -> np.ndarray:
+    """The sketch with each standing building's footprint filled with its face's mean colour, in place:
+    the first frame of a big town shows its buildings without thousands of sprites to build first."""
+    colours: dict[int, np.ndarray] = {}
+    rows, cols = picture.shape[:2]
+    for b in buildings:
+        if b.removed:
+            continue
+        if b.type not in colours:
+            face = np.asarray(building_image(art, b.type, 1, 1, False).convert("RGBA"), dtype=np.float32).reshape(-1, 4)
+            opaque = face[face[:, 3] > 127]
+            colours[b.type] = np.append((opaque if len(opaque) else face)[:, :3].mean(axis=0).round(), 255).astype(np.uint8)
+        picture[max(0, b.y): min(rows, b.y + b.height), max(0, b.x): min(cols, b.x + b.width)] = colours[b.type]
     return picture
 
 

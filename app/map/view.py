@@ -91,7 +91,10 @@ class MapView(QWidget):
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self.scene.pixel_ratio = self.host.devicePixelRatioF()
-        self.scene.set_snapshot(snapshot)
+        if self.scene.set_snapshot(snapshot) and self.isVisible():
+            # Another world: its first frame now, not a timer tick and a hand-back later (on the
+            # offscreen host the picture would reach the screen only in a later event-loop turn).
+            self.render_now()
         self.update_map()
 
     def add_events(self, events: list[Event]) -> None:

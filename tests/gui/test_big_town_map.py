@@ -125,6 +125,27 @@ def test_a_crowded_building_shows_a_count_instead_of_a_pile(open_controller, big
     assert f"{len(inside)} inside" in view.describe(("building", building))
 
 
+def _assert_biggest_building_shown(view, image) -> None:  # type: ignore[no-untyped-def]
+    """Most of the biggest building's footprint on ``image`` is not the ground's colour there (a park is
+    green, like the grass: not a park)."""
+    from app.map.textures import terrain_sketch
+    from app.shell.smoke import image_array
+    from engine.contracts import BuildingType
+
+    scene, static = view.scene, view.scene.static
+    building = max((b for b in static.buildings if not b.removed and b.type != BuildingType.PARK),
+                   key=lambda b: b.width * b.height)
+    ground = terrain_sketch(scene.art, static.terrain, static.district_map)[
+        building.y + building.height // 2, building.x + building.width // 2, :3].astype(np.int32)
+    left, bottom, right, top = scene.building_rects[building.id]
+    ratio = view.host.devicePixelRatioF()
+    (x0, y0), (x1, y1) = (scene.camera.world_to_screen(left, top), scene.camera.world_to_screen(right, bottom))
+    rgb = image_array(image)[..., 2::-1].astype(np.int32)
+    inside = rgb[round(y0 * ratio) + 1: round(y1 * ratio) - 1, round(x0 * ratio) + 1: round(x1 * ratio) - 1]
+    assert inside.size, "the building is on screen"
+    assert (np.abs(inside - ground).max(axis=-1) > 12).mean() > 0.5, "the building shows, not the ground under it"
+
+
 def test_the_map_draws_the_town_before_its_ground_picture_or_a_tick(app_qt, qtbot, big_town, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The full ground picture is painted on a worker and the engine ticks on its thread; neither is
     waited for: the first frame already shows the town (a pixel-per-tile sketch of the ground)."""
@@ -140,6 +161,8 @@ def test_the_map_draws_the_town_before_its_ground_picture_or_a_tick(app_qt, qtbo
         return paint(*args)
 
     monkeypatch.setattr(scene_module, "_paint_ground", slow_paint)
+    # No building sprites either (a new world's first frame far out has none): what shows is the sketch.
+    monkeypatch.setattr(scene_module.Scene, "_build_buildings", lambda _scene, _static: None)
     controller = Controller(quiet=True)
     window = controller.window
     qtbot.addWidget(window)
@@ -148,11 +171,18 @@ def test_the_map_draws_the_town_before_its_ground_picture_or_a_tick(app_qt, qtbo
     qtbot.waitExposed(window)
     loaded: list[object] = []
     controller.world_loaded.connect(loaded.append)
+    view = window.map_view
+    view.scene.show_people = False  # the first frame's ground alone, no density over the homes
     try:
+        frames_at_open = view.host.stats.frames
         controller.open_path(big_town)
         wait_until(lambda: loaded or controller.errors, 60, "the world to load")
         assert not controller.errors, controller.errors
-        view = window.map_view
+        # The first frame came with the snapshot that brought the world, not a timer tick later, and
+        # it shows the buildings in the sketch, a pixel per tile.
+        assert view.host.stats.frames > frames_at_open
+        _assert_biggest_building_shown(view, view.host.grab().toImage())
+        view.scene.show_people = True
         frames = view.host.stats.frames
         wait_until(lambda: view.scene.static is not None and view.host.stats.frames > frames, 10, "a frame")
         assert not view.scene.ready, "the ground picture is still being painted"
