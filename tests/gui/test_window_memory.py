@@ -3,7 +3,8 @@ ground picture laid out a band at a time (the same picture as laid out whole).""
 
 from __future__ import annotations
 
-import linecache
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,22 +15,33 @@ from app.common.art import TERRAIN_KEYS, load_art
 from app.map import textures
 from app.map.textures import _tile_hash, _tint_districts, terrain_image
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def test_modules_imported_after_pyside_are_not_kept_in_the_line_cache(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import app.shell  # noqa: F401  # installs the uncached check
-    from app.shell.source_scan import CHECK, FEATURE_MODULE, uses_pyside
 
-    feature = sys.modules[FEATURE_MODULE]
-    assert getattr(feature, CHECK) is uses_pyside
+PROBE = """
+import linecache, sys
+import app.shell  # installs the uncached check
+from app.shell.source_scan import CHECK, FEATURE_MODULE, uses_pyside
+feature = sys.modules[FEATURE_MODULE]
+assert getattr(feature, CHECK) is uses_pyside, "the check was not replaced"
+import memory_probe_qt, memory_probe_plain  # an import statement's way in (shiboken watches __import__)
+# What shiboken's own check decides: a module that mentions PySide6 takes part in __feature__, others not.
+assert feature.pyside_feature_dict["memory_probe_qt"] == 0, feature.pyside_feature_dict.get("memory_probe_qt")
+assert feature.pyside_feature_dict["memory_probe_plain"] == -1
+assert not [path for path in linecache.cache if "memory_probe_" in path], "their source was kept"
+print("ok")
+"""
+
+
+def test_modules_imported_after_pyside_are_not_kept_in_the_line_cache(tmp_path: Path) -> None:
+    # In a process of its own: shiboken's import hook is process-wide state that earlier tests' imports,
+    # windows and patches of ``__import__`` can leave in any shape.
     (tmp_path / "memory_probe_qt.py").write_text("from PySide6.QtCore import QObject\nVALUE = QObject\n")
     (tmp_path / "memory_probe_plain.py").write_text("VALUE = 1\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in ("memory_probe_qt", "memory_probe_plain"):
-        __import__(name)  # an import statement's way in (shiboken watches __import__, not importlib)
-    # What shiboken's own check decides: a module that mentions PySide6 takes part in __feature__, others not.
-    assert feature.pyside_feature_dict["memory_probe_qt"] == 0
-    assert feature.pyside_feature_dict["memory_probe_plain"] == -1
-    assert not [path for path in linecache.cache if "memory_probe_" in path], "their source was not kept"
+    paths = os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-c", PROBE], env={**os.environ, "PYTHONPATH": paths},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
 def _whole_picture(terrain: np.ndarray, district_map: np.ndarray) -> np.ndarray:
