@@ -40,8 +40,7 @@ def settle() -> None:
     """Collect what is new since the last call, then keep the survivors out of later collections; and hand
     what is free back to the operating system now and then (``engine.runtime.heap``)."""
     if _owner is not None and threading.get_ident() != _owner:
-        _settle_wanted.set()  # the owner's next tend does it
-        heap.now_and_then()
+        _settle_wanted.set()  # the owner's next tend does it, and hands back what it freed
         return
     gc.collect()
     gc.freeze()
@@ -64,6 +63,7 @@ def tend() -> None:
         _settle_wanted.clear()
         gc.collect()
         gc.freeze()
+        heap.now_and_then()  # after the collection, so what it freed is among what goes back
         return
     counts, thresholds = gc.get_count(), gc.get_threshold()
     for generation in (2, 1, 0):  # the oldest generation over its threshold takes the younger ones with it
