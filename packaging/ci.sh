@@ -18,7 +18,9 @@ case "$PYTHON" in /*) ;; */*) PYTHON="$REPO/$PYTHON" ;; esac  # absolute: the sm
 SMOKE_SIZE=1280x800
 SMOKE_TIMEOUT=300  # seconds; the smoke test has its own 180 s load timeout
 START_RUNS=3       # start-time samples; the median is reported
-XVFB=(xvfb-run -a -s "-screen 0 1600x1000x24")
+# -noreset: Xvfb otherwise resets when its last client leaves, and a client connecting during the reset
+# (the next start-time run, right after the last one and its xwininfo calls) is refused.
+XVFB=(xvfb-run -a -s "-screen 0 1600x1000x24 -noreset")
 
 say() { echo "ci: $*" >&2; }
 
