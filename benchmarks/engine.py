@@ -3,6 +3,7 @@
     python benchmarks/engine.py --agents 10000 --ticks 1440 --json
     python benchmarks/engine.py --json            # 1,000 and 10,000, plus the scaling ratio
     python benchmarks/engine.py --agents 10000 --plugin market_day --plugin fire_brigade --json   # with plugins
+    python benchmarks/engine.py --app --agents 10000 --ticks 600 --json   # as the app runs it: memory, checkpoints
 
 Runs the rule brain on a generated city (generation is timed apart, as
 ``generate_seconds``), recording history as the app does; CPU time is reported
@@ -18,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,6 +87,82 @@ def measure(agents: int, ticks: int, seed: int, plugins: list[str] | None = None
     }
 
 
+def measure_app(path: str, ticks: int) -> dict[str, object]:
+    """The engine thread on the saved world at ``path`` for ``ticks`` ticks, as the app runs it."""
+    from engine import api
+    from engine.contracts import SetSpeed, Step
+
+    handle = api.EngineHandle.open(path, embedder="hashing")
+    handle.start()
+    try:
+        while handle.latest_snapshot() is None:
+            time.sleep(0.01)
+        start = handle.latest_snapshot().tick  # type: ignore[union-attr]  # waited for above
+        rss_start = _status_mb("VmRSS")
+        by_100: list[float] = []
+        handle.submit(SetSpeed(ticks_per_second=0))
+        began = time.perf_counter()
+        handle.submit(Step(ticks=ticks))
+        while True:
+            handle.drain_events()
+            snapshot = handle.latest_snapshot()
+            done = snapshot.tick - start if snapshot is not None else 0
+            if done >= 100 * (len(by_100) + 1):
+                by_100.append(_status_mb("VmRSS"))
+            if done >= ticks and snapshot is not None and not snapshot.running:
+                break
+            time.sleep(0.002)
+        elapsed = time.perf_counter() - began
+        rss_end = _status_mb("VmRSS")
+        holds = sorted(handle.checkpoint_holds_ms)
+        world = handle._sim.world  # read after the engine paused: the history and checkpoints it holds
+        events, checkpoints = len(world.history), len(world.timeline.checkpoints)
+    finally:
+        handle.stop()
+    return {
+        "mode": "app",
+        "ticks": ticks,
+        "seconds": round(elapsed, 2),
+        "ticks_per_sec": round(ticks / elapsed, 1),
+        "rss_start_mb": rss_start,
+        "rss_end_mb": rss_end,
+        "rss_growth_mb": round(rss_end - rss_start, 1),
+        "rss_every_100_ticks_mb": by_100,
+        "peak_rss_mb": _status_mb("VmHWM"),
+        "c_heap_mb": _c_heap(),
+        "events": events,
+        "checkpoints": checkpoints,
+        "checkpoint_hold_ms": {"count": len(holds), "median": round(statistics.median(holds), 1) if holds else None,
+                               "max": round(holds[-1], 1) if holds else None},
+    }
+
+
+def _status_mb(key: str) -> float:
+    """This process's ``VmRSS`` or ``VmHWM`` (not ``ru_maxrss``: Linux carries it over from the parent's exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _c_heap() -> dict[str, float] | None:
+    """What glibc's allocator holds, all arenas together: in use, and freed but kept (None elsewhere)."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (AttributeError, OSError, TypeError):
+        return None
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    return {"in_use_mb": round((info.uordblks + info.hblkhd) / 2**20, 1), "free_mb": round(info.fordblks / 2**20, 1)}
+
+
 def _clock(minute: int) -> str:
     return f"{minute // 60 % 24:02d}:{minute % 60:02d}"
 
@@ -96,11 +175,25 @@ def main() -> int:
     parser.add_argument("--plugin", action="append", default=[], metavar="NAME",
                         help="run with an installed plugin on (repeatable): what plugins cost a tick")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--app", action="store_true",
+                        help="run it as the app does: opened from a file, minds, checkpoints, on the engine thread")
     parser.add_argument("--inline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--make", help=argparse.SUPPRESS)
+    parser.add_argument("--open", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make:
+        from engine import api
+
+        api.save_world(api.new_world(args.agents[0], args.seed, "city"), args.make)
+        return 0
+    if args.open:
+        print(json.dumps(measure_app(args.open, args.ticks)))
+        return 0
     if args.inline:
         print(json.dumps(measure(args.agents[0], args.ticks, args.seed, args.plugin)))
         return 0
+    if args.app:
+        return _app(args.agents or [1000, 10000], args.ticks, args.seed, args.json)
     sizes = args.agents or [1000, 10000]
     runs = []
     for n in sizes:
@@ -124,6 +217,30 @@ def main() -> int:
         for r in runs:
             print(f"{r['agents']:>6} people: {r['ticks_per_sec']:>7} ticks/s, p50 {r['ms_per_tick_p50']} ms, "
                   f"p95 {r['ms_per_tick_p95']} ms, peak RSS {r['peak_rss_mb']} MB")
+    return 0
+
+
+def _app(sizes: list[int], ticks: int, seed: int, as_json: bool) -> int:
+    """Each size's world made and saved in one process and run in another, so the run's memory is its own."""
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="townsfolk-engine-bench-") as folder:
+        for n in sizes:
+            path = str(Path(folder) / f"city-{n}.town")
+            subprocess.run([sys.executable, __file__, "--agents", str(n), "--seed", str(seed), "--make", path],
+                           check=True)
+            out = subprocess.run([sys.executable, __file__, "--ticks", str(ticks), "--open", path],
+                                 capture_output=True, text=True, check=True).stdout
+            runs.append({"agents": n, **json.loads(out.strip().splitlines()[-1])})
+    load = [round(x, 2) for x in os.getloadavg()]
+    result: dict[str, object] = runs[0] if len(runs) == 1 else {"runs": runs}
+    result["load_average"] = load
+    if as_json:
+        print(json.dumps(result))
+    else:
+        for r in runs:
+            print(f"{r['agents']:>6} people, as the app runs them: {r['ticks_per_sec']} ticks/s, RSS {r['rss_start_mb']} "
+                  f"-> {r['rss_end_mb']} MB (peak {r['peak_rss_mb']}), checkpoints held the engine "
+                  f"{r['checkpoint_hold_ms']} ms")
     return 0
 
 

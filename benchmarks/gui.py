@@ -47,31 +47,13 @@ def make_world(agents: int, seed: int, path: str) -> None:
     api.save_world(api.new_world(agents, seed, "city"), path)
 
 
-def headless(path: str, ticks: int) -> dict[str, float]:
-    """The same engine thread the window runs, with nobody reading its snapshots."""
-    from engine import api
-    from engine.contracts import SetSpeed, Step
+def headless(path: str, ticks: int) -> dict[str, object]:
+    """The same engine thread the window runs, with nobody reading its snapshots: ``benchmarks/engine.py --app``'s
+    run (so its memory over the run and its checkpoints' holds are reported too)."""
+    from benchmarks.engine import measure_app
 
-    handle = api.EngineHandle.open(path, embedder="hashing")
-    handle.start()
-    try:
-        while handle.latest_snapshot() is None:
-            time.sleep(0.01)
-        start = handle.latest_snapshot().tick  # type: ignore[union-attr]  # waited for above
-        handle.submit(SetSpeed(ticks_per_second=0))
-        began = time.perf_counter()
-        handle.submit(Step(ticks=ticks))
-        while True:
-            handle.drain_events()
-            snapshot = handle.latest_snapshot()
-            if snapshot is not None and snapshot.tick >= start + ticks:
-                break
-            time.sleep(0.002)
-        elapsed = time.perf_counter() - began
-    finally:
-        handle.stop()
-    return {"ticks": ticks, "seconds": round(elapsed, 2), "ticks_per_s": round(ticks / elapsed, 1),
-            "peak_rss_mb": round(_own_peak_kb() / 1024, 1)}
+    run = measure_app(path, ticks)
+    return {**run, "ticks_per_s": run["ticks_per_sec"]}
 
 
 def _own_peak_kb() -> int:
@@ -260,7 +242,7 @@ def main() -> int:
     out = subprocess.run([*me, "--headless", world, "--ticks", str(window["ticks"])], check=True,
                          capture_output=True, text=True).stdout
     alone = json.loads(out.strip().splitlines()[-1])
-    ratio = float(window["ticks_per_s"]) / alone["ticks_per_s"]  # type: ignore[arg-type]
+    ratio = float(window["ticks_per_s"]) / float(alone["ticks_per_s"])  # type: ignore[arg-type]
     result = {
         "agents": args.agents,
         "world_made_s": round(made_s, 1),

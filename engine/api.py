@@ -193,6 +193,11 @@ class EngineHandle:
     def failure(self) -> BaseException | None:
         return self._thread.error
 
+    @property
+    def checkpoint_holds_ms(self) -> list[float]:
+        """How long each of the last periodic checkpoints held the engine thread, in ms (for benchmarks)."""
+        return list(self._thread.checkpoint_holds)
+
     def pause_and_wait(self, timeout: float = 5.0) -> None:
         """Pause and wait until the engine has acknowledged (for tests and shutdown)."""
         command = Pause()

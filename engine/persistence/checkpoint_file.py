@@ -13,6 +13,11 @@ the digests of its pieces, each piece stored once however many checkpoints hold 
 checkpoint every 30 sim minutes writes only what changed since the ones before (the
 town's old ties, pairs' notes and stories are the same pieces), and a piece goes when
 the last checkpoint holding it is dropped. Read back, the state is whole again.
+
+A checkpoint handed over unfinished (``put_later``: packed and hashed on the engine
+thread, its new pieces not yet compressed) is compressed and written by this file's
+writer thread, so the engine goes on with its next tick meanwhile; whoever reads or
+drops states first waits for it (``settle``), and a second waits for the first.
 """
 
 from __future__ import annotations
@@ -22,15 +27,16 @@ import tempfile
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import msgpack
 
 from engine.persistence import leftovers
 from engine.persistence.errors import WorldFileError
-from engine.state.pieces import Parted, as_bytes, as_parted, join_parted
-from engine.state.timeline import Checkpoint, CheckpointStates
+from engine.state.pieces import Parted, as_bytes, as_parted, join_parted, stored_size
+from engine.state.timeline import Checkpoint, CheckpointStates, Unfinished
 
 CACHED_STATES = 4
 _BY_DIGESTS = b"TFDIGEST"  # a scratch row: [skeleton, [piece digest, ...]]; the pieces are in ``piece``
@@ -58,6 +64,8 @@ class CheckpointFile:
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._lock = threading.Lock()  # the engine thread takes checkpoints; a save may run from another
         self._finalizer: weakref.finalize | None = None
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None  # the state ``put_later`` is writing
 
     @classmethod
     def opened(cls, path: Path, checkpoints: Iterable[Checkpoint]) -> CheckpointFile:
@@ -75,6 +83,31 @@ class CheckpointFile:
     # -- CheckpointStates --------------------------------------------------------------------
 
     def put(self, checkpoint_id: int, state: bytes | Parted) -> None:
+        self.settle()  # in the order they were handed over
+        self._put(checkpoint_id, state)
+
+    def put_later(self, checkpoint_id: int, state: Unfinished, stored: Callable[[int], None]) -> None:
+        self.settle()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="townsfolk-checkpoints")
+        self._pending = self._writer.submit(self._finish, checkpoint_id, state, stored)
+
+    def _finish(self, checkpoint_id: int, state: Unfinished, stored: Callable[[int], None]) -> None:
+        parted = state.finish()
+        self._put(checkpoint_id, parted)
+        stored(stored_size(parted))
+
+    def settle(self) -> None:
+        pending = self._pending
+        if pending is None:
+            return
+        try:
+            pending.result()
+        finally:
+            if self._pending is pending:
+                self._pending = None
+
+    def _put(self, checkpoint_id: int, state: bytes | Parted) -> None:
         with self._lock:
             conn = self._spill()
             if checkpoint_id in self._in_spill:
@@ -99,6 +132,7 @@ class CheckpointFile:
             self._cache.pop(checkpoint_id, None)
 
     def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
+        self.settle()
         with self._lock:
             state = self._cache.get(checkpoint_id)
             if state is not None:
@@ -113,6 +147,7 @@ class CheckpointFile:
             return state
 
     def drop(self, checkpoint_ids: Iterable[int]) -> None:
+        self.settle()
         with self._lock:
             gone = [i for i in checkpoint_ids]
             for checkpoint_id in gone:
@@ -125,10 +160,12 @@ class CheckpointFile:
                 self._in_spill.difference_update(spilled)
 
     def held_bytes(self) -> int:
+        self.settle()
         return sum(map(len, self._cache.values()))
 
     def saved_to(self, path: Path, checkpoints: Iterable[Checkpoint]) -> None:
         """Every state is now in the world file at ``path``: read them from there, and empty the scratch file."""
+        self.settle()
         with self._lock:
             self.source = path
             self.in_source = {c.id: c.state_hash for c in checkpoints}
@@ -149,6 +186,10 @@ class CheckpointFile:
         conn.executemany("DELETE FROM piece WHERE id = ?", gone)
 
     def close(self) -> None:
+        self.settle()
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
         with self._lock:
             self._close_spill()
 

@@ -21,7 +21,7 @@ import msgpack
 import numpy as np
 import zstandard
 
-from engine.state.pieces import PARTED_MAGIC, Parted, Pieces, is_piece, join_parted, split_parted
+from engine.state.pieces import PARTED_MAGIC, Parted, Pieces, is_piece, join_parted, parted_size, split_parted
 from engine.untrusted.limits import MAX_BLOB_BYTES, TooBig
 from engine.untrusted.readers import decompress_zstd
 
@@ -113,7 +113,7 @@ class PartedEncoder:
     it holds them until the next state, so their ids are not reused."""
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[object, bytes, bytes]] = {}  # id -> (piece, digest, stored bytes)
+        self._seen: dict[int, _Piece] = {}  # id of a piece -> what was made of it
 
     def encode(self, state: dict[str, Any], store: bool = True) -> tuple[bytes, str]:
         """(the parted bytes, or b"" when not ``store``; the state hash)."""
@@ -123,19 +123,28 @@ class PartedEncoder:
     def encode_parts(self, state: dict[str, Any], store: bool = True) -> tuple[Parted, str]:
         """(skeleton, stored pieces, their digests; the state hash): the parted form before it is joined into
         bytes, which a checkpoint file takes as it is (it stores only the pieces it has not got)."""
+        capture = self.capture(state, store)
+        return capture.finish(), capture.state_hash
+
+    def capture(self, state: dict[str, Any], store: bool = True, later_bytes: int = 0) -> Capture:
+        """The state packed and hashed now (it may change as soon as this returns), its new pieces compressed
+        by ``Capture.finish`` -- on another thread if the caller likes. Up to ``later_bytes`` of new pieces are
+        left for then; beyond that they are compressed here, so a capture never holds much uncompressed."""
         seen, now = self._seen, {}
-        stored: list[bytes] = []
-        digests: list[bytes] = []
+        used: list[_Piece] = []
+        later = [later_bytes]
 
         def number(piece: object) -> int:
             done = seen.get(id(piece)) if is_piece(piece) else None
-            if done is None or done[0] is not piece or (store and not done[2]):
-                packed = msgpack.packb(piece, default=_default, use_bin_type=True)
-                done = (piece, _hash(packed), _stored(packed) if store else b"")
+            if done is None or done.piece is not piece or (store and not done.storable):
+                done = _Piece(piece, msgpack.packb(piece, default=_default, use_bin_type=True), store)
+                if store and len(done.packed) > later[0]:
+                    done.stored()
+                else:
+                    later[0] -= len(done.packed)
             now[id(piece)] = done
-            stored.append(done[2])
-            digests.append(done[1])
-            return len(stored) - 1
+            used.append(done)
+            return len(used) - 1
 
         blocks: dict[int, tuple[list[Any], list[int]]] = {}  # id of a Pieces' list -> (it, its numbers)
 
@@ -152,10 +161,65 @@ class PartedEncoder:
                 return msgpack.ExtType(_PIECE, msgpack.packb(number(value)))
             return _default(value)
 
-        skeleton = msgpack.packb(state, default=default, use_bin_type=True)
+        skeleton = _Piece(None, msgpack.packb(state, default=default, use_bin_type=True), store)
+        if store and len(skeleton.packed) > later[0]:
+            skeleton.stored()
         self._seen = now
-        state_hash = hashlib.blake2b(_hash(skeleton) + b"".join(digests), digest_size=16).hexdigest()
-        return ((_stored(skeleton) if store else b""), stored, digests), state_hash
+        digests = [p.digest for p in used]
+        state_hash = hashlib.blake2b(skeleton.digest + b"".join(digests), digest_size=16).hexdigest()
+        return Capture(skeleton, used, digests, state_hash, store)
+
+
+class _Piece:
+    """A packed piece (or skeleton): its digest at once, its stored form when first asked for."""
+
+    __slots__ = ("_stored", "digest", "packed", "piece", "storable")
+
+    def __init__(self, piece: object, packed: bytes, storable: bool):
+        self.piece = piece
+        self.digest = _hash(packed)
+        self.storable = storable
+        self.packed = packed if storable else b""
+        self._stored: bytes | None = None
+
+    def size_bound(self) -> int:
+        """The length of ``stored()``, or at most that while it is not made yet: zstd's worst case
+        (ZSTD_COMPRESSBOUND) with a frame's header and this form's mark."""
+        if self._stored is not None:
+            return len(self._stored)
+        n = len(self.packed)
+        return 1 + n + (n >> 8) + (((128 << 10) - n) >> 11 if n < 128 << 10 else 0) + 32
+
+    def stored(self) -> bytes:
+        # The engine thread and a checkpoint's writer may come to the same piece at once: both then make the
+        # same bytes. ``packed`` is read before ``_stored`` is looked at, and let go only after it is set.
+        packed, made = self.packed, self._stored
+        if made is None:
+            made = self._stored = _stored(packed)
+            self.packed = b""
+        return made
+
+
+class Capture:
+    """A state as the encoder took it: packed and hashed, its new pieces perhaps not yet compressed."""
+
+    def __init__(self, skeleton: _Piece, pieces: list[_Piece], digests: list[bytes], state_hash: str, store: bool):
+        self._skeleton = skeleton
+        self._pieces = pieces
+        self.digests = digests
+        self.state_hash = state_hash
+        self._store = store
+
+    def size_bound(self) -> int:
+        """At least the length of the finished state's bytes (``stored_size``), known before it is finished."""
+        return parted_size(self._skeleton.size_bound(), [p.size_bound() for p in self._pieces],
+                           [len(d) for d in self.digests])
+
+    def finish(self) -> Parted:
+        """(skeleton, stored pieces, their digests): compresses what is left to compress (any thread)."""
+        if not self._store:
+            return b"", [b""] * len(self._pieces), self.digests
+        return self._skeleton.stored(), [p.stored() for p in self._pieces], self.digests
 
 
 def _stored(packed: bytes) -> bytes:

@@ -88,8 +88,13 @@ def stored_size(state: bytes | Parted) -> int:
     if not isinstance(state, tuple):
         return len(state)
     skeleton, stored, digests = state
-    return (len(PARTED_MAGIC) + 1 + _bin_size(len(skeleton)) + 2 * _array_header(len(stored))
-            + sum(_bin_size(len(piece)) for piece in stored) + sum(_bin_size(len(d)) for d in digests))
+    return parted_size(len(skeleton), list(map(len, stored)), list(map(len, digests)))
+
+
+def parted_size(skeleton: int, stored: list[int], digests: list[int]) -> int:
+    """The bytes of a joined parted state whose skeleton, pieces and digests are this long."""
+    return (len(PARTED_MAGIC) + 1 + _bin_size(skeleton) + 2 * _array_header(len(stored))
+            + sum(map(_bin_size, stored)) + sum(map(_bin_size, digests)))
 
 
 def _bin_size(length: int) -> int:

@@ -8,7 +8,7 @@ and ``World.thoughts`` are the current line, materialised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -49,11 +49,31 @@ class Checkpoint:
     size: int = 0
 
 
+class Unfinished(Protocol):
+    """A state packed and hashed, its new pieces not yet compressed (``engine.sim.state_codec.Capture``)."""
+
+    def finish(self) -> Parted:
+        """The parted state, compressing what is left (on whichever thread calls it)."""
+        ...
+
+    def size_bound(self) -> int:
+        """At least ``stored_size(finish())``, known at once."""
+        ...
+
+
 class CheckpointStates(Protocol):
     """Where checkpoints' encoded states live, by checkpoint id (the timeline holds only what they are)."""
 
     def put(self, checkpoint_id: int, state: bytes | Parted) -> None:
         """``state``: encoded bytes, or a parted state in its parts (``engine.state.pieces``)."""
+        ...
+
+    def put_later(self, checkpoint_id: int, state: Unfinished, stored: Callable[[int], None]) -> None:
+        """``put``, finishing ``state`` off the caller's thread if this can; ``stored(size)`` once it is kept."""
+        ...
+
+    def settle(self) -> None:
+        """Wait until every state handed to ``put_later`` is kept (raising what went wrong, if anything did)."""
         ...
 
     def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
@@ -80,6 +100,13 @@ class HeldStates:
 
     def put(self, checkpoint_id: int, state: bytes | Parted) -> None:
         self.states[checkpoint_id] = as_bytes(state)
+
+    def put_later(self, checkpoint_id: int, state: Unfinished, stored: Callable[[int], None]) -> None:
+        self.put(checkpoint_id, state.finish())  # held in memory: nothing to gain from another thread
+        stored(len(self.states[checkpoint_id]))
+
+    def settle(self) -> None:
+        pass
 
     def get(self, checkpoint_id: int, keep: bool = True) -> bytes:
         return self.states[checkpoint_id]
@@ -174,16 +201,26 @@ class Timeline:
         return dropped
 
     def add_checkpoint(
-        self, tick: int, kind: str, name: str, state: bytes | Parted, memory_tag: str, state_hash: str,
+        self, tick: int, kind: str, name: str, state: bytes | Parted | Unfinished, memory_tag: str, state_hash: str,
         edits_done: int = 0,
     ) -> Checkpoint:
+        """``state`` unfinished: kept by ``states`` when it is finished (until then ``size`` is an upper bound;
+        ``settle`` waits for it)."""
+        size = stored_size(state) if isinstance(state, bytes | tuple) else state.size_bound()
         checkpoint = Checkpoint(self.next_checkpoint_id, self.current, tick, kind, name, memory_tag, state_hash,
-                                edits_done, stored_size(state))
-        self.states.put(checkpoint.id, state)
+                                edits_done, size)
+        if isinstance(state, bytes | tuple):
+            self.states.put(checkpoint.id, state)
+        else:
+            self.states.put_later(checkpoint.id, state, lambda stored: setattr(checkpoint, "size", stored))
         self.next_checkpoint_id += 1
         self.checkpoints.append(checkpoint)
         self.version += 1
         return checkpoint
+
+    def settle(self) -> None:
+        """Every checkpoint's state kept and its ``size`` exact."""
+        self.states.settle()
 
     def state_of(self, checkpoint: Checkpoint, keep: bool = True) -> bytes:
         """The checkpoint's encoded engine state (read from disk when it is not held)."""
@@ -256,6 +293,7 @@ class Timeline:
         return [b for b in self.branches.values() if b.parent == branch]
 
     def describe(self) -> dict[str, Any]:
+        self.settle()
         return {
             "current": self.current,
             "branches": [vars(b).copy() for b in sorted(self.branches.values(), key=lambda b: b.id)],

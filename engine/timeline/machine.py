@@ -26,6 +26,10 @@ from engine.timeline.thinning import thin
 
 DEFAULT_EVERY_MINUTES = 30
 DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
+# New pieces a checkpoint leaves packed but not yet compressed, for the checkpoint file's writer to compress
+# while the engine runs on (the rest, such as a whole new state after opening a world, is compressed at once,
+# so a checkpoint never holds much more memory for a while than it did).
+LATER_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -64,7 +68,8 @@ class TimeMachine:
         return None
 
     def checkpoint(self, kind: str = "user", name: str = "") -> Checkpoint:
-        encoded, state_hash = self.sim.encoder.encode_parts(self.sim.get_state())
+        """Packed and hashed now; compressed and written to the checkpoint file on its writer's thread."""
+        capture = self.sim.encoder.capture(self.sim.get_state(), later_bytes=LATER_BYTES)
         tag = ""
         checkpoint_id = self.timeline.next_checkpoint_id
         if self.memory is not None:  # tagging flushes first: one flush, not two (each asks LanceDB for its row count)
@@ -72,8 +77,10 @@ class TimeMachine:
             self.memory.tag(tag, replace=True)
         done = self._edits_at_current_tick()
         checkpoint = self.timeline.add_checkpoint(
-            self.sim.tick, kind, name, encoded, tag, state_hash, done
+            self.sim.tick, kind, name, capture, tag, capture.state_hash, done
         )
+        if sum(c.size for c in self.timeline.checkpoints) > self.budget_bytes:
+            self.timeline.settle()  # the budget decides on exact sizes (an unfinished state's is a bound)
         kept = thin(self.timeline.checkpoints, self.sim.clock.minutes_per_tick, self.budget_bytes)
         if len(kept) != len(self.timeline.checkpoints):
             self._forget_tags(self.timeline.keep_checkpoints(kept))

@@ -111,3 +111,43 @@ def test_the_scratch_file_holds_each_piece_once_and_gives_back_whole_states():
         assert conn.execute("SELECT COUNT(*) FROM piece").fetchone()[0] == 0
     finally:
         states.close()
+
+
+def test_a_checkpoint_is_compressed_and_written_off_the_thread_that_takes_it(monkeypatch: pytest.MonkeyPatch):
+    import threading
+
+    sim = running_city(300)
+    machine = TimeMachine(sim)  # the first checkpoint: the whole state, compressed where it is taken
+    for _ in range(30):
+        sim.step()
+    threads: list[str] = []
+    real = state_codec._stored
+    monkeypatch.setattr(state_codec, "_stored", lambda data: threads.append(threading.current_thread().name)
+                        or real(data))
+    checkpoint = machine.checkpoint("user")
+    assert checkpoint.state_hash == sim.state_hash()  # hashed at once, from the state as it was
+    machine.timeline.settle()
+    assert threads and all(name.startswith("townsfolk-checkpoints") for name in threads)
+    blob = machine.timeline.state_of(checkpoint)
+    assert checkpoint.size == len(blob)  # the bound it had until then is now the size
+    fresh, fresh_hash = state_codec.PartedEncoder().encode(sim.get_state())
+    assert (blob, checkpoint.state_hash) == (fresh, fresh_hash)
+
+
+def test_a_failed_write_is_raised_to_whoever_waits_for_it(monkeypatch: pytest.MonkeyPatch):
+    from engine.persistence.checkpoint_file import CheckpointFile
+
+    sim = running_city(60)
+    machine = TimeMachine(sim)
+    machine.timeline.settle()
+    states = machine.timeline.states
+    assert isinstance(states, CheckpointFile)
+
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(states, "_put", full)
+    machine.checkpoint("user")
+    with pytest.raises(OSError, match="No space"):
+        machine.timeline.settle()
+    machine.timeline.settle()  # said once; the next checkpoint starts afresh
