@@ -65,7 +65,8 @@ class CheckpointFile:
         self._lock = threading.Lock()  # the engine thread takes checkpoints; a save may run from another
         self._finalizer: weakref.finalize | None = None
         self._writer: ThreadPoolExecutor | None = None
-        self._pending: Future[None] | None = None  # the state ``put_later`` is writing
+        self._pending: Future[None] | None = None  # the state ``put_later`` is writing...
+        self._pending_id = -1  # ...for this checkpoint
 
     @classmethod
     def opened(cls, path: Path, checkpoints: Iterable[Checkpoint]) -> CheckpointFile:
@@ -90,6 +91,7 @@ class CheckpointFile:
         self.settle()
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="townsfolk-checkpoints")
+        self._pending_id = checkpoint_id
         self._pending = self._writer.submit(self._finish, checkpoint_id, state, stored)
 
     def _finish(self, checkpoint_id: int, state: Unfinished, stored: Callable[[int], None]) -> None:
@@ -147,9 +149,10 @@ class CheckpointFile:
             return state
 
     def drop(self, checkpoint_ids: Iterable[int]) -> None:
-        self.settle()
+        gone = list(checkpoint_ids)
+        if self._pending_id in gone:  # being written: let it be, then drop it (others need not wait for it)
+            self.settle()
         with self._lock:
-            gone = [i for i in checkpoint_ids]
             for checkpoint_id in gone:
                 self._cache.pop(checkpoint_id, None)
                 self.in_source.pop(checkpoint_id, None)
