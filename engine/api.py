@@ -194,8 +194,8 @@ class EngineHandle:
         return self._thread.error
 
     @property
-    def checkpoint_holds_ms(self) -> list[float]:
-        """How long each of the last periodic checkpoints held the engine thread, in ms (for benchmarks)."""
+    def checkpoint_holds_ms(self) -> list[tuple[float, float]]:
+        """How long each of the last periodic checkpoints held the engine thread: (wall ms, its CPU ms)."""
         return list(self._thread.checkpoint_holds)
 
     def pause_and_wait(self, timeout: float = 5.0) -> None:

@@ -54,7 +54,6 @@ class CheckpointFile:
         self.spill: Path | None = None
         self._conn: sqlite3.Connection | None = None
         self._in_spill: set[int] = set()
-        self._holds: dict[int, list[bytes]] = {}  # checkpoint id -> digests of the pieces its state holds
         self._held_by: dict[bytes, int] = {}  # piece digest -> how many checkpoints hold it
         # piece digest -> its row in the scratch file. Rows are numbered here, in order, so a checkpoint's
         # new pieces are appended to the table rather than placed among the others by digest (an index kept
@@ -127,7 +126,6 @@ class CheckpointFile:
                 conn.executemany("INSERT INTO piece (id, data) VALUES (?, ?)", zip(numbers, new.values(), strict=True))
                 for digest in digests:
                     held_by[digest] = held_by.get(digest, 0) + 1
-                self._holds[checkpoint_id] = digests
                 row = _BY_DIGESTS + msgpack.packb([skeleton, digests], use_bin_type=True)
             conn.execute("INSERT OR REPLACE INTO state (id, data) VALUES (?, ?)", (checkpoint_id, row))
             self._in_spill.add(checkpoint_id)
@@ -176,10 +174,11 @@ class CheckpointFile:
             self._close_spill()
 
     def _release(self, conn: sqlite3.Connection, checkpoint_ids: list[int]) -> None:
-        """The pieces only these checkpoints held leave the scratch file."""
+        """The pieces only these checkpoints held leave the scratch file. Which pieces a state holds is read
+        back from its row (tens of thousands of digests a checkpoint at 10,000 people are not kept in memory)."""
         gone: list[tuple[int]] = []
         for checkpoint_id in checkpoint_ids:
-            for digest in self._holds.pop(checkpoint_id, ()):
+            for digest in self._digests_in(conn, checkpoint_id):
                 left = self._held_by[digest] - 1
                 if left:
                     self._held_by[digest] = left
@@ -187,6 +186,14 @@ class CheckpointFile:
                     del self._held_by[digest]
                     gone.append((self._row_of.pop(digest),))
         conn.executemany("DELETE FROM piece WHERE id = ?", gone)
+
+    @staticmethod
+    def _digests_in(conn: sqlite3.Connection, checkpoint_id: int) -> list[bytes]:
+        row = conn.execute("SELECT data FROM state WHERE id = ?", (checkpoint_id,)).fetchone()
+        if row is None or bytes(row[0][:len(_BY_DIGESTS)]) != _BY_DIGESTS:
+            return []  # a state in another form holds no pieces
+        _skeleton, digests = msgpack.unpackb(memoryview(row[0])[len(_BY_DIGESTS):], raw=False)
+        return list(digests)
 
     def close(self) -> None:
         self.settle()
@@ -252,7 +259,6 @@ class CheckpointFile:
         self._finalizer = None
         self._conn = None
         self.spill = None
-        self._holds.clear()
         self._held_by.clear()
         self._row_of.clear()
         self._rows_made = 0
