@@ -72,8 +72,9 @@ def _decision(request: DecisionRequest) -> dict[str, Any]:
 
 
 def _outcome(outcome: Outcome) -> dict[str, Any]:
-    return s.OutcomeMessage(decision=outcome.decision, tick=outcome.tick, status=outcome.status,
-                            reason=outcome.reason).model_dump()
+    """A ``schemas.OutcomeMessage`` as JSON-ready data (built directly, as ``_decision``: one per decision)."""
+    return {"type": "outcome", "decision": outcome.decision, "tick": outcome.tick, "status": outcome.status,
+            "reason": outcome.reason}
 
 
 def _one_line(error: ValidationError | RequestValidationError) -> str:

@@ -13,7 +13,7 @@ from websockets.sync.client import connect
 from engine import api
 from engine.agent_server import AgentServer, ServerError
 from engine.agent_server.app import Limits
-from engine.agent_server.schemas import Decision
+from engine.agent_server.schemas import Decision, OutcomeMessage
 from engine.contracts.events import ConversationHeld, OutsideDecided
 
 
@@ -159,7 +159,8 @@ def test_websocket_decisions_and_answers(client: httpx.Client, server: AgentServ
                                                                             "minutes": 20}]}))
         seen = [json.loads(ws.recv(timeout=10)) for _ in range(2)]
     assert {m["type"] for m in seen} == {"accepted", "outcome"}
-    assert next(m for m in seen if m["type"] == "outcome")["status"] == "ok"
+    outcome = next(m for m in seen if m["type"] == "outcome")
+    assert OutcomeMessage.model_validate(outcome).status == "ok", "as the published schema says"
 
 
 def test_schemas_are_published(client: httpx.Client) -> None:
@@ -190,4 +191,5 @@ def test_websocket_without_acks_sends_refusals_and_outcomes_only(client: httpx.C
     assert "accepted" not in {m["type"] for m in seen}
     refused = next(m for m in seen if m["type"] == "error")
     assert refused["status"] == 409, "a second answer to the same decision is still refused"
-    assert next(m for m in seen if m["type"] == "outcome")["status"] == "ok"
+    outcome = next(m for m in seen if m["type"] == "outcome")
+    assert OutcomeMessage.model_validate(outcome).status == "ok", "as the published schema says"
