@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from mcp import Client
-from townsfolk_agent import do, register
+from townsfolk_agent import TownsfolkError, do, register
 from townsfolk_agent.crowd import Crowd, settle_collector
 from townsfolk_agent.example import live
 from townsfolk_agent.mcp_server import build_server
@@ -121,7 +121,7 @@ def test_a_crowd_lives_as_many_people_from_one_process(server: AgentServer, limi
         return ids, crowd, people
 
     ids, crowd, people = asyncio.run(live())
-    assert ids == [7, 8, 9]
+    assert ids == [7, 8, 9] and not crowd.errors
     assert all(crowd.last_outcome[i]["status"] == "ok" for i in ids), crowd.last_outcome
     assert crowd.answered >= 3 and {a for a, _ in seen} == set(ids)
     assert all(agent == perceived for agent, perceived in seen), "each person's decisions reach their own handler"
@@ -135,3 +135,9 @@ def test_settling_the_collector_freezes_what_is_alive() -> None:
         assert gc.get_freeze_count() >= len(kept)
     finally:
         gc.unfreeze()
+
+
+def test_a_crowd_says_who_it_could_not_claim(server: AgentServer) -> None:
+    crowd = Crowd(f"http://127.0.0.1:{server.port}/v1", lambda agent, seen: [do("home")])
+    with pytest.raises(TownsfolkError, match="404: there is no person 9999"):
+        asyncio.run(crowd.join([9999], settle=False))

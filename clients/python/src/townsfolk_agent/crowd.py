@@ -58,6 +58,7 @@ class Crowd:
         self.answered = 0  # decisions answered, all people together
         self.last_outcome: dict[int, dict[str, Any]] = {}  # person id -> their newest outcome
         self.tokens: dict[int, str] = {}
+        self.errors: dict[int, BaseException] = {}  # person id -> why their socket stopped (a refusal, a lost connection)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def join(self, people: Iterable[int | str], settle: bool = True) -> list[int]:
@@ -115,6 +116,8 @@ class Crowd:
                     elif kind == "error" and message.get("status") != 409:  # 409: made already; the next comes
                         raise TownsfolkError(int(message.get("status", 400)), message["error"])
         except BaseException as exc:
+            if not isinstance(exc, asyncio.CancelledError):
+                self.errors[agent] = exc
             if not ready.done():  # join hears of it
                 ready.cancel() if isinstance(exc, asyncio.CancelledError) else ready.set_exception(exc)
             raise
