@@ -6,7 +6,8 @@
 The engine runs the city (1,000 people) in this process with the agent API in
 front of it; the agents run in another process (the SDK's crowd,
 ``townsfolk_agent.crowd``: asyncio, one WebSocket each): each registers a person,
-then answers every decision point at once with a plausible action. Measured over ``--seconds`` after everyone is registered:
+then answers every decision point at once with a plausible action. Measured over
+``--seconds`` after everyone is registered:
 
 - decision round trip: from the engine posting a decision point to the answer
   being handed in to the engine's exchange (through the server, the WebSocket, the
