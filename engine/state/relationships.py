@@ -258,6 +258,9 @@ class Relationships:
         notes = self._notes.get(key)
         self._note_columns.noted(key[0], key[1], notes is None)
         if notes is None:
+            tie = self._ties.get(key)
+            if tie is not None and tie._pair == key:
+                key = tie._pair  # the tie's own key, rather than another tuple for each of tens of thousands of pairs
             self._notes[key] = (tick, text)
             return
         count = len(notes) // 2
