@@ -31,16 +31,19 @@ from app.common.art import Art, load_art, person_variant
 from app.map import sprite_sync as sync
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
+from app.map.ground import TileGround
 from app.map.incidents import Marks, incident_marks
 from app.map.layers import CulledSprites, DotLayer, GridLayer, LabelPool, NumpySprites, PictureLayer, make_texture
 from app.map.textures import (
+    GroundTiles,
     badge_image,
     bubble_image,
     building_image,
+    far_terrain_image,
+    ground_tiles,
     label_image,
     prop_image,
     stamp_buildings,
-    terrain_image,
     terrain_sketch,
 )
 from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
@@ -76,15 +79,15 @@ class FrameTimes:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
-    """The ground at full size, and two quarter-size pictures of the whole town for far zoom.
+def _paint_ground(art: Art, static: StaticWorld) -> tuple[GroundTiles, Any, Any]:
+    """The ground's tile numbers (the GPU draws it from them at full size), and two quarter-size
+    pictures of the whole town for far zoom.
 
     Far out, the buildings are baked into the picture (day, and night with the ground
     pre-tinted): one textured quad instead of thousands of tiny sprites. Runs on a worker thread.
     """
-    image = terrain_image(art, static.terrain, static.district_map)
-    far_size = (max(1, image.width // FAR_SCALE), max(1, image.height // FAR_SCALE))
-    far = image.resize(far_size, Image.Resampling.BOX)
+    tiles = ground_tiles(art, static.terrain, static.district_map)
+    far = far_terrain_image(art, tiles, FAR_SCALE)
     tint = np.array([*art.night_tint, 255], dtype=np.uint16)
     far_night = Image.fromarray(((np.asarray(far).astype(np.uint16) * tint) // 255).astype(np.uint8))
     t = art.tile_size
@@ -108,7 +111,7 @@ def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
             if (p.kind, night) not in tiny:
                 tiny[p.kind, night] = prop_image(art, p.kind, night).resize((small, small), Image.Resampling.BOX)
             picture.alpha_composite(tiny[p.kind, night], (p.x * t // FAR_SCALE, p.y * t // FAR_SCALE))
-    return image, far, far_night
+    return tiles, far, far_night
 
 
 class Scene:
@@ -412,14 +415,9 @@ class Scene:
         ctx, gpu = self.ctx, self._gpu
         h, w = static.terrain.shape
         t = sync.TILE
-        image, far, far_night = job.result()
-        limit = int(ctx.info.MAX_TEXTURE_SIZE)
-        if max(image.size) > limit:
-            # Past the GL texture limit: a smaller picture of the same ground (blurrier, still right).
-            scale = limit / max(image.size)
-            image = image.resize((int(image.width * scale), int(image.height * scale)))
+        tiles, far, far_night = job.result()
         rect = (0.0, 0.0, float(w * t), float(h * t))
-        gpu["ground"] = PictureLayer(ctx, image, rect)
+        gpu["ground"] = TileGround(ctx, tiles, rect)
         gpu["ground_far"] = PictureLayer(ctx, far, rect, night=far_night)
 
     @property
@@ -440,7 +438,7 @@ class Scene:
             self._build(static)
         if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
             self._build_ground(static, self._ground_job)
-            self._ground_job = None  # the pictures are on the GPU now: let go of the ~100 MB a big town's take
+            self._ground_job = None  # the pictures are on the GPU now: let go of them
         if self._fit_pending:
             self.zoom_to_fit()
         sketch_only = self._sketch_first and self._gpu.get("ground") is None and self.camera.zoom < FAR_GROUND_ZOOM
