@@ -29,6 +29,7 @@ from pyglet.math import Mat4
 
 from app.common.art import Art, load_art, person_variant
 from app.map import sprite_sync as sync
+from app.map.backdrop import Backdrop
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
 from app.map.ground import TileGround
@@ -145,6 +146,7 @@ class Scene:
         self._labels_waiting = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
         self._placed: list[LabelPool] = []  # the label pools placed this frame, to draw in this order
         self._sketch_first = False  # a new world's first frame far out: the sketch only, no sprites to build
+        self._backdrop: Backdrop | None = None  # made with the GL context
 
     # ------------------------------------------------------------------ data in (GUI thread)
 
@@ -309,6 +311,7 @@ class Scene:
             "dot": make(art.dot, "dot"),
             "ring": make(art.selected, "selected"),
         }
+        self._backdrop = Backdrop(ctx)
         self._built = None
         if self.static is not None and self._ground_job is None:  # a new context: the ground again
             self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, self.static)
@@ -517,17 +520,7 @@ class Scene:
             # By night the night picture is mixed in, in the same pass.
             gpu["ground_far"].draw(tint, night_amount=night, overlay=heat, smooth=cam.zoom * FAR_SCALE < NEAREST_FROM)
         elif gpu["day"] is not None:  # not yet built in a new world's first frame: the sketch shows them
-            if gpu["ground"] is not None:
-                gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
-            view = cam.world_rect()
-            gpu["day"].draw(view)
-            if night > 0:
-                gpu["night"].list.alpha = round(255 * night)
-                gpu["night"].draw(view)
-            gpu["props_day"].draw(view)
-            if night > 0:
-                gpu["props_night"].list.alpha = round(255 * night)
-                gpu["props_night"].draw(view)
+            self._draw_still(ctx, tint, night, heat)
         if self.show_incidents and self.snapshot is not None and self.snapshot.incidents:
             _draw_marks(incident_marks(self.snapshot.incidents, self._rects, static.terrain.shape[0], sync.TILE, now))
         if 0 <= self.selected_building < len(self._rects):
@@ -567,6 +560,37 @@ class Scene:
                 gpu["icons_list"].draw(pixelated=True, rows=rows)
         for pool in labels:
             pool.draw()
+
+    def _draw_still(self, ctx: Any, tint: tuple[int, int, int], night: float, heat: GridLayer | None) -> None:
+        """Ground, buildings and objects close up; copied from the backdrop while none of them changed
+        (the density heat, drawn in the ground's pass, changes with every snapshot: not kept)."""
+        gpu, cam = self._gpu, self.camera
+        view = cam.world_rect()
+        target = ctx.active_framebuffer
+        keep = self._backdrop is not None and heat is None and gpu["ground"] is not None
+        if keep:
+            assert self._backdrop is not None
+            # The sprites' atlas grows as labels are added, and where sprites sample it moves by a hair.
+            atlas = gpu["day"].list.atlas
+            key = (view, tuple(target.size), tint, round(255 * night), cam.zoom < 1.0,
+                   gpu["ground"], gpu["day"], gpu["props_day"], atlas, atlas.size)
+            if self._backdrop.holds(key):
+                self._backdrop.copy_into(target)
+                return
+            self._backdrop.begin(key, tuple(target.size)).clear(color=BACKGROUND)
+        if gpu["ground"] is not None:
+            gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
+        gpu["day"].draw(view)
+        if night > 0:
+            gpu["night"].list.alpha = round(255 * night)
+            gpu["night"].draw(view)
+        gpu["props_day"].draw(view)
+        if night > 0:
+            gpu["props_night"].list.alpha = round(255 * night)
+            gpu["props_night"].draw(view)
+        if keep:
+            assert self._backdrop is not None
+            self._backdrop.copy_into(target)
 
     def _labels(self, pool: LabelPool, keys: list, anchors: np.ndarray, lift_px: float,
                 alpha: np.ndarray | None = None, shift_tail: bool = False) -> None:

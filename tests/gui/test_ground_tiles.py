@@ -4,6 +4,7 @@ within a level of rounding where zoomed out both are filtered linearly."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,56 +31,69 @@ def test_the_far_picture_is_the_full_picture_reduced() -> None:
     assert np.array_equal(np.asarray(far), np.asarray(reduced))
 
 
-def _draw_both(terrain: np.ndarray, district_map: np.ndarray, zoom: float, smooth: bool) -> tuple[np.ndarray, np.ndarray]:
+def _in_map_context(view, job: Callable[[Any], Any]) -> Any:  # type: ignore[no-untyped-def]
+    """Run ``job(ctx)`` where the map draws (its GL context current, on whichever host), in a frame."""
+    scene = view.scene
+    done: list[Any] = []
+
+    def paint(ctx: Any, width: float, height: float) -> None:
+        if not done:
+            screen = ctx.active_framebuffer
+            done.append(job(ctx))
+            screen.use(force=True)
+        type(scene).paint(scene, ctx, width, height)
+
+    scene.paint = paint
+    try:
+        view.grab_map()  # draws a frame on either host, and waits for it
+    finally:
+        del scene.paint
+    assert done, "the map drew no frame"
+    return done[0]
+
+
+def _draw_both(view, terrain: np.ndarray, district_map: np.ndarray, zoom: float,  # type: ignore[no-untyped-def]
+               smooth: bool) -> tuple[np.ndarray, np.ndarray]:
     """The ground drawn from tile numbers and the same ground as one picture, at ``zoom`` screen pixels
-    a world pixel, on the offscreen map's own context and thread; (h, w, 4) each, top row first."""
+    a world pixel, on the map's own context; (h, w, 4) each, top row first."""
     from pyglet.math import Mat4
 
-    from app.map.boot import arcade_module
     from app.map.ground import TileGround
-    from app.map.host import OffscreenMapWidget
     from app.map.layers import PictureLayer
-    from app.map.render_thread import render_thread
 
-    arcade = arcade_module()
     art = load_art()
     h, w = terrain.shape
     t = art.tile_size
     world = (0.0, 0.0, float(w * t), float(h * t))
     size = (round(w * t * zoom), round(h * t * zoom))
 
-    def draw() -> tuple[np.ndarray, np.ndarray]:
-        if OffscreenMapWidget._window is None:
-            OffscreenMapWidget._window = arcade.Window(64, 64, visible=False)
-        OffscreenMapWidget._window.switch_to()
-        ctx = OffscreenMapWidget._window.ctx
+    def draw(ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         layers: list[Any] = [TileGround(ctx, ground_tiles(art, terrain, district_map), world),
                              PictureLayer(ctx, terrain_image(art, terrain, district_map), world)]
         out = []
         for layer in layers:
             fbo = ctx.framebuffer(color_attachments=[ctx.texture(size, components=4)])
-            with fbo.activate():
-                fbo.clear(color=(0, 0, 0, 255))
-                ctx.bind_window_block()
-                ctx.projection_matrix = Mat4.orthogonal_projection(0, w * t, 0, h * t, -100, 100)
-                ctx.view_matrix = Mat4()
-                layer.draw((255, 255, 255), smooth=smooth)
-                pixels = np.frombuffer(fbo.read(components=4), dtype=np.uint8).reshape(size[1], size[0], 4)
+            fbo.use()
+            fbo.clear(color=(0, 0, 0, 255))
+            ctx.projection_matrix = Mat4.orthogonal_projection(0, w * t, 0, h * t, -100, 100)
+            ctx.view_matrix = Mat4()
+            layer.draw((255, 255, 255), smooth=smooth)
+            pixels = np.frombuffer(fbo.read(components=4), dtype=np.uint8).reshape(size[1], size[0], 4)
             out.append(pixels[::-1].copy())
         return out[0], out[1]
 
-    return render_thread().call(draw)
+    return _in_map_context(view, draw)
 
 
 @pytest.mark.parametrize("zoom", [1.0, 3.0])
-def test_close_up_the_ground_from_tile_numbers_is_the_picture_exactly(app_qt, zoom: float) -> None:  # type: ignore[no-untyped-def]
+def test_close_up_the_ground_from_tile_numbers_is_the_picture_exactly(controller, zoom: float) -> None:  # type: ignore[no-untyped-def]
     terrain, district_map = _town(6, 9, 2)
-    tiles, picture = _draw_both(terrain, district_map, zoom, smooth=False)
+    tiles, picture = _draw_both(controller.window.map_view, terrain, district_map, zoom, smooth=False)
     assert np.array_equal(tiles, picture)
     assert len(np.unique(tiles.reshape(-1, 4), axis=0)) > 20, "the tile art is drawn, not a flat colour"
 
 
-def test_zoomed_out_the_ground_from_tile_numbers_filters_as_the_picture_did(app_qt) -> None:  # type: ignore[no-untyped-def]
+def test_zoomed_out_the_ground_from_tile_numbers_filters_as_the_picture_did(controller) -> None:  # type: ignore[no-untyped-def]
     terrain, district_map = _town(6, 9, 3)
-    tiles, picture = _draw_both(terrain, district_map, 0.6, smooth=True)
+    tiles, picture = _draw_both(controller.window.map_view, terrain, district_map, 0.6, smooth=True)
     assert np.abs(tiles.astype(np.int32) - picture).max() <= 2, "linear filtering, rounded alike"
