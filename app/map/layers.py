@@ -336,6 +336,7 @@ in vec2 v_uv;
 in vec2 v_world;
 out vec4 fragColor;
 void main() {
+#if PICTURE
     vec2 uv = vec2(v_uv.x, 1.0 - v_uv.y);  // the pictures' first row is the map's top
     vec4 colour = texture(day, uv) * tint;
 #if NIGHT
@@ -344,6 +345,10 @@ void main() {
 #if OVERLAY
     vec4 over = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
     colour.rgb = mix(colour.rgb, over.rgb, over.a);
+#endif
+#else
+    // The overlay alone, blended over the picture drawn before (where the picture lies only).
+    vec4 colour = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
 #endif
     fragColor = colour;
 }
@@ -419,7 +424,7 @@ class PictureLayer:
         sampling = ctx.LINEAR if smooth else ctx.NEAREST
         night = self.night if night_amount > 0 else None
         over = overlay if overlay is not None and overlay.written else None
-        program = self._programs.get(night=night is not None, overlay=over is not None)
+        program = self._programs.get(picture=True, night=night is not None, overlay=over is not None)
         program["tint"] = (tint[0] / 255, tint[1] / 255, tint[2] / 255, 1.0)
         if night is not None:
             program["night_amount"] = float(night_amount)
@@ -427,6 +432,19 @@ class PictureLayer:
             texture.filter = (sampling, sampling)
             texture.use(unit)
         draw_opaque(ctx, self._geometry, program, over)
+
+    def draw_overlay(self, overlay: GridLayer) -> None:
+        """``overlay`` alone over where the picture lies, blended as the picture's own pass mixes it in
+        (for a picture kept from an earlier frame, ``app.map.backdrop``)."""
+        if not overlay.written:
+            return
+        program = self._programs.get(picture=False, night=False, overlay=True)
+        program["overlay_rect"] = overlay.rect
+        overlay.texture.use(2)
+        overlay.times_drawn += 1
+        self.ctx.enable(self.ctx.BLEND)
+        self.ctx.blend_func = self.ctx.BLEND_DEFAULT
+        self._geometry.render(program)
 
 
 def draw_opaque(ctx: Any, geometry: Any, program: Any, overlay: GridLayer | None) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -508,7 +509,7 @@ class Scene:
             if layer is not None:
                 layer.color = (*tint, 255)
         far = cam.zoom < FAR_GROUND_ZOOM and gpu["ground"] is not None
-        # Far out over a big town, the density heat goes into the ground's own pass (a software
+        # Over a big town, the density heat goes into the ground's own pass close up (a software
         # rasterizer pays ~10-25 ms for each full-screen pass): it is then under what follows.
         heat = gpu["heat"] if self.show_people and detail.density and gpu["ground"] is not None else None
         if gpu["ground"] is None:
@@ -518,9 +519,22 @@ class Scene:
             # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
             # sprites cost more than they show; a software rasterizer pays dearly for both.
             # By night the night picture is mixed in, in the same pass.
-            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat, smooth=cam.zoom * FAR_SCALE < NEAREST_FROM)
+            # The picture is kept from frame to frame (``_draw_kept``); the heat, new with every snapshot,
+            # is laid over it.
+            smooth = cam.zoom * FAR_SCALE < NEAREST_FROM
+            far_ground = gpu["ground_far"]
+            self._draw_kept(ctx, ("far", tint, round(255 * night), smooth, far_ground),
+                            lambda: far_ground.draw(tint, night_amount=night, smooth=smooth))
+            if heat is not None:
+                far_ground.draw_overlay(heat)
         elif gpu["day"] is not None:  # not yet built in a new world's first frame: the sketch shows them
-            self._draw_still(ctx, tint, night, heat)
+            # Kept from frame to frame while nothing of it changes: not with the heat in the ground's pass.
+            # The sprites' atlas grows as labels are added, and where sprites sample it moves by a hair.
+            atlas = gpu["day"].list.atlas
+            key = None if heat is not None or gpu["ground"] is None else \
+                ("near", tint, round(255 * night), cam.zoom < 1.0, gpu["ground"], gpu["day"], gpu["props_day"],
+                 atlas, atlas.size)
+            self._draw_kept(ctx, key, lambda: self._draw_near(tint, night, heat))
         if self.show_incidents and self.snapshot is not None and self.snapshot.incidents:
             _draw_marks(incident_marks(self.snapshot.incidents, self._rects, static.terrain.shape[0], sync.TILE, now))
         if 0 <= self.selected_building < len(self._rects):
@@ -561,23 +575,23 @@ class Scene:
         for pool in labels:
             pool.draw()
 
-    def _draw_still(self, ctx: Any, tint: tuple[int, int, int], night: float, heat: GridLayer | None) -> None:
-        """Ground, buildings and objects close up; copied from the backdrop while none of them changed
-        (the density heat, drawn in the ground's pass, changes with every snapshot: not kept)."""
+    def _draw_kept(self, ctx: Any, key: tuple | None, draw: Callable[[], None]) -> None:
+        """``draw`` what stays still between frames, or copy it from the backdrop if it was drawn for
+        the same ``key`` (and camera, and frame size) before. ``key`` None: drawn, not kept."""
+        target = ctx.active_framebuffer
+        if key is None or self._backdrop is None:
+            draw()
+            return
+        key = (self.camera.world_rect(), tuple(target.size), *key)
+        if not self._backdrop.holds(key):
+            self._backdrop.begin(key, tuple(target.size)).clear(color=BACKGROUND)
+            draw()
+        self._backdrop.copy_into(target)
+
+    def _draw_near(self, tint: tuple[int, int, int], night: float, heat: GridLayer | None) -> None:
+        """Ground, buildings and objects close up (the density heat, if any, in the ground's pass)."""
         gpu, cam = self._gpu, self.camera
         view = cam.world_rect()
-        target = ctx.active_framebuffer
-        keep = self._backdrop is not None and heat is None and gpu["ground"] is not None
-        if keep:
-            assert self._backdrop is not None
-            # The sprites' atlas grows as labels are added, and where sprites sample it moves by a hair.
-            atlas = gpu["day"].list.atlas
-            key = (view, tuple(target.size), tint, round(255 * night), cam.zoom < 1.0,
-                   gpu["ground"], gpu["day"], gpu["props_day"], atlas, atlas.size)
-            if self._backdrop.holds(key):
-                self._backdrop.copy_into(target)
-                return
-            self._backdrop.begin(key, tuple(target.size)).clear(color=BACKGROUND)
         if gpu["ground"] is not None:
             gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
         gpu["day"].draw(view)
@@ -588,9 +602,6 @@ class Scene:
         if night > 0:
             gpu["props_night"].list.alpha = round(255 * night)
             gpu["props_night"].draw(view)
-        if keep:
-            assert self._backdrop is not None
-            self._backdrop.copy_into(target)
 
     def _labels(self, pool: LabelPool, keys: list, anchors: np.ndarray, lift_px: float,
                 alpha: np.ndarray | None = None, shift_tail: bool = False) -> None:

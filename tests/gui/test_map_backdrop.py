@@ -1,10 +1,11 @@
-"""Close up, the ground, buildings and objects are drawn once and copied into the frames after
+"""The ground, buildings and objects are drawn once and copied into the frames after
 (``app.map.backdrop``) while the camera and the light stay as they were: the frames are the same
 as frames drawn in full, and moving the camera draws them anew."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 
 def _frame(view) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -14,14 +15,15 @@ def _frame(view) -> np.ndarray:  # type: ignore[no-untyped-def]
     return image_array(view.grab_map())
 
 
-def test_still_layers_are_drawn_once_and_copied_until_the_camera_moves(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("zoom", [2.0, 0.3])  # close up, and far out (the town's quarter-size picture)
+def test_still_layers_are_drawn_once_and_copied_until_the_camera_moves(open_controller, worlds, zoom: float) -> None:  # type: ignore[no-untyped-def]
     controller = open_controller(worlds["town"])
     view = controller.window.map_view
     scene = view.scene
     controller.play(False)
     scene.show_people = False  # nobody moving or talking: two frames of the same moment are the same
     cam = scene.camera
-    cam.zoom_about(cam.width / 2, cam.height / 2, 2.0 / cam.zoom)
+    cam.zoom_about(cam.width / 2, cam.height / 2, zoom / cam.zoom)
     for _ in range(30):  # building names are drawn a few a frame
         _frame(view)
         if not scene._labels_waiting:
