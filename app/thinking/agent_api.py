@@ -8,6 +8,8 @@ the people it drove belonged to the old one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.common.bridge import EngineBridge
-from engine.agent_server import AgentServer, ServerError
-from engine.agent_server.server import DEFAULT_PORT, LOOPBACK
+
+if TYPE_CHECKING:  # the server's web stack (FastAPI, uvicorn: ~7 MB) is loaded when the API is first asked for
+    from engine.agent_server import AgentServer
 
 ANYWHERE = "0.0.0.0"
 
@@ -47,6 +50,9 @@ class AgentApi(QObject):
         handle = self.bridge.handle
         if handle is None:
             return "Open a world first."
+        from engine.agent_server import AgentServer, ServerError
+        from engine.agent_server.server import LOOPBACK
+
         try:
             server = AgentServer(handle, host=ANYWHERE if remote else LOOPBACK, port=port, allow_remote=remote)
             server.start()
@@ -68,6 +74,8 @@ class AgentApiDialog(QDialog):
         self.setWindowTitle("Agent API")
         self.port = QSpinBox()
         self.port.setRange(0, 65535)
+        from engine.agent_server.server import DEFAULT_PORT
+
         self.port.setValue(DEFAULT_PORT)
         self.port.setToolTip("0: any free port")
         self.remote = QCheckBox("Other machines may connect (anyone who reaches the port may claim people)")

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
             if self.window_actions.docks_menu is not None:  # build_menus made it
                 self.window_actions.docks_menu.addAction(toggle)
         self.docks["graph"].visibilityChanged.connect(self.graph.set_on_screen)  # tabbed away: no new layouts
+        self.docks["events"].visibilityChanged.connect(self.event_log.set_on_screen)  # nor new rows
         # Tab groups are formed when the window is first shown: formed before, Qt (6.11) leaves a stale
         # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
         self._arranged = False

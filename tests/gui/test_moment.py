@@ -3,6 +3,8 @@ status bar and every dock agree on who lives in the town, and nothing from anoth
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
+
 from app.common.bridge import Moment
 from app.common.population import population
 from app.docks.event_log import EVENT_ROLE
@@ -68,6 +70,8 @@ def test_after_spawn_and_seek_back_every_view_agrees(controller) -> None:  # typ
     _agree(controller, ada, people)
     # The event log shows nothing after the moment shown.
     log = window.event_log
+    window.docks["events"].raise_()  # behind a tab it lists nothing new until brought forward
+    QApplication.processEvents()
     shown = [log.proxy.data(log.proxy.index(r, 0), EVENT_ROLE) for r in range(log.proxy.rowCount())]
     assert shown and all(event.tick <= before for event in shown)
     # Playing on from here starts a new branch: still no Ada anywhere.
