@@ -4,9 +4,10 @@
         [--switch-interval MS] --json
 
 The engine runs the city (1,000 people) in this process with the agent API in
-front of it; the agents run in another process (asyncio, one WebSocket each):
-each registers a person, then answers every decision point at once with a
-plausible action. Measured over ``--seconds`` after everyone is registered:
+front of it; the agents run in another process (the SDK's crowd,
+``townsfolk_agent.crowd``: asyncio, one WebSocket each): each registers a person,
+then answers every decision point at once with a plausible action. Measured over
+``--seconds`` after everyone is registered:
 
 - decision round trip: from the engine posting a decision point to the answer
   being handed in to the engine's exchange (through the server, the WebSocket, the
@@ -46,54 +47,37 @@ def percentile(values: list[float], q: float) -> float:
 # -- the agents (their own process) ---------------------------------------------------------------------
 
 
-async def _agent(url: str, person: int, ready: asyncio.Event, answered: list[int]) -> None:
-    import httpx
-    import websockets
+def _plausible() -> Any:
+    """What a person driven from outside does at each decision: something plausible where they are."""
+    rngs: dict[int, random.Random] = {}
 
-    async with httpx.AsyncClient(timeout=60) as http:
-        r = await http.post(f"{url}/register", json={"person": person, "deadline_s": 2.0})
-        r.raise_for_status()
-        token = r.json()["token"]
-    rng = random.Random(person)
-    ws_url = url.replace("http://", "ws://") + f"/ws?token={token}"
-    async with websockets.connect(ws_url, max_size=2**20, compression=None) as ws:
-        ready.set()
-        async for raw in ws:  # until the swarm is told to stop (cancelled)
-            message = json.loads(raw)
-            if message["type"] != "decision":
-                continue
-            place = (message["perception"].get("place") or {}).get("id")
-            minutes = rng.randint(15, 60)
-            actions = ([{"type": "do", "activity": rng.choice(["home", "leisure", "social"]), "minutes": minutes}]
-                       if place is not None else
-                       [{"type": "go_to", "place": message["perception"]["home"], "activity": "home",
-                         "minutes": minutes}])
-            await ws.send(json.dumps({"decision": message["decision"], "actions": actions}))
-            answered[0] += 1
+    def decide(agent: int, perception: dict[str, Any]) -> list[dict[str, Any]]:
+        rng = rngs.setdefault(agent, random.Random(agent))
+        minutes = rng.randint(15, 60)
+        if (perception.get("place") or {}).get("id") is not None:
+            return [{"type": "do", "activity": rng.choice(["home", "leisure", "social"]), "minutes": minutes}]
+        return [{"type": "go_to", "place": perception["home"], "activity": "home", "minutes": minutes}]
+    return decide
 
 
 async def _swarm(url: str, people: list[int], seconds_after_ready: float, report: Any) -> None:
-    answered = [0]
-    readies = [asyncio.Event() for _ in people]
-    tasks = []
-    for person, ready in zip(people, readies, strict=True):
-        tasks.append(asyncio.create_task(_agent(url, person, ready, answered)))
-        await asyncio.sleep(0.002)  # registrations spread a little, as real programs start
-    await asyncio.gather(*(ready.wait() for ready in readies))
-    # 500 programs share this one process, where each real one would have its own: its collector is kept from
-    # walking the connections again and again (a pause here would count against the engine's round trip).
-    gc.collect()
-    gc.freeze()
+    # 500 programs share this one process, where each real one would have its own; the SDK's crowd (one
+    # socket each) settles its collector once all are connected, as any program driving many people does.
+    from townsfolk_agent.crowd import Crowd
+
+    crowd = Crowd(url, _plausible(), deadline_s=2.0)
+    await crowd.join(people)
     report.put(("ready", time.time()))
     await asyncio.sleep(seconds_after_ready)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    report.put(("answered", answered[0]))
+    await crowd.leave(release=False)  # the server stops right after; nobody needs their person back
+    report.put(("answered", crowd.answered))
 
 
 def _run_swarm(url: str, people: list[int], seconds: float, report: Any) -> None:
-    asyncio.run(_swarm(url, people, seconds, report))
+    sys.path.insert(0, str(ROOT / "clients" / "python" / "src"))  # the SDK in this checkout
+    from townsfolk_agent.crowd import run
+
+    run(_swarm(url, people, seconds, report))
 
 
 # -- the engine and the server (this process) ------------------------------------------------------------

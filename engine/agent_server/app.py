@@ -72,8 +72,9 @@ def _decision(request: DecisionRequest) -> dict[str, Any]:
 
 
 def _outcome(outcome: Outcome) -> dict[str, Any]:
-    return s.OutcomeMessage(decision=outcome.decision, tick=outcome.tick, status=outcome.status,
-                            reason=outcome.reason).model_dump()
+    """A ``schemas.OutcomeMessage`` as JSON-ready data (built directly, as ``_decision``: one per decision)."""
+    return {"type": "outcome", "decision": outcome.decision, "tick": outcome.tick, "status": outcome.status,
+            "reason": outcome.reason}
 
 
 def _one_line(error: ValidationError | RequestValidationError) -> str:
@@ -293,7 +294,9 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
     answers = TypeAdapter(s.Answer)
 
     @app.websocket("/v1/ws")
-    async def socket(ws: WebSocket, token: str = "") -> None:
+    async def socket(ws: WebSocket, token: str = "", acks: bool = True) -> None:
+        """``acks``: confirm each answer taken (``{"type": "accepted"}``); with ``acks=0`` only refusals
+        come back (a program driving hundreds of people need not read a confirmation of every answer)."""
         session = desk.by_token.get(token)
         await ws.accept()
         if session is None:
@@ -316,7 +319,8 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
                 try:
                     desk.session(token)
                     accepted = desk.answer(session, answers.validate_json(text))
-                    await _send(ws, {"type": "accepted", "accepted": accepted.accepted})
+                    if acks:
+                        await ws.send_text(f'{{"type":"accepted","accepted":{accepted.accepted}}}')
                 except ValidationError as exc:
                     await ws.send_json({"type": "error", "error": f"malformed answer: {_one_line(exc)}"})
                 except HTTPException as exc:

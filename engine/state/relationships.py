@@ -9,7 +9,7 @@ and a short history in words. Labels are derived, never stored.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Iterator
 from collections.abc import Set as ReadOnlySet
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.state.note_columns import NoteColumns
+from engine.state.note_columns import SPLICE_SHARE, NoteColumns, Notes
 from engine.state.pieces import Pieces, frozen, joined
 
 _REALS = attrgetter("affinity", "familiarity", "trust")
@@ -31,13 +31,13 @@ NOTES_KEPT = 6  # the newest lines of a pair's history (older ones are in the ev
 
 @dataclass(slots=True)
 class Tie:
-    # The set of checkpoint blocks changed since the last checkpoint, and this tie's block in its town's
-    # checkpoint columns (its first person; None: not in any town's columns yet). Callers change a tie by
-    # its attributes, so the tie itself says it changed: a checkpoint then re-forms that block, not every
-    # tie in town. First, so that it is set before the fields below (each assignment looks at it); slots
+    # The pairs changed since the last checkpoint, and this tie's pair in its town's checkpoint columns
+    # (None: not in any town's columns yet). Callers change a tie by its attributes, so the tie itself
+    # says it changed: a checkpoint then re-forms that row of its first person's block, not every tie in
+    # town. First, so that they are set before the fields below (each assignment looks at them); slots
     # keep a tie small.
-    _changed: set[int] | None = field(default=None, init=False, repr=False, compare=False)
-    _block: int = field(default=-1, init=False, repr=False, compare=False)
+    _changed: set[tuple[int, int]] | None = field(default=None, init=False, repr=False, compare=False)
+    _pair: tuple[int, int] = field(default=(-1, -1), init=False, repr=False, compare=False)
     affinity: float = 0.0  # -1 (loathing) .. 1 (love)
     familiarity: float = 0.0  # 0 (never met) .. 1 (know each other inside out)
     meetings: int = 0
@@ -50,7 +50,7 @@ class Tie:
         object.__setattr__(self, name, value)
         changed = self._changed
         if changed is not None:
-            changed.add(self._block)
+            changed.add(self._pair)
 
     # A copy (pickled, deep-copied) is in no town's columns: it carries the numbers, not the marks.
     def __getstate__(self) -> tuple[float | int | bool, ...]:
@@ -58,7 +58,7 @@ class Tie:
 
     def __setstate__(self, state: tuple[float | int | bool, ...]) -> None:
         object.__setattr__(self, "_changed", None)
-        object.__setattr__(self, "_block", -1)
+        object.__setattr__(self, "_pair", (-1, -1))
         for name, value in zip(_TIE_FIELDS, state, strict=True):
             object.__setattr__(self, name, value)
 
@@ -85,41 +85,49 @@ class _TieBlocks:
     """Every tie as numpy columns in blocks by first person (the lower id), ordered by pair.
 
     A checkpoint every 30 sim minutes packs all ties, and a town's ties only grow. Each tie reports its
-    own changes (to its first person's block), so a checkpoint re-forms only the blocks of people whose
-    ties changed and hands the columns out as pieces (``engine.state.pieces``): what did not change is
-    the very same arrays, which the checkpoint neither packs nor hashes again.
+    own changes (its pair), so a checkpoint re-forms only the blocks of people whose ties changed and
+    hands the columns out as pieces (``engine.state.pieces``): what did not change is the very same
+    arrays, which the checkpoint neither packs nor hashes again. A block is re-formed from its last
+    form, copied in C, with the rows of the ties that changed written again: the cost in Python of
+    the ties that changed, not of a block that grows with its person's acquaintances.
     """
 
     def __init__(self, ties: dict[tuple[int, int], Tie]):
-        self.changed: set[int] = set()  # first persons whose block must be re-formed
+        self.changed: set[tuple[int, int]] = set()  # pairs whose rows must be formed again
         self.partners: dict[int, list[int]] = {}  # first person -> the others they have a tie with, sorted
         self.blocks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.order: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
-        for (first, second), tie in sorted(ties.items()):
-            self.partners.setdefault(first, []).append(second)
-            self.attach(tie, first)
-        self.changed.update(self.partners)
+        for key, tie in sorted(ties.items()):
+            self.partners.setdefault(key[0], []).append(key[1])
+            self.attach(tie, key)
 
-    def attach(self, tie: Tie, first: int) -> None:
-        object.__setattr__(tie, "_block", first)
+    def attach(self, tie: Tie, key: tuple[int, int]) -> None:
+        object.__setattr__(tie, "_pair", key)
         object.__setattr__(tie, "_changed", self.changed)
+        self.changed.add(key)
 
     def made(self, key: tuple[int, int], tie: Tie) -> None:
         insort(self.partners.setdefault(key[0], []), key[1])
-        self.attach(tie, key[0])
-        self.changed.add(key[0])
+        self.attach(tie, key)
 
-    def replace(self, old: Tie, new: Tie, first: int) -> None:
+    def replace(self, old: Tie, new: Tie, key: tuple[int, int]) -> None:
         """``new`` takes the place of ``old`` (a tie set over an existing one)."""
         object.__setattr__(old, "_changed", None)
-        self.attach(new, first)
-        self.changed.add(first)
+        self.attach(new, key)
 
     def columns(self, ties: dict[tuple[int, int], Tie]) -> dict[str, Pieces]:
         if self.changed:
-            for first in self.changed:
-                self.blocks[first] = _tie_block(first, self.partners[first], ties)
+            by_first: dict[int, list[int]] = {}
+            for first, second in self.changed:
+                by_first.setdefault(first, []).append(second)
             self.changed.clear()
+            for first, seconds in by_first.items():
+                partners = self.partners[first]
+                old = self.blocks.get(first)
+                if old is None or len(seconds) * SPLICE_SHARE >= len(partners):
+                    self.blocks[first] = _tie_block(first, partners, ties)
+                else:
+                    self.blocks[first] = _tie_rows(old, first, partners, seconds, ties)
             self.order = None
         if self.order is None:
             self.order = [self.blocks[first] for first in sorted(self.blocks)]
@@ -131,8 +139,36 @@ class _TieBlocks:
 
 def _tie_block(first: int, partners: list[int], ties: dict[tuple[int, int], Tie]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = [ties[(first, second)] for second in partners]
-    pairs = np.array([(first, second) for second in partners], dtype=np.int64).reshape(len(partners), 2)
-    return frozen(pairs), frozen(_reals(rows)), frozen(_counts(rows))
+    return frozen(_pairs(first, partners)), frozen(_reals(rows)), frozen(_counts(rows))
+
+
+def _tie_rows(old: tuple[np.ndarray, np.ndarray, np.ndarray], first: int, partners: list[int], seconds: list[int],
+              ties: dict[tuple[int, int], Tie]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``first``'s block as ``_tie_block`` would form it, from its last form and the ties with ``seconds``
+    (which changed, or are new): the other rows are copied from ``old``."""
+    old_pairs, old_reals, old_counts = old
+    if len(partners) == len(old_pairs):
+        pairs, reals, counts = old_pairs, old_reals.copy(), old_counts.copy()
+    else:  # new partners: the old rows move down to make room for them
+        pairs = _pairs(first, partners)
+        moved = np.searchsorted(pairs[:, 1], old_pairs[:, 1])
+        reals = np.empty((len(partners), 3), dtype=np.float64)
+        counts = np.empty((len(partners), 4), dtype=np.int64)
+        reals[moved] = old_reals
+        counts[moved] = old_counts
+    for second in seconds:
+        row = bisect_left(partners, second)
+        tie = ties[(first, second)]
+        reals[row] = _REALS(tie)
+        counts[row] = _COUNTS(tie)
+    return frozen(pairs), frozen(reals), frozen(counts)
+
+
+def _pairs(first: int, partners: list[int]) -> np.ndarray:
+    pairs = np.empty((len(partners), 2), dtype=np.int64)
+    pairs[:, 0] = first
+    pairs[:, 1] = partners
+    return pairs
 
 
 def _reals(ties: list[Tie]) -> np.ndarray:
@@ -149,9 +185,11 @@ class Relationships:
     def __init__(self) -> None:
         self._ties: dict[tuple[int, int], Tie] = {}
         self._friends: dict[int, set[int]] = {}
-        # A pair's history as two columns (ticks, texts); a checkpoint every 30 sim minutes packs them all,
-        # so they are also kept as checkpoint columns, re-formed only where a line was added.
-        self._notes: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
+        # A pair's history as one tuple, its ticks then its texts (``note_columns.Notes``): a month-old town has
+        # tens of thousands of pairs, most with a line or two, and two lists in a tuple were three objects a
+        # pair. A checkpoint every 30 sim minutes packs them all, so they are also kept as checkpoint columns,
+        # re-formed only where a line was added.
+        self._notes: dict[tuple[int, int], Notes] = {}
         self._note_columns = NoteColumns()
         self._columns: _TieBlocks | None = None  # built by the first checkpoint
         self.version = 0  # bumped on every change, so readers know when to rebuild views
@@ -186,7 +224,7 @@ class Relationships:
     def set(self, a: int, b: int, tie: Tie) -> None:
         old = self.tie(a, b)
         if self._columns is not None:
-            self._columns.replace(old, tie, min(a, b))
+            self._columns.replace(old, tie, _key(a, b))
         self._ties[_key(a, b)] = tie
         self.version += 1
 
@@ -220,17 +258,20 @@ class Relationships:
         notes = self._notes.get(key)
         self._note_columns.noted(key[0], key[1], notes is None)
         if notes is None:
-            notes = self._notes[key] = ([], [])
-        ticks, texts = notes
-        ticks.append(tick)
-        texts.append(text)
-        if len(ticks) > NOTES_KEPT:
-            del ticks[:-NOTES_KEPT], texts[:-NOTES_KEPT]
+            tie = self._ties.get(key)
+            if tie is not None and tie._pair == key:
+                key = tie._pair  # the tie's own key, rather than another tuple for each of tens of thousands of pairs
+            self._notes[key] = (tick, text)
+            return
+        count = len(notes) // 2
+        kept = max(0, count + 1 - NOTES_KEPT)  # the oldest lines go when the pair's history is full
+        self._notes[key] = (*notes[kept:count], tick, *notes[count + kept:], text)
 
     def history(self, a: int, b: int) -> list[tuple[int, str]]:
         """The pair's recent history, newest first."""
-        ticks, texts = self._notes.get(_key(a, b), ([], []))
-        return list(zip(reversed(ticks), reversed(texts), strict=True))
+        notes = self._notes.get(_key(a, b), ())
+        count = len(notes) // 2
+        return list(zip(reversed(notes[:count]), reversed(notes[count:]), strict=True))
 
     def remove_person(self, person: int) -> None:
         self.version += 1
@@ -293,7 +334,7 @@ class Relationships:
 
     def _put_notes(self, key: tuple[int, int], ticks: list[int], texts: list[str]) -> None:
         self._note_columns.noted(key[0], key[1], key not in self._notes)
-        self._notes[key] = (ticks, texts)
+        self._notes[key] = (*ticks, *texts)
 
     def density(self, population: int, min_familiarity: float = 0.1) -> float:
         """Share of all possible pairs who at least know each other."""

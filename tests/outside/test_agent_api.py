@@ -13,7 +13,7 @@ from websockets.sync.client import connect
 from engine import api
 from engine.agent_server import AgentServer, ServerError
 from engine.agent_server.app import Limits
-from engine.agent_server.schemas import Decision
+from engine.agent_server.schemas import Decision, OutcomeMessage
 from engine.contracts.events import ConversationHeld, OutsideDecided
 
 
@@ -159,7 +159,8 @@ def test_websocket_decisions_and_answers(client: httpx.Client, server: AgentServ
                                                                             "minutes": 20}]}))
         seen = [json.loads(ws.recv(timeout=10)) for _ in range(2)]
     assert {m["type"] for m in seen} == {"accepted", "outcome"}
-    assert next(m for m in seen if m["type"] == "outcome")["status"] == "ok"
+    outcome = next(m for m in seen if m["type"] == "outcome")
+    assert OutcomeMessage.model_validate(outcome).status == "ok", "as the published schema says"
 
 
 def test_schemas_are_published(client: httpx.Client) -> None:
@@ -174,3 +175,21 @@ def test_nothing_listens_beyond_loopback_unless_asked(handle: api.EngineHandle) 
     with pytest.raises(ServerError, match="loopback only"):
         AgentServer(handle, host="0.0.0.0")
     AgentServer(handle, host="0.0.0.0", port=0, allow_remote=True)  # said so explicitly: allowed (not started)
+
+
+def test_websocket_without_acks_sends_refusals_and_outcomes_only(client: httpx.Client, server: AgentServer) -> None:
+    me = _register(client, 15)
+    with connect(f"ws://127.0.0.1:{server.port}/v1/ws?token={me['token']}&acks=0") as ws:
+        decision = json.loads(ws.recv(timeout=15))
+        assert decision["type"] == "decision"
+        ws.send(json.dumps({"decision": decision["decision"], "actions": [{"type": "fly"}]}))
+        error = json.loads(ws.recv(timeout=10))
+        assert error["type"] == "error" and error["error"].startswith("malformed answer")
+        ws.send(json.dumps({"decision": decision["decision"], "actions": [{"type": "do", "activity": "home"}]}))
+        ws.send(json.dumps({"decision": decision["decision"], "actions": [{"type": "do", "activity": "home"}]}))
+        seen = [json.loads(ws.recv(timeout=10)) for _ in range(2)]
+    assert "accepted" not in {m["type"] for m in seen}
+    refused = next(m for m in seen if m["type"] == "error")
+    assert refused["status"] == 409, "a second answer to the same decision is still refused"
+    outcome = next(m for m in seen if m["type"] == "outcome")
+    assert OutcomeMessage.model_validate(outcome).status == "ok", "as the published schema says"

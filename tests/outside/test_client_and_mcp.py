@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 from mcp import Client
-from townsfolk_agent import register
+from townsfolk_agent import TownsfolkError, do, register
+from townsfolk_agent.crowd import Crowd, settle_collector
 from townsfolk_agent.example import live
 from townsfolk_agent.mcp_server import build_server
 
 from engine.agent_server import AgentServer
+from engine.agent_server.app import Limits
 
 
 class _OllamaLike(BaseHTTPRequestHandler):
@@ -93,3 +97,47 @@ def test_the_example_agent_lives_a_plausible_day_on_its_rules(server: AgentServe
     assert {Activity.WORK, Activity.EAT, Activity.SLEEP} <= done, done
     ticks = [o["tick"] for o in agent.outcomes if o["status"] == "ok"]
     assert max(ticks) - min(ticks) >= 12 * 60, "thirty decisions fill most of a day"
+
+
+@pytest.mark.parametrize("limits", [Limits(rate=4, burst=1)])  # registrations past the first wait their turn
+def test_a_crowd_lives_as_many_people_from_one_process(server: AgentServer, limits: Limits) -> None:
+    url = f"http://127.0.0.1:{server.port}/v1"
+    seen: list[tuple[int, int]] = []
+
+    def decide(agent: int, perception: dict[str, Any]) -> list[dict[str, Any]]:
+        seen.append((agent, perception["agent"]))
+        return [do("home", 20)]
+
+    async def live() -> tuple[list[int], Crowd, list[dict[str, Any]]]:
+        crowd = Crowd(url, decide, deadline_s=10)
+        ids = await crowd.join([7, 8, 9], settle=False)
+        for _ in range(400):
+            if all(crowd.last_outcome.get(i, {}).get("status") == "ok" for i in ids):
+                break
+            await asyncio.sleep(0.05)
+        await crowd.leave()
+        async with httpx.AsyncClient() as http:
+            people = (await http.get(f"{url}/people")).json()
+        return ids, crowd, people
+
+    ids, crowd, people = asyncio.run(live())
+    assert ids == [7, 8, 9] and not crowd.errors
+    assert all(crowd.last_outcome[i]["status"] == "ok" for i in ids), crowd.last_outcome
+    assert crowd.answered >= 3 and {a for a, _ in seen} == set(ids)
+    assert all(agent == perceived for agent, perceived in seen), "each person's decisions reach their own handler"
+    assert not any(p["driven"] for p in people if p["id"] in ids), "leaving gives them back"
+
+
+def test_settling_the_collector_freezes_what_is_alive() -> None:
+    kept = [{"connection": i} for i in range(1000)]
+    try:
+        settle_collector()
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_crowd_says_who_it_could_not_claim(server: AgentServer) -> None:
+    crowd = Crowd(f"http://127.0.0.1:{server.port}/v1", lambda agent, seen: [do("home")])
+    with pytest.raises(TownsfolkError, match="404: there is no person 9999"):
+        asyncio.run(crowd.join([9999], settle=False))

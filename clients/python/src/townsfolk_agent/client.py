@@ -97,7 +97,7 @@ class Agent:
                     done += 1
             return
         ws_url = self.url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-        with connect(f"{ws_url}/ws?token={self.token}") as ws:
+        with connect(f"{ws_url}/ws?token={self.token}&acks=0") as ws:  # refusals come back, not each acceptance
             done = 0
             while decisions is None or done < decisions:
                 message = json.loads(ws.recv())
