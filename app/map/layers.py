@@ -310,7 +310,8 @@ void main() {
 """
 
 
-_PICTURE_VERTEX = """
+# A quad over a world rectangle: the picture's uv, and world px for an overlay laid over it.
+QUAD_VERTEX = """
 #version 330
 uniform WindowBlock { mat4 projection; mat4 view; } window;
 uniform vec4 rect;  // left, bottom, width, height in world px
@@ -331,23 +332,52 @@ uniform sampler2D overlay;
 uniform vec4 tint;  // the day picture is multiplied by it (white by day, the night tint at night)
 uniform float night_amount;  // 0: the day picture; 1: the night picture
 uniform vec4 overlay_rect;  // where the overlay lies, in world px (left, bottom, width, height)
-uniform int overlay_on;
 in vec2 v_uv;
 in vec2 v_world;
 out vec4 fragColor;
 void main() {
+#if PICTURE
     vec2 uv = vec2(v_uv.x, 1.0 - v_uv.y);  // the pictures' first row is the map's top
     vec4 colour = texture(day, uv) * tint;
-    if (night_amount > 0.0) {
-        colour = mix(colour, texture(night, uv), night_amount);
-    }
-    if (overlay_on == 1) {
-        vec4 over = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
-        colour.rgb = mix(colour.rgb, over.rgb, over.a);
-    }
+#if NIGHT
+    colour = mix(colour, texture(night, uv), night_amount);
+#endif
+#if OVERLAY
+    vec4 over = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
+    colour.rgb = mix(colour.rgb, over.rgb, over.a);
+#endif
+#else
+    // The overlay alone, blended over the picture drawn before (where the picture lies only).
+    vec4 colour = texture(overlay, (v_world - overlay_rect.xy) / overlay_rect.zw);
+#endif
     fragColor = colour;
 }
 """
+
+
+class ShaderVariants:
+    """One program per set of switches, compiled when first asked for.
+
+    A software rasterizer runs both sides of a shader's ``if`` on every pixel (it masks lanes, it does
+    not jump), uniform condition or not: what a pass does not need is compiled out instead."""
+
+    def __init__(self, ctx: Any, vertex: str, fragment: str, **uniforms: Any):
+        self.ctx = ctx
+        self._vertex, self._fragment = vertex, fragment
+        self._uniforms = uniforms  # set on every variant as it is made (sampler units, fixed rectangles)
+        self._programs: dict[tuple[tuple[str, bool], ...], Any] = {}
+
+    def get(self, **switches: bool) -> Any:
+        key = tuple(sorted(switches.items()))
+        program = self._programs.get(key)
+        if program is None:
+            version, _, body = self._fragment.lstrip().partition("\n")
+            defines = "".join(f"#define {name.upper()} {int(on)}\n" for name, on in key)
+            program = self.ctx.program(vertex_shader=self._vertex, fragment_shader=f"{version}\n{defines}{body}")
+            for name, value in self._uniforms.items():
+                program.set_uniform_safe(name, value)  # a sampler compiled out is not there to set
+            self._programs[key] = program
+        return program
 
 
 UPLOAD_ROWS = 256  # rows of a picture written to the GPU at a time
@@ -372,11 +402,7 @@ class PictureLayer:
         corners = ctx.buffer(data=np.array([0, 0, 1, 0, 0, 1, 1, 1], dtype=np.float32).tobytes())
         self._geometry = ctx.geometry([arcade.gl.BufferDescription(corners, "2f", ["in_uv"])],
                                       mode=ctx.TRIANGLE_STRIP)
-        self._program = ctx.program(vertex_shader=_PICTURE_VERTEX, fragment_shader=_PICTURE_FRAGMENT)
-        self._program["rect"] = rect
-        self._program["day"] = 0
-        self._program["night"] = 1
-        self._program["overlay"] = 2
+        self._programs = ShaderVariants(ctx, QUAD_VERTEX, _PICTURE_FRAGMENT, rect=rect, day=0, night=1, overlay=2)
 
     def _texture(self, image: Image.Image) -> Any:
         """The picture as it is, row 0 (the map's top) first: the shader turns it the right way up.
@@ -397,21 +423,41 @@ class PictureLayer:
         ctx = self.ctx
         sampling = ctx.LINEAR if smooth else ctx.NEAREST
         night = self.night if night_amount > 0 else None
-        ctx.enable(ctx.BLEND)
-        ctx.blend_func = ctx.BLEND_DEFAULT
-        self._program["tint"] = (tint[0] / 255, tint[1] / 255, tint[2] / 255, 1.0)
-        self._program["night_amount"] = float(night_amount) if night is not None else 0.0
+        over = overlay if overlay is not None and overlay.written else None
+        program = self._programs.get(picture=True, night=night is not None, overlay=over is not None)
+        program["tint"] = (tint[0] / 255, tint[1] / 255, tint[2] / 255, 1.0)
+        if night is not None:
+            program["night_amount"] = float(night_amount)
         for unit, texture in ((0, self.day), (1, night or self.day)):
             texture.filter = (sampling, sampling)
             texture.use(unit)
-        over = overlay is not None and overlay.written
-        self._program["overlay_on"] = 1 if over else 0
-        if over:
-            assert overlay is not None
-            self._program["overlay_rect"] = overlay.rect
-            overlay.texture.use(2)
-            overlay.times_drawn += 1
-        self._geometry.render(self._program)
+        draw_opaque(ctx, self._geometry, program, over)
+
+    def draw_overlay(self, overlay: GridLayer) -> None:
+        """``overlay`` alone over where the picture lies, blended as the picture's own pass mixes it in
+        (for a picture kept from an earlier frame, ``app.map.backdrop``)."""
+        if not overlay.written:
+            return
+        program = self._programs.get(picture=False, night=False, overlay=True)
+        program["overlay_rect"] = overlay.rect
+        overlay.texture.use(2)
+        overlay.times_drawn += 1
+        self.ctx.enable(self.ctx.BLEND)
+        self.ctx.blend_func = self.ctx.BLEND_DEFAULT
+        self._geometry.render(program)
+
+
+def draw_opaque(ctx: Any, geometry: Any, program: Any, overlay: GridLayer | None) -> None:
+    """One pass of ``program`` that covers what is under it (no blending: nothing under it is read
+    back), with ``overlay`` on texture unit 2 where it lies (``overlay_rect``)."""
+    if overlay is not None:
+        program["overlay_rect"] = overlay.rect
+        overlay.texture.use(2)
+        overlay.times_drawn += 1
+    ctx.disable(ctx.BLEND)
+    geometry.render(program)
+    ctx.enable(ctx.BLEND)
+    ctx.blend_func = ctx.BLEND_DEFAULT
 
 
 class GridLayer:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,18 +30,22 @@ from pyglet.math import Mat4
 
 from app.common.art import Art, load_art, person_variant
 from app.map import sprite_sync as sync
+from app.map.backdrop import Backdrop
 from app.map.boot import arcade_module
 from app.map.camera import MapCamera
+from app.map.ground import TileGround
 from app.map.incidents import Marks, incident_marks
 from app.map.layers import CulledSprites, DotLayer, GridLayer, LabelPool, NumpySprites, PictureLayer, make_texture
 from app.map.textures import (
+    GroundTiles,
     badge_image,
     bubble_image,
     building_image,
+    far_terrain_image,
+    ground_tiles,
     label_image,
     prop_image,
     stamp_buildings,
-    terrain_image,
     terrain_sketch,
 )
 from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
@@ -76,15 +81,15 @@ class FrameTimes:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
-    """The ground at full size, and two quarter-size pictures of the whole town for far zoom.
+def _paint_ground(art: Art, static: StaticWorld) -> tuple[GroundTiles, Any, Any]:
+    """The ground's tile numbers (the GPU draws it from them at full size), and two quarter-size
+    pictures of the whole town for far zoom.
 
     Far out, the buildings are baked into the picture (day, and night with the ground
     pre-tinted): one textured quad instead of thousands of tiny sprites. Runs on a worker thread.
     """
-    image = terrain_image(art, static.terrain, static.district_map)
-    far_size = (max(1, image.width // FAR_SCALE), max(1, image.height // FAR_SCALE))
-    far = image.resize(far_size, Image.Resampling.BOX)
+    tiles = ground_tiles(art, static.terrain, static.district_map)
+    far = far_terrain_image(art, tiles, FAR_SCALE)
     tint = np.array([*art.night_tint, 255], dtype=np.uint16)
     far_night = Image.fromarray(((np.asarray(far).astype(np.uint16) * tint) // 255).astype(np.uint8))
     t = art.tile_size
@@ -108,7 +113,7 @@ def _paint_ground(art: Art, static: StaticWorld) -> tuple[Any, Any, Any]:
             if (p.kind, night) not in tiny:
                 tiny[p.kind, night] = prop_image(art, p.kind, night).resize((small, small), Image.Resampling.BOX)
             picture.alpha_composite(tiny[p.kind, night], (p.x * t // FAR_SCALE, p.y * t // FAR_SCALE))
-    return image, far, far_night
+    return tiles, far, far_night
 
 
 class Scene:
@@ -142,6 +147,7 @@ class Scene:
         self._labels_waiting = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
         self._placed: list[LabelPool] = []  # the label pools placed this frame, to draw in this order
         self._sketch_first = False  # a new world's first frame far out: the sketch only, no sprites to build
+        self._backdrop: Backdrop | None = None  # made with the GL context
 
     # ------------------------------------------------------------------ data in (GUI thread)
 
@@ -306,6 +312,7 @@ class Scene:
             "dot": make(art.dot, "dot"),
             "ring": make(art.selected, "selected"),
         }
+        self._backdrop = Backdrop(ctx)
         self._built = None
         if self.static is not None and self._ground_job is None:  # a new context: the ground again
             self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, self.static)
@@ -412,14 +419,9 @@ class Scene:
         ctx, gpu = self.ctx, self._gpu
         h, w = static.terrain.shape
         t = sync.TILE
-        image, far, far_night = job.result()
-        limit = int(ctx.info.MAX_TEXTURE_SIZE)
-        if max(image.size) > limit:
-            # Past the GL texture limit: a smaller picture of the same ground (blurrier, still right).
-            scale = limit / max(image.size)
-            image = image.resize((int(image.width * scale), int(image.height * scale)))
+        tiles, far, far_night = job.result()
         rect = (0.0, 0.0, float(w * t), float(h * t))
-        gpu["ground"] = PictureLayer(ctx, image, rect)
+        gpu["ground"] = TileGround(ctx, tiles, rect)
         gpu["ground_far"] = PictureLayer(ctx, far, rect, night=far_night)
 
     @property
@@ -440,7 +442,7 @@ class Scene:
             self._build(static)
         if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
             self._build_ground(static, self._ground_job)
-            self._ground_job = None  # the pictures are on the GPU now: let go of the ~100 MB a big town's take
+            self._ground_job = None  # the pictures are on the GPU now: let go of them
         if self._fit_pending:
             self.zoom_to_fit()
         sketch_only = self._sketch_first and self._gpu.get("ground") is None and self.camera.zoom < FAR_GROUND_ZOOM
@@ -507,7 +509,7 @@ class Scene:
             if layer is not None:
                 layer.color = (*tint, 255)
         far = cam.zoom < FAR_GROUND_ZOOM and gpu["ground"] is not None
-        # Far out over a big town, the density heat goes into the ground's own pass (a software
+        # Over a big town, the density heat goes into the ground's own pass close up (a software
         # rasterizer pays ~10-25 ms for each full-screen pass): it is then under what follows.
         heat = gpu["heat"] if self.show_people and detail.density and gpu["ground"] is not None else None
         if gpu["ground"] is None:
@@ -517,19 +519,22 @@ class Scene:
             # reads all over memory (an atlas has no mipmaps) and thousands of tiny building
             # sprites cost more than they show; a software rasterizer pays dearly for both.
             # By night the night picture is mixed in, in the same pass.
-            gpu["ground_far"].draw(tint, night_amount=night, overlay=heat, smooth=cam.zoom * FAR_SCALE < NEAREST_FROM)
+            # The picture is kept from frame to frame (``_draw_kept``); the heat, new with every snapshot,
+            # is laid over it.
+            smooth = cam.zoom * FAR_SCALE < NEAREST_FROM
+            far_ground = gpu["ground_far"]
+            self._draw_kept(ctx, ("far", tint, round(255 * night), smooth, far_ground),
+                            lambda: far_ground.draw(tint, night_amount=night, smooth=smooth))
+            if heat is not None:
+                far_ground.draw_overlay(heat)
         elif gpu["day"] is not None:  # not yet built in a new world's first frame: the sketch shows them
-            if gpu["ground"] is not None:
-                gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
-            view = cam.world_rect()
-            gpu["day"].draw(view)
-            if night > 0:
-                gpu["night"].list.alpha = round(255 * night)
-                gpu["night"].draw(view)
-            gpu["props_day"].draw(view)
-            if night > 0:
-                gpu["props_night"].list.alpha = round(255 * night)
-                gpu["props_night"].draw(view)
+            # Kept from frame to frame while nothing of it changes: not with the heat in the ground's pass.
+            # The sprites' atlas grows as labels are added, and where sprites sample it moves by a hair.
+            atlas = gpu["day"].list.atlas
+            key = None if heat is not None or gpu["ground"] is None else \
+                ("near", tint, round(255 * night), cam.zoom < 1.0, gpu["ground"], gpu["day"], gpu["props_day"],
+                 atlas, atlas.size)
+            self._draw_kept(ctx, key, lambda: self._draw_near(tint, night, heat))
         if self.show_incidents and self.snapshot is not None and self.snapshot.incidents:
             _draw_marks(incident_marks(self.snapshot.incidents, self._rects, static.terrain.shape[0], sync.TILE, now))
         if 0 <= self.selected_building < len(self._rects):
@@ -569,6 +574,34 @@ class Scene:
                 gpu["icons_list"].draw(pixelated=True, rows=rows)
         for pool in labels:
             pool.draw()
+
+    def _draw_kept(self, ctx: Any, key: tuple | None, draw: Callable[[], None]) -> None:
+        """``draw`` what stays still between frames, or copy it from the backdrop if it was drawn for
+        the same ``key`` (and camera, and frame size) before. ``key`` None: drawn, not kept."""
+        target = ctx.active_framebuffer
+        if key is None or self._backdrop is None:
+            draw()
+            return
+        key = (self.camera.world_rect(), tuple(target.size), *key)
+        if not self._backdrop.holds(key):
+            self._backdrop.begin(key, tuple(target.size)).clear(color=BACKGROUND)
+            draw()
+        self._backdrop.copy_into(target)
+
+    def _draw_near(self, tint: tuple[int, int, int], night: float, heat: GridLayer | None) -> None:
+        """Ground, buildings and objects close up (the density heat, if any, in the ground's pass)."""
+        gpu, cam = self._gpu, self.camera
+        view = cam.world_rect()
+        if gpu["ground"] is not None:
+            gpu["ground"].draw(tint, smooth=cam.zoom < 1.0, overlay=heat)
+        gpu["day"].draw(view)
+        if night > 0:
+            gpu["night"].list.alpha = round(255 * night)
+            gpu["night"].draw(view)
+        gpu["props_day"].draw(view)
+        if night > 0:
+            gpu["props_night"].list.alpha = round(255 * night)
+            gpu["props_night"].draw(view)
 
     def _labels(self, pool: LabelPool, keys: list, anchors: np.ndarray, lift_px: float,
                 alpha: np.ndarray | None = None, shift_tail: bool = False) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,12 +61,21 @@ def _tile_hash(h: int, w: int) -> np.ndarray:
     return v ^ (v >> np.uint32(16))
 
 
-def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> Image.Image:
-    """The whole ground as one picture (one texture, one draw call), row 0 at the top.
+@dataclass(frozen=True)
+class GroundTiles:
+    """The ground as tile numbers: which tile of ``atlas`` each map tile shows.
 
-    Laid out and tinted a band of ``TERRAIN_BAND_TILES`` tile rows at a time straight into the
-    picture: done whole, a 10,000-person town's 50 MB picture needed ~230 MB of numpy
-    temporaries at once (the tiles gathered, their copy, the tint's 16-bit channels)."""
+    The atlas holds every tile variant under every district tint (untinted first), so the ground's
+    pixels are ``atlas[ids]`` laid out tile by tile: the GPU draws them so
+    (:class:`app.map.ground.TileGround`), never holding the 50 MB picture a 10,000-person town's
+    ground is; :func:`terrain_image` lays the same picture out on the CPU."""
+
+    ids: np.ndarray  # (h, w) uint16, row 0 at the map's top
+    atlas: np.ndarray  # (k, t, t, 4) uint8, tile rows top first
+
+
+def ground_tiles(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> GroundTiles:
+    """Each tile's variant (a fixed per-tile hash among its kind's) and district tint, as one atlas number."""
     h, w = terrain.shape
     t = art.tile_size
     tiles: list[np.ndarray] = []
@@ -78,18 +88,51 @@ def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None
         counts.append(len(variants))
     stack = np.stack(tiles)  # (k, t, t, 4)
     kinds = np.clip(terrain.astype(np.int64), 0, len(TERRAIN_KEYS) - 1)
-    first_arr, count_arr = np.array(first), np.array(counts)
-    index = first_arr[kinds] + (_tile_hash(h, w) % count_arr[kinds])
+    variant = np.array(first)[kinds] + (_tile_hash(h, w) % np.array(counts)[kinds])
+    multipliers = _tint_multipliers()  # (tints, 3)
+    tinted = np.empty((len(stack), len(multipliers) + 1, t, t, 4), dtype=np.uint8)
+    tinted[:, 0] = stack
+    for j, mult in enumerate(multipliers, start=1):
+        tinted[:, j] = stack
+        tinted[:, j, ..., :3] = (stack[..., :3].astype(np.uint16) * mult >> 8).astype(np.uint8)
+    tint = np.zeros((h, w), dtype=np.int64)
+    if district_map is not None and district_map.shape == terrain.shape:
+        ids = district_map.astype(np.int64)
+        grassy = ((terrain == 0) | (terrain == 5)) & (ids >= 0)
+        tint[grassy] = ids[grassy] % len(multipliers) + 1
+    return GroundTiles((variant * (len(multipliers) + 1) + tint).astype(np.uint16),
+                       tinted.reshape(-1, t, t, 4))
+
+
+def terrain_image(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> Image.Image:
+    """The whole ground as one picture, row 0 at the top: what the GPU draws from ``ground_tiles``.
+
+    Laid out a band of ``TERRAIN_BAND_TILES`` tile rows at a time straight into the picture
+    (done whole, a 10,000-person town's 50 MB picture needed ~100 MB of numpy temporaries)."""
+    tiles = ground_tiles(art, terrain, district_map)
+    return Image.fromarray(_lay_out(tiles.atlas, tiles.ids))  # (h, w, 4) uint8 is RGBA
+
+
+def far_terrain_image(art: Art, tiles: GroundTiles, reduce: int) -> Image.Image:
+    """``terrain_image`` reduced ``reduce`` times by box averaging, made from the atlas's tiles reduced
+    one by one: the same pixels (a box never straddles two tiles), without the full picture."""
+    t = art.tile_size
+    small = max(1, t // reduce)
+    reduced = np.stack([np.asarray(Image.fromarray(tile).resize((small, small), Image.Resampling.BOX))
+                        for tile in tiles.atlas])
+    return Image.fromarray(_lay_out(reduced, tiles.ids))
+
+
+def _lay_out(atlas: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """(h * t, w * t, 4): tile ``ids[r, c]`` of ``atlas`` at tile row r, column c, a band of rows at a time."""
+    h, w = ids.shape
+    t = atlas.shape[1]
     picture = np.empty((h * t, w * t, 4), dtype=np.uint8)
-    tint = district_map is not None and district_map.shape == terrain.shape
     for top in range(0, h, TERRAIN_BAND_TILES):
         bottom = min(h, top + TERRAIN_BAND_TILES)
         band = picture[top * t:bottom * t].reshape(bottom - top, t, w, t, 4)
-        band[:] = stack[index[top:bottom]].transpose(0, 2, 1, 3, 4)  # (rows, w, t, t, 4) -> tile rows of pixels
-        if tint:
-            assert district_map is not None
-            _tint_districts(picture[top * t:bottom * t], terrain[top:bottom], district_map[top:bottom], t)
-    return Image.fromarray(picture)  # (h, w, 4) uint8 is RGBA
+        band[:] = atlas[ids[top:bottom]].transpose(0, 2, 1, 3, 4)  # (rows, w, t, t, 4) -> tile rows of pixels
+    return picture
 
 
 def terrain_sketch(art: Art, terrain: np.ndarray, district_map: np.ndarray | None = None) -> np.ndarray:
@@ -120,16 +163,21 @@ def stamp_buildings(picture: np.ndarray, art: Art, buildings: Sequence[BuildingI
     return picture
 
 
+def _tint_multipliers() -> np.ndarray:
+    """(tints, 3) uint16: each district tint as a multiplier in 256ths (a faint colour, close to 256)."""
+    tints = np.array(DISTRICT_TINTS, dtype=np.float32)
+    factor = 1.0 - DISTRICT_TINT_ALPHA + DISTRICT_TINT_ALPHA * tints / 255.0
+    return np.round(factor * 256).astype(np.uint16)
+
+
 def _tint_districts(picture: np.ndarray, terrain: np.ndarray, district_map: np.ndarray, t: int) -> None:
     """Multiply grass and forest by a faint per-district colour, in place (integer maths, per tile)."""
     grassy = (terrain == 0) | (terrain == 5)
     ids = np.where(grassy, district_map.astype(np.int64), -1)
     if (ids < 0).all():
         return
-    tints = np.array(DISTRICT_TINTS, dtype=np.float32)
-    factor = 1.0 - DISTRICT_TINT_ALPHA + DISTRICT_TINT_ALPHA * tints / 255.0  # (k, 3), close to 1
-    per_tile = np.where((ids >= 0)[..., None], factor[np.maximum(ids, 0) % len(tints)], 1.0)  # (h, w, 3)
-    mult = np.round(per_tile * 256).astype(np.uint16)
+    multipliers = _tint_multipliers()
+    mult = np.where((ids >= 0)[..., None], multipliers[np.maximum(ids, 0) % len(multipliers)], 256).astype(np.uint16)
     h, w = terrain.shape
     tiles = picture.reshape(h, t, w, t, 4)
     rgb = tiles[..., :3].astype(np.uint16)
