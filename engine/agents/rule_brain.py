@@ -85,7 +85,7 @@ class RuleBrain:
         self.city_changed()
 
     def city_changed(self) -> None:
-        self._nearby: dict[tuple[int, int], list[int]] = {}
+        self._nearby: dict[tuple[int, int, int], list[int]] = {}
         self._of_kind: dict[int, list[int]] = {}
         self._kind_doors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.routine.forget_plans()  # places moved: plan again (as a replay from after the edit would)
@@ -282,7 +282,7 @@ class RuleBrain:
 
     def nearby(self, near: int, kind: int, count: int = 4) -> list[int]:
         """The ``count`` buildings of ``kind`` closest to building ``near`` (cached)."""
-        key = (near, kind)
+        key = (near, kind, count)  # callers ask for 2, 3 or 4: each gets as many as it asked for
         found = self._nearby.get(key)
         if found is None:
             candidates, doors = self._doors_of_kind(kind)

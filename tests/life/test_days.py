@@ -82,3 +82,12 @@ def test_the_thoughts_tab_shows_how_the_rule_brain_chose_the_day():
     assert sim.people[4].name in rule.prompt and "Strongest traits" in rule.prompt
     outings = sim.brain.routine.outings(4, sim.clock.day(sim.tick))
     assert all(sim.brain.routine.words(o)[0] in rule.response for o in outings)
+
+
+def test_the_nearest_places_come_as_many_as_asked_whoever_asked_first():
+    brain = village(minds=False).brain
+    home, homes = brain.people[0].home, int(BuildingType.HOME)  # 13 homes in the village
+    few = brain.nearby(home, homes, 2)
+    more = brain.nearby(home, homes, 4)
+    assert len(few) == 2 and len(more) == 4 and more[:2] == few
+    assert brain.nearby(home, homes, 3) == more[:3]
