@@ -172,12 +172,20 @@ class Ledger:
             start, stop = max(self.first, number * CHUNK_ROWS), min(end, (number + 1) * CHUNK_ROWS)
             known = self._chunks.get(number)
             if known is None or known[:2] != (start, stop):
-                rows = self._rows[start - self.first:stop - self.first]
-                known = (start, stop, frozen(np.array(rows, dtype=np.int64).reshape(-1, 5)))
+                if known is not None and known[0] == start and known[1] < stop:
+                    # The open chunk grew at its end: only the rows posted since are converted from Python.
+                    rows = np.concatenate([known[2], self._array(known[1], stop)])
+                else:
+                    rows = self._array(start, stop)
+                known = (start, stop, frozen(rows))
             made[number] = known
             chunks.append(known[2])
         self._chunks = made
         return chunks
+
+    def _array(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start`` to ``stop`` (counted since the world began) as an array."""
+        return np.array(self._rows[start - self.first:stop - self.first], dtype=np.int64).reshape(-1, 5)
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.first = int(state["first"])
