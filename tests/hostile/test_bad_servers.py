@@ -72,7 +72,8 @@ def test_a_server_that_does_not_answer_does_not_stop_the_town(fixture: str, requ
     assert llm["state"] in (LLMHealth.NOT_ANSWERING, LLMHealth.NO_SERVER), llm
     assert llm["fallbacks"] > 0 and llm["failures"] >= 1
     assert "answer" in str(llm["message"]).lower()
-    lines = err.splitlines()
+    # Progress lines come every few seconds of a slow run (a loaded machine's); the problem is said once.
+    lines = [line for line in err.splitlines() if not line.startswith("townsfolk: sim ")]
     assert len(lines) == 1 and "rule brain" in lines[0] and "answer" in lines[0].lower(), err
     assert f"{llm['fallbacks']} stand-ins" in lines[0]
 
