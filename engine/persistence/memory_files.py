@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.memory.deferred_store import DeferredStore
 from engine.memory.types import MemoryStore
 from engine.persistence.durable import fsync_dir, fsync_tree
 from engine.persistence.leftovers import abandoned, hold, owned_name, release, remove
@@ -175,6 +176,8 @@ def write_version(world: World, store: MemoryStore, container: Path) -> str:
 
 
 def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
+    if isinstance(store, DeferredStore):  # a save needs the database: its rows and tags go in now
+        store = store.opened()
     lance = _lance()
     tag = f"tick-{world.tick}"
     if isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
