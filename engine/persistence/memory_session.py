@@ -98,14 +98,17 @@ def open_session(
     warning = saved.warning
     try:
         scratch.mkdir()
-        if saved.folder is None:  # a new stream: LanceDB opens only once something needs it (deferred_store)
+        if saved.folder is None and (llm is None or llm.brain == "rule"):
+            # A new stream on the rule brain: LanceDB opens only once something needs it (deferred_store). A
+            # model retrieves from its first thoughts, so with one it opens now rather than mid-run.
             store: MemoryStore = DeferredStore(chosen, world.tick_seconds,
                                                partial(_open_lance, scratch / "memory", chosen, world.tick_seconds))
             return SessionMemory(store, scratch, warning)
-        shutil.copytree(saved.folder, scratch / "memory")
+        if saved.folder is not None:
+            shutil.copytree(saved.folder, scratch / "memory")
         store = _lance()(scratch / "memory", chosen, world.tick_seconds)
         tag = world.meta.get("memory_tag")
-        if tag and not world.meta.get("memory_version"):
+        if saved.folder is not None and tag and not world.meta.get("memory_version"):
             if tag in store.tags():  # an older layout's folder may have got ahead of its file: go back to it
                 store.restore(tag)
             else:
