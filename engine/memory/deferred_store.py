@@ -9,7 +9,9 @@ until then), and opens the real store only when one of these needs it:
 - a memory is edited or deleted, or retrieval marks last accesses (a language model thinking):
   those change rows that earlier tags must still see as they were;
 - a tag is restored (time travel) — the real store keeps every tagged version;
-- a save (it copies the store's folder), or the buffer passes ``max_rows``.
+- the buffer passes ``max_rows``.
+
+A save does not open it: it writes the held rows and tags into a new database in the save's folder.
 
 Opening writes the held rows in order, tagging each checkpoint's row count as it passes it, so
 the store ends up with the same rows, ids and tags as if it had been open from the start.
@@ -96,9 +98,20 @@ class DeferredStore:
         held = self._held
         assert held is not None  # exactly one of the two is set
         store = self._open_store()
+        self.copy_into(store)
+        self._store, self._held = store, None
+        held.close()
+        return store
+
+    def copy_into(self, store: MemoryStore) -> None:
+        """Write the held rows into an empty ``store`` in order, tagging each checkpoint's row count as it
+        passes it (a save writes its copy so and the rows stay held). Only while the real store is not open."""
+        held = self._held
+        if held is None:
+            raise RuntimeError("the real store is open: copy its folder instead")
         rows = held.rows()
         written = 0
-        for name in held.tags():  # each tag at the row count it was taken at, oldest first
+        for name in held.tags():  # oldest first
             for m in rows[written : held.marks[name]]:
                 store.add(m.agent, m.tick, m.kind, m.text, m.importance, evidence=m.evidence, pinned=m.pinned, id=m.id)
             written = held.marks[name]
@@ -106,9 +119,6 @@ class DeferredStore:
         for m in rows[written:]:
             store.add(m.agent, m.tick, m.kind, m.text, m.importance, evidence=m.evidence, pinned=m.pinned, id=m.id)
         store.flush()
-        self._store, self._held = store, None
-        held.close()
-        return store
 
     def _now(self) -> MemoryStore:
         """Where reads and appends go: the held rows, or the real store once open."""

@@ -176,11 +176,16 @@ def write_version(world: World, store: MemoryStore, container: Path) -> str:
 
 
 def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
-    if isinstance(store, DeferredStore):  # a save needs the database: its rows and tags go in now
-        store = store.opened()
     lance = _lance()
     tag = f"tick-{world.tick}"
-    if isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
+    if isinstance(store, DeferredStore) and store.is_open:
+        store = store.opened()
+    if isinstance(store, DeferredStore):  # rows still held in RAM: written into the version, and held on
+        store.tag(tag, replace=True)
+        copy = lance(folder, store.embedder, world.tick_seconds)
+        store.copy_into(copy)
+        copy.close()
+    elif isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
         store.flush()
         store.tag(tag, replace=True)
         copy_tree(store.folder, folder)
