@@ -62,6 +62,7 @@ class SocialGraphDock(QWidget):
         self.selection = selection
         self.snapshot: WorldSnapshot | None = None
         self.on_screen = True  # kept by the dock's visibilityChanged (see ``set_on_screen``)
+        self._fresh_waiting = False  # a fresh layout asked for while tabbed away
         self.layout_data: GraphLayout | None = None
         self.pair_report: PairReport | None = None
         self._send: Callable[[Command], int | None] = lambda _command: None
@@ -137,11 +138,11 @@ class SocialGraphDock(QWidget):
             self._fill_districts(snapshot)
             self.pair_report = None
             self.pair_panel.setVisible(False)
-            self._request(force=True)
+            self._request_fresh()
             return
         if snapshot.static.version != self._districts_version:  # someone moved in or left, or the map changed
             self._fill_districts(snapshot)
-            self._request(force=True)
+            self._request_fresh()
             return
         ties = snapshot.relationships
         # Tabbed away, the ties' new layout waits until the graph is shown: laying out a big town
@@ -153,8 +154,17 @@ class SocialGraphDock(QWidget):
         """Kept by the dock's ``visibilityChanged``; shown again, ties that changed meanwhile are laid out."""
         self.on_screen = visible
         snap = self.snapshot
-        if visible and snap is not None and snap.relationships.version != self._version:
+        if visible and self._fresh_waiting:
+            self._request_fresh()
+        elif visible and snap is not None and snap.relationships.version != self._version:
             self._request()
+
+    def _request_fresh(self) -> None:
+        """A new world or new people: laid out afresh, now if the graph is shown, else when it is (a
+        big town's first layout holds the GIL for seconds, while its map is being drawn)."""
+        self._fresh_waiting = not self.on_screen
+        if self.on_screen:
+            self._request(force=True)
 
     def _fill_districts(self, snapshot: WorldSnapshot) -> None:
         self._districts_version = snapshot.static.version

@@ -1,4 +1,10 @@
-"""City-wide numbers over time: the curves the timeline draws and the CLI reports."""
+"""City-wide numbers over time: the curves the timeline draws and the CLI reports.
+
+In a state the samples are chunks, one per ``CHUNK_TICKS`` of sim time
+(``engine.state.pieces``): a chunk whose span has passed is the same tuple until
+``thin`` changes it, so a checkpoint packs and hashes only the open chunk however
+long the run.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,12 @@ import numpy as np
 
 from engine.agents.population import NEEDS, Population
 from engine.contracts.enums import Activity
+from engine.state.pieces import Pieces, joined
 
 SAMPLE_EVERY = 10  # ticks between stored samples; the latest values are always current
 OLD_SAMPLE_EVERY = 60  # ticks between the samples kept of days before yesterday (see ``thin``)
 SOCIETY_COLUMNS = ("gdp", "gini", "treasury")  # from the society: GDP over the last day, Gini of balances, treasuries ($)
+CHUNK_TICKS = 1440  # the span of ticks of a state's chunk of samples
 COLUMNS = ("tick", *(f"mean_{n}" for n in NEEDS), "walking", "asleep", "mean_money", "conversations", *SOCIETY_COLUMNS)
 
 
@@ -22,6 +30,9 @@ class Metrics:
         self.latest: dict[str, float] = {}
         self.samples: list[list[float]] = []  # one row of COLUMNS every SAMPLE_EVERY ticks
         self._frozen: np.ndarray | None = None
+        # Chunks of samples whose span has passed, in order: they hold samples[:self._closed_rows].
+        self._closed: list[tuple[tuple[float, ...], ...]] = []
+        self._closed_rows = 0
         self.plugin_columns: tuple[str, ...] = ()  # plugins' curves, after the core's
         self.plugin_values: Callable[[], dict[str, float]] | None = None
 
@@ -61,6 +72,10 @@ class Metrics:
         if len(kept) != len(old):
             self.samples[:first_recent] = kept
             self._frozen = None
+            changed_from = next(i for i, (was, now) in enumerate(zip([*old, None], [*kept, None], strict=False))
+                                if was is not now)
+            while self._closed and self._closed_rows > changed_from:  # chunks from there on are made anew
+                self._closed_rows -= len(self._closed.pop())
 
     def sample_array(self) -> np.ndarray:
         """All samples as a read-only (k, len(columns)) array, rebuilt only after a new sample."""
@@ -73,11 +88,29 @@ class Metrics:
         return self._frozen
 
     def get_state(self) -> dict[str, object]:
-        return {"conversations": self.conversations, "latest": dict(self.latest), "samples": [list(s) for s in self.samples]}
+        return {"conversations": self.conversations, "latest": dict(self.latest), "samples": Pieces(self._chunks(), [])}
+
+    def _chunks(self) -> list[tuple[tuple[float, ...], ...]]:
+        """The samples as chunks of the ticks [k * CHUNK_TICKS, (k + 1) * CHUNK_TICKS): the chunks depend only on
+        the samples, never on when a state was last asked for. Those before the last are closed and kept."""
+        rows = self.samples
+        start = self._closed_rows
+        while start < len(rows):
+            span = int(rows[start][0]) // CHUNK_TICKS
+            stop = start
+            while stop < len(rows) and int(rows[stop][0]) // CHUNK_TICKS == span:
+                stop += 1
+            chunk = tuple(tuple(row) for row in rows[start:stop])
+            if stop == len(rows):
+                return [*self._closed, chunk]  # still open: made again next time
+            self._closed.append(chunk)
+            self._closed_rows = start = stop
+        return list(self._closed)
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.conversations = int(state["conversations"])
         self.latest = dict(state["latest"])
         # Samples saved before the society columns existed are padded with zeros.
-        self.samples = [list(s) + [0.0] * (len(COLUMNS) - len(s)) for s in state["samples"]]
+        self.samples = [list(s) + [0.0] * (len(COLUMNS) - len(s)) for s in joined(state["samples"])]
         self._frozen = None
+        self._closed, self._closed_rows = [], 0

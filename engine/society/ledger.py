@@ -15,6 +15,12 @@ pages through.
 People's balances live in the population's ``money`` array (the walkers and the
 rule brain read it every tick), so the ledger writes straight into it; other
 accounts (businesses, treasuries, the world outside) live here.
+
+In a state the window's rows are chunks of ``CHUNK_ROWS`` rows counted from the
+first row ever posted (``engine.state.pieces``): rows are only appended, and
+closing the books only drops old ones, so a chunk once full never changes and a
+checkpoint packs and hashes only the open chunk (and the first after a closing),
+however long the window.
 """
 
 from __future__ import annotations
@@ -25,11 +31,13 @@ from typing import Any
 import numpy as np
 
 from engine.contracts.society import BUILDING, OUTSIDE, PERSON, TRANSACTION_KINDS, TREASURY, Account
+from engine.state.pieces import Pieces, frozen, joined
 
 KIND_CODE = {kind: code for code, kind in enumerate(TRANSACTION_KINDS)}
 _KIND_BASE = 1 << 32  # account code = kind * base + id: one int per account, ordered by kind then id
 _ACCOUNT_KINDS = (PERSON, BUILDING, TREASURY, OUTSIDE)
 OUTSIDE_CODE = 3 * _KIND_BASE
+CHUNK_ROWS = 1024  # rows of a state's chunk (40 KB): the most a checkpoint repacks of the books
 
 
 def person(pid: int) -> int:
@@ -57,15 +65,16 @@ class Ledger:
         self.first = 0  # index (since the world began) of the first row kept
         self.window_start_tick = 0
         self._rows: list[tuple[int, int, int, int, int]] = []
-        # The window's rows as an array, up to the rows posted when a checkpoint last asked: a checkpoint
-        # every 30 sim minutes packs two days of rows, so it converts only the rows posted since.
-        self._packed = _NO_ROWS
+        # Chunks handed out in states, by chunk number -> (first row, end row, the rows as a read-only array):
+        # a chunk whose span is unchanged is the same object, so a checkpoint skips it (see the module's note).
+        self._chunks: dict[int, tuple[int, int, np.ndarray]] = {}
 
     def open_books(self) -> None:
         """Start the books from the balances as they are (a new world, or one saved before the ledger)."""
         self.opening = {pid: int(c) for pid, c in enumerate(self.money.tolist()) if c}
         self.opening.update({code: cents for code, cents in self.balances.items() if cents})
         self._rows = []
+        self._chunks = {}
 
     def __len__(self) -> int:
         """Rows ever posted (closed ones included)."""
@@ -138,7 +147,6 @@ class Ledger:
             cut += 1
         if cut:
             del self._rows[:cut]
-            self._packed = self._packed[cut:]
             self.first += cut
         self.window_start_tick = keep_from_tick
         self.opening = {code: cents for code, cents in self.opening.items() if cents}
@@ -146,25 +154,44 @@ class Ledger:
     # -- state -----------------------------------------------------------------------------
 
     def get_state(self) -> dict[str, object]:
-        held = len(self._packed)
-        if held < len(self._rows):
-            posted = np.array(self._rows[held:], dtype=np.int64).reshape(-1, 5)
-            self._packed = np.concatenate([self._packed, posted])
-            self._packed.flags.writeable = False  # shared by every state handed out until the next row
-        rows = self._packed
         return {
             "first": self.first,
             "window_start_tick": self.window_start_tick,
-            "rows": rows,
+            "rows": Pieces(self._row_chunks(), _NO_ROWS),
             "balances": sorted([code, cents] for code, cents in self.balances.items()),
             "opening": sorted([code, cents] for code, cents in self.opening.items()),
         }
 
+    def _row_chunks(self) -> list[np.ndarray]:
+        """The window's rows as chunks of the absolute rows [k * CHUNK_ROWS, (k + 1) * CHUNK_ROWS), cut to the
+        window: the chunks depend only on the rows, never on when a state was last asked for."""
+        end = len(self)
+        numbers = range(self.first // CHUNK_ROWS, (end - 1) // CHUNK_ROWS + 1) if end > self.first else range(0)
+        chunks, made = [], {}
+        for number in numbers:
+            start, stop = max(self.first, number * CHUNK_ROWS), min(end, (number + 1) * CHUNK_ROWS)
+            known = self._chunks.get(number)
+            if known is None or known[:2] != (start, stop):
+                if known is not None and known[0] == start and known[1] < stop:
+                    # The open chunk grew at its end: only the rows posted since are converted from Python.
+                    rows = np.concatenate([known[2], self._array(known[1], stop)])
+                else:
+                    rows = self._array(start, stop)
+                known = (start, stop, frozen(rows))
+            made[number] = known
+            chunks.append(known[2])
+        self._chunks = made
+        return chunks
+
+    def _array(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start`` to ``stop`` (counted since the world began) as an array."""
+        return np.array(self._rows[start - self.first:stop - self.first], dtype=np.int64).reshape(-1, 5)
+
     def set_state(self, state: dict[str, Any]) -> None:
         self.first = int(state["first"])
         self.window_start_tick = int(state["window_start_tick"])
-        rows = np.asarray(state["rows"], dtype=np.int64).reshape(-1, 5)
-        self._packed = rows.copy()
+        rows = np.asarray(joined(state["rows"]), dtype=np.int64).reshape(-1, 5)  # a state of any age holds them whole
+        self._chunks = {}
         self._rows = [(int(tick), int(kind), int(payer), int(payee), int(amount))
                       for tick, kind, payer, payee, amount in rows.tolist()]
         self.balances = {int(c): int(v) for c, v in state["balances"]}

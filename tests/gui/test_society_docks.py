@@ -364,6 +364,8 @@ def test_social_graph_district_and_label_filters_on_a_town(open_controller, worl
     controller = open_controller(worlds["town"])
     run_ticks(controller, 300)
     graph, static = controller.window.graph, controller.bridge.latest.static
+    assert graph.layout_data is None  # tabbed away: a big town's first layout waits until it is shown
+    controller.window.docks["graph"].raise_()
     wait_until(lambda: _laid_out(graph), 30, "the town's graph")
     assert graph.layout_data.mode == "top"  # too many people to lay out everyone
     district = static.districts[0]

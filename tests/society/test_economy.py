@@ -11,7 +11,8 @@ from engine.contracts.society import Account
 from engine.edits.apply import apply
 from engine.society import ledger as acct
 from engine.society.economy import HOURLY_WAGE, gini
-from engine.society.ledger import KIND_CODE, OUTSIDE_CODE, Ledger
+from engine.society.ledger import CHUNK_ROWS, KIND_CODE, OUTSIDE_CODE, Ledger
+from engine.state.pieces import Pieces, joined
 from tests.society.conftest import run
 
 
@@ -149,9 +150,48 @@ def test_the_books_in_a_checkpoint_are_the_window_as_it_is_now() -> None:
             ledger.get_state()
         if tick == 5:
             ledger.close_books(keep_from_tick=4)
-    rows = ledger.get_state()["rows"]
+    rows = joined(ledger.get_state()["rows"])
     assert isinstance(rows, np.ndarray)
     assert rows.tolist() == [list(row) for _i, row in ledger.rows(newest_first=False)]
     assert [row[0] for row in rows.tolist()] == [4, 5, 6]
     ledger.close_books(keep_from_tick=10)
-    assert ledger.get_state()["rows"].shape == (0, 5)  # type: ignore[union-attr]
+    assert joined(ledger.get_state()["rows"]).shape == (0, 5)
+
+
+def _chunks(ledger: Ledger) -> list[np.ndarray]:
+    rows = ledger.get_state()["rows"]
+    assert isinstance(rows, Pieces)
+    return rows.pieces
+
+
+def test_the_books_in_a_state_are_chunks_only_the_open_one_made_again() -> None:
+    """A checkpoint packs only chunks it has not seen: a full chunk is the same object from state to state, and
+    the chunks are the same however often states were asked for (the state hash depends on the state only)."""
+    asked, once = Ledger(np.zeros(3, dtype=np.int64)), Ledger(np.zeros(3, dtype=np.int64))
+    for ledger in (asked, once):
+        ledger.open_books()
+    before: list[np.ndarray] = []
+    reused = 0
+    for tick in range(1, 3 * CHUNK_ROWS + 100):
+        for ledger in (asked, once):
+            ledger.post(tick, "wage", acct.building(1), acct.person(tick % 3), tick)
+        if tick % 500 == 0:
+            now = _chunks(asked)
+            full = {int(chunk[0, 0]): chunk for chunk in before if len(chunk) == CHUNK_ROWS}
+            for chunk in now:
+                if int(chunk[0, 0]) in full:
+                    assert chunk is full[int(chunk[0, 0])]
+                    reused += 1
+            before = now
+        if tick == 2 * CHUNK_ROWS + 10:
+            for ledger in (asked, once):
+                ledger.close_books(keep_from_tick=CHUNK_ROWS // 2)  # the first chunk is cut, the next kept
+    kept = _chunks(asked)
+    assert reused >= 2
+    assert [len(c) for c in kept] == [CHUNK_ROWS // 2 + 1, CHUNK_ROWS, CHUNK_ROWS, 99]
+    assert [c.tolist() for c in kept] == [c.tolist() for c in _chunks(once)]
+    assert all(not c.flags.writeable for c in kept)
+    assert np.concatenate(kept).tolist() == [list(row) for _i, row in asked.rows(newest_first=False)]
+    back = Ledger(asked.money.copy())
+    back.set_state({**asked.get_state(), "rows": np.concatenate(kept)})  # a state of any age holds them whole
+    assert [c.tolist() for c in _chunks(back)] == [c.tolist() for c in kept] and back.verify() == []

@@ -7,6 +7,7 @@ import pytest
 
 from engine import api
 from engine.sim import state_codec
+from engine.sim.metrics import CHUNK_TICKS, Metrics
 from engine.sim.simulation import Simulation
 from engine.state.pieces import Pieces, frozen, join_parted, stored_size
 from engine.timeline.machine import TimeMachine
@@ -151,3 +152,29 @@ def test_a_failed_write_is_raised_to_whoever_waits_for_it(monkeypatch: pytest.Mo
     with pytest.raises(OSError, match="No space"):
         machine.timeline.settle()
     machine.timeline.settle()  # said once; the next checkpoint starts afresh
+
+
+def test_the_curves_in_a_state_are_chunks_of_sim_time_kept_until_thinned():
+    """The metric samples grow all run: a checkpoint repacks only the open chunk, and the chunks (so the state
+    hash) are the same whether states were asked for every 30 minutes or once."""
+    sim = running_city(CHUNK_TICKS * 3 + 200)  # past a midnight's thinning
+    samples = sim.get_state()["metrics"]["samples"]
+    assert isinstance(samples, Pieces) and len(samples.pieces) >= 4
+    again = sim.get_state()["metrics"]["samples"]
+    assert all(a is b for a, b in zip(samples.pieces[:-1], again.pieces[:-1], strict=True))  # closed: reused
+    assert samples.joined() == [tuple(row) for row in sim.metrics.samples]
+    spans = [{int(row[0]) // CHUNK_TICKS for row in chunk} for chunk in samples.pieces]
+    assert all(len(span) == 1 for span in spans)
+    fresh = Metrics()
+    fresh.set_state(state_codec.decode(state_codec.encode(sim.get_state()))["metrics"])  # held whole, as in old files
+    assert fresh.get_state()["samples"].pieces == samples.pieces
+
+
+def test_a_run_asked_for_states_often_hashes_as_one_asked_once():
+    often, once = running_city(0), running_city(0)
+    for tick in range(1, CHUNK_TICKS + 300):
+        often.step()
+        once.step()
+        if tick % 30 == 0:
+            often.state_hash()
+    assert often.state_hash() == once.state_hash()
