@@ -88,3 +88,19 @@ def test_nobody_stays_in_one_activity_forever(village):
         for person, activity in enumerate(sim.pop.activity.tolist()):
             activities[person].add(activity)
     assert all(Activity.SLEEP in a and len(a) >= 3 for a in activities)
+
+
+def test_history_events_share_their_int_objects(town):
+    """Held for days, events must not each carry their own person, building and until-tick ints."""
+    sim = Simulation(town, seed=3)
+    for _ in range(240):
+        sim.step()
+    started = [e for e in town.history if isinstance(e, ActivityStarted)]
+    big = [e for e in started if e.building > 256 or e.until_tick > 256]
+    assert big, "the run should reach ticks and buildings past CPython's cached small ints"
+    by_value: dict[int, int] = {}
+    for e in started:
+        for value in (e.agent, e.building, e.until_tick):
+            assert type(value) is int
+            assert by_value.setdefault(value, id(value)) == id(value)  # one object per value
+    assert ActivityStarted(5, 2**40, 1, -1, -1).agent == 2**40  # past the table: kept as given

@@ -130,6 +130,10 @@ class RamRows:
             pinned=bool(self._pinned[row]),
         )
 
+    def memories(self) -> list[Memory]:
+        """Every row, in the order added."""
+        return [self._memory(row) for row in range(self._n)]
+
     def _rows_of_agent(self, agent: int) -> np.ndarray:
         return np.flatnonzero(self._agent[: self._n] == agent)
 

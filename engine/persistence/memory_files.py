@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.memory.deferred_store import DeferredStore
 from engine.memory.types import MemoryStore
 from engine.persistence.durable import fsync_dir, fsync_tree
 from engine.persistence.leftovers import abandoned, hold, owned_name, release, remove
@@ -177,7 +178,14 @@ def write_version(world: World, store: MemoryStore, container: Path) -> str:
 def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
     lance = _lance()
     tag = f"tick-{world.tick}"
-    if isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
+    if isinstance(store, DeferredStore) and store.is_open:
+        store = store.opened()
+    if isinstance(store, DeferredStore):  # rows still held in RAM: written into the version, and held on
+        store.tag(tag, replace=True)
+        copy = lance(folder, store.embedder, world.tick_seconds)
+        store.copy_into(copy)
+        copy.close()
+    elif isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
         store.flush()
         store.tag(tag, replace=True)
         copy_tree(store.folder, folder)

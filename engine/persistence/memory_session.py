@@ -12,10 +12,12 @@ import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from engine.llm.backend import LLMConfig
 from engine.llm.factory import make_backend
+from engine.memory.deferred_store import DeferredStore
 from engine.memory.embedders import Embedder, make_embedder
 from engine.memory.types import MemoryStore
 from engine.persistence import leftovers
@@ -69,12 +71,17 @@ def _discard(scratch: Path) -> None:
     leftovers.release(scratch.name)
 
 
+def _open_lance(folder: Path, embedder: Embedder, tick_seconds: float) -> MemoryStore:
+    return _lance()(folder, embedder, tick_seconds)  # imports LanceDB: only here, once a deferred store needs it
+
+
 def open_session(
     world: World, world_path: str | Path | None, embedder: str | None = None, llm: LLMConfig | None = None
 ) -> SessionMemory:
     """A private LanceDB copy of the world's saved memories (a new stream if it has none, or they are lost).
 
-    LanceDB even for a new world, because checkpoints tag its versions: time travel needs them.
+    LanceDB even for a new world, because checkpoints tag its versions: time travel needs them; but a
+    new stream holds its rows in RAM until something needs the database (``DeferredStore``).
     Opening also sweeps what killed runs and saves left: old working copies, staging folders
     and versions no world file names (only when the file's own version is there to keep).
     """
@@ -91,6 +98,12 @@ def open_session(
     warning = saved.warning
     try:
         scratch.mkdir()
+        if saved.folder is None and (llm is None or llm.brain == "rule"):
+            # A new stream on the rule brain: LanceDB opens only once something needs it (deferred_store). A
+            # model retrieves from its first thoughts, so with one it opens now rather than mid-run.
+            store: MemoryStore = DeferredStore(chosen, world.tick_seconds,
+                                               partial(_open_lance, scratch / "memory", chosen, world.tick_seconds))
+            return SessionMemory(store, scratch, warning)
         if saved.folder is not None:
             shutil.copytree(saved.folder, scratch / "memory")
         store = _lance()(scratch / "memory", chosen, world.tick_seconds)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.memory.base import StoreBase
+from engine.memory.deferred_store import DeferredStore
 from engine.memory.embedders import Embedder, HashingEmbedder, l2_normalise
 from engine.memory.lance_store import LanceMemoryStore
 from engine.memory.mem_store import InMemoryStore
@@ -40,7 +42,7 @@ class TinyEmbedder:
 StoreFactory = Callable[..., StoreBase]
 
 
-@pytest.fixture(params=["memory", "lance"])
+@pytest.fixture(params=["memory", "lance", "deferred"])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
     """Build a store of the parametrised kind: ``make_store(embedder=None, tick_seconds=HOUR)``."""
     opened: list[StoreBase] = []
@@ -49,8 +51,12 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
         embedder = embedder or TinyEmbedder()
         if request.param == "memory":
             store: StoreBase = InMemoryStore(embedder, tick_seconds)
-        else:
+        elif request.param == "lance":
             store = LanceMemoryStore(tmp_path / f"memory{len(opened)}", embedder, tick_seconds, **options)
+        else:  # rows held in RAM until an operation needs the LanceDB store behind them
+            folder = tmp_path / f"memory{len(opened)}"
+            store = DeferredStore(embedder, tick_seconds, partial(LanceMemoryStore, folder, embedder, tick_seconds,
+                                                                  **options))  # type: ignore[assignment]
         opened.append(store)
         return store
 

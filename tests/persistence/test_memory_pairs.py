@@ -9,12 +9,16 @@ import sys
 from pathlib import Path
 
 from engine import api
+from engine.llm.backend import LLMConfig
+from engine.memory.deferred_store import DeferredStore
 from engine.memory.embedders import make_embedder
 from engine.memory.lance_store import LanceMemoryStore
 from engine.persistence import leftovers
 from engine.persistence.memory_files import memory_folder
 from engine.persistence.memory_session import open_session
 from engine.persistence.world_file import write_temp
+from engine.runtime.minds import attach_cognition
+from engine.sim.simulation import Simulation
 from tests.persistence.pairs import THINKING, read_pair, thinking_world, townsfolk
 
 
@@ -166,3 +170,31 @@ def test_opening_without_minds_sweeps_too(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert [p.name for p in container.iterdir()] == [current]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.memory", "v.town"]
+
+
+def test_a_new_stream_is_saved_without_opening_lancedb_and_reopens_whole(tmp_path: Path):
+    """On the rule brain a new world's memories are held in RAM; a save writes them with their tags."""
+    path = tmp_path / "new.town"
+    api.save_world(api.new_world(12, seed=2, template="village"), path)
+    world = api.load_world(path)
+    session = open_session(world, path, "hashing")
+    store = session.store
+    assert isinstance(store, DeferredStore)
+    sim = Simulation(world)
+    attach_cognition(sim, LLMConfig(), store)
+    for _ in range(90):
+        sim.step()
+    store.tag("tick-30", replace=True)
+    api.save_world(world, path, memory=store)
+    assert not store.is_open  # the save wrote a copy; the session still holds its rows in RAM
+    held = {m.id: m.text for agent in range(12) for m in store.all_for(agent, 1000)}
+    assert held
+    session.close()
+    reopened = open_session(api.load_world(path), path, "hashing")
+    try:
+        saved = reopened.store
+        assert isinstance(saved, LanceMemoryStore)
+        assert {m.id: m.text for agent in range(12) for m in saved.all_for(agent, 1000)} == held
+        assert saved.tags() == ["tick-30", f"tick-{world.tick}"]
+    finally:
+        reopened.close()
