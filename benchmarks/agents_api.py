@@ -47,11 +47,14 @@ def percentile(values: list[float], q: float) -> float:
 # -- the agents (their own process) ---------------------------------------------------------------------
 
 
-def _plausible() -> Any:
-    """What a person driven from outside does at each decision: something plausible where they are."""
+def _plausible(decided: dict[tuple[int, int], float]) -> Any:
+    """What a person driven from outside does at each decision: something plausible where they are. When
+    each decision was read and decided is noted in ``decided`` ((person, tick) -> ``time.monotonic()``,
+    one clock for both processes on this machine)."""
     rngs: dict[int, random.Random] = {}
 
     def decide(agent: int, perception: dict[str, Any]) -> list[dict[str, Any]]:
+        decided[agent, perception["tick"]] = time.monotonic()
         rng = rngs.setdefault(agent, random.Random(agent))
         minutes = rng.randint(15, 60)
         if (perception.get("place") or {}).get("id") is not None:
@@ -65,12 +68,16 @@ async def _swarm(url: str, people: list[int], seconds_after_ready: float, report
     # socket each) settles its collector once all are connected, as any program driving many people does.
     from townsfolk_agent.crowd import Crowd
 
-    crowd = Crowd(url, _plausible(), deadline_s=2.0)
+    decided: dict[tuple[int, int], float] = {}
+    crowd = Crowd(url, _plausible(decided), deadline_s=2.0, ok_outcomes=False)  # refusals and misses still come
     await crowd.join(people)
+    decided.clear()
     report.put(("ready", time.time()))
+    cpu0 = time.process_time()
     await asyncio.sleep(seconds_after_ready)
+    cpu = time.process_time() - cpu0
     await crowd.leave(release=False)  # the server stops right after; nobody needs their person back
-    report.put(("answered", crowd.answered))
+    report.put(("answered", crowd.answered, decided, cpu))
 
 
 def _run_swarm(url: str, people: list[int], seconds: float, report: Any) -> None:
@@ -83,21 +90,24 @@ def _run_swarm(url: str, people: list[int], seconds: float, report: Any) -> None
 # -- the engine and the server (this process) ------------------------------------------------------------
 
 
-def _timing(pauses: list[tuple[int, float]]) -> Any:
-    started = [0.0]
+def _timing(pauses: list[tuple[int, float, float]]) -> Any:
+    """Each collection as (generation, start, end) on ``time.monotonic``'s clock (the trips' own)."""
+    started: list[float | None] = [None]
 
     def callback(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            started[0] = time.perf_counter()
-        else:
-            pauses.append((info["generation"], time.perf_counter() - started[0]))
+            started[0] = time.monotonic()
+        elif started[0] is not None:  # a collection already under way when the callback was added is left out
+            pauses.append((info["generation"], started[0], time.monotonic()))
+            started[0] = None
     return callback
 
 
 class Legs:
     """Where a round trip's time goes: out (the engine posting a decision to the server's write of it to the
-    socket returning) and the rest (the agent and the way back). Read from outside the code it times: a
-    listener on the exchange notes when each decision was posted, and the server's send is wrapped."""
+    socket returning) and back (from there through the agent to the answer handed in to the exchange). Read
+    from outside the code it times: a listener on the exchange notes when each decision was posted, and the
+    server's send and the exchange's ``hand_in`` are wrapped; each decision's three moments are kept."""
 
     def __init__(self, exchange: Any) -> None:
         from engine.agent_server import app
@@ -105,21 +115,42 @@ class Legs:
 
         self.posted: dict[int, float] = {}
         self.out: list[float] = []
+        self.trips: dict[int, list[float]] = {}  # decision -> [posted, written out, handed in]
+        self.asked: dict[int, tuple[int, int]] = {}  # decision -> (person, tick): how the agents know it
         self._app, self._send = app, app._send
+        hand_in = exchange.hand_in
 
         def note(item: Any) -> None:
             if isinstance(item, DecisionRequest):
                 self.posted[item.decision] = item.posted
+                self.asked[item.decision] = (item.agent, item.tick)
 
         async def timed_send(ws: Any, message: dict[str, Any]) -> None:
             await self._send(ws, message)
             if message["type"] == "decision":
                 posted = self.posted.pop(message["decision"], None)
                 if posted is not None:
-                    self.out.append(time.monotonic() - posted)
+                    now = time.monotonic()
+                    self.out.append(now - posted)
+                    self.trips[message["decision"]] = [posted, now]
+
+        def timed_hand_in(agent: int, decision: int, actions: str) -> None:
+            hand_in(agent, decision, actions)
+            trip = self.trips.get(decision)
+            if trip is not None and len(trip) == 2:
+                trip.append(time.monotonic())
 
         exchange.subscribe(note)
+        exchange.hand_in = timed_hand_in
         app._send = timed_send  # type: ignore[assignment]
+
+    def clear(self) -> None:
+        self.out.clear()
+        self.trips.clear()
+
+    def whole(self, trips: dict[int, list[float]], decided: dict[tuple[int, int], float]) -> list[list[float]]:
+        """Each whole trip of ``trips`` as [posted, written out, handed in, decided by the agent (0: unknown)]."""
+        return [[*t, decided.get(self.asked.get(d, (-1, -1)), 0.0)] for d, t in trips.items() if len(t) == 3]
 
 
 class Checkpoints:
@@ -127,20 +158,48 @@ class Checkpoints:
 
     def __init__(self, machine: Any) -> None:
         self.took: list[float] = []
+        self.spans: list[tuple[float, float]] = []  # (start, end) on time.monotonic's clock
         checkpoint = machine.checkpoint
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started = time.monotonic()
             try:
                 return checkpoint(*args, **kwargs)
             finally:
-                self.took.append(time.perf_counter() - started)
+                ended = time.monotonic()
+                self.took.append(ended - started)
+                self.spans.append((started, ended))
 
         machine.checkpoint = timed
 
 
 def _ms(values: list[float], q: float) -> float:
     return round(percentile([v * 1000 for v in values], q), 2)
+
+
+def _covered(start: float, end: float, spans: list[tuple[float, float]]) -> float:
+    """How much of [start, end] ``spans`` (which do not overlap each other) cover."""
+    return sum(max(0.0, min(e, end) - max(s, start)) for s, e in spans)
+
+
+def slowest(trips: list[list[float]], pauses: list[tuple[int, float, float]],
+            checkpoints: list[tuple[float, float]], share: float = 0.01) -> dict[str, Any]:
+    """Where the slowest ``share`` of round trips (posted to handed in) waited, medians over them: the out leg
+    (to the server's write), to the agent (written to decided in the agents' process), the way back (decided
+    to handed in), and how many ms of each trip a collection or a checkpoint held the engine's process."""
+    whole = sorted(trips, key=lambda t: t[2] - t[0])
+    tail = whole[len(whole) - max(1, int(len(whole) * share)):] if whole else []
+    known = [t for t in tail if t[3]]
+    every = [(s, e) for _, s, e in pauses]
+    return {
+        "trips": len(tail),
+        "round_trip_ms_min": round((tail[0][2] - tail[0][0]) * 1000, 2) if tail else 0.0,
+        "out_ms_p50": _ms([t[1] - t[0] for t in tail], 0.5),
+        "to_agent_ms_p50": _ms([t[3] - t[1] for t in known], 0.5),
+        "back_ms_p50": _ms([t[2] - t[3] for t in known], 0.5),
+        "under_collections_ms_p50": _ms([_covered(t[0], t[2], every) for t in tail], 0.5),
+        "under_checkpoints_ms_p50": _ms([_covered(t[0], t[2], checkpoints) for t in tail], 0.5),
+    }
 
 
 def measure(world: str, agents: int, seconds: float, speed: float, minds: bool,
@@ -175,10 +234,13 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool,
         exchange = handle.outside
         exchange.round_trips.clear()
         exchange.answer_trips.clear()
-        legs.out.clear()
+        legs.clear()
         checkpoints.took.clear()
+        checkpoints.spans.clear()
+        waits = handle._thread.answer_waits  # read only: the engine thread's waits for answers before a checkpoint
+        waits.clear()
         counts_before = dict(handle._sim.outside.counts)  # read only: the engine thread's tallies
-        pauses: list[tuple[int, float]] = []  # the cyclic collector's, in this process (every thread stops for them)
+        pauses: list[tuple[int, float, float]] = []  # the cyclic collector's, in this process (every thread stops for them)
         gc.callbacks.append(_timing(pauses))
         tick0, t0, cpu0 = handle.latest_snapshot().tick, time.perf_counter(), time.process_time()
         while time.perf_counter() - t0 < seconds:  # read as a window would (answers publish no snapshots)
@@ -190,8 +252,11 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool,
         trips = [s * 1000 for s in list(exchange.answer_trips)]
         taken = [s * 1000 for s in list(exchange.round_trips)]
         out, took = list(legs.out), list(checkpoints.took)
+        trips_seen, spans = {d: list(t) for d, t in legs.trips.copy().items()}, list(checkpoints.spans)
+        waited = list(waits)
         counts = {k: v - counts_before.get(k, 0) for k, v in handle._sim.outside.counts.items()}
-        _, answered = report.get(timeout=120)
+        _, answered, decided, agents_cpu = report.get(timeout=120)
+        tail = slowest(legs.whole(trips_seen, decided), pauses, spans)
     finally:
         swarm.join(30)
         server.stop()
@@ -202,6 +267,7 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool,
         "agents": len(people),
         "seconds": seconds,
         "speed_asked": speed,
+        "speed": "max" if speed <= 0 else f"{speed:g} ticks/s",
         "ticks_per_sec": round((tick1 - tick0) / (t1 - t0), 1),
         "decisions": len(trips),
         "answered_by_agents": answered,
@@ -217,14 +283,24 @@ def measure(world: str, agents: int, seconds: float, speed: float, minds: bool,
         "checkpoints": len(took),
         "checkpoint_ms_p50": _ms(took, 0.50),
         "checkpoint_ms_max": round(max(took, default=0.0) * 1000, 2),
+        "answers_waited_for_ms_p50": _ms(waited, 0.50),  # before each checkpoint (engine.runtime.engine_thread)
+        "answers_waited_for_ms_max": round(max(waited, default=0.0) * 1000, 2),
         "collector_pauses": len(pauses),
-        "collector_pause_ms_max": round(max((p for _, p in pauses), default=0.0) * 1000, 2),
+        "collector_pause_ms_max": round(max((e - s for _, s, e in pauses), default=0.0) * 1000, 2),
         "collector_pause_ms_max_by_generation": {
-            str(g): round(max(p for gen, p in pauses if gen == g) * 1000, 2) for g in sorted({g for g, _ in pauses})},
+            str(g): round(max(e - s for gen, s, e in pauses if gen == g) * 1000, 2)
+            for g in sorted({g for g, _, _ in pauses})},
+        "collections_by_generation": {str(g): sum(gen == g for gen, _, _ in pauses) for g in sorted({g for g, _, _ in pauses})},
+        "collector_pause_ms_total_by_generation": {
+            str(g): round(sum(e - s for gen, s, e in pauses if gen == g) * 1000, 1)
+            for g in sorted({g for g, _, _ in pauses})},
+        "slowest_1pct": tail,
         # The share of a core this process (engine + server) got: on a busy shared machine, far below what
         # it asked for, which is what slows everything down.
         "engine_process_cpu_per_sec": round((cpu1 - cpu0) / (t1 - t0), 2),
         "cpu_ms_per_decision": round((cpu1 - cpu0) * 1000 / max(1, len(trips)), 2),
+        "agents_process_cpu_per_sec": round(agents_cpu / seconds, 2),  # the crowd's process, over about the window
+        "agents_cpu_ms_per_decision": round(agents_cpu * 1000 / max(1, len(trips)), 3),
         "load_average": round(os.getloadavg()[0], 1),
         "switch_interval_ms": round(sys.getswitchinterval() * 1000, 2),
         "server_event_loop": EVENT_LOOP,

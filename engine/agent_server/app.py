@@ -3,7 +3,8 @@
 HTTP: register to claim a person and get their token; long-poll ``/v1/decision``
 for the next decision point and POST the answer; ``/v1/outcome`` says how the last
 one ended. WebSocket ``/v1/ws?token=...``: decisions and outcomes are pushed, answers
-sent back as ``{"decision": N, "actions": [...]}``. Every request with a token is
+sent back as ``{"decision": N, "actions": [...]}`` (``acks=0``: answers taken are
+not confirmed; ``ok_outcomes=0``: only outcomes that were not ok are pushed). Every request with a token is
 rate limited per person; bodies and WebSocket messages are size limited; every
 refusal is ``{"error": "..."}`` with one line that says what was wrong.
 """
@@ -57,6 +58,7 @@ class Session:
     queue: asyncio.Queue[dict[str, Any]] = field(default_factory=lambda: asyncio.Queue(QUEUE_KEPT))
     news: asyncio.Event = field(default_factory=asyncio.Event)
     answered: int = 0  # the newest decision answered here (a second answer to it is refused)
+    ok_outcomes: bool = True  # outcomes that were ok are pushed too (off: the next perception says so)
 
     def push(self, message: dict[str, Any]) -> None:
         if self.queue.full():
@@ -125,8 +127,12 @@ class Desk:
         while self._incoming:
             item = self._incoming.popleft()
             session = self.by_agent.get(item.agent)
-            if session is not None:
-                session.push(_decision(item) if isinstance(item, DecisionRequest) else _outcome(item))
+            if session is None:
+                continue
+            if isinstance(item, DecisionRequest):
+                session.push(_decision(item))
+            elif session.ok_outcomes or item.status != "ok":
+                session.push(_outcome(item))
 
     def claim(self, person: int | str, deadline_s: float) -> Session:
         snapshot = self.handle.latest_snapshot()
@@ -294,9 +300,12 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
     answers = TypeAdapter(s.Answer)
 
     @app.websocket("/v1/ws")
-    async def socket(ws: WebSocket, token: str = "", acks: bool = True) -> None:
+    async def socket(ws: WebSocket, token: str = "", acks: bool = True, ok_outcomes: bool = True) -> None:
         """``acks``: confirm each answer taken (``{"type": "accepted"}``); with ``acks=0`` only refusals
-        come back (a program driving hundreds of people need not read a confirmation of every answer)."""
+        come back (a program driving hundreds of people need not read a confirmation of every answer).
+        ``ok_outcomes``: push every outcome; with ``ok_outcomes=0`` only those that were not ok (late,
+        invalid, released): the next decision's perception says how the one before ended
+        (``last_outcome``), so a decision costs two messages, not three."""
         session = desk.by_token.get(token)
         await ws.accept()
         if session is None:
@@ -304,6 +313,7 @@ def create_app(handle: EngineHandle, limits: Limits | None = None) -> FastAPI:
                                 "then connect to /v1/ws?token=<token>"})
             await ws.close(code=4401)
             return
+        session.ok_outcomes = ok_outcomes  # as the newest socket asked (each says when it opens)
         waiting = handle.outside.waiting(session.agent)
         last_sent = [0]  # the newest decision sent on this socket: none is sent twice
         if waiting is not None and waiting.decision != session.answered:

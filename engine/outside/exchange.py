@@ -7,6 +7,11 @@ outbox. Answers come back in here too (``hand_in``): the engine thread takes the
 before its next tick without being woken, and without the command round (an event
 and a fresh snapshot for each) that would cost it more than the answer itself.
 The player's answers still go in as commands (``AnswerDecision``).
+
+Before a long hold of the GIL (a checkpoint, and the collection after it) the engine
+thread may give the answers already on their way a moment to come in
+(``wait_for_answers``): an answer that came back a few ms into the hold would
+otherwise wait through all of it, since the server's event loop cannot run meanwhile.
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ class Exchange:
         self._last: dict[int, Outcome] = {}
         self._listeners: list[Listener] = []
         self._handed_in: deque[HandedIn] = deque()  # appended by any thread, taken by the engine thread
+        self._unanswered: dict[int, float] = {}  # agent -> when their open decision was posted, until answered
+        self._answer_came = threading.Condition(self._lock)
         # Seconds from posting a decision to its answer: at the engine's door (the server hands it in), and
         # taken up by the engine thread (later by whatever the engine was doing: a tick, a checkpoint).
         self.answer_trips: deque[float] = deque(maxlen=200_000)
@@ -74,6 +81,7 @@ class Exchange:
         """Engine thread: ``request.agent`` waits on this decision."""
         with self._lock:
             self._open[request.agent] = request
+            self._unanswered[request.agent] = request.posted
             listeners = list(self._listeners)
         for listener in listeners:
             listener(request)
@@ -84,6 +92,7 @@ class Exchange:
             request = self._open.get(outcome.agent)
             if request is not None and request.decision == outcome.decision:
                 del self._open[outcome.agent]
+                self._unanswered.pop(outcome.agent, None)
                 if answered_at is not None:
                     self.round_trips.append(answered_at - request.posted)
             self._last[outcome.agent] = outcome
@@ -98,7 +107,23 @@ class Exchange:
             request = self._open.get(agent)
             if request is not None and request.decision == decision:
                 self.answer_trips.append(now - request.posted)
+                if self._unanswered.pop(agent, None) is not None:
+                    self._answer_came.notify_all()
         self._handed_in.append(HandedIn(agent, decision, actions, now))
+
+    def wait_for_answers(self, within_s: float) -> float:
+        """Engine thread, before it holds the GIL for long: wait until every decision posted less than
+        ``within_s`` ago is answered, and no longer than ``within_s`` (a decision older than that, such as a
+        player's, waits through the hold as before). Returns the seconds it waited."""
+        started = time.monotonic()
+        posted_since, until = started - within_s, started + within_s
+        with self._lock:
+            while any(posted > posted_since for posted in self._unanswered.values()):
+                left = until - time.monotonic()
+                if left <= 0:
+                    break
+                self._answer_came.wait(left)
+        return time.monotonic() - started
 
     def take_answers(self) -> list[HandedIn]:
         """Engine thread: the answers handed in so far, oldest first."""
@@ -118,4 +143,5 @@ class Exchange:
     def forget(self, agent: int) -> None:
         with self._lock:
             self._open.pop(agent, None)
+            self._unanswered.pop(agent, None)
             self._last.pop(agent, None)

@@ -78,6 +78,10 @@ SNAPSHOT_MIN_S = 1 / 60  # a reader polling in a tight loop still gets no more t
 TIES_REFRESH_S = 1.0  # while running, the relationship table is rebuilt at most this often...
 TIES_COST_SHARE = 20  # ...and no more often than every 20x its own cost (~0.5 s at 10,000 people)
 IDLE_REFRESH_S = 0.5  # while paused, how often to check whether the LLM status changed
+# Before a checkpoint (tens of ms holding the GIL, with the collection after it) the engine waits at most this
+# long for answers to decisions it posted in this time: outside programs answer in a few ms, and an answer
+# arriving during the hold would wait through it (the agent API's event loop cannot run meanwhile).
+ANSWERS_IN_FLIGHT_S = 0.02
 
 
 Handled = str | tuple[str, list[Event]]  # a summary, plus any answer events
@@ -114,6 +118,7 @@ class EngineThread:
         self._tick_times: deque[float] = deque(maxlen=60)
         # How long each periodic checkpoint held this thread: (wall ms, this thread's CPU ms), for benchmarks.
         self.checkpoint_holds: deque[tuple[float, float]] = deque(maxlen=1000)
+        self.answer_waits: deque[float] = deque(maxlen=1000)  # seconds waited for answers before each, likewise
         self._thread = threading.Thread(target=self._run, name="townsfolk-engine", daemon=True)
         self._handlers: dict[type, Callable[[Command], Handled]] = {
             Play: self._on_play,
@@ -194,8 +199,11 @@ class EngineThread:
         if self.machine.before_change():  # playing from the past: the old future stays on its branch
             events.append(TimeJumped(from_tick, self.sim.world.timeline.current, from_tick, "fork"))
         events.extend(self.sim.step())
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        if self.machine.after_step() is not None:
+        if self.machine.checkpoint_due:
+            if self.sim.outside.claims:
+                self.answer_waits.append(self.sim.outside.exchange.wait_for_answers(ANSWERS_IN_FLIGHT_S))
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            self.machine.after_step()
             collector.settle()  # the engine paused for the checkpoint already; this adds a few ms
             self.checkpoint_holds.append(((time.perf_counter() - started) * 1000,
                                           (time.thread_time() - started_cpu) * 1000))

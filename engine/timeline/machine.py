@@ -61,9 +61,14 @@ class TimeMachine:
 
     # -- checkpoints -------------------------------------------------------------------------
 
+    @property
+    def checkpoint_due(self) -> bool:
+        """``after_step`` takes a checkpoint now."""
+        return self.sim.tick % self.every_ticks == 0
+
     def after_step(self) -> Checkpoint | None:
         """Call after every live tick: takes the periodic checkpoint when one is due."""
-        if self.sim.tick % self.every_ticks == 0:
+        if self.checkpoint_due:
             return self.checkpoint("auto")
         return None
 

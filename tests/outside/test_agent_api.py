@@ -193,3 +193,23 @@ def test_websocket_without_acks_sends_refusals_and_outcomes_only(client: httpx.C
     assert refused["status"] == 409, "a second answer to the same decision is still refused"
     outcome = next(m for m in seen if m["type"] == "outcome")
     assert OutcomeMessage.model_validate(outcome).status == "ok", "as the published schema says"
+
+
+def test_websocket_without_ok_outcomes_pushes_only_those_that_were_not(client: httpx.Client,
+                                                                       server: AgentServer) -> None:
+    """``ok_outcomes=0``: an ok decision is followed by the next decision alone (whose perception says it was
+    ok); a decision that ends otherwise still sends its outcome."""
+    me = _register(client, 16)
+    with connect(f"ws://127.0.0.1:{server.port}/v1/ws?token={me['token']}&acks=0&ok_outcomes=0") as ws:
+        first = json.loads(ws.recv(timeout=15))
+        assert first["type"] == "decision"
+        ws.send(json.dumps({"decision": first["decision"], "actions": [{"type": "do", "activity": "home",
+                                                                         "minutes": 15}]}))
+        second = json.loads(ws.recv(timeout=30))
+        assert second["type"] == "decision", "no outcome message for an ok decision"
+        told = second["perception"]["last_outcome"]
+        assert (told["decision"], told["status"]) == (first["decision"], "ok")
+        ws.send(json.dumps({"decision": second["decision"], "actions": [{"type": "go_to", "place": 100_000}]}))
+        outcome = json.loads(ws.recv(timeout=30))
+    assert outcome["type"] == "outcome" and outcome["decision"] == second["decision"]
+    assert OutcomeMessage.model_validate(outcome).status == "invalid", "as the published schema says"

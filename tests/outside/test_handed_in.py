@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 from engine import api
 from engine.contracts.commands import DriveFromOutside, Step
 from engine.contracts.events import CommandApplied, Event, OutsideDecided
+from engine.outside.exchange import DecisionRequest, Exchange, Outcome
 from engine.state.world import World
 
 
@@ -64,3 +66,33 @@ def test_an_answer_to_a_decision_point_is_taken_and_its_outcome_sent_back(handle
     last = handle.outside.last_outcome(1)
     assert last is not None and (last.decision, last.status) == (waiting.decision, "ok")
     assert handle.outside.waiting(1) is None
+
+
+def _request(agent: int, decision: int, posted: float | None = None) -> DecisionRequest:
+    if posted is None:
+        return DecisionRequest(agent, decision, tick=1, deadline_s=2.0, perception={})
+    return DecisionRequest(agent, decision, tick=1, deadline_s=2.0, perception={}, posted=posted)
+
+
+def test_the_engine_waits_before_a_long_hold_only_until_the_answers_on_their_way_are_in() -> None:
+    """``wait_for_answers`` ends as soon as the last decision posted just now is answered (from any thread)."""
+    exchange = Exchange()
+    assert exchange.wait_for_answers(5.0) < 1.0  # nothing open: no wait
+    exchange.post(_request(3, 7))
+    exchange.post(_request(4, 8))
+    answers = threading.Timer(0.05, lambda: [exchange.hand_in(a, d, "[]") for a, d in ((3, 7), (4, 8))])
+    answers.start()
+    waited = exchange.wait_for_answers(5.0)
+    answers.join()
+    assert 0.04 <= waited < 2.0  # until both came, not the whole 5 s
+
+
+def test_a_decision_posted_long_ago_or_already_closed_is_not_waited_for() -> None:
+    exchange = Exchange()
+    exchange.post(_request(1, 1, posted=time.monotonic() - 60))  # a player thinking it over
+    exchange.post(_request(2, 2))
+    exchange.close(Outcome(2, 2, tick=2, status="late"))
+    assert exchange.wait_for_answers(5.0) < 1.0
+    exchange.post(_request(2, 3))
+    exchange.hand_in(2, 9, "[]")  # an answer to another decision does not count
+    assert 0.2 <= exchange.wait_for_answers(0.2) < 2.0  # bounded: no answer came

@@ -3,9 +3,10 @@
 ``Crowd.join`` claims the people and connects them (each starts answering at once);
 ``Crowd.leave`` stops and gives them back. What every message costs is kept small,
 as hundreds of sockets share the process: the server is asked not to confirm each
-answer (``acks=0``; refusals still come), and once everyone is connected the
-collector is settled (``settle_collector``) so its pauses stay short while
-decisions wait. ``run`` runs a coroutine on libuv's loop where uvloop is installed.
+answer (``acks=0``; refusals still come), optionally not to send the outcomes that
+were ok (``ok_outcomes=False``: each perception's ``last_outcome`` says how the
+decision before ended), and once everyone is connected the collector is settled
+(``settle_collector``) so its pauses stay short while decisions wait. ``run`` runs a coroutine on libuv's loop where uvloop is installed.
 """
 
 from __future__ import annotations
@@ -50,13 +51,16 @@ def run(main: Coroutine[Any, Any, T]) -> T:
 
 
 class Crowd:
-    def __init__(self, url: str, decide: Decide, deadline_s: float = 2.0):
-        """``url``: the API (e.g. http://127.0.0.1:8765/v1); ``decide``: a person's actions for a perception."""
+    def __init__(self, url: str, decide: Decide, deadline_s: float = 2.0, ok_outcomes: bool = True):
+        """``url``: the API (e.g. http://127.0.0.1:8765/v1); ``decide``: a person's actions for a perception.
+        ``ok_outcomes``: the server sends every outcome; False: only those that were not ok (a decision then
+        costs two messages instead of three; ``last_outcome`` holds only those, the perceptions say the rest)."""
         self.url = url.rstrip("/")
         self.decide = decide
         self.deadline_s = deadline_s
+        self.ok_outcomes = ok_outcomes
         self.answered = 0  # decisions answered, all people together
-        self.last_outcome: dict[int, dict[str, Any]] = {}  # person id -> their newest outcome
+        self.last_outcome: dict[int, dict[str, Any]] = {}  # person id -> their newest outcome received
         self.tokens: dict[int, str] = {}
         self.errors: dict[int, BaseException] = {}  # person id -> why their socket stopped (a refusal, a lost connection)
         self._tasks: list[asyncio.Task[None]] = []
@@ -101,7 +105,8 @@ class Crowd:
         ws_url = self.url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
         decide, loads, dumps = self.decide, json.loads, json.dumps
         try:
-            async with websockets.connect(f"{ws_url}/ws?token={token}&acks=0", max_size=MAX_MESSAGE_BYTES,
+            oks = "" if self.ok_outcomes else "&ok_outcomes=0"
+            async with websockets.connect(f"{ws_url}/ws?token={token}&acks=0{oks}", max_size=MAX_MESSAGE_BYTES,
                                           compression=None) as ws:
                 ready.set_result(None)
                 async for raw in ws:
