@@ -62,7 +62,8 @@ class Exchange:
         self._listeners: list[Listener] = []
         self._handed_in: deque[HandedIn] = deque()  # appended by any thread, taken by the engine thread
         self._unanswered: dict[int, float] = {}  # agent -> when their open decision was posted, until answered
-        self._answer_came = threading.Condition(self._lock)
+        self._awaited: set[int] = set()  # whose answers ``wait_for_answers`` waits on now
+        self._all_came = threading.Condition(self._lock)
         # Seconds from posting a decision to its answer: at the engine's door (the server hands it in), and
         # taken up by the engine thread (later by whatever the engine was doing: a tick, a checkpoint).
         self.answer_trips: deque[float] = deque(maxlen=200_000)
@@ -93,6 +94,7 @@ class Exchange:
             if request is not None and request.decision == outcome.decision:
                 del self._open[outcome.agent]
                 self._unanswered.pop(outcome.agent, None)
+                self._no_longer_awaited(outcome.agent)
                 if answered_at is not None:
                     self.round_trips.append(answered_at - request.posted)
             self._last[outcome.agent] = outcome
@@ -107,8 +109,8 @@ class Exchange:
             request = self._open.get(agent)
             if request is not None and request.decision == decision:
                 self.answer_trips.append(now - request.posted)
-                if self._unanswered.pop(agent, None) is not None:
-                    self._answer_came.notify_all()
+                self._unanswered.pop(agent, None)
+                self._no_longer_awaited(agent)
         self._handed_in.append(HandedIn(agent, decision, actions, now))
 
     def wait_for_answers(self, within_s: float) -> float:
@@ -118,12 +120,21 @@ class Exchange:
         started = time.monotonic()
         posted_since, until = started - within_s, started + within_s
         with self._lock:
-            while any(posted > posted_since for posted in self._unanswered.values()):
+            self._awaited = {agent for agent, posted in self._unanswered.items() if posted > posted_since}
+            while self._awaited:  # woken once, by the last of them (not by each: every wake is a GIL hand-off)
                 left = until - time.monotonic()
                 if left <= 0:
                     break
-                self._answer_came.wait(left)
+                self._all_came.wait(left)
+            self._awaited = set()
         return time.monotonic() - started
+
+    def _no_longer_awaited(self, agent: int) -> None:
+        """With the lock held: ``agent`` answered (or their decision closed); the waiter hears when none is left."""
+        if agent in self._awaited:
+            self._awaited.discard(agent)
+            if not self._awaited:
+                self._all_came.notify_all()
 
     def take_answers(self) -> list[HandedIn]:
         """Engine thread: the answers handed in so far, oldest first."""
@@ -144,4 +155,5 @@ class Exchange:
         with self._lock:
             self._open.pop(agent, None)
             self._unanswered.pop(agent, None)
+            self._no_longer_awaited(agent)
             self._last.pop(agent, None)
