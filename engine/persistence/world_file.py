@@ -12,6 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
@@ -238,7 +239,7 @@ def check_file(path: str | Path) -> None:
     else:
         raise WorldFileError(p, "the file is truncated (shorter than an SQLite header)")
     try:
-        with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{p}?mode=ro", uri=True)) as conn:
             verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
                 raise WorldFileError(p, f"the file is corrupt ({one_line(verdict)})")
@@ -268,7 +269,7 @@ def check_file(path: str | Path) -> None:
         if version >= since and table not in tables:
             raise WorldFileError(p, f"the world is damaged (missing table {table!r})")
     try:
-        with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{p}?mode=ro", uri=True)) as conn:
             inspect_tables(conn, p, tables)
     except sqlite3.DatabaseError as exc:
         raise WorldFileError(p, f"the file is corrupt ({one_line(exc)})") from exc
