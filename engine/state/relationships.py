@@ -320,9 +320,19 @@ class Relationships:
                 or lengths.shape != (m,) or not isinstance(texts, list) or not int(lengths.sum()) == len(ticks) == len(texts)
                 or (lengths < 0).any()):
             raise ValueError("the saved ties are damaged (their columns do not match)")
+        # Made as ``set`` would make them, without a tie made and replaced for each of tens of thousands of
+        # pairs, nor a change noted for each field (a restored town's ties are not in any checkpoint's columns
+        # yet): most of reopening a month-old town went to it.
+        ties, friends, restored = self._ties, self._friends, Tie.__new__
         for (a, b), (affinity, familiarity, trust), (meetings, last_tick, family, shared) in zip(
                 pairs.tolist(), reals.tolist(), counts.tolist(), strict=True):
-            self.set(a, b, Tie(affinity, familiarity, meetings, last_tick, bool(family), trust, shared))
+            key = _key(a, b)
+            if key not in ties:
+                friends.setdefault(a, set()).add(b)
+                friends.setdefault(b, set()).add(a)
+            tie = ties[key] = restored(Tie)
+            tie.__setstate__((affinity, familiarity, meetings, last_tick, bool(family), trust, shared))
+        self.version += 2 * n
         start = 0
         tick_list = ticks.tolist()
         # The same line said to many ("Morning! I'm Sam.") is one string again, as a third of a long run's are.
