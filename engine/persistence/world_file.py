@@ -60,7 +60,7 @@ from engine.persistence.schema import (
 from engine.state.bulk import collector_paused
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.state.person import Person
-from engine.state.relationships import Relationships, Tie
+from engine.state.relationships import Relationships
 from engine.state.thoughts import ThoughtRecord
 from engine.state.timeline import Branch, Checkpoint, Timeline
 from engine.state.world import World
@@ -376,8 +376,8 @@ def _read(conn: Connection, with_history: bool, report: Progress, path: Path) ->
         give_sexes(people, header.seed)
     report(0.4, "remembering who knows whom")
     ties = Relationships()
-    for r in _rows(conn, TieRow):
-        ties.set(r.a, r.b, Tie(r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family), r.trust, r.shared))
+    ties.restore((r.a, r.b, r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family), r.trust, r.shared)
+                 for r in _rows(conn, TieRow))
     timeline = Timeline()
     if with_history:
         report(0.6, "reading the history")
