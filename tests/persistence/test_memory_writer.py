@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,8 @@ from engine.persistence.memory_writer import (
 ROOT = Path(__file__).resolve().parents[2]
 
 #: A process that runs a new village on the rule brain (its stream is held in RAM), saves it twice, and prints
-#: what it held and whether LanceDB came in. With "kill", it saves once more and kills that save's writer.
+#: what it held and whether LanceDB came in. With "kill", it saves once more and kills that save's writer; with
+#: "die", it says so first and saves once more, for the test to kill it mid-save.
 PROBE = """
 import json, os, signal, sys, threading, time
 from pathlib import Path
@@ -52,6 +55,11 @@ held = sorted((m.id, m.agent, m.tick, m.kind, m.text, m.importance, list(m.evide
               for agent in range(12) for m in store.all_for(agent, 1000))
 report = {"lancedb": "lancedb" in sys.modules, "open": store.is_open, "held": held, "tags": store.tags(),
           "tick": world.tick}
+if mode == "die":  # said what it holds; now saves again, and is killed by the test while its writer runs
+    print(json.dumps(report), flush=True)
+    for _ in range(30):
+        sim.step()
+    api.save_world(world, path, memory=store)
 if mode == "kill":
     for _ in range(30):
         sim.step()
@@ -114,6 +122,32 @@ def test_a_writer_killed_mid_save_keeps_the_old_pair_and_says_so_in_one_line(tmp
     assert rows == report["held"] and tags[-1] == f"tick-{report['tick']}"
     assert [p.name for p in memory_folder(path).iterdir()] == [api.read_meta(path)["x.memory_version"]]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.memory", "new.town"]  # no staging, no half file
+
+
+def test_killing_the_app_while_its_writer_runs_keeps_the_old_pair(tmp_path: Path):
+    path = tmp_path / "new.town"
+    paths = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    app = subprocess.Popen([sys.executable, "-c", PROBE, str(path), "die"], env={**os.environ, "PYTHONPATH": paths},
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout is not None
+        report = json.loads(app.stdout.readline())
+        children = Path(f"/proc/{app.pid}/task/{app.pid}/children")
+        deadline = time.monotonic() + 120
+        while not (writer := children.read_text().split()) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert writer, "the third save started no writer"
+        time.sleep(0.3)  # mid-way: the writer is starting up or writing into the save's staging folder
+        app.send_signal(signal.SIGKILL)
+        app.wait(30)
+        while Path(f"/proc/{writer[0]}").exists() and time.monotonic() < deadline:  # the orphan writer ends
+            time.sleep(0.05)
+    finally:
+        app.kill()
+        app.wait(30)
+    rows, tags, _ = _saved_rows(path)  # opening sweeps what the killed save left
+    assert rows == report["held"] and tags[-1] == f"tick-{report['tick']}"
+    assert [p.name for p in memory_folder(path).iterdir()] == [api.read_meta(path)["x.memory_version"]]
 
 
 def _job(folder: Path, rows: int = 3) -> HeldRows:
