@@ -89,11 +89,14 @@ def write_in_child(job: HeldRows) -> None:
     multiprocessing's spawn (which runs the caller's main script again in the child). The job goes in
     on stdin; a failure's reason comes back as the last line on stdout.
     """
-    engine_root = str(Path(__file__).resolve().parents[2])  # this checkout's engine, whatever is installed
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (engine_root, os.environ.get("PYTHONPATH")) if p)}
+    env = dict(os.environ)
+    if not getattr(sys, "frozen", False):  # this checkout's engine, whatever else is installed
+        engine_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (engine_root, os.environ.get("PYTHONPATH")) if p)
     try:
         done = subprocess.run(writer_command(), input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
-                              stdout=subprocess.PIPE, env=env, check=False)
+                              stdout=subprocess.PIPE, env=env, check=False,
+                              creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))  # Windows: no console
     except OSError as exc:
         raise MemoryWriterError(f"could not start the process that writes them ({exc})") from exc
     if done.returncode == 0:
