@@ -335,8 +335,8 @@ class Relationships:
     def restore(self, rows: Iterable[tuple[int, int, float, float, int, int, bool, float, int]]) -> None:
         """Ties read back, each ``(a, b, affinity, familiarity, meetings, last_tick, family, trust, shared)``, as
         ``set`` would make them one by one, but without a tie made and replaced for each of tens of thousands of
-        pairs, nor a change noted for each field: most of reopening a month-old town went to that. Not yet in
-        any checkpoint's columns (a restored table's are built afresh by its next checkpoint)."""
+        pairs, nor a change noted for each field (a quarter of restoring a month-old town's ties and notes).
+        Not yet in any checkpoint's columns (a restored table's are built afresh by its next checkpoint)."""
         if self._columns is not None:
             for a, b, affinity, familiarity, meetings, last_tick, family, trust, shared in rows:
                 self.set(a, b, Tie(affinity, familiarity, meetings, last_tick, family, trust, shared))
