@@ -5,16 +5,20 @@
 
 The engine runs the city (1,000 people) in this process with the agent API in
 front of it; the agents run in another process (the SDK's crowd,
-``townsfolk_agent.crowd``: asyncio, one WebSocket each): each registers a person,
-then answers every decision point at once with a plausible action. Measured over
-``--seconds`` after everyone is registered:
+``townsfolk_agent.crowd``: asyncio, one WebSocket each, neither confirmations nor
+ok outcomes asked for): each registers a person, then answers every decision point
+at once with a plausible action. Measured over ``--seconds`` after everyone is
+registered, at the speed asked (``speed`` in the JSON: ``max``, or ticks a second):
 
 - decision round trip: from the engine posting a decision point to the answer
   being handed in to the engine's exchange (through the server, the WebSocket, the
   agent and back), p50 / p95 / p99 in ms; its first leg ("out": to the server's
   write to the agent's socket), and when the engine thread took the answer up
   (just before the tick that applies it);
-- how long checkpoints held the engine thread, the collector's pauses by generation, the core share;
+- where the slowest 1% waited (``slowest_1pct``): out, to the agent deciding, back, and under collections
+  and checkpoints, on the machine's one monotonic clock;
+- how long checkpoints held the engine thread and the engine waited for answers before each, the
+  collector's pauses by generation (wall and CPU), the core share of both processes;
 - the engine's ticks per second meanwhile;
 - decisions answered, and how many were late or refused.
 

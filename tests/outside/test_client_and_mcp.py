@@ -141,3 +141,29 @@ def test_a_crowd_says_who_it_could_not_claim(server: AgentServer) -> None:
     crowd = Crowd(f"http://127.0.0.1:{server.port}/v1", lambda agent, seen: [do("home")])
     with pytest.raises(TownsfolkError, match="404: there is no person 9999"):
         asyncio.run(crowd.join([9999], settle=False))
+
+
+def test_a_crowd_without_ok_outcomes_hears_of_them_in_the_next_perception(server: AgentServer) -> None:
+    """``ok_outcomes=False``: no outcome message for an ok decision; the next perception says how it ended."""
+    url = f"http://127.0.0.1:{server.port}/v1"
+    told: list[dict[str, Any]] = []
+
+    def decide(agent: int, perception: dict[str, Any]) -> list[dict[str, Any]]:
+        if "last_outcome" in perception:
+            told.append(perception["last_outcome"])
+        return [do("home", 15)]
+
+    async def live() -> Crowd:
+        crowd = Crowd(url, decide, deadline_s=10, ok_outcomes=False)
+        await crowd.join([5], settle=False)
+        for _ in range(400):
+            if any(t["status"] == "ok" for t in told):
+                break
+            await asyncio.sleep(0.05)
+        await crowd.leave()
+        return crowd
+
+    crowd = asyncio.run(live())
+    assert not crowd.errors and crowd.answered >= 2
+    assert any(t["status"] == "ok" for t in told), "the next perception says the answer before was done"
+    assert 5 not in crowd.last_outcome, "no outcome message came for the ok ones"
