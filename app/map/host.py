@@ -248,7 +248,9 @@ class GLMapWidget(QOpenGLWidget):
 # --------------------------------------------------------------------------- offscreen host
 
 
-FRAME_S = 1 / 40  # the render thread's own pace while the map moves: a little over the view's ~33 a second
+# The render thread's own pace while the map moves: a little over the 30 frames a second the map is to keep,
+# so a frame that comes late does not take it under; no more, as on software GL every frame is CPU the engine needs.
+FRAME_S = 1 / 36
 RUN_ON_S = 0.5  # frames go on without word from the GUI thread this long, then rest until it asks again
 
 
@@ -270,7 +272,9 @@ class OffscreenMapWidget(QWidget):
     interpolation state, the bubbles, what is selected) and goes on at once; the render thread draws
     the newest copy it was given, a frame every ``FRAME_S`` while the picture moves (people glide
     between snapshots from the copy, on the render thread's clock), and queues a signal for each.
-    The GUI thread only puts the newest finished frame on screen. Before, it waited while each
+    The GUI thread only puts the newest finished frame on screen. At most one finished frame waits
+    for it: a frame drawn over one not yet shown would be thrown away, CPU the engine needs, so the
+    render thread waits for the GUI thread to take it first. Before, it waited while each
     frame's draw calls read the live scene, and asked for the next frame only once it came round to
     the last one: at 10,000 people busy with snapshots and docks, that wait and that gap were most
     of a frame.
