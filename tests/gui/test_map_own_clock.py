@@ -47,11 +47,11 @@ def test_the_gui_thread_hands_a_frame_over_without_waiting_for_the_render_thread
     view = controller.window.map_view
     _offscreen(view)
     frames = view.host.stats.frames
-    busy = render_thread().submit(lambda: time.sleep(0.5))  # the render thread is busy for a while
+    busy = render_thread().submit(lambda: time.sleep(1.0))  # the render thread is busy for a while
     started = time.perf_counter()
     view.pan_by(30, 0)
     view.host.request_frame()
-    assert time.perf_counter() - started < 0.2, "asking for a frame does not wait for the render thread"
+    assert time.perf_counter() - started < 0.5, "asking for a frame does not wait for the render thread"
     assert not busy.done()
     wait_until(lambda: view.host.stats.frames > frames, 10, "the frame, once the render thread is free")
 
@@ -72,7 +72,9 @@ def test_frames_follow_on_the_render_threads_clock_while_the_map_moves_then_rest
         wait_until(lambda: view.host._looping is False, 5, "frames asked for before to be drawn")
         frames = view.host.stats.frames
         view.host.request_frame()
-        wait_until(lambda: view.host.stats.frames >= frames + 4, 5, "frames from one copy, on the render thread's clock")
+        # One copy, and frames after the first one from it on the render thread's clock (a dozen or more
+        # in RUN_ON_S when the machine is quiet; two are enough to say so on a busy one).
+        wait_until(lambda: view.host.stats.frames >= frames + 2, 5, "frames from one copy, on the render thread's clock")
         wait_until(lambda: view.host._looping is False, 5 + host.RUN_ON_S, "the loop to rest without word from the GUI")
         rested = view.host.stats.frames
         end = time.monotonic() + 0.3
