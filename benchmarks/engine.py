@@ -20,7 +20,11 @@ embedder), on the engine thread with its checkpoints every 30 sim minutes and it
 speed. It reports RSS when the run starts, every 100 ticks and at the end, the peak, what the C
 heap holds in use and free (glibc), and how long each periodic checkpoint held the engine thread
 (``checkpoint_hold_ms``: count, median and max, wall clock; ``checkpoint_hold_cpu_ms``: the engine
-thread's own CPU time, steadier on a shared machine).
+thread's own CPU time, steadier on a shared machine). With ``--save`` it then saves the world over
+its file as the window's autosave does and reports the save's wall time and the RSS after it
+(``save_seconds``, ``rss_after_save_mb``, ``lancedb_after_save``): a new rule-brain town keeps its
+memory stream in RAM, and its save writes the memory version from a process of its own, so LanceDB
+(~77 MB, and ~23 MB a table) never comes into the app's process.
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the engine is imported by the child process that measures, not by every run
+    from engine.api import EngineHandle
+    from engine.contracts import SaveWorld
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -95,10 +104,11 @@ def measure(agents: int, ticks: int, seed: int, plugins: list[str] | None = None
     }
 
 
-def measure_app(path: str, ticks: int) -> dict[str, object]:
-    """The engine thread on the saved world at ``path`` for ``ticks`` ticks, as the app runs it."""
+def measure_app(path: str, ticks: int, save: bool = False) -> dict[str, object]:
+    """The engine thread on the saved world at ``path`` for ``ticks`` ticks, as the app runs it (then, with
+    ``save``, saved over its file)."""
     from engine import api
-    from engine.contracts import SetSpeed, Step
+    from engine.contracts import SaveWorld, SetSpeed, Step
 
     handle = api.EngineHandle.open(path, embedder="hashing")
     handle.start()
@@ -126,9 +136,11 @@ def measure_app(path: str, ticks: int) -> dict[str, object]:
         holds_cpu = sorted(cpu for _wall, cpu in handle.checkpoint_holds_ms)
         world = handle._sim.world  # read after the engine paused: the history and checkpoints it holds
         events, checkpoints = len(world.history), len(world.timeline.checkpoints)
+        saved = _save(handle, SaveWorld(path=path)) if save else {}
     finally:
         handle.stop()
     return {
+        **saved,
         "mode": "app",
         "ticks": ticks,
         "seconds": round(elapsed, 2),
@@ -144,6 +156,25 @@ def measure_app(path: str, ticks: int) -> dict[str, object]:
         "checkpoint_hold_ms": _spread(holds),
         "checkpoint_hold_cpu_ms": _spread(holds_cpu),  # the engine thread's own CPU: steadier on a shared machine
     }
+
+
+def _save(handle: EngineHandle, command: SaveWorld) -> dict[str, object]:
+    """Save as the window's autosave does; its wall time and this process's RSS after it."""
+    from engine.contracts import CommandApplied, CommandRejected
+
+    began = time.perf_counter()
+    handle.submit(command)
+    while True:
+        answers = [e for e in handle.drain_events()
+                   if isinstance(e, CommandApplied | CommandRejected) and e.command_id == command.id]
+        if answers:
+            break
+        time.sleep(0.002)
+    seconds = time.perf_counter() - began
+    if isinstance(answers[0], CommandRejected):
+        raise RuntimeError(f"the save failed: {answers[0].reason}")
+    return {"save_seconds": round(seconds, 2), "rss_after_save_mb": _status_mb("VmRSS"),
+            "lancedb_after_save": "lancedb" in sys.modules}
 
 
 def _spread(values: list[float]) -> dict[str, float | int | None]:
@@ -192,6 +223,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--app", action="store_true",
                         help="run it as the app does: opened from a file, minds, checkpoints, on the engine thread")
+    parser.add_argument("--save", action="store_true",
+                        help="with --app: then save the world over its file, as the autosave does (time, RSS after)")
     parser.add_argument("--inline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--make", help=argparse.SUPPRESS)
     parser.add_argument("--open", help=argparse.SUPPRESS)
@@ -202,13 +235,13 @@ def main() -> int:
         api.save_world(api.new_world(args.agents[0], args.seed, "city"), args.make)
         return 0
     if args.open:
-        print(json.dumps(measure_app(args.open, args.ticks)))
+        print(json.dumps(measure_app(args.open, args.ticks, args.save)))
         return 0
     if args.inline:
         print(json.dumps(measure(args.agents[0], args.ticks, args.seed, args.plugin)))
         return 0
     if args.app:
-        return _app(args.agents or [1000, 10000], args.ticks, args.seed, args.json)
+        return _app(args.agents or [1000, 10000], args.ticks, args.seed, args.json, args.save)
     sizes = args.agents or [1000, 10000]
     runs = []
     for n in sizes:
@@ -235,7 +268,7 @@ def main() -> int:
     return 0
 
 
-def _app(sizes: list[int], ticks: int, seed: int, as_json: bool) -> int:
+def _app(sizes: list[int], ticks: int, seed: int, as_json: bool, save: bool = False) -> int:
     """Each size's world made and saved in one process and run in another, so the run's memory is its own."""
     runs = []
     with tempfile.TemporaryDirectory(prefix="townsfolk-engine-bench-") as folder:
@@ -243,7 +276,8 @@ def _app(sizes: list[int], ticks: int, seed: int, as_json: bool) -> int:
             path = str(Path(folder) / f"city-{n}.town")
             subprocess.run([sys.executable, __file__, "--agents", str(n), "--seed", str(seed), "--make", path],
                            check=True)
-            out = subprocess.run([sys.executable, __file__, "--ticks", str(ticks), "--open", path],
+            out = subprocess.run([sys.executable, __file__, "--ticks", str(ticks), "--open", path,
+                                  *(["--save"] if save else [])],
                                  capture_output=True, text=True, check=True).stdout
             runs.append({"agents": n, **json.loads(out.strip().splitlines()[-1])})
     load = [round(x, 2) for x in os.getloadavg()]
@@ -256,6 +290,9 @@ def _app(sizes: list[int], ticks: int, seed: int, as_json: bool) -> int:
             print(f"{r['agents']:>6} people, as the app runs them: {r['ticks_per_sec']} ticks/s, RSS {r['rss_start_mb']} "
                   f"-> {r['rss_end_mb']} MB (peak {r['peak_rss_mb']}), checkpoints held the engine "
                   f"{r['checkpoint_hold_ms']} ms")
+            if save:
+                print(f"        then saved in {r['save_seconds']} s: RSS {r['rss_after_save_mb']} MB, "
+                      f"LanceDB {'loaded' if r['lancedb_after_save'] else 'not loaded'}")
     return 0
 
 

@@ -79,7 +79,10 @@ smoke() {  # smoke NAME [ENV=VALUE...] -- COMMAND...: run one smoke test and che
 
 smoke xvfb timeout "$SMOKE_TIMEOUT" "${XVFB[@]}" "$BIN"
 smoke xvfb-gl TOWNSFOLK_MAP_BACKEND=gl timeout "$SMOKE_TIMEOUT" "${XVFB[@]}" "$BIN"
-smoke offscreen QT_QPA_PLATFORM=offscreen timeout "$SMOKE_TIMEOUT" "$BIN"
+# This one also saves the world: a new memory stream is written by the app's executable started again
+# as a writer process (memory_writer), which only the frozen app's entry script can start.
+smoke offscreen QT_QPA_PLATFORM=offscreen timeout "$SMOKE_TIMEOUT" "$BIN" --save-to "$work/saved.town"
+grep -E '^smoke test saved .*\(memories: v' "$work/offscreen.log" >&2 || { say "FAILED: the smoke test's save"; exit 1; }
 
 # --- 5. start time ---------------------------------------------------------------------------------
 # packaging/time_start.sh runs `--smoke-test --ticks 1` START_RUNS times on one Xvfb (so Xvfb's own

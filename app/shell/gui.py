@@ -103,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
                         "inspector, ...) at 900x700 and saves it beside the screenshot as OUT-NAME.png")
     parser.add_argument("--select", type=int, default=-1, metavar="PERSON",
                         help="--smoke-test selects this person (by id) before the screenshots")
+    parser.add_argument("--save-to", metavar="WORLD.town",
+                        help="--smoke-test then saves the world there, memories included, as the autosave does")
     return parser
 
 
@@ -168,7 +170,8 @@ def run_gui(args: list[str]) -> int:
 
         width, _, height = options.size.partition("x")
         return run_smoke(options.smoke_test, options.world_option or options.world, options.ticks,
-                         (int(width or 1280), int(height or 800)), dock=options.dock, select=options.select)
+                         (int(width or 1280), int(height or 800)), dock=options.dock, select=options.select,
+                         save_to=options.save_to)
     from app.files.crash import CrashGuard
     from app.shell.controller import Controller
 

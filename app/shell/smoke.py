@@ -69,13 +69,13 @@ def grab_window(window: QWidget, map_widget: QWidget, map_image: QImage) -> QIma
 
 
 def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (1280, 800),
-              dock: str | None = None, select: int = -1) -> int:
+              dock: str | None = None, select: int = -1, save_to: str | None = None) -> int:
     os.environ.setdefault("TOWNSFOLK_CONFIG_DIR", tempfile.mkdtemp(prefix="townsfolk-smoke-"))
     from app.shell.controller import Controller
 
     controller = Controller(quiet=True)
     try:
-        return _run(controller, out, world, ticks, size, dock, select)
+        return _run(controller, out, world, ticks, size, dock, select, save_to)
     finally:
         # Tear the window (and its GL context) down while Qt is still fully alive.
         controller.window.close()
@@ -84,7 +84,7 @@ def run_smoke(out: str, world: str | None, ticks: int, size: tuple[int, int] = (
 
 
 def _run(controller: Controller, out: str, world: str | None, ticks: int, size: tuple[int, int],
-         dock: str | None, select: int) -> int:
+         dock: str | None, select: int, save_to: str | None) -> int:
     from app.common.resources import bundled_world
     from engine.contracts import SetSpeed, Step
 
@@ -153,9 +153,38 @@ def _run(controller: Controller, out: str, world: str | None, ticks: int, size: 
     print(f"smoke test ok: {controller.world_name}, {len(snap.static.people)} people, ran {ticks} ticks to "
           f"{snap.clock_text}; map backend {view.backend}; map {view.width()}x{view.height()} = {share:.0%} of "
           f"the {window.width()}x{window.height()} window; screenshot {out}")
+    if save_to:
+        failed = _save(controller, save_to)
+        if failed:
+            return fail(failed)
     if dock:
         return _grab_dock(window, dock, out, fail)
     return 0
+
+
+def _save(controller: Controller, path: str) -> str | None:
+    """Save the world to ``path`` as the autosave does (a world on the rule brain has its memories written by a
+    process of its own: in the frozen app, the app's executable again); None, or why it failed."""
+    from engine import api
+    from engine.contracts import SaveWorld
+
+    done: list[str] = []
+    controller.bridge.world_saved.connect(lambda _path: done.append(""))
+    controller.bridge.save_failed.connect(lambda _path, reason: done.append(reason))
+    began = time.monotonic()
+    controller.bridge.send(SaveWorld(path=path))
+    deadline = began + RUN_TIMEOUT
+    while not done and time.monotonic() < deadline:
+        _pump(0.02)
+    if not done:
+        return f"the save to {path} did not finish within {RUN_TIMEOUT:.0f} s"
+    if done[0]:
+        return done[0]
+    version = api.read_meta(path).get("x.memory_version")
+    if version and not (Path(path).with_suffix(".memory") / version).is_dir():
+        return f"the save to {path} names memories ({version}) that are not beside it"
+    print(f"smoke test saved {path} in {time.monotonic() - began:.1f} s (memories: {version or 'none'})")
+    return None
 
 
 def _grab_dock(window: MainWindow, key: str, out: str, fail: Callable[[str], int]) -> int:

@@ -11,7 +11,8 @@ until then), and opens the real store only when one of these needs it:
 - a tag is restored (time travel) — the real store keeps every tagged version;
 - the buffer passes ``max_rows``.
 
-A save does not open it: it writes the held rows and tags into a new database in the save's folder.
+A save does not open it: it writes the held rows and tags into a new database in the save's folder
+(from a process of its own while this one has not imported LanceDB: ``persistence.memory_writer``).
 
 Opening writes the held rows in order, tagging each checkpoint's row count as it passes it, so
 the store ends up with the same rows, ids and tags as if it had been open from the start.
@@ -59,6 +60,9 @@ class _Held(StoreBase):
 
     def rows(self) -> list[Memory]:
         return self._buffer.memories()
+
+    def columns(self) -> dict[str, object]:
+        return self._buffer.columns()
 
     def restore(self, name: str) -> None:
         raise NotImplementedError("restoring a tag opens the real store first")
@@ -119,6 +123,15 @@ class DeferredStore:
         for m in rows[written:]:
             store.add(m.agent, m.tick, m.kind, m.text, m.importance, evidence=m.evidence, pinned=m.pinned, id=m.id)
         store.flush()
+
+    def held_columns(self) -> tuple[dict[str, object], list[tuple[str, int]]]:
+        """The held rows as columns, vectors embedded (as ``RamRows.columns`` gives them), and each tag with the
+        row count it marks, oldest first: what ``copy_into`` writes, for a writer in another process.
+        Only while the real store is not open."""
+        held = self._held
+        if held is None:
+            raise RuntimeError("the real store is open: copy its folder instead")
+        return held.columns(), [(name, held.marks[name]) for name in held.tags()]
 
     def _now(self) -> MemoryStore:
         """Where reads and appends go: the held rows, or the real store once open."""

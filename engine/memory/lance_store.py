@@ -163,16 +163,32 @@ class LanceMemoryStore(StoreBase):
     def flush(self) -> None:
         """Write buffered memories (one commit) and pending last accesses (one commit), then upkeep."""
         if len(self._buffer):
-            self._rows.write(self._buffer.columns())
-            self._unindexed += len(self._buffer)
+            self._write(self._buffer.columns())
             self._buffer.clear()
-            self._commits += 1
         if self._rows.pending:
             self._rows.write_access()  # tiny rows: its fragments cost nothing worth compacting for
         if self.optimize_every and self._commits >= self.optimize_every:
             self.optimize()
         elif self._needs_reindex():
             self.reindex()
+
+    def _write(self, columns: dict[str, Any]) -> None:
+        """Append rows (one commit), counting them towards the next index rebuild and compaction."""
+        self._rows.write(columns)
+        self._unindexed += len(columns["id"])
+        self._commits += 1
+
+    def add_embedded(self, columns: dict[str, Any]) -> None:
+        """Append rows whose vectors are already embedded (columns as ``RamRows.columns`` gives them) in one
+        commit after any buffered rows, then do ``flush``'s upkeep. Ids must be new to the store.
+
+        A save's writer process uses it to write a session's held rows without the session's embedder.
+        """
+        self.flush()
+        if len(columns["id"]):
+            self._write(columns)
+            self._next_id = max(self._next_id, int(max(columns["id"])) + 1)
+        self.flush()
 
     def _needs_reindex(self) -> bool:
         if self._unindexed == 0:

@@ -29,6 +29,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import msgpack
@@ -216,8 +217,9 @@ class CheckpointFile:
         expected = self.in_source.get(checkpoint_id)
         if expected is None or self.source is None:
             raise KeyError(checkpoint_id)
-        try:
-            with sqlite3.connect(f"file:{self.source}?mode=ro", uri=True) as conn:
+        try:  # closed here: ``with`` on a connection only ends its transaction, and an unclosed one lived on
+            # with its page cache until a garbage collection (a save reads every state: ~60 MB at day 20)
+            with closing(sqlite3.connect(f"file:{self.source}?mode=ro", uri=True)) as conn:
                 row = conn.execute("SELECT state FROM checkpoint WHERE id = ? AND state_hash = ?",
                                    (checkpoint_id, expected)).fetchone()
         except sqlite3.Error as exc:

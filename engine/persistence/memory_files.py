@@ -28,6 +28,7 @@ from engine.memory.deferred_store import DeferredStore
 from engine.memory.types import MemoryStore
 from engine.persistence.durable import fsync_dir, fsync_tree
 from engine.persistence.leftovers import abandoned, hold, owned_name, release, remove
+from engine.persistence.memory_writer import write_held
 from engine.state.world import World
 
 if TYPE_CHECKING:  # imported for real only when a store is opened (see _lance)
@@ -176,16 +177,16 @@ def write_version(world: World, store: MemoryStore, container: Path) -> str:
 
 
 def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
-    lance = _lance()
     tag = f"tick-{world.tick}"
     if isinstance(store, DeferredStore) and store.is_open:
         store = store.opened()
     if isinstance(store, DeferredStore):  # rows still held in RAM: written into the version, and held on
         store.tag(tag, replace=True)
-        copy = lance(folder, store.embedder, world.tick_seconds)
-        store.copy_into(copy)
-        copy.close()
-    elif isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
+        write_held(store, folder, world.tick_seconds)  # by a process of its own unless LanceDB is here already
+        _name_memories(world, store, tag)
+        return
+    lance = _lance()
+    if isinstance(store, lance):  # a copy of the folder keeps every field, version and tag exactly
         store.flush()
         store.tag(tag, replace=True)
         copy_tree(store.folder, folder)
@@ -194,6 +195,10 @@ def _write_database(world: World, store: MemoryStore, folder: Path) -> None:
         copy_memories(store, copy, len(world.people))
         copy.tag(tag, replace=True)
         copy.close()
+    _name_memories(world, store, tag)
+
+
+def _name_memories(world: World, store: MemoryStore, tag: str) -> None:
     world.meta["memory_tag"] = tag
     world.meta["embedder"] = store.embedder.name
     world.meta["embedder_dim"] = str(store.embedder.dim)

@@ -163,10 +163,13 @@ class CheckpointRow(SQLModel, table=True):
     tick: int
     kind: str
     name: str
-    state: bytes
     memory_tag: str
     state_hash: str
     edits_done: int = 0  # schema 4
+    # Last: SQLite reaches a column after a blob only by walking the blob's overflow pages, so with the state
+    # in the middle, reading the index of a month's checkpoints (and checking the file) read every state.
+    # Files written before keep their order; the next save writes this one.
+    state: bytes
 
 
 REQUIRED_TABLES = ("meta", "blob", "district", "neighbourhood", "lot", "building", "person", "tie", "event")

@@ -12,6 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
@@ -59,7 +60,7 @@ from engine.persistence.schema import (
 from engine.state.bulk import collector_paused
 from engine.state.city import Building, City, District, Lot, Neighbourhood, Prop, Rect
 from engine.state.person import Person
-from engine.state.relationships import Relationships, Tie
+from engine.state.relationships import Relationships
 from engine.state.thoughts import ThoughtRecord
 from engine.state.timeline import Branch, Checkpoint, Timeline
 from engine.state.world import World
@@ -238,7 +239,7 @@ def check_file(path: str | Path) -> None:
     else:
         raise WorldFileError(p, "the file is truncated (shorter than an SQLite header)")
     try:
-        with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{p}?mode=ro", uri=True)) as conn:
             verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
                 raise WorldFileError(p, f"the file is corrupt ({one_line(verdict)})")
@@ -268,7 +269,7 @@ def check_file(path: str | Path) -> None:
         if version >= since and table not in tables:
             raise WorldFileError(p, f"the world is damaged (missing table {table!r})")
     try:
-        with sqlite3.connect(f"file:{p}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{p}?mode=ro", uri=True)) as conn:
             inspect_tables(conn, p, tables)
     except sqlite3.DatabaseError as exc:
         raise WorldFileError(p, f"the file is corrupt ({one_line(exc)})") from exc
@@ -375,8 +376,8 @@ def _read(conn: Connection, with_history: bool, report: Progress, path: Path) ->
         give_sexes(people, header.seed)
     report(0.4, "remembering who knows whom")
     ties = Relationships()
-    for r in _rows(conn, TieRow):
-        ties.set(r.a, r.b, Tie(r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family), r.trust, r.shared))
+    ties.restore((r.a, r.b, r.affinity, r.familiarity, r.meetings, r.last_tick, bool(r.family), r.trust, r.shared)
+                 for r in _rows(conn, TieRow))
     timeline = Timeline()
     if with_history:
         report(0.6, "reading the history")

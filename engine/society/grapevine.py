@@ -18,6 +18,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -401,12 +402,16 @@ class Grapevine:
             for f in reversed(self.facts) if f.kind != FORGOTTEN
         )
 
-    def live_shared(self, a: int, b: int, tick: int) -> list[Fact]:
-        """Fresh facts both know (what two people who talk may bring up), oldest first."""
+    def live_shared(self, a: int, b: int, tick: int, newest: int | None = None) -> list[Fact]:
+        """Fresh facts both know (what two people who talk may bring up), oldest first; only the ``newest``
+        few when asked (every talk asks for two: in a long run people share dozens)."""
         known_a, known_b = self._known.get(a, 0), self._known.get(b, 0)
         if not known_a or not known_b:
             return []
-        return [self.facts[f] for f in _ids(known_a & known_b & self._live(tick))]
+        bits = known_a & known_b & self._live(tick)
+        if newest is None:
+            return [self.facts[f] for f in _ids(bits)]
+        return [self.facts[f] for f in reversed(list(islice(_ids_down(bits), newest)))]
 
     def shared_facts(self, a: int, b: int) -> list[str]:
         return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]
@@ -460,6 +465,14 @@ def _ids(bits: int) -> Iterator[int]:
         lowest = bits & -bits
         yield lowest.bit_length() - 1
         bits ^= lowest
+
+
+def _ids_down(bits: int) -> Iterator[int]:
+    """The facts whose bits are set, highest id first."""
+    while bits:
+        highest = bits.bit_length() - 1
+        yield highest
+        bits ^= 1 << highest
 
 
 def _sized(array: np.ndarray, count: int) -> np.ndarray:

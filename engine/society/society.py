@@ -275,7 +275,7 @@ class Society:
     def shared_topics(self, a: int, b: int, tick: int) -> list[Topic]:
         """What ``a`` may bring up with ``b``: news both heard, and what happened in town that either knows."""
         topics = [Topic("fact_both", "fact", {"fact": f.text}, weight=2.0)
-                  for f in self.grapevine.live_shared(a, b, tick)[-2:]]
+                  for f in self.grapevine.live_shared(a, b, tick, newest=2)]
         if self.incidents.items:
             topics.extend(self.incidents.topics(a, b, tick))
         return topics

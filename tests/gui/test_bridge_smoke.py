@@ -50,11 +50,15 @@ def test_smoke_test_command(worlds, tmp_path, app_qt) -> None:  # type: ignore[n
     out = tmp_path / "shot.png"
     env = dict(os.environ, TOWNSFOLK_CONFIG_DIR=str(tmp_path / "cfg"))
     env.pop("TOWNSFOLK_MAP_BACKEND", None)  # the backend the app picks by itself
+    saved = tmp_path / "saved.town"
     result = subprocess.run([sys.executable, "-m", "app", "--smoke-test", str(out), "--world", str(worlds["town"]),
-                             "--ticks", "20"], env=env, capture_output=True, text=True, timeout=120)
+                             "--ticks", "20", "--save-to", str(saved)], env=env, capture_output=True, text=True,
+                            timeout=180)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and out.stat().st_size > 10_000
     assert "smoke test ok" in result.stdout
+    version = api.read_meta(saved)["x.memory_version"]  # the memories, written by a process of their own
+    assert f"smoke test saved {saved} in " in result.stdout and (tmp_path / "saved.memory" / version).is_dir()
     failing = subprocess.run([sys.executable, "-m", "app", "--smoke-test", str(tmp_path / "no.png"), "--world",
                               str(worlds["broken"])], env=env, capture_output=True, text=True, timeout=120)
     assert failing.returncode == 1 and "broken.town" in failing.stderr

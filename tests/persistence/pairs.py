@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import api
+from engine.llm.backend import LLMConfig
+from engine.memory.deferred_store import DeferredStore
 from engine.memory.types import MemoryStore
 from engine.persistence.memory_files import memory_folder
-from engine.persistence.memory_session import open_session
+from engine.persistence.memory_session import SessionMemory, open_session
+from engine.runtime.minds import attach_cognition
+from engine.sim.simulation import Simulation
 
 #: The command line of a small run that thinks (fake model) and remembers (offline hashing embedder).
 THINKING = ("--brain", "fake", "--embedder", "hashing")
@@ -52,6 +56,18 @@ def thinking_world(ticks: int = 20) -> tuple[api.World, MemoryStore]:
     summary = api.run_headless(world, ticks, llm=api.LLMConfig(brain="fake"), embedder="hashing")
     assert summary.memory is not None and summary.memory.count() > 0
     return world, summary.memory
+
+
+def village_holding_its_stream(path: Path) -> tuple[Simulation, SessionMemory]:
+    """A new village saved at ``path`` and opened again with minds on the rule brain: its memory stream is
+    held in RAM (``DeferredStore``) until something needs LanceDB."""
+    api.save_world(api.new_world(12, seed=2, template="village"), path)
+    world = api.load_world(path)
+    session = open_session(world, path, "hashing")
+    assert isinstance(session.store, DeferredStore)
+    sim = Simulation(world)
+    attach_cognition(sim, LLMConfig(), session.store)
+    return sim, session
 
 
 def fingerprint(world_path: Path) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from engine import api
-from engine.llm.backend import LLMConfig
 from engine.memory.deferred_store import DeferredStore
 from engine.memory.embedders import make_embedder
 from engine.memory.lance_store import LanceMemoryStore
@@ -17,9 +16,7 @@ from engine.persistence import leftovers
 from engine.persistence.memory_files import memory_folder
 from engine.persistence.memory_session import open_session
 from engine.persistence.world_file import write_temp
-from engine.runtime.minds import attach_cognition
-from engine.sim.simulation import Simulation
-from tests.persistence.pairs import THINKING, read_pair, thinking_world, townsfolk
+from tests.persistence.pairs import THINKING, read_pair, thinking_world, townsfolk, village_holding_its_stream
 
 
 def _saved(tmp_path: Path, name: str = "v.town", ticks: int = 20) -> Path:
@@ -175,13 +172,9 @@ def test_opening_without_minds_sweeps_too(tmp_path: Path):
 def test_a_new_stream_is_saved_without_opening_lancedb_and_reopens_whole(tmp_path: Path):
     """On the rule brain a new world's memories are held in RAM; a save writes them with their tags."""
     path = tmp_path / "new.town"
-    api.save_world(api.new_world(12, seed=2, template="village"), path)
-    world = api.load_world(path)
-    session = open_session(world, path, "hashing")
-    store = session.store
+    sim, session = village_holding_its_stream(path)
+    world, store = sim.world, session.store
     assert isinstance(store, DeferredStore)
-    sim = Simulation(world)
-    attach_cognition(sim, LLMConfig(), store)
     for _ in range(90):
         sim.step()
     store.tag("tick-30", replace=True)

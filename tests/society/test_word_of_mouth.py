@@ -141,3 +141,19 @@ def test_news_goes_stale_after_a_week_and_is_fresh_again_when_time_goes_back(vil
     assert grapevine.untold(0, listener, sim.tick) == []  # taken back
     apply(sim, e.SeedFact(agent=0, text="The mill is for sale", fact_id=fact))
     assert [f.id for f in grapevine.untold(0, listener, sim.tick)] == [fact]
+
+
+def test_two_who_share_news_bring_up_the_newest_they_both_know(village_sim) -> None:
+    sim = village_sim
+    grapevine = sim.society.grapevine
+    texts = ["The mill is for sale", "The bakery has a new oven", "The river is high", "A fox was seen"]
+    facts = [apply(sim, e.SeedFact(agent=0, text=text))[0][2].fact_id for text in texts]
+    friend = sim.ties.closest(0, 1)[0]
+    for fact in facts[:3]:  # the friend hears all but the newest
+        grapevine.pass_on(fact, 0, friend, sim.tick, random.Random(fact))
+    shared = [f.id for f in grapevine.live_shared(0, friend, sim.tick)]
+    assert shared == facts[:3]  # oldest first
+    assert [f.id for f in grapevine.live_shared(0, friend, sim.tick, newest=2)] == facts[1:3]
+    assert [f.id for f in grapevine.live_shared(friend, 0, sim.tick, newest=5)] == facts[:3]
+    topics = sim.society.shared_topics(0, friend, sim.tick)
+    assert [t.facts["fact"] for t in topics if t.kind == "fact_both" and t.facts] == texts[1:3]

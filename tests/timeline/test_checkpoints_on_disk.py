@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from engine import api
 from engine.persistence import leftovers
 from engine.persistence.checkpoint_file import CACHED_STATES, CheckpointFile
+from engine.persistence.world_file import check_file
 from engine.sim.simulation import Simulation
 from engine.timeline.machine import TimeMachine
 from tests.conftest import WORLDS
@@ -71,6 +74,31 @@ def test_opening_reads_no_state_and_a_seek_reads_the_one_it_needs(tmp_path: Path
     looking.seek(target.tick)
     assert again.state_hash() == target.state_hash
     assert opened.held_bytes() == target.size
+
+
+def test_reading_states_from_the_world_file_leaves_no_connection_open(tmp_path: Path):
+    """A save reads every checkpoint's state back from the file: a connection left to the garbage collector kept
+    its page cache (tens of MB at the peak of a long run's save)."""
+    sim, machine = running_village(4 * 60)
+    path = tmp_path / "v.town"
+    sim.freeze()
+    api.save_world(sim.world, path)
+    states = machine.timeline.states
+    assert isinstance(states, CheckpointFile) and states.source == path
+    gc.collect()
+    gc.disable()
+    try:
+        before = _open_connections()
+        check_file(path)
+        for checkpoint in machine.timeline.checkpoints:
+            assert states.get(checkpoint.id, keep=False)
+        assert _open_connections() == before
+    finally:
+        gc.enable()
+
+
+def _open_connections() -> int:
+    return sum(isinstance(o, sqlite3.Connection) for o in gc.get_objects())
 
 
 def test_saving_over_the_file_it_reads_from_keeps_every_checkpoint(tmp_path: Path):
