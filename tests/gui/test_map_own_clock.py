@@ -3,6 +3,7 @@ render thread's own clock: the GUI thread hands the copy over and never waits fo
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -23,19 +24,25 @@ def test_a_frozen_copy_keeps_what_the_frame_is_drawn_from_while_the_scene_change
     scene = view.scene
     scene.selected_person = 3
     frame = scene.freeze(640.0, 400.0)
-    camera, positions = (frame.camera.center_x, frame.camera.zoom), frame.people.current_positions().copy()
+    now = time.perf_counter()  # people glide between snapshots: compare where they are at one moment
+    camera, positions = (frame.camera.center_x, frame.camera.zoom), frame.people.current_positions(now).copy()
     assert (frame.camera.width, frame.camera.height) == (640.0, 400.0)
+    quiet = next(i for i in range(frame.people.count) if not frame.bubbles.saying(i))
 
     view.pan_by(120, -40)
     view.zoom_by(2.0)
     view.select_building(0)
     scene.ghosts.append((0.0, 0.0, 16.0, 16.0, (255, 0, 0, 120)))
-    scene.bubbles.say(1, "Lovely morning for it.", time.perf_counter())
+    scene.bubbles.say(quiet, "Lovely morning for it.", now)
+    snapshot = scene.snapshot
+    assert snapshot is not None
+    view.set_snapshot(dataclasses.replace(snapshot, tick=snapshot.tick + 1, positions=snapshot.positions + 2.0))
 
     assert (frame.camera.center_x, frame.camera.zoom) == camera, "the copy's camera is its own"
     assert (frame.selected_person, frame.selected_building) == (3, -1)
-    assert frame.ghosts == [] and frame.bubbles.saying(1) == ""
-    assert np.array_equal(frame.people.current_positions(), positions)
+    assert frame.ghosts == [] and frame.bubbles.saying(quiet) == ""
+    assert np.array_equal(frame.people.current_positions(now), positions), "a later snapshot does not move the copy's people"
+    assert not np.array_equal(scene.people.current_positions(now + 5), positions)
     assert frame.people.current_positions() is not scene.people.current_positions(), "each draws into its own buffer"
 
 
