@@ -214,9 +214,16 @@ class Scene:
         # A batch may span many ticks (max speed, or a step of hundreds): only the last
         # few sim minutes are still "being said"; older lines would pile up at once.
         newest = max(e.tick for e in talks)
-        for event in talks:
-            if event.tick >= newest - BUBBLE_RECENT_TICKS:
-                self.bubbles.conversation(event.a, event.b, event.lines, now)
+        recent = [e for e in talks if e.tick >= newest - BUBBLE_RECENT_TICKS]
+        # Only the newest talks keep a bubble (the book holds ``limit`` people, the newest line each), and a
+        # talk's lines are worded when first read: walk back until the book would be full and word just those.
+        shown: set[int] = set()
+        start = len(recent)
+        while start > 0 and len(shown) < self.bubbles.limit:
+            start -= 1
+            shown.update((recent[start].a, recent[start].b))
+        for event in recent[start:]:
+            self.bubbles.conversation(event.a, event.b, event.lines, now)
 
     # ------------------------------------------------------------------ queries (pure numpy)
 
