@@ -14,20 +14,17 @@ and the GUI tests read pixels back.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import logging
 import threading
 import time
 import traceback
-from concurrent import futures
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
@@ -49,6 +46,12 @@ class MapPainter(Protocol):
     def gl_ready(self, ctx: Any) -> None: ...
 
     def paint(self, ctx: Any, width: float, height: float) -> None: ...
+
+    def freeze(self, width: float, height: float) -> MapPainter:
+        """A copy to paint on another thread while this one goes on changing the original."""
+        ...
+
+    def animating(self) -> bool: ...
 
 
 @dataclass
@@ -245,6 +248,12 @@ class GLMapWidget(QOpenGLWidget):
 # --------------------------------------------------------------------------- offscreen host
 
 
+# The render thread's own pace while the map moves: a little over the 30 frames a second the map is to keep,
+# so a frame that comes late does not take it under; no more, as on software GL every frame is CPU the engine needs.
+FRAME_S = 1 / 36
+RUN_ON_S = 0.5  # frames go on without word from the GUI thread this long, then rest until it asks again
+
+
 @dataclass
 class _Frame:
     """One frame read back on the render thread: its pixels (rows bottom-up) and timings."""
@@ -258,16 +267,21 @@ class _Frame:
 class OffscreenMapWidget(QWidget):
     """The map rendered by a headless arcade context and painted as an image.
 
-    Every GL call runs on the render thread (``app.map.render_thread``). A frame is asked
-    for on the GUI thread, which waits only while the scene's draw calls are made (they read
-    the scene, which only the GUI thread changes); the rasterizing and the read-back that
-    follow (most of a software rasterizer's frame) go on while the GUI thread handles input
-    and snapshots, and the finished picture comes back as a queued signal. One frame is in
-    flight at a time: asking again meanwhile draws once more as soon as it lands.
+    Every GL call runs on the render thread (``app.map.render_thread``), on a clock of its own: the
+    GUI thread hands over a frozen copy of the scene (``Scene.freeze``: the camera, the people's
+    interpolation state, the bubbles, what is selected) and goes on at once; the render thread draws
+    the newest copy it was given, a frame every ``FRAME_S`` while the picture moves (people glide
+    between snapshots from the copy, on the render thread's clock), and queues a signal for each.
+    The GUI thread only puts the newest finished frame on screen. At most one finished frame waits
+    for it: a frame drawn over one not yet shown would be thrown away, CPU the engine needs, so the
+    render thread waits for the GUI thread to take it first. Before, it waited while each
+    frame's draw calls read the live scene, and asked for the next frame only once it came round to
+    the last one: at 10,000 people busy with snapshots and docks, that wait and that gap were most
+    of a frame.
     """
 
     frame_painted = Signal()
-    _frame_done = Signal(object)  # the Future of a frame, from the render thread
+    _frame_done = Signal()  # a frame finished on the render thread
     backend = "offscreen"
     _window: Any = None  # one headless arcade window per process, used on the render thread only
 
@@ -279,23 +293,22 @@ class OffscreenMapWidget(QWidget):
         self.ctx: Any = None
         self._fbo: Any = None
         self._fbo_size = (0, 0)
-        self._pixels = np.zeros((1, 1, 4), dtype=np.uint8)
-        self._buffers = (self._pixels, self._pixels)
         self._image = QImage()
-        self._asked = 0  # number of the last frame asked for
-        self._shown = 0  # number of the frame on screen: an older one landing late is dropped
-        self._in_flight = False
-        self._again = False
+        self._shown = 0  # number of the frame on screen
+        self._drawn = 0  # frames drawn (render thread)
+        self._lock = threading.Lock()  # the fields below are the two threads' meeting place
+        self._scene: tuple[MapPainter, tuple[int, int, float, float]] | None = None  # the newest copy, its size
+        self._asked_at = 0.0  # when the GUI thread last handed a copy over
+        self._fresh = False  # a copy came since the render thread last took one
+        self._looping = False  # a frame is due on the render thread, or parked (below)
+        self._parked = False  # the loop waits for the GUI thread to take the last frame before drawing another
+        self._newest: _Frame | None = None  # the newest finished frame
+        self._pixels = np.zeros((1, 1, 4), dtype=np.uint8)  # the picture on screen: never drawn into
+        self._buffers: list[np.ndarray] = []  # frames are read into these, in turn
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._frame_done.connect(self._on_frame_done, Qt.ConnectionType.QueuedConnection)
-        # A frame asked for while one was in flight starts in the next event-loop turn, not in the one
-        # that took the last frame: input that came meanwhile is handled before the GUI thread waits again.
-        self._next = QTimer(self)
-        self._next.setSingleShot(True)
-        self._next.setInterval(0)
-        self._next.timeout.connect(self.request_frame)
+        self._frame_done.connect(self._take_newest, Qt.ConnectionType.QueuedConnection)
         try:
             render_thread().call(self._initialize)
         except Exception:
@@ -318,90 +331,119 @@ class OffscreenMapWidget(QWidget):
         self._fbo = self.ctx.framebuffer(color_attachments=[texture])
         self._fbo_size = (width, height)
 
-    def _sizes(self) -> tuple[int, int, float, float]:
+    def _freeze(self) -> tuple[MapPainter, tuple[int, int, float, float]]:
+        """On the GUI thread: the scene as the next frame draws it, and the frame's size."""
         ratio = self.devicePixelRatioF()
-        return (max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)),
-                float(self.width()), float(self.height()))
+        sizes = (max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)),
+                 float(self.width()), float(self.height()))
+        return self._painter.freeze(sizes[2], sizes[3]), sizes
 
-    def _draw_and_read(self, number: int, sizes: tuple[int, int, float, float], pixels: np.ndarray,
-                       drawn: threading.Event) -> _Frame:
-        """On the render thread: draw the scene (``drawn`` is set once it is no longer read), then read it back."""
+    def _buffer(self, width: int, height: int) -> np.ndarray:
+        """On the render thread: a buffer to read a frame into, neither on screen nor waiting to be."""
+        with self._lock:
+            busy = [self._pixels] if self._newest is None else [self._pixels, self._newest.pixels]
+            self._buffers = [b for b in self._buffers if b.shape[:2] == (height, width)]
+            for buffer in self._buffers:
+                if all(buffer is not b for b in busy):
+                    return buffer
+            buffer = np.empty((height, width, 4), dtype=np.uint8)
+            self._buffers.append(buffer)
+            return buffer
+
+    def _draw_frame(self, scene: MapPainter, sizes: tuple[int, int, float, float]) -> None:
+        """On the render thread: draw ``scene``, read it back, and make it the newest frame."""
         width, height, logical_w, logical_h = sizes
+        pixels = self._buffer(width, height)
         started = time.perf_counter()
-        try:
-            type(self)._window.switch_to()
-            arcade.set_window(type(self)._window)
-            self._ensure_fbo(width, height)
-            ctx = self.ctx
-            ctx.active_program = None
-            self._fbo.use()
-            self._fbo.viewport = (0, 0, width, height)
-            ctx.bind_window_block()
-            ctx.enable_only(ctx.BLEND)
-            ctx.blend_func = ctx.BLEND_DEFAULT
-            # No force_opaque_alpha() here: the picture is shown as RGB32, whose alpha byte Qt never
-            # reads, and on llvmpipe that masked clear is a full-screen pass (~2 ms a frame).
-            self._painter.paint(ctx, logical_w, logical_h)
-        finally:
-            drawn.set()
+        type(self)._window.switch_to()
+        arcade.set_window(type(self)._window)
+        self._ensure_fbo(width, height)
+        ctx = self.ctx
+        ctx.active_program = None
+        self._fbo.use()
+        self._fbo.viewport = (0, 0, width, height)
+        ctx.bind_window_block()
+        ctx.enable_only(ctx.BLEND)
+        ctx.blend_func = ctx.BLEND_DEFAULT
+        # No force_opaque_alpha() here: the picture is shown as RGB32, whose alpha byte Qt never
+        # reads, and on llvmpipe that masked clear is a full-screen pass (~2 ms a frame).
+        scene.paint(ctx, logical_w, logical_h)
         issued = time.perf_counter()
         gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 4)
         gl.glReadPixels(0, 0, width, height, gl.GL_BGRA, gl.GL_UNSIGNED_BYTE,
                         pixels.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte)))
         self.ctx.screen.use()
         done = time.perf_counter()
-        return _Frame(number, pixels, (issued - started) * 1000, (done - issued) * 1000)
-
-    def _submit(self, drawn: threading.Event) -> Future[_Frame]:
-        self._asked += 1
-        sizes = self._sizes()
-        width, height = sizes[:2]
-        if self._buffers[0].shape[:2] != (height, width):
-            self._buffers = (np.empty((height, width, 4), dtype=np.uint8), np.empty((height, width, 4), dtype=np.uint8))
-        # Two buffers, each frame read into the one not on screen: frames are read one after another
-        # on the render thread, so the other one is never written while it is shown.
-        target = self._buffers[1] if self._pixels is self._buffers[0] else self._buffers[0]
-        return render_thread().submit(partial(self._draw_and_read, self._asked, sizes, target, drawn))
+        self._drawn += 1
+        frame = _Frame(self._drawn, pixels, (issued - started) * 1000, (done - issued) * 1000)
+        with self._lock:
+            self._newest = frame
 
     def request_frame(self) -> None:
-        """Start a frame; it is painted when it lands (``frame_painted``)."""
+        """Hand the render thread the scene as it is now; frames follow on its clock (``frame_painted``)."""
         if self.ctx is None or self.gl_error:
             return
-        if self._in_flight:
-            self._again = True
-            return
-        self._in_flight = True
-        drawn = threading.Event()
-        future = self._submit(drawn)
-        future.add_done_callback(self._hand_back)
-        drawn.wait()  # the scene is the render thread's until its draw calls are made
+        scene = self._freeze()
+        with self._lock:
+            self._scene = scene
+            self._fresh = True
+            self._asked_at = time.perf_counter()
+            start, self._looping = not self._looping, True
+        if start:
+            render_thread().submit(self._loop)
 
-    def _hand_back(self, future: Future[_Frame]) -> None:
-        """On the render thread: queue the finished frame for the GUI thread."""
-        with contextlib.suppress(RuntimeError):  # the widget was deleted while its frame was drawn
-            self._frame_done.emit(future)
-
-    def _on_frame_done(self, future: Future[_Frame]) -> None:
-        self._in_flight = False
-        self._take(future)
-        if self._again:
-            self._again = False
-            self._next.start()
-
-    def _take(self, future: Future[_Frame]) -> None:
+    def _loop(self) -> None:
+        """On the render thread: a frame from the newest copy, and the next one put off for ``FRAME_S``
+        while the picture moves (or a newer copy came), for up to ``RUN_ON_S`` after the last copy."""
+        started = time.perf_counter()
+        with self._lock:
+            assert self._scene is not None  # request_frame handed one over before starting the loop
+            if self._newest is not None and self._newest.number > self._shown:
+                # The last frame is not on screen yet: another now would overtake it, drawn for nothing.
+                # Taking it starts this again (``_take_newest``).
+                self._parked = True
+                return
+            scene, sizes = self._scene
+            self._fresh = False
         try:
-            frame = future.result()
+            self._draw_frame(scene, sizes)
+            self._frame_done.emit()
+        except RuntimeError as error:  # the widget was deleted while its frame was drawn
+            if "deleted" not in str(error):
+                self._failed()
+            with self._lock:
+                self._looping = False
+            return
         except Exception:
-            self.gl_error = traceback.format_exc()
-            log.error("offscreen map paint failed:\n%s", self.gl_error)
+            self._failed()
+            with self._lock:
+                self._looping = False
             return
-        if frame.number < self._shown:
-            return
-        self._shown = frame.number
+        moving = scene.animating()
+        with self._lock:
+            again = self._fresh or (moving and started - self._asked_at < RUN_ON_S)
+            self._looping = again
+        if again:
+            render_thread().submit_at(started + FRAME_S, self._loop)
+
+    def _failed(self) -> None:
+        self.gl_error = traceback.format_exc()
+        log.error("offscreen map paint failed:\n%s", self.gl_error)
+
+    def _take_newest(self) -> None:
+        """Put the newest finished frame on screen (frames that were overtaken are not shown)."""
+        with self._lock:
+            frame = self._newest
+            if frame is None or frame.number <= self._shown:
+                return
+            self._shown = frame.number
+            self._pixels = frame.pixels
+            resume, self._parked = self._parked, False
+        if resume:
+            render_thread().submit(self._loop)
         height, width = frame.pixels.shape[:2]
         # Wraps the numpy buffer without a copy; RGB32 ignores the alpha channel.
         self._image = QImage(frame.pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
-        self._pixels = frame.pixels
         self.stats.draw_ms, self.stats.present_ms = frame.draw_ms, frame.present_ms
         self.stats.frames += 1
         self.update()
@@ -410,9 +452,15 @@ class OffscreenMapWidget(QWidget):
         """Render one frame and wait for it (tests, screenshots)."""
         if self.ctx is None or self.gl_error:
             return
-        future = self._submit(threading.Event())
-        futures.wait([future])
-        self._take(future)
+        scene, sizes = self._freeze()
+        with self._lock:
+            self._scene = (scene, sizes)  # the loop, if running, goes on from this copy, not an older one
+        try:
+            render_thread().call(partial(self._draw_frame, scene, sizes))
+        except Exception:
+            self._failed()
+            return
+        self._take_newest()
 
     def render_now(self) -> None:
         self.render_frame()

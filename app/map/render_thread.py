@@ -4,15 +4,19 @@ A software rasterizer (llvmpipe) does its real work, rasterizing and writing pix
 in whichever thread flushes: for the offscreen map that is ``glReadPixels``, 10-130 ms
 a frame on a busy two-core machine, against ~3 ms for the draw calls themselves. Done
 on the GUI thread, that wait held up every key press and every other callback behind
-it. All of the offscreen map's GL work runs here instead, one job at a time, in order;
-the GUI thread waits only while a job draws (see ``app.map.host.OffscreenMapWidget``).
+it. All of the offscreen map's GL work runs here instead, one job at a time, in order
+(a job can also be put off until a moment: the map's frames come on a clock of their own,
+see ``app.map.host.OffscreenMapWidget``).
 """
 
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -26,12 +30,22 @@ class RenderThread:
 
     def __init__(self, name: str = "townsfolk-map-render"):
         self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._later: list[tuple[float, int, Callable[[], Any], Future[Any]]] = []  # a heap, by when due
+        self._order = itertools.count()  # ties in _later keep the order they were put off in
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[], T]) -> Future[T]:
         future: Future[T] = Future()
         self._jobs.put((job, future))
+        return future
+
+    def submit_at(self, when: float, job: Callable[[], T]) -> Future[T]:
+        """Run ``job`` once ``time.perf_counter()`` reaches ``when``; jobs submitted meanwhile run first.
+        Called from this thread only (a job putting off its successor)."""
+        assert threading.current_thread() is self._thread, "put off from the render thread only"
+        future: Future[T] = Future()
+        heapq.heappush(self._later, (when, next(self._order), job, future))
         return future
 
     def call(self, job: Callable[[], T]) -> T:
@@ -42,13 +56,25 @@ class RenderThread:
 
     def _run(self) -> None:
         while True:
-            job, future = self._jobs.get()
+            job, future = self._next_job()
             if not future.set_running_or_notify_cancel():
                 continue
             try:
                 future.set_result(job())
             except BaseException as error:  # handed to whoever waits on the job
                 future.set_exception(error)
+
+    def _next_job(self) -> tuple[Callable[[], Any], Future[Any]]:
+        while self._later:
+            wait = self._later[0][0] - time.perf_counter()
+            if wait <= 0:
+                _when, _order, job, future = heapq.heappop(self._later)
+                return job, future
+            try:
+                return self._jobs.get(timeout=wait)
+            except queue.Empty:
+                continue
+        return self._jobs.get()
 
 
 @functools.cache  # called from the GUI thread only, so never raced

@@ -17,8 +17,11 @@ night building art (lit windows) faded in.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -81,6 +84,20 @@ class FrameTimes:
     extra: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class _Drawn:
+    """What the drawing side keeps from frame to frame. One per scene, shared by the scene and every
+    frozen copy of it (``Scene.freeze``): a copy is drawn on the render thread, and what it leaves
+    for the next frame must reach the next copy."""
+
+    built: StaticWorld | None = None  # the world whose sprite lists are on the GPU
+    frames: int = 0
+    labels_waiting: bool = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
+    activity_of: int = -1  # the snapshot (``Scene._serial``) whose activities are in the sprite buffers
+    heat_of: int = -1  # ... and whose people are in the density heat
+    ground_of: int = 0  # the painting job (``Scene._ground_number``) whose ground is on the GPU
+
+
 def _paint_ground(art: Art, static: StaticWorld) -> tuple[GroundTiles, Any, Any]:
     """The ground's tile numbers (the GPU draws it from them at full size), and two quarter-size
     pictures of the whole town for far zoom.
@@ -135,16 +152,14 @@ class Scene:
         self.show_incidents = True  # off: no fires, festivals, storms drawn (tests compare the two)
         self.times = FrameTimes()
         self.ctx: Any = None
-        self._built: StaticWorld | None = None
+        self._drawn = _Drawn()
         self._rects = np.zeros((0, 4), dtype=np.float32)
         self._variants = np.zeros(0, dtype=np.int64)
         self._gpu: dict[str, Any] = {}
-        self._activity_dirty = True
+        self._serial = 0  # snapshots taken so far: a new number says the people's buffers are out of date
         self._fit_pending = True
-        self._frames = 0
         self._ground_job: Future[Any] | None = None
-        self._heat_dirty = True
-        self._labels_waiting = False  # some labels were left for the next frame (see NEW_LABELS_PER_FRAME)
+        self._ground_number = 0  # painting jobs submitted so far
         self._placed: list[LabelPool] = []  # the label pools placed this frame, to draw in this order
         self._sketch_first = False  # a new world's first frame far out: the sketch only, no sprites to build
         self._backdrop: Backdrop | None = None  # made with the GL context
@@ -161,8 +176,7 @@ class Scene:
         plan = self.people.update(snapshot.tick, snapshot.positions, snapshot.activity, snapshot.location)
         if plan.rebuild:
             self._variants = np.array([person_variant(p.id, len(self.art.people), p.age) for p in static.people])
-        self._activity_dirty = True
-        self._heat_dirty = True
+        self._serial += 1
         self.snapshot = snapshot
         return opened
 
@@ -179,7 +193,7 @@ class Scene:
                 self._rects[i] = (-1e6, -1e6, -1e6, -1e6)
         self.bubbles.clear()
         # Painting the ground picture takes ~0.1-0.6 s for a big town: do it off the GUI thread.
-        self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, static)
+        self._paint_ground_of(static)
         if new_world:
             self.selected_person = self.selected_building = -1
             self.group = ()
@@ -187,6 +201,10 @@ class Scene:
             self._fit_pending = True
             self._sketch_first = True
         return new_world
+
+    def _paint_ground_of(self, static: StaticWorld) -> None:
+        self._ground_number += 1
+        self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, static)
 
     def add_events(self, events: list[Event]) -> None:
         now = time.perf_counter()
@@ -196,9 +214,16 @@ class Scene:
         # A batch may span many ticks (max speed, or a step of hundreds): only the last
         # few sim minutes are still "being said"; older lines would pile up at once.
         newest = max(e.tick for e in talks)
-        for event in talks:
-            if event.tick >= newest - BUBBLE_RECENT_TICKS:
-                self.bubbles.conversation(event.a, event.b, event.lines, now)
+        recent = [e for e in talks if e.tick >= newest - BUBBLE_RECENT_TICKS]
+        # Only the newest talks keep a bubble (the book holds ``limit`` people, the newest line each), and a
+        # talk's lines are worded when first read: walk back until the book would be full and word just those.
+        shown: set[int] = set()
+        start = len(recent)
+        while start > 0 and len(shown) < self.bubbles.limit:
+            start -= 1
+            shown.update((recent[start].a, recent[start].b))
+        for event in recent[start:]:
+            self.bubbles.conversation(event.a, event.b, event.lines, now)
 
     # ------------------------------------------------------------------ queries (pure numpy)
 
@@ -300,6 +325,38 @@ class Scene:
         return bool(self.people and self.people.animating()) or bool(self.bubbles.bubbles) or self.follow or burning \
             or self._labels_waiting
 
+    @property
+    def _labels_waiting(self) -> bool:
+        return self._drawn.labels_waiting
+
+    def freeze(self, width: float, height: float) -> Scene:
+        """A copy of what the next frame is drawn from, for the render thread to draw (``paint``) while
+        this thread goes on changing the scene: the camera (sized, fitted and following here, so picks
+        on this thread see what is drawn), the people's interpolation state, the speech bubbles and what
+        is selected. The snapshot and the world are never changed once made; the GPU side (sprite lists,
+        backdrop, ``_Drawn``) is the render thread's and shared, not copied."""
+        self.camera.resize(width, height)
+        if self._fit_pending:
+            self.zoom_to_fit()
+        people = self.people
+        if self.follow and people is not None and 0 <= self.selected_person < people.count:
+            x, y = people.current_positions()[self.selected_person]
+            self.camera.look_at(float(x), float(y) + PERSON_LIFT)
+        self.bubbles.expire(time.perf_counter())
+        if self._ground_job is not None and self._drawn.ground_of == self._ground_number:
+            self._ground_job = None  # its pictures are on the GPU: let go of them
+        frame = copy.copy(self)
+        frame.camera = copy.copy(self.camera)
+        if people is not None:
+            # PeopleSync.update puts new arrays in place of the old: a shallow copy keeps a consistent set.
+            frame.people = copy.copy(people)
+            frame.people._out = np.zeros_like(people._out)  # current_positions' buffer, written on drawing
+        frame.bubbles = dataclasses.replace(self.bubbles, bubbles=OrderedDict(self.bubbles.bubbles))
+        frame.ghosts = list(self.ghosts)
+        frame._placed = []
+        self._sketch_first = False  # the copy draws the first frame
+        return frame
+
     # ------------------------------------------------------------------ GL
 
     def gl_ready(self, ctx: Any) -> None:
@@ -313,15 +370,15 @@ class Scene:
             "ring": make(art.selected, "selected"),
         }
         self._backdrop = Backdrop(ctx)
-        self._built = None
+        self._drawn.built = None
         if self.static is not None and self._ground_job is None:  # a new context: the ground again
-            self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, self.static)
+            self._paint_ground_of(self.static)
 
     def _build(self, static: StaticWorld) -> None:
         """Build every sprite list for this world (on a world change, or the cast's)."""
         ctx, art, gpu = self.ctx, self.art, self._gpu
         t = sync.TILE
-        if self._ground_job is not None or "ground" not in gpu:
+        if (self._ground_job is not None and self._drawn.ground_of != self._ground_number) or "ground" not in gpu:
             gpu["ground"] = None  # uploaded by _build_ground once the worker has painted it
 
         gpu["day"] = gpu["night"] = gpu["props_day"] = gpu["props_night"] = None  # see _build_buildings
@@ -346,7 +403,7 @@ class Scene:
         gpu["sketch"] = GridLayer(ctx, h, w, (0.0, 0.0, w * t, h * t), smooth=False)
         gpu["sketch"].write(stamp_buildings(terrain_sketch(art, static.terrain, static.district_map), art,
                                             static.buildings))
-        self._heat_dirty = True
+        self._drawn.heat_of = -1
         ring = arcade.SpriteList(capacity=1)
         ring.append(arcade.Sprite(gpu["ring"]))
         gpu["ring_list"] = ring
@@ -370,8 +427,8 @@ class Scene:
             f"dl_{k}_{districts.get(k)}_{scale}"))
         gpu["bubbles"] = LabelPool[tuple[int, str]](BUBBLES, blank, lambda k: make_texture(
             bubble_image(art, k[1], scale=scale), f"bubble_{k[1]}_{scale}"))
-        self._activity_dirty = True
-        self._built = static
+        self._drawn.activity_of = -1
+        self._drawn.built = static
         ctx.gc()
 
     def _build_buildings(self, static: StaticWorld) -> None:
@@ -427,7 +484,7 @@ class Scene:
     @property
     def ready(self) -> bool:
         """Everything of the current world is on the GPU (the ground included)."""
-        return self._built is self.static and self.static is not None and self._gpu.get("ground") is not None \
+        return self._drawn.built is self.static and self.static is not None and self._gpu.get("ground") is not None \
             and self._gpu.get("day") is not None
 
     def paint(self, ctx: Any, width: float, height: float) -> None:
@@ -437,12 +494,13 @@ class Scene:
         static, people = self.static, self.people
         if static is None or people is None:
             return
-        if self._built is not static or self._gpu.get("people_list") is None \
+        if self._drawn.built is not static or self._gpu.get("people_list") is None \
                 or self._gpu["people_list"].count != people.count:
             self._build(static)
         if self._gpu.get("ground") is None and self._ground_job is not None and self._ground_job.done():
             self._build_ground(static, self._ground_job)
-            self._ground_job = None  # the pictures are on the GPU now: let go of them
+            self._drawn.ground_of = self._ground_number
+            self._ground_job = None  # the pictures are on the GPU now: let go of them (``freeze`` does for a copy's scene)
         if self._fit_pending:
             self.zoom_to_fit()
         sketch_only = self._sketch_first and self._gpu.get("ground") is None and self.camera.zoom < FAR_GROUND_ZOOM
@@ -459,14 +517,14 @@ class Scene:
         self._draw(ctx, xy, detail, now)
         self.times.sync_ms = (synced - started) * 1000
         self.times.draw_ms = (time.perf_counter() - synced) * 1000
-        self._frames += 1
-        if self._frames % 600 == 0:
+        self._drawn.frames += 1
+        if self._drawn.frames % 600 == 0:
             ctx.gc()
 
     def _update_people(self, xy: np.ndarray, detail: sync.Detail) -> None:
         gpu, people, snapshot = self._gpu, self.people, self.snapshot
         assert people is not None
-        if self._activity_dirty and snapshot is not None and len(snapshot.activity) == people.count:
+        if self._drawn.activity_of != self._serial and snapshot is not None and len(snapshot.activity) == people.count:
             act = np.clip(snapshot.activity.astype(np.int64), 0, len(gpu["icon_ids"]) - 1)
             icons, dots, sprites = gpu["icons_list"], gpu["dots"], gpu["people_list"]
             icons.tex[:] = gpu["icon_ids"][act]
@@ -478,12 +536,12 @@ class Scene:
             dots.colours_changed()
             sprites.color[:, 3] = people.alpha
             sprites.touch(color=True)
-            self._activity_dirty = False
+            self._drawn.activity_of = self._serial
         if detail.density:
-            if self._heat_dirty and snapshot is not None:
+            if self._drawn.heat_of != self._serial and snapshot is not None:
                 grid = sync.density_grid(snapshot.positions, self.static.terrain.shape if self.static else (1, 1))
                 gpu["heat"].write(sync.heat_colours(grid, HEAT_FULL))
-                self._heat_dirty = False
+                self._drawn.heat_of = self._serial
         elif detail.dots:
             gpu["dots"].set_positions(xy, dy=PERSON_LIFT)
         else:
@@ -609,7 +667,7 @@ class Scene:
         drawn later (see ``_draw``)."""
         zoom, scale = self.camera.zoom, self.pixel_ratio
         ready, waiting = pool.ready(keys, NEW_LABELS_PER_FRAME)
-        self._labels_waiting |= waiting
+        self._drawn.labels_waiting |= waiting
         if waiting:
             keys, anchors = [keys[i] for i in ready], anchors[ready]
             alpha = None if alpha is None else alpha[ready]
@@ -667,7 +725,7 @@ class Scene:
         """Place this frame's labels; returns the pools to draw, in order."""
         gpu, cam, people = self._gpu, self.camera, self.people
         assert people is not None
-        self._labels_waiting = False
+        self._drawn.labels_waiting = False
         self._placed = []
         self._draw_districts(detail)
         self._draw_badges(detail)

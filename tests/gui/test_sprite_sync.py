@@ -151,3 +151,38 @@ def test_density_counts_people_per_cell_from_the_top_left() -> None:
     assert grid[0, 0] == 2 and grid[0, 1] == 1 and grid[2, 2] == 1 and grid.sum() == 4
     colours = sync.heat_colours(grid, full=2)
     assert colours[1, 1, 3] == 0 and colours[0, 0, 3] > colours[0, 1, 3] > 0  # empty clear, busier stronger
+
+
+class CountedWording:
+    """A talk's lines worded on first read, as the engine's are; counts the readings."""
+
+    read = 0
+
+    def __init__(self, a: int, b: int) -> None:
+        self.said = ((0, f"{a} to {b}: hello there"), (1, f"{b} to {a}: hello"))
+
+    def lines(self) -> tuple[tuple[int, str], ...]:
+        CountedWording.read += 1
+        return self.said
+
+    def opening(self) -> str:
+        return self.said[0][1]
+
+
+def test_a_busy_batch_of_talk_words_only_the_talks_whose_bubbles_stay() -> None:
+    from app.map.scene import Scene
+
+    rng = np.random.default_rng(3)
+    talks = [ConversationHeld(tick=100 + i // 40, a=int(a), b=int(b), building=0, said=CountedWording(int(a), int(b)))
+             for i, (a, b) in enumerate(rng.integers(0, 300, size=(400, 2)))]
+    scene = Scene()
+    CountedWording.read = 0
+    scene.add_events(list(talks))
+    worded = CountedWording.read
+
+    every = sync.BubbleBook()  # every recent talk said in order, as before
+    for talk in talks:
+        if talk.tick >= talks[-1].tick - 10:
+            every.conversation(talk.a, talk.b, talk.said.lines(), 0.0)
+    assert [(b.agent, b.full) for b in scene.bubbles.active()] == [(b.agent, b.full) for b in every.active()]
+    assert worded < 40  # of 400 talks: only those whose speakers are among the book's 48 newest

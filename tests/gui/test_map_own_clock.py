@@ -1,0 +1,93 @@
+"""The map drawn from a frozen copy of the scene (``Scene.freeze``), and on the offscreen map, on the
+render thread's own clock: the GUI thread hands the copy over and never waits for a frame."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+from tests.gui.conftest import wait_until
+
+
+def _offscreen(view) -> None:  # type: ignore[no-untyped-def]
+    if view.backend != "offscreen":  # said in the report: the QT_QPA_PLATFORM=offscreen run covers it
+        pytest.skip("the offscreen map's render thread: run with QT_QPA_PLATFORM=offscreen")
+
+
+def test_a_frozen_copy_keeps_what_the_frame_is_drawn_from_while_the_scene_changes(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
+    controller = open_controller(worlds["town"])
+    controller.play(False)
+    view = controller.window.map_view
+    scene = view.scene
+    scene.selected_person = 3
+    frame = scene.freeze(640.0, 400.0)
+    now = time.perf_counter()  # people glide between snapshots: compare where they are at one moment
+    camera, positions = (frame.camera.center_x, frame.camera.zoom), frame.people.current_positions(now).copy()
+    assert (frame.camera.width, frame.camera.height) == (640.0, 400.0)
+    quiet = next(i for i in range(frame.people.count) if not frame.bubbles.saying(i))
+
+    view.pan_by(120, -40)
+    view.zoom_by(2.0)
+    view.select_building(0)
+    scene.ghosts.append((0.0, 0.0, 16.0, 16.0, (255, 0, 0, 120)))
+    scene.bubbles.say(quiet, "Lovely morning for it.", now)
+    snapshot = scene.snapshot
+    assert snapshot is not None
+    view.set_snapshot(dataclasses.replace(snapshot, tick=snapshot.tick + 1, positions=snapshot.positions + 2.0))
+
+    assert (frame.camera.center_x, frame.camera.zoom) == camera, "the copy's camera is its own"
+    assert (frame.selected_person, frame.selected_building) == (3, -1)
+    assert frame.ghosts == [] and frame.bubbles.saying(quiet) == ""
+    assert np.array_equal(frame.people.current_positions(now), positions), "a later snapshot does not move the copy's people"
+    assert not np.array_equal(scene.people.current_positions(now + 5), positions)
+    assert frame.people.current_positions() is not scene.people.current_positions(), "each draws into its own buffer"
+
+
+def test_the_gui_thread_hands_a_frame_over_without_waiting_for_the_render_thread(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
+    from app.map.render_thread import render_thread
+
+    controller = open_controller(worlds["town"])
+    controller.play(False)
+    view = controller.window.map_view
+    _offscreen(view)
+    frames = view.host.stats.frames
+    busy = render_thread().submit(lambda: time.sleep(1.0))  # the render thread is busy for a while
+    started = time.perf_counter()
+    view.pan_by(30, 0)
+    view.host.request_frame()
+    assert time.perf_counter() - started < 0.5, "asking for a frame does not wait for the render thread"
+    assert not busy.done()
+    wait_until(lambda: view.host.stats.frames > frames, 10, "the frame, once the render thread is free")
+
+
+def test_frames_follow_on_the_render_threads_clock_while_the_map_moves_then_rest(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from app.map import host
+
+    controller = open_controller(worlds["town"])
+    controller.play(False)
+    view = controller.window.map_view
+    _offscreen(view)
+    view._timer.stop()  # nobody asks again from the GUI thread
+    try:
+        view.select_person(0)
+        view.set_follow(True)  # following someone, the picture counts as moving
+        wait_until(lambda: view.host._looping is False, 5, "frames asked for before to be drawn")
+        frames = view.host.stats.frames
+        view.host.request_frame()
+        # One copy, and frames after the first one from it on the render thread's clock (a dozen or more
+        # in RUN_ON_S when the machine is quiet; two are enough to say so on a busy one).
+        wait_until(lambda: view.host.stats.frames >= frames + 2, 5, "frames from one copy, on the render thread's clock")
+        wait_until(lambda: view.host._looping is False, 5 + host.RUN_ON_S, "the loop to rest without word from the GUI")
+        rested = view.host.stats.frames
+        end = time.monotonic() + 0.3
+        while time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        assert view.host.stats.frames == rested, "no frames once it rests"
+    finally:
+        view._timer.start()
