@@ -66,7 +66,12 @@ def test_register_perceive_and_act(client: httpx.Client, handle: api.EngineHandl
     ]})
     assert r.status_code == 202, r.text
     assert _outcome(client, me["token"], decision["decision"])["status"] == "ok"
-    events = _history(handle)
+    events: list[Any] = []
+    for _ in range(200):  # the outcome is out during the tick; its events come with the tick's end
+        events.extend(_history(handle))
+        if any(isinstance(e, ConversationHeld) and e.a == 3 for e in events):
+            break
+        time.sleep(0.05)
     talk = next(e for e in events if isinstance(e, ConversationHeld) and e.a == 3)
     assert talk.lines[0] == (0, "Where are you working today?") and talk.b == other["id"]
     assert len(talk.lines) >= 2 and talk.lines[1][0] == 1 and talk.lines[1][1], "they answer"
