@@ -132,19 +132,38 @@ class PartedEncoder:
         left for then; beyond that they are compressed here, so a capture never holds much uncompressed."""
         seen, now = self._seen, {}
         used: list[_Piece] = []
+        made: list[_Piece] = []  # the pieces packed this time (the others were made by an earlier capture)
         later = [later_bytes]
+
+        def make(piece: object) -> _Piece:
+            done = _Piece(piece, msgpack.packb(piece, default=_default, use_bin_type=True), store)
+            if store and len(done.packed) > later[0]:
+                done.stored()
+            else:
+                later[0] -= len(done.packed)
+            made.append(done)
+            return done
 
         def number(piece: object) -> int:
             done = seen.get(id(piece)) if is_piece(piece) else None
             if done is None or done.piece is not piece or (store and not done.storable):
-                done = _Piece(piece, msgpack.packb(piece, default=_default, use_bin_type=True), store)
-                if store and len(done.packed) > later[0]:
-                    done.stored()
-                else:
-                    later[0] -= len(done.packed)
+                done = make(piece)
             now[id(piece)] = done
             used.append(done)
             return len(used) - 1
+
+        def numbers(pieces: list[Any]) -> list[int]:
+            """``number`` of each piece of a table, in one loop: a month-old town's tables hold thousands of
+            blocks, nearly all seen before, and a call each was most of a checkpoint's cost per piece."""
+            first, seen_get, now_set, use = len(used), seen.get, now.__setitem__, used.append
+            for piece in pieces:
+                key = id(piece)
+                done = seen_get(key) if type(piece) is tuple or is_piece(piece) else None
+                if done is None or done.piece is not piece or (store and not done.storable):
+                    done = make(piece)
+                now_set(key, done)
+                use(done)
+            return list(range(first, len(used)))
 
         blocks: dict[int, tuple[list[Any], list[int]]] = {}  # id of a Pieces' list -> (it, its numbers)
 
@@ -152,10 +171,10 @@ class PartedEncoder:
             if isinstance(value, Pieces):
                 shared = blocks.get(id(value.pieces))  # the columns of one table share their blocks
                 if shared is None:
-                    shared = blocks[id(value.pieces)] = (value.pieces, [number(piece) for piece in value.pieces])
-                numbers = shared[1]
-                empty = value.empty if not numbers else None
-                payload = [numbers, empty, value.column, value.apart]
+                    shared = blocks[id(value.pieces)] = (value.pieces, numbers(value.pieces))
+                numbered = shared[1]
+                empty = value.empty if not numbered else None
+                payload = [numbered, empty, value.column, value.apart]
                 return msgpack.ExtType(_JOINED, msgpack.packb(payload, default=_default, use_bin_type=True))
             if isinstance(value, np.ndarray):  # every array is a piece, so the hash never depends on which are kept
                 return msgpack.ExtType(_PIECE, msgpack.packb(number(value)))
@@ -167,7 +186,7 @@ class PartedEncoder:
         self._seen = now
         digests = [p.digest for p in used]
         state_hash = hashlib.blake2b(skeleton.digest + b"".join(digests), digest_size=16).hexdigest()
-        return Capture(skeleton, used, digests, state_hash, store)
+        return Capture(skeleton, used, made, digests, state_hash, store)
 
 
 class _Piece:
@@ -208,24 +227,27 @@ class _Piece:
 class Capture:
     """A state as the encoder took it: packed and hashed, its new pieces perhaps not yet compressed."""
 
-    def __init__(self, skeleton: _Piece, pieces: list[_Piece], digests: list[bytes], state_hash: str, store: bool):
+    def __init__(self, skeleton: _Piece, pieces: list[_Piece], made: list[_Piece], digests: list[bytes],
+                 state_hash: str, store: bool):
         self._skeleton = skeleton
         self._pieces = pieces
+        self._made = made  # those of ``pieces`` packed by this capture: the only ones it may have to compress
         self.digests = digests
         self.state_hash = state_hash
         self._store = store
 
     def size_bound(self) -> int:
         """At least the length of the finished state's bytes (``stored_size``), known before it is finished."""
-        return parted_size(self._skeleton.size_bound(), [p.size_bound() for p in self._pieces],
-                           [len(d) for d in self.digests])
+        sizes = [len(made) if (made := p._stored) is not None else p.size_bound() for p in self._pieces]
+        return parted_size(self._skeleton.size_bound(), sizes, [len(d) for d in self.digests])
 
     def finish(self) -> Parted:
         """(skeleton, stored pieces, their digests): compresses what is left to compress (any thread)."""
         if not self._store:
             return b"", [b""] * len(self._pieces), self.digests
-        _store_together([self._skeleton, *self._pieces])
-        return self._skeleton.stored(), [p.stored() for p in self._pieces], self.digests
+        _store_together([self._skeleton, *self._made])
+        return (self._skeleton.stored(),
+                [made if (made := p._stored) is not None else p.stored() for p in self._pieces], self.digests)
 
 
 def _store_together(pieces: list[_Piece]) -> None:

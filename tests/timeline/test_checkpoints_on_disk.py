@@ -138,3 +138,46 @@ def test_a_killed_runs_scratch_file_is_swept(tmp_path: Path):
     finally:
         leftovers.release(mine.name)
         os.remove(mine)
+
+
+def transactions(statements: list[str]) -> list[list[str]]:
+    """The statements grouped by transaction; fails on a change made outside one."""
+    groups: list[list[str]] = []
+    open_one: list[str] | None = None
+    for statement in statements:
+        word = statement.split()[0]
+        if word == "BEGIN":
+            assert open_one is None
+            open_one = []
+        elif word == "COMMIT":
+            assert open_one is not None
+            groups.append(open_one)
+            open_one = None
+        elif word in ("INSERT", "DELETE"):
+            assert open_one is not None, f"outside a transaction: {statement[:60]}"
+            open_one.append(statement)
+    assert open_one is None
+    return groups
+
+
+def test_a_checkpoint_is_written_and_dropped_in_one_transaction_each():
+    """A checkpoint's new pieces and its row go into the scratch file in one transaction: one a statement
+    (the connection's default) was most of the writer thread's time. Dropping checkpoints is one too."""
+    sim, machine = running_village(30)
+    states = machine.timeline.states
+    assert isinstance(states, CheckpointFile)
+    assert states._conn is not None
+    statements: list[str] = []
+    states._conn.set_trace_callback(statements.append)
+    machine.checkpoint("mark")
+    states.settle()
+    written = transactions(statements)
+    assert any(len([s for s in group if s.startswith("INSERT INTO piece")]) > 1 for group in written)
+    assert all(len([s for s in group if "INTO state" in s]) == 1 for group in written)  # a checkpoint each
+    statements.clear()
+    machine.timeline.keep_checkpoints(machine.timeline.checkpoints[:-2])
+    dropped = transactions(statements)
+    assert len(dropped) == 1 and any(s.startswith("DELETE FROM piece") for s in dropped[0])
+    for checkpoint in machine.timeline.checkpoints:  # what is left reads back whole
+        machine.restore(checkpoint)
+        assert sim.state_hash() == checkpoint.state_hash
