@@ -45,6 +45,7 @@ FRESH_DAYS = 7  # older news is no longer worth mentioning
 EVENT_HOURS = 2  # how long an announced event lasts unless the words say otherwise
 ARRIVE_EARLY_MINUTES = 20
 FORGOTTEN = "forgotten"  # the kind of a fact the player took back
+Knowers = tuple[np.ndarray, np.ndarray, np.ndarray]  # a fact's knowers by id, when each heard it, from whom (-1: nobody)
 
 
 @dataclass
@@ -157,10 +158,9 @@ class Grapevine:
         # a person knows more facts every day: sets of them grew with the town's age in memory and in the time
         # each comparison took; a few hundred bits are a few words of C.
         self._known: dict[int, int] = {}
-        # Each fact's two columns as the last checkpoint took them, until the fact is passed on again: most
-        # facts have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``). They are the fact's
-        # own arrays made read-only (no copy each); a change copies them first (``_thaw``).
-        self._frozen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Each fact's knowers as the last checkpoint took them, until the fact is passed on again: most facts
+        # have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``; ``_knowers``).
+        self._frozen: dict[int, Knowers] = {}
         self._live_cache: tuple[int, int, int] = (-1, -1, 0)  # (tick, facts_version, live facts' bits)
         # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
         # knows it, not whether it is still live), and the first fact that may still be live: the ones
@@ -416,25 +416,27 @@ class Grapevine:
     def shared_facts(self, a: int, b: int) -> list[str]:
         return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]
 
-    def _columns(self, fact_id: int) -> tuple[np.ndarray, np.ndarray]:
-        columns = self._frozen.get(fact_id)
-        if columns is None:
-            columns = self._frozen[fact_id] = (frozen(self.heard_tick[fact_id]), frozen(self.teller[fact_id]))
-            self.heard_tick[fact_id], self.teller[fact_id] = columns
-        return columns
+    def _knowers(self, fact_id: int) -> Knowers:
+        """Who knows the fact, when each heard it and from whom: the fact's piece of a checkpoint.
+
+        Only its knowers, not a column over the whole town: a fact being passed on changes between
+        checkpoints, and as a column every change re-packed, hashed and compressed 12 bytes a person
+        (~120 KB a fact at 10,000 people) where a fresh fact has reached a few dozen."""
+        knowers = self._frozen.get(fact_id)
+        if knowers is None:
+            heard = self.heard_tick[fact_id]
+            people = np.flatnonzero(heard >= 0).astype(np.int32)
+            knowers = self._frozen[fact_id] = (frozen(people), frozen(heard[people]), frozen(self.teller[fact_id][people]))
+        return knowers
 
     def _thaw(self, fact_id: int) -> None:
-        """The fact's columns are about to change: a checkpoint holds them as they are, so change copies."""
-        if self._frozen.pop(fact_id, None) is not None:
-            self.heard_tick[fact_id] = self.heard_tick[fact_id].copy()
-            self.teller[fact_id] = self.teller[fact_id].copy()
+        """The fact's knowers are about to change: the next checkpoint takes them anew."""
+        self._frozen.pop(fact_id, None)
 
     def get_state(self) -> dict[str, object]:
-        columns = [self._columns(f.id) for f in self.facts]  # a fact's two columns are one piece
         return {
             "facts": [[f.id, f.origin, f.text, f.kind, f.tick, f.building, f.start, f.end] for f in self.facts],
-            "heard": Pieces(columns, [], 0, apart=True),
-            "teller": Pieces(columns, [], 1, apart=True),
+            "knowers": Pieces([self._knowers(f.id) for f in self.facts], [], apart=True),
             "going": [[f.id, sorted(self.going[f.id])] for f in self.facts if f.id in self.going],
             "came": [[f.id, sorted(self.came[f.id])] for f in self.facts if f.id in self.came],
         }
@@ -445,9 +447,13 @@ class Grapevine:
         count = len(self.people)
         self.heard_tick, self.teller = {}, {}
         self._frozen = {}
-        for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
-            self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
-            self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
+        if "knowers" in state:
+            for f, knowers in zip(self.facts, joined(state["knowers"]), strict=True):
+                self.heard_tick[f.id], self.teller[f.id] = _spread(knowers, count)
+        else:  # saved before: a column a fact over the whole town, heard ticks and tellers
+            for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
+                self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
+                self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
         self._known = {}
         for fact_id, heard in self.heard_tick.items():
             for person in np.flatnonzero(heard >= 0).tolist():
@@ -473,6 +479,22 @@ def _ids_down(bits: int) -> Iterator[int]:
         highest = bits.bit_length() - 1
         yield highest
         bits ^= 1 << highest
+
+
+def _spread(knowers: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fact's heard ticks and tellers over the town (-1: not heard) from its knowers; people beyond ``count``
+    are dropped, as ``_sized`` drops them from a column."""
+    people, ticks, tellers = (np.asarray(column, dtype=np.int64) for column in knowers)
+    if not people.ndim == ticks.ndim == tellers.ndim == 1 or not len(people) == len(ticks) == len(tellers):
+        raise ValueError("the saved word of mouth is damaged (a fact's knowers do not line up)")
+    if (people < 0).any():
+        raise ValueError("the saved word of mouth is damaged (a knower who is nobody)")
+    inside = people < count
+    heard = np.full(count, -1, dtype=np.int64)
+    teller = np.full(count, -1, dtype=np.int32)
+    heard[people[inside]] = ticks[inside]
+    teller[people[inside]] = tellers[inside]
+    return heard, teller
 
 
 def _sized(array: np.ndarray, count: int) -> np.ndarray:

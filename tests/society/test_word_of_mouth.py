@@ -157,3 +157,52 @@ def test_two_who_share_news_bring_up_the_newest_they_both_know(village_sim) -> N
     assert [f.id for f in grapevine.live_shared(friend, 0, sim.tick, newest=5)] == facts[:3]
     topics = sim.society.shared_topics(0, friend, sim.tick)
     assert [t.facts["fact"] for t in topics if t.kind == "fact_both" and t.facts] == texts[1:3]
+
+
+def test_a_checkpoint_keeps_each_facts_knowers_and_reads_the_older_columns_alike() -> None:
+    """A checkpoint holds who knows a fact, when and from whom: only its knowers, so a fact passed on re-packs a
+    few dozen rows rather than a column over the whole town. Restored, and from a state saved with the older
+    columns (a fact's heard ticks and tellers over every person), the town knows the same."""
+    from engine.sim import state_codec
+    from engine.sim.simulation import Simulation
+
+    world = api.new_world(300, seed=5, template="city")
+    sim = Simulation(world, seed=5)
+    apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
+    run(sim, 10)
+    grapevine = sim.society.grapevine
+    fact = 0
+    knowers = grapevine.knowers(fact)
+    assert 1 < knowers < len(sim.people)
+    people, ticks, tellers = grapevine.get_state()["knowers"].pieces[fact]
+    assert len(people) == knowers and (ticks >= 0).all() and tellers[people == 0].tolist() == [-1]
+    assert state_codec.digest(sim.get_state()) == sim.state_hash()
+
+    state = state_codec.decode(state_codec.encode(sim.get_state()))
+    heard = [grapevine.heard_tick[f.id].copy() for f in grapevine.facts]
+    told = [grapevine.teller[f.id].copy() for f in grapevine.facts]
+    for form in ("current", "older"):
+        if form == "older":
+            saved = state["society"]["grapevine"]
+            del saved["knowers"]
+            saved["heard"], saved["teller"] = heard, told
+        again = Simulation(world, seed=5)
+        again.set_state(state)
+        restored = again.society.grapevine
+        assert all((restored.heard_tick[f.id] == h).all() for f, h in zip(grapevine.facts, heard, strict=True)), form
+        assert all((restored.teller[f.id] == t).all() for f, t in zip(grapevine.facts, told, strict=True)), form
+        assert again.state_hash() == sim.state_hash(), form
+
+
+def test_a_saved_knower_who_is_nobody_is_refused() -> None:
+    from engine.sim import state_codec
+    from engine.sim.simulation import Simulation
+
+    world = api.open_world(WORLDS / "village.town")
+    sim = Simulation(world, seed=3)
+    apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
+    state = state_codec.decode(state_codec.encode(sim.get_state()))
+    people, ticks, tellers = state["society"]["grapevine"]["knowers"][0]
+    state["society"]["grapevine"]["knowers"][0] = [people - 5, ticks, tellers]
+    with pytest.raises(ValueError, match="word of mouth is damaged"):
+        Simulation(world, seed=3).set_state(state)
