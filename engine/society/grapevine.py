@@ -424,14 +424,17 @@ class Grapevine:
         (~120 KB a fact at 10,000 people) where a fresh fact has reached a few dozen."""
         knowers = self._frozen.get(fact_id)
         if knowers is None:
-            heard = self.heard_tick[fact_id]
+            heard, teller = self.heard_tick[fact_id], self.teller[fact_id]
             people = np.flatnonzero(heard >= 0).astype(np.int32)
-            knowers = self._frozen[fact_id] = (frozen(people), frozen(heard[people]), frozen(self.teller[fact_id][people]))
+            knowers = self._frozen[fact_id] = (frozen(people), frozen(heard[people]), frozen(teller[people]))
+            # Read-only until ``_thaw``: a change that forgot to thaw would leave the checkpoint's piece stale.
+            heard.flags.writeable = teller.flags.writeable = False
         return knowers
 
     def _thaw(self, fact_id: int) -> None:
         """The fact's knowers are about to change: the next checkpoint takes them anew."""
-        self._frozen.pop(fact_id, None)
+        if self._frozen.pop(fact_id, None) is not None:
+            self.heard_tick[fact_id].flags.writeable = self.teller[fact_id].flags.writeable = True
 
     def get_state(self) -> dict[str, object]:
         return {
