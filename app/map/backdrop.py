@@ -5,12 +5,6 @@ while the camera stays put and the light does not change: on a software rasteriz
 again is ~10 ms a frame, where copying the picture of them is a memory copy. The backdrop keeps
 that picture in a framebuffer of its own, with what it was drawn for (``key``); a frame whose key
 differs draws it anew.
-
-A picture kept from an earlier frame was rasterized long ago, and copying it is a short memory
-copy. ctypes would still let the GIL go for it, and on the offscreen map the render thread then
-queued behind the busy engine thread to win it back: the copy took 3.1 ms a frame (median) in the
-window's benchmark, 0.6-0.7 ms holding the GIL (``app.map.gl_state_calls``). A picture drawn
-anew this frame is still being rasterized, which the copy waits for: then the GIL goes meanwhile.
 """
 
 from __future__ import annotations
@@ -22,17 +16,12 @@ from app.map.boot import arcade_module
 arcade = arcade_module()
 from pyglet import gl  # noqa: E402  (after arcade_module(): pyglet options must be set first)
 
-from app.map.gl_state_calls import holding_gil  # noqa: E402
-
-_blit_holding_gil = holding_gil(gl.glBlitFramebuffer)
-
 
 class Backdrop:
     def __init__(self, ctx: Any):
         self.ctx = ctx
         self._fbo: Any = None
         self._key: tuple | None = None
-        self._just_drawn = False  # drawn this frame: copying it waits for the rasterizer
         self.redrawn = 0  # times it was drawn anew (the tests count them)
 
     def holds(self, key: tuple) -> bool:
@@ -43,7 +32,6 @@ class Backdrop:
         if self._fbo is None or self._fbo.size != size:
             self._fbo = self.ctx.framebuffer(color_attachments=[self.ctx.texture(size, components=4)])
         self._key = key
-        self._just_drawn = True
         self.redrawn += 1
         self._fbo.use()
         return self._fbo
@@ -57,8 +45,6 @@ class Backdrop:
         width, height = self._fbo.size
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._fbo.glo)
         gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, target.glo)
-        blit = gl.glBlitFramebuffer if self._just_drawn else _blit_holding_gil
-        self._just_drawn = False
-        blit(0, 0, width, height, 0, 0, width, height, gl.GL_COLOR_BUFFER_BIT, gl.GL_NEAREST)
+        gl.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, gl.GL_COLOR_BUFFER_BIT, gl.GL_NEAREST)
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target.glo)
         target.use(force=True)

@@ -113,13 +113,5 @@ def arcade_module() -> ModuleType:
             pyglet.options.headless = True
     import arcade
 
-    if backend == "offscreen":
-        # There every GL call runs on the render thread, racing the engine thread for the GIL.
-        from arcade.gl.backends.opengl.uniform import Uniform
-        from pyglet import gl
-
-        from app.map.gl_state_calls import hold_gil_through_state_calls
-
-        hold_gil_through_state_calls(gl, Uniform)
     _arcade = arcade
     return arcade
