@@ -35,9 +35,9 @@ counted from the first row ever posted; chunks of a sim day of samples), so that
 packs only their open chunk: the same states, in more parts. At every pin the run's summary
 (events, conversations, the economy's totals) and the state packed whole are byte for byte as before.
 
-Re-pinned when word of mouth went into the state as each fact's knowers (who, when, from whom) rather
-than two columns over the whole town: a checkpoint re-packed a fact's 12 bytes a person each time it
-was passed on, ~120 KB a fact at 10,000 people. The same states in another form: at every pin every
+Re-pinned when word of mouth went into the state as each fact's knowers (who, when, from whom) while
+fewer than three in four know it, rather than always two columns over the whole town: a checkpoint
+re-packed a fact's 12 bytes a person each time it was passed on, ~120 KB a fact at 10,000 people. The same states in another form: at every pin every
 other figure of the run's summary (events, conversations, the economy, the curves) is as before.
 """
 

@@ -45,7 +45,10 @@ FRESH_DAYS = 7  # older news is no longer worth mentioning
 EVENT_HOURS = 2  # how long an announced event lasts unless the words say otherwise
 ARRIVE_EARLY_MINUTES = 20
 FORGOTTEN = "forgotten"  # the kind of a fact the player took back
-Knowers = tuple[np.ndarray, np.ndarray, np.ndarray]  # a fact's knowers by id, when each heard it, from whom (-1: nobody)
+# A fact's piece of a checkpoint: (its knowers by id, when each heard it, from whom; -1: nobody), or once most
+# know it (heard tick, teller) over the whole town (-1: not heard).
+Knowers = tuple[np.ndarray, ...]
+KNOWER_BYTES, COLUMN_BYTES = 16, 12  # a knower's bytes in the first form, a person's in the second
 
 
 @dataclass
@@ -419,22 +422,34 @@ class Grapevine:
     def _knowers(self, fact_id: int) -> Knowers:
         """Who knows the fact, when each heard it and from whom: the fact's piece of a checkpoint.
 
-        Only its knowers, not a column over the whole town: a fact being passed on changes between
-        checkpoints, and as a column every change re-packed, hashed and compressed 12 bytes a person
-        (~120 KB a fact at 10,000 people) where a fresh fact has reached a few dozen."""
+        While a fact spreads, only its knowers (whom, when, from whom): as two columns over the whole
+        town, every checkpoint re-packed, hashed and compressed 12 bytes a person for each fact passed on
+        (~120 KB a fact at 10,000 people) where it had reached a few dozen. Once most know it (three in
+        four: then the columns are the smaller), the two columns, which are the fact's own arrays made
+        read-only; a change copies them first (``_thaw``)."""
         knowers = self._frozen.get(fact_id)
         if knowers is None:
             heard, teller = self.heard_tick[fact_id], self.teller[fact_id]
-            people = np.flatnonzero(heard >= 0).astype(np.int32)
-            knowers = self._frozen[fact_id] = (frozen(people), frozen(heard[people]), frozen(teller[people]))
-            # Read-only until ``_thaw``: a change that forgot to thaw would leave the checkpoint's piece stale.
-            heard.flags.writeable = teller.flags.writeable = False
+            people = np.flatnonzero(heard >= 0)
+            if len(people) * KNOWER_BYTES < len(heard) * COLUMN_BYTES:
+                knowers = (frozen(people.astype(np.int32)), frozen(heard[people]), frozen(teller[people]))
+                # Read-only until ``_thaw``: a change that forgot to thaw would leave the checkpoint's piece stale.
+                heard.flags.writeable = teller.flags.writeable = False
+            else:
+                knowers = (frozen(heard), frozen(teller))
+            self._frozen[fact_id] = knowers
         return knowers
 
     def _thaw(self, fact_id: int) -> None:
         """The fact's knowers are about to change: the next checkpoint takes them anew."""
-        if self._frozen.pop(fact_id, None) is not None:
-            self.heard_tick[fact_id].flags.writeable = self.teller[fact_id].flags.writeable = True
+        knowers = self._frozen.pop(fact_id, None)
+        if knowers is None:
+            return
+        heard, teller = self.heard_tick[fact_id], self.teller[fact_id]
+        if len(knowers) == 2:  # the columns are the piece itself: it stays as the checkpoint took it
+            self.heard_tick[fact_id], self.teller[fact_id] = heard.copy(), teller.copy()
+        else:
+            heard.flags.writeable = teller.flags.writeable = True
 
     def get_state(self) -> dict[str, object]:
         return {
@@ -452,7 +467,13 @@ class Grapevine:
         self._frozen = {}
         if "knowers" in state:
             for f, knowers in zip(self.facts, joined(state["knowers"]), strict=True):
-                self.heard_tick[f.id], self.teller[f.id] = _spread(knowers, count)
+                if not isinstance(knowers, list | tuple):
+                    raise ValueError("the saved word of mouth is damaged (a fact's knowers are neither form)")
+                if len(knowers) == 2:  # the columns over the town
+                    self.heard_tick[f.id] = _sized(np.asarray(knowers[0], dtype=np.int64), count)
+                    self.teller[f.id] = _sized(np.asarray(knowers[1], dtype=np.int32), count)
+                else:
+                    self.heard_tick[f.id], self.teller[f.id] = _spread(knowers, count)
         else:  # saved before: a column a fact over the whole town, heard ticks and tellers
             for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
                 self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
@@ -487,6 +508,8 @@ def _ids_down(bits: int) -> Iterator[int]:
 def _spread(knowers: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
     """A fact's heard ticks and tellers over the town (-1: not heard) from its knowers; people beyond ``count``
     are dropped, as ``_sized`` drops them from a column."""
+    if len(knowers) != 3:
+        raise ValueError("the saved word of mouth is damaged (a fact's knowers are neither form)")
     people, ticks, tellers = (np.asarray(column, dtype=np.int64) for column in knowers)
     if not people.ndim == ticks.ndim == tellers.ndim == 1 or not len(people) == len(ticks) == len(tellers):
         raise ValueError("the saved word of mouth is damaged (a fact's knowers do not line up)")

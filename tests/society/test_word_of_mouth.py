@@ -160,22 +160,28 @@ def test_two_who_share_news_bring_up_the_newest_they_both_know(village_sim) -> N
 
 
 def test_a_checkpoint_keeps_each_facts_knowers_and_reads_the_older_columns_alike() -> None:
-    """A checkpoint holds who knows a fact, when and from whom: only its knowers, so a fact passed on re-packs a
-    few dozen rows rather than a column over the whole town. Restored, and from a state saved with the older
-    columns (a fact's heard ticks and tellers over every person), the town knows the same."""
+    """While a fact spreads, a checkpoint holds who knows it, when and from whom: only its knowers, so a fact
+    passed on re-packs a few dozen rows rather than a column over the whole town. Once most know it, the
+    columns (then the smaller). Restored, and from a state saved with only columns (as before), the town
+    knows the same."""
     from engine.sim import state_codec
     from engine.sim.simulation import Simulation
 
     world = api.new_world(300, seed=5, template="city")
     sim = Simulation(world, seed=5)
-    apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
-    run(sim, 10)
     grapevine = sim.society.grapevine
-    fact = 0
-    knowers = grapevine.knowers(fact)
-    assert 1 < knowers < len(sim.people)
-    people, ticks, tellers = grapevine.get_state()["knowers"].pieces[fact]
-    assert len(people) == knowers and (ticks >= 0).all() and tellers[people == 0].tolist() == [-1]
+    mill, bridge = (apply(sim, e.SeedFact(agent=0, text=text))[0][2].fact_id
+                    for text in ("The mill is for sale", "The bridge will close"))
+    run(sim, 10)
+    for person in range(len(sim.people)):  # the bridge is known by everyone (told by the first person)
+        if not grapevine.knows(bridge, person):
+            grapevine.pass_on(bridge, 0, person, sim.tick, random.Random(person))
+    assert 1 < grapevine.knowers(mill) < 0.75 * len(sim.people) and grapevine.knowers(bridge) == len(sim.people)
+    pieces = grapevine.get_state()["knowers"].pieces
+    spreading, known = pieces[mill], pieces[bridge]
+    people, ticks, tellers = spreading
+    assert len(people) == grapevine.knowers(mill) and (ticks >= 0).all() and tellers[people == 0].tolist() == [-1]
+    assert len(known) == 2 and all(len(column) == len(sim.people) for column in known)
     assert state_codec.digest(sim.get_state()) == sim.state_hash()
 
     state = state_codec.decode(state_codec.encode(sim.get_state()))
@@ -194,6 +200,30 @@ def test_a_checkpoint_keeps_each_facts_knowers_and_reads_the_older_columns_alike
         assert again.state_hash() == sim.state_hash(), form
 
 
+def test_a_checkpoints_piece_of_a_fact_stays_as_taken_when_the_fact_moves_on() -> None:
+    """A fact's piece is handed to checkpoints as it is; passing the fact on afterwards changes the town, not
+    the piece a checkpoint holds (in either form), and the next checkpoint takes a new one."""
+    from engine.sim.simulation import Simulation
+
+    sim = Simulation(api.open_world(WORLDS / "village.town"), seed=3)
+    grapevine = sim.society.grapevine
+    facts = [apply(sim, e.SeedFact(agent=0, text=text))[0][2].fact_id
+             for text in ("The mill is for sale", "The bridge will close")]
+    for person in range(1, len(sim.people) - 1):  # the second known by all but one: its columns are the piece
+        grapevine.pass_on(facts[1], 0, person, sim.tick, random.Random(person))
+    pieces = [grapevine.get_state()["knowers"].pieces[fact] for fact in facts]
+    taken = [[column.copy() for column in piece] for piece in pieces]
+    assert [len(piece) for piece in pieces] == [3, 2]
+    last = len(sim.people) - 1
+    for fact in facts:
+        grapevine.pass_on(fact, 0, last, sim.tick + 1, random.Random(fact))
+    assert all((column == kept).all() for piece, was in zip(pieces, taken, strict=True)
+               for column, kept in zip(piece, was, strict=True))
+    again = [grapevine.get_state()["knowers"].pieces[fact] for fact in facts]
+    assert again[0] is not pieces[0] and again[1] is not pieces[1]
+    assert again[1][0][last] == sim.tick + 1 and last in again[0][0].tolist()
+
+
 def test_a_saved_knower_who_is_nobody_is_refused() -> None:
     from engine.sim import state_codec
     from engine.sim.simulation import Simulation
@@ -203,6 +233,7 @@ def test_a_saved_knower_who_is_nobody_is_refused() -> None:
     apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
     state = state_codec.decode(state_codec.encode(sim.get_state()))
     people, ticks, tellers = state["society"]["grapevine"]["knowers"][0]
-    state["society"]["grapevine"]["knowers"][0] = [people - 5, ticks, tellers]
-    with pytest.raises(ValueError, match="word of mouth is damaged"):
-        Simulation(world, seed=3).set_state(state)
+    for damaged in ([people - 5, ticks, tellers], [people, ticks[:-1], tellers], [people], 7):
+        state["society"]["grapevine"]["knowers"][0] = damaged
+        with pytest.raises(ValueError, match="word of mouth is damaged"):
+            Simulation(world, seed=3).set_state(state)
