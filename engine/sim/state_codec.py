@@ -130,7 +130,7 @@ class PartedEncoder:
         """The state packed and hashed now (it may change as soon as this returns), its new pieces compressed
         by ``Capture.finish`` -- on another thread if the caller likes. Up to ``later_bytes`` of new pieces are
         left for then; beyond that they are compressed here, so a capture never holds much uncompressed."""
-        seen, now = self._seen, {}
+        seen, now = self._seen, dict[int, _Piece]()
         used: list[_Piece] = []
         made: list[_Piece] = []  # the pieces packed this time (the others were made by an earlier capture)
         later = [later_bytes]
@@ -144,17 +144,10 @@ class PartedEncoder:
             made.append(done)
             return done
 
-        def number(piece: object) -> int:
-            done = seen.get(id(piece)) if is_piece(piece) else None
-            if done is None or done.piece is not piece or (store and not done.storable):
-                done = make(piece)
-            now[id(piece)] = done
-            used.append(done)
-            return len(used) - 1
-
         def numbers(pieces: list[Any]) -> list[int]:
-            """``number`` of each piece of a table, in one loop: a month-old town's tables hold thousands of
-            blocks, nearly all seen before, and a call each was most of a checkpoint's cost per piece."""
+            """Each piece's number in the state, reusing what an earlier capture made of it, in one loop: a
+            month-old town's tables hold thousands of blocks, nearly all seen before, and a call each was most
+            of a checkpoint's cost per piece."""
             first, seen_get, now_set, use = len(used), seen.get, now.__setitem__, used.append
             for piece in pieces:
                 key = id(piece)
@@ -177,7 +170,7 @@ class PartedEncoder:
                 payload = [numbered, empty, value.column, value.apart]
                 return msgpack.ExtType(_JOINED, msgpack.packb(payload, default=_default, use_bin_type=True))
             if isinstance(value, np.ndarray):  # every array is a piece, so the hash never depends on which are kept
-                return msgpack.ExtType(_PIECE, msgpack.packb(number(value)))
+                return msgpack.ExtType(_PIECE, msgpack.packb(numbers([value])[0]))
             return _default(value)
 
         skeleton = _Piece(None, msgpack.packb(state, default=default, use_bin_type=True), store)
@@ -238,7 +231,7 @@ class Capture:
 
     def size_bound(self) -> int:
         """At least the length of the finished state's bytes (``stored_size``), known before it is finished."""
-        sizes = [len(made) if (made := p._stored) is not None else p.size_bound() for p in self._pieces]
+        sizes = [len(stored) if (stored := p._stored) is not None else p.size_bound() for p in self._pieces]
         return parted_size(self._skeleton.size_bound(), sizes, [len(d) for d in self.digests])
 
     def finish(self) -> Parted:
@@ -247,7 +240,7 @@ class Capture:
             return b"", [b""] * len(self._pieces), self.digests
         _store_together([self._skeleton, *self._made])
         return (self._skeleton.stored(),
-                [made if (made := p._stored) is not None else p.stored() for p in self._pieces], self.digests)
+                [stored if (stored := p._stored) is not None else p.stored() for p in self._pieces], self.digests)
 
 
 def _store_together(pieces: list[_Piece]) -> None:

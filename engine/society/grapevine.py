@@ -469,15 +469,11 @@ class Grapevine:
             for f, knowers in zip(self.facts, joined(state["knowers"]), strict=True):
                 if not isinstance(knowers, list | tuple):
                     raise ValueError("the saved word of mouth is damaged (a fact's knowers are neither form)")
-                if len(knowers) == 2:  # the columns over the town
-                    self.heard_tick[f.id] = _sized(np.asarray(knowers[0], dtype=np.int64), count)
-                    self.teller[f.id] = _sized(np.asarray(knowers[1], dtype=np.int32), count)
-                else:
-                    self.heard_tick[f.id], self.teller[f.id] = _spread(knowers, count)
+                both = _columns(knowers[0], knowers[1], count) if len(knowers) == 2 else _spread(knowers, count)
+                self.heard_tick[f.id], self.teller[f.id] = both
         else:  # saved before: a column a fact over the whole town, heard ticks and tellers
             for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
-                self.heard_tick[f.id] = _sized(np.asarray(heard, dtype=np.int64), count)
-                self.teller[f.id] = _sized(np.asarray(told, dtype=np.int32), count)
+                self.heard_tick[f.id], self.teller[f.id] = _columns(heard, told, count)
         self._known = {}
         for fact_id, heard in self.heard_tick.items():
             for person in np.flatnonzero(heard >= 0).tolist():
@@ -503,6 +499,11 @@ def _ids_down(bits: int) -> Iterator[int]:
         highest = bits.bit_length() - 1
         yield highest
         bits ^= 1 << highest
+
+
+def _columns(heard: Any, told: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fact's heard ticks and tellers as saved in columns, sized to the town as it is now."""
+    return _sized(np.asarray(heard, dtype=np.int64), count), _sized(np.asarray(told, dtype=np.int32), count)
 
 
 def _spread(knowers: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
