@@ -66,12 +66,13 @@ def _own_peak_kb() -> int:
 
 
 def _pump(seconds: float) -> None:
-    from PySide6.QtWidgets import QApplication
+    """Run the window's event loop for ``seconds``, as ``app.exec()`` does: it sleeps in Qt until
+    something arrives (a polling loop here made every frame and key press wait for its next turn)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.002)
+    loop = QEventLoop()
+    QTimer.singleShot(max(1, round(seconds * 1000)), loop.quit)
+    loop.exec()
 
 
 class KeyTimer:

@@ -55,7 +55,7 @@ from engine.contracts.events import (
     WorldSaved,
 )
 from engine.contracts.snapshots import RelationshipTable
-from engine.contracts.society import QueryLedger, QueryPair
+from engine.contracts.society import QueryLedger, QueryPair, SocietyView
 from engine.edits import codec as edit_codec
 from engine.edits import console as console_words
 from engine.edits import console_round
@@ -77,6 +77,10 @@ log = logging.getLogger(__name__)
 SNAPSHOT_MIN_S = 1 / 60  # a reader polling in a tight loop still gets no more than a display shows
 TIES_REFRESH_S = 1.0  # while running, the relationship table is rebuilt at most this often...
 TIES_COST_SHARE = 20  # ...and no more often than every 20x its own cost (~0.5 s at 10,000 people)
+# Likewise the society's view (the economy's books, word of mouth's knowers, the ties' density): ~10 ms at
+# 10,000 people, and talk changes it every tick, so rebuilt for every snapshot it was a sixth of the
+# engine's time with the window open, for docks that redraw a few times a second.
+SOCIETY_REFRESH_S = 0.5
 IDLE_REFRESH_S = 0.5  # while paused, how often to check whether the LLM status changed
 # Before a checkpoint (tens of ms holding the GIL, with the collection after it) the engine waits at most this
 # long for answers to decisions it posted in this time: outside programs answer in a few ms, and an answer
@@ -113,6 +117,9 @@ class EngineThread:
         self._static_revision = sim.world.revision
         self._ties = build_relationships(sim.ties)
         self._ties_next = 0.0
+        self._society: SocietyView | None = None
+        self._society_tick = -1
+        self._society_next = 0.0
         self._published_at = 0.0
         self._stale = False  # ticks ran since the last snapshot
         self._tick_times: deque[float] = deque(maxlen=60)
@@ -235,7 +242,7 @@ class EngineThread:
             self._static = build_static(self.sim.world, self._static_version)
             self._static_revision = self.sim.world.revision
         snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps, llm,
-                                  self._timeline_view)
+                                  self._timeline_view, self._current_society())
         self.outbox.publish(snapshot, events)
         self._published_at = time.perf_counter()
         self._stale = False
@@ -252,10 +259,21 @@ class EngineThread:
             self._ties_next = time.perf_counter() + max(TIES_REFRESH_S, TIES_COST_SHARE * cost)
         return self._ties
 
+    def _current_society(self) -> SocietyView:
+        """The society's view: while the engine runs, rebuilt at most every ``SOCIETY_REFRESH_S`` and
+        ``TIES_COST_SHARE`` times its cost; paused, after a command, or when time went back, at once."""
+        now, tick = time.perf_counter(), self.sim.tick
+        if self._society is None or self.controller.idle or now >= self._society_next or tick < self._society_tick:
+            self._society = self.sim.society.view(tick)
+            self._society_tick = tick
+            self._society_next = now + max(SOCIETY_REFRESH_S, TIES_COST_SHARE * (time.perf_counter() - now))
+        return self._society
+
     def _apply_commands(self) -> list[Event]:
         events: list[Event] = []
         self.sim.outside.take_handed_in()  # first: the claims these answers rely on were sent before them
         for command in self.inbox.drain():
+            self._society_next = 0.0  # what a command changed shows in the next snapshot, not up to a refresh later
             handler = self._on_edit if isinstance(command, Edit) else self._handlers.get(type(command))
             if handler is None:
                 events.append(CommandRejected(self.sim.tick, command.id, f"unknown command {type(command).__name__}"))

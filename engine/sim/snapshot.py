@@ -15,6 +15,7 @@ from engine.contracts.snapshots import (
     TimelineView,
     WorldSnapshot,
 )
+from engine.contracts.society import SocietyView
 from engine.contracts.thinking import LLMHealth
 from engine.sim.simulation import Simulation
 from engine.state.relationships import Relationships
@@ -65,8 +66,10 @@ def build_relationships(ties: Relationships) -> RelationshipTable:
 
 def build_snapshot(
     sim: Simulation, static: StaticWorld, ties: RelationshipTable, running: bool = False, tps: float = 0.0,
-    llm: LLMStatusView | None = None, timeline: TimelineView | None = None,
+    llm: LLMStatusView | None = None, timeline: TimelineView | None = None, society: SocietyView | None = None,
 ) -> WorldSnapshot:
+    """The world as readers see it now. ``ties`` and ``society`` may be views made a little earlier: the
+    engine thread rebuilds those at most every so often while it runs (they cost ms at 10,000 people)."""
     pop = sim.pop
     return WorldSnapshot(
         tick=sim.tick,
@@ -90,6 +93,6 @@ def build_snapshot(
         ticks_per_second=tps,
         llm=llm or LLMStatusView("rule", LLMHealth.OFF, "rule brain"),
         timeline=timeline,
-        society=sim.society.view(sim.tick),
+        society=society if society is not None else sim.society.view(sim.tick),
         incidents=sim.society.incidents.views(),
     )

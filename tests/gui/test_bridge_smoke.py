@@ -13,6 +13,20 @@ from engine.contracts import CommandApplied, CommandRejected, SaveWorld, SetSpee
 from .conftest import wait_until
 
 
+def test_a_batch_of_events_reaches_every_listener_as_the_same_list(app_qt) -> None:  # type: ignore[no-untyped-def]
+    """Not converted to a Qt list and back for each listener: at max speed a poll brings 2,000 events
+    to a dozen listeners, and each conversion held the GIL for milliseconds."""
+    bridge = EngineBridge(interval_ms=10)
+    received: list[object] = []
+    for _ in range(3):
+        bridge.events_arrived.connect(received.append)
+        bridge.answers_arrived.connect(received.append)
+    events = [CommandApplied(1, 7, "ok")] * 2000
+    bridge.events_arrived.emit(events)
+    bridge.answers_arrived.emit(events)
+    assert len(received) == 6 and all(batch is events for batch in received)
+
+
 def test_bridge_relays_snapshots_events_and_answers(app_qt, tmp_path) -> None:  # type: ignore[no-untyped-def]
     handle = api.EngineHandle(api.new_world(12, 1, "village"))
     bridge = EngineBridge(interval_ms=10)

@@ -134,11 +134,11 @@ def test_god_edits_show_in_the_default_log_filter(controller) -> None:  # type: 
     controller.history.send(SpawnPerson(name="Ada Lovelace", occupation="baker"))
 
     def shown() -> list[str]:
-        return [str(log.proxy.data(log.proxy.index(r, 0))) for r in range(log.proxy.rowCount())]
+        return [str(log.model.data(log.model.index(r, 0))) for r in range(log.model.rowCount())]
 
     wait_until(lambda: any("God mode" in line and "Ada Lovelace" in line for line in shown()), 10,
                "the spawn in the Notable log")
-    assert EditApplied.__name__ in log.proxy.kinds
+    assert log.model.filter.kinds is not None and EditApplied.__name__ in log.model.filter.kinds
 
 
 def test_the_event_log_behind_a_tab_catches_up_when_brought_forward(controller) -> None:  # type: ignore[no-untyped-def]
@@ -147,16 +147,16 @@ def test_the_event_log_behind_a_tab_catches_up_when_brought_forward(controller) 
     window.docks["events"].raise_()
     log.kind.setCurrentIndex(log.kind.findData("all"))
     run_ticks(controller, 5)
-    wait_until(lambda: log.proxy.rowCount() == len(log.model.store), 10, "the log listing what arrived")
+    wait_until(lambda: log.model.rowCount() == len(log.model.store), 10, "the log listing what arrived")
     window.docks["timeline"].raise_()  # the log goes behind its tab
     QApplication.processEvents()
-    listed = log.proxy.rowCount()
+    listed = log.model.rowCount()
     held = len(log.model.store)
     run_ticks(controller, 20)
     wait_until(lambda: len(log.model.store) > held, 10, "events arriving behind the tab")
-    assert log.proxy.rowCount() == listed  # nothing filtered or scrolled for a list nobody sees
+    assert log.model.rowCount() == listed  # nothing filtered or scrolled for a list nobody sees
     window.docks["events"].raise_()
     QApplication.processEvents()
-    assert log.proxy.rowCount() == len(log.model.store) > listed
+    assert log.model.rowCount() == len(log.model.store) > listed
     bar = log.view.verticalScrollBar()
     assert bar.value() == bar.maximum()  # it was following the newest, and still does

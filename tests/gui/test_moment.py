@@ -72,7 +72,7 @@ def test_after_spawn_and_seek_back_every_view_agrees(controller) -> None:  # typ
     log = window.event_log
     window.docks["events"].raise_()  # behind a tab it lists nothing new until brought forward
     QApplication.processEvents()
-    shown = [log.proxy.data(log.proxy.index(r, 0), EVENT_ROLE) for r in range(log.proxy.rowCount())]
+    shown = [log.model.data(log.model.index(r, 0), EVENT_ROLE) for r in range(log.model.rowCount())]
     assert shown and all(event.tick <= before for event in shown)
     # Playing on from here starts a new branch: still no Ada anywhere.
     run_ticks(controller, 5)

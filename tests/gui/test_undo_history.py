@@ -11,7 +11,7 @@ from engine.contracts.edits import EditPerson
 
 
 class FakeBridge(QObject):
-    events_arrived = Signal(list)
+    events_arrived = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
