@@ -30,7 +30,7 @@ from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
 
 from app.map.boot import arcade_module, choose_backend, default_surface_format
-from app.map.render_thread import render_thread
+from app.map.render_thread import render_thread, short_gil_turns
 
 log = logging.getLogger(__name__)
 __all__ = ["GLMapWidget", "MapPainter", "OffscreenMapWidget", "create_map_widget", "default_surface_format"]
@@ -352,6 +352,10 @@ class OffscreenMapWidget(QWidget):
 
     def _draw_frame(self, scene: MapPainter, sizes: tuple[int, int, float, float]) -> None:
         """On the render thread: draw ``scene``, read it back, and make it the newest frame."""
+        with short_gil_turns():
+            self._draw_and_read(scene, sizes)
+
+    def _draw_and_read(self, scene: MapPainter, sizes: tuple[int, int, float, float]) -> None:
         width, height, logical_w, logical_h = sizes
         pixels = self._buffer(width, height)
         started = time.perf_counter()

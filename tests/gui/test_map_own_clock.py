@@ -108,3 +108,45 @@ def test_frames_follow_on_the_render_threads_clock_while_the_map_moves_then_rest
         assert view.host.stats.frames == rested, "no frames once it rests"
     finally:
         view._timer.start()
+
+
+def test_short_gil_turns_shortens_the_switch_interval_inside_and_puts_it_back() -> None:
+    from app.map.render_thread import short_gil_turns
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.0005)
+        with short_gil_turns(0.0001):
+            assert sys.getswitchinterval() == pytest.approx(0.0001)
+        assert sys.getswitchinterval() == pytest.approx(0.0005)
+        with short_gil_turns(0.0001):
+            sys.setswitchinterval(0.0002)  # someone else (the agent API's server starting) set their own
+        assert sys.getswitchinterval() == pytest.approx(0.0002), "theirs is kept"
+        sys.setswitchinterval(0.00005)
+        with short_gil_turns(0.0001):
+            assert sys.getswitchinterval() == pytest.approx(0.00005), "never made longer"
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_the_offscreen_map_draws_its_frames_with_short_gil_turns(open_controller, worlds, request) -> None:  # type: ignore[no-untyped-def]
+    if not _here_on_the_offscreen_map(request):
+        return
+    from app.map.render_thread import FRAME_SWITCH_INTERVAL_S
+
+    controller = open_controller(worlds["town"])
+    controller.play(False)
+    view = controller.window.map_view
+    scene = view.scene
+    seen: list[float] = []
+    paint = type(scene).paint
+
+    def paint_noting_the_interval(self, ctx, width, height):  # type: ignore[no-untyped-def]
+        seen.append(sys.getswitchinterval())
+        paint(self, ctx, width, height)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(scene), "paint", paint_noting_the_interval)
+        view.host.render_frame()
+    assert seen and seen[-1] == pytest.approx(FRAME_SWITCH_INTERVAL_S)
+    assert sys.getswitchinterval() > FRAME_SWITCH_INTERVAL_S  # and the window's own once the frame is done
