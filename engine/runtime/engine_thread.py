@@ -76,7 +76,7 @@ from engine.world.tiled import export_tiled
 log = logging.getLogger(__name__)
 SNAPSHOT_MIN_S = 1 / 60  # a reader polling in a tight loop still gets no more than a display shows
 TIES_REFRESH_S = 1.0  # while running, the relationship table is rebuilt at most this often...
-TIES_COST_SHARE = 20  # ...and no more often than every 20x its own cost (~0.5 s at 10,000 people)
+TIES_COST_SHARE = 20  # ...and no more often than every 20x its own cost (10-20 ms at 10,000 people)
 # Likewise the society's view (the economy's books, word of mouth's knowers, the ties' density): ~10 ms at
 # 10,000 people, and talk changes it every tick, so rebuilt for every snapshot it was a sixth of the
 # engine's time with the window open, for docks that redraw a few times a second.
@@ -248,9 +248,9 @@ class EngineThread:
         self._stale = False
 
     def _current_ties(self) -> RelationshipTable:
-        """The relationship table: 10,000 people's ties take ~0.3-0.5 s to copy, so while the engine
-        runs they are copied at most every ``TIES_REFRESH_S`` and ``TIES_COST_SHARE`` times their cost;
-        paused, at once."""
+        """The relationship table: joined from the checkpoint's blocks of ties (``Relationships.columns``),
+        10-20 ms for 60,000 ties; while the engine runs it is rebuilt at most every ``TIES_REFRESH_S`` and
+        ``TIES_COST_SHARE`` times its cost; paused, at once."""
         stale = self._ties.version != self.sim.ties.version
         if stale and (self.controller.idle or time.perf_counter() >= self._ties_next):
             started = time.perf_counter()

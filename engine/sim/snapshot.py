@@ -55,10 +55,10 @@ def build_static(world: World, version: int) -> StaticWorld:
 
 
 def build_relationships(ties: Relationships) -> RelationshipTable:
-    rows = [(a, b, t.affinity, t.familiarity, t.meetings, t.family, t.trust, t.last_tick) for (a, b), t in ties.items()]
-    dtypes = (np.int32, np.int32, np.float32, np.float32, np.int32, bool, np.float32, np.int64)
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
-    arrays = [np.array(col, dtype=dtype) for col, dtype in zip(columns, dtypes, strict=True)]
+    pairs, reals, counts = ties.columns()
+    arrays = [pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.int32), reals[:, 0].astype(np.float32),
+              reals[:, 1].astype(np.float32), counts[:, 0].astype(np.int32), counts[:, 2].astype(bool),
+              reals[:, 2].astype(np.float32), counts[:, 1].copy()]
     for array in arrays:
         array.flags.writeable = False
     return RelationshipTable(ties.version, *arrays)

@@ -18,7 +18,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,10 @@ PLACE_WORDS = {"cafe": BuildingType.CAFE, "café": BuildingType.CAFE, "coffee": 
                "home": BuildingType.HOME}
 PASS_CHANCE = {"event": 0.45, "news": 0.35, "campaign": 0.3, "proposal": 0.25}
 FRESH_DAYS = 7  # older news is no longer worth mentioning
+# A talk passes on at most this many things, events to come first, then the newest. A week of a town's news is
+# dozens of facts, and without a bound two people who met passed on five or more at once in small talk by the
+# second week, each a line, an event and a memory: the cost of a sim day grew with the town's news.
+TOLD_PER_TALK = 2
 EVENT_HOURS = 2  # how long an announced event lasts unless the words say otherwise
 ARRIVE_EARLY_MINUTES = 20
 FORGOTTEN = "forgotten"  # the kind of a fact the player took back
@@ -164,7 +168,8 @@ class Grapevine:
         # Each fact's knowers as the last checkpoint took them, until the fact is passed on again: most facts
         # have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``; ``_knowers``).
         self._frozen: dict[int, Knowers] = {}
-        self._live_cache: tuple[int, int, int] = (-1, -1, 0)  # (tick, facts_version, live facts' bits)
+        self._live_cache: tuple[int, int, int, int] = (-1, -1, 0, 0)  # (tick, facts_version, live facts' bits,
+        # the bits of those that are events)
         # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
         # knows it, not whether it is still live), and the first fact that may still be live: the ones
         # before it had gone stale, and a fact that went stale stays so as time runs on.
@@ -254,23 +259,29 @@ class Grapevine:
 
     def _live(self, tick: int) -> int:
         """Facts still worth passing on, as bits: fresh news, and events not over yet (worked out once a tick)."""
-        cached_tick, cached_version, live = self._live_cache
+        return self._live_facts(tick)[0]
+
+    def _live_facts(self, tick: int) -> tuple[int, int]:
+        """(``_live``, the events among them)."""
+        cached_tick, cached_version, live, events = self._live_cache
         if cached_tick != tick or cached_version != self._facts_version:
             if tick < cached_tick:
                 self._live_from = 0  # time went back: facts stale then may be live again
             fresh = self.clock.ticks_for(FRESH_DAYS * MINUTES_PER_DAY)
             facts = self.facts
             start = self._live_from
-            live = 0
+            live = events = 0
             for index in range(start, len(facts)):
                 f = facts[index]
                 if f.kind != FORGOTTEN and (f.end > tick if f.kind == "event" else tick - f.tick < fresh):
                     live |= 1 << f.id
+                    if f.kind == "event":
+                        events |= 1 << f.id
                 elif index == start:
                     start += 1
             self._live_from = start
-            self._live_cache = (tick, self._facts_version, live)
-        return live
+            self._live_cache = (tick, self._facts_version, live, events)
+        return live, events
 
     # -- talk ------------------------------------------------------------------------------
 
@@ -281,13 +292,18 @@ class Grapevine:
         known_a, known_b = self._known.get(a, 0), self._known.get(b, 0)
         if not known_a and not known_b:
             return events, lines
-        for fact_id in _ids((known_a ^ known_b) & self._live(tick)):  # what one knew as they met, by id
+        live, events_live = self._live_facts(tick)
+        untold = (known_a ^ known_b) & live  # what one knew as they met
+        # Plans to come first (something on tomorrow is worth a mention before last week's news), then the newest.
+        for fact_id in chain(_ids_down(untold & events_live), _ids_down(untold & ~events_live)):
             fact = self.facts[fact_id]
             teller, listener = (a, b) if known_a >> fact_id & 1 else (b, a)
             if rng.random() >= self._pass_chance(fact, teller, listener):
                 continue
             events.append(self.pass_on(fact_id, teller, listener, tick, rng))
             lines.append((0 if teller == a else 1, self._telling(fact, teller, listener, rng)))
+            if len(events) == TOLD_PER_TALK:
+                break
         return events, lines
 
     def untold(self, teller: int, listener: int, tick: int) -> list[Fact]:

@@ -233,3 +233,45 @@ def test_blocks_re_formed_from_their_last_form_are_those_formed_afresh(seed: int
     fresh.set_state(ties.get_state())
     assert state_codec.pack(ties.get_state()) == state_codec.pack(fresh.get_state())
     assert state_codec.digest({"ties": ties.get_state()}) == state_codec.digest({"ties": fresh.get_state()})
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_readers_table_of_ties_is_every_tie_as_it_is_now(seed: int) -> None:
+    """The snapshot's table is joined from the checkpoint's blocks, so tables and checkpoints taken in
+    any order between changes must each hold every tie with its numbers of that moment."""
+    import random
+
+    from engine.sim.snapshot import build_relationships
+
+    rng = random.Random(seed)
+    ties = Relationships()
+    for tick in range(1, 800):
+        a, b = rng.randrange(8), rng.randrange(40)
+        if a != b:
+            if rng.random() < 0.7:
+                ties.meet(a, b, tick, rng.uniform(-1, 1))
+            else:
+                ties.set(a, b, Tie(rng.random(), rng.random(), tick, tick, rng.random() < 0.2, trust=0.1))
+        if tick % 53 == 0:
+            ties.get_state()  # a checkpoint between the tables
+        if tick == 400:
+            ties.remove_person(3)  # rows shift: the blocks are formed afresh
+        if tick % 29 == 0 or tick == 799:
+            table = build_relationships(ties)
+            rows = list(ties.items())
+            assert table.a.tolist() == [a for (a, _b), _t in rows] and table.b.tolist() == [b for (_a, b), _t in rows]
+            assert table.affinity.tolist() == [np.float32(t.affinity) for _p, t in rows]
+            assert table.trust.tolist() == [np.float32(t.trust) for _p, t in rows]
+            assert table.familiarity.tolist() == [np.float32(t.familiarity) for _p, t in rows]
+            assert table.meetings.tolist() == [t.meetings for _p, t in rows]
+            assert table.last_tick.tolist() == [t.last_tick for _p, t in rows]
+            assert table.family.tolist() == [t.family for _p, t in rows]
+            assert table.a.dtype == np.int32 and table.affinity.dtype == np.float32 and not table.a.flags.writeable
+    assert len(table) == len(ties) > 100
+
+
+def test_an_empty_town_has_an_empty_table_of_ties() -> None:
+    from engine.sim.snapshot import build_relationships
+
+    table = build_relationships(Relationships())
+    assert len(table) == 0 and table.a.dtype == np.int32 and table.last_tick.dtype == np.int64

@@ -58,6 +58,32 @@ def test_talk_passes_a_fact_on_with_its_source(village_sim) -> None:
     assert grapevine.knows(fact, 0) and grapevine.views()[0].id == fact
 
 
+def test_a_talk_passes_on_a_few_things_plans_to_come_first(village_sim) -> None:
+    """Someone who knows a week of news tells the other at most ``TOLD_PER_TALK`` of it in one talk: an
+    event to come before any news, then the newest news."""
+    from engine.society.grapevine import TOLD_PER_TALK
+
+    sim = village_sim
+    grapevine = sim.society.grapevine
+    teller, listener = 0, sim.ties.closest(0, 1)[0]
+    news = [grapevine.seed(teller, f"News number {n}", sim.tick) for n in range(6)]
+    party = grapevine.seed(teller, "Dinner at my place tonight at 19:30", sim.tick)
+    later = grapevine.seed(teller, "The bakery has a new oven", sim.tick)
+    assert grapevine.facts[party].kind == "event"
+    before = grapevine.get_state()
+    told: list[int] = []
+    for attempt in range(60):  # chance decides each fact in turn; stop at the first talk that tells the most
+        grapevine.set_state(before)  # every attempt starts from the same knowledge
+        heard, lines = grapevine.on_talk(teller, listener, sim.tick, random.Random(attempt))
+        assert len(heard) == len(lines) <= TOLD_PER_TALK
+        if len(heard) == TOLD_PER_TALK:
+            told = [h.fact for h in heard]
+            break
+    assert told, "no talk passed on as much as it may"
+    ranked = [party, later, *reversed(news)]
+    assert told == sorted(told, key=ranked.index)  # in the order they came up: the party first, then the newest
+
+
 def test_a_seeded_party_spreads_over_two_days_and_invitees_come() -> None:
     world = api.open_world(WORLDS / "village.town")
     summary = api.run_headless(world, ticks=2 * 24 * 60, seed=5, seed_facts=[("Rosa Alvarez", PARTY)],
