@@ -25,6 +25,8 @@ from types import ModuleType
 
 from PySide6.QtGui import QSurfaceFormat
 
+from app.map.gl_calls import keep_gil_in_quick_calls
+
 _BACKENDS = ("gl", "offscreen")
 _chosen: str | None = None
 _arcade: ModuleType | None = None
@@ -112,6 +114,9 @@ def arcade_module() -> ModuleType:
         if backend == "offscreen":
             pyglet.options.headless = True
     import arcade
+    import pyglet.gl
+    import pyglet.gl.gl
 
+    keep_gil_in_quick_calls(pyglet.gl, pyglet.gl.gl)
     _arcade = arcade
     return arcade
