@@ -168,8 +168,8 @@ class Grapevine:
         # Each fact's knowers as the last checkpoint took them, until the fact is passed on again: most facts
         # have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``; ``_knowers``).
         self._frozen: dict[int, Knowers] = {}
-        self._live_cache: tuple[int, int, int, int] = (-1, -1, 0, 0)  # (tick, facts_version, live facts' bits,
-        # the bits of those that are events)
+        # (tick, facts_version, the live facts' bits, the bits of the events among them)
+        self._live_cache: tuple[int, int, int, int] = (-1, -1, 0, 0)
         # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
         # knows it, not whether it is still live), and the first fact that may still be live: the ones
         # before it had gone stale, and a fact that went stale stays so as time runs on.
