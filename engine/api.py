@@ -182,6 +182,12 @@ class EngineHandle:
     def latest_snapshot(self) -> WorldSnapshot | None:
         return self._outbox.latest()
 
+    def read_only(self, parts: Iterable[str]) -> None:
+        """The reader shows only these of the snapshot's costly parts now (``COSTLY_PARTS``: "relationships",
+        "society"). While running, the engine leaves the others as it last built them; paused, it builds them
+        all. Until this is called every part is read."""
+        self._outbox.read_only(parts)
+
     def drain_events(self, limit: int | None = None) -> list[Event]:
         return self._outbox.drain(limit)
 

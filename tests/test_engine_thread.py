@@ -165,3 +165,44 @@ def test_the_society_view_is_rebuilt_every_so_often_while_running_and_at_once_wh
     assert len(seen) > 3 * len(views), f"{len(views)} views for {len(seen)} snapshots"
     paused = handle.latest_snapshot()
     assert paused.society is handle._sim.society.view(paused.tick)  # built for this tick, not an earlier one
+
+
+def test_parts_the_reader_does_not_show_wait_until_it_does(handle):
+    """The window with its social graph and society docks tabbed away reads neither the ties' table nor the
+    society's view: while running, the engine leaves them as last built; shown again, they are rebuilt within
+    a refresh; paused, they are current whatever the reader shows."""
+    from engine.runtime.engine_thread import SOCIETY_REFRESH_S, TIES_REFRESH_S
+
+    first = wait_for(handle.latest_snapshot)
+    handle.read_only(())
+    handle.submit(SetSpeed(ticks_per_second=0))
+    handle.submit(Play())
+    started = time.monotonic()
+    seen = []
+    while time.monotonic() - started < 2.5 * max(TIES_REFRESH_S, SOCIETY_REFRESH_S):
+        seen.append(handle.latest_snapshot())
+        time.sleep(0.01)
+    assert seen[-1].tick > first.tick + 100 and handle._sim.ties.version != first.relationships.version
+    assert {id(s.relationships) for s in seen} == {id(first.relationships)}  # talk changed ties; none rebuilt
+    assert {id(s.society) for s in seen} == {id(first.society)}
+    assert seen[-1].unread == ("relationships", "society")  # so a view shown again knows to wait for them
+    handle.read_only(["relationships", "society"])
+    shown = wait_for(lambda: (s := handle.latest_snapshot()).society is not first.society
+                     and s.relationships is not first.relationships and s, timeout=3 * TIES_REFRESH_S)
+    assert shown.relationships.version > first.relationships.version and shown.unread == ()
+    handle.read_only(())
+    handle.pause_and_wait()
+    paused = handle.latest_snapshot()
+    assert paused.relationships.version == handle._sim.ties.version
+    assert paused.society is handle._sim.society.view(paused.tick)
+
+
+def test_only_the_costly_parts_can_be_left_unread():
+    from engine.runtime.mailbox import Outbox
+
+    outbox = Outbox()
+    assert outbox.reads("relationships") and outbox.reads("society")  # every part until the reader says
+    with pytest.raises(ValueError, match="positions"):
+        outbox.read_only(["positions"])
+    outbox.read_only(["society"])
+    assert outbox.reads("society") and not outbox.reads("relationships")

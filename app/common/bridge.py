@@ -16,6 +16,11 @@ sends one quietly — its answer goes to ``answers_arrived`` for the inspector,
 and its "done" acknowledgement never reaches the event log, which is about the
 town, not about the user clicking around.
 
+The snapshot's costly parts (the ties' table, the society's view) are built while the engine
+runs only for a dock on screen that shows them: each such dock is registered with
+``read_part_when_shown``, and the engine is told which parts a dock on screen shows
+(``EngineHandle.read_only``); tabbed away, they were a tenth of its time beside the window.
+
 ``moment_changed`` is the one signal for "what is on screen is now another moment":
 a world was opened, time was moved (seek, branch switch, a new branch) or an edit was
 undone or redone. It is emitted after the snapshot of that moment, so
@@ -31,6 +36,7 @@ import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget
 
 from engine import api
 from engine.contracts import (
@@ -47,6 +53,7 @@ from engine.contracts import (
     WorldSaved,
     WorldSnapshot,
 )
+from engine.contracts.snapshots import COSTLY_PARTS
 from engine.contracts.society import LedgerResult, PairReport
 
 log = logging.getLogger(__name__)
@@ -111,6 +118,30 @@ class EngineBridge(QObject):
         self._docks_later.setSingleShot(True)
         self._docks_later.setInterval(0)
         self._docks_later.timeout.connect(self._show_docks)
+        # part -> {dock's object name: on screen}; a part no dock registered for is always read
+        self._part_docks: dict[str, dict[str, bool]] = {}
+
+    def read_part_when_shown(self, part: str, dock: QDockWidget) -> None:
+        """``dock`` shows the snapshots' ``part`` (one of ``COSTLY_PARTS``): the engine builds it while running
+        only when this dock, or another registered for it, is on screen (kept by ``visibilityChanged``)."""
+        if part not in COSTLY_PARTS:
+            raise ValueError(f"not a costly part of a snapshot: {part}")
+        name = dock.objectName()
+        self._part_docks.setdefault(part, {})[name] = True  # until Qt says it is hidden
+
+        def shown(visible: bool) -> None:
+            self._part_docks[part][name] = visible
+            self._tell_parts_read()
+        dock.visibilityChanged.connect(shown)
+        self._tell_parts_read()
+
+    def parts_read(self) -> list[str]:
+        """The costly parts a dock on screen shows (or that no dock registered for)."""
+        return [part for part in COSTLY_PARTS if any(self._part_docks.get(part, {"": True}).values())]
+
+    def _tell_parts_read(self) -> None:
+        if self.handle is not None:
+            self.handle.read_only(self.parts_read())
 
     def attach(self, handle: api.EngineHandle) -> None:
         """Start listening to a running engine (replacing any previous one)."""
@@ -120,6 +151,7 @@ class EngineBridge(QObject):
         self._quiet.clear()
         self._failure_reported = False
         self._opening = True
+        self._tell_parts_read()
         self.world_attached.emit()
         self._timer.start()
         self.poll()

@@ -148,12 +148,22 @@ class EventLogModel(QAbstractListModel):
 
     def drop_after(self, tick: int) -> None:
         self.store.drop_after(tick)
-        self.refilter()
+        self._relist()
 
     def reset(self, static: StaticWorld | None) -> None:
         self.store.clear()
         self.static = static
-        self.refilter()
+        self._relist()
+
+    def _relist(self) -> None:
+        """The store changed behind the model's back: listed again, or, off screen, nothing listed until
+        ``catch_up`` (a new world or a branch left while the log is behind another tab keeps it quiet)."""
+        if not self.stale:
+            self.refilter()
+            return
+        self.beginResetModel()
+        self.rows, self.pending = deque(), []
+        self.endResetModel()
 
 
 class EventLogDock(QWidget):

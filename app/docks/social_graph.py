@@ -120,6 +120,7 @@ class SocialGraphDock(QWidget):
         self._done = _Done()
         self._done.ready.connect(self._on_layout)
         self._laid_out_at = 0.0
+        self._behind = False  # a snapshot came with the ties left unread: lay out the next current ones at once
         self._version = -1
         self._static_id = 0
         self._previous: dict[int, tuple[float, float]] = {}  # the whole town's last positions
@@ -147,16 +148,25 @@ class SocialGraphDock(QWidget):
         ties = snapshot.relationships
         # Tabbed away, the ties' new layout waits until the graph is shown: laying out a big town
         # holds the GIL on the worker thread for a second or more, time the map and the engine need.
-        if self.on_screen and ties.version != self._version and time.monotonic() - self._laid_out_at > RELAYOUT_SECONDS:
-            self._request()
+        if "relationships" in snapshot.unread:
+            self._behind = True  # the engine left the ties as they were: the current ones are laid out once they come
+            return
+        if not self.on_screen:
+            return
+        if self._fresh_waiting:
+            self._request_fresh()
+        elif ties.version != self._version and (self._behind or time.monotonic() - self._laid_out_at > RELAYOUT_SECONDS):
+            self._behind = not self._request()
 
     def set_on_screen(self, visible: bool) -> None:
         """Kept by the dock's ``visibilityChanged``; shown again, ties that changed meanwhile are laid out."""
         self.on_screen = visible
         snap = self.snapshot
-        if visible and self._fresh_waiting:
+        if not visible or snap is None or "relationships" in snap.unread:
+            return  # hidden, the engine left the ties as they were: the next snapshots bring them current
+        if self._fresh_waiting:
             self._request_fresh()
-        elif visible and snap is not None and snap.relationships.version != self._version:
+        elif snap.relationships.version != self._version:
             self._request()
 
     def _request_fresh(self) -> None:
@@ -291,10 +301,11 @@ class SocialGraphDock(QWidget):
             return self.selection.person
         return -1
 
-    def _request(self, force: bool = False) -> None:
+    def _request(self, force: bool = False) -> bool:
+        """Ask the worker for a layout of the snapshot's ties; False if one is being made already (or no world)."""
         snap = self.snapshot
         if snap is None or (self._future is not None and not self._future.done() and not force):
-            return
+            return False
         ties = snap.relationships
         focus = self._focus()
         self._filter_timer.stop()
@@ -312,6 +323,7 @@ class SocialGraphDock(QWidget):
         future = self._pool.submit(compute_layout, request)
         self._future = future
         future.add_done_callback(lambda f: self._done.ready.emit((static_id, f)))
+        return True
 
     def _on_layout(self, payload: tuple[int, Future[GraphLayout]]) -> None:
         static_id, future = payload

@@ -214,6 +214,8 @@ class TimelineDock(QWidget):
         self._strip_timer = QTimer(self)  # marks that arrived after the last snapshot still get drawn
         self._strip_timer.timeout.connect(self._draw_strip_if_dirty)
         self._strip_timer.start(int(STRIP_REDRAW_SECONDS * 1000))
+        self.on_screen = True  # kept by the dock's visibilityChanged (see ``set_on_screen``)
+        self._waiting: WorldSnapshot | None = None  # the newest snapshot, kept while the tab is behind another
 
     # ------------------------------------------------------------------ time travel items
 
@@ -286,6 +288,9 @@ class TimelineDock(QWidget):
         """Playhead, head, dimmed future and markers; markers only when the timeline changed."""
         self.tick = snapshot.tick
         timeline = self.timeline = snapshot.timeline
+        if timeline is not None and (self._drawn_key is None or timeline.head != self._drawn_key[1]):
+            for line in self.playhead:  # first: a playhead is held within its bounds, the old head's
+                line.setBounds((0, timeline.head))
         if not self._dragging:
             for line in self.playhead:
                 line.setValue(snapshot.tick)
@@ -305,8 +310,6 @@ class TimelineDock(QWidget):
             return
         if self._drawn_key is None or key[1] != self._drawn_key[1]:
             self.needs.setXRange(0, max(timeline.head, 1), padding=0.01)
-            for line in self.playhead:
-                line.setBounds((0, timeline.head))
         self._drawn_key = key
         self._draw_markers(timeline, snapshot)
 
@@ -347,10 +350,22 @@ class TimelineDock(QWidget):
         self._new_world = True
 
     def _on_snapshot(self, snapshot: WorldSnapshot) -> None:
+        if not self.on_screen:
+            # Behind another tab its redraws (the playhead, the markers of every checkpoint, the curves) were
+            # a tenth of the window's own time at max speed, for nobody: the newest snapshot waits for the tab.
+            self.tick, self.timeline, self._waiting = snapshot.tick, snapshot.timeline, snapshot
+            return
+        self._waiting = None
         if self._new_world:
             self._new_world = False
             self.reset(snapshot)
         self.set_snapshot(snapshot)
+
+    def set_on_screen(self, visible: bool) -> None:
+        """Kept by the dock's ``visibilityChanged``: brought forward, the newest snapshot is drawn at once."""
+        self.on_screen = visible
+        if visible and self._waiting is not None:
+            self._on_snapshot(self._waiting)
 
     def reset(self, snapshot: WorldSnapshot) -> None:
         start = start_minute_of(snapshot)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QWidget
 
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
                 self.window_actions.docks_menu.addAction(toggle)
         self.docks["graph"].visibilityChanged.connect(self.graph.set_on_screen)  # tabbed away: no new layouts
         self.docks["events"].visibilityChanged.connect(self.event_log.set_on_screen)  # nor new rows
+        self.docks["timeline"].visibilityChanged.connect(self.timeline.set_on_screen)  # nor redraws
         # Tab groups are formed when the window is first shown: formed before, Qt (6.11) leaves a stale
         # copy of a group's first tab bar drawn over the window. A restored layout replaces all this.
         self._arranged = False
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.map_view.subscribe(bridge)
         self.inspector.subscribe(bridge)
         self.graph.subscribe(bridge)
+        bridge.read_part_when_shown("relationships", self.docks["graph"])
 
     def add_tabbed_dock(self, key: str, dock: QDockWidget, anchor: str) -> None:
         """A dock added later (branches, economy, ...); the default layout (app.window.layout) places it,
@@ -150,6 +152,21 @@ class MainWindow(QMainWindow):
         """View > Reset layout: every dock back in its default place, for the window's size now."""
         self._arranged = True
         arrange(self, self.docks)
+        self._tell_docks_on_screen_soon()
+
+    def _tell_docks_on_screen_soon(self) -> None:
+        QTimer.singleShot(0, self.tell_docks_on_screen)
+
+    def tell_docks_on_screen(self) -> None:
+        """Say to the listeners of each dock that is not on screen so, through its ``visibilityChanged``.
+
+        When the window is shown Qt tells every dock it is visible, those behind another tab too, and
+        tells a tab it went behind only when another is brought forward: the views of a dock that was
+        never in front (the event log's list, the timeline's plots) went on redrawing for nobody, and
+        the engine went on building its parts for them."""
+        for dock in self.docks.values():
+            if not dock.isVisible() or dock.visibleRegion().isEmpty():
+                dock.visibilityChanged.emit(False)
 
     def setVisible(self, visible: bool) -> None:
         if visible and not self._arranged:
@@ -166,6 +183,9 @@ class MainWindow(QMainWindow):
             if layout is not None:  # a main window always has one; Qt's types allow None
                 layout.activate()  # the grouped docks' smaller minimum, before asking for the size back
             self.resize(self._wanted_size)
+        # Shown, every dock hears it is visible, those behind another tab too (Qt tells a tab it went
+        # behind only when another comes forward): once the window is up, they are told otherwise.
+        self._tell_docks_on_screen_soon()
 
     def _arrange(self) -> None:
         self._arranged = True

@@ -43,4 +43,6 @@ def install_society_docks(window: MainWindow, bridge: EngineBridge, selection: S
 
     economy.subscribe(bridge, world_loaded)
     governance.subscribe(bridge, world_loaded)
+    for dock in made.values():
+        bridge.read_part_when_shown("society", dock)
     return SocietyDocks(economy, governance, made["economy"], made["governance"])

@@ -156,6 +156,12 @@ class IncidentView:
     text: str
 
 
+# The snapshot's parts that cost the engine most to build (the ties' table, the society's view: tens of ms a time
+# at 10,000 people). A reader that shows neither now says so (``EngineHandle.read_only``): while running the
+# engine then leaves them as it last built them.
+COSTLY_PARTS = ("relationships", "society")
+
+
 @dataclass(frozen=True, slots=True)
 class WorldSnapshot:
     tick: int
@@ -181,6 +187,9 @@ class WorldSnapshot:
     timeline: TimelineView | None = None
     society: SocietyView | None = None  # money, councils, word of mouth (None until the engine has built one)
     incidents: tuple[IncidentView, ...] = ()  # fires, festivals, storms and openings going on now
+    # Of ``COSTLY_PARTS``, those left as last built while running because the reader showed them nowhere:
+    # a view shown again waits for a snapshot without its part here (the engine builds it at the next one).
+    unread: tuple[str, ...] = ()
 
     def minute_at(self, tick: int) -> int:
         """Minute of day at ``tick`` (for turning ``until`` into a clock time)."""

@@ -4,7 +4,10 @@ Snapshots sit in a latest-value slot: an old one is replaced, never queued, so
 the GUI always draws the newest world. The slot also says whether its snapshot
 was taken (``wanted``): at max speed the engine builds the next one only once the
 reader has taken the last, so snapshots follow the display's rate (~30 a second),
-not the tick rate, and a headless run nobody reads pays for almost none. Events queue up to a bound; past it the
+not the tick rate, and a headless run nobody reads pays for almost none. The reader also
+says which of the snapshot's costly parts it shows now (``read_only``): the window with its
+social graph and society docks tabbed away reads neither, and building them for every
+refresh was a tenth of the engine's time beside the window. Events queue up to a bound; past it the
 oldest are dropped and counted (the world file's history keeps them all).
 """
 
@@ -13,10 +16,11 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
+from collections.abc import Iterable
 
 from engine.contracts.commands import Command
 from engine.contracts.events import Event
-from engine.contracts.snapshots import WorldSnapshot
+from engine.contracts.snapshots import COSTLY_PARTS, WorldSnapshot
 
 
 class Inbox:
@@ -43,6 +47,7 @@ class Outbox:
         self.snapshots = 0  # published so far (the hand-off's test counts them)
         self._events: deque[Event] = deque(maxlen=max_events)
         self.dropped = 0
+        self._read = frozenset(COSTLY_PARTS)
 
     def publish(self, snapshot: WorldSnapshot | None, events: list[Event]) -> None:
         with self._lock:
@@ -70,6 +75,18 @@ class Outbox:
     def wanted(self) -> bool:
         """The reader took the last snapshot (or there is none yet): a new one would be read."""
         return self._taken
+
+    def read_only(self, parts: Iterable[str]) -> None:
+        """The reader shows only ``parts`` of ``COSTLY_PARTS`` now; until it says so it reads them all."""
+        parts = frozenset(parts)
+        unknown = parts - set(COSTLY_PARTS)
+        if unknown:
+            raise ValueError(f"not a costly part of a snapshot: {', '.join(sorted(unknown))}")
+        self._read = parts  # one reference swapped: the engine thread reads it without the lock
+
+    def reads(self, part: str) -> bool:
+        """Whether the reader shows ``part`` now (one of ``COSTLY_PARTS``)."""
+        return part in self._read
 
     def drain(self, limit: int | None = None) -> list[Event]:
         with self._lock:

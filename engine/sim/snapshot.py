@@ -67,9 +67,11 @@ def build_relationships(ties: Relationships) -> RelationshipTable:
 def build_snapshot(
     sim: Simulation, static: StaticWorld, ties: RelationshipTable, running: bool = False, tps: float = 0.0,
     llm: LLMStatusView | None = None, timeline: TimelineView | None = None, society: SocietyView | None = None,
+    unread: tuple[str, ...] = (),
 ) -> WorldSnapshot:
     """The world as readers see it now. ``ties`` and ``society`` may be views made a little earlier: the
-    engine thread rebuilds those at most every so often while it runs (they cost ms at 10,000 people)."""
+    engine thread rebuilds those at most every so often while it runs (they cost ms at 10,000 people), and
+    not at all while its reader shows them nowhere (``unread`` names those)."""
     pop = sim.pop
     return WorldSnapshot(
         tick=sim.tick,
@@ -95,4 +97,5 @@ def build_snapshot(
         timeline=timeline,
         society=society if society is not None else sim.society.view(sim.tick),
         incidents=sim.society.incidents.views(),
+        unread=unread,
     )

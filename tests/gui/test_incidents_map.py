@@ -37,5 +37,6 @@ def test_a_fire_burns_on_the_map_and_the_event_log_tells_it(controller) -> None:
     assert (reddish[:, 2].astype(int) > reddish[:, 0].astype(int) + 40).sum() > 50  # fire colours (BGRA: red is 2)
 
     log = controller.window.event_log
+    controller.window.docks["events"].raise_()  # behind the timeline it lists nothing (it catches up in front)
     wait_until(lambda: any("Flames and smoke" in log.model.data(log.model.index(r, 0)) for r in
                            range(log.model.rowCount())), 20, "the story in the event log")
