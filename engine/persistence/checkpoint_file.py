@@ -123,7 +123,7 @@ class CheckpointFile:
                 numbers = range(self._rows_made + 1, self._rows_made + 1 + len(new))
                 self._rows_made += len(new)
                 row_of.update(zip(new, numbers, strict=True))
-                conn.executemany("INSERT INTO piece (id, data) VALUES (?, ?)", zip(numbers, new.values(), strict=True))
+                _insert_pieces(conn, list(zip(numbers, new.values(), strict=True)))
                 for digest in digests:
                     held_by[digest] = held_by.get(digest, 0) + 1
                 row = _BY_DIGESTS + msgpack.packb([skeleton, digests], use_bin_type=True)
@@ -177,7 +177,7 @@ class CheckpointFile:
     def _release(self, conn: sqlite3.Connection, checkpoint_ids: list[int]) -> None:
         """The pieces only these checkpoints held leave the scratch file. Which pieces a state holds is read
         back from its row (tens of thousands of digests a checkpoint at 10,000 people are not kept in memory)."""
-        gone: list[tuple[int]] = []
+        gone: list[int] = []
         for checkpoint_id in checkpoint_ids:
             for digest in self._digests_in(conn, checkpoint_id):
                 left = self._held_by[digest] - 1
@@ -185,8 +185,8 @@ class CheckpointFile:
                     self._held_by[digest] = left
                 else:
                     del self._held_by[digest]
-                    gone.append((self._row_of.pop(digest),))
-        conn.executemany("DELETE FROM piece WHERE id = ?", gone)
+                    gone.append(self._row_of.pop(digest))
+        _delete_pieces(conn, gone)
 
     @staticmethod
     def _digests_in(conn: sqlite3.Connection, checkpoint_id: int) -> list[bytes]:
@@ -278,6 +278,25 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+# sqlite3 lets the GIL go around every step of a statement, and ``executemany`` steps once a row: the
+# ~700 new pieces of a checkpoint at 10,000 people handed the GIL to the engine thread and waited for it
+# back as many times, on the writer thread. A statement of many rows is one step.
+def _insert_pieces(conn: sqlite3.Connection, rows: list[tuple[int, bytes]]) -> None:
+    """Insert (row id, stored piece) rows, a few hundred to a statement."""
+    per = _READ_AT_ONCE // 2  # two variables a row
+    for start in range(0, len(rows), per):
+        batch = rows[start:start + per]
+        conn.execute(f"INSERT INTO piece (id, data) VALUES {', '.join(['(?, ?)'] * len(batch))}",
+                     [value for row in batch for value in row])
+
+
+def _delete_pieces(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete the pieces of these row ids, a few hundred to a statement."""
+    for start in range(0, len(ids), _READ_AT_ONCE):
+        batch = ids[start:start + _READ_AT_ONCE]
+        conn.execute(f"DELETE FROM piece WHERE id IN ({','.join('?' * len(batch))})", batch)
 
 
 def _remove_spill(conn: sqlite3.Connection, path: Path) -> None:
