@@ -136,8 +136,9 @@ class EngineBridge(QObject):
         self._tell_parts_read()
 
     def parts_read(self) -> list[str]:
-        """The costly parts a dock on screen shows (or that no dock registered for)."""
-        return [part for part in COSTLY_PARTS if any(self._part_docks.get(part, {"": True}).values())]
+        """The costly parts a dock on screen shows, and those no dock registered for (someone may read them)."""
+        return [part for part in COSTLY_PARTS
+                if part not in self._part_docks or any(self._part_docks[part].values())]
 
     def _tell_parts_read(self) -> None:
         if self.handle is not None:

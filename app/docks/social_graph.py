@@ -120,7 +120,7 @@ class SocialGraphDock(QWidget):
         self._done = _Done()
         self._done.ready.connect(self._on_layout)
         self._laid_out_at = 0.0
-        self._behind = False  # a snapshot came with the ties left unread: lay out the next current ones at once
+        self._behind = False  # shown while running, or the ties were left unread: lay out the next current ones at once
         self._version = -1
         self._static_id = 0
         self._previous: dict[int, tuple[float, float]] = {}  # the whole town's last positions
@@ -162,8 +162,14 @@ class SocialGraphDock(QWidget):
         """Kept by the dock's ``visibilityChanged``; shown again, ties that changed meanwhile are laid out."""
         self.on_screen = visible
         snap = self.snapshot
-        if not visible or snap is None or "relationships" in snap.unread:
-            return  # hidden, the engine left the ties as they were: the next snapshots bring them current
+        if not visible or snap is None:
+            return
+        if snap.running or "relationships" in snap.unread:
+            # Running, this snapshot may be a refresh old, and its ties as the engine left them while nobody
+            # showed them: the next snapshot's current ties are laid out at once, rather than these now and
+            # the current ones only after RELAYOUT_SECONDS.
+            self._behind = True
+            return
         if self._fresh_waiting:
             self._request_fresh()
         elif snap.relationships.version != self._version:

@@ -120,7 +120,6 @@ class EngineThread:
         self._society: SocietyView | None = None
         self._society_tick = -1
         self._society_next = 0.0
-        self._unread: set[str] = set()  # costly parts left as last built: the reader shows them nowhere
         self._published_at = 0.0
         self._stale = False  # ticks ran since the last snapshot
         self._tick_times: deque[float] = deque(maxlen=60)
@@ -242,47 +241,42 @@ class EngineThread:
             self._static_version += 1
             self._static = build_static(self.sim.world, self._static_version)
             self._static_revision = self.sim.world.revision
-        snapshot = build_snapshot(self.sim, self._static, self._current_ties(), self.controller.running, tps, llm,
-                                  self._timeline_view, self._current_society(), unread=tuple(sorted(self._unread)))
+        read_ties, read_society = self.outbox.reads("relationships"), self.outbox.reads("society")
+        ties, society = self._current_ties(read_ties), self._current_society(read_society)
+        # Parts left as last built because the reader shows them nowhere: a view shown again knows to wait for
+        # the next snapshot (built once the reader says it shows them) rather than lay out old ties.
+        unread = tuple(part for part, left in (
+            ("relationships", not read_ties and ties.version != self.sim.ties.version),
+            ("society", not read_society and self._society_tick != self.sim.tick)) if left)
+        snapshot = build_snapshot(self.sim, self._static, ties, self.controller.running, tps, llm,
+                                  self._timeline_view, society, unread=unread)
         self.outbox.publish(snapshot, events)
         self._published_at = time.perf_counter()
         self._stale = False
 
-    def _current_ties(self) -> RelationshipTable:
+    def _current_ties(self, reading: bool) -> RelationshipTable:
         """The relationship table: joined from the checkpoint's blocks of ties (``Relationships.columns``),
         10-30 ms for 60,000 ties; while the engine runs it is rebuilt at most every ``TIES_REFRESH_S`` and
         ``TIES_COST_SHARE`` times its cost, and only while the reader shows it; paused, at once."""
         stale = self._ties.version != self.sim.ties.version
-        reading = self.outbox.reads("relationships")
         if stale and (self.controller.idle or (reading and time.perf_counter() >= self._ties_next)):
             started = time.perf_counter()
             self._ties = build_relationships(self.sim.ties)
             cost = time.perf_counter() - started
             self._ties_next = time.perf_counter() + max(TIES_REFRESH_S, TIES_COST_SHARE * cost)
-        self._left_unread("relationships", not reading and self._ties.version != self.sim.ties.version)
         return self._ties
 
-    def _current_society(self) -> SocietyView:
+    def _current_society(self, reading: bool) -> SocietyView:
         """The society's view: while the engine runs, rebuilt at most every ``SOCIETY_REFRESH_S`` and
         ``TIES_COST_SHARE`` times its cost, and only while the reader shows it; paused, after a command, or
         when time went back, at once (a view nobody shows waits until someone does)."""
         now, tick = time.perf_counter(), self.sim.tick
-        reading = self.outbox.reads("society")
         due = now >= self._society_next or tick < self._society_tick
         if self._society is None or self.controller.idle or (due and reading):
             self._society = self.sim.society.view(tick)
             self._society_tick = tick
             self._society_next = now + max(SOCIETY_REFRESH_S, TIES_COST_SHARE * (time.perf_counter() - now))
-        self._left_unread("society", not reading and self._society_tick != tick)
         return self._society
-
-    def _left_unread(self, part: str, left: bool) -> None:
-        """Whether ``part`` is in the snapshot as last built because the reader shows it nowhere (it then
-        knows to wait for the next snapshot, built once it says it shows the part, rather than lay out old ties)."""
-        if left:
-            self._unread.add(part)
-        else:
-            self._unread.discard(part)
 
     def _apply_commands(self) -> list[Event]:
         events: list[Event] = []
