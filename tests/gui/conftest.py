@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 import tempfile
 import time
 import weakref
@@ -222,6 +224,23 @@ def run_ticks(controller, ticks: int, timeout: float = 60.0) -> int:  # type: ig
     bridge.send(Step(ticks=ticks))
     wait_until(lambda: bridge.latest.tick >= target, timeout, f"{ticks} ticks")
     return bridge.latest.tick
+
+
+def here_on_the_offscreen_map(request: pytest.FixtureRequest) -> bool:
+    """True where this process draws the offscreen map. A process under a real display tests the GL
+    widget instead (its map backend is fixed at start), so there the test runs in a child process on
+    the offscreen platform, and must pass there."""
+    from app.map.boot import choose_backend
+
+    if choose_backend() == "offscreen":
+        return True
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("TOWNSFOLK_MAP_BACKEND", None)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           f"{request.node.path}::{request.node.name}"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    return False
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 20.0, message: str = "condition") -> None:
