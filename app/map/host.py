@@ -29,6 +29,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
 
+from app.map.atlas import use_shared_atlas
 from app.map.boot import arcade_module, choose_backend, default_surface_format
 from app.map.render_thread import render_thread, short_gil_turns
 
@@ -195,6 +196,7 @@ class GLMapWidget(QOpenGLWidget):
         self._host = _HostWindow(self)
         self.ctx = arcade.gl.provider.get_arcade_context(self._host, gl_api="opengl")
         self._host.ctx = self.ctx
+        use_shared_atlas(self.ctx)
         arcade.set_window(self._host)
         self._painter.gl_ready(self.ctx)
 
@@ -322,6 +324,7 @@ class OffscreenMapWidget(QWidget):
         cls._window.switch_to()
         arcade.set_window(cls._window)
         self.ctx = cls._window.ctx
+        use_shared_atlas(self.ctx)  # drawn on the render thread, its textures dropped on others
         self._painter.gl_ready(self.ctx)
 
     def _ensure_fbo(self, width: int, height: int) -> None:

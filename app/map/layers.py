@@ -9,7 +9,6 @@ the underlying arrays). Hit tests use numpy, never ``Sprite.position``.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
@@ -175,13 +174,10 @@ class LabelPool(Generic[LabelKey]):
         return np.array(kept, dtype=np.int64), waiting
 
     def forget(self, keys: list[LabelKey]) -> None:
-        """Drop cached textures (their atlas space is reclaimed when unused)."""
+        """Drop cached textures: arcade frees a texture's atlas space when its last reference goes
+        (a label still shown keeps it until replaced), on whichever thread that is (``app.map.atlas``)."""
         for key in keys:
-            texture = self._textures.pop(key, None)
-            if texture is not None and key not in self._assigned:
-                # Not in the atlas yet means nothing to free.
-                with contextlib.suppress(Exception):
-                    self.sprites.list.atlas.remove(texture)
+            self._textures.pop(key, None)
 
     @property
     def cached(self) -> int:
