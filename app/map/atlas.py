@@ -13,7 +13,8 @@ wrong in ``DefaultTextureAtlas``:
   already zero") or, if a live texture shares its name, that texture's.
 
 * ``unique_textures``, which a resize reads, raises on a name whose textures all died with their
-  finalizers still to run.
+  finalizers still to run, and a texture added under such a name is not among them, so a resize
+  would leave it where the old atlas had it.
 
 ``SharedAtlas`` holds one lock around every change, a rebuild remembers how many removals are
 still owed by textures it left out (so their finalizers free only the uv slots nothing uses, and
@@ -46,7 +47,11 @@ class SharedAtlas(_ArcadeAtlas):
 
     def _add(self, texture: Any, create_finalizer: bool = True) -> Any:
         with self._guard:
-            return super()._add(texture, create_finalizer=create_finalizer)
+            placed = super()._add(texture, create_finalizer=create_finalizer)
+            # arcade remembers a name's first texture only, to place the name again on a resize: if
+            # that one died and its finalizer is still to come, this one stands in for it.
+            self._unique_textures[texture.atlas_name].add(texture)
+            return placed
 
     def resize(self, size: tuple[int, int], force: bool = False) -> None:
         with self._guard:

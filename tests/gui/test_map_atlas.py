@@ -146,3 +146,40 @@ def test_a_rebuild_lets_a_texture_it_left_out_go_without_touching_a_live_ones_co
     assert atlas.owed == 0
     assert atlas._unique_texture_ref_count.count_all_refs() == 1, "the live texture is still counted"
     assert atlas.has_unique_texture(alive)
+
+
+def test_a_texture_added_under_a_dying_ones_name_is_placed_again_when_the_atlas_grows(open_controller, worlds, request) -> None:  # type: ignore[no-untyped-def]
+    """A label made again while the texture it replaced is dying on another thread shares its name;
+    when the atlas then grows, the new one must be placed where its image went, not where it was."""
+    if not here_on_the_offscreen_map(request):
+        return
+    from PIL import Image
+
+    from app.map import atlas as shared
+    from app.map.layers import make_texture
+    from app.map.render_thread import render_thread
+
+    host, window = _offscreen_map(open_controller, worlds)
+    image = Image.new("RGBA", (12, 12), (10, 200, 10, 255))
+
+    def scene() -> tuple[Any, tuple[Any, Any], Any]:
+        window.switch_to()
+        atlas = shared.SharedAtlas((64, 64), ctx=host.ctx)
+        dying = make_texture(image, "again")
+        atlas.add(dying)
+        late = next(f for f in weakref.finalize._registry if f.peek() and f.peek()[0] is dying)  # type: ignore[attr-defined]
+        _, callback, args, _ = late.detach()
+        atlas._textures.discard(dying)  # the collector clears every weak reference to it at once
+        atlas._unique_textures[dying.atlas_name].discard(dying)
+        again = make_texture(image, "again")
+        atlas.add(again)
+        big = make_texture(Image.new("RGBA", (60, 60)), "big")
+        atlas.add(big)  # no room, and nothing freed yet to rebuild for: the atlas grows
+        callback(*args)  # the dying one's finalizer, late
+        return atlas, (again, big), atlas.size
+
+    atlas, (again, _big), size = render_thread().call(scene)
+    assert size == (128, 128)
+    placed = atlas.get_texture_region_info(again.atlas_name).texture_coordinates
+    assert placed == atlas.get_image_region_info(again.image_data.hash).texture_coordinates
+    assert atlas._unique_texture_ref_count.count_all_refs() == 2, "it and the big one are counted"
