@@ -68,6 +68,7 @@ BADGES, DISTRICT_LABELS = 120, 40
 HEAT_FULL = 40.0  # people in one density cell (4x4 tiles) drawn at the reddest
 NEW_LABELS_PER_FRAME = 6  # labels drawn for the first time per frame; the rest follow in the next frames
 BUBBLE_RECENT_TICKS = 10
+SIGHT_MARGIN_PX = 80  # screen px beyond the edge within which a talker is as good as on screen
 PICK_REACH = 12.0  # screen px around a person's sprite that still picks them
 FAR_GROUND_ZOOM = 0.4
 FAR_SCALE = 4  # the far pictures are a quarter of the map's size
@@ -214,7 +215,7 @@ class Scene:
         # A batch may span many ticks (max speed, or a step of hundreds): only the last
         # few sim minutes are still "being said"; older lines would pile up at once.
         newest = max(e.tick for e in talks)
-        recent = [e for e in talks if e.tick >= newest - BUBBLE_RECENT_TICKS]
+        recent = self._within_sight([e for e in talks if e.tick >= newest - BUBBLE_RECENT_TICKS])
         # Only the newest talks keep a bubble (the book holds ``limit`` people, the newest line each), and a
         # talk's lines are worded when first read: walk back until the book would be full and word just those.
         shown: set[int] = set()
@@ -224,6 +225,20 @@ class Scene:
             shown.update((recent[start].a, recent[start].b))
         for event in recent[start:]:
             self.bubbles.conversation(event.a, event.b, event.lines, now)
+
+    def _within_sight(self, talks: list[ConversationHeld]) -> list[ConversationHeld]:
+        """The talks someone on screen (or about to walk on) takes part in. In a big town close up, the
+        newest talks are nearly all elsewhere: they would fill the bubble book with bubbles nobody
+        sees, and crowd out the people looked at."""
+        if self.people is None or not talks:
+            return talks
+        where = self.people.cur  # as of the latest snapshot: a walker moves a few pixels in between
+        pairs = np.array([(e.a, e.b) for e in talks], dtype=np.int64)
+        known = (pairs < len(where)).all(axis=1)
+        pairs[~known] = 0
+        seen = sync.in_view(where, self.camera.world_rect(), margin=SIGHT_MARGIN_PX / self.camera.zoom)
+        keep = known & seen[pairs].any(axis=1)
+        return [talk for talk, kept in zip(talks, keep.tolist(), strict=True) if kept]
 
     # ------------------------------------------------------------------ queries (pure numpy)
 
