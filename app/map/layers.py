@@ -221,7 +221,8 @@ class LabelPool(Generic[LabelKey]):
             self.sprites.draw(pixelated=True)
 
 
-_DOT_VERTEX = """
+# A point in world px and its colour, through the camera: the dots' vertices, and the rectangles' (``app.map.rects``).
+COLOURED_VERTEX = """
 #version 330
 uniform WindowBlock { mat4 projection; mat4 view; } window;
 in vec2 in_pos;
@@ -262,7 +263,7 @@ class DotLayer:
             arcade.gl.BufferDescription(self._pos, "2f", ["in_pos"]),
             arcade.gl.BufferDescription(self._col, "4f1", ["in_color"]),
         ], mode=ctx.POINTS)
-        self._program = ctx.program(vertex_shader=_DOT_VERTEX, fragment_shader=_DOT_FRAGMENT)
+        self._program = ctx.program(vertex_shader=COLOURED_VERTEX, fragment_shader=_DOT_FRAGMENT)
         self._colour_dirty = True
 
     def set_positions(self, xy: np.ndarray, dy: float = 0.0) -> None:

@@ -39,6 +39,7 @@ from app.map.camera import MapCamera
 from app.map.ground import TileGround
 from app.map.incidents import Marks, incident_marks
 from app.map.layers import CulledSprites, DotLayer, GridLayer, LabelPool, NumpySprites, PictureLayer, make_texture
+from app.map.rects import RectBatch
 from app.map.textures import (
     GroundTiles,
     badge_image,
@@ -238,7 +239,7 @@ class Scene:
         pairs[~known] = 0
         seen = sync.in_view(where, self.camera.world_rect(), margin=SIGHT_MARGIN_PX / self.camera.zoom)
         keep = known & seen[pairs].any(axis=1)
-        return [talk for talk, kept in zip(talks, keep.tolist(), strict=True) if kept]
+        return [talks[i] for i in np.flatnonzero(keep)]
 
     # ------------------------------------------------------------------ queries (pure numpy)
 
@@ -383,6 +384,7 @@ class Scene:
             "icons": [make(art.icons[k], f"icon_{k}") for k in art.icons],
             "dot": make(art.dot, "dot"),
             "ring": make(art.selected, "selected"),
+            "rects": RectBatch(ctx),
         }
         self._backdrop = Backdrop(ctx)
         self._drawn.built = None
@@ -610,19 +612,19 @@ class Scene:
             self._draw_kept(ctx, key, lambda: self._draw_near(tint, night, heat))
         if self.show_incidents and self.snapshot is not None and self.snapshot.incidents:
             _draw_marks(incident_marks(self.snapshot.incidents, self._rects, static.terrain.shape[0], sync.TILE, now))
+        rects: RectBatch = gpu["rects"]
+        border = max(1.5, 2.5 / cam.zoom)  # the selected building's outline; the group's and the handle's alike
         if 0 <= self.selected_building < len(self._rects):
             x0, y0, x1, y1 = (float(v) for v in self._rects[self.selected_building])
-            arcade.draw_lbwh_rectangle_outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW,
-                                               border_width=max(1.5, 2.5 / cam.zoom))
-        border = max(1.5, 2.5 / cam.zoom)  # as thick as the selected building's outline
+            rects.outline(x0, y0, x1 - x0, y1 - y0, SELECT_YELLOW, border)
         for left, bottom, width, height, rgba, filled in self.overlays(xy):
             if filled:
-                arcade.draw_lbwh_rectangle_filled(left, bottom, width, height, rgba)
-            arcade.draw_lbwh_rectangle_outline(left, bottom, width, height, SELECT_YELLOW, border_width=border)
+                rects.fill(left, bottom, width, height, rgba)
+            rects.outline(left, bottom, width, height, SELECT_YELLOW, border)
         for left, bottom, width, height, rgba in self.ghosts:
-            arcade.draw_lbwh_rectangle_filled(left, bottom, width, height, rgba)
-            arcade.draw_lbwh_rectangle_outline(left, bottom, width, height, rgba[:3],
-                                               border_width=max(1.0, 1.5 / cam.zoom))
+            rects.fill(left, bottom, width, height, rgba)
+            rects.outline(left, bottom, width, height, rgba[:3], max(1.0, 1.5 / cam.zoom))
+        rects.draw()
         selected = self.selected_person
         if 0 <= selected < len(xy):
             ring = gpu["ring_list"][0]
