@@ -2,7 +2,7 @@
 
 arcade frees a texture's atlas space from a ``weakref.finalize`` on the texture, so it runs on
 whichever thread drops the texture's last reference or collects the cycle it was in: the GUI or
-engine thread, while the map draws (and adds labels to the atlas) on another. Two things then go
+engine thread, while the map draws (and adds labels to the atlas) on another. Three things then go
 wrong in ``DefaultTextureAtlas``:
 
 * its reference counts are read-modify-written without a lock, so an add on one thread and a
@@ -10,15 +10,15 @@ wrong in ``DefaultTextureAtlas``:
 * a rebuild (on a full atlas) counts the textures still alive afresh. A texture the collector has
   already cleared from the atlas's weak set, but whose finalizer has not run yet, is no longer
   counted; when that finalizer does run it takes a count that is not there ("Reference counter is
-  already zero") or, if a live texture shares its name, that texture's.
-
+  already zero") or, if a live texture shares its name, that texture's;
 * ``unique_textures``, which a resize reads, raises on a name whose textures all died with their
   finalizers still to run, and a texture added under such a name is not among them, so a resize
   would leave it where the old atlas had it.
 
 ``SharedAtlas`` holds one lock around every change, a rebuild remembers how many removals are
 still owed by textures it left out (so their finalizers free only the uv slots nothing uses, and
-touch no count), and a resize passes over names with no texture left. It works on
+touch no count), a texture added under a dying one's name stands in for it, and a resize passes
+over names with no texture left. It works on
 ``DefaultTextureAtlas``'s own fields as arcade 3.3 has them (the version ``pyproject.toml`` pins);
 ``tests/gui/test_map_atlas.py`` drives it through fills, rebuilds and finalizers on another thread.
 """

@@ -63,9 +63,6 @@ class RectBatch:
         self._quads.append((left, bottom, right, top))
         self._colours.append((*rgba[:3], rgba[3] if len(rgba) > 3 else 255))  # type: ignore[arg-type]
 
-    def __len__(self) -> int:
-        return len(self._quads)
-
     def draw(self) -> None:
         """Draw what was added since the last ``draw``, in one call, and start afresh."""
         count = len(self._quads)
