@@ -14,6 +14,7 @@ reads them, so a replay says the same words and unread talk costs no grammar.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -194,6 +195,9 @@ class TalkWriter:
         self.needs: Callable[[int], tuple[int, float]] | None = None  # person -> (lowest need, its level)
         self.plan: Callable[[int, int], tuple[str, str] | None] | None = None  # (person, tick) -> (place, why)
         self._now = (-1, 0, "", 0, 0)  # (tick, minute, part of day, day, weekday): worked out once a tick
+        # Each person's speaker as last made: a talk keeps its two speakers for as long as the day's outcomes are
+        # held, and a crowd's morning is tens of thousands of talks, so one tuple a person serves them all.
+        self._speakers: dict[int, Speaker] = {}
 
     def lines(self, rng: random.Random, a: int, b: int, moment: Moment, warmth: float) -> Lines:
         """Three to five lines between speaker 0 (``a``) and speaker 1 (``b``), in words."""
@@ -215,12 +219,20 @@ class TalkWriter:
             symbols += (f"close_{rel}" if rel != "rival" else "close_cool",)
         elif warmth < -0.2:
             symbols += ("close_cool",)
+        # The rule names are made anew for every talk; as one shared string each (a few dozen in all), the talks
+        # of a day held in memory do not keep ~280 bytes of copies apiece.
+        symbols = tuple(map(sys.intern, symbols))
         return Script(rng.getrandbits(64), self._speaker(pa), self._speaker(pb), moment.place, moment.town, part,
                       weekday, symbols, tuple(topic.facts.items()) if topic.facts else ())
 
     def _speaker(self, p: Person) -> Speaker:
-        return (p.first_name, p.age, p.occupation, p.is_pupil,
-                self.workplace_name(p.id) if p.workplace >= 0 else None)
+        speaker = (p.first_name, p.age, p.occupation, p.is_pupil,
+                   self.workplace_name(p.id) if p.workplace >= 0 else None)
+        kept = self._speakers.get(p.id)
+        if kept == speaker:
+            return kept
+        self._speakers[p.id] = speaker
+        return speaker
 
     def _moment(self, tick: int) -> tuple[int, int, str, int, int]:
         if self._now[0] != tick:
