@@ -17,7 +17,6 @@ import logging.handlers
 import os
 import sys
 import threading
-import time
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +34,8 @@ from engine.contracts import SaveWorld
 
 LOG_NAME = "townsfolk.log"
 MARKER_NAME = "recovery.json"
-SAVE_WAIT_S = 3.0
+SAVING = "Townsfolk is saving your town to a recovery copy…"
+SAVED = "Your town was saved to a recovery copy; Townsfolk will offer it the next time it starts."
 log = logging.getLogger("townsfolk.crash")
 
 
@@ -142,10 +142,15 @@ class CrashGuard(QObject):
         self.app = app
         self.show_dialog = show_dialog
         self.dialog: QMessageBox | None = None
+        self._summary = ""  # the crash's last line, as the dialog says it
         self.crashes: list[str] = []
+        self.recovered: Path | None = None  # the last recovery copy the engine said it saved
         self._handling = False
+        self._saving: Path | None = None  # the recovery copy asked for and not yet answered
         self._old_hooks = (sys.excepthook, threading.excepthook)
         self._from_thread.connect(self._recover)
+        app.bridge.world_saved.connect(self._on_saved)
+        app.bridge.save_failed.connect(self._on_save_failed)
 
     def install(self) -> CrashGuard:
         _file_logger()
@@ -181,54 +186,63 @@ class CrashGuard(QObject):
             return  # a crash while handling a crash: the log has it, do not recurse
         self._handling = True
         try:
-            saved = self.autosave()
+            saving = self.autosave()
             if self.show_dialog:
-                self._tell(text.strip().splitlines()[-1], saved)
+                self._tell(text.strip().splitlines()[-1], saving)
         except Exception:  # the handler must never crash the app itself
             log.exception("The crash handler failed")
         finally:
             self._handling = False
 
     def autosave(self) -> Path | None:
-        """Ask the engine to save a recovery copy and wait for ``WorldSaved`` (at most 3 s)."""
+        """Ask the engine to save a recovery copy; its marker is written when the engine says the copy is
+        saved (a big town's save takes seconds: waiting here would freeze the window, and give up on it).
+        The copy's path, or None when there is no open town to save."""
         bridge = self.app.bridge
         if not bridge.attached:
             return None
+        if self._saving is not None:
+            return self._saving  # a crash while the last one's copy is being saved: that copy will do
         # A fresh name each time: the open world may itself be an earlier recovery copy.
         target = recovery_dir() / f"recovered-{datetime.now():%Y%m%d-%H%M%S-%f}.town"
         target.parent.mkdir(parents=True, exist_ok=True)
-        saved: list[str] = []
-
-        def on_saved(path: str) -> None:
-            saved.append(path)
-
-        bridge.world_saved.connect(on_saved)
-        try:
-            bridge.send(SaveWorld(path=str(target)))
-            deadline = time.monotonic() + SAVE_WAIT_S
-            while time.monotonic() < deadline and not any(Path(p) == target for p in saved):
-                with contextlib.suppress(Exception):  # a listener may be what is broken: keep waiting
-                    bridge.poll()
-                time.sleep(0.02)
-        finally:
-            bridge.world_saved.disconnect(on_saved)
-        if not any(Path(p) == target for p in saved):
-            log.error("The recovery copy was not saved within %.0f s", SAVE_WAIT_S)
-            return None
-        original = self.app.recovery_original()
-        write_marker(original, target)
-        log.info("Recovery copy saved to %s (from %s)", target, original)
+        self._saving = target
+        bridge.send(SaveWorld(path=str(target)))
         return target
 
-    def _tell(self, summary: str, saved: Path | None) -> None:
+    def _on_saved(self, path: str) -> None:
+        target = self._saving
+        if target is None or Path(path) != target:
+            return
+        self._saving = None
+        original = self.app.recovery_original()
+        write_marker(original, target)
+        self.recovered = target
+        log.info("Recovery copy saved to %s (from %s)", target, original)
+        self._say(SAVED)
+
+    def _on_save_failed(self, path: str, reason: str) -> None:
+        target = self._saving
+        if target is None or Path(path) != target:
+            return
+        self._saving = None
+        log.error("The recovery copy could not be saved: %s", reason)
+        self._say(f"Townsfolk could not save a recovery copy of your town: {reason}")
+
+    def _tell(self, summary: str, saving: Path | None) -> None:
         """Say what happened, without blocking: the app may well keep working."""
-        kept = ("Your town was saved to a recovery copy; Townsfolk will offer it the next time it starts."
-                if saved else "There was no open town to save.")
-        box = QMessageBox(QMessageBox.Icon.Critical, "Townsfolk hit a problem",
-                          f"Something went wrong: {summary}\n\n{kept}\n\nThe details are in {log_path()}",
+        kept = SAVING if saving is not None else "There was no open town to save."  # the answer comes later
+        box = QMessageBox(QMessageBox.Icon.Critical, "Townsfolk hit a problem", "",
                           QMessageBox.StandardButton.Close, self.app.window)
+        self._summary = summary
         folder = box.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
         folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         box.setModal(False)
-        box.show()
         self.dialog = box
+        self._say(kept)
+        box.show()
+
+    def _say(self, kept: str) -> None:
+        """The dialog's words, with what became of the recovery copy."""
+        if self.dialog is not None:
+            self.dialog.setText(f"Something went wrong: {self._summary}\n\n{kept}\n\nThe details are in {log_path()}")

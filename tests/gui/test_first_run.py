@@ -125,8 +125,12 @@ def test_a_crash_in_a_slot_autosaves_and_the_next_start_recovers(  # type: ignor
     try:
         QTimer.singleShot(0, boom.fired.emit)
         wait_until(lambda: guard.crashes and not guard._handling, 10, "the crash handler")
+        # The window is not held while the copy is saved: the dialog says so, then what became of it.
+        assert guard.dialog is not None and crash.SAVING in guard.dialog.text()
+        wait_until(lambda: guard.recovered is not None, 60, "the recovery copy")
     finally:
         guard.uninstall()
+    assert crash.SAVED in guard.dialog.text()
     assert "a deliberate test crash" in crash.log_path().read_text(encoding="utf-8")
     assert crash.log_path().is_relative_to(user_home)
     marker = json.loads(crash.marker_path().read_text(encoding="utf-8"))
