@@ -216,7 +216,9 @@ class Scene:
         # A batch may span many ticks (max speed, or a step of hundreds): only the last
         # few sim minutes are still "being said"; older lines would pile up at once.
         newest = max(e.tick for e in talks)
-        recent = self._within_sight([e for e in talks if e.tick >= newest - BUBBLE_RECENT_TICKS])
+        book = self.bubbles
+        recent = self._within_sight([e for e in talks if e.tick >= newest - BUBBLE_RECENT_TICKS
+                                     and not (book.being_read(e.a, now) and book.being_read(e.b, now))])
         # Only the newest talks keep a bubble (the book holds ``limit`` people, the newest line each), and a
         # talk's lines are worded when first read: walk back until the book would be full and word just those.
         shown: set[int] = set()

@@ -322,13 +322,33 @@ class Bubble:
 
 @dataclass
 class BubbleBook:
-    """Speech bubbles currently shown: one per person, the newest line wins, a bounded number."""
+    """Speech bubbles currently shown: one per person, the newest line wins, a bounded number.
+
+    A bubble is left up at least ``read_seconds`` before a newer line of the same person's, or a
+    newcomer to a full book, takes its place: at max speed a small town's people speak several lines a
+    second, which nobody can read, and every new line is a picture to draw and upload.
+    """
 
     seconds: float = 4.0
     limit: int = 48
+    read_seconds: float = 2.0
     bubbles: OrderedDict[int, Bubble] = field(default_factory=OrderedDict)
 
+    def being_read(self, agent: int, now: float) -> bool:
+        """True while ``agent``'s bubble has been up for less than ``read_seconds``."""
+        bubble = self.bubbles.get(agent)
+        return bubble is not None and self._being_read(bubble, now)
+
+    def _being_read(self, bubble: Bubble, now: float) -> bool:
+        shown_at = bubble.until - self.seconds  # a line given in the same moment is not up yet
+        return shown_at < now < shown_at + self.read_seconds
+
     def say(self, agent: int, text: str, now: float, delay: float = 0.0) -> None:
+        old = self.bubbles.get(agent)
+        if old is not None and self._being_read(old, now):
+            return
+        if old is None and len(self.bubbles) >= self.limit and self._being_read(next(iter(self.bubbles.values())), now):
+            return
         self.bubbles.pop(agent, None)
         self.bubbles[agent] = Bubble(agent, first_words(text), now + delay + self.seconds, " ".join(text.split()))
         while len(self.bubbles) > self.limit:

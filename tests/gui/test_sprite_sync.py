@@ -89,6 +89,25 @@ def test_bubbles() -> None:
     assert book.expire(now=10.0) and not book.active()
 
 
+def test_a_bubble_stays_up_long_enough_to_read() -> None:
+    book = sync.BubbleBook(seconds=4.0, limit=2, read_seconds=2.0)
+    book.say(1, "first", now=0.0)
+    book.say(1, "second", now=0.5)  # at max speed: the next line comes before the first is read
+    assert book.saying(1) == "first"
+    book.say(1, "third", now=2.5)
+    assert book.saying(1) == "third"
+    book.say(2, "hi", now=2.6)
+    book.say(3, "newcomer", now=3.0)  # the book is full, and its oldest bubble was up 0.5 s
+    assert [b.agent for b in book.active()] == [1, 2]
+    book.say(3, "newcomer", now=4.6)
+    assert [b.agent for b in book.active()] == [2, 3]
+    # Lines given in the same moment (one batch of events) are not up yet: the newest wins, as before.
+    book.conversation(5, 6, ((0, "a"), (1, "b")), now=10.0)
+    book.conversation(5, 6, ((0, "c"), (1, "d")), now=10.0)
+    assert book.saying(5) == "c" and book.saying(6) == "d"
+    assert book.being_read(5, now=11.0) and not book.being_read(5, now=12.5)
+
+
 def test_level_of_detail_and_night() -> None:
     far, near = sync.level_of_detail(0.1, 10_000), sync.level_of_detail(4.0, 10_000)
     assert far.dots and not far.person_labels
