@@ -18,13 +18,15 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.common import formatting as fmt
 from app.common.bridge import EngineBridge
+from app.common.gil import short_gil_turns
 from app.common.selection import PERSON, Selection
 from engine.contracts import (
     BranchView,
+    CheckpointView,
     ConversationHeld,
     Event,
     RelationshipChanged,
@@ -41,13 +43,31 @@ RIGHT_CURVES = {"mean_money": "Mean money", "gdp": "GDP", "gini": "Gini", "treas
 LEFT_ONLY = {"tick", "conversations", *(key for key, _label, _colour in NEED_PENS)}
 STRIP_LIMIT = 3000
 STRIP_REDRAW_SECONDS = 1.0  # thousands of marks: redraw the strip at most once a second
+# While the engine runs, new curve samples come with nearly every snapshot at high speed, and each
+# redraw repaints the two plots whole (~30 ms of the GUI thread): at most once a second then.
+CURVES_REDRAW_SECONDS = 1.0
 LANES = {"ConversationHeld": (1.0, "#f6cf57"), "RelationshipChanged": (0.0, "#d35a4a")}
+# The x axis runs a little past the head, so that playing moves it (and re-lays out the three plots'
+# axes, the dock's dearest redraw) once per that much sim time rather than with every snapshot.
+HEADROOM = 0.1  # of the head, and at least MIN_HEADROOM_TICKS
+MIN_HEADROOM_TICKS = 30
 TIME_LANE = 2.0  # checkpoints and forks, above the events
 SCRUB_MS = 100  # while dragging, at most one cheap seek every 100 ms
 # kind -> (symbol, size, colour); user checkpoints are big flags with their name as tooltip.
 CHECKPOINT_LOOK = {"auto": ("o", 4, "#9a93a6"), "save": ("s", 7, "#4c8a45"), "user": ("star", 13, "#e0a81c"),
                    "edit": ("d", 8, "#3f7fbf"), "fork": ("t1", 10, "#7d5ba6")}
+PAINT_SWITCH_INTERVAL_S = 0.0001  # see ``QuickTurnsPlots``
 PAST_TEXT = "viewing the past — playing will start a new branch"
+
+
+class QuickTurnsPlots(pg.GraphicsLayoutWidget):
+    """The dock's plots, painted with short turns at the GIL: a repaint is ~15 of pyqtgraph's Python
+    paint calls between Qt's, and at max speed each waited out the engine's turn (a repaint took
+    31-35 ms of the GUI thread in a small town, 20-24 with short turns)."""
+
+    def paintEvent(self, event: Any) -> None:
+        with short_gil_turns(PAINT_SWITCH_INTERVAL_S):
+            super().paintEvent(event)
 
 
 class SimTimeAxis(pg.AxisItem):
@@ -155,7 +175,7 @@ class TimelineDock(QWidget):
         self.right_curve.currentIndexChanged.connect(lambda _i: self._redraw_curves())
         top.addWidget(self.right_curve)
         layout.addLayout(top)
-        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget = QuickTurnsPlots()
         self.layout_widget.setBackground("#fbf8f0")
         layout.addWidget(self.layout_widget)
         self.axes = [SimTimeAxis(orientation="bottom") for _ in range(3)]
@@ -192,11 +212,18 @@ class TimelineDock(QWidget):
         self.strip.getAxis("left").setTicks([[(2.0, "time"), (1.0, "talks"), (0.0, "ties")]])
         self.strip.setMouseEnabled(y=False)
         self.marks = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#241b2f", width=0.5), hoverable=True)
+        # One brush a lane, shared by its marks: pyqtgraph keys its picture of a mark by the brush
+        # object, so a brush made per mark drew all 3,000 afresh every time (~140 ms a redraw).
+        self._lanes = {kind: (lane, pg.mkBrush(colour)) for kind, (lane, colour) in LANES.items()}
         self.marks.sigClicked.connect(self._on_mark_clicked)
         self.strip.addItem(self.marks)
         for plot in (self.needs, self.activity, self.strip):
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.getAxis("left").setWidth(46)
+            # An axis draws its grid across the whole plot, so every move of the playhead repainted the
+            # axes' text and lines; kept as a picture, they are redrawn only when their range changes.
+            for name in ("left", "bottom", "right"):
+                plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         for plot in (self.needs, self.activity):  # one time axis, under the strip, is enough
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(4)
@@ -208,11 +235,13 @@ class TimelineDock(QWidget):
         self._build_time_items()
         self._samples_seen = -1
         self._drawn_samples: tuple[tuple[str, ...], np.ndarray, int] | None = None
+        self._curves_waiting: WorldSnapshot | None = None  # new samples not drawn yet (see ``set_snapshot``)
+        self._curves_drawn_at = 0.0
         self._events: list[Event] = []
         self._strip_dirty = False
         self._strip_drawn_at = 0.0
         self._strip_timer = QTimer(self)  # marks that arrived after the last snapshot still get drawn
-        self._strip_timer.timeout.connect(self._draw_strip_if_dirty)
+        self._strip_timer.timeout.connect(self._catch_up)
         self._strip_timer.start(int(STRIP_REDRAW_SECONDS * 1000))
         self.on_screen = True  # kept by the dock's visibilityChanged (see ``set_on_screen``)
         self._waiting: WorldSnapshot | None = None  # the newest snapshot, kept while the tab is behind another
@@ -239,12 +268,19 @@ class TimelineDock(QWidget):
             line.sigPositionChangeFinished.connect(self._on_playhead_released)
             plot.addItem(line, ignoreBounds=True)
         self.checkpoint_marks = pg.ScatterPlotItem(pen=pg.mkPen("#241b2f", width=0.5), hoverable=True,
-                                                   tip=lambda x, y, data: data)
+                                                   tip=self._marker_tip)
+        # A look per kind, its brush shared by all its marks (see ``_lanes``).
+        self._checkpoint_looks = {kind: (symbol, size, pg.mkBrush(colour))
+                                  for kind, (symbol, size, colour) in CHECKPOINT_LOOK.items()}
+        self._fork_look = ("arrow_up", 11, pg.mkBrush("#7d5ba6"))
+        self._markers_key: tuple[int, int] | None = None
+        self._tip_snapshot: WorldSnapshot | None = None
         self.strip.addItem(self.checkpoint_marks)
         self.axes[2].on_click = lambda tick: self.seek_requested.emit(self._clamp(tick), True)
         self.timeline: TimelineView | None = None
         self.tick = 0
         self._drawn_key: tuple[int, int, int] | None = None
+        self._x_end: int | None = None  # the x axis's right end, in ticks (see ``_fit_x_range``)
         self._dragging = False
         self._scrub_pending: int | None = None
         self._scrub_timer = QTimer(self)
@@ -309,24 +345,45 @@ class TimelineDock(QWidget):
         if key == self._drawn_key:
             return
         if self._drawn_key is None or key[1] != self._drawn_key[1]:
-            self.needs.setXRange(0, max(timeline.head, 1), padding=0.01)
+            self._fit_x_range(timeline.head)
         self._drawn_key = key
         self._draw_markers(timeline, snapshot)
 
+    def _fit_x_range(self, head: int) -> None:
+        """Show from the start to a little past the head; kept while the head stays within it."""
+        room = max(MIN_HEADROOM_TICKS, int(head * HEADROOM))
+        if self._x_end is None or not head <= self._x_end <= head + 2 * room:
+            self._x_end = head + room
+            self.needs.setXRange(0, self._x_end, padding=0.01)
+
     def _draw_markers(self, timeline: TimelineView, snapshot: WorldSnapshot) -> None:
-        spots = []
-        for checkpoint in timeline.checkpoints:
-            symbol, size, colour = CHECKPOINT_LOOK.get(checkpoint.kind, CHECKPOINT_LOOK["auto"])
-            label = checkpoint.name or checkpoint.kind
-            tip = f"{label} checkpoint at {fmt.tick_time(snapshot, checkpoint.tick)}"
-            spots.append({"pos": (checkpoint.tick, TIME_LANE), "symbol": symbol, "size": size, "brush": colour,
-                          "data": tip})
-        for branch in timeline.branches:
-            if branch.id != timeline.current and branch.parent >= 0:
-                tip = f"branch '{branch.name}' forks here ({fmt.tick_time(snapshot, branch.fork_tick)})"
-                spots.append({"pos": (branch.fork_tick, TIME_LANE - 0.45), "symbol": "arrow_up", "size": 11,
-                              "brush": "#7d5ba6", "data": tip})
-        self.checkpoint_marks.setData(spots)
+        """Checkpoints and forks; only when they changed (a town at max speed makes several a second, and
+        a month holds thousands). Their tooltips are worded when hovered."""
+        key = (timeline.version, timeline.current)
+        self._tip_snapshot = snapshot
+        if key == self._markers_key:
+            return
+        self._markers_key = key
+        forks = [branch for branch in timeline.branches if branch.id != timeline.current and branch.parent >= 0]
+        marks: list[CheckpointView | BranchView] = [*timeline.checkpoints, *forks]
+        looks = [self._checkpoint_looks.get(cp.kind, self._checkpoint_looks["auto"]) for cp in timeline.checkpoints]
+        looks += [self._fork_look] * len(forks)
+        x = [cp.tick for cp in timeline.checkpoints] + [branch.fork_tick for branch in forks]
+        y = [TIME_LANE] * len(timeline.checkpoints) + [TIME_LANE - 0.45] * len(forks)
+        data = np.empty(len(marks), dtype=object)
+        data[:] = marks
+        self.checkpoint_marks.setData(x=np.array(x, dtype=np.float64), y=np.array(y, dtype=np.float64),
+                                      symbol=[look[0] for look in looks], size=[look[1] for look in looks],
+                                      brush=[look[2] for look in looks], data=data)
+
+    def _marker_tip(self, x: float, y: float, data: CheckpointView | BranchView) -> str:
+        """A marker's tooltip (pyqtgraph passes the mark's place and data by these names)."""
+        snapshot = self._tip_snapshot
+        if snapshot is None:
+            return ""
+        if isinstance(data, BranchView):
+            return f"branch '{data.name}' forks here ({fmt.tick_time(snapshot, data.fork_tick)})"
+        return f"{data.name or data.kind} checkpoint at {fmt.tick_time(snapshot, data.tick)}"
 
     def time_jumped(self, event: TimeJumped) -> None:
         """After a switch or a fork, marks of the old line's future no longer belong on screen."""
@@ -337,7 +394,7 @@ class TimelineDock(QWidget):
             self._events = [e for e in self._events if e.tick <= keep]
             self._strip_dirty = True
         self._samples_seen = -1  # the next snapshot's samples are the new line's: redraw them
-        self._drawn_key = None
+        self._drawn_key = self._markers_key = None
 
     def subscribe(self, bridge: EngineBridge) -> None:
         """Hear the engine: a new world's first snapshot resets the axes, every snapshot redraws."""
@@ -372,19 +429,34 @@ class TimelineDock(QWidget):
         for axis in self.axes:
             axis.tick_seconds, axis.start_minute = snapshot.tick_seconds, start
         self._samples_seen = -1
+        self._curves_waiting = None
         self._events.clear()
         self.marks.clear()
-        self._drawn_key = None
+        self._drawn_key = self._x_end = self._markers_key = None
         self.set_snapshot(snapshot)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
         self._draw_time(snapshot)
         samples = snapshot.metric_samples
         if len(samples) != self._samples_seen and samples.ndim == 2 and samples.shape[1] == len(snapshot.metric_columns):
-            self._samples_seen = len(samples)
-            self._draw_curves(snapshot.metric_columns, samples, snapshot.tick_seconds)
+            self._curves_waiting = snapshot
+            if not snapshot.running or time.monotonic() - self._curves_drawn_at > CURVES_REDRAW_SECONDS:
+                self._draw_waiting_curves()
         if self._strip_dirty and time.monotonic() - self._strip_drawn_at > STRIP_REDRAW_SECONDS:
             self._draw_strip_if_dirty()
+
+    def _draw_waiting_curves(self) -> None:
+        snapshot, self._curves_waiting = self._curves_waiting, None
+        if snapshot is not None:
+            self._curves_drawn_at = time.monotonic()
+            self._samples_seen = len(snapshot.metric_samples)
+            self._draw_curves(snapshot.metric_columns, snapshot.metric_samples, snapshot.tick_seconds)
+
+    def _catch_up(self) -> None:
+        """Every second: what arrived after the last redraw (curves, marks) is drawn."""
+        if self.on_screen:
+            self._draw_waiting_curves()
+        self._draw_strip_if_dirty()
 
     def _redraw_curves(self) -> None:
         if self._drawn_samples is not None:
@@ -457,11 +529,13 @@ class TimelineDock(QWidget):
         if not self._events:
             self.marks.clear()
             return
-        spots = []
-        for event in self._events:
-            lane, colour = LANES[event.kind]
-            spots.append({"pos": (event.tick, lane), "brush": colour, "data": event})
-        self.marks.setData(spots)
+        count = len(self._events)
+        looks = [self._lanes[event.kind] for event in self._events]
+        ticks = np.fromiter((event.tick for event in self._events), dtype=np.float64, count=count)
+        lanes = np.fromiter((lane for lane, _brush in looks), dtype=np.float64, count=count)
+        events = np.empty(count, dtype=object)
+        events[:] = self._events
+        self.marks.setData(x=ticks, y=lanes, brush=[brush for _lane, brush in looks], data=events)
 
     def _on_mark_clicked(self, _item: Any, points: list[Any], *_args: Any) -> None:
         if len(points):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.map.atlas import use_shared_atlas
 from app.map.boot import arcade_module, choose_backend, default_surface_format
-from app.map.render_thread import render_thread, short_gil_turns
+from app.map.render_thread import FRAME_SWITCH_INTERVAL_S, render_thread, short_gil_turns
 
 log = logging.getLogger(__name__)
 __all__ = ["GLMapWidget", "MapPainter", "OffscreenMapWidget", "create_map_widget", "default_surface_format"]
@@ -355,7 +355,7 @@ class OffscreenMapWidget(QWidget):
 
     def _draw_frame(self, scene: MapPainter, sizes: tuple[int, int, float, float]) -> None:
         """On the render thread: draw ``scene``, read it back, and make it the newest frame."""
-        with short_gil_turns():
+        with short_gil_turns(FRAME_SWITCH_INTERVAL_S):
             self._draw_and_read(scene, sizes)
 
     def _draw_and_read(self, scene: MapPainter, sizes: tuple[int, int, float, float]) -> None:

@@ -11,20 +11,20 @@ see ``app.map.host.OffscreenMapWidget``).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import heapq
 import itertools
 import queue
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from app.common.gil import short_gil_turns
+
 T = TypeVar("T")
-__all__ = ["RenderThread", "render_thread", "short_gil_turns"]
+__all__ = ["FRAME_SWITCH_INTERVAL_S", "RenderThread", "render_thread", "short_gil_turns"]
 
 # The GIL's switch interval while a frame is drawn. A frame is a few ms of Python between dozens of GL
 # calls, each of which lets the GIL go; with the engine thread running Python flat out, each time
@@ -33,23 +33,6 @@ __all__ = ["RenderThread", "render_thread", "short_gil_turns"]
 # took the 10,000-person town's map from 26 / 19 to 32 / 28 fps (far out / close up) at max
 # speed, the engine's ticks unchanged: the engine pays for the extra switches only during frames.
 FRAME_SWITCH_INTERVAL_S = 0.0001
-
-
-@contextlib.contextmanager
-def short_gil_turns(interval_s: float = FRAME_SWITCH_INTERVAL_S) -> Iterator[None]:
-    """While inside, threads wanting the GIL wait at most ``interval_s`` for it (the interval is the
-    process's: it is put back after, unless someone else changed it meanwhile)."""
-    before = sys.getswitchinterval()
-    if before <= interval_s:
-        yield
-        return
-    sys.setswitchinterval(interval_s)
-    mine = sys.getswitchinterval()  # as Python keeps it (whole microseconds), to compare with later
-    try:
-        yield
-    finally:
-        if sys.getswitchinterval() == mine:
-            sys.setswitchinterval(before)
 
 
 class RenderThread:

@@ -47,7 +47,7 @@ def test_textures_dropped_on_another_thread_while_the_atlas_fills_and_rebuilds(o
 
     from app.map import atlas as shared
     from app.map.layers import make_texture
-    from app.map.render_thread import render_thread, short_gil_turns
+    from app.map.render_thread import FRAME_SWITCH_INTERVAL_S, render_thread, short_gil_turns
 
     host, window = _offscreen_map(open_controller, worlds)
 
@@ -86,7 +86,7 @@ def test_textures_dropped_on_another_thread_while_the_atlas_fills_and_rebuilds(o
     sys.unraisablehook = lambda raised: unraisable.append(repr(raised.exc_value))
     gc.freeze()  # the window's objects are left out of the collections below, which stay quick
     try:
-        with short_gil_turns():  # as while the map draws: the threads take turns often
+        with short_gil_turns(FRAME_SWITCH_INTERVAL_S):  # as while the map draws: the threads take turns often
             adding = render_thread().submit(add_labels)
             while not adding.done():
                 with lock:

@@ -92,7 +92,7 @@ def test_frames_follow_on_the_render_threads_clock_while_the_map_moves_then_rest
 
 
 def test_short_gil_turns_shortens_the_switch_interval_inside_and_puts_it_back() -> None:
-    from app.map.render_thread import short_gil_turns
+    from app.common.gil import short_gil_turns
 
     before = sys.getswitchinterval()
     try:

@@ -1,0 +1,98 @@
+"""The timeline's strip and markers in the real window, after the town has run a while at full speed.
+
+The strip marks every talk and changed tie (a brush a lane, shared by its marks: a brush made per
+mark had pyqtgraph draw each afresh); hovering a checkpoint or a fork names it; clicking a mark
+selects who it was about; the time axis keeps its range while the head moves within it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from app.common.selection import PERSON
+from app.docks.timeline import LANES, MIN_HEADROOM_TICKS
+from engine.contracts import ConversationHeld, SwitchBranch
+from tests.gui.conftest import run_ticks, wait_until
+
+
+def _on_screen(timeline, x: float, y: float) -> QPoint:  # type: ignore[no-untyped-def]
+    """Where the strip's point (tick ``x``, lane ``y``) is in the plots' viewport."""
+    scene_point = timeline.strip.vb.mapViewToScene(QPointF(x, y))
+    return timeline.layout_widget.mapFromScene(scene_point)
+
+
+def _strip_drawn(timeline) -> None:  # type: ignore[no-untyped-def]
+    wait_until(lambda: len(timeline._events) > 0, 20, "talks and ties on the strip")
+    wait_until(lambda: not timeline._strip_dirty, 5, "the strip drawn")
+
+
+def test_the_strip_marks_each_talk_and_tie_in_its_lane_with_its_lanes_brush(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
+    timeline = controller.window.timeline
+    run_ticks(controller, 120)
+    _strip_drawn(timeline)
+    events = list(timeline._events)
+    data = timeline.marks.data[: len(timeline.marks.data)]
+    assert len(data) == len(events)
+    assert data["x"].tolist() == [float(e.tick) for e in events]
+    assert data["y"].tolist() == [LANES[e.kind][0] for e in events]
+    for kind, (lane, colour) in LANES.items():
+        brushes = {id(b) for b, y in zip(data["brush"], data["y"], strict=True) if y == lane}
+        assert len(brushes) <= 1, f"{kind}: one brush for the lane"
+        if brushes:
+            brush = next(b for b, y in zip(data["brush"], data["y"], strict=True) if y == lane)
+            assert brush.color().name() == colour
+
+    # A click on a talk's mark selects one of its two people.
+    talk = next(e for e in reversed(events) if isinstance(e, ConversationHeld))
+    chosen: list[tuple[str, int]] = []
+    timeline.selection.focus_requested.connect(lambda kind, index: chosen.append((kind, index)))
+    at = _on_screen(timeline, talk.tick, LANES["ConversationHeld"][0])
+    qtbot.mouseClick(timeline.layout_widget.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    wait_until(lambda: chosen, 5, "the click to select someone")
+    talks_here = [e for e in events if isinstance(e, ConversationHeld) and abs(e.tick - talk.tick) <= 3]
+    assert chosen[-1][0] == PERSON
+    assert chosen[-1][1] in {p for e in talks_here for p in (e.a, e.b)}
+
+
+def test_hovering_a_checkpoint_or_a_fork_names_it(controller) -> None:  # type: ignore[no-untyped-def]
+    time = controller.time
+    timeline = controller.window.timeline
+    head = run_ticks(controller, 90)
+    main = controller.bridge.latest.timeline.current
+    time.seek(40)
+    wait_until(lambda: controller.bridge.latest.tick == 40 and not controller.bridge.latest.running, 20, "seek")
+    run_ticks(controller, 5)  # from the past: a new branch
+    wait_until(lambda: len(controller.bridge.latest.timeline.branches) == 2, 20, "the fork")
+    controller.bridge.send(SwitchBranch(branch=main))
+    wait_until(lambda: controller.bridge.latest.timeline.current == main
+               and controller.bridge.latest.tick == head, 20, "back on the main line")
+    view = controller.bridge.latest.timeline
+    marks = timeline.checkpoint_marks
+    wait_until(lambda: len(marks.data) == len(view.checkpoints) + 1, 10, "a marker per checkpoint and the fork")
+    checkpoint = view.checkpoints[len(view.checkpoints) // 2]
+    fork = next(b for b in view.branches if b.id != main)
+
+    def tip_at(x: float, y: float) -> str:
+        """What hovering there shows: pyqtgraph's hover finds the marks under the pointer and words each
+        with the item's ``tip`` (a real hover's hit test hangs on when the strip was last painted)."""
+        points = marks.pointsAt(QPointF(x, y))
+        assert len(points), f"no marker at {x}, {y}"
+        return "\n\n".join(marks.opts["tip"](x=p.pos().x(), y=p.pos().y(), data=p.data()) for p in points)
+
+    assert "forks here" in tip_at(fork.fork_tick, 2.0 - 0.45)
+    assert "checkpoint at Day 1" in tip_at(checkpoint.tick, 2.0)
+
+
+def test_the_time_axis_keeps_its_range_while_the_head_moves_within_it(controller) -> None:  # type: ignore[no-untyped-def]
+    timeline = controller.window.timeline
+    head = run_ticks(controller, 10)
+    wait_until(lambda: timeline.timeline is not None and timeline.timeline.head == head, 10, "the head drawn")
+    low, high = timeline.needs.vb.viewRange()[0]
+    assert low <= 0 and high >= head + 10, "room past the head"
+    head = run_ticks(controller, int(high) - head - 2)
+    wait_until(lambda: timeline.timeline.head == head, 10, "the new head drawn")
+    assert np.allclose(timeline.needs.vb.viewRange()[0], (low, high)), "the axis did not move"
+    head = run_ticks(controller, MIN_HEADROOM_TICKS)  # past the end: the range grows
+    wait_until(lambda: timeline.timeline.head == head, 10, "the newer head drawn")
+    assert timeline.needs.vb.viewRange()[0][1] >= head + MIN_HEADROOM_TICKS - 1
