@@ -151,6 +151,7 @@ class CrashGuard(QObject):
         self._from_thread.connect(self._recover)
         app.bridge.world_saved.connect(self._on_saved)
         app.bridge.save_failed.connect(self._on_save_failed)
+        app.bridge.engine_failed.connect(self._on_engine_failed)
 
     def install(self) -> CrashGuard:
         _file_logger()
@@ -228,6 +229,14 @@ class CrashGuard(QObject):
         self._saving = None
         log.error("The recovery copy could not be saved: %s", reason)
         self._say(f"Townsfolk could not save a recovery copy of your town: {reason}")
+
+    def _on_engine_failed(self, message: str) -> None:
+        """The engine stopped before it answered: no copy is coming (the dialog would say "saving" for ever)."""
+        if self._saving is None:
+            return
+        self._saving = None
+        log.error("The recovery copy could not be saved: %s", message)
+        self._say(f"Townsfolk could not save a recovery copy of your town: {message}")
 
     def _tell(self, summary: str, saving: Path | None) -> None:
         """Say what happened, without blocking: the app may well keep working."""

@@ -160,6 +160,37 @@ def test_a_crash_in_a_slot_autosaves_and_the_next_start_recovers(  # type: ignor
     _close(again)
 
 
+@pytest.mark.qt_no_exception_capture
+def test_a_crash_whose_recovery_save_kills_the_engine_says_no_copy_was_saved(  # type: ignore[no-untyped-def]
+        app_qt, qtbot, user_home, monkeypatch, open_controller, worlds) -> None:
+    from PySide6.QtCore import QTimer
+
+    import engine.runtime.engine_thread as engine_thread
+    from app.files import crash
+
+    def broken_save(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the save itself went wrong")  # not a file error: the engine thread dies of it
+
+    controller = open_controller(worlds["village"])
+    monkeypatch.setattr(engine_thread, "save_pair", broken_save)
+    guard = crash.CrashGuard(controller).install()
+
+    def explode() -> None:
+        raise RuntimeError("a deliberate test crash")
+
+    try:
+        QTimer.singleShot(0, explode)
+        wait_until(lambda: guard.crashes and guard.dialog is not None, 10, "the crash handler")
+        wait_until(lambda: "could not save" in guard.dialog.text(), 30, "the dialog to say what became of the copy")
+    finally:
+        guard.uninstall()
+    assert crash.SAVING not in guard.dialog.text()
+    assert "The simulation stopped" in guard.dialog.text() and "the save itself went wrong" in guard.dialog.text()
+    assert crash.read_marker() is None and guard.recovered is None  # nothing half-saved is ever offered
+    guard.dialog.close()
+    _close(controller)
+
+
 def test_font_fallback_sees_through_fontconfig_aliases() -> None:
     from app.shell.gui import needs_fallback_font
 
