@@ -211,7 +211,7 @@ class TimelineDock(QWidget):
         self.strip.setYRange(-0.6, 2.6, padding=0)
         self.strip.getAxis("left").setTicks([[(2.0, "time"), (1.0, "talks"), (0.0, "ties")]])
         self.strip.setMouseEnabled(y=False)
-        self.marks = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#241b2f", width=0.5), hoverable=True)
+        self.marks = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#241b2f", width=0.5), hoverable=True, tip=self._mark_tip)
         # One brush a lane, shared by its marks: pyqtgraph keys its picture of a mark by the brush
         # object, so a brush made per mark drew all 3,000 afresh every time (~140 ms a redraw).
         self._lanes = {kind: (lane, pg.mkBrush(colour)) for kind, (lane, colour) in LANES.items()}
@@ -347,7 +347,7 @@ class TimelineDock(QWidget):
         if self._drawn_key is None or key[1] != self._drawn_key[1]:
             self._fit_x_range(timeline.head)
         self._drawn_key = key
-        self._draw_markers(timeline, snapshot)
+        self._draw_markers(timeline)
 
     def _fit_x_range(self, head: int) -> None:
         """Show from the start to a little past the head; kept while the head stays within it."""
@@ -356,11 +356,10 @@ class TimelineDock(QWidget):
             self._x_end = head + room
             self.needs.setXRange(0, self._x_end, padding=0.01)
 
-    def _draw_markers(self, timeline: TimelineView, snapshot: WorldSnapshot) -> None:
+    def _draw_markers(self, timeline: TimelineView) -> None:
         """Checkpoints and forks; only when they changed (a town at max speed makes several a second, and
         a month holds thousands). Their tooltips are worded when hovered."""
         key = (timeline.version, timeline.current)
-        self._tip_snapshot = snapshot
         if key == self._markers_key:
             return
         self._markers_key = key
@@ -436,6 +435,7 @@ class TimelineDock(QWidget):
         self.set_snapshot(snapshot)
 
     def set_snapshot(self, snapshot: WorldSnapshot) -> None:
+        self._tip_snapshot = snapshot  # the tooltips' clock and names
         self._draw_time(snapshot)
         samples = snapshot.metric_samples
         if len(samples) != self._samples_seen and samples.ndim == 2 and samples.shape[1] == len(snapshot.metric_columns):
@@ -524,23 +524,35 @@ class TimelineDock(QWidget):
         self._draw_strip_if_dirty()
 
     def _draw_strip(self) -> None:
+        """A mark a tick and lane: a big town has dozens of talks a tick, drawn on one spot anyway."""
         self._strip_dirty = False
         self._strip_drawn_at = time.monotonic()
         if not self._events:
             self.marks.clear()
             return
-        count = len(self._events)
-        looks = [self._lanes[event.kind] for event in self._events]
-        ticks = np.fromiter((event.tick for event in self._events), dtype=np.float64, count=count)
+        groups: dict[tuple[int, str], list[Event]] = {}
+        for event in self._events:
+            groups.setdefault((event.tick, event.kind), []).append(event)
+        count = len(groups)
+        looks = [self._lanes[kind] for _tick, kind in groups]
+        ticks = np.fromiter((tick for tick, _kind in groups), dtype=np.float64, count=count)
         lanes = np.fromiter((lane for lane, _brush in looks), dtype=np.float64, count=count)
         events = np.empty(count, dtype=object)
-        events[:] = self._events
+        for i, group in enumerate(groups.values()):
+            events[i] = tuple(group)
         self.marks.setData(x=ticks, y=lanes, brush=[brush for _lane, brush in looks], data=events)
+
+    def _mark_tip(self, x: float, y: float, data: tuple[Event, ...]) -> str:
+        """A mark's tooltip: its first talk or tie in words, and how many more there were then."""
+        snapshot = self._tip_snapshot
+        static = snapshot.static if snapshot is not None else None
+        when = f"{fmt.tick_time(snapshot, data[0].tick)}: " if snapshot is not None else ""
+        more = f"\n…and {len(data) - 1} more then" if len(data) > 1 else ""
+        return f"{when}{fmt.describe_event(data[0], static)}{more}"
 
     def _on_mark_clicked(self, _item: Any, points: list[Any], *_args: Any) -> None:
         if len(points):
-            event = points[0].data()
-            people = fmt.event_people(event)
+            people = fmt.event_people(points[0].data()[0])
             if people:
                 self.selection.focus(PERSON, people[0])
 

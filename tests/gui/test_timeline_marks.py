@@ -1,15 +1,16 @@
 """The timeline's strip and markers in the real window, after the town has run a while at full speed.
 
-The strip marks every talk and changed tie (a brush a lane, shared by its marks: a brush made per
-mark had pyqtgraph draw each afresh); hovering a checkpoint or a fork names it; clicking a mark
-selects who it was about; the time axis keeps its range while the head moves within it.
-"""
+The strip has a mark a tick and lane (a big town has dozens of talks a tick), with a brush a lane
+shared by its marks (a brush made per mark had pyqtgraph draw each afresh); hovering a mark says
+who talked, hovering a checkpoint or a fork names it; clicking a mark selects who it was about; the
+time axis keeps its range while the head moves within it."""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+from app.common import formatting as fmt
 from app.common.selection import PERSON
 from app.docks.timeline import LANES, MIN_HEADROOM_TICKS
 from engine.contracts import ConversationHeld, SwitchBranch
@@ -27,24 +28,29 @@ def _strip_drawn(timeline) -> None:  # type: ignore[no-untyped-def]
     wait_until(lambda: not timeline._strip_dirty, 5, "the strip drawn")
 
 
-def test_the_strip_marks_each_talk_and_tie_in_its_lane_with_its_lanes_brush(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_strip_marks_each_tick_of_talks_and_ties_in_its_lane(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
     timeline = controller.window.timeline
     run_ticks(controller, 120)
     _strip_drawn(timeline)
     events = list(timeline._events)
     data = timeline.marks.data[: len(timeline.marks.data)]
-    assert len(data) == len(events)
-    assert data["x"].tolist() == [float(e.tick) for e in events]
-    assert data["y"].tolist() == [LANES[e.kind][0] for e in events]
+    places = sorted({(float(e.tick), LANES[e.kind][0]) for e in events})
+    assert sorted(zip(data["x"].tolist(), data["y"].tolist(), strict=True)) == places, "a mark a tick and lane"
+    assert sum(len(group) for group in data["data"]) == len(events), "every talk and tie is under a mark"
     for kind, (lane, colour) in LANES.items():
-        brushes = {id(b) for b, y in zip(data["brush"], data["y"], strict=True) if y == lane}
-        assert len(brushes) <= 1, f"{kind}: one brush for the lane"
-        if brushes:
-            brush = next(b for b, y in zip(data["brush"], data["y"], strict=True) if y == lane)
-            assert brush.color().name() == colour
+        brushes = [b for b, y in zip(data["brush"], data["y"], strict=True) if y == lane]
+        assert len({id(b) for b in brushes}) <= 1, f"{kind}: one brush for the lane"
+        assert all(b.color().name() == colour for b in brushes)
 
-    # A click on a talk's mark selects one of its two people.
+    # Hovering a talk's mark says who talked, and when.
     talk = next(e for e in reversed(events) if isinstance(e, ConversationHeld))
+    mark = timeline.marks.pointsAt(QPointF(talk.tick, LANES["ConversationHeld"][0]))[0]
+    tip = timeline.marks.opts["tip"](x=mark.pos().x(), y=mark.pos().y(), data=mark.data())
+    first = mark.data()[0]
+    assert tip.startswith(f"{fmt.tick_time(controller.bridge.latest, first.tick)}: ")
+    assert fmt.person_name(controller.bridge.latest.static, first.a) in tip and "talked at" in tip
+
+    # A click on it selects one of the talk's two people.
     chosen: list[tuple[str, int]] = []
     timeline.selection.focus_requested.connect(lambda kind, index: chosen.append((kind, index)))
     at = _on_screen(timeline, talk.tick, LANES["ConversationHeld"][0])
