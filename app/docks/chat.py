@@ -128,8 +128,9 @@ class ChatDock(QWidget):
         self._show()
 
     def add_events(self, events: list[Event]) -> None:
-        changed = self._hear_as(events)
-        for event in events:
+        # At max speed a batch is thousands of events: only walk it for an answer someone waits for.
+        changed = any(talk.waiting is not None for talk in self._as_talks.values()) and self._hear_as(events)
+        for event in events if self._by_command else ():
             if isinstance(event, ChatReply | CommandRejected) and event.command_id in self._by_command:
                 person = self._by_command.pop(event.command_id)
                 talk = self._talks.setdefault(person, Conversation())

@@ -186,19 +186,11 @@ class GovernanceDock(QWidget):
 
     def add_events(self, events: list[Event]) -> None:
         """The latest council news, in one line above the tabs."""
-        for event in reversed(events):
-            line = self._news(event)
-            if line:
-                self.news.setText(line)
-                return
-
-    def _news(self, event: Event) -> str:
         snap = self.snapshot
-        if snap is None:
-            return ""
-        if not isinstance(event, VoteHeld | PolicyChanged | ElectionHeld | ProposalMade):
-            return ""
-        return f"{fmt.tick_time(snap, event.tick, short=True)}: {fmt.describe_event(event, snap.static)}"
+        latest = next((e for e in reversed(events) if isinstance(e, VoteHeld | PolicyChanged | ElectionHeld | ProposalMade)),
+                      None)
+        if snap is not None and latest is not None:
+            self.news.setText(f"{fmt.tick_time(snap, latest.tick, short=True)}: {fmt.describe_event(latest, snap.static)}")
 
     def _key(self) -> tuple[int, int, int] | None:
         snap = self.snapshot

@@ -198,6 +198,8 @@ def test_governance_councils_propose_and_undo(controller) -> None:  # type: igno
     proposal = new_open()[0]
     assert proposal.policy == "tax_rate" and abs(proposal.value - 0.17) < 1e-6 and proposal.proposer == -1
     assert proposal.reason == "The roads need mending"
+    # The news line above the tabs has it, among the thousands of events of the same batches.
+    wait_until(lambda: "You proposed to the" in dock.news.text(), 10, "the proposal in the news line")
     wait_until(lambda: proposal.id in dock.open_proposal_ids(), 10, "the proposal in the open table")
     _undo(controller)
     wait_until(lambda: not new_open(), 10, "Ctrl+Z to withdraw it")
