@@ -698,6 +698,12 @@ class Scene:
         anchors = anchors.astype(np.float64)
         if shift_tail:  # a bubble's tail is at its lower left: shift it to point at the speaker
             anchors[:, 0] += sizes[:, 0] / 2 - 6 / zoom
+            # A speaker by the map's right or top edge: the bubble slides in to be read whole (its tail
+            # then points a little aside) rather than being cut off mid-word.
+            left, right, _bottom, top = self.camera.world_rect()
+            half = sizes[:, 0] / 2
+            anchors[:, 0] = np.maximum(np.minimum(anchors[:, 0], right - half), left + half)
+            anchors[:, 1] = np.minimum(anchors[:, 1], top - sizes[:, 1] - lift_px / zoom)
         bottom = anchors[:, 1] + lift_px / zoom
         boxes = np.column_stack((anchors[:, 0] - sizes[:, 0] / 2, bottom, anchors[:, 0] + sizes[:, 0] / 2,
                                  bottom + sizes[:, 1]))

@@ -42,3 +42,33 @@ def test_close_up_the_people_on_screen_speak_though_newer_talks_are_elsewhere(op
     scene.zoom_to_fit()  # the whole town in view: the newest talks anywhere, as many as the book holds
     scene.add_events(events[1:])
     assert len(scene.bubbles.bubbles) == scene.bubbles.limit
+
+
+def test_a_bubble_by_the_edge_of_the_map_is_shown_whole(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from tests.gui.conftest import wait_until
+
+    controller = open_controller(worlds["village"])
+    controller.play(False)
+    view = controller.window.map_view
+    scene = view.scene
+    speaker = 0
+    x, y = (float(v) for v in scene.people.cur[speaker])
+    scene.camera.zoom = 2.0
+    left, right, bottom, top = scene.camera.world_rect()
+    # The speaker 20 screen px inside the top right corner: the bubble would run off both edges.
+    scene.camera.look_at(x - (right - left) / 2 + 20 / 2.0, y - (top - bottom) / 2 + 20 / 2.0)
+    scene.bubbles.say(speaker, "A long line that would run off the edge of the map, cut mid-word.", time.perf_counter())
+    pool = scene._gpu["bubbles"]
+
+    def shown() -> bool:
+        view.render_now()
+        return pool.used == 1
+
+    wait_until(shown, 5, "the bubble drawn")
+    (cx, cy), (w, h) = pool.sprites.pos[0][:2], pool.sprites.size[0][:2]
+    left, right, bottom, top = scene.camera.world_rect()
+    assert left <= cx - w / 2 and cx + w / 2 <= right + 1e-3, "whole, left to right"
+    assert cy + h / 2 <= top + 1e-3, "whole, below the top edge"
+    assert cx - w / 2 < x < cx + w / 2, "still over its speaker"
