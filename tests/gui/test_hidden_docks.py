@@ -32,7 +32,16 @@ def test_the_engine_builds_ties_and_society_only_for_docks_on_screen(controller)
     window.docks["graph"].raise_()
     assert bridge.parts_read() == ["relationships"]
     # Shown, the graph waits for the next snapshot's fresh ties and lays them out at once.
-    wait_until(lambda: graph._version > hidden, 10, "the graph to lay out fresh ties")
+    try:
+        wait_until(lambda: graph._version > hidden, 20, "the graph to lay out fresh ties")
+    except AssertionError as timed_out:  # seen once in a loaded CI run: say where it stood
+        snap, future = graph.snapshot, graph._future
+        raise AssertionError(
+            f"{timed_out}: on screen {graph.on_screen}, behind {graph._behind}, fresh waiting {graph._fresh_waiting}, "
+            f"layout running {future is not None and not future.done()}, laid out {graph._version} (hidden {hidden}); "
+            f"its snapshot tick {snap.tick if snap else None} unread {snap.unread if snap else None}; "
+            f"the bridge's tick {bridge.latest.tick} unread {bridge.latest.unread} running {bridge.latest.running}, "
+            f"parts read {bridge.parts_read()}") from None
     bridge.send(Pause())
     wait_until(lambda: not bridge.latest.running, 10, "the pause")
     window.docks["inspector"].raise_()
