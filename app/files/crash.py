@@ -226,17 +226,17 @@ class CrashGuard(QObject):
         target = self._saving
         if target is None or Path(path) != target:
             return
-        self._saving = None
-        log.error("The recovery copy could not be saved: %s", reason)
-        self._say(f"Townsfolk could not save a recovery copy of your town: {reason}")
+        self._no_copy(reason)
 
     def _on_engine_failed(self, message: str) -> None:
         """The engine stopped before it answered: no copy is coming (the dialog would say "saving" for ever)."""
-        if self._saving is None:
-            return
+        if self._saving is not None:
+            self._no_copy(message)
+
+    def _no_copy(self, reason: str) -> None:
         self._saving = None
-        log.error("The recovery copy could not be saved: %s", message)
-        self._say(f"Townsfolk could not save a recovery copy of your town: {message}")
+        log.error("The recovery copy could not be saved: %s", reason)
+        self._say(f"Townsfolk could not save a recovery copy of your town: {reason}")
 
     def _tell(self, summary: str, saving: Path | None) -> None:
         """Say what happened, without blocking: the app may well keep working."""

@@ -29,9 +29,10 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
 
+from app.common.gil import short_gil_turns
 from app.map.atlas import use_shared_atlas
 from app.map.boot import arcade_module, choose_backend, default_surface_format
-from app.map.render_thread import FRAME_SWITCH_INTERVAL_S, render_thread, short_gil_turns
+from app.map.render_thread import FRAME_SWITCH_INTERVAL_S, render_thread
 
 log = logging.getLogger(__name__)
 __all__ = ["GLMapWidget", "MapPainter", "OffscreenMapWidget", "create_map_widget", "default_surface_format"]

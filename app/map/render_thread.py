@@ -21,12 +21,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from app.common.gil import short_gil_turns
-
 T = TypeVar("T")
-__all__ = ["FRAME_SWITCH_INTERVAL_S", "RenderThread", "render_thread", "short_gil_turns"]
+__all__ = ["FRAME_SWITCH_INTERVAL_S", "RenderThread", "render_thread"]
 
-# The GIL's switch interval while a frame is drawn. A frame is a few ms of Python between dozens of GL
+# The GIL's switch interval while a frame is drawn (``app.common.gil.short_gil_turns``). A frame is a few ms of Python between dozens of GL
 # calls, each of which lets the GIL go; with the engine thread running Python flat out, each time
 # the frame wants the GIL back it waits for the engine's turn to end, which the switch interval
 # bounds (0.5 ms in the window, ``app.shell.gui``). A tenth of a ms only while the frame is drawn

@@ -45,9 +45,10 @@ def test_textures_dropped_on_another_thread_while_the_atlas_fills_and_rebuilds(o
         return
     from PIL import Image
 
+    from app.common.gil import short_gil_turns
     from app.map import atlas as shared
     from app.map.layers import make_texture
-    from app.map.render_thread import FRAME_SWITCH_INTERVAL_S, render_thread, short_gil_turns
+    from app.map.render_thread import FRAME_SWITCH_INTERVAL_S, render_thread
 
     host, window = _offscreen_map(open_controller, worlds)
 
