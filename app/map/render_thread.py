@@ -24,12 +24,13 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 __all__ = ["FRAME_SWITCH_INTERVAL_S", "RenderThread", "render_thread"]
 
-# The GIL's switch interval while a frame is drawn (``app.common.gil.short_gil_turns``). A frame is a few ms of Python between dozens of GL
-# calls, each of which lets the GIL go; with the engine thread running Python flat out, each time
-# the frame wants the GIL back it waits for the engine's turn to end, which the switch interval
-# bounds (0.5 ms in the window, ``app.shell.gui``). A tenth of a ms only while the frame is drawn
-# took the 10,000-person town's map from 26 / 19 to 32 / 28 fps (far out / close up) at max
-# speed, the engine's ticks unchanged: the engine pays for the extra switches only during frames.
+# The GIL's switch interval while a frame is drawn (``app.common.gil.short_gil_turns``). A frame is a
+# few ms of Python between dozens of GL calls, each of which lets the GIL go; with the engine thread
+# running Python flat out, each time the frame wants the GIL back it waits for the engine's turn to
+# end, which the switch interval bounds (0.5 ms in the window, ``app.shell.gui``). A tenth of a ms
+# only while the frame is drawn took the 10,000-person town's map from 26 / 19 to 32 / 28 fps (far
+# out / close up) at max speed, the engine's ticks unchanged: the engine pays for the extra switches
+# only during frames.
 FRAME_SWITCH_INTERVAL_S = 0.0001
 
 
