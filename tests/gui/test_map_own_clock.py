@@ -141,3 +141,24 @@ def test_the_offscreen_map_draws_its_frames_with_short_gil_turns(open_controller
         view._timer.start()
     assert seen and seen[0] == pytest.approx(FRAME_SWITCH_INTERVAL_S)
     assert sys.getswitchinterval() > FRAME_SWITCH_INTERVAL_S  # and the window's own once the frames are done
+
+
+def test_frames_keep_to_their_grid_making_up_late_ones_up_to_a_bound() -> None:
+    from app.map.host import FRAME_S, FRAMES_MADE_UP, next_frame_due
+
+    assert next_frame_due(10.0, 10.0 + FRAME_S / 2) == pytest.approx(10.0 + FRAME_S), "on time: the next on the grid"
+    # A frame that took longer than its slot: the next one is due already (it starts at once), and the
+    # grid stays where it was, so the frames after it catch up.
+    assert next_frame_due(10.0, 10.0 + 1.5 * FRAME_S) == pytest.approx(10.0 + FRAME_S)
+    # A long stall: the next frames start at once, but only FRAMES_MADE_UP of them; then the grid
+    # starts again from the stall's end instead of owing every slot it missed.
+    stalled_until = 10.0 + 20 * FRAME_S
+    due = next_frame_due(10.0, stalled_until)
+    assert due == pytest.approx(stalled_until - FRAMES_MADE_UP * FRAME_S)
+    finished = stalled_until
+    at_once = 0
+    while due < finished - 1e-9:  # each frame taking no time: those due before the stall's end are the burst
+        at_once += 1
+        due = next_frame_due(due, finished)
+    assert at_once == FRAMES_MADE_UP
+    assert due == pytest.approx(stalled_until), "then on a grid from the stall's end"
