@@ -192,6 +192,7 @@ class TimelineDock(QWidget):
                                 colCount=2, verSpacing=-6)
         self.talk_curve = self.activity.plot([], [], name="Conversations per hour", pen=pg.mkPen("#7d5ba6", width=2),
                                              fillLevel=0, brush=pg.mkBrush(125, 91, 166, 50))
+        self.activity.setMouseEnabled(y=False)  # its height fits the talks drawn (``_draw_curves``)
         # Money has its own scale: a second view box sharing the x axis, axis on the right.
         self.money_view = pg.ViewBox()
         self.activity.showAxis("right")
@@ -224,6 +225,12 @@ class TimelineDock(QWidget):
             # axes' text and lines; kept as a picture, they are redrawn only when their range changes.
             for name in ("left", "bottom", "right"):
                 plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # A move of the playhead repaints what lies under its line, which is every curve, and a curve
+        # strokes its whole path however little of it shows: kept as pictures, the curves are drawn again
+        # only when their samples (once a second while running) or the plot's range change, and a move
+        # costs the lines' own paint. (The marks are not: pyqtgraph draws them in the view's own pixels.)
+        for curve in (*(item.curve for item in self.curves.values()), self.talk_curve.curve, self.money_curve):
+            curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         for plot in (self.needs, self.activity):  # one time axis, under the strip, is enough
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.getAxis("bottom").setHeight(4)
@@ -482,7 +489,11 @@ class TimelineDock(QWidget):
             talks = samples[:, col["conversations"]]
             hours = np.diff(ticks) * tick_seconds / 3600.0
             rate = np.diff(talks) / np.where(hours > 0, hours, 1)
-            self.talk_curve.setData(ticks[1:], np.maximum(rate, 0))
+            rate = np.maximum(rate, 0)
+            self.talk_curve.setData(ticks[1:], rate)
+            # Fitted here rather than auto-ranged: pyqtgraph re-fits an auto-ranged plot whenever anything
+            # in it moves, the playhead included, and a re-fit drew both curves again (see ``__init__``).
+            self.activity.setYRange(0, max(float(np.nanmax(rate, initial=0.0)), 1.0))
         right = self.right_curve.currentData()
         if right in col:
             self.money_curve.setData(ticks, samples[:, col[right]])

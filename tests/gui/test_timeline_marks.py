@@ -8,6 +8,7 @@ time axis keeps its range while the head moves within it."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from app.common import formatting as fmt
@@ -102,3 +103,42 @@ def test_the_time_axis_keeps_its_range_while_the_head_moves_within_it(controller
     head = run_ticks(controller, MIN_HEADROOM_TICKS)  # past the end: the range grows
     wait_until(lambda: timeline.timeline.head == head, 10, "the newer head drawn")
     assert timeline.needs.vb.viewRange()[0][1] >= head + MIN_HEADROOM_TICKS - 1
+
+
+@pytest.fixture
+def curve_paints(monkeypatch) -> list[object]:  # type: ignore[no-untyped-def]
+    """The curves painted, in order. Qt keeps the Python ``paint`` it found for a class the first time,
+    so this notes a plain method each paint calls (once for its pen) instead."""
+    import pyqtgraph as pg
+
+    painted: list[object] = []
+    choose = pg.PlotCurveItem._shouldUseDrawLineSegments
+    monkeypatch.setattr(pg.PlotCurveItem, "_shouldUseDrawLineSegments",
+                        lambda self, pen: (painted.append(self), choose(self, pen))[1])
+    return painted
+
+
+def test_moving_the_playhead_does_not_draw_the_curves_again(curve_paints, controller) -> None:  # type: ignore[no-untyped-def]
+    import pyqtgraph as pg
+
+    timeline = controller.window.timeline
+    head = run_ticks(controller, 60)
+    wait_until(lambda: timeline.timeline is not None and timeline.timeline.head == head, 10, "the head drawn")
+    curves = {*(item.curve for item in timeline.curves.values()), timeline.talk_curve.curve, timeline.money_curve}
+    assert all(curve.getData()[0] is not None and len(curve.getData()[0]) > 1 for curve in curves), "curves drawn"
+    uncached = pg.PlotCurveItem([0, head], [0.5, 0.5])  # the control: a curve across the plot, without a picture
+    timeline.needs.addItem(uncached)
+    timeline._draw_waiting_curves()  # samples that came since the last redraw, now rather than within the second
+    timeline._redraw_curves()
+    wait_until(lambda: curves | {uncached} <= set(curve_paints), 10, "the curves and the control drawn")
+
+    for tick in (head // 3, head // 2, head - 1):  # scrubbing, or the head moving while the town runs
+        curve_paints.clear()
+        for line in timeline.playhead:
+            line.setValue(tick)
+        wait_until(lambda: uncached in curve_paints, 10, "what lies under the playhead drawn again as it moves")
+        assert not curves & set(curve_paints), "the timeline's curves are shown from their pictures"
+
+    latest = controller.bridge.latest
+    timeline._draw_curves(latest.metric_columns, latest.metric_samples[:-1], latest.tick_seconds)
+    wait_until(lambda: curves & set(curve_paints), 10, "new samples to draw the curves again")
