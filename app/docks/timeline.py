@@ -306,7 +306,7 @@ class TimelineDock(QWidget):
     def _match_right_axes(self) -> None:
         width = round(self.activity.getAxis("right").width())
         for plot in (self.needs, self.strip):
-            if round(plot.getAxis("right").width()) != width:  # a move alone changes nothing: no new layout
+            if round(plot.getAxis("right").width()) != width:  # set anew, it lays the plots out and redraws them
                 plot.getAxis("right").setWidth(width)
 
     def _clamp(self, tick: int) -> int:

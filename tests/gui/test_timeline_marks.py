@@ -3,8 +3,8 @@
 The strip has a mark a tick and lane (a big town has dozens of talks a tick), with a brush a lane
 shared by its marks (a brush made per mark had pyqtgraph draw each afresh); hovering a mark says
 who talked, hovering a checkpoint or a fork names it; clicking a mark selects who it was about; the
-time axis keeps its range while the head moves within it; a move of the playhead shows the curves
-from their pictures instead of drawing them again."""
+time axis keeps its range while the head moves within it, and the three plots line up on it; a move
+of the playhead shows the curves from their pictures instead of drawing them again."""
 
 from __future__ import annotations
 
