@@ -11,6 +11,7 @@ see ``app.map.host.OffscreenMapWidget``).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import heapq
 import itertools
@@ -34,6 +35,10 @@ __all__ = ["FRAME_SWITCH_INTERVAL_S", "RenderThread", "render_thread"]
 FRAME_SWITCH_INTERVAL_S = 0.0001
 
 
+def _STOP() -> None:
+    """The job that ends the thread (``RenderThread.stop``)."""
+
+
 class RenderThread:
     """Runs jobs one after another on a single daemon thread; each job's result comes back as a Future."""
 
@@ -43,6 +48,16 @@ class RenderThread:
         self._order = itertools.count()  # ties in _later keep the order they were put off in
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
+        # At exit the thread may be in the middle of a frame: GL calls into a driver that is being torn
+        # down (Mesa's own exit handlers run after Python's) can crash the process on its way out.
+        atexit.register(self.stop)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Let the job under way finish, run no more (jobs put off are dropped), and wait for the thread."""
+        if not self._thread.is_alive() or threading.current_thread() is self._thread:
+            return
+        self._jobs.put((_STOP, Future()))
+        self._thread.join(timeout)
 
     def submit(self, job: Callable[[], T]) -> Future[T]:
         future: Future[T] = Future()
@@ -66,6 +81,8 @@ class RenderThread:
     def _run(self) -> None:
         while True:
             job, future = self._next_job()
+            if job is _STOP:
+                return
             if not future.set_running_or_notify_cancel():
                 continue
             try:

@@ -161,3 +161,17 @@ def test_frames_keep_to_their_grid_making_up_late_ones_up_to_a_bound() -> None:
         due = next_frame_due(due, stalled_until)
     assert at_once == FRAMES_MADE_UP
     assert due == pytest.approx(stalled_until), "then on a grid from the stall's end"
+
+
+def test_the_render_thread_stops_after_the_job_under_way_and_drops_those_put_off() -> None:
+    from app.map.render_thread import RenderThread
+
+    worker = RenderThread(name="render-thread-under-test")
+    done: list[str] = []
+    started = worker.submit(lambda: time.sleep(0.3) or done.append("frame"))
+    later = worker.submit(lambda: worker.submit_at(time.perf_counter() + 60, lambda: done.append("put off")))
+    time.sleep(0.05)  # the frame is under way
+    worker.stop(timeout=5)
+    assert started.done() and later.done() and done == ["frame"], "the frame under way ran to its end"
+    assert not worker._thread.is_alive(), "and the thread ended, without the job put off for later"
+    worker.stop()  # stopping again (at exit, say) does nothing
