@@ -221,9 +221,6 @@ class TimelineDock(QWidget):
         for plot in (self.needs, self.activity, self.strip):
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.getAxis("left").setWidth(46)
-            if plot is not self.activity:  # a blank right axis as wide as the talks plot's (``_match_right_axes``)
-                plot.showAxis("right")
-                plot.getAxis("right").setStyle(showValues=False)
             # An axis draws its grid across the whole plot, so every move of the playhead repainted the
             # axes' text and lines; kept as a picture, they are redrawn only when their range changes.
             for name in ("left", "bottom", "right"):
@@ -240,11 +237,6 @@ class TimelineDock(QWidget):
         self.layout_widget.ci.layout.setSpacing(0)
         for plot in (self.needs, self.activity):  # never squeezed until their axis labels print over each other
             plot.setMinimumHeight(PLOT_MIN_HEIGHT)
-        # The three share one time axis, lined up on screen: the talks plot's right axis (money) made it
-        # narrower than the others, so its newest stretch, and the playhead at the head, fell behind that
-        # axis. The others have a blank right axis kept as wide as the money axis, whose width follows its
-        # values.
-        self.activity.getAxis("right").geometryChanged.connect(self._match_right_axes)
         self.activity.setXLink(self.needs)
         self.strip.setXLink(self.needs)
         self._build_time_items()
@@ -302,12 +294,6 @@ class TimelineDock(QWidget):
         self._scrub_timer.setSingleShot(True)
         self._scrub_timer.setInterval(SCRUB_MS)
         self._scrub_timer.timeout.connect(self._flush_scrub)
-
-    def _match_right_axes(self) -> None:
-        width = round(self.activity.getAxis("right").width())
-        for plot in (self.needs, self.strip):
-            if round(plot.getAxis("right").width()) != width:  # set anew, it lays the plots out and redraws them
-                plot.getAxis("right").setWidth(width)
 
     def _clamp(self, tick: int) -> int:
         head = self.timeline.head if self.timeline is not None else self.tick

@@ -3,8 +3,8 @@
 The strip has a mark a tick and lane (a big town has dozens of talks a tick), with a brush a lane
 shared by its marks (a brush made per mark had pyqtgraph draw each afresh); hovering a mark says
 who talked, hovering a checkpoint or a fork names it; clicking a mark selects who it was about; the
-time axis keeps its range while the head moves within it, and the three plots line up on it; a move
-of the playhead shows the curves from their pictures instead of drawing them again."""
+time axis keeps its range while the head moves within it; a move of the playhead shows the curves
+from their pictures instead of drawing them again."""
 
 from __future__ import annotations
 
@@ -106,18 +106,6 @@ def test_the_time_axis_keeps_its_range_while_the_head_moves_within_it(controller
     assert timeline.needs.vb.viewRange()[0][1] >= head + MIN_HEADROOM_TICKS - 1
 
 
-def _head_on_screen(timeline, head: int) -> list[float]:  # type: ignore[no-untyped-def]
-    """Where the tick ``head`` is on screen in each of the three plots."""
-    return [plot.vb.mapViewToScene(QPointF(head, 0)).x() for plot in (timeline.needs, timeline.activity, timeline.strip)]
-
-
-def _lined_up(timeline, head: int) -> bool:  # type: ignore[no-untyped-def]
-    """The head at one place in every plot, and inside each."""
-    xs = _head_on_screen(timeline, head)
-    boxes = [plot.vb.sceneBoundingRect() for plot in (timeline.needs, timeline.activity, timeline.strip)]
-    return max(xs) - min(xs) < 1 and all(box.left() < x < box.right() for box, x in zip(boxes, xs, strict=True))
-
-
 @pytest.fixture
 def curve_paints(monkeypatch) -> list[object]:  # type: ignore[no-untyped-def]
     """The curves painted, in order. Qt keeps the Python ``paint`` it found for a class the first time,
@@ -137,7 +125,6 @@ def test_moving_the_playhead_does_not_draw_the_curves_again(curve_paints, contro
     timeline = controller.window.timeline
     head = run_ticks(controller, 60)
     wait_until(lambda: timeline.timeline is not None and timeline.timeline.head == head, 10, "the head drawn")
-    wait_until(lambda: _lined_up(timeline, head), 10, "the plots laid out")  # a new layout redraws everything
     curves = {*(item.curve for item in timeline.curves.values()), timeline.talk_curve.curve, timeline.money_curve}
     assert all(curve.getData()[0] is not None and len(curve.getData()[0]) > 1 for curve in curves), "curves drawn"
     uncached = pg.PlotCurveItem([0, head], [0.5, 0.5])  # the control: a curve across the plot, without a picture
@@ -156,14 +143,3 @@ def test_moving_the_playhead_does_not_draw_the_curves_again(curve_paints, contro
     latest = controller.bridge.latest
     timeline._draw_curves(latest.metric_columns, latest.metric_samples[:-1], latest.tick_seconds)
     wait_until(lambda: curves & set(curve_paints), 10, "new samples to draw the curves again")
-
-
-def test_the_three_plots_line_up_and_each_shows_the_head(controller) -> None:  # type: ignore[no-untyped-def]
-    timeline = controller.window.timeline
-    head = run_ticks(controller, 60)
-    wait_until(lambda: timeline.timeline is not None and timeline.timeline.head == head, 10, "the head drawn")
-    # The talks plot had a money axis on its right the others had not: narrower, it lined up with them
-    # on screen by cutting off its newest stretch, the head and the playhead with it.
-    wait_until(lambda: _lined_up(timeline, head), 10, "the head at one place in every plot, inside each")
-    plots = (timeline.needs, timeline.activity, timeline.strip)
-    assert len({round(plot.vb.sceneBoundingRect().width()) for plot in plots}) == 1, "one width for all three"

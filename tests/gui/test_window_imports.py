@@ -35,7 +35,8 @@ assert not web, web[:5]
 problem = controller.agent_api.start(0, remote=False)  # asked for: the stack comes in, and serves
 assert problem == "" and controller.agent_api.running, problem
 controller.agent_api.stop()
-print("ok")
+print("ok", flush=True)
+controller.shutdown()  # as closing the window does: the engine stops before the process ends
 """
 
 
