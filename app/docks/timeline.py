@@ -24,6 +24,7 @@ from app.common import formatting as fmt
 from app.common.bridge import EngineBridge
 from app.common.gil import short_gil_turns
 from app.common.selection import PERSON, Selection
+from app.docks.timeline_axes import ShortNumberAxis, SimTimeAxis
 from engine.contracts import (
     BranchView,
     CheckpointView,
@@ -70,31 +71,6 @@ class QuickTurnsPlots(pg.GraphicsLayoutWidget):
             super().paintEvent(event)
 
 
-class SimTimeAxis(pg.AxisItem):
-    """Ticks on the x axis, written as sim time ("D2 14:00")."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.tick_seconds = 60
-        self.start_minute = 6 * 60
-        self.on_click: Any = None  # called with the clicked tick (the dock seeks there)
-
-    def mouseClickEvent(self, event: Any) -> None:
-        """Clicking on the time axis moves the playhead there, as in an editor's ruler."""
-        view = self.linkedView()
-        if self.on_click is None or view is None or event.button() != pg.QtCore.Qt.MouseButton.LeftButton:
-            return super().mouseClickEvent(event)
-        event.accept()
-        self.on_click(round(view.mapSceneToView(event.scenePos()).x()))
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        out = []
-        for value in values:
-            total = self.start_minute + int(value) * self.tick_seconds // 60
-            out.append(f"D{total // 1440 + 1} {fmt.clock(total % 1440)}")
-        return out
-
-
 def start_minute_of(snapshot: WorldSnapshot) -> int:
     """The minute (since day 1 00:00) at tick 0: the axes count from there."""
     return snapshot.sim_minute - snapshot.tick * snapshot.tick_seconds // 60
@@ -139,17 +115,31 @@ def fit_legend(plot: pg.PlotItem, most: int) -> None:
     legend = plot.legend
     if legend is None or not legend.items:
         return
-    widths = [sample.width() + label.item.boundingRect().width() + 6 for sample, label in legend.items]
-    room = plot.vb.width() - 2 * LEGEND_INSET
+    gap = legend.layout.horizontalSpacing()
+    left, _top, right, _bottom = legend.layout.getContentsMargins()
+    widths = [sample.width() + gap + label.item.boundingRect().width() for sample, label in legend.items]
+    room = plot.vb.width() - 2 * LEGEND_INSET - left - right
     columns = 1
     for n in range(min(most, len(widths)), 0, -1):
         columns = n
-        if sum(max(widths[c::n]) for c in range(n)) <= room:
+        if sum(max(widths[c::n]) for c in range(n)) + gap * (n - 1) <= room:
             break
+    # A label is free to grow in pyqtgraph's layout, and the legend sizes itself from its items' widths
+    # as they were: a label once stretched stayed so, and pushed the next column out of the plot (the
+    # right axis's "GDP" drawn past its edge). Held to their text, the labels lay out as measured above.
+    for _sample, label in legend.items:
+        label.setMaximumWidth(label.item.boundingRect().width())
     legend.setColumnCount(columns)
+    legend.layout.activate()
+    legend.updateSize()
 
 
 PLOT_MIN_HEIGHT = 80  # px: room for three labelled ticks on the left axis and the legend
+# The plots share one time axis and pyqtgraph lines them up by screen position, so each needs the same
+# room on its right: the talks plot's number axis (money, GDP, Gini...) is kept this wide and the others
+# have a blank one as wide. Fixed, not fitted to the numbers: an axis that follows another's width does
+# so through a signal that can fire while the window is being torn down.
+RIGHT_AXIS_WIDTH = 58  # px: "12,345" or "0.54" beside a rotated label
 
 
 class TimelineDock(QWidget):
@@ -186,7 +176,8 @@ class TimelineDock(QWidget):
                              colCount=4, verSpacing=-6)
         self.curves = {key: self.needs.plot([], [], name=label, pen=pg.mkPen(colour, width=2))
                        for key, label, colour in NEED_PENS}
-        self.activity = self.layout_widget.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
+        self.activity = self.layout_widget.addPlot(
+            row=1, col=0, axisItems={"bottom": self.axes[1], "right": ShortNumberAxis(orientation="right")})
         self.activity.setLabel("left", "Talks/h")
         self.activity.addLegend(offset=(6, 2), labelTextColor="#241b2f", brush=pg.mkBrush(251, 248, 240, 210),
                                 colCount=2, verSpacing=-6)
@@ -221,6 +212,10 @@ class TimelineDock(QWidget):
         for plot in (self.needs, self.activity, self.strip):
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.getAxis("left").setWidth(46)
+            plot.showAxis("right")
+            plot.getAxis("right").setWidth(RIGHT_AXIS_WIDTH)
+            if plot is not self.activity:
+                plot.getAxis("right").setStyle(showValues=False)
             # An axis draws its grid across the whole plot, so every move of the playhead repainted the
             # axes' text and lines; kept as a picture, they are redrawn only when their range changes.
             for name in ("left", "bottom", "right"):

@@ -11,7 +11,7 @@ from engine.contracts import Sex
 from engine.contracts.edits import EditPerson
 from tests.conftest import WORLDS
 
-from .conftest import wait_until
+from .conftest import run_ticks, wait_until
 
 
 def _select(controller, name: str):  # type: ignore[no-untyped-def]
@@ -88,9 +88,18 @@ def test_the_timeline_legends_fit_inside_their_plots(controller) -> None:  # typ
         wait_until(lambda plot=plot: _legend_inside(plot), 5, "the legend to fit")
     labels = [label.text for _, label in timeline.activity.legend.items]
     assert "Mean money" in labels
+    # Another right-hand curve renames its entry: a label once stretched by the layout pushed a second
+    # column out past the plot's edge, the new name drawn where nobody sees it.
+    run_ticks(controller, 30)
+    wait_until(lambda: timeline.right_curve.findData("gdp") >= 0, 10, "GDP offered once samples came")
+    timeline.right_curve.setCurrentIndex(timeline.right_curve.findData("gdp"))
+    wait_until(lambda: "GDP" in [label.text for _, label in timeline.activity.legend.items], 5, "the entry renamed")
+    wait_until(lambda: _legend_inside(timeline.activity), 5, "the renamed legend to fit")
 
 
 def _legend_inside(plot) -> bool:  # type: ignore[no-untyped-def]
-    legend = plot.legend.sceneBoundingRect()
+    """The legend's box, and every label's text, inside the plot's view."""
     view = plot.vb.sceneBoundingRect()
-    return legend.width() > 0 and view.contains(legend)
+    texts = [label.item.sceneBoundingRect() for _, label in plot.legend.items]
+    legend = plot.legend.sceneBoundingRect()
+    return legend.width() > 0 and view.contains(legend) and all(view.contains(text) for text in texts)

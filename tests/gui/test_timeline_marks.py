@@ -3,8 +3,9 @@
 The strip has a mark a tick and lane (a big town has dozens of talks a tick), with a brush a lane
 shared by its marks (a brush made per mark had pyqtgraph draw each afresh); hovering a mark says
 who talked, hovering a checkpoint or a fork names it; clicking a mark selects who it was about; the
-time axis keeps its range while the head moves within it; a move of the playhead shows the curves
-from their pictures instead of drawing them again."""
+time axis keeps its range while the head moves within it, and the three plots line up on it (the
+right axis, one fixed width, writes big numbers short); a move of the playhead shows the curves from
+their pictures instead of drawing them again."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from app.common import formatting as fmt
 from app.common.selection import PERSON
 from app.docks.timeline import LANES, MIN_HEADROOM_TICKS
+from app.docks.timeline_axes import short_numbers
 from engine.contracts import ConversationHeld, SwitchBranch
 from tests.gui.conftest import run_ticks, wait_until
 
@@ -106,6 +108,18 @@ def test_the_time_axis_keeps_its_range_while_the_head_moves_within_it(controller
     assert timeline.needs.vb.viewRange()[0][1] >= head + MIN_HEADROOM_TICKS - 1
 
 
+def _head_on_screen(timeline, head: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Where the tick ``head`` is on screen in each of the three plots."""
+    return [plot.vb.mapViewToScene(QPointF(head, 0)).x() for plot in (timeline.needs, timeline.activity, timeline.strip)]
+
+
+def _lined_up(timeline, head: int) -> bool:  # type: ignore[no-untyped-def]
+    """The head at one place in every plot, and inside each."""
+    xs = _head_on_screen(timeline, head)
+    boxes = [plot.vb.sceneBoundingRect() for plot in (timeline.needs, timeline.activity, timeline.strip)]
+    return max(xs) - min(xs) < 1 and all(box.left() < x < box.right() for box, x in zip(boxes, xs, strict=True))
+
+
 @pytest.fixture
 def curve_paints(monkeypatch) -> list[object]:  # type: ignore[no-untyped-def]
     """The curves painted, in order. Qt keeps the Python ``paint`` it found for a class the first time,
@@ -125,6 +139,7 @@ def test_moving_the_playhead_does_not_draw_the_curves_again(curve_paints, contro
     timeline = controller.window.timeline
     head = run_ticks(controller, 60)
     wait_until(lambda: timeline.timeline is not None and timeline.timeline.head == head, 10, "the head drawn")
+    wait_until(lambda: _lined_up(timeline, head), 10, "the plots laid out")  # a new layout redraws everything
     curves = {*(item.curve for item in timeline.curves.values()), timeline.talk_curve.curve, timeline.money_curve}
     assert all(curve.getData()[0] is not None and len(curve.getData()[0]) > 1 for curve in curves), "curves drawn"
     uncached = pg.PlotCurveItem([0, head], [0.5, 0.5])  # the control: a curve across the plot, without a picture
@@ -143,3 +158,24 @@ def test_moving_the_playhead_does_not_draw_the_curves_again(curve_paints, contro
     latest = controller.bridge.latest
     timeline._draw_curves(latest.metric_columns, latest.metric_samples[:-1], latest.tick_seconds)
     wait_until(lambda: curves & set(curve_paints), 10, "new samples to draw the curves again")
+
+
+def test_the_three_plots_line_up_and_each_shows_the_head(controller) -> None:  # type: ignore[no-untyped-def]
+    timeline = controller.window.timeline
+    head = run_ticks(controller, 60)
+    wait_until(lambda: timeline.timeline is not None and timeline.timeline.head == head, 10, "the head drawn")
+    # The talks plot had a money axis on its right the others had not: narrower, it lined up with them
+    # on screen by cutting off its newest stretch, the head and the playhead with it.
+    wait_until(lambda: _lined_up(timeline, head), 10, "the head at one place in every plot, inside each")
+    plots = (timeline.needs, timeline.activity, timeline.strip)
+    assert len({round(plot.vb.sceneBoundingRect().width()) for plot in plots}) == 1, "one width for all three"
+
+
+@pytest.mark.parametrize(("values", "spacing", "labels"), [
+    ([0, 500_000, 1_000_000, 1_500_000], 500_000, ["0.0M", "0.5M", "1.0M", "1.5M"]),  # one unit, not "500k", "1M"
+    ([0, 20_000, 40_000], 20_000, ["0k", "20k", "40k"]),
+    ([10_000, 12_500, 15_000], 2_500, ["10.0k", "12.5k", "15.0k"]),  # as many digits as the step needs
+    ([-2e9, 0, 2e9], 2e9, ["-2G", "0G", "2G"]),
+])
+def test_the_right_axis_writes_big_numbers_in_a_few_characters(values, spacing, labels) -> None:  # type: ignore[no-untyped-def]
+    assert short_numbers(values, spacing) == labels
