@@ -36,6 +36,7 @@ from app.common.bridge import EngineBridge, Moment
 from app.common.population import is_living, living
 from app.common.selection import PERSON, Selection
 from app.docks.graph_controls import GraphControls
+from app.docks.graph_geometry import PIN_WHEN_KNOWN
 from app.docks.graph_layout import FULL_LIMIT, GraphLayout, GraphRequest, compute_layout
 from app.docks.graph_names import GraphNames
 from app.docks.society_words import home_districts, pair_report_html, person_name
@@ -50,6 +51,15 @@ EDGE_PICK_PIXELS = 6.0  # a click this close to a line picks that tie
 NODE_PICK_PIXELS = 8.0  # ...unless it is this close to a person (the node click wins)
 MOST_CENTRAL = 5
 FILTER_DELAY_MS = 150  # the strength slider asks for a new layout once it settles
+
+
+def same_picture(old: GraphLayout | None, new: GraphLayout) -> bool:
+    """``new`` refreshes ``old`` (the view keeps its zoom) rather than showing something else: the same
+    kind of picture, around the same person, with most of its people (a big town's strongest ties
+    change a few people at a time; a new filter or district changes most of them)."""
+    if old is None or old.mode != new.mode or old.focus != new.focus:
+        return False
+    return len(np.intersect1d(old.nodes, new.nodes)) >= PIN_WHEN_KNOWN * len(new.nodes)
 
 
 class _Done(QObject):
@@ -123,7 +133,7 @@ class SocialGraphDock(QWidget):
         self._behind = False  # shown while running, or the ties were left unread: lay out the next current ones at once
         self._version = -1
         self._static_id = 0
-        self._previous: dict[int, tuple[float, float]] = {}  # the whole town's last positions
+        self._previous: dict[int, tuple[float, float]] = {}  # the town picture's last positions
         self._colours: np.ndarray = np.zeros(0, dtype=object)
         selection.changed.connect(self._on_selection)
 
@@ -338,11 +348,13 @@ class SocialGraphDock(QWidget):
             return
         old = self.layout_data
         self.layout_data = future.result()
-        if self.layout_data.mode == "all":  # the whole town's places are remembered, so refreshes stay put
+        # A picture of the town (everyone, or a big town's strongest ties) is remembered, so a refresh
+        # moves only the newcomers; a big town's top ties were laid out afresh every time, and the whole
+        # picture jumped every RELAYOUT_SECONDS while the town ran.
+        if self.layout_data.mode in ("all", "top"):
             self._previous = {int(n): (float(x), float(y)) for n, (x, y) in zip(self.layout_data.nodes,
                                                                                  self.layout_data.pos, strict=True)}
-        self._draw(refit=old is None or old.mode != self.layout_data.mode or old.focus != self.layout_data.focus
-                   or len(old.nodes) != len(self.layout_data.nodes))
+        self._draw(refit=not same_picture(old, self.layout_data))
 
     # ------------------------------------------------------------------ drawing
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.docks.economy import headline, ledger_rows
-from app.docks.graph_layout import GraphRequest, compute_layout
+from app.docks.graph_layout import TOP_PEOPLE, TOP_TIES, GraphRequest, choose_ties, compute_layout
 from app.docks.policy_dialog import PolicyDialog, RumourDialog
 from app.docks.social_graph import LONER, pair_report_html
 from app.docks.society_words import fact_when, policy_value_text, share_text, to_engine
@@ -84,6 +84,24 @@ def test_graph_filters_communities_and_centrality() -> None:
     between = compute_layout(GraphRequest(7, a, b, aff, centrality="betweenness"))
     bridges = {int(between.nodes[i]) for i in np.flatnonzero(between.centrality == 1.0)}
     assert bridges <= {1, 2, 3, 5}  # the people on the paths between the groups
+
+
+def test_a_big_towns_strongest_ties_stop_short_of_the_slow_layout() -> None:
+    """Past 500 people networkx lays out with a Python loop per node (seconds, holding the GIL): the
+    top view takes the strongest ties, strongest first, up to the one that would bring in too many."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 10_000, 50_000)
+    b = (a + rng.integers(1, 10_000, 50_000)) % 10_000
+    aff = rng.uniform(-1, 1, 50_000).astype(np.float32)
+    mode, ties = choose_ties(GraphRequest(10_000, a, b, aff))
+    people = np.unique(np.concatenate([a[ties], b[ties]]))
+    assert mode == "top" and 0 < len(ties) <= TOP_TIES and len(people) <= TOP_PEOPLE
+    order = np.argsort(-aff, kind="stable")
+    assert ties.tolist() == order[: len(ties)].tolist(), "the strongest, in order, with none skipped"
+    following = order[len(ties)]
+    assert len(np.union1d(people, [a[following], b[following]])) > TOP_PEOPLE, "stopped only at the cap"
+    layout = compute_layout(GraphRequest(10_000, a, b, aff))
+    assert len(layout.nodes) == len(people) and len(layout.edges) == len(ties)
 
 
 def test_pair_report_words() -> None:
@@ -370,6 +388,22 @@ def test_social_graph_district_and_label_filters_on_a_town(open_controller, worl
     controller.window.docks["graph"].raise_()
     wait_until(lambda: _laid_out(graph), 30, "the town's graph")
     assert graph.layout_data.mode == "top"  # too many people to lay out everyone
+    # A refresh of the strongest ties moves only the newcomers, and keeps the user's zoom: the picture was
+    # laid out afresh every time, and jumped every few seconds while the town ran.
+    wait_until(lambda: graph._future.done() and graph.layout_data is graph._future.result(), 30, "no layout under way")
+    old = graph.layout_data
+    before = {int(n): tuple(xy) for n, xy in zip(old.nodes, old.pos, strict=True)}
+    graph.plot.plotItem.vb.scaleBy((0.5, 0.5))
+    zoomed = graph.plot.plotItem.vb.viewRange()
+    run_ticks(controller, 120)
+    graph._request()  # unless the dock asked for one itself as the ties changed
+    wait_until(lambda: _laid_out(graph, old), 30, "the refreshed graph")
+    data = graph.layout_data
+    kept = [int(n) for n in data.nodes if int(n) in before]
+    assert data.mode == "top" and 0.8 * len(data.nodes) <= len(kept) < len(data.nodes), "a few newcomers"
+    after = {int(n): tuple(xy) for n, xy in zip(data.nodes, data.pos, strict=True)}
+    assert all(after[n] == before[n] for n in kept), "everyone already shown stays where they were"
+    assert graph.plot.plotItem.vb.viewRange() == zoomed, "the user's zoom kept"
     district = static.districts[0]
     hoods = {hid for hid, _name in district.neighbourhoods}
     old = graph.layout_data
