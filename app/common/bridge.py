@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget
 
+from app.common.event_batch import EventBatch
 from engine import api
 from engine.contracts import (
     Command,
@@ -85,7 +86,7 @@ class EngineBridge(QObject):
     frame_changed = Signal(object)  # WorldSnapshot, every one taken: for the map
     # Lists go as ``object``: declared ``list``, PySide converted each one to a QVariantList and back for
     # every slot, ~2 ms a poll of 2,000 events with the GIL held (the engine and the map waiting meanwhile).
-    events_arrived = Signal(object)  # list[Event]
+    events_arrived = Signal(object)  # EventBatch
     answers_arrived = Signal(object)  # list[MindReport | MemoriesResult | ThoughtsResult | CommandRejected] of queries
     command_answered = Signal(object)  # CommandApplied | CommandRejected
     world_attached = Signal()  # a new world's engine is listened to: its first snapshot follows
@@ -213,9 +214,9 @@ class EngineBridge(QObject):
             elif time.monotonic() - self._shown_at >= DOCKS_MS / 1000 and not self._docks_later.isActive():
                 self._docks_later.start()
         if events:
-            events = self._answer(events)
-            if events:
-                self.events_arrived.emit(events)
+            batch = self._answer(EventBatch(events))
+            if batch:
+                self.events_arrived.emit(batch)
         if more:
             self._more.start()  # more are waiting: take them in the next turn, not the next poll
         if not handle.alive and handle.failure is not None and not self._failure_reported:
@@ -228,23 +229,24 @@ class EngineBridge(QObject):
             self._shown, self._shown_at = self.latest, time.monotonic()
             self.snapshot_changed.emit(self.latest)
 
-    def _answer(self, events: list[Event]) -> list[Event]:
+    def _answer(self, events: EventBatch) -> EventBatch:
         """Route answers; returns the events the rest of the app should see (quiet ones removed)."""
         answers: list[Event] = []
-        kept: list[Event] = []
-        for event in events:
-            if isinstance(event, ANSWERS):
-                answers.append(event)
-            elif isinstance(event, CommandApplied | CommandRejected) and event.command_id in self._quiet:
-                self._quiet.discard(event.command_id)
-                if isinstance(event, CommandRejected):
+        if events.has(*ANSWERS, CommandApplied, CommandRejected):
+            kept: list[Event] = []
+            for event in events:
+                if isinstance(event, ANSWERS):
                     answers.append(event)
-            else:
-                kept.append(event)
-        events = kept
+                elif isinstance(event, CommandApplied | CommandRejected) and event.command_id in self._quiet:
+                    self._quiet.discard(event.command_id)
+                    if isinstance(event, CommandRejected):
+                        answers.append(event)
+                else:
+                    kept.append(event)
+            events = EventBatch(kept)
         if answers:
             self.answers_arrived.emit(answers)
-        for event in events:
+        for event in events.only(CommandApplied, CommandRejected, WorldSaved):
             if isinstance(event, CommandApplied | CommandRejected):
                 self.command_answered.emit(event)
                 path = self._pending_saves.pop(event.command_id, None)
@@ -252,7 +254,7 @@ class EngineBridge(QObject):
                     self.save_failed.emit(path, event.reason)
             elif isinstance(event, WorldSaved):
                 self.world_saved.emit(event.path)
-        jumps = [e for e in events if isinstance(e, TimeJumped)]
+        jumps = events.only(TimeJumped)
         if jumps:  # several in one batch (a seek then a fork): the views need to re-ask once, for the last
             self._announce(jumps[-1].reason)
         return events

@@ -16,8 +16,14 @@ def living(static: StaticWorld) -> list[PersonInfo]:
     return [person for person in static.people if not person.removed]
 
 
+_counted: tuple[StaticWorld, int] | None = None  # the last world counted: the status bar asks with every snapshot
+
+
 def population(static: StaticWorld) -> int:
-    return sum(1 for person in static.people if not person.removed)
+    global _counted
+    if _counted is None or _counted[0] is not static:  # a world's static part is replaced when anyone comes or goes
+        _counted = (static, sum(1 for person in static.people if not person.removed))
+    return _counted[1]
 
 
 def is_living(static: StaticWorld, person: int) -> bool:

@@ -23,8 +23,9 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
 from app.common.bridge import EngineBridge, Moment
+from app.common.event_batch import EventBatch
 from app.common.selection import PERSON, Selection
-from engine.contracts import ChatReply, CommandRejected, ConversationHeld, Event, WorldSnapshot
+from engine.contracts import ChatReply, CommandRejected, ConversationHeld, WorldSnapshot
 from engine.contracts.edits import Chat, Edit
 from engine.contracts.events import OutsideDecided
 
@@ -127,10 +128,10 @@ class ChatDock(QWidget):
         self._person = -1
         self._show()
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: EventBatch) -> None:
         # At max speed a batch is thousands of events: only walk it for an answer someone waits for.
         changed = any(talk.waiting is not None for talk in self._as_talks.values()) and self._hear_as(events)
-        for event in events if self._by_command else ():
+        for event in events.only(ChatReply, CommandRejected) if self._by_command else ():
             if isinstance(event, ChatReply | CommandRejected) and event.command_id in self._by_command:
                 person = self._by_command.pop(event.command_id)
                 talk = self._talks.setdefault(person, Conversation())
@@ -156,10 +157,10 @@ class ChatDock(QWidget):
     def conversation(self, person: int) -> Conversation:
         return self._talks.setdefault(person, Conversation())
 
-    def _hear_as(self, events: list[Event]) -> bool:
+    def _hear_as(self, events: EventBatch) -> bool:
         """Lines said as the played person: their answers, or why they were not said."""
         changed = False
-        for event in events:
+        for event in events.only(ConversationHeld, OutsideDecided):
             if isinstance(event, ConversationHeld) and (event.a, event.b) in self._as_talks:
                 talk = self._as_talks[(event.a, event.b)]
                 if talk.waiting is None or not event.lines or event.lines[0][1] != talk.waiting_text:

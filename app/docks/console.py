@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common.bridge import EngineBridge, Moment
+from app.common.event_batch import EventBatch
 from engine import api
 from engine.contracts import CommandRejected, ConsoleParsed, EditApplied, Event, ParseConsole
 from engine.contracts.commands import Command
@@ -211,8 +212,8 @@ class ConsoleDock(QWidget):
 
     # ------------------------------------------------------------------ answers
 
-    def add_events(self, events: list[Event]) -> None:
-        for event in events:
+    def add_events(self, events: EventBatch) -> None:
+        for event in events.only(ConsoleParsed, EditApplied, CommandRejected):
             if isinstance(event, ConsoleParsed) and event.command_id == self._asked:
                 self._asked = None
                 self._on_parsed(event)

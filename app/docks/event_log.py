@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBo
 
 from app.common import formatting as fmt
 from app.common.bridge import EngineBridge, Moment
+from app.common.event_batch import EventBatch
 from app.common.event_store import EventStore
 from app.common.selection import BUILDING, PERSON, Selection
 from app.docks.timeline import kept_until, start_minute_of
@@ -234,8 +235,8 @@ class EventLogDock(QWidget):
             self._new_world = False
             self.set_world(snapshot.static, snapshot.tick_seconds, start_minute_of(snapshot))
 
-    def _on_events(self, events: list[Event]) -> None:
-        for event in events:
+    def _on_events(self, events: EventBatch) -> None:
+        for event in events.only(TimeJumped):
             if isinstance(event, TimeJumped) and event.reason in ("switch", "fork"):
                 self.drop_after(kept_until(self._timeline(), event))
         self.add_events(events)

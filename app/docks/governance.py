@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.common import formatting as fmt
 from app.common.bridge import EngineBridge, Moment
+from app.common.event_batch import EventBatch
 from app.common.selection import PERSON, Selection
 from app.docks.pacing import RefreshPacer
 from app.docks.policy_dialog import PolicyDialog
 from app.docks.society_words import district_name, person_name
 from app.docks.tables import Cell, fill_table, make_table, row_data
 from app.docks.word_of_mouth import WordOfMouthTab
-from engine.contracts import Event, WorldSnapshot
+from engine.contracts import WorldSnapshot
 from engine.contracts.edits import Edit, WithdrawProposal
 from engine.contracts.events import ElectionHeld, PolicyChanged, ProposalMade, VoteHeld
 from engine.contracts.society import CouncilView, GovernanceView, ProposalView, SocietyView
@@ -184,11 +185,10 @@ class GovernanceDock(QWidget):
         self._shown_key, self.view = None, None
         self.pacer.request()
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: EventBatch) -> None:
         """The latest council news, in one line above the tabs."""
         snap = self.snapshot
-        latest = next((e for e in reversed(events) if isinstance(e, VoteHeld | PolicyChanged | ElectionHeld | ProposalMade)),
-                      None)
+        latest = next(reversed(events.only(VoteHeld, PolicyChanged, ElectionHeld, ProposalMade)), None)
         if snap is not None and latest is not None:
             self.news.setText(f"{fmt.tick_time(snap, latest.tick, short=True)}: {fmt.describe_event(latest, snap.static)}")
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.common import formatting as fmt
 from app.common.art import load_art
 from app.common.bridge import EngineBridge, Moment
+from app.common.event_batch import EventBatch
 from app.common.event_store import EventStore
 from app.common.formatting import plan_words
 from app.common.population import is_living
@@ -222,11 +223,11 @@ class InspectorDock(QWidget):
         self.person.notice.setText(text)
         self.person.notice.setVisible(True)
 
-    def _track_edits(self, events: list[Event], edits: list[Edit]) -> None:
+    def _track_edits(self, events: EventBatch, edits: list[Edit]) -> None:
         """The engine's answer to the editor's Apply."""
         if self._edit_command is None:
             return
-        for event in events:
+        for event in events.only(EditApplied, CommandRejected):
             if isinstance(event, EditApplied | CommandRejected) and event.command_id == self._edit_command:
                 self._edit_command = None
                 if isinstance(event, EditApplied):
@@ -240,7 +241,7 @@ class InspectorDock(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: EventBatch) -> None:
         edits = made_edits(events)
         self._track_edits(events, edits)
         self.person_tabs.add_events(events, edits)

@@ -12,22 +12,32 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
+from app.common.event_batch import EventBatch
 from app.docks.memories_tab import MemoriesTab, SendEdit
 from app.docks.mind_feed import MindFeed, QueryTab, Send
 from app.docks.plan_tab import PlanTab
 from app.docks.reflections_tab import ReflectionsTab
 from app.docks.thoughts_tab import ThoughtsTab
 from engine import api
-from engine.contracts import EditMade, Event, MemoriesResult, PlanMade, ReflectionMade, WorldSnapshot
+from engine.contracts import (
+    CommandRejected,
+    EditApplied,
+    EditMade,
+    Event,
+    MemoriesResult,
+    PlanMade,
+    ReflectionMade,
+    WorldSnapshot,
+)
 from engine.contracts.edits import AddMemory, DeleteMemories, Edit, EditMemory, RestoreMemories, Whisper
 
 REFRESH_MS = 2000
 MEMORY_EDITS = (AddMemory, EditMemory, DeleteMemories, RestoreMemories, Whisper)
 
 
-def made_edits(events: list[Event]) -> list[Edit]:
+def made_edits(events: EventBatch) -> list[Edit]:
     """The edits the engine applied among ``events`` (from their log copies)."""
-    return [api.edit_from_json(e.edit) for e in events if isinstance(e, EditMade)]
+    return [api.edit_from_json(e.edit) for e in events.only(EditMade)]
 
 
 class MindTabs(QTabWidget):
@@ -93,18 +103,17 @@ class MindTabs(QTabWidget):
             if not taken and isinstance(answer, MemoriesResult):
                 self.feed.remember(answer)  # a late answer still helps resolve evidence
 
-    def add_events(self, events: list[Event], edits: list[Edit] | None = None) -> None:
+    def add_events(self, events: EventBatch, edits: list[Edit] | None = None) -> None:
         """``edits``: the applied edits among ``events`` if already decoded (see ``made_edits``)."""
-        self.memories.saved(events)  # the memory form's own answer (whoever is shown now)
+        self.memories.saved(events.only(EditApplied, CommandRejected))  # the memory form's own answer
         if self.agent < 0:
             return
         if any(isinstance(edit, MEMORY_EDITS) for edit in (made_edits(events) if edits is None else edits)):
             # A deletion names no person: asking again is cheap, and only happens while the tab is shown.
             self.memories.memories_changed()
-        mine = [e for e in events if isinstance(e, PlanMade | ReflectionMade) and e.agent == self.agent]
-        if any(isinstance(e, PlanMade) for e in mine):
+        if any(e.agent == self.agent for e in events.only(PlanMade)):
             self.plan.poke()
-        if any(isinstance(e, ReflectionMade) for e in mine):
+        if any(e.agent == self.agent for e in events.only(ReflectionMade)):
             self.reflections.poke()
 
     def _refresh_shown(self) -> None:

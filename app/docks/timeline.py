@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVB
 
 from app.common import formatting as fmt
 from app.common.bridge import EngineBridge
+from app.common.event_batch import EventBatch
 from app.common.gil import short_gil_turns
 from app.common.selection import PERSON, Selection
 from app.docks.timeline_axes import ShortNumberAxis, SimTimeAxis
@@ -501,10 +502,10 @@ class TimelineDock(QWidget):
                 self.activity.getAxis("right").setLabel("$" if right in ("mean_money", "gdp", "treasury") else label)
                 self.activity.getAxis("right").enableAutoSIPrefix(False)  # a Gini of 0.54, not "540 ×0.001"
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: EventBatch) -> None:
         """In order: marks from before a time jump may be dropped by it, those after it stay."""
         chunk: list[Event] = []
-        for event in events:
+        for event in events.only(TimeJumped, ConversationHeld, RelationshipChanged):
             if isinstance(event, TimeJumped):
                 self._add_notable(chunk)
                 chunk = []

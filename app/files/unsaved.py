@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.contracts import EditApplied, EditMade, Event, PluginsChosen, TimeJumped, WorldSaved, WorldSnapshot
+from app.common.event_batch import EventBatch
+from engine.contracts import EditApplied, EditMade, PluginsChosen, TimeJumped, WorldSaved, WorldSnapshot
 
 _CHANGES = (EditMade, EditApplied, TimeJumped, PluginsChosen)
 
@@ -49,8 +50,8 @@ class UnsavedChanges(QObject):
         if snapshot.tick != self._saved_tick or version != self._saved_version:
             self._mark()
 
-    def on_events(self, events: list[Event]) -> None:
-        for event in events:  # in order: an edit after a save in the same batch still counts
+    def on_events(self, events: EventBatch) -> None:
+        for event in events.only(WorldSaved, *_CHANGES):  # in order: an edit after a save in the batch still counts
             if isinstance(event, WorldSaved):
                 if self.is_own_file(event.path):
                     # The snapshot of this poll came first and shows the state just saved.

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel
 
+from app.common.event_batch import EventBatch
 from app.docks.branches import BranchesDock
 from app.docks.roomy import scrollable
 from app.docks.timeline import PAST_TEXT, start_minute_of
@@ -30,7 +31,6 @@ from engine.contracts import (
     CommandApplied,
     CommandRejected,
     DeleteBranch,
-    Event,
     MakeCheckpoint,
     RenameBranch,
     Seek,
@@ -201,8 +201,8 @@ class TimeControls(QObject):
         self.past_label.setVisible(timeline is not None and snapshot.tick < timeline.head)
         self.branches.set_timeline(timeline, snapshot.tick_seconds, start_minute_of(snapshot))
 
-    def _on_events(self, events: list[Event]) -> None:
-        for event in events:
+    def _on_events(self, events: EventBatch) -> None:
+        for event in events.only(TimeJumped):
             if isinstance(event, TimeJumped) and event.reason == "fork":
                 self.window.statusBar().showMessage("Playing from the past started a new branch "
                                                     "(the old future is kept: see Time ▸ Branches)", 6000)

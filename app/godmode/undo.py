@@ -21,8 +21,9 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu
 from shiboken6 import isValid
 
+from app.common.event_batch import EventBatch
 from engine import api
-from engine.contracts import CommandRejected, EditApplied, Event, TimeJumped
+from engine.contracts import CommandRejected, EditApplied, TimeJumped
 from engine.contracts.edits import Edit
 
 STATUS_MS = 8000
@@ -120,8 +121,8 @@ class EditHistory(QObject):
         self._pending[command_id] = (kind, command)
         return command_id
 
-    def on_events(self, events: list[Event]) -> None:
-        for event in events:
+    def on_events(self, events: EventBatch) -> None:
+        for event in events.only(TimeJumped, EditApplied, CommandRejected):
             if isinstance(event, TimeJumped):
                 self._time_moved()
                 continue

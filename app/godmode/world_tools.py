@@ -11,11 +11,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, SignalInstance
 
 from app.common.bridge import EngineBridge
+from app.common.event_batch import EventBatch
 from app.common.selection import Selection
 from app.files.tiled_io import TiledFiles
 from app.godmode.world_events import InjectEventDialog, NewsDialog, Picker
 from app.window.main_window import MainWindow
-from engine.contracts import CommandRejected, EditApplied, Event, WorldEventHappened
+from engine.contracts import CommandRejected, EditApplied, WorldEventHappened
 from engine.contracts.edits import Edit
 
 STATUS_MS = 10000
@@ -76,10 +77,10 @@ class WorldTools(QObject):
             self._news_sent.add(command_id)
         return command_id
 
-    def _on_events(self, events: list[Event]) -> None:
+    def _on_events(self, events: EventBatch) -> None:
         window = self.window
         happened: WorldEventHappened | None = None  # an edit's event comes just before its answer
-        for event in events:
+        for event in events.only(WorldEventHappened, EditApplied, CommandRejected):
             if isinstance(event, WorldEventHappened):
                 happened = event
                 count = len(event.witnesses)

@@ -32,6 +32,7 @@ from PIL import Image
 from pyglet.math import Mat4
 
 from app.common.art import Art, load_art, person_variant
+from app.common.event_batch import EventBatch
 from app.map import sprite_sync as sync
 from app.map.backdrop import Backdrop
 from app.map.boot import arcade_module
@@ -52,7 +53,7 @@ from app.map.textures import (
     stamp_buildings,
     terrain_sketch,
 )
-from engine.contracts import BuildingType, ConversationHeld, Event, StaticWorld, WorldSnapshot
+from engine.contracts import BuildingType, ConversationHeld, StaticWorld, WorldSnapshot
 
 arcade = arcade_module()
 
@@ -208,9 +209,9 @@ class Scene:
         self._ground_number += 1
         self._ground_job = _GROUND_POOL.submit(_paint_ground, self.art, static)
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: EventBatch) -> None:
         now = time.perf_counter()
-        talks = [e for e in events if isinstance(e, ConversationHeld)]
+        talks = events.only(ConversationHeld)
         if not talks:
             return
         # A batch may span many ticks (max speed, or a step of hundreds): only the last

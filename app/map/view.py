@@ -19,11 +19,12 @@ from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from app.common.bridge import EngineBridge
+from app.common.event_batch import EventBatch
 from app.common.formatting import building_kind, hours_text
 from app.common.selection import BUILDING, PERSON, Selection
 from app.map.host import create_map_widget
 from app.map.scene import Scene
-from engine.contracts import Activity, Event, WorldSnapshot
+from engine.contracts import Activity, WorldSnapshot
 
 DRAG_THRESHOLD = 4  # pixels before a press becomes a pan
 PAN_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
@@ -97,7 +98,7 @@ class MapView(QWidget):
             self.render_now()
         self.update_map()
 
-    def add_events(self, events: list[Event]) -> None:
+    def add_events(self, events: EventBatch) -> None:
         self.scene.add_events(events)
 
     def update_map(self) -> None:

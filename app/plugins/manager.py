@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common.bridge import EngineBridge
+from app.common.event_batch import EventBatch
 from engine import api
 from engine.contracts import ChoosePlugins, Event, PluginsReport, PluginSwitchedOff, PluginView, QueryPlugins
 
@@ -155,8 +156,8 @@ class PluginManager(QObject):
         self.dialog.raise_()
         return self.dialog
 
-    def _on_events(self, events: list[Event]) -> None:
-        for event in events:
+    def _on_events(self, events: EventBatch) -> None:
+        for event in events.only(PluginSwitchedOff):
             if isinstance(event, PluginSwitchedOff):
                 self.errors.append(event.reason)
                 self.window.statusBar().showMessage(event.reason, 30000)

@@ -7,8 +7,19 @@ import subprocess
 import sys
 
 from app.common.bridge import EngineBridge
+from app.common.event_batch import EventBatch
 from engine import api
-from engine.contracts import CommandApplied, CommandRejected, SaveWorld, SetSpeed, Step
+from engine.contracts import (
+    ActivityStarted,
+    CommandApplied,
+    CommandRejected,
+    Event,
+    SaveWorld,
+    SetSpeed,
+    Step,
+    TimeJumped,
+    WorldSaved,
+)
 
 from .conftest import wait_until
 
@@ -21,10 +32,22 @@ def test_a_batch_of_events_reaches_every_listener_as_the_same_list(app_qt) -> No
     for _ in range(3):
         bridge.events_arrived.connect(received.append)
         bridge.answers_arrived.connect(received.append)
-    events = [CommandApplied(1, 7, "ok")] * 2000
+    events = EventBatch([CommandApplied(1, 7, "ok")] * 2000)
     bridge.events_arrived.emit(events)
     bridge.answers_arrived.emit(events)
     assert len(received) == 6 and all(batch is events for batch in received)
+
+
+def test_a_batch_hands_each_listener_the_kinds_it_asks_for_in_order() -> None:
+    """A listener of a few rare kinds (answers, saves, jumps) among a tick's outcomes gets them without
+    walking the batch; a batch without them answers at once."""
+    saved, applied, jumped = WorldSaved(3, "w.town"), CommandApplied(4, 7, "ok"), TimeJumped(5, 0, 2, "seek")
+    outcomes = [ActivityStarted(3, person, 1, 2, 9) for person in range(500)]
+    batch = EventBatch([*outcomes[:200], saved, *outcomes[200:], jumped, applied])
+    assert batch.only(TimeJumped, WorldSaved, CommandApplied) == [saved, jumped, applied], "in the engine's order"
+    assert batch.only(TimeJumped) == [jumped] and batch.has(Event) and batch.has(WorldSaved)
+    assert EventBatch(outcomes).only(TimeJumped, WorldSaved) == [] and not EventBatch(outcomes).has(TimeJumped)
+    assert EventBatch().only(Event) == []
 
 
 def test_bridge_relays_snapshots_events_and_answers(app_qt, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +77,7 @@ def test_bridge_relays_snapshots_events_and_answers(app_qt, tmp_path) -> None:  
         assert isinstance(by_id[good], CommandApplied) and saved == [str(tmp_path / "w.town")]
         if isinstance(by_id[broken], CommandRejected):
             assert failed and failed[0][0].endswith("w.town")
-        assert sum(len(b) for b in batches) > 0
+        assert sum(len(b) for b in batches) > 0 and all(isinstance(b, EventBatch) for b in batches)
     finally:
         bridge.detach()
         handle.stop()

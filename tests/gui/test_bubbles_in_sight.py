@@ -7,6 +7,7 @@ import numpy as np
 
 
 def test_close_up_the_people_on_screen_speak_though_newer_talks_are_elsewhere(open_controller, worlds) -> None:  # type: ignore[no-untyped-def]
+    from app.common.event_batch import EventBatch
     from app.map.scene import BUBBLE_RECENT_TICKS
     from engine.contracts import ConversationHeld
 
@@ -32,7 +33,7 @@ def test_close_up_the_people_on_screen_speak_though_newer_talks_are_elsewhere(op
     # More newer talks elsewhere than the book holds, all within the ticks still being said.
     pairs = zip(far_people[0::2], far_people[1::2], strict=False)
     events += [talk(tick + 1 + n % BUBBLE_RECENT_TICKS, a, b) for n, (a, b) in enumerate(pairs)]
-    scene.add_events(events)
+    scene.add_events(EventBatch(events))
 
     speaking = set(scene.bubbles.bubbles)
     assert set(near_people) <= speaking, "the people looked at say their lines"
@@ -40,7 +41,7 @@ def test_close_up_the_people_on_screen_speak_though_newer_talks_are_elsewhere(op
     assert scene.bubbles.saying(near_people[0]) == f"Hello from {near_people[0]}."
 
     scene.zoom_to_fit()  # the whole town in view: the newest talks anywhere, as many as the book holds
-    scene.add_events(events[1:])
+    scene.add_events(EventBatch(events[1:]))
     assert len(scene.bubbles.bubbles) == scene.bubbles.limit
 
 

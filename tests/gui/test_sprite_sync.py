@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.common.event_batch import EventBatch
 from app.common.event_store import EventStore
 from app.docks.graph_layout import FULL_LIMIT, GraphRequest, choose_ties, compute_layout
 from app.map import sprite_sync as sync
@@ -196,7 +197,7 @@ def test_a_busy_batch_of_talk_words_only_the_talks_whose_bubbles_stay() -> None:
              for i, (a, b) in enumerate(rng.integers(0, 300, size=(400, 2)))]
     scene = Scene()
     CountedWording.read = 0
-    scene.add_events(list(talks))
+    scene.add_events(EventBatch(talks))
     worded = CountedWording.read
 
     every = sync.BubbleBook()  # every recent talk said in order, as before
