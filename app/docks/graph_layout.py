@@ -24,10 +24,10 @@ FULL_LIMIT = 400  # people: up to here the whole town is laid out
 EGO_TIES = 40  # the focus's strongest ties
 EGO_SECOND = 4  # each neighbour's strongest ties beyond the focus
 TOP_TIES = 300  # strongest ties shown when the town is big and nobody is selected
-# ... as long as their people number fewer than this. networkx lays out 500 nodes or more with its
-# sparse solver, a Python loop per node: a 10,000-person town's top ties (~580 people) took 1.2 s
-# alone and 2.4 s beside the running engine, holding the GIL the engine and the map need. Under 500
-# it works on numpy arrays (~0.4 s), and the picture shows no fewer ties that anyone could count.
+# ... as long as their people number no more than this. networkx lays out 500 nodes or more with its
+# sparse solver, a Python loop per node: a 10,000-person town's top ties (~580 people) took ~0.9 s
+# alone and up to 2.8 s beside the running engine, waiting for the GIL the engine and the map need.
+# Under 500 it works on numpy arrays (~0.5 s), and the picture shows no fewer ties anyone could count.
 TOP_PEOPLE = 480
 LABELS = ("all", "friends", "rivals")
 CENTRALITY = ("degree", "betweenness")
