@@ -109,6 +109,7 @@ def kept_until(timeline: TimelineView | None, event: TimeJumped) -> int:
 
 
 LEGEND_INSET = 6  # px between a legend and its plot's left edge (its offset), kept on the right too
+LEGEND_BRUSH = (251, 248, 240, 150)  # the paper's colour, the curves showing through: a legend covers a third of a plot
 
 
 def fit_legend(plot: pg.PlotItem, most: int) -> None:
@@ -173,14 +174,15 @@ class TimelineDock(QWidget):
         self.needs = self.layout_widget.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
         self.needs.setLabel("left", "Needs")
         self.needs.setYRange(0, 1, padding=0.02)
-        self.needs.addLegend(offset=(6, 2), labelTextColor="#241b2f", brush=pg.mkBrush(251, 248, 240, 210),
+        # In its bottom corner: a town's mean needs stay high (0.5-0.9), under a legend at the top.
+        self.needs.addLegend(offset=(LEGEND_INSET, -2), labelTextColor="#241b2f", brush=LEGEND_BRUSH,
                              colCount=4, verSpacing=-6)
         self.curves = {key: self.needs.plot([], [], name=label, pen=pg.mkPen(colour, width=2))
                        for key, label, colour in NEED_PENS}
         self.activity = self.layout_widget.addPlot(
             row=1, col=0, axisItems={"bottom": self.axes[1], "right": ShortNumberAxis(orientation="right")})
         self.activity.setLabel("left", "Talks/h")
-        self.activity.addLegend(offset=(6, 2), labelTextColor="#241b2f", brush=pg.mkBrush(251, 248, 240, 210),
+        self.activity.addLegend(offset=(LEGEND_INSET, 2), labelTextColor="#241b2f", brush=LEGEND_BRUSH,
                                 colCount=2, verSpacing=-6)
         self.talk_curve = self.activity.plot([], [], name="Conversations per hour", pen=pg.mkPen("#7d5ba6", width=2),
                                              fillLevel=0, brush=pg.mkBrush(125, 91, 166, 50))

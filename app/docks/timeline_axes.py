@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
 
 from app.common import formatting as fmt
 
@@ -32,10 +33,21 @@ class SimTimeAxis(pg.AxisItem):
         self.on_click(round(view.mapSceneToView(event.scenePos()).x()))
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        """The day only where it changes ("D1 09:20", "12:40", "16:00", "D2 00:00"): written on every
+        tick, four ticks filled a docked timeline's width with no gap between them."""
+        # The first label drawn names its day. pyqtgraph asks for ticks outside the range too, and drops
+        # a label that would stick out past the axis's ends: half a label in from the left end, then.
+        low, high = min(self.range), max(self.range)
+        half_label = QFontMetricsF(self.style["tickFont"] or self.font()).horizontalAdvance("D1 00:00") / 2
+        first_shown = low + (high - low) * half_label / max(self.width(), 1.0)
         out = []
+        last_day = None
         for value in values:
             total = self.start_minute + int(value) * self.tick_seconds // 60
-            out.append(f"D{total // 1440 + 1} {fmt.clock(total % 1440)}")
+            day, clock = total // 1440 + 1, fmt.clock(total % 1440)
+            out.append(clock if day == last_day else f"D{day} {clock}")
+            if first_shown <= value <= high:
+                last_day = day
         return out
 
 

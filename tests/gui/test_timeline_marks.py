@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from app.common import formatting as fmt
 from app.common.selection import PERSON
 from app.docks.timeline import LANES, MIN_HEADROOM_TICKS
-from app.docks.timeline_axes import short_numbers
+from app.docks.timeline_axes import SimTimeAxis, short_numbers
 from engine.contracts import ConversationHeld, SwitchBranch
 from tests.gui.conftest import run_ticks, wait_until
 
@@ -179,3 +179,16 @@ def test_the_three_plots_line_up_and_each_shows_the_head(controller) -> None:  #
 ])
 def test_the_right_axis_writes_big_numbers_in_a_few_characters(values, spacing, labels) -> None:  # type: ignore[no-untyped-def]
     assert short_numbers(values, spacing) == labels
+
+
+def test_the_time_axis_names_the_day_only_where_it_changes(qapp) -> None:  # type: ignore[no-untyped-def]
+    axis = SimTimeAxis(orientation="bottom")
+    axis.tick_seconds, axis.start_minute = 600, 6 * 60  # ticks of 10 minutes from 06:00 on day 1
+    hours = [6 * value for value in (0, 4, 8, 12, 16, 20, 24)]  # every four hours
+    axis.resize(400, 30)
+    axis.setRange(-20, 200)
+    assert axis.tickStrings(hours, 1.0, 24) == ["D1 06:00", "10:00", "14:00", "18:00", "22:00", "D2 02:00", "06:00"]
+    # pyqtgraph asks for ticks at the range's ends too, and drops a label that would stick out past them:
+    # the first label it draws has the day.
+    axis.setRange(0, 200)
+    assert axis.tickStrings(hours, 1.0, 24)[:3] == ["D1 06:00", "D1 10:00", "14:00"]
