@@ -52,7 +52,9 @@ LANES = {"ConversationHeld": (1.0, "#f6cf57"), "RelationshipChanged": (0.0, "#d3
 # The x axis runs a little past the head, so that playing moves it (and re-lays out the three plots'
 # axes, the dock's dearest redraw) once per that much sim time rather than with every snapshot.
 HEADROOM = 0.1  # of the head, and at least MIN_HEADROOM_TICKS
-MIN_HEADROOM_TICKS = 30
+# Two sim hours at one-minute ticks: at max speed a town's first sim day moved the axis every 30 ticks,
+# ~3 times a second, and each move repainted the three plots whole (~28 of them in gui.py's 20 s).
+MIN_HEADROOM_TICKS = 120
 TIME_LANE = 2.0  # checkpoints and forks, above the events
 SCRUB_MS = 100  # while dragging, at most one cheap seek every 100 ms
 # kind -> (symbol, size, colour); user checkpoints are big flags with their name as tooltip.
