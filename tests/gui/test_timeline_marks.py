@@ -9,6 +9,9 @@ their pictures instead of drawing them again."""
 
 from __future__ import annotations
 
+import time
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -17,7 +20,7 @@ from app.common import formatting as fmt
 from app.common.selection import PERSON
 from app.docks.timeline import LANES, MIN_HEADROOM_TICKS
 from app.docks.timeline_axes import SimTimeAxis, short_numbers
-from engine.contracts import ConversationHeld, SwitchBranch
+from engine.contracts import ConversationHeld, Pause, Play, SetSpeed, SwitchBranch
 from tests.gui.conftest import run_ticks, wait_until
 
 
@@ -105,7 +108,9 @@ def test_the_time_axis_keeps_its_range_while_the_head_moves_within_it(controller
     assert np.allclose(timeline.needs.vb.viewRange()[0], (low, high)), "the axis did not move"
     head = run_ticks(controller, MIN_HEADROOM_TICKS)  # past the end: the range grows
     wait_until(lambda: timeline.timeline.head == head, 10, "the newer head drawn")
-    assert timeline.needs.vb.viewRange()[0][1] >= head + MIN_HEADROOM_TICKS - 1
+    # Grown when a head drawn on the way passed the end, and by at least the least room past that head.
+    grown = timeline.needs.vb.viewRange()[0][1]
+    assert grown >= high + MIN_HEADROOM_TICKS - 1 and grown > head, "the head in view, with room past the old end"
 
 
 def _head_on_screen(timeline, head: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -192,3 +197,23 @@ def test_the_time_axis_names_the_day_only_where_it_changes(qapp) -> None:  # typ
     # the first label it draws has the day.
     axis.setRange(0, 200)
     assert axis.tickStrings(hours, 1.0, 24)[:3] == ["D1 06:00", "D1 10:00", "14:00"]
+
+
+def test_while_running_at_the_head_the_lines_move_with_the_curves(controller, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Moved with every snapshot, the playhead and head lines repainted the plots ~4 times a second at max
+    speed, running ahead of curves drawn once a second; they now move together, and at once on a pause."""
+    timeline, bridge = controller.window.timeline, controller.bridge
+    run_ticks(controller, 5)
+    bridge.send(SetSpeed(ticks_per_second=0))
+    bridge.send(Play())
+    snapshots, positions = set(), []
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        qtbot.wait(20)
+        snapshots.add(bridge.latest.tick)
+        positions.append(timeline.playhead[0].value())
+    moves = sum(1 for before, after in pairwise(positions) if after != before)
+    assert len(snapshots) > 12 and moves <= 5, f"{moves} moves of the lines for {len(snapshots)} snapshots"
+    bridge.send(Pause())
+    wait_until(lambda: not bridge.latest.running, 10, "the town paused")
+    wait_until(lambda: timeline.playhead[0].value() == bridge.latest.tick, 5, "the lines at the paused tick")
