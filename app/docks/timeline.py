@@ -144,7 +144,7 @@ PLOT_MIN_HEIGHT = 80  # px: room for three labelled ticks on the left axis and t
 # room on its right: the talks plot's number axis (money, GDP, Gini...) is kept this wide and the others
 # have a blank one as wide. Fixed, not fitted to the numbers: an axis that follows another's width does
 # so through a signal that can fire while the window is being torn down.
-RIGHT_AXIS_WIDTH = 58  # px: "12,345" or "0.54" beside a rotated label
+RIGHT_AXIS_WIDTH = 58  # px: "9999", "12.5k" or "0.54" beside a rotated label
 
 
 class TimelineDock(QWidget):
