@@ -73,9 +73,8 @@ def _knowers(sim: Simulation) -> dict[str, set[int]]:
     grapevine = sim.society.grapevine
     found: dict[str, set[int]] = {}
     for fact in grapevine.facts:
-        heard = grapevine.heard_tick.get(fact.id)
-        people = set() if heard is None else {int(p) for p in range(len(heard)) if heard[p] >= 0}
-        found.setdefault(fact.text, set()).update(people)
+        hearings = grapevine.hearings.get(fact.id)
+        found.setdefault(fact.text, set()).update([] if hearings is None else hearings.people().tolist())
     return found
 
 

@@ -78,6 +78,5 @@ def _deduplicated(samples: list[dict[str, object]]) -> list[dict[str, object]]:
 
 def _told_by(grapevine: Grapevine, fact: int, people: list[Person]) -> list[list[str]]:
     """Who heard it from whom, in the order they heard it: the chain of word of mouth."""
-    heard, tellers = grapevine.heard_tick[fact], grapevine.teller[fact]
-    order = sorted((int(heard[p]), p) for p in range(len(heard)) if heard[p] >= 0 and tellers[p] >= 0)
-    return [[people[int(tellers[p])].name, people[p].name] for _tick, p in order]
+    return [[people[teller].name, people[person].name]
+            for _tick, person, teller in grapevine.hearings[fact].in_order_heard() if teller >= 0]

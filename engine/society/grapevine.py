@@ -27,10 +27,11 @@ from engine.agents.talk import GRAMMAR as TALK
 from engine.contracts.enums import BuildingType
 from engine.contracts.events import Event, FactHeard, FactSeeded, GatheringHeld
 from engine.contracts.society import FactView
+from engine.society.hearings import Hearings
 from engine.state.city import City
 from engine.state.clock import MINUTES_PER_DAY, WEEKDAYS, Clock
 from engine.state.person import Person
-from engine.state.pieces import Pieces, frozen, joined
+from engine.state.pieces import Pieces, joined
 from engine.state.relationships import Relationships
 
 EVENT_WORDS = ("party", "dinner", "meeting", "gathering", "festival", "celebration", "concert", "picnic",
@@ -49,10 +50,6 @@ TOLD_PER_TALK = 2
 EVENT_HOURS = 2  # how long an announced event lasts unless the words say otherwise
 ARRIVE_EARLY_MINUTES = 20
 FORGOTTEN = "forgotten"  # the kind of a fact the player took back
-# A fact's piece of a checkpoint: (its knowers by id, when each heard it, from whom; -1: nobody), or once most
-# know it (heard tick, teller) over the whole town (-1: not heard).
-Knowers = tuple[np.ndarray, ...]
-KNOWER_BYTES, COLUMN_BYTES = 16, 12  # a knower's bytes in the first form, a person's in the second
 
 
 @dataclass
@@ -157,17 +154,13 @@ class Grapevine:
         self.ties = ties
         self.clock = clock
         self.facts: list[Fact] = []
-        self.heard_tick: dict[int, np.ndarray] = {}  # fact -> (people,) tick heard, -1 not yet
-        self.teller: dict[int, np.ndarray] = {}  # fact -> (people,) who told them, -1 origin/none
+        self.hearings: dict[int, Hearings] = {}  # fact -> who heard it, when, from whom
         self.going: dict[int, set[int]] = {}  # event fact -> people who mean to go
         self.came: dict[int, set[int]] = {}  # event fact -> knowers seen there during the event
         # person -> the facts they know, as the bits of an int (bit N: fact N). Talk compares two of these, and
         # a person knows more facts every day: sets of them grew with the town's age in memory and in the time
         # each comparison took; a few hundred bits are a few words of C.
         self._known: dict[int, int] = {}
-        # Each fact's knowers as the last checkpoint took them, until the fact is passed on again: most facts
-        # have gone stale, so a checkpoint reuses theirs (``engine.state.pieces``; ``_knowers``).
-        self._frozen: dict[int, Knowers] = {}
         # (tick, facts_version, the live facts' bits, the bits of the events among them)
         self._live_cache: tuple[int, int, int, int] = (-1, -1, 0, 0)
         # Bumped when a fact is made, taken back or restored (not when one is passed on: that changes who
@@ -200,11 +193,8 @@ class Grapevine:
             self.facts[fact_id] = fact
         else:
             self.facts.append(fact)
-        count = len(self.people)
-        self.heard_tick[fact_id] = np.full(count, -1, dtype=np.int64)
-        self.teller[fact_id] = np.full(count, -1, dtype=np.int32)
-        self.heard_tick[fact_id][origin] = tick
-        self._frozen.pop(fact_id, None)
+        self.hearings[fact_id] = hearings = Hearings()
+        hearings.add(origin, tick, -1)
         self._known[origin] = self._known.get(origin, 0) | 1 << fact_id
         if fact.kind == "event":
             self.going[fact_id] = {origin}
@@ -222,11 +212,10 @@ class Grapevine:
             raise ValueError(f"there is no rumour {fact_id} to take back")
         self.facts[fact_id].kind = FORGOTTEN
         self._facts_version += 1
-        self._thaw(fact_id)
-        for person in np.flatnonzero(self.heard_tick[fact_id] >= 0).tolist():
+        hearings = self.hearings[fact_id]
+        for person in hearings.people().tolist():
             self._known[person] &= ~(1 << fact_id)
-        self.heard_tick[fact_id][:] = -1
-        self.teller[fact_id][:] = -1
+        hearings.clear()
         self.going.pop(fact_id, None)
         self.came.pop(fact_id, None)
         self.version += 1
@@ -236,22 +225,16 @@ class Grapevine:
         for going in self.going.values():
             going.discard(person)
 
-    def person_added(self) -> None:
-        for table in (self.heard_tick, self.teller):
-            for fact_id, array in table.items():
-                table[fact_id] = np.append(array, np.array([-1], dtype=array.dtype))
-        self._frozen.clear()
-
     # -- questions -------------------------------------------------------------------------
 
     def knows(self, fact: int, person: int) -> bool:
-        return fact in self.heard_tick and bool(self.heard_tick[fact][person] >= 0)
+        return fact >= 0 and bool(self._known.get(person, 0) >> fact & 1)
 
     def heard_from(self, fact: int, person: int) -> int:
-        return int(self.teller[fact][person]) if fact in self.teller else -1
+        return self.hearings[fact].teller_of(person) if fact in self.hearings else -1
 
     def knowers(self, fact: int) -> int:
-        return int((self.heard_tick[fact] >= 0).sum())
+        return len(self.hearings[fact])
 
     def share(self, fact: int) -> float:
         alive = sum(1 for p in self.people if not p.removed)
@@ -314,10 +297,8 @@ class Grapevine:
     def pass_on(self, fact_id: int, teller: int, listener: int, tick: int, rng: random.Random) -> FactHeard:
         """``listener`` learns the fact from ``teller`` (and, for an event, decides by the rules whether to go)."""
         fact = self.facts[fact_id]
-        self._thaw(fact_id)
-        self.heard_tick[fact.id][listener] = tick
+        self.hearings[fact_id].add(listener, tick, teller)
         self._known[listener] = self._known.get(listener, 0) | 1 << fact_id
-        self.teller[fact.id][listener] = teller
         going = fact.kind == "event" and self._will_go(fact, listener, teller, rng)
         if going:
             self.going[fact.id].add(listener)
@@ -393,7 +374,8 @@ class Grapevine:
         for fact_id in sorted(self.going):
             fact = self.facts[fact_id]
             if fact.start <= tick < fact.end:
-                here = np.flatnonzero((location == fact.building) & (self.heard_tick[fact_id][: len(location)] >= 0))
+                here = np.flatnonzero(location == fact.building)
+                here = here[np.isin(here, self.hearings[fact_id].people())]
                 new = set(here.tolist()) - self.came[fact_id]
                 if new:
                     self.came[fact_id] |= new
@@ -433,44 +415,13 @@ class Grapevine:
         return [self.facts[f] for f in reversed(list(islice(_ids_down(bits), newest)))]
 
     def shared_facts(self, a: int, b: int) -> list[str]:
-        return [f.text for f in self.facts if self.heard_tick[f.id][a] >= 0 and self.heard_tick[f.id][b] >= 0]
-
-    def _knowers(self, fact_id: int) -> Knowers:
-        """Who knows the fact, when each heard it and from whom: the fact's piece of a checkpoint.
-
-        While a fact spreads, only its knowers (whom, when, from whom): as two columns over the whole
-        town, every checkpoint re-packed, hashed and compressed 12 bytes a person for each fact passed on
-        (~120 KB a fact at 10,000 people) where it had reached a few dozen. Once most know it (three in
-        four: then the columns are the smaller), the two columns, which are the fact's own arrays made
-        read-only; a change copies them first (``_thaw``)."""
-        knowers = self._frozen.get(fact_id)
-        if knowers is None:
-            heard, teller = self.heard_tick[fact_id], self.teller[fact_id]
-            people = np.flatnonzero(heard >= 0)
-            if len(people) * KNOWER_BYTES < len(heard) * COLUMN_BYTES:
-                knowers = (frozen(people.astype(np.int32)), frozen(heard[people]), frozen(teller[people]))
-                # Read-only until ``_thaw``: a change that forgot to thaw would leave the checkpoint's piece stale.
-                heard.flags.writeable = teller.flags.writeable = False
-            else:
-                knowers = (frozen(heard), frozen(teller))
-            self._frozen[fact_id] = knowers
-        return knowers
-
-    def _thaw(self, fact_id: int) -> None:
-        """The fact's knowers are about to change: the next checkpoint takes them anew."""
-        knowers = self._frozen.pop(fact_id, None)
-        if knowers is None:
-            return
-        heard, teller = self.heard_tick[fact_id], self.teller[fact_id]
-        if len(knowers) == 2:  # the columns are the piece itself: it stays as the checkpoint took it
-            self.heard_tick[fact_id], self.teller[fact_id] = heard.copy(), teller.copy()
-        else:
-            heard.flags.writeable = teller.flags.writeable = True
+        return [self.facts[f].text for f in _ids(self._known.get(a, 0) & self._known.get(b, 0))]
 
     def get_state(self) -> dict[str, object]:
         return {
             "facts": [[f.id, f.origin, f.text, f.kind, f.tick, f.building, f.start, f.end] for f in self.facts],
-            "knowers": Pieces([self._knowers(f.id) for f in self.facts], [], apart=True),
+            # The same arrays until a fact is passed on again: a checkpoint reuses a stale fact's piece.
+            "knowers": Pieces([self.hearings[f.id].piece(len(self.people)) for f in self.facts], [], apart=True),
             "going": [[f.id, sorted(self.going[f.id])] for f in self.facts if f.id in self.going],
             "came": [[f.id, sorted(self.came[f.id])] for f in self.facts if f.id in self.came],
         }
@@ -478,21 +429,21 @@ class Grapevine:
     def set_state(self, state: dict[str, Any]) -> None:
         self.facts = [Fact(int(i), int(o), str(t), str(k), int(tk), int(b), int(s), int(e))
                       for i, o, t, k, tk, b, s, e in state["facts"]]
-        count = len(self.people)
-        self.heard_tick, self.teller = {}, {}
-        self._frozen = {}
+        town = len(self.people)
+        self.hearings = {}
         if "knowers" in state:
             for f, knowers in zip(self.facts, joined(state["knowers"]), strict=True):
-                if not isinstance(knowers, list | tuple):
+                if not isinstance(knowers, list | tuple) or len(knowers) not in (2, 3):
                     raise ValueError("the saved word of mouth is damaged (a fact's knowers are neither form)")
-                both = _columns(knowers[0], knowers[1], count) if len(knowers) == 2 else _spread(knowers, count)
-                self.heard_tick[f.id], self.teller[f.id] = both
+                # Older files saved a fact most knew as its two columns over the town.
+                self.hearings[f.id] = Hearings.of_columns(knowers[0], knowers[1], town) if len(knowers) == 2 \
+                    else Hearings.of(knowers[0], knowers[1], knowers[2], town)
         else:  # saved before: a column a fact over the whole town, heard ticks and tellers
             for f, heard, told in zip(self.facts, joined(state["heard"]), joined(state["teller"]), strict=True):
-                self.heard_tick[f.id], self.teller[f.id] = _columns(heard, told, count)
+                self.hearings[f.id] = Hearings.of_columns(heard, told, town)
         self._known = {}
-        for fact_id, heard in self.heard_tick.items():
-            for person in np.flatnonzero(heard >= 0).tolist():
+        for fact_id, hearings in self.hearings.items():
+            for person in hearings.people().tolist():
                 self._known[person] = self._known.get(person, 0) | 1 << fact_id
         self.going = {int(i): {int(p) for p in people} for i, people in state["going"]}
         self.came = {int(i): {int(p) for p in people} for i, people in state["came"]}
@@ -515,33 +466,3 @@ def _ids_down(bits: int) -> Iterator[int]:
         highest = bits.bit_length() - 1
         yield highest
         bits ^= 1 << highest
-
-
-def _columns(heard: Any, told: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """A fact's heard ticks and tellers as saved in columns, sized to the town as it is now."""
-    return _sized(np.asarray(heard, dtype=np.int64), count), _sized(np.asarray(told, dtype=np.int32), count)
-
-
-def _spread(knowers: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """A fact's heard ticks and tellers over the town (-1: not heard) from its knowers; people beyond ``count``
-    are dropped, as ``_sized`` drops them from a column."""
-    if len(knowers) != 3:
-        raise ValueError("the saved word of mouth is damaged (a fact's knowers are neither form)")
-    people, ticks, tellers = (np.asarray(column, dtype=np.int64) for column in knowers)
-    if not people.ndim == ticks.ndim == tellers.ndim == 1 or not len(people) == len(ticks) == len(tellers):
-        raise ValueError("the saved word of mouth is damaged (a fact's knowers do not line up)")
-    if (people < 0).any():
-        raise ValueError("the saved word of mouth is damaged (a knower who is nobody)")
-    inside = people < count
-    heard = np.full(count, -1, dtype=np.int64)
-    teller = np.full(count, -1, dtype=np.int32)
-    heard[people[inside]] = ticks[inside]
-    teller[people[inside]] = tellers[inside]
-    return heard, teller
-
-
-def _sized(array: np.ndarray, count: int) -> np.ndarray:
-    """Pad with -1 for people who arrived after the state was saved."""
-    if len(array) >= count:
-        return array[:count].copy()
-    return np.concatenate([array, np.full(count - len(array), -1, dtype=array.dtype)])

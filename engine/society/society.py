@@ -363,7 +363,6 @@ class Society:
         self.economy.cast_changed()
         self.rebind()
         self.ledger.opened(acct.person(person), int(self.sim.pop.money[person]))
-        self.grapevine.person_added()
 
     def person_removed(self, person: int) -> None:
         self.economy.cast_changed()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from engine import api
@@ -186,12 +187,13 @@ def test_two_who_share_news_bring_up_the_newest_they_both_know(village_sim) -> N
 
 
 def test_a_checkpoint_keeps_each_facts_knowers_and_reads_the_older_columns_alike() -> None:
-    """While a fact spreads, a checkpoint holds who knows it, when and from whom: only its knowers, so a fact
-    passed on re-packs a few dozen rows rather than a column over the whole town. Once most know it, the
-    columns (then the smaller). Restored, and from a state saved with only columns (as before), the town
-    knows the same."""
+    """While a fact spreads the town holds only its knowers (whom, when, from whom), never a column over the
+    whole town. A checkpoint takes them by person, so a fact passed on re-packs a few dozen rows; once most
+    know it, the two columns (then the smaller). Restored, and from a state saved with only columns (as older
+    files were), the town knows the same."""
     from engine.sim import state_codec
     from engine.sim.simulation import Simulation
+    from engine.society.hearings import FIRST_ROWS
 
     world = api.new_world(300, seed=5, template="city")
     sim = Simulation(world, seed=5)
@@ -199,20 +201,30 @@ def test_a_checkpoint_keeps_each_facts_knowers_and_reads_the_older_columns_alike
     mill, bridge = (apply(sim, e.SeedFact(agent=0, text=text))[0][2].fact_id
                     for text in ("The mill is for sale", "The bridge will close"))
     run(sim, 10)
+    spreading = grapevine.hearings[mill]
+    assert spreading.nbytes <= 2 * 12 * max(FIRST_ROWS, len(spreading))  # rows of three int32, room to double
     for person in range(len(sim.people)):  # the bridge is known by everyone (told by the first person)
         if not grapevine.knows(bridge, person):
             grapevine.pass_on(bridge, 0, person, sim.tick, random.Random(person))
     assert 1 < grapevine.knowers(mill) < 0.75 * len(sim.people) and grapevine.knowers(bridge) == len(sim.people)
     pieces = grapevine.get_state()["knowers"].pieces
-    spreading, known = pieces[mill], pieces[bridge]
-    people, ticks, tellers = spreading
-    assert len(people) == grapevine.knowers(mill) and (ticks >= 0).all() and tellers[people == 0].tolist() == [-1]
+    people, ticks, tellers = pieces[mill]
+    assert len(people) == grapevine.knowers(mill) and (np.diff(people) > 0).all() and (ticks >= 0).all()
+    assert tellers[people == 0].tolist() == [-1]  # the first person started it
+    assert all(grapevine.knows(mill, p) == (p in people) for p in range(len(sim.people)))
+    known = pieces[bridge]
     assert len(known) == 2 and all(len(column) == len(sim.people) for column in known)
+    assert grapevine.hearings[bridge].nbytes == 12 * len(sim.people)  # only the piece, held once
     assert state_codec.digest(sim.get_state()) == sim.state_hash()
 
     state = state_codec.decode(state_codec.encode(sim.get_state()))
-    heard = [grapevine.heard_tick[f.id].copy() for f in grapevine.facts]
-    told = [grapevine.teller[f.id].copy() for f in grapevine.facts]
+    heard, told = [], []
+    for f in grapevine.facts:
+        who, when, whom = grapevine.hearings[f.id].piece(len(sim.people)) if f.id != bridge else (
+            np.arange(len(sim.people)), *known)
+        heard.append(np.full(len(sim.people), -1, dtype=np.int64))
+        told.append(np.full(len(sim.people), -1, dtype=np.int32))
+        heard[-1][who], told[-1][who] = (when, whom) if f.id != bridge else (when[who], whom[who])
     for form in ("current", "older"):
         if form == "older":
             saved = state["society"]["grapevine"]
@@ -221,33 +233,37 @@ def test_a_checkpoint_keeps_each_facts_knowers_and_reads_the_older_columns_alike
         again = Simulation(world, seed=5)
         again.set_state(state)
         restored = again.society.grapevine
-        assert all((restored.heard_tick[f.id] == h).all() for f, h in zip(grapevine.facts, heard, strict=True)), form
-        assert all((restored.teller[f.id] == t).all() for f, t in zip(grapevine.facts, told, strict=True)), form
+        for f in grapevine.facts:
+            assert all((kept == taken).all() for kept, taken in zip(restored.hearings[f.id].piece(len(sim.people)),
+                                                                    pieces[f.id], strict=True)), form
+            assert restored.heard_from(f.id, 7) == grapevine.heard_from(f.id, 7), form
         assert again.state_hash() == sim.state_hash(), form
 
 
 def test_a_checkpoints_piece_of_a_fact_stays_as_taken_when_the_fact_moves_on() -> None:
     """A fact's piece is handed to checkpoints as it is; passing the fact on afterwards changes the town, not
-    the piece a checkpoint holds (in either form), and the next checkpoint takes a new one."""
+    the piece a checkpoint holds (in either form), and the next checkpoint takes a new one. A fact nobody
+    passed on since keeps its piece (a checkpoint reuses it)."""
     from engine.sim.simulation import Simulation
 
     sim = Simulation(api.open_world(WORLDS / "village.town"), seed=3)
     grapevine = sim.society.grapevine
     facts = [apply(sim, e.SeedFact(agent=0, text=text))[0][2].fact_id
-             for text in ("The mill is for sale", "The bridge will close")]
+             for text in ("The mill is for sale", "The bridge will close", "The well ran dry")]
     for person in range(1, len(sim.people) - 1):  # the second known by all but one: its columns are the piece
         grapevine.pass_on(facts[1], 0, person, sim.tick, random.Random(person))
     pieces = [grapevine.get_state()["knowers"].pieces[fact] for fact in facts]
     taken = [[column.copy() for column in piece] for piece in pieces]
-    assert [len(piece) for piece in pieces] == [3, 2]
+    assert [len(piece) for piece in pieces] == [3, 2, 3]
     last = len(sim.people) - 1
-    for fact in facts:
+    for fact in facts[:2]:
         grapevine.pass_on(fact, 0, last, sim.tick + 1, random.Random(fact))
     assert all((column == kept).all() for piece, was in zip(pieces, taken, strict=True)
                for column, kept in zip(piece, was, strict=True))
     again = [grapevine.get_state()["knowers"].pieces[fact] for fact in facts]
-    assert again[0] is not pieces[0] and again[1] is not pieces[1]
+    assert again[0] is not pieces[0] and again[1] is not pieces[1] and again[2] is pieces[2]
     assert again[1][0][last] == sim.tick + 1 and last in again[0][0].tolist()
+    assert grapevine.heard_from(facts[1], last) == 0 and grapevine.heard_from(facts[2], last) == -1
 
 
 def test_a_saved_knower_who_is_nobody_is_refused() -> None:
@@ -259,7 +275,25 @@ def test_a_saved_knower_who_is_nobody_is_refused() -> None:
     apply(sim, e.SeedFact(agent=0, text="The mill is for sale"))
     state = state_codec.decode(state_codec.encode(sim.get_state()))
     people, ticks, tellers = state["society"]["grapevine"]["knowers"][0]
-    for damaged in ([people - 5, ticks, tellers], [people, ticks[:-1], tellers], [people], 7):
+    for damaged in ([people - 5, ticks, tellers], [people, ticks[:-1], tellers], [people], 7,
+                    [people, ticks.astype(np.int64) + 2**40, tellers]):
         state["society"]["grapevine"]["knowers"][0] = damaged
         with pytest.raises(ValueError, match="word of mouth is damaged"):
             Simulation(world, seed=3).set_state(state)
+
+
+def test_a_newcomer_has_heard_nothing_and_the_columns_grow_with_the_town() -> None:
+    """Someone who joins after a fact most knew has not heard it, and the next checkpoint's columns cover them."""
+    from engine.sim.simulation import Simulation
+
+    sim = Simulation(api.open_world(WORLDS / "village.town"), seed=3)
+    grapevine = sim.society.grapevine
+    fact = apply(sim, e.SeedFact(agent=0, text="The bridge will close"))[0][2].fact_id
+    for person in range(1, len(sim.people)):
+        grapevine.pass_on(fact, 0, person, sim.tick, random.Random(person))
+    before = grapevine.get_state()["knowers"].pieces[fact]
+    (_, _, newcomer), _ = apply(sim, e.SpawnPerson(name="Ada Lovelace", occupation="baker"))
+    after = grapevine.get_state()["knowers"].pieces[fact]
+    assert len(before) == len(after) == 2 and len(after[0]) == len(before[0]) + 1 == len(sim.people)
+    assert after[0][newcomer.person_id] == -1 and not grapevine.knows(fact, newcomer.person_id)
+    assert grapevine.knowers(fact) == len(sim.people) - 1 and grapevine.heard_from(fact, newcomer.person_id) == -1
