@@ -4,7 +4,7 @@ Runs on a worker thread: a :class:`GraphRequest` holds copies of everything it
 needs, and the answer is a frozen :class:`GraphLayout`. A town of 10,000 has
 ~50,000 ties — far too many to draw or lay out interactively — so past
 ``FULL_LIMIT`` people the graph shows the selected person's ego network, or the
-city's strongest ties when nobody is selected.
+town's best-knit corners when nobody is selected.
 
 The user's filters (minimum tie strength, friends or rivals only, one district's
 residents) are applied first; communities (Louvain, fixed seed) and centrality are
@@ -13,6 +13,7 @@ computed here too, on the filtered graph, so the GUI thread only draws.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -23,12 +24,16 @@ from app.docks.graph_geometry import circle_positions, town_positions
 FULL_LIMIT = 400  # people: up to here the whole town is laid out
 EGO_TIES = 40  # the focus's strongest ties
 EGO_SECOND = 4  # each neighbour's strongest ties beyond the focus
-TOP_TIES = 300  # strongest ties shown when the town is big and nobody is selected
-# ... as long as their people number no more than this. networkx lays out 500 nodes or more with its
-# sparse solver, a Python loop per node: a 10,000-person town's top ties (~580 people) took ~0.9 s
-# alone and up to 2.8 s beside the running engine, waiting for the GIL the engine and the map need.
-# Under 500 it works on numpy arrays (~0.5 s), and the picture shows no fewer ties anyone could count.
-TOP_PEOPLE = 480
+# A big town with nobody selected shows its best-knit corners: from the person with the strongest ties, the
+# strongest tie out of the corner so far brings in the next person, up to CORNER_PEOPLE; then the next
+# corner starts from the strongest-tied person left. The town's strongest ties alone were hundreds of
+# separate pairs (couples: a tie rarely shares a person with the next strongest), a ring of dots.
+CORNER_PEOPLE = 60
+# At most this many people, four corners: a docked graph at 1280x800 is ~380 px wide, and 480 people there
+# were a blob of piled-up names. (Keep it under 500: from there networkx lays out with its sparse solver, a
+# Python loop per node, ~0.9 s alone and up to 2.8 s beside the running engine, holding the GIL.)
+TOP_PEOPLE = 240
+TOP_TIES = 320  # the ties that grew the corners (one a person but the first), then the strongest among them
 LABELS = ("all", "friends", "rivals")
 CENTRALITY = ("degree", "betweenness")
 BETWEENNESS_SAMPLES = 150  # past this many nodes betweenness is estimated from a sample of sources
@@ -119,17 +124,50 @@ def _choose_among(a: np.ndarray, b: np.ndarray, aff: np.ndarray, focus: int) -> 
         chosen = np.unique(np.concatenate([mine, *second])) if second else mine
         return "ego", chosen
     strength = aff if (aff > 0).any() else -aff  # rivals only: the bitterest are the strongest
-    return "top", strongest_within(a, b, np.argsort(-strength, kind="stable")[:TOP_TIES], TOP_PEOPLE)
+    return "top", best_knit_corners(a, b, strength, TOP_PEOPLE, TOP_TIES)
 
 
-def strongest_within(a: np.ndarray, b: np.ndarray, order: np.ndarray, most_people: int) -> np.ndarray:
-    """The ties of ``order`` (strongest first) up to the one that would bring in person ``most_people + 1``."""
-    ends = np.stack([a[order], b[order]], axis=1).ravel()
-    _values, first_seen = np.unique(ends, return_index=True)
-    new_people = np.zeros(len(ends), dtype=np.int64)
-    new_people[first_seen] = 1
-    people = np.cumsum(new_people.reshape(-1, 2).sum(axis=1))
-    return order[: int(np.searchsorted(people, most_people, side="right"))]
+def best_knit_corners(a: np.ndarray, b: np.ndarray, strength: np.ndarray, most_people: int,
+                      most_ties: int) -> np.ndarray:
+    """Indices of the ties showing the town's best-knit corners (see ``CORNER_PEOPLE``): the ties that brought
+    each person into their corner, then the strongest others among the people chosen, up to ``most_ties`` in
+    all. Only friendly ties grow a corner (``strength`` > 0)."""
+    if not len(a):
+        return np.zeros(0, dtype=np.int64)
+    people = int(max(a.max(), b.max())) + 1
+    ends, others = np.concatenate([a, b]), np.concatenate([b, a])
+    ties = np.concatenate([np.arange(len(a)), np.arange(len(a))])
+    by_person = np.lexsort((ties, -strength[ties], ends))  # each person's ties, strongest first
+    first = np.searchsorted(ends[by_person], np.arange(people + 1)).tolist()
+    their_ties, their_others = ties[by_person].tolist(), others[by_person].tolist()
+    weights = np.bincount(ends, weights=np.maximum(strength[ties], 0.0), minlength=people)
+    tie_strength = strength.tolist()
+    chosen = np.zeros(people, dtype=bool)
+    grew: list[int] = []
+    count = 0
+    for seed in np.argsort(-weights, kind="stable").tolist():
+        if count >= most_people or weights[seed] <= 0:
+            break
+        if chosen[seed]:
+            continue
+        chosen[seed], count, corner = True, count + 1, 1
+        reach: list[tuple[float, int, int]] = []  # (-strength, tie, person) out of the corner
+        person = seed
+        while corner < CORNER_PEOPLE and count < most_people:
+            for i in range(first[person], first[person + 1]):
+                if not chosen[their_others[i]] and tie_strength[their_ties[i]] > 0:
+                    heapq.heappush(reach, (-tie_strength[their_ties[i]], their_ties[i], their_others[i]))
+            while reach and chosen[reach[0][2]]:
+                heapq.heappop(reach)
+            if not reach:
+                break
+            _, tie, person = heapq.heappop(reach)
+            chosen[person], count, corner = True, count + 1, corner + 1
+            grew.append(tie)
+    among = np.flatnonzero(chosen[a] & chosen[b])
+    among = among[np.argsort(-strength[among], kind="stable")]
+    extra = among[~np.isin(among, grew)][: max(0, most_ties - len(grew))]
+    return np.concatenate([np.asarray(grew, dtype=np.int64), extra]).astype(np.int64)
 
 
 def communities_of(graph: nx.Graph, nodes: np.ndarray) -> np.ndarray:

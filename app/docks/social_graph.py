@@ -55,7 +55,7 @@ FILTER_DELAY_MS = 150  # the strength slider asks for a new layout once it settl
 
 def same_picture(old: GraphLayout | None, new: GraphLayout) -> bool:
     """``new`` refreshes ``old`` (the view keeps its zoom) rather than showing something else: the same
-    kind of picture, around the same person, with most of its people (a big town's strongest ties
+    kind of picture, around the same person, with most of its people (a big town's best-knit corners
     change a few people at a time; a new filter or district changes most of them)."""
     if old is None or old.mode != new.mode or old.focus != new.focus:
         return False
@@ -348,8 +348,8 @@ class SocialGraphDock(QWidget):
             return
         old = self.layout_data
         self.layout_data = future.result()
-        # A picture of the town (everyone, or a big town's strongest ties) is remembered, so a refresh
-        # moves only the newcomers; a big town's top ties were laid out afresh every time, and the whole
+        # A picture of the town (everyone, or a big town's best-knit corners) is remembered, so a refresh
+        # moves only the newcomers; a big town's picture was laid out afresh every time, and the whole
         # picture jumped every RELAYOUT_SECONDS while the town ran.
         if self.layout_data.mode in ("all", "top"):
             self._previous = {int(n): (float(x), float(y)) for n, (x, y) in zip(self.layout_data.nodes,
@@ -420,7 +420,7 @@ class SocialGraphDock(QWidget):
         mode = {"all": "everyone" if self.view.currentData() == "town" or not len(data.edges)
                 else "everyone (select someone to see their circle)",
                 "ego": f"{person_name(snap.static, data.focus)}'s circle",
-                "top": f"the {len(data.edges)} strongest ties (select someone to see their circle)"}[data.mode]
+                "top": "the town's best-knit corners (select someone to see their circle)"}[data.mode]
         groups = len({int(c) for c in data.communities if c >= 0})
         self.caption.setText(f"{len(data.nodes)} people, {len(data.edges)} ties, {groups} communities — {mode}")
         self._show_most_central(data, snap)

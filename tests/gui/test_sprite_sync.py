@@ -7,7 +7,7 @@ import pytest
 
 from app.common.event_batch import EventBatch
 from app.common.event_store import EventStore
-from app.docks.graph_layout import FULL_LIMIT, GraphRequest, choose_ties, compute_layout
+from app.docks.graph_layout import FULL_LIMIT, TOP_TIES, GraphRequest, choose_ties, compute_layout
 from app.map import sprite_sync as sync
 from app.map.camera import MapCamera
 from engine.contracts import ConversationHeld
@@ -137,7 +137,7 @@ def test_graph_layout_modes() -> None:
     b = ((a + rng.integers(1, 50, 3000)) % n).astype(np.int32)
     aff = rng.uniform(-1, 1, 3000).astype(np.float32)
     mode, ties = choose_ties(GraphRequest(n, a, b, aff))
-    assert mode == "top" and len(ties) <= 300
+    assert mode == "top" and len(ties) <= TOP_TIES
     layout = compute_layout(GraphRequest(n, a, b, aff, focus=int(a[0])))
     assert layout.mode == "ego" and layout.index_of(int(a[0])) >= 0
     assert layout.pos.shape == (len(layout.nodes), 2) and layout.edges.max() < len(layout.nodes)
