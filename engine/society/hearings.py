@@ -32,12 +32,15 @@ Piece = tuple[np.ndarray, ...]
 
 
 class Hearings:
-    __slots__ = ("_count", "_piece", "_rows")
+    __slots__ = ("_count", "_lookup", "_piece", "_rows")
 
     def __init__(self) -> None:
         self._rows: np.ndarray | None = np.empty((FIRST_ROWS, 3), dtype=np.int32)  # None: the piece holds them
         self._count = 0
         self._piece: Piece | None = None
+        # Who told whom, until the next hearing or checkpoint: an election asks who told each voter of each
+        # campaign, thousands of questions with nobody hearing anything in between.
+        self._lookup: dict[int, int] | None = None
 
     @classmethod
     def of(cls, people: Any, ticks: Any, tellers: Any, town: int) -> Hearings:
@@ -78,13 +81,15 @@ class Hearings:
             rows = self._rows = np.concatenate([rows, np.empty_like(rows)])
         rows[self._count] = (person, tick, teller)
         self._count += 1
+        self._lookup = None
 
     def clear(self) -> None:
-        self._rows, self._count, self._piece = np.empty((FIRST_ROWS, 3), dtype=np.int32), 0, None
+        self._rows, self._count, self._piece, self._lookup = np.empty((FIRST_ROWS, 3), dtype=np.int32), 0, None, None
 
     def piece(self, town: int) -> Piece:
         """The fact's piece of a checkpoint in a town of ``town`` people: the same arrays until someone else
         hears it (or the town grows, for columns over it)."""
+        self._lookup = None  # held until the next checkpoint at most: most facts are never asked about again
         piece = self._piece
         if piece is not None and (len(piece) == 3 or len(piece[0]) == town):
             return piece
@@ -108,9 +113,10 @@ class Hearings:
         if self._rows is None and self._piece is not None and len(self._piece) == 2:
             told = self._piece[1]
             return int(told[person]) if 0 <= person < len(told) else -1
-        people, _ticks, tellers = self._knowers()
-        at = np.flatnonzero(people == person)
-        return int(tellers[at[0]]) if len(at) else -1
+        if self._lookup is None:
+            people, _ticks, tellers = self._knowers()
+            self._lookup = dict(zip(people.tolist(), tellers.tolist(), strict=True))
+        return self._lookup.get(person, -1)
 
     def in_order_heard(self) -> list[tuple[int, int, int]]:
         """(tick, person, teller) of every hearing, earliest first (the same tick: by person)."""

@@ -256,6 +256,7 @@ def test_a_checkpoints_piece_of_a_fact_stays_as_taken_when_the_fact_moves_on() -
     taken = [[column.copy() for column in piece] for piece in pieces]
     assert [len(piece) for piece in pieces] == [3, 2, 3]
     last = len(sim.people) - 1
+    assert [grapevine.heard_from(fact, last) for fact in facts] == [-1, -1, -1]  # not yet heard
     for fact in facts[:2]:
         grapevine.pass_on(fact, 0, last, sim.tick + 1, random.Random(fact))
     assert all((column == kept).all() for piece, was in zip(pieces, taken, strict=True)
@@ -263,7 +264,7 @@ def test_a_checkpoints_piece_of_a_fact_stays_as_taken_when_the_fact_moves_on() -
     again = [grapevine.get_state()["knowers"].pieces[fact] for fact in facts]
     assert again[0] is not pieces[0] and again[1] is not pieces[1] and again[2] is pieces[2]
     assert again[1][0][last] == sim.tick + 1 and last in again[0][0].tolist()
-    assert grapevine.heard_from(facts[1], last) == 0 and grapevine.heard_from(facts[2], last) == -1
+    assert [grapevine.heard_from(fact, last) for fact in facts] == [0, 0, -1]
 
 
 def test_a_saved_knower_who_is_nobody_is_refused() -> None:
